@@ -1,0 +1,8 @@
+/**
+ * The benchmark suite: every area contributes its cases here. Names say model and workload.
+ */
+import type { BenchCase } from "./suite.ts";
+
+export function allCases(): BenchCase[] {
+  return [];
+}

@@ -1,0 +1,7 @@
+/** Every command of the CLI, registered in the order `--help` lists them. */
+import type { Command } from "commander";
+import { registerBench } from "./bench.ts";
+
+export function registerAll(program: Command): void {
+  registerBench(program);
+}

@@ -1,0 +1,46 @@
+/**
+ * Options from a config file (`--config FILE.json|.yaml`) merged under command-line flags.
+ * Unknown keys are an error; flags given on the command line always win.
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { parse as parseYaml } from "yaml";
+import { fail } from "../core/errors.ts";
+
+/**
+ * Read the config file named by `--config` (if any) and merge it into the command's options.
+ * Keys are the camelCase option names of the command (e.g. `userAntennas`).
+ * @returns the merged option record.
+ */
+export function resolveOptions<T extends Record<string, unknown>>(cmd: Command): T {
+  const opts = cmd.opts() as Record<string, unknown>;
+  const file = opts["config"];
+  if (typeof file !== "string") return opts as T;
+  const where = `--config ${file}`;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    fail(where, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let doc: unknown;
+  try {
+    doc = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    fail(where, `not valid ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"}: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) fail(where, "the top level must be an object");
+  const known = new Map(cmd.options.map((o) => [o.attributeName(), o]));
+  const merged: Record<string, unknown> = { ...opts };
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    const option = known.get(key);
+    if (!option || key === "config") {
+      fail(where, `unknown key '${key}' (valid keys: ${[...known.keys()].filter((k) => k !== "config").join(", ")})`);
+    }
+    if (cmd.getOptionValueSource(key) === "cli") continue;
+    // Values from the file go through the option's own parser, like a flag would.
+    const parser = (option as unknown as { parseArg?: (v: string, prev: unknown) => unknown }).parseArg;
+    merged[key] = parser && typeof value !== "boolean" ? parser(Array.isArray(value) ? value.join(",") : String(value), undefined) : value;
+  }
+  return merged as T;
+}

@@ -1,0 +1,5 @@
+/** Core numerics: tensors, complex tensors, the seeded RNG and input checks. */
+export * from "./errors.ts";
+export * from "./tensor.ts";
+export * from "./complex.ts";
+export * from "./random.ts";

@@ -1,0 +1,95 @@
+/**
+ * Real tensors: a row-major (C-order) Float64Array with a shape. No strides, no views: every
+ * tensor owns its buffer, so kernels can index it with plain arithmetic.
+ */
+import { checkFinite, fail, formatShape } from "./errors.ts";
+
+/** A dense float64 tensor, row-major. `data.length === size(shape)`. */
+export interface Tensor {
+  readonly shape: readonly number[];
+  readonly data: Float64Array;
+}
+
+/** Number of elements of a shape (1 for a scalar shape `[]`). */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Wrap `data` as a tensor of `shape`, checking that the sizes agree. */
+export function tensor(data: Float64Array | readonly number[], shape: readonly number[]): Tensor {
+  const arr = data instanceof Float64Array ? data : Float64Array.from(data);
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) fail("tensor", `invalid shape ${formatShape(shape)}`);
+  if (arr.length !== sizeOf(shape)) {
+    fail("tensor", `data has ${arr.length} elements but shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
+  }
+  return { shape: [...shape], data: arr };
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: readonly number[]): Tensor {
+  return tensor(new Float64Array(sizeOf(shape)), shape);
+}
+
+/** A tensor filled with `value`. */
+export function full(shape: readonly number[], value: number): Tensor {
+  return tensor(new Float64Array(sizeOf(shape)).fill(value), shape);
+}
+
+/** A deep copy. */
+export function clone(t: Tensor): Tensor {
+  return { shape: [...t.shape], data: t.data.slice() };
+}
+
+/** Same data, new shape of equal size. */
+export function reshape(t: Tensor, shape: readonly number[]): Tensor {
+  if (sizeOf(shape) !== t.data.length) {
+    fail("reshape", `cannot reshape ${formatShape(t.shape)} to ${formatShape(shape)}`);
+  }
+  return { shape: [...shape], data: t.data };
+}
+
+/**
+ * Build a tensor from nested JS arrays (`[[1, 2], [3, 4]]` -> shape [2, 2]).
+ * @throws LiquidwaveError if the nesting is ragged or holds a non-number.
+ */
+export function fromNested(nested: unknown, where = "fromNested"): Tensor {
+  const shape: number[] = [];
+  let probe: unknown = nested;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const out = new Float64Array(sizeOf(shape));
+  let k = 0;
+  const walk = (node: unknown, depth: number): void => {
+    if (depth === shape.length) {
+      if (typeof node !== "number") fail(where, `expected a number at depth ${depth}, got ${JSON.stringify(node)}`);
+      out[k++] = node;
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) {
+      fail(where, `ragged nested array at depth ${depth} (expected length ${shape[depth]})`);
+    }
+    for (const child of node) walk(child, depth + 1);
+  };
+  walk(nested, 0);
+  return { shape, data: out };
+}
+
+/** Throw if the tensor holds NaN or Inf. */
+export function checkTensorFinite(where: string, name: string, t: Tensor): void {
+  checkFinite(where, name, t.data);
+}
+
+/** Largest |a - b| over two equal-size arrays. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) fail("maxAbsDiff", `lengths differ: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (!(d <= m)) m = d; // NaN propagates as the maximum
+  }
+  return m;
+}

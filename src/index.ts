@@ -1,0 +1,5 @@
+/**
+ * liquidwave: the library entry. The public API is re-exported by namespace, one per concept
+ * (see the folder tree under `src/`).
+ */
+export * as core from "./core/index.ts";

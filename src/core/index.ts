@@ -3,3 +3,4 @@ export * from "./errors.ts";
 export * from "./tensor.ts";
 export * from "./complex.ts";
 export * from "./random.ts";
+export * from "./ndarray.ts";

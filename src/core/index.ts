@@ -5,3 +5,4 @@ export * from "./complex.ts";
 export * from "./random.ts";
 export * from "./ndarray.ts";
 export * from "./python-literal.ts";
+export * from "./special.ts";

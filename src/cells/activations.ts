@@ -1,0 +1,88 @@
+/**
+ * Backbone activations of the CfC cell, with derivatives (ncps names).
+ *
+ * | name       | φ(x)                         | φ'(x)                                  |
+ * |------------|------------------------------|----------------------------------------|
+ * | lecun_tanh | 1.7159·tanh(0.666·x)         | 1.7159·0.666·(1 − tanh²(0.666·x))      |
+ * | tanh       | tanh x                       | 1 − tanh² x                            |
+ * | relu       | max(x, 0)                    | 1 if x > 0 else 0 (PyTorch's choice at 0) |
+ * | gelu       | x·Φ(x) (exact, erf form)     | Φ(x) + x·φ(x)                          |
+ * | silu       | x·σ(x)                       | σ(x)·(1 + x·(1 − σ(x)))                |
+ *
+ * (0.666, not 2/3, is what ncps uses.)
+ */
+import { erf } from "../core/special.ts";
+
+export const ACTIVATIONS = ["lecun_tanh", "tanh", "relu", "gelu", "silu"] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** Logistic sigmoid σ(x) = 1 / (1 + e^{−x}). */
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Softplus with PyTorch's threshold: x for x > 20, else log(1 + e^x). */
+export function softplus(x: number): number {
+  return x > 20 ? x : Math.log1p(Math.exp(x));
+}
+
+/** Derivative of {@link softplus}: σ(x), or 1 above the threshold. */
+export function softplusGrad(x: number): number {
+  return x > 20 ? 1 : sigmoid(x);
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** Apply φ elementwise: out[i] = φ(pre[i]) for i in [0, n). */
+export function activate(kind: Activation, pre: Float64Array, out: Float64Array, n: number): void {
+  switch (kind) {
+    case "lecun_tanh":
+      for (let i = 0; i < n; i++) out[i] = 1.7159 * Math.tanh(0.666 * pre[i]!);
+      return;
+    case "tanh":
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(pre[i]!);
+      return;
+    case "relu":
+      for (let i = 0; i < n; i++) out[i] = pre[i]! > 0 ? pre[i]! : 0;
+      return;
+    case "gelu":
+      for (let i = 0; i < n; i++) out[i] = 0.5 * pre[i]! * (1 + erf(pre[i]! * SQRT1_2));
+      return;
+    case "silu":
+      for (let i = 0; i < n; i++) out[i] = pre[i]! * sigmoid(pre[i]!);
+      return;
+  }
+}
+
+/** Backward: dPre[i] = dOut[i]·φ'(pre[i]) (`out` = φ(pre), reused where it is cheaper). */
+export function activateBackward(
+  kind: Activation, pre: Float64Array, out: Float64Array, dOut: Float64Array, dPre: Float64Array, n: number,
+): void {
+  switch (kind) {
+    case "lecun_tanh":
+      for (let i = 0; i < n; i++) {
+        const t = out[i]! / 1.7159;
+        dPre[i] = dOut[i]! * 1.7159 * 0.666 * (1 - t * t);
+      }
+      return;
+    case "tanh":
+      for (let i = 0; i < n; i++) dPre[i] = dOut[i]! * (1 - out[i]! * out[i]!);
+      return;
+    case "relu":
+      for (let i = 0; i < n; i++) dPre[i] = pre[i]! > 0 ? dOut[i]! : 0;
+      return;
+    case "gelu":
+      for (let i = 0; i < n; i++) {
+        const x = pre[i]!;
+        dPre[i] = dOut[i]! * (0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x));
+      }
+      return;
+    case "silu":
+      for (let i = 0; i < n; i++) {
+        const s = sigmoid(pre[i]!);
+        dPre[i] = dOut[i]! * s * (1 + pre[i]! * (1 - s));
+      }
+      return;
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * Closed-form continuous-time (CfC) cell, ncps PyTorch flavour (Hasani et al., "Closed-form
+ * continuous-time neural networks", Nature Machine Intelligence 2022; specs/ncps.md §4).
+ *
+ * With z₀ = [x, h] (input first), the backbone z = φ(… φ(z₀ W₁ᵀ + b₁) …) (or z = z₀ when it has no
+ * layers), and linear heads f1, f2, t_a, t_b: F → H:
+ *
+ *   default:  h' = tanh(f1)·(1 − σ(t_a·Δt + t_b)) + σ(t_a·Δt + t_b)·tanh(f2)
+ *   no_gate:  h' = tanh(f1) + σ(t_a·Δt + t_b)·tanh(f2)
+ *   pure:     h' = A − A·exp(−Δt·(|w_τ| + |f1|))·f1          (heads: f1 only; A, w_τ of shape [1, H])
+ *
+ * The output equals the new state. An optional fixed 0/1 mask on ff1/ff2 (shape [H, I + H]) makes
+ * this the layer of a wired CfC (see `wired-cfc.ts`).
+ */
+import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
+import type { Rng } from "../core/random.ts";
+import { ACTIVATIONS, activate, activateBackward, sigmoid, type Activation } from "./activations.ts";
+import type { RecurrentCell, StepCache } from "./cell.ts";
+import { Linear } from "./linear.ts";
+import { Param } from "./param.ts";
+
+export const CFC_MODES = ["default", "pure", "no_gate"] as const;
+export type CfCMode = (typeof CFC_MODES)[number];
+
+export interface CfCCellConfig {
+  inputSize: number;
+  hiddenSize: number;
+  mode?: CfCMode;
+  activation?: Activation;
+  backboneUnits?: number;
+  backboneLayers?: number;
+  backboneDropout?: number;
+  /**
+   * Optional fixed mask for ff1/ff2, [H, I + H] with entries 0/1 (ncps `sparsity_mask`); time heads
+   * and backbone stay dense, as in ncps.
+   */
+  sparsityMask?: Float64Array | null;
+}
+
+interface BackboneLayerCache {
+  pre: Float64Array;
+  act: Float64Array;
+  /** Inverted-dropout multipliers (0 or 1/(1−p)), or null when dropout is off for this step. */
+  drop: Float64Array | null;
+  out: Float64Array;
+}
+
+export interface CfCCache extends StepCache {
+  z0: Float64Array;
+  layers: BackboneLayerCache[];
+  heads: Float64Array;
+  g1: Float64Array;
+  g2: Float64Array;
+  ti: Float64Array;
+  e: Float64Array;
+  // backward scratch
+  dHeads: Float64Array;
+  dz: Float64Array[];
+  dz0: Float64Array;
+}
+
+export class CfCCell implements RecurrentCell<CfCCache> {
+  readonly kind = "CfCCell";
+  readonly inputSize: number;
+  readonly stateSize: number;
+  readonly outputSize: number;
+  readonly mode: CfCMode;
+  readonly activation: Activation;
+  readonly backboneUnits: number;
+  readonly backboneLayers: number;
+  readonly backboneDropout: number;
+  /** Width of the head input: backbone units, or I + H without a backbone. */
+  readonly featureSize: number;
+  readonly backbone: Linear[];
+  /** ff1, ff2, time_a, time_b packed (pure mode: ff1 only). */
+  readonly heads: Linear;
+  /** Pure mode only: w_tau and A, each [1, H]. */
+  readonly wTau: Param | null;
+  readonly A: Param | null;
+  readonly maskParam: Param | null;
+  readonly params: Param[];
+  /** Dropout randomness (only used when training with backboneDropout > 0 and ≥ 2 layers). */
+  dropoutRng: Rng | null = null;
+
+  constructor(cfg: CfCCellConfig) {
+    const where = "CfCCell";
+    this.inputSize = checkInt(where, "inputSize", cfg.inputSize, 1);
+    const H = checkInt(where, "hiddenSize", cfg.hiddenSize, 1);
+    this.stateSize = H;
+    this.outputSize = H;
+    this.mode = checkOneOf(where, "mode", cfg.mode ?? "default", CFC_MODES);
+    this.activation = checkOneOf(where, "activation", cfg.activation ?? "lecun_tanh", ACTIVATIONS);
+    this.backboneLayers = checkInt(where, "backboneLayers", cfg.backboneLayers ?? 1, 0);
+    // Units are irrelevant without a backbone (ncps reports 0 then).
+    this.backboneUnits = checkInt(where, "backboneUnits", cfg.backboneUnits ?? 128, this.backboneLayers > 0 ? 1 : 0);
+    this.backboneDropout = checkNumber(where, "backboneDropout", cfg.backboneDropout ?? 0, 0, 0.999);
+    const cat = this.inputSize + H;
+    this.featureSize = this.backboneLayers > 0 ? this.backboneUnits : cat;
+    this.backbone = [];
+    for (let l = 0; l < this.backboneLayers; l++) {
+      this.backbone.push(Linear.simple(l === 0 ? cat : this.backboneUnits, this.backboneUnits));
+    }
+    const F = this.featureSize;
+    let headMask: Float64Array | null = null;
+    this.maskParam = null;
+    if (cfg.sparsityMask) {
+      const m = cfg.sparsityMask;
+      if (m.length !== H * cat) fail(where, `sparsityMask has ${m.length} entries, expected [${H}, ${cat}] = ${H * cat}`);
+      if (this.backboneLayers > 0) fail(where, "a sparsity mask requires backboneLayers = 0 (wired CfC layers have no backbone)");
+      for (let i = 0; i < m.length; i++) if (m[i] !== 0 && m[i] !== 1) fail(where, `sparsityMask[${i}] must be 0 or 1, got ${m[i]}`);
+      const nHeads = this.mode === "pure" ? 1 : 4;
+      headMask = new Float64Array(nHeads * H * F).fill(1);
+      headMask.set(m, 0);
+      if (nHeads === 4) headMask.set(m, H * F);
+      this.maskParam = new Param("sparsity_mask", [H, cat], Float64Array.from(m), undefined, false);
+    }
+    const headSpecs = this.mode === "pure"
+      ? [{ name: "ff1", rows: H }]
+      : [{ name: "ff1", rows: H }, { name: "ff2", rows: H }, { name: "time_a", rows: H }, { name: "time_b", rows: H }];
+    this.heads = new Linear(F, headSpecs, { mask: headMask });
+    this.wTau = this.mode === "pure" ? new Param("w_tau", [1, H]) : null;
+    this.A = this.mode === "pure" ? new Param("A", [1, H]) : null;
+    // ncps named_parameters() order: [sparsity_mask], backbone.*, ff1, ff2, time_a, time_b | w_tau, A
+    this.params = [
+      ...(this.maskParam ? [this.maskParam] : []),
+      ...this.backbone.flatMap((lin, l) => lin.params.map((p) => p.prefixed(`backbone.${this.backboneModuleIndex(l)}.`))),
+      ...this.heads.params,
+      ...(this.wTau && this.A ? [this.wTau, this.A] : []),
+    ];
+  }
+
+  /** Index of backbone layer l's Linear in ncps's nn.Sequential (Linear, act[, Dropout], ...). */
+  private backboneModuleIndex(l: number): number {
+    const perLayer = this.backboneDropout > 0 ? 3 : 2;
+    // Layer 0 is (Linear, act); later layers are (Linear, act[, Dropout]).
+    return l === 0 ? 0 : 2 + (l - 1) * perLayer;
+  }
+
+  /**
+   * ncps initialisation: PyTorch default init for every Linear, then Xavier-uniform for every 2-D
+   * trainable parameter (backbone and head weights, and w_tau, A in pure mode).
+   */
+  init(rng: Rng): void {
+    for (const lin of this.backbone) lin.initDefault(rng);
+    this.heads.initDefault(rng);
+    for (const lin of this.backbone) lin.initXavier(rng);
+    this.heads.initXavier(rng);
+    if (this.wTau && this.A) {
+      const bound = Math.sqrt(6 / (1 + this.stateSize));
+      rng.fillUniform(this.wTau.value, -bound, bound);
+      rng.fillUniform(this.A.value, -bound, bound);
+    }
+  }
+
+  createCache(batch: number): CfCCache {
+    const H = this.stateSize, U = this.backboneUnits, cat = this.inputSize + H, F = this.featureSize;
+    const nHead = this.heads.outFeatures;
+    const layers = this.backbone.map((_, l) => {
+      const pre = new Float64Array(batch * U);
+      const act = new Float64Array(batch * U);
+      const withDrop = l >= 1 && this.backboneDropout > 0;
+      return { pre, act, drop: withDrop ? new Float64Array(batch * U) : null, out: withDrop ? new Float64Array(batch * U) : act };
+    });
+    const h = new Float64Array(batch * H);
+    return {
+      batch,
+      y: h,
+      h,
+      z0: new Float64Array(batch * cat),
+      layers,
+      heads: new Float64Array(batch * nHead),
+      g1: new Float64Array(batch * H),
+      g2: new Float64Array(this.mode === "pure" ? 0 : batch * H),
+      ti: new Float64Array(this.mode === "pure" ? 0 : batch * H),
+      e: new Float64Array(this.mode === "pure" ? batch * H : 0),
+      dHeads: new Float64Array(batch * nHead),
+      dz: layers.map(() => new Float64Array(batch * U)),
+      dz0: new Float64Array(batch * Math.max(cat, F)),
+    };
+  }
+
+  forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: CfCCache, training: boolean): void {
+    const B = c.batch, I = this.inputSize, H = this.stateSize, cat = I + H;
+    const z0 = c.z0;
+    for (let r = 0; r < B; r++) {
+      z0.set(x.subarray(r * I, r * I + I), r * cat);
+      z0.set(h.subarray(r * H, r * H + H), r * cat + I);
+    }
+    let z = z0;
+    for (let l = 0; l < this.backbone.length; l++) {
+      const L = c.layers[l]!;
+      this.backbone[l]!.forward(z, 0, L.pre, B);
+      activate(this.activation, L.pre, L.act, L.pre.length);
+      if (L.drop) {
+        const p = this.backboneDropout;
+        if (training) {
+          const rng = this.dropoutRng;
+          if (!rng) fail("CfCCell.forward", "backbone dropout in training needs a dropoutRng");
+          const keep = 1 / (1 - p);
+          for (let i = 0; i < L.drop.length; i++) L.drop[i] = rng.uniform() < p ? 0 : keep;
+        } else L.drop.fill(1);
+        for (let i = 0; i < L.out.length; i++) L.out[i] = L.act[i]! * L.drop[i]!;
+      }
+      z = L.out;
+    }
+    const P = c.heads;
+    this.heads.forward(z, 0, P, B);
+    const out = c.h;
+    const nH = this.heads.outFeatures;
+    if (this.mode === "pure") {
+      const wt = this.wTau!.value, A = this.A!.value, e = c.e;
+      for (let r = 0; r < B; r++) {
+        const t = dt[r]!;
+        for (let j = 0; j < H; j++) {
+          const f1 = P[r * nH + j]!;
+          const ej = Math.exp(-t * (Math.abs(wt[j]!) + Math.abs(f1)));
+          e[r * H + j] = ej;
+          out[r * H + j] = A[j]! - A[j]! * ej * f1;
+        }
+      }
+      return;
+    }
+    const gate = this.mode === "default";
+    const g1 = c.g1, g2 = c.g2, ti = c.ti;
+    for (let r = 0; r < B; r++) {
+      const t = dt[r]!;
+      const o = r * nH;
+      for (let j = 0; j < H; j++) {
+        const a = Math.tanh(P[o + j]!);
+        const b = Math.tanh(P[o + H + j]!);
+        const s = sigmoid(P[o + 2 * H + j]! * t + P[o + 3 * H + j]!);
+        const k = r * H + j;
+        g1[k] = a;
+        g2[k] = b;
+        ti[k] = s;
+        out[k] = gate ? a * (1 - s) + s * b : a + s * b;
+      }
+    }
+  }
+
+  backward(
+    _x: Float64Array, _h: Float64Array, dt: Float64Array, c: CfCCache,
+    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+  ): void {
+    const B = c.batch, I = this.inputSize, H = this.stateSize, cat = I + H;
+    const nH = this.heads.outFeatures;
+    const dP = c.dHeads;
+    const P = c.heads;
+    if (this.mode === "pure") {
+      const wt = this.wTau!.value, A = this.A!.value, e = c.e;
+      const gwt = this.wTau!.grad, gA = this.A!.grad;
+      for (let r = 0; r < B; r++) {
+        const t = dt[r]!;
+        for (let j = 0; j < H; j++) {
+          const k = r * H + j;
+          const g = dhNew[k]! + (dy ? dy[k]! : 0);
+          const f1 = P[r * nH + j]!;
+          const ej = e[k]!;
+          dP[r * nH + j] = -g * A[j]! * ej * (1 - t * Math.abs(f1));
+          gA[j] += g * (1 - ej * f1);
+          gwt[j] += g * A[j]! * ej * f1 * t * Math.sign(wt[j]!);
+        }
+      }
+    } else {
+      const gate = this.mode === "default";
+      const g1 = c.g1, g2 = c.g2, ti = c.ti;
+      for (let r = 0; r < B; r++) {
+        const t = dt[r]!;
+        const o = r * nH;
+        for (let j = 0; j < H; j++) {
+          const k = r * H + j;
+          const g = dhNew[k]! + (dy ? dy[k]! : 0);
+          const a = g1[k]!, b = g2[k]!, s = ti[k]!;
+          const da = gate ? g * (1 - s) : g;
+          const db = g * s;
+          const ds = gate ? g * (b - a) : g * b;
+          const dpre = ds * s * (1 - s);
+          dP[o + j] = da * (1 - a * a);
+          dP[o + H + j] = db * (1 - b * b);
+          dP[o + 2 * H + j] = dpre * t;
+          dP[o + 3 * H + j] = dpre;
+        }
+      }
+    }
+    // Back through the heads and the backbone to dz0 = d[x, h].
+    const nb = this.backbone.length;
+    const zIn = nb > 0 ? c.layers[nb - 1]!.out : c.z0;
+    const dzTop = nb > 0 ? c.dz[nb - 1]! : c.dz0;
+    this.heads.backward(zIn, 0, dP, B, dzTop);
+    for (let l = nb - 1; l >= 0; l--) {
+      const L = c.layers[l]!;
+      const dOut = c.dz[l]!;
+      if (L.drop) for (let i = 0; i < dOut.length; i++) dOut[i] *= L.drop[i]!;
+      // dOut now holds d(act); turn it into d(pre) in place.
+      activateBackward(this.activation, L.pre, L.act, dOut, dOut, dOut.length);
+      const below = l > 0 ? c.layers[l - 1]!.out : c.z0;
+      const dBelow = l > 0 ? c.dz[l - 1]! : c.dz0;
+      this.backbone[l]!.backward(below, 0, dOut, B, dBelow);
+    }
+    const dz0 = c.dz0;
+    for (let r = 0; r < B; r++) {
+      for (let i = 0; i < I; i++) dx[r * I + i] = dz0[r * cat + i]!;
+      for (let j = 0; j < H; j++) dh[r * H + j] = dz0[r * cat + I + j]!;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * A dense layer y = x·Wᵀ + b in PyTorch layout (W is [out, in]), optionally with a fixed 0/1 mask
+ * (y = x·(W ⊙ M)ᵀ + b) as used by wired CfC cells. Several heads that read the same input can be
+ * packed into one Linear (one matrix product instead of four) while keeping one named {@link Param}
+ * per head, each a view into the packed buffers.
+ */
+import { gemmNN, gemmNT } from "../core/gemm.ts";
+import type { Rng } from "../core/random.ts";
+import { Param } from "./param.ts";
+
+/** A head of a packed layer: its name prefix (e.g. "ff1") and number of output rows. */
+export interface HeadSpec {
+  readonly name: string;
+  readonly rows: number;
+}
+
+export class Linear {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** Packed weight [out, in] and gradient. */
+  readonly weight: Float64Array;
+  readonly weightGrad: Float64Array;
+  /** Packed bias [out] and gradient, or null. */
+  readonly bias: Float64Array | null;
+  readonly biasGrad: Float64Array | null;
+  /** Optional 0/1 mask [out, in]; entries with 0 never contribute and get zero gradient. */
+  readonly mask: Float64Array | null;
+  /** Effective weight W ⊙ M (refreshed on every forward when a mask is set). */
+  private readonly masked: Float64Array | null;
+  /** Named parameters, one weight (+ bias) per head, in head order. */
+  readonly params: Param[];
+
+  constructor(inFeatures: number, heads: readonly HeadSpec[], { bias = true, mask = null }: { bias?: boolean; mask?: Float64Array | null } = {}) {
+    this.inFeatures = inFeatures;
+    this.outFeatures = heads.reduce((s, h) => s + h.rows, 0);
+    const nW = this.outFeatures * inFeatures;
+    this.weight = new Float64Array(nW);
+    this.weightGrad = new Float64Array(nW);
+    this.bias = bias ? new Float64Array(this.outFeatures) : null;
+    this.biasGrad = bias ? new Float64Array(this.outFeatures) : null;
+    this.mask = mask;
+    this.masked = mask ? new Float64Array(nW) : null;
+    this.params = [];
+    let row = 0;
+    for (const h of heads) {
+      const w0 = row * inFeatures;
+      const w1 = (row + h.rows) * inFeatures;
+      const prefix = h.name === "" ? "" : `${h.name}.`;
+      this.params.push(new Param(`${prefix}weight`, [h.rows, inFeatures], this.weight.subarray(w0, w1), this.weightGrad.subarray(w0, w1)));
+      if (this.bias && this.biasGrad) {
+        this.params.push(new Param(`${prefix}bias`, [h.rows], this.bias.subarray(row, row + h.rows), this.biasGrad.subarray(row, row + h.rows)));
+      }
+      row += h.rows;
+    }
+  }
+
+  /** A single-head layer whose parameters are called `weight` and `bias`. */
+  static simple(inFeatures: number, outFeatures: number, opts?: { bias?: boolean; mask?: Float64Array | null }): Linear {
+    return new Linear(inFeatures, [{ name: "", rows: outFeatures }], opts);
+  }
+
+  /** PyTorch's default init: W, b ~ U(±1/√in). */
+  initDefault(rng: Rng): void {
+    const bound = 1 / Math.sqrt(this.inFeatures);
+    rng.fillUniform(this.weight, -bound, bound);
+    if (this.bias) rng.fillUniform(this.bias, -bound, bound);
+  }
+
+  /** Xavier-uniform init of each head's weight: U(±√(6 / (in + rows))). */
+  initXavier(rng: Rng): void {
+    for (const p of this.params) {
+      if (p.shape.length !== 2) continue;
+      const bound = Math.sqrt(6 / (p.shape[0]! + p.shape[1]!));
+      rng.fillUniform(p.value, -bound, bound);
+    }
+  }
+
+  /** Weight actually used: W, or W ⊙ M when masked. */
+  effectiveWeight(): Float64Array {
+    if (!this.mask || !this.masked) return this.weight;
+    const w = this.weight, m = this.mask, out = this.masked;
+    for (let i = 0; i < out.length; i++) out[i] = w[i]! * m[i]!;
+    return out;
+  }
+
+  /**
+   * y[B, out] = x[B, in]·Wᵀ + b.
+   * @param x - input rows, [batch, in] starting at `xOff`
+   * @param y - output rows, [batch, out] (overwritten)
+   */
+  forward(x: Float64Array, xOff: number, y: Float64Array, batch: number): void {
+    const out = this.outFeatures;
+    gemmNT(x, xOff, this.effectiveWeight(), 0, y, 0, batch, this.inFeatures, out, false);
+    const b = this.bias;
+    if (b) for (let r = 0; r < batch; r++) {
+      const o = r * out;
+      for (let j = 0; j < out; j++) y[o + j] += b[j]!;
+    }
+  }
+
+  /**
+   * Backward of {@link forward}: accumulates dW += dyᵀ·x (masked) and db += Σ_rows dy, and
+   * writes (or adds into) dx = dy·W_eff when `dx` is given. Call after a forward with the same
+   * weights (the masked effective weight is reused).
+   */
+  backward(x: Float64Array, xOff: number, dy: Float64Array, batch: number, dx: Float64Array | null, dxAccumulate = false): void {
+    const inF = this.inFeatures, out = this.outFeatures;
+    // dW[out, in] += dyᵀ[out, B] · x[B, in]: A = dyᵀ read through strides.
+    if (this.mask) {
+      const tmp = new Float64Array(out * inF);
+      gemmNN(dy, 0, 1, out, x, xOff, tmp, 0, out, batch, inF, false);
+      const m = this.mask, g = this.weightGrad;
+      for (let i = 0; i < tmp.length; i++) g[i] += tmp[i]! * m[i]!;
+    } else {
+      gemmNN(dy, 0, 1, out, x, xOff, this.weightGrad, 0, out, batch, inF, true);
+    }
+    const gb = this.biasGrad;
+    if (gb) for (let r = 0; r < batch; r++) {
+      const o = r * out;
+      for (let j = 0; j < out; j++) gb[j] += dy[o + j]!;
+    }
+    if (dx) {
+      const w = this.mask ? this.masked! : this.weight;
+      gemmNN(dy, 0, out, 1, w, 0, dx, 0, batch, out, inF, dxAccumulate);
+    }
+  }
+}

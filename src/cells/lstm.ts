@@ -1,0 +1,203 @@
+/**
+ * LSTM cell in ncps's formulation (`ncps.torch.LSTMCell`, specs/ncps.md §7), used as the mixed
+ * memory in front of LTC/CfC and, on its own, as the LSTM baseline:
+ *
+ *   z = x·W_inᵀ + b_in + h·W_recᵀ, split in four H-wide chunks [candidate, input, forget, output]
+ *   c' = c ⊙ σ(z_f + forgetBias) + tanh(z_cand) ⊙ σ(z_i)
+ *   h' = tanh(c') ⊙ σ(z_o)
+ *
+ * `forgetBias` is 1 in ncps (hard-coded). As a {@link RecurrentCell} the state is [h, c] per row
+ * (stateSize = 2H) and the output is h'.
+ */
+import { checkInt } from "../core/errors.ts";
+import type { Rng } from "../core/random.ts";
+import { sigmoid } from "./activations.ts";
+import type { RecurrentCell, StepCache } from "./cell.ts";
+import { Linear } from "./linear.ts";
+import type { Param } from "./param.ts";
+
+export interface LstmCache extends StepCache {
+  /** h' [B, H] (the output), c' [B, H]. */
+  hOut: Float64Array;
+  cOut: Float64Array;
+  z: Float64Array;
+  zRec: Float64Array;
+  cand: Float64Array;
+  gi: Float64Array;
+  gf: Float64Array;
+  go: Float64Array;
+  tc: Float64Array;
+  dz: Float64Array;
+  // RecurrentCell view: packed [h, c] state
+  hPacked: Float64Array;
+  hIn: Float64Array;
+  cIn: Float64Array;
+  dhIn: Float64Array;
+  dcIn: Float64Array;
+}
+
+export class LstmCell implements RecurrentCell<LstmCache> {
+  readonly kind = "LSTMCell";
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly stateSize: number;
+  readonly outputSize: number;
+  readonly forgetBias: number;
+  readonly inputMap: Linear;
+  readonly recurrentMap: Linear;
+  readonly params: Param[];
+
+  constructor(inputSize: number, hiddenSize: number, { forgetBias = 1 }: { forgetBias?: number } = {}) {
+    this.inputSize = checkInt("LstmCell", "inputSize", inputSize, 1);
+    this.hiddenSize = checkInt("LstmCell", "hiddenSize", hiddenSize, 1);
+    this.stateSize = 2 * hiddenSize;
+    this.outputSize = hiddenSize;
+    this.forgetBias = forgetBias;
+    this.inputMap = Linear.simple(inputSize, 4 * hiddenSize);
+    this.recurrentMap = Linear.simple(hiddenSize, 4 * hiddenSize, { bias: false });
+    this.params = [
+      ...this.inputMap.params.map((p) => p.prefixed("input_map.")),
+      ...this.recurrentMap.params.map((p) => p.prefixed("recurrent_map.")),
+    ];
+  }
+
+  /**
+   * ncps init: 1-D parameters U(−0.1, 0.1), input weight Xavier-uniform, recurrent weight
+   * orthogonal (Gram-Schmidt on a Gaussian matrix).
+   */
+  init(rng: Rng): void {
+    rng.fillUniform(this.inputMap.bias!, -0.1, 0.1);
+    this.inputMap.initXavier(rng);
+    orthogonalInit(this.recurrentMap.weight, 4 * this.hiddenSize, this.hiddenSize, rng);
+  }
+
+  createCache(batch: number): LstmCache {
+    const H = this.hiddenSize;
+    const n = batch * H;
+    const hOut = new Float64Array(n);
+    return {
+      batch, y: hOut, h: new Float64Array(2 * n), hOut, cOut: new Float64Array(n),
+      z: new Float64Array(4 * n), zRec: new Float64Array(4 * n),
+      cand: new Float64Array(n), gi: new Float64Array(n), gf: new Float64Array(n), go: new Float64Array(n),
+      tc: new Float64Array(n), dz: new Float64Array(4 * n),
+      hPacked: new Float64Array(2 * n), hIn: new Float64Array(n), cIn: new Float64Array(n),
+      dhIn: new Float64Array(n), dcIn: new Float64Array(n),
+    };
+  }
+
+  /** One step on separate h [B, H] and c [B, H]; writes c.hOut, c.cOut. */
+  forwardHC(x: Float64Array, h: Float64Array, cPrev: Float64Array, c: LstmCache): void {
+    const B = c.batch, H = this.hiddenSize;
+    this.inputMap.forward(x, 0, c.z, B);
+    this.recurrentMap.forward(h, 0, c.zRec, B);
+    const z = c.z, zr = c.zRec;
+    for (let r = 0; r < B; r++) {
+      const o = r * 4 * H;
+      for (let j = 0; j < H; j++) {
+        const k = r * H + j;
+        const cand = Math.tanh(z[o + j]! + zr[o + j]!);
+        const gi = sigmoid(z[o + H + j]! + zr[o + H + j]!);
+        const gf = sigmoid(z[o + 2 * H + j]! + zr[o + 2 * H + j]! + this.forgetBias);
+        const go = sigmoid(z[o + 3 * H + j]! + zr[o + 3 * H + j]!);
+        const cn = cPrev[k]! * gf + cand * gi;
+        const tc = Math.tanh(cn);
+        c.cand[k] = cand; c.gi[k] = gi; c.gf[k] = gf; c.go[k] = go;
+        c.cOut[k] = cn; c.tc[k] = tc; c.hOut[k] = tc * go;
+      }
+    }
+  }
+
+  /**
+   * Backward of {@link forwardHC}. Accumulates parameter gradients; writes dx [B, I] (added to
+   * when `dxAccumulate`), dh [B, H] and dc [B, H] for the previous state.
+   */
+  backwardHC(
+    x: Float64Array, h: Float64Array, cPrev: Float64Array, c: LstmCache,
+    dhOut: Float64Array, dcOut: Float64Array | null,
+    dx: Float64Array, dxAccumulate: boolean, dh: Float64Array, dc: Float64Array,
+  ): void {
+    const B = c.batch, H = this.hiddenSize;
+    const dz = c.dz;
+    for (let r = 0; r < B; r++) {
+      const o = r * 4 * H;
+      for (let j = 0; j < H; j++) {
+        const k = r * H + j;
+        const go = c.go[k]!, tc = c.tc[k]!, gi = c.gi[k]!, gf = c.gf[k]!, cand = c.cand[k]!;
+        const dho = dhOut[k]!;
+        const dcn = (dcOut ? dcOut[k]! : 0) + dho * go * (1 - tc * tc);
+        dz[o + j] = dcn * gi * (1 - cand * cand);
+        dz[o + H + j] = dcn * cand * gi * (1 - gi);
+        dz[o + 2 * H + j] = dcn * cPrev[k]! * gf * (1 - gf);
+        dz[o + 3 * H + j] = dho * tc * go * (1 - go);
+        dc[k] = dcn * gf;
+      }
+    }
+    this.inputMap.backward(x, 0, dz, B, dx, dxAccumulate);
+    this.recurrentMap.backward(h, 0, dz, B, dh, false);
+  }
+
+  forward(x: Float64Array, h: Float64Array, _dt: Float64Array, c: LstmCache): void {
+    this.unpack(h, c.hIn, c.cIn, c.batch);
+    this.forwardHC(x, c.hIn, c.cIn, c);
+    this.pack(c.hOut, c.cOut, c.h, c.batch);
+  }
+
+  backward(
+    x: Float64Array, _h: Float64Array, _dt: Float64Array, c: LstmCache,
+    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+  ): void {
+    const B = c.batch, H = this.hiddenSize;
+    const dhOut = c.dhIn, dcOut = c.dcIn;
+    // Split d[h', c'] and add the output gradient to dh'.
+    for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
+      dhOut[r * H + j] = dhNew[r * 2 * H + j]! + (dy ? dy[r * H + j]! : 0);
+      dcOut[r * H + j] = dhNew[r * 2 * H + H + j]!;
+    }
+    const dhPrev = new Float64Array(B * H), dcPrev = new Float64Array(B * H);
+    this.backwardHC(x, c.hIn, c.cIn, c, dhOut, dcOut, dx, false, dhPrev, dcPrev);
+    this.pack(dhPrev, dcPrev, dh, B);
+  }
+
+  private unpack(packed: Float64Array, h: Float64Array, c: Float64Array, B: number): void {
+    const H = this.hiddenSize;
+    for (let r = 0; r < B; r++) {
+      h.set(packed.subarray(r * 2 * H, r * 2 * H + H), r * H);
+      c.set(packed.subarray(r * 2 * H + H, r * 2 * H + 2 * H), r * H);
+    }
+  }
+
+  private pack(h: Float64Array, c: Float64Array, packed: Float64Array, B: number): void {
+    const H = this.hiddenSize;
+    for (let r = 0; r < B; r++) {
+      packed.set(h.subarray(r * H, r * H + H), r * 2 * H);
+      packed.set(c.subarray(r * H, r * H + H), r * 2 * H + H);
+    }
+  }
+}
+
+/** Fill W [rows, cols] with a (semi-)orthogonal matrix: orthonormal columns when rows ≥ cols. */
+export function orthogonalInit(w: Float64Array, rows: number, cols: number, rng: Rng): void {
+  const tall = rows >= cols;
+  const n = tall ? rows : cols; // vector length
+  const m = tall ? cols : rows; // number of vectors
+  const v = rng.fillNormal(new Float64Array(n * m));
+  for (let a = 0; a < m; a++) {
+    const va = v.subarray(a * n, a * n + n);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let b = 0; b < a; b++) {
+        const vb = v.subarray(b * n, b * n + n);
+        let d = 0;
+        for (let i = 0; i < n; i++) d += va[i]! * vb[i]!;
+        for (let i = 0; i < n; i++) va[i] -= d * vb[i]!;
+      }
+    }
+    let nrm = 0;
+    for (let i = 0; i < n; i++) nrm += va[i]! * va[i]!;
+    nrm = Math.sqrt(nrm);
+    for (let i = 0; i < n; i++) va[i] /= nrm;
+  }
+  for (let a = 0; a < m; a++) for (let i = 0; i < n; i++) {
+    if (tall) w[i * cols + a] = v[a * n + i]!;
+    else w[a * cols + i] = v[a * n + i]!;
+  }
+}

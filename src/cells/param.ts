@@ -1,0 +1,45 @@
+/**
+ * A named parameter: its value, its gradient (same length) and whether an optimiser may move it.
+ * Names follow the PyTorch state-dict names of ncps (e.g. `ff1.weight`, `sensory_mu`) so that
+ * models import from and export to ncps without a translation table.
+ */
+import { fail, formatShape } from "../core/errors.ts";
+import { sizeOf } from "../core/tensor.ts";
+
+export class Param {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** Values, row-major. May be a view into a larger packed buffer (see Linear heads). */
+  readonly value: Float64Array;
+  /** Accumulated gradient, same layout as `value`. */
+  readonly grad: Float64Array;
+  /** False for fixed masks: they are saved and loaded but never updated. */
+  readonly trainable: boolean;
+
+  constructor(name: string, shape: readonly number[], value?: Float64Array, grad?: Float64Array, trainable = true) {
+    const n = sizeOf(shape);
+    this.name = name;
+    this.shape = [...shape];
+    this.value = value ?? new Float64Array(n);
+    this.grad = grad ?? new Float64Array(n);
+    this.trainable = trainable;
+    if (this.value.length !== n || this.grad.length !== n) {
+      fail("Param", `${name}: buffer of ${this.value.length} for shape ${formatShape(shape)}`);
+    }
+  }
+
+  /** A copy of this parameter with a prefixed name (sharing the buffers). */
+  prefixed(prefix: string): Param {
+    return new Param(prefix + this.name, this.shape, this.value, this.grad, this.trainable);
+  }
+}
+
+/** Set every gradient to zero. */
+export function zeroGrads(params: readonly Param[]): void {
+  for (const p of params) p.grad.fill(0);
+}
+
+/** Prefix the names of a list of parameters (buffers shared). */
+export function prefixParams(prefix: string, params: readonly Param[]): Param[] {
+  return params.map((p) => p.prefixed(prefix));
+}

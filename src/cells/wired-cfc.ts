@@ -1,0 +1,148 @@
+/**
+ * Wired CfC: one CfC layer (no backbone) per wiring layer, e.g. NCP inter → command → motor
+ * (ncps `WiredCfCCell`, specs/ncps.md §5). Layer l reads the new state of layer l − 1 (layer 0 reads
+ * the input); its ff1/ff2 weights are masked by the wiring's synapses into the layer (sensory matrix
+ * for layer 0, adjacency from the previous layer otherwise), recurrence inside a layer is dense, and
+ * there is no feedback between layers — all as in ncps.
+ *
+ * State layout: the layer states concatenated in layer order ([inter, command, motor] for NCP), not
+ * the wiring's neuron-id order. The output is the last layer's state.
+ */
+import { fail } from "../core/errors.ts";
+import type { Rng } from "../core/random.ts";
+import { CfCCell, type CfCCache, type CfCMode } from "./cfc.ts";
+import type { RecurrentCell, StepCache } from "./cell.ts";
+import type { Param } from "./param.ts";
+
+export interface WiredCfCConfig {
+  inputSize: number;
+  units: number;
+  /** Synapse polarities [N, N] (src-major). */
+  adjacency: ArrayLike<number>;
+  /** Sensory polarities [I, N]. */
+  sensoryAdjacency: ArrayLike<number>;
+  /** Neuron ids of each layer, in layer order (the last layer is the output). */
+  layers: readonly (readonly number[])[];
+  mode?: CfCMode;
+}
+
+export interface WiredCfCCache extends StepCache {
+  layers: CfCCache[];
+  /** Per-layer input state slices [B, H_l]. */
+  hIn: Float64Array[];
+  dhIn: Float64Array[];
+  gOut: Float64Array[];
+  dxLayer: Float64Array[];
+}
+
+export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
+  readonly kind = "WiredCfCCell";
+  readonly inputSize: number;
+  readonly stateSize: number;
+  readonly outputSize: number;
+  readonly layerSizes: number[];
+  readonly layerCells: CfCCell[];
+  readonly params: Param[];
+  private readonly offsets: number[];
+
+  constructor(cfg: WiredCfCConfig) {
+    const where = "WiredCfCCell";
+    const { inputSize: I, units: N, layers } = cfg;
+    if (layers.length < 1) fail(where, "wiring has no layers");
+    const seen = new Set<number>();
+    for (const ids of layers) for (const id of ids) {
+      if (!Number.isInteger(id) || id < 0 || id >= N || seen.has(id)) fail(where, `layer neuron id ${id} is out of range or repeated (units ${N})`);
+      seen.add(id);
+    }
+    if (seen.size !== N) fail(where, `layers cover ${seen.size} of ${N} neurons`);
+    if (cfg.adjacency.length !== N * N) fail(where, `adjacency has ${cfg.adjacency.length} entries, expected ${N * N}`);
+    if (cfg.sensoryAdjacency.length !== I * N) fail(where, `sensoryAdjacency has ${cfg.sensoryAdjacency.length} entries, expected ${I * N}`);
+    this.inputSize = I;
+    this.stateSize = N;
+    this.layerSizes = layers.map((l) => l.length);
+    this.outputSize = this.layerSizes[this.layerSizes.length - 1]!;
+    this.offsets = [];
+    let off = 0;
+    for (const h of this.layerSizes) {
+      this.offsets.push(off);
+      off += h;
+    }
+    this.layerCells = layers.map((ids, l) => {
+      const H = ids.length;
+      const inIds = l === 0 ? null : layers[l - 1]!;
+      const inSize = l === 0 ? I : inIds!.length;
+      // ncps mask: [H, in + H]; input block |S[k, j]| or |A[i, j]|, recurrent block all ones.
+      const mask = new Float64Array(H * (inSize + H));
+      for (let j = 0; j < H; j++) {
+        const dst = ids[j]!;
+        for (let c = 0; c < inSize; c++) {
+          const v = l === 0 ? cfg.sensoryAdjacency[c * N + dst]! : cfg.adjacency[inIds![c]! * N + dst]!;
+          mask[j * (inSize + H) + c] = Math.abs(v);
+        }
+        for (let c = 0; c < H; c++) mask[j * (inSize + H) + inSize + c] = 1;
+      }
+      return new CfCCell({ inputSize: inSize, hiddenSize: H, mode: cfg.mode ?? "default", backboneLayers: 0, sparsityMask: mask });
+    });
+    this.params = this.layerCells.flatMap((cell, l) => cell.params.map((p) => p.prefixed(`layer_${l}.`)));
+  }
+
+  get mode(): CfCMode {
+    return this.layerCells[0]!.mode;
+  }
+
+  init(rng: Rng): void {
+    for (const c of this.layerCells) c.init(rng);
+  }
+
+  createCache(batch: number): WiredCfCCache {
+    const h = new Float64Array(batch * this.stateSize);
+    const layers = this.layerCells.map((c) => c.createCache(batch));
+    return {
+      batch,
+      h,
+      y: layers[layers.length - 1]!.h,
+      layers,
+      hIn: this.layerSizes.map((H) => new Float64Array(batch * H)),
+      dhIn: this.layerSizes.map((H) => new Float64Array(batch * H)),
+      gOut: this.layerSizes.map((H) => new Float64Array(batch * H)),
+      dxLayer: this.layerCells.map((c) => new Float64Array(batch * c.inputSize)),
+    };
+  }
+
+  forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: WiredCfCCache, training: boolean): void {
+    const B = c.batch, N = this.stateSize;
+    let u = x;
+    for (let l = 0; l < this.layerCells.length; l++) {
+      const H = this.layerSizes[l]!, off = this.offsets[l]!;
+      const hl = c.hIn[l]!;
+      for (let r = 0; r < B; r++) hl.set(h.subarray(r * N + off, r * N + off + H), r * H);
+      this.layerCells[l]!.forward(u, hl, dt, c.layers[l]!, training);
+      const hn = c.layers[l]!.h;
+      for (let r = 0; r < B; r++) c.h.set(hn.subarray(r * H, r * H + H), r * N + off);
+      u = hn;
+    }
+  }
+
+  backward(
+    x: Float64Array, _h: Float64Array, dt: Float64Array, c: WiredCfCCache,
+    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+  ): void {
+    const B = c.batch, N = this.stateSize;
+    const last = this.layerCells.length - 1;
+    for (let l = last; l >= 0; l--) {
+      const H = this.layerSizes[l]!, off = this.offsets[l]!;
+      const g = c.gOut[l]!;
+      for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
+        let v = dhNew[r * N + off + j]!;
+        if (l === last && dy) v += dy[r * H + j]!;
+        if (l < last) v += c.dxLayer[l + 1]![r * H + j]!;
+        g[r * H + j] = v;
+      }
+      const u = l === 0 ? x : c.layers[l - 1]!.h;
+      const dxl = l === 0 ? dx : c.dxLayer[l]!;
+      this.layerCells[l]!.backward(u, c.hIn[l]!, dt, c.layers[l]!, null, g, dxl, c.dhIn[l]!);
+      const dhl = c.dhIn[l]!;
+      for (let r = 0; r < B; r++) dh.set(dhl.subarray(r * H, r * H + H), r * N + off);
+    }
+  }
+}

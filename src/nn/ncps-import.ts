@@ -1,0 +1,179 @@
+/**
+ * Build a liquidwave {@link SequenceModel} from an ncps model exported in the `ncps-golden/1`
+ * format (specs/ncps.md §12): class and constructor, effective config, the wiring matrices the
+ * model used, and the parameters by PyTorch state-dict name. Every parameter name and shape is
+ * checked; fixed masks must agree with the wiring.
+ */
+import { fail, formatShape } from "../core/errors.ts";
+import { maybePythonLiteral } from "../core/python-literal.ts";
+import { CfCCell, CFC_MODES, type CfCMode } from "../cells/cfc.ts";
+import { ACTIVATIONS, type Activation } from "../cells/activations.ts";
+import { Linear } from "../cells/linear.ts";
+import { LstmCell } from "../cells/lstm.ts";
+import { LtcCell, LTC_MAPPINGS, type LtcMapping } from "../cells/ltc.ts";
+import { WiredCfCCell } from "../cells/wired-cfc.ts";
+import { asBool, asNumber, asObject, asObjectOrNull, asString, asTensor, describe, type Json } from "./ncps-format.ts";
+import { SequenceModel } from "./sequence.ts";
+import type { RecurrentCell } from "../cells/cell.ts";
+
+/** The wiring as stored in the document: matrices plus layer structure. */
+export interface NcpsWiringData {
+  className: string;
+  units: number;
+  inputDim: number;
+  outputDim: number;
+  adjacency: Int8Array;
+  sensoryAdjacency: Int8Array;
+  layers: number[][];
+  raw: Json;
+}
+
+/** ncps's names for its backbone activation modules. */
+const ACTIVATION_MODULES: Record<string, Activation> = { LeCun: "lecun_tanh", Tanh: "tanh", ReLU: "relu", GELU: "gelu", SiLU: "silu" };
+
+function int8(t: { data: Float64Array }, where: string, what: string): Int8Array {
+  const out = new Int8Array(t.data.length);
+  t.data.forEach((v, i) => {
+    if (v !== -1 && v !== 0 && v !== 1) fail(where, `${what}[${i}] must be -1, 0 or 1, got ${v}`);
+    out[i] = v;
+  });
+  return out;
+}
+
+/** Read the document's wiring object (matrices, layers), or null. */
+export function readNcpsWiring(doc: Json, where: string): NcpsWiringData | null {
+  const w = asObjectOrNull(doc["wiring"], where, "wiring");
+  if (!w) return null;
+  const units = asNumber(w["units"], where, "wiring.units");
+  const adjT = asTensor(w["adjacency_matrix"], where, "wiring.adjacency_matrix");
+  const sT = asTensor(w["sensory_adjacency_matrix"], where, "wiring.sensory_adjacency_matrix");
+  if (adjT.shape.length !== 2 || adjT.shape[0] !== units || adjT.shape[1] !== units) {
+    fail(where, `wiring.adjacency_matrix has shape ${formatShape(adjT.shape)}, expected [${units}, ${units}]`);
+  }
+  if (sT.shape.length !== 2 || sT.shape[1] !== units) fail(where, `wiring.sensory_adjacency_matrix has shape ${formatShape(sT.shape)}, expected [I, ${units}]`);
+  const layersRaw = maybePythonLiteral(w["layers"], where);
+  const layers: number[][] = Array.isArray(layersRaw) ? (layersRaw as number[][]) : [Array.from({ length: units }, (_, i) => i)];
+  if (!layers.every((l) => Array.isArray(l) && l.every((i) => Number.isInteger(i)))) fail(where, `wiring.layers must be lists of neuron ids, got ${describe(layersRaw)}`);
+  return {
+    className: asString(w["class"], where, "wiring.class"),
+    units,
+    inputDim: sT.shape[0]!,
+    outputDim: asNumber(w["output_dim"], where, "wiring.output_dim"),
+    adjacency: int8(adjT, where, "wiring.adjacency_matrix"),
+    sensoryAdjacency: int8(sT, where, "wiring.sensory_adjacency_matrix"),
+    layers,
+    raw: w,
+  };
+}
+
+function ctorValue(ctor: Json, key: string): unknown {
+  return maybePythonLiteral(ctor[key]);
+}
+
+/** Build the model described by an `ncps-golden/1` document and load its parameters. */
+export function importNcpsModel(docIn: unknown, where = "importNcpsModel"): SequenceModel {
+  const doc = asObject(docIn, where, "document");
+  if (doc["format"] !== "ncps-golden/1") fail(where, `format must be 'ncps-golden/1', got ${describe(doc["format"])}`);
+  const model = asObject(doc["model"], where, "model");
+  const config = asObject(doc["config"], where, "config");
+  const ctor = asObject(model["ctor"], where, "model.ctor");
+  const cls = asString(model["class"], where, "model.class");
+  const inputSize = asNumber(ctor["input_size"], where, "model.ctor.input_size");
+  const mixed = asBool(model["mixed_memory"] ?? config["mixed_memory"] ?? false, where, "model.mixed_memory");
+  if (model["batch_first"] !== undefined && model["batch_first"] !== true) fail(where, "only batch_first = true models are supported");
+  const returnSequences = model["return_sequences"] === undefined ? true : asBool(model["return_sequences"], where, "model.return_sequences");
+  const wiring = readNcpsWiring(doc, where);
+  let cell: RecurrentCell;
+  let proj: Linear | null = null;
+
+  if (cls === "LTC") {
+    if (!wiring) fail(where, "an LTC document needs its wiring matrices");
+    if (wiring.inputDim !== inputSize) fail(where, `wiring input dim ${wiring.inputDim} differs from input_size ${inputSize}`);
+    const mapping = (key: string): LtcMapping => {
+      const v = config[key] ?? "affine";
+      if (!(LTC_MAPPINGS as readonly unknown[]).includes(v)) fail(where, `config.${key} must be one of ${LTC_MAPPINGS.join(", ")}, got ${describe(v)}`);
+      return v as LtcMapping;
+    };
+    cell = new LtcCell({
+      units: wiring.units,
+      inputSize,
+      motorSize: wiring.outputDim,
+      adjacency: wiring.adjacency,
+      sensoryAdjacency: wiring.sensoryAdjacency,
+      inputMapping: mapping("input_mapping"),
+      outputMapping: mapping("output_mapping"),
+      odeUnfolds: asNumber(config["ode_unfolds"] ?? 6, where, "config.ode_unfolds"),
+      epsilon: asNumber(config["epsilon"] ?? 1e-8, where, "config.epsilon"),
+      implicitParamConstraints: asBool(config["implicit_param_constraints"] ?? true, where, "config.implicit_param_constraints"),
+    });
+  } else if (cls === "CfC") {
+    const mode = (config["mode"] ?? ctorValue(ctor, "mode") ?? "default") as string;
+    if (!(CFC_MODES as readonly string[]).includes(mode)) fail(where, `unknown CfC mode ${describe(mode)}, valid options are ${CFC_MODES.join(", ")}`);
+    const wired = config["wired"] === undefined ? wiring !== null : asBool(config["wired"], where, "config.wired");
+    if (wired) {
+      if (!wiring) fail(where, "a wired CfC document needs its wiring matrices");
+      cell = new WiredCfCCell({
+        inputSize, units: wiring.units, adjacency: wiring.adjacency, sensoryAdjacency: wiring.sensoryAdjacency,
+        layers: wiring.layers, mode: mode as CfCMode,
+      });
+    } else {
+      const units = asNumber(ctorValue(ctor, "units"), where, "model.ctor.units");
+      const actModule = config["backbone_activation_module"];
+      let activation: string = (ctorValue(ctor, "activation") as string | undefined) ?? "lecun_tanh";
+      if (typeof actModule === "string") {
+        const a = ACTIVATION_MODULES[actModule];
+        if (!a) fail(where, `unknown backbone activation module ${describe(actModule)}`);
+        activation = a;
+      }
+      if (!(ACTIVATIONS as readonly string[]).includes(activation)) fail(where, `unknown activation ${describe(activation)}, valid options are ${ACTIVATIONS.join(", ")}`);
+      cell = new CfCCell({
+        inputSize, hiddenSize: units, mode: mode as CfCMode, activation: activation as Activation,
+        backboneUnits: asNumber(config["backbone_units"] ?? ctorValue(ctor, "backbone_units") ?? 128, where, "config.backbone_units"),
+        backboneLayers: asNumber(config["backbone_layers"] ?? ctorValue(ctor, "backbone_layers") ?? 1, where, "config.backbone_layers"),
+        backboneDropout: asNumber(ctorValue(ctor, "backbone_dropout") ?? 0, where, "model.ctor.backbone_dropout"),
+      });
+    }
+    const projSize = maybePythonLiteral(config["proj_size"] ?? ctorValue(ctor, "proj_size") ?? null);
+    if (projSize !== null && projSize !== undefined) {
+      proj = Linear.simple(cell.outputSize, asNumber(projSize, where, "config.proj_size"));
+    }
+  } else {
+    fail(where, `model.class must be 'LTC' or 'CfC', got ${describe(cls)}`);
+  }
+  const lstm = mixed ? new LstmCell(inputSize, cell.stateSize) : null;
+  const seq = new SequenceModel({ cell, mixedMemory: lstm, proj, returnSequences });
+  loadNcpsParameters(seq, doc["parameters"], where);
+  return seq;
+}
+
+/**
+ * Copy parameters given by state-dict name into the model. Every model parameter must be present
+ * with the right shape, no unknown name may appear, and fixed masks must equal the model's own.
+ */
+export function loadNcpsParameters(model: SequenceModel, params: unknown, where: string): void {
+  if (!Array.isArray(params)) fail(where, `parameters must be a list, got ${describe(params)}`);
+  const byName = new Map(model.params.map((p) => [p.name, p]));
+  const seen = new Set<string>();
+  params.forEach((entry, i) => {
+    const e = asObject(entry, where, `parameters[${i}]`);
+    const name = asString(e["name"], where, `parameters[${i}].name`);
+    const p = byName.get(name);
+    if (!p) fail(where, `unknown parameter '${name}' (model has ${[...byName.keys()].join(", ")})`);
+    if (seen.has(name)) fail(where, `parameter '${name}' appears twice`);
+    seen.add(name);
+    const t = asTensor(e, where, `parameter '${name}'`);
+    if (t.shape.length !== p.shape.length || t.shape.some((d, k) => d !== p.shape[k])) {
+      fail(where, `parameter '${name}' has shape ${formatShape(t.shape)}, model expects ${formatShape(p.shape)}`);
+    }
+    for (let k = 0; k < t.data.length; k++) {
+      if (!Number.isFinite(t.data[k]!)) fail(where, `parameter '${name}' contains ${t.data[k]} at flat index ${k}`);
+    }
+    if (!p.trainable) {
+      for (let k = 0; k < t.data.length; k++) {
+        if (t.data[k] !== p.value[k]) fail(where, `fixed parameter '${name}' differs from the wiring at flat index ${k}: file ${t.data[k]}, wiring ${p.value[k]}`);
+      }
+    } else p.value.set(t.data);
+  });
+  const missing = [...byName.keys()].filter((n) => !seen.has(n));
+  if (missing.length > 0) fail(where, `missing parameters: ${missing.join(", ")}`);
+}

@@ -1,0 +1,297 @@
+/**
+ * The sequence wrapper: runs a {@link RecurrentCell} over time, like ncps's `LTC`/`CfC` modules
+ * (specs/ncps.md §3, §6, §7, §8), and back-propagates through time.
+ *
+ * - input [B, L, I] (batch first), optional initial state [B, S] (and LSTM cell state when mixed);
+ * - timespans: null (Δt = 1), [B, L] or [B, L, 1]: **one Δt per sample and step**, broadcast over
+ *   units (ncps 1.0.1 squeezes them to [B] and crashes or mis-pairs samples with units, issues
+ *   #81-#83);
+ * - mixed memory: an ncps LSTM cell runs before the cell at every step on the raw input, and its
+ *   output replaces the state entering the cell (the cell's new state is the next LSTM h);
+ * - projection (CfC `proj_size`): a Linear applied to every emitted output, never to the state;
+ * - returnSequences: outputs of every step [B, L, O] or of the last step [B, O].
+ *
+ * Parameter names follow ncps's state dict: `rnn_cell.*`, `lstm.*`, `fc.*`.
+ */
+import { checkFinite, checkShape, fail, formatShape } from "../core/errors.ts";
+import type { Tensor } from "../core/tensor.ts";
+import type { RecurrentCell, StepCache } from "../cells/cell.ts";
+import type { Linear } from "../cells/linear.ts";
+import type { LstmCache, LstmCell } from "../cells/lstm.ts";
+import type { Param } from "../cells/param.ts";
+
+export interface SequenceModelParts {
+  cell: RecurrentCell;
+  /** ncps mixed memory: an LSTM cell with hidden size = the cell's state size. */
+  mixedMemory?: LstmCell | null;
+  /** Projection of each output (CfC proj_size). */
+  proj?: Linear | null;
+  returnSequences?: boolean;
+}
+
+export interface ForwardOptions {
+  /** Initial state [B, S]; zeros if omitted. */
+  initialState?: Tensor | null;
+  /** Initial LSTM cell state [B, S] (mixed memory only); zeros if omitted. */
+  initialCell?: Tensor | null;
+  /** Elapsed time per sample and step: [B, L] or [B, L, 1]; all ones if omitted. */
+  timespans?: Tensor | null;
+  /** Keep what backward needs (training). */
+  record?: boolean;
+  /** Enable dropout. */
+  training?: boolean;
+  /** Also return the state after every step. */
+  returnHidden?: boolean;
+}
+
+export interface SequenceOutput {
+  /** [B, L, O] with returnSequences, else [B, O]; O = projection size or the cell's output size. */
+  output: Tensor;
+  /** State after every step, [B, L, S] (only with `returnHidden`). */
+  hiddenSequence: Tensor | null;
+  /** Final state [B, S]. */
+  finalState: Tensor;
+  /** Final LSTM cell state [B, S] (mixed memory only). */
+  finalCell: Tensor | null;
+}
+
+export interface BackwardResult {
+  /** ∂loss/∂input, [B, L, I]. */
+  dInput: Tensor;
+  /** ∂loss/∂initial state, [B, S]. */
+  dInitialState: Tensor;
+  /** ∂loss/∂initial LSTM cell state (mixed memory). */
+  dInitialCell: Tensor | null;
+}
+
+interface Tape {
+  batch: number;
+  length: number;
+  xs: Float64Array[];
+  dts: Float64Array[];
+  states: Float64Array[]; // states[t] = state entering step t's cell (after the LSTM when mixed)
+  caches: StepCache[];
+  lstmCaches: LstmCache[];
+  lstmH: Float64Array[]; // h entering the LSTM at step t
+  lstmC: Float64Array[]; // c entering the LSTM at step t
+}
+
+export class SequenceModel {
+  readonly cell: RecurrentCell;
+  readonly mixedMemory: LstmCell | null;
+  readonly proj: Linear | null;
+  readonly returnSequences: boolean;
+  /** All parameters, ncps state-dict names and order. */
+  readonly params: Param[];
+  private tape: Tape | null = null;
+  private cacheBatch = -1;
+  private cellCaches: StepCache[] = [];
+  private lstmCaches: LstmCache[] = [];
+
+  constructor(parts: SequenceModelParts) {
+    this.cell = parts.cell;
+    this.mixedMemory = parts.mixedMemory ?? null;
+    this.proj = parts.proj ?? null;
+    this.returnSequences = parts.returnSequences ?? true;
+    if (this.mixedMemory) {
+      if (this.mixedMemory.hiddenSize !== this.cell.stateSize || this.mixedMemory.inputSize !== this.cell.inputSize) {
+        fail("SequenceModel", `mixed-memory LSTM is ${this.mixedMemory.inputSize}->${this.mixedMemory.hiddenSize}, cell needs ${this.cell.inputSize}->${this.cell.stateSize}`);
+      }
+    }
+    if (this.proj && this.proj.inFeatures !== this.cell.outputSize) {
+      fail("SequenceModel", `projection expects ${this.proj.inFeatures} inputs, cell outputs ${this.cell.outputSize}`);
+    }
+    this.params = [
+      ...this.cell.params.map((p) => p.prefixed("rnn_cell.")),
+      ...(this.mixedMemory ? this.mixedMemory.params.map((p) => p.prefixed("lstm.")) : []),
+      ...(this.proj ? this.proj.params.map((p) => p.prefixed("fc.")) : []),
+    ];
+  }
+
+  get inputSize(): number {
+    return this.cell.inputSize;
+  }
+  get stateSize(): number {
+    return this.cell.stateSize;
+  }
+  get outputSize(): number {
+    return this.proj ? this.proj.outFeatures : this.cell.outputSize;
+  }
+
+  /** Per-step caches, reused across calls with the same batch size. */
+  private ensureCaches(batch: number, steps: number): void {
+    if (this.cacheBatch !== batch) {
+      this.cellCaches = [];
+      this.lstmCaches = [];
+      this.cacheBatch = batch;
+    }
+    while (this.cellCaches.length < steps) {
+      this.cellCaches.push(this.cell.createCache(batch));
+      if (this.mixedMemory) this.lstmCaches.push(this.mixedMemory.createCache(batch));
+    }
+  }
+
+  /**
+   * Run the model over a batch of sequences.
+   * @param input - [B, L, I], float64, finite
+   */
+  forward(input: Tensor, opts: ForwardOptions = {}): SequenceOutput {
+    const where = "SequenceModel.forward";
+    if (input.shape.length !== 3) fail(where, `input must be [batch, length, features], got shape ${formatShape(input.shape)}`);
+    const [B, L, I] = input.shape as [number, number, number];
+    if (I !== this.inputSize) fail(where, `input has ${I} features, model expects ${this.inputSize}`);
+    if (B < 1 || L < 1) fail(where, `input has an empty batch or length: ${formatShape(input.shape)}`);
+    checkFinite(where, "input", input.data);
+    const S = this.stateSize, O = this.cell.outputSize;
+    const dtAll = this.resolveTimespans(where, opts.timespans ?? null, B, L);
+    let h: Float64Array = new Float64Array(B * S);
+    if (opts.initialState) {
+      checkShape(where, "initialState", opts.initialState.shape, [B, S]);
+      checkFinite(where, "initialState", opts.initialState.data);
+      h = opts.initialState.data.slice();
+    }
+    let c: Float64Array | null = null;
+    if (this.mixedMemory) {
+      c = new Float64Array(B * S);
+      if (opts.initialCell) {
+        checkShape(where, "initialCell", opts.initialCell.shape, [B, S]);
+        checkFinite(where, "initialCell", opts.initialCell.data);
+        c = opts.initialCell.data.slice();
+      }
+    } else if (opts.initialCell) fail(where, "initialCell is only used with mixed memory");
+
+    const record = opts.record ?? false;
+    const training = opts.training ?? false;
+    // Without a tape two caches suffice: step t reads the state in cache (t-1) % 2 while writing
+    // cache t % 2. With a tape every step keeps its own.
+    const nCaches = record ? L : Math.min(L, 2);
+    this.ensureCaches(B, nCaches);
+    const P = this.outputSize;
+    const out = new Float64Array(this.returnSequences ? B * L * P : B * P);
+    const hidden = opts.returnHidden ? new Float64Array(B * L * S) : null;
+    const projBuf = this.proj ? new Float64Array(B * P) : null;
+    const tape: Tape | null = record
+      ? { batch: B, length: L, xs: [], dts: [], states: [], caches: [], lstmCaches: [], lstmH: [], lstmC: [] }
+      : null;
+    const x = record ? null : new Float64Array(B * I);
+
+    for (let t = 0; t < L; t++) {
+      const xt = x ?? new Float64Array(B * I);
+      for (let r = 0; r < B; r++) xt.set(input.data.subarray((r * L + t) * I, (r * L + t) * I + I), r * I);
+      const dt = dtAll.subarray(t * B, t * B + B);
+      const cache = this.cellCaches[t % nCaches]!;
+      if (this.mixedMemory && c) {
+        const lc = this.lstmCaches[t % nCaches]!;
+        if (tape) {
+          tape.lstmH.push(h);
+          tape.lstmC.push(c);
+          tape.lstmCaches.push(lc);
+        }
+        this.mixedMemory.forwardHC(xt, h, c, lc);
+        h = lc.hOut;
+        c = lc.cOut;
+      }
+      if (tape) {
+        tape.xs.push(xt);
+        tape.dts.push(dt);
+        tape.states.push(h);
+        tape.caches.push(cache);
+      }
+      this.cell.forward(xt, h, dt, cache, training);
+      h = cache.h;
+      if (hidden) for (let r = 0; r < B; r++) hidden.set(h.subarray(r * S, r * S + S), (r * L + t) * S);
+      if (this.returnSequences || t === L - 1) {
+        let y = cache.y;
+        if (this.proj && projBuf) {
+          this.proj.forward(y, 0, projBuf, B);
+          y = projBuf;
+        }
+        for (let r = 0; r < B; r++) {
+          const dst = this.returnSequences ? (r * L + t) * P : r * P;
+          out.set(y.subarray(r * P, r * P + P), dst);
+        }
+      }
+    }
+    void O;
+    this.tape = tape;
+    return {
+      output: { shape: this.returnSequences ? [B, L, P] : [B, P], data: out },
+      hiddenSequence: hidden ? { shape: [B, L, S], data: hidden } : null,
+      finalState: { shape: [B, S], data: h.slice() },
+      finalCell: c ? { shape: [B, S], data: c.slice() } : null,
+    };
+  }
+
+  /**
+   * Back-propagate through the last recorded forward. Accumulates into every `param.grad`.
+   * @param dOutput - ∂loss/∂output, same shape as the forward's output
+   * @param dFinalState - ∂loss/∂final state [B, S] (optional)
+   */
+  backward(dOutput: Tensor, dFinalState: Tensor | null = null, dFinalCell: Tensor | null = null): BackwardResult {
+    const where = "SequenceModel.backward";
+    const tape = this.tape;
+    if (!tape) fail(where, "no recorded forward pass (call forward with record: true)");
+    const B = tape.batch, L = tape.length, I = this.inputSize, S = this.stateSize, O = this.cell.outputSize;
+    const P = this.outputSize;
+    checkShape(where, "dOutput", dOutput.shape, this.returnSequences ? [B, L, P] : [B, P]);
+    const dInput = new Float64Array(B * L * I);
+    let dh: Float64Array = new Float64Array(B * S);
+    if (dFinalState) {
+      checkShape(where, "dFinalState", dFinalState.shape, [B, S]);
+      dh.set(dFinalState.data);
+    }
+    let dc: Float64Array | null = this.mixedMemory ? new Float64Array(B * S) : null;
+    if (dFinalCell && dc) dc.set(dFinalCell.data);
+    const dyStep = new Float64Array(B * P);
+    const dyCell = new Float64Array(B * O);
+    const dx = new Float64Array(B * I);
+    const dhPrev = new Float64Array(B * S);
+
+    for (let t = L - 1; t >= 0; t--) {
+      const cache = tape.caches[t]!;
+      let dy: Float64Array | null = null;
+      if (this.returnSequences || t === L - 1) {
+        for (let r = 0; r < B; r++) {
+          const src = this.returnSequences ? (r * L + t) * P : r * P;
+          dyStep.set(dOutput.data.subarray(src, src + P), r * P);
+        }
+        if (this.proj) {
+          this.proj.backward(cache.y, 0, dyStep, B, dyCell);
+          dy = dyCell;
+        } else dy = dyStep;
+      }
+      this.cell.backward(tape.xs[t]!, tape.states[t]!, tape.dts[t]!, cache, dy, dh, dx, dhPrev);
+      if (this.mixedMemory && dc) {
+        const lc = tape.lstmCaches[t]!;
+        const dhL = new Float64Array(B * S);
+        const dcL = new Float64Array(B * S);
+        this.mixedMemory.backwardHC(tape.xs[t]!, tape.lstmH[t]!, tape.lstmC[t]!, lc, dhPrev, dc, dx, true, dhL, dcL);
+        dh = dhL;
+        dc = dcL;
+      } else {
+        dh = dhPrev.slice();
+      }
+      for (let r = 0; r < B; r++) dInput.set(dx.subarray(r * I, r * I + I), (r * L + t) * I);
+    }
+    return {
+      dInput: { shape: [B, L, I], data: dInput },
+      dInitialState: { shape: [B, S], data: dh },
+      dInitialCell: dc ? { shape: [B, S], data: dc } : null,
+    };
+  }
+
+  /** Δt per step and sample, laid out [L, B] (step-major so each step reads a contiguous slice). */
+  private resolveTimespans(where: string, ts: Tensor | null, B: number, L: number): Float64Array {
+    const out = new Float64Array(L * B);
+    if (!ts) return out.fill(1);
+    const okShape = (ts.shape.length === 2 && ts.shape[0] === B && ts.shape[1] === L)
+      || (ts.shape.length === 3 && ts.shape[0] === B && ts.shape[1] === L && ts.shape[2] === 1);
+    if (!okShape) fail(where, `timespans has shape ${formatShape(ts.shape)}, expected [${B}, ${L}] or [${B}, ${L}, 1]`);
+    for (let r = 0; r < B; r++) for (let t = 0; t < L; t++) {
+      const v = ts.data[r * L + t]!;
+      if (!Number.isFinite(v) || v < 0) fail(where, `timespans[${r}, ${t}] must be finite and >= 0, got ${v}`);
+      out[t * B + r] = v;
+    }
+    return out;
+  }
+}

@@ -28,6 +28,11 @@ export class Param {
     }
   }
 
+  /** The same parameter (shared buffers) under another name. */
+  withName(name: string): Param {
+    return new Param(name, this.shape, this.value, this.grad, this.trainable);
+  }
+
   /** A copy of this parameter with a prefixed name (sharing the buffers). */
   prefixed(prefix: string): Param {
     return new Param(prefix + this.name, this.shape, this.value, this.grad, this.trainable);

@@ -1,0 +1,104 @@
+/**
+ * GRU cell in PyTorch's formulation (`torch.nn.GRUCell`), the second recurrent baseline:
+ *
+ *   r  = σ(x W_irᵀ + b_ir + h W_hrᵀ + b_hr)
+ *   z  = σ(x W_izᵀ + b_iz + h W_hzᵀ + b_hz)
+ *   n  = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn))
+ *   h' = (1 − z) ⊙ n + z ⊙ h
+ *
+ * Parameters `weight_ih` [3H, I], `weight_hh` [3H, H], `bias_ih`, `bias_hh` [3H], gate order r, z, n.
+ */
+import { checkInt } from "../core/errors.ts";
+import type { Rng } from "../core/random.ts";
+import { sigmoid } from "./activations.ts";
+import type { RecurrentCell, StepCache } from "./cell.ts";
+import { Linear } from "./linear.ts";
+import type { Param } from "./param.ts";
+
+export interface GruCache extends StepCache {
+  gi: Float64Array; // x-part pre-activations [B, 3H]
+  gh: Float64Array; // h-part pre-activations [B, 3H]
+  r: Float64Array;
+  z: Float64Array;
+  n: Float64Array;
+  dgi: Float64Array;
+  dgh: Float64Array;
+}
+
+export class GruCell implements RecurrentCell<GruCache> {
+  readonly kind = "GRUCell";
+  readonly inputSize: number;
+  readonly stateSize: number;
+  readonly outputSize: number;
+  readonly ih: Linear;
+  readonly hh: Linear;
+  readonly params: Param[];
+
+  constructor(inputSize: number, hiddenSize: number) {
+    this.inputSize = checkInt("GruCell", "inputSize", inputSize, 1);
+    this.stateSize = checkInt("GruCell", "hiddenSize", hiddenSize, 1);
+    this.outputSize = hiddenSize;
+    this.ih = Linear.simple(inputSize, 3 * hiddenSize);
+    this.hh = Linear.simple(hiddenSize, 3 * hiddenSize);
+    const rename = (p: Param, suffix: string) => p.withName(p.name === "weight" ? `weight_${suffix}` : `bias_${suffix}`);
+    this.params = [rename(this.ih.params[0]!, "ih"), rename(this.hh.params[0]!, "hh"), rename(this.ih.params[1]!, "ih"), rename(this.hh.params[1]!, "hh")];
+  }
+
+  /** PyTorch init: every parameter U(±1/√H). */
+  init(rng: Rng): void {
+    const b = 1 / Math.sqrt(this.stateSize);
+    for (const p of this.params) rng.fillUniform(p.value, -b, b);
+  }
+
+  createCache(batch: number): GruCache {
+    const H = this.stateSize;
+    const h = new Float64Array(batch * H);
+    return {
+      batch, y: h, h,
+      gi: new Float64Array(batch * 3 * H), gh: new Float64Array(batch * 3 * H),
+      r: new Float64Array(batch * H), z: new Float64Array(batch * H), n: new Float64Array(batch * H),
+      dgi: new Float64Array(batch * 3 * H), dgh: new Float64Array(batch * 3 * H),
+    };
+  }
+
+  forward(x: Float64Array, h: Float64Array, _dt: Float64Array, c: GruCache): void {
+    const B = c.batch, H = this.stateSize;
+    this.ih.forward(x, 0, c.gi, B);
+    this.hh.forward(h, 0, c.gh, B);
+    for (let b = 0; b < B; b++) {
+      const o = b * 3 * H;
+      for (let j = 0; j < H; j++) {
+        const k = b * H + j;
+        const r = sigmoid(c.gi[o + j]! + c.gh[o + j]!);
+        const z = sigmoid(c.gi[o + H + j]! + c.gh[o + H + j]!);
+        const n = Math.tanh(c.gi[o + 2 * H + j]! + r * c.gh[o + 2 * H + j]!);
+        c.r[k] = r; c.z[k] = z; c.n[k] = n;
+        c.h[k] = (1 - z) * n + z * h[k]!;
+      }
+    }
+  }
+
+  backward(
+    x: Float64Array, h: Float64Array, _dt: Float64Array, c: GruCache,
+    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+  ): void {
+    const B = c.batch, H = this.stateSize;
+    for (let b = 0; b < B; b++) {
+      const o = b * 3 * H;
+      for (let j = 0; j < H; j++) {
+        const k = b * H + j;
+        const g = dhNew[k]! + (dy ? dy[k]! : 0);
+        const r = c.r[k]!, z = c.z[k]!, n = c.n[k]!;
+        const dn = g * (1 - z) * (1 - n * n);
+        const dz = g * (h[k]! - n) * z * (1 - z);
+        const ghn = c.gh[o + 2 * H + j]!;
+        const dr = dn * ghn * r * (1 - r);
+        c.dgi[o + j] = dr; c.dgi[o + H + j] = dz; c.dgi[o + 2 * H + j] = dn;
+        c.dgh[o + j] = dr; c.dgh[o + H + j] = dz; c.dgh[o + 2 * H + j] = dn * r;
+        dh[k] = g * z; // direct path; the h·W_hh path is added below
+      }
+    }
+    this.ih.backward(x, 0, c.dgi, B, dx);
+    this.hh.backward(h, 0, c.dgh, B, dh, true);
+  }
+}

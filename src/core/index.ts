@@ -6,3 +6,5 @@ export * from "./random.ts";
 export * from "./ndarray.ts";
 export * from "./python-literal.ts";
 export * from "./special.ts";
+export * from "./fs.ts";
+export * from "./validate.ts";

@@ -93,3 +93,28 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return m;
 }
+
+/** Rows `indices` of `t` along the first axis, as a new tensor [indices.length, ...]. */
+export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
+  const row = t.shape.length === 0 ? 1 : sizeOf(t.shape.slice(1));
+  const out = new Float64Array(indices.length * row);
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i]!;
+    if (!(r >= 0 && r < (t.shape[0] ?? 0))) fail("takeRows", `row ${r} out of range [0, ${t.shape[0]})`);
+    out.set(t.data.subarray(r * row, r * row + row), i * row);
+  }
+  return { shape: [indices.length, ...t.shape.slice(1)], data: out };
+}
+
+/** Slice [start, end) along axis 1 of a [B, L, ...] tensor (a window of time steps). */
+export function sliceTime(t: Tensor, start: number, end: number): Tensor {
+  const [B, L] = t.shape as [number, number];
+  if (!(t.shape.length >= 2 && 0 <= start && start < end && end <= L)) {
+    fail("sliceTime", `cannot take steps [${start}, ${end}) of shape ${formatShape(t.shape)}`);
+  }
+  const inner = sizeOf(t.shape.slice(2));
+  const len = end - start;
+  const out = new Float64Array(B * len * inner);
+  for (let b = 0; b < B; b++) out.set(t.data.subarray((b * L + start) * inner, (b * L + end) * inner), b * len * inner);
+  return { shape: [B, len, ...t.shape.slice(2)], data: out };
+}

@@ -13,6 +13,7 @@ import { LstmCell } from "../cells/lstm.ts";
 import { LtcCell, LTC_MAPPINGS, type LtcMapping } from "../cells/ltc.ts";
 import { WiredCfCCell } from "../cells/wired-cfc.ts";
 import { asBool, asNumber, asObject, asObjectOrNull, asString, asTensor, describe, type Json } from "./ncps-format.ts";
+import { loadNamedParameters } from "./parameters.ts";
 import { SequenceModel } from "./sequence.ts";
 import type { RecurrentCell } from "../cells/cell.ts";
 
@@ -142,38 +143,6 @@ export function importNcpsModel(docIn: unknown, where = "importNcpsModel"): Sequ
   }
   const lstm = mixed ? new LstmCell(inputSize, cell.stateSize) : null;
   const seq = new SequenceModel({ cell, mixedMemory: lstm, proj, returnSequences });
-  loadNcpsParameters(seq, doc["parameters"], where);
+  loadNamedParameters(seq.params, doc["parameters"], where);
   return seq;
-}
-
-/**
- * Copy parameters given by state-dict name into the model. Every model parameter must be present
- * with the right shape, no unknown name may appear, and fixed masks must equal the model's own.
- */
-export function loadNcpsParameters(model: SequenceModel, params: unknown, where: string): void {
-  if (!Array.isArray(params)) fail(where, `parameters must be a list, got ${describe(params)}`);
-  const byName = new Map(model.params.map((p) => [p.name, p]));
-  const seen = new Set<string>();
-  params.forEach((entry, i) => {
-    const e = asObject(entry, where, `parameters[${i}]`);
-    const name = asString(e["name"], where, `parameters[${i}].name`);
-    const p = byName.get(name);
-    if (!p) fail(where, `unknown parameter '${name}' (model has ${[...byName.keys()].join(", ")})`);
-    if (seen.has(name)) fail(where, `parameter '${name}' appears twice`);
-    seen.add(name);
-    const t = asTensor(e, where, `parameter '${name}'`);
-    if (t.shape.length !== p.shape.length || t.shape.some((d, k) => d !== p.shape[k])) {
-      fail(where, `parameter '${name}' has shape ${formatShape(t.shape)}, model expects ${formatShape(p.shape)}`);
-    }
-    for (let k = 0; k < t.data.length; k++) {
-      if (!Number.isFinite(t.data[k]!)) fail(where, `parameter '${name}' contains ${t.data[k]} at flat index ${k}`);
-    }
-    if (!p.trainable) {
-      for (let k = 0; k < t.data.length; k++) {
-        if (t.data[k] !== p.value[k]) fail(where, `fixed parameter '${name}' differs from the wiring at flat index ${k}: file ${t.data[k]}, wiring ${p.value[k]}`);
-      }
-    } else p.value.set(t.data);
-  });
-  const missing = [...byName.keys()].filter((n) => !seen.has(n));
-  if (missing.length > 0) fail(where, `missing parameters: ${missing.join(", ")}`);
 }

@@ -1,0 +1,76 @@
+/**
+ * Adam (Kingma & Ba 2015) as an explicit state machine, in PyTorch's arithmetic so that updates
+ * agree with `torch.optim.Adam` to rounding:
+ *
+ *   m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²,
+ *   p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+ *
+ * with optional decoupled weight decay (AdamW: p ← p − lr·λ·p before the step). The state is a
+ * plain object {count, mu, nu} that can be saved and restored.
+ */
+import { checkNumber } from "../core/errors.ts";
+import type { Param } from "../cells/param.ts";
+
+export interface AdamOptions {
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** Decoupled weight decay λ (AdamW); 0 = plain Adam. */
+  weightDecay?: number;
+}
+
+export interface AdamState {
+  count: number;
+  mu: Float64Array[];
+  nu: Float64Array[];
+}
+
+export interface Adam {
+  readonly options: Required<AdamOptions>;
+  init(params: readonly Param[]): AdamState;
+  /** One update of every trainable parameter from its `grad`; returns the new step count. */
+  step(params: readonly Param[], state: AdamState, learningRate?: number): number;
+}
+
+export function adam(opts: AdamOptions = {}): Adam {
+  const where = "adam";
+  const options: Required<AdamOptions> = {
+    learningRate: checkNumber(where, "learningRate", opts.learningRate ?? 1e-3, 0),
+    beta1: checkNumber(where, "beta1", opts.beta1 ?? 0.9, 0, 0.999999),
+    beta2: checkNumber(where, "beta2", opts.beta2 ?? 0.999, 0, 0.99999999),
+    eps: checkNumber(where, "eps", opts.eps ?? 1e-8, 0),
+    weightDecay: checkNumber(where, "weightDecay", opts.weightDecay ?? 0, 0),
+  };
+  return {
+    options,
+    init(params) {
+      return {
+        count: 0,
+        mu: params.map((p) => new Float64Array(p.value.length)),
+        nu: params.map((p) => new Float64Array(p.value.length)),
+      };
+    },
+    step(params, state, learningRate = options.learningRate) {
+      const { beta1: b1, beta2: b2, eps, weightDecay: wd } = options;
+      state.count++;
+      const t = state.count;
+      const bc1 = 1 - b1 ** t;
+      const bc2 = 1 - b2 ** t;
+      const stepSize = learningRate / bc1;
+      const sqrtBc2 = Math.sqrt(bc2);
+      params.forEach((p, k) => {
+        if (!p.trainable) return;
+        const v = p.value, g = p.grad, m = state.mu[k]!, s = state.nu[k]!;
+        for (let i = 0; i < v.length; i++) {
+          const gi = g[i]!;
+          if (wd > 0) v[i] -= learningRate * wd * v[i]!;
+          m[i] = b1 * m[i]! + (1 - b1) * gi;
+          s[i] = b2 * s[i]! + (1 - b2) * gi * gi;
+          v[i] -= stepSize * (m[i]! / (Math.sqrt(s[i]!) / sqrtBc2 + eps));
+        }
+      });
+      return t;
+    },
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * The training loop: mini-batch Adam on the MSE loss with back-propagation through time (full or
+ * truncated), global-norm gradient clipping, a validation split and early stopping that restores
+ * the best weights. Everything random (shuffling, dropout, initialisation) comes from seeds, so the
+ * same call gives the same weights bit for bit.
+ *
+ * Data: inputs [N, L, I] and targets [N, L, O] (sequence output) or [N, O] (last output / MLP),
+ * optional timespans [N, L] (or [N, L, 1]).
+ */
+import { checkInt, checkNumber, checkShape, fail, formatShape } from "../core/errors.ts";
+import { Rng } from "../core/random.ts";
+import { sliceTime, takeRows, type Tensor } from "../core/tensor.ts";
+import { zeroGrads, type Param } from "../cells/param.ts";
+import type { Model } from "../nn/models.ts";
+import { adam, type AdamOptions, type AdamState } from "./adam.ts";
+import { clipGradNorm } from "./clip.ts";
+import { mseLoss } from "./loss.ts";
+
+export interface Dataset {
+  inputs: Tensor;
+  targets: Tensor;
+  timespans?: Tensor | null;
+}
+
+export interface EpochLog {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  gradNorm: number;
+  ms: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize?: number;
+  learningRate?: number;
+  adam?: Omit<AdamOptions, "learningRate">;
+  /** Clip the global gradient norm to this value (null: no clipping). */
+  clipNorm?: number | null;
+  /** Fraction of samples held out for validation (the last ones: no leakage for time-ordered data). */
+  validationSplit?: number;
+  /** Explicit validation data (overrides validationSplit). */
+  validation?: Dataset | null;
+  /** Stop after this many epochs without a better validation loss, and restore the best weights. */
+  patience?: number | null;
+  /** Truncated BPTT: gradient through at most this many steps (null: full BPTT). */
+  truncation?: number | null;
+  seed?: number;
+  shuffle?: boolean;
+  onEpoch?: (log: EpochLog) => void;
+}
+
+export interface FitResult {
+  history: EpochLog[];
+  bestEpoch: number;
+  bestValLoss: number | null;
+  stoppedEarly: boolean;
+  optimizerState: AdamState;
+}
+
+/** Check data shapes against the model once, at the boundary. */
+function checkData(model: Model, d: Dataset, where: string): void {
+  const N = d.inputs.shape[0];
+  if (N === undefined || N < 1) fail(where, `inputs must have a non-empty first (sample) axis, got ${formatShape(d.inputs.shape)}`);
+  if (d.targets.shape[0] !== N) fail(where, `targets have ${d.targets.shape[0]} samples, inputs ${N}`);
+  if (model.kind === "sequence") {
+    const net = model.net;
+    checkShape(where, "inputs", d.inputs.shape, [N, null, net.inputSize]);
+    const L = d.inputs.shape[1]!;
+    checkShape(where, "targets", d.targets.shape, net.returnSequences ? [N, L, net.outputSize] : [N, net.outputSize]);
+    if (d.timespans) {
+      const s = d.timespans.shape;
+      if (!((s.length === 2 || (s.length === 3 && s[2] === 1)) && s[0] === N && s[1] === L)) {
+        fail(where, `timespans has shape ${formatShape(s)}, expected [${N}, ${L}] or [${N}, ${L}, 1]`);
+      }
+    }
+  } else {
+    if (d.timespans) fail(where, "an MLP takes no timespans");
+    checkShape(where, "targets", d.targets.shape, [N, model.net.outputSize]);
+  }
+}
+
+/** Rows `idx` of a dataset. */
+function batchOf(d: Dataset, idx: ArrayLike<number>): Dataset {
+  return { inputs: takeRows(d.inputs, idx), targets: takeRows(d.targets, idx), timespans: d.timespans ? takeRows(d.timespans, idx) : null };
+}
+
+/** Apply post-step constraints (LTC explicit positivity clipping). */
+function applyConstraints(model: Model): void {
+  if (model.kind !== "sequence") return;
+  const cell = model.net.cell as { applyConstraints?: () => void };
+  cell.applyConstraints?.();
+}
+
+/**
+ * Forward + loss + backward on one batch; gradients accumulate into the params (caller zeroes).
+ * With truncation T: sequence targets are processed in chunks of T steps (state carried across,
+ * gradient cut), each chunk's gradient scaled by its share of the loss; a last-output target gets
+ * its gradient only through the last T steps.
+ */
+function lossAndGrad(model: Model, b: Dataset, truncation: number | null, training: boolean): number {
+  if (model.kind === "mlp") {
+    const pred = model.net.forward(b.inputs, { record: true });
+    const { loss, grad } = mseLoss(pred, b.targets);
+    model.net.backward(grad);
+    return loss;
+  }
+  const net = model.net;
+  const L = b.inputs.shape[1]!;
+  const T = truncation === null || truncation >= L ? L : truncation;
+  if (T === L) {
+    const out = net.forward(b.inputs, { timespans: b.timespans, record: true, training });
+    const { loss, grad } = mseLoss(out.output, b.targets);
+    net.backward(grad);
+    return loss;
+  }
+  let state: Tensor | null = null;
+  let cellState: Tensor | null = null;
+  if (!net.returnSequences) {
+    // Warm up without a tape, then back-propagate through the last T steps only.
+    const warm = net.forward(sliceTime(b.inputs, 0, L - T), { timespans: b.timespans ? sliceTime(b.timespans, 0, L - T) : null, training });
+    const out = net.forward(sliceTime(b.inputs, L - T, L), {
+      timespans: b.timespans ? sliceTime(b.timespans, L - T, L) : null, initialState: warm.finalState, initialCell: warm.finalCell, record: true, training,
+    });
+    const { loss, grad } = mseLoss(out.output, b.targets);
+    net.backward(grad);
+    return loss;
+  }
+  let total = 0;
+  for (let s = 0; s < L; s += T) {
+    const e = Math.min(L, s + T);
+    const out = net.forward(sliceTime(b.inputs, s, e), {
+      timespans: b.timespans ? sliceTime(b.timespans, s, e) : null, initialState: state, initialCell: cellState, record: true, training,
+    });
+    const { loss, grad } = mseLoss(out.output, sliceTime(b.targets, s, e));
+    const share = (e - s) / L;
+    for (let i = 0; i < grad.data.length; i++) grad.data[i] *= share;
+    net.backward(grad);
+    total += loss * share;
+    state = out.finalState;
+    cellState = out.finalCell;
+  }
+  return total;
+}
+
+/** Predictions for every sample, in batches (no tape). */
+export function predict(model: Model, inputs: Tensor, { timespans = null, batchSize = 256 }: { timespans?: Tensor | null; batchSize?: number } = {}): Tensor {
+  const N = inputs.shape[0]!;
+  const parts: Tensor[] = [];
+  for (let s = 0; s < N; s += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, N - s) }, (_, i) => s + i);
+    const x = takeRows(inputs, idx);
+    if (model.kind === "mlp") parts.push(model.net.forward(x));
+    else parts.push(model.net.forward(x, { timespans: timespans ? takeRows(timespans, idx) : null }).output);
+  }
+  const rest = parts[0]!.shape.slice(1);
+  const data = new Float64Array(parts.reduce((n, p) => n + p.data.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    data.set(p.data, o);
+    o += p.data.length;
+  }
+  return { shape: [N, ...rest], data };
+}
+
+/** Mean squared error of the model on a dataset. */
+export function evaluate(model: Model, d: Dataset, batchSize = 256): number {
+  checkData(model, d, "evaluate");
+  const pred = predict(model, d.inputs, { timespans: d.timespans ?? null, batchSize });
+  return mseLoss(pred, d.targets).loss;
+}
+
+function snapshot(params: readonly Param[]): Float64Array[] {
+  return params.map((p) => p.value.slice());
+}
+
+/** Train `model` in place. */
+export function fit(model: Model, data: Dataset, opts: FitOptions): FitResult {
+  const where = "fit";
+  checkData(model, data, where);
+  const epochs = checkInt(where, "epochs", opts.epochs, 1);
+  const batchSize = checkInt(where, "batchSize", opts.batchSize ?? 32, 1);
+  const split = checkNumber(where, "validationSplit", opts.validationSplit ?? 0, 0, 0.9);
+  const truncation = opts.truncation == null ? null : checkInt(where, "truncation", opts.truncation, 1);
+  const patience = opts.patience == null ? null : checkInt(where, "patience", opts.patience, 1);
+  const clipNorm = opts.clipNorm == null ? null : checkNumber(where, "clipNorm", opts.clipNorm, 1e-12);
+  const seed = opts.seed ?? 0;
+  const N = data.inputs.shape[0]!;
+  let train = data;
+  let val: Dataset | null = opts.validation ?? null;
+  if (val) checkData(model, val, `${where} (validation)`);
+  else if (split > 0) {
+    const nVal = Math.max(1, Math.round(N * split));
+    if (nVal >= N) fail(where, `validationSplit ${split} leaves no training samples out of ${N}`);
+    const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+    train = batchOf(data, range(0, N - nVal));
+    val = batchOf(data, range(N - nVal, N));
+  }
+  const nTrain = train.inputs.shape[0]!;
+  const params = model.net.params;
+  const opt = adam({ ...opts.adam, learningRate: opts.learningRate ?? 1e-3 });
+  const state = opt.init(params);
+  const shuffleRng = new Rng(seed).fork("shuffle");
+  const history: EpochLog[] = [];
+  let best = Infinity;
+  let bestEpoch = -1;
+  let bestWeights: Float64Array[] | null = null;
+  let stoppedEarly = false;
+  const order = Array.from({ length: nTrain }, (_, i) => i);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const t0 = performance.now();
+    if (opts.shuffle ?? true) shuffleRng.shuffle(order);
+    let lossSum = 0;
+    let gradNorm = 0;
+    for (let s = 0; s < nTrain; s += batchSize) {
+      const idx = order.slice(s, Math.min(nTrain, s + batchSize));
+      zeroGrads(params);
+      const loss = lossAndGrad(model, batchOf(train, idx), truncation, true);
+      if (!Number.isFinite(loss)) fail(where, `loss became ${loss} in epoch ${epoch + 1}; lower the learning rate or enable clipNorm`);
+      gradNorm = clipNorm !== null ? clipGradNorm(params, clipNorm) : gradNorm;
+      opt.step(params, state);
+      applyConstraints(model);
+      lossSum += loss * idx.length;
+    }
+    const valLoss = val ? evaluate(model, val) : null;
+    const log: EpochLog = { epoch: epoch + 1, trainLoss: lossSum / nTrain, valLoss, gradNorm, ms: performance.now() - t0 };
+    history.push(log);
+    opts.onEpoch?.(log);
+    const score = valLoss ?? log.trainLoss;
+    if (score < best) {
+      best = score;
+      bestEpoch = epoch + 1;
+      if (patience !== null) bestWeights = snapshot(params);
+    } else if (patience !== null && epoch + 1 - bestEpoch >= patience) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+  if (bestWeights) params.forEach((p, k) => p.value.set(bestWeights![k]!));
+  return { history, bestEpoch, bestValLoss: val ? best : null, stoppedEarly, optimizerState: state };
+}

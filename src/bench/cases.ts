@@ -1,8 +1,9 @@
 /**
  * The benchmark suite: every area contributes its cases here. Names say model and workload.
  */
+import { lnnCases } from "./lnn.ts";
 import type { BenchCase } from "./suite.ts";
 
 export function allCases(): BenchCase[] {
-  return [];
+  return [...lnnCases()];
 }

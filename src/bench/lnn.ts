@@ -1,0 +1,91 @@
+/**
+ * Benchmarks of the liquid-network core, matching the ncps/PyTorch reference workloads
+ * (BENCHMARKS.md): batch 32 × length 32 × input 8, float64, one thread.
+ *
+ * - `cfc32-forward` / `cfc32-train`: CfC(8 → 32 units, default 128-unit backbone), forward only /
+ *   forward + backward + Adam step on an MSE loss against the sequence output.
+ * - `ltc32-forward` / `ltc32-train`: LTC(8 → 32 units, fully connected, 6 unfolds), same.
+ * - `*-latency`: one step, batch 1, input 8: CfC(30), LTC(30), CfC over AutoNCP(30, 8)-like wiring.
+ */
+import { Rng } from "../core/random.ts";
+import type { Tensor } from "../core/tensor.ts";
+import { zeroGrads } from "../cells/param.ts";
+import { buildModel, type Model } from "../nn/models.ts";
+import type { SequenceModel } from "../nn/sequence.ts";
+import { adam } from "../training/adam.ts";
+import { mseLoss } from "../training/loss.ts";
+import type { BenchCase } from "./suite.ts";
+
+const B = 32, L = 32, I = 8;
+
+function seq(model: Model): SequenceModel {
+  if (model.kind !== "sequence") throw new Error("sequence model expected");
+  return model.net;
+}
+
+function denseWiring(n: number, inputs: number, outputs: number, seed: number): Record<string, unknown> {
+  // Random polarities (2/3 excitatory, as ncps FullyConnected), every pair connected.
+  const rng = new Rng(seed);
+  const pol = () => (rng.int(3) === 0 ? -1 : 1);
+  return {
+    class: "Wiring", units: n, outputDim: outputs, inputDim: inputs,
+    adjacency: Array.from({ length: n * n }, pol), sensoryAdjacency: Array.from({ length: inputs * n }, pol),
+  };
+}
+
+function trainStep(net: SequenceModel, x: Tensor, y: Tensor): () => void {
+  const opt = adam({ learningRate: 1e-3 });
+  const state = opt.init(net.params);
+  return () => {
+    zeroGrads(net.params);
+    const out = net.forward(x, { record: true, training: true });
+    const { grad } = mseLoss(out.output, y);
+    net.backward(grad);
+    opt.step(net.params, state);
+  };
+}
+
+function batchCase(name: string, description: string, config: Record<string, unknown>, train: boolean): BenchCase {
+  return {
+    name,
+    description,
+    setup: () => {
+      const net = seq(buildModel(config, { seed: 1 }));
+      const rng = new Rng(2);
+      const x: Tensor = { shape: [B, L, I], data: rng.fillNormal(new Float64Array(B * L * I)) };
+      if (!train) return () => void net.forward(x);
+      const y: Tensor = { shape: [B, L, net.outputSize], data: rng.fillNormal(new Float64Array(B * L * net.outputSize)) };
+      return trainStep(net, x, y);
+    },
+  };
+}
+
+function latencyCase(name: string, description: string, config: Record<string, unknown>): BenchCase {
+  return {
+    name,
+    description,
+    setup: () => {
+      const net = seq(buildModel(config, { seed: 1 }));
+      const x: Tensor = { shape: [1, 1, I], data: new Rng(3).fillNormal(new Float64Array(I)) };
+      let h: Tensor = { shape: [1, net.stateSize], data: new Float64Array(net.stateSize) };
+      return () => {
+        h = net.forward(x, { initialState: h }).finalState;
+      };
+    },
+  };
+}
+
+const cfc32 = { type: "cfc", inputSize: I, units: 32 };
+const ltc32 = { type: "ltc", inputSize: I, wiring: denseWiring(32, I, 32, 1) };
+
+export function lnnCases(): BenchCase[] {
+  return [
+    batchCase("cfc32-forward", "CfC 8->32, backbone 128, B=32 L=32, forward", cfc32, false),
+    batchCase("cfc32-train", "CfC 8->32, backbone 128, B=32 L=32, forward+backward+Adam", cfc32, true),
+    batchCase("ltc32-forward", "LTC 8->32 fully connected, 6 unfolds, B=32 L=32, forward", ltc32, false),
+    batchCase("ltc32-train", "LTC 8->32 fully connected, 6 unfolds, B=32 L=32, forward+backward+Adam", ltc32, true),
+    latencyCase("cfc30-latency", "CfC 8->30, backbone 128, one step, batch 1", { type: "cfc", inputSize: I, units: 30 }),
+    latencyCase("ltc30-latency", "LTC 8->30 fully connected, 6 unfolds, one step, batch 1", { type: "ltc", inputSize: I, wiring: denseWiring(30, I, 30, 2) }),
+    latencyCase("wired-cfc30-latency", "wired CfC over NCP(30 units, 8 motor), one step, batch 1", { type: "wired-cfc", inputSize: I, wiring: denseWiring(30, I, 8, 3) }),
+  ];
+}

@@ -27,7 +27,8 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync(argv.filter((a) => a !== "--debug"), { from: "user" });
-    return 0;
+    // A command may report a negative verdict (e.g. `model verify` FAIL) through process.exitCode.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.

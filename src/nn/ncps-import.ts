@@ -1,21 +1,17 @@
 /**
- * Build a liquidwave {@link SequenceModel} from an ncps model exported in the `ncps-golden/1`
+ * Build a liquidwave model from an ncps model exported in the `ncps-golden/1`
  * format (specs/ncps.md §12): class and constructor, effective config, the wiring matrices the
  * model used, and the parameters by PyTorch state-dict name. Every parameter name and shape is
  * checked; fixed masks must agree with the wiring.
  */
 import { fail, formatShape } from "../core/errors.ts";
 import { maybePythonLiteral } from "../core/python-literal.ts";
-import { CfCCell, CFC_MODES, type CfCMode } from "../cells/cfc.ts";
+import { CFC_MODES, type CfCMode } from "../cells/cfc.ts";
 import { ACTIVATIONS, type Activation } from "../cells/activations.ts";
-import { Linear } from "../cells/linear.ts";
-import { LstmCell } from "../cells/lstm.ts";
-import { LtcCell, LTC_MAPPINGS, type LtcMapping } from "../cells/ltc.ts";
-import { WiredCfCCell } from "../cells/wired-cfc.ts";
+import { LTC_MAPPINGS, type LtcMapping } from "../cells/ltc.ts";
 import { asBool, asNumber, asObject, asObjectOrNull, asString, asTensor, describe, type Json } from "./ncps-format.ts";
+import { buildModel, type Model, type SequenceModelConfig } from "./models.ts";
 import { loadNamedParameters } from "./parameters.ts";
-import { SequenceModel } from "./sequence.ts";
-import type { RecurrentCell } from "../cells/cell.ts";
 
 /** The wiring as stored in the document: matrices plus layer structure. */
 export interface NcpsWiringData {
@@ -71,8 +67,11 @@ function ctorValue(ctor: Json, key: string): unknown {
   return maybePythonLiteral(ctor[key]);
 }
 
-/** Build the model described by an `ncps-golden/1` document and load its parameters. */
-export function importNcpsModel(docIn: unknown, where = "importNcpsModel"): SequenceModel {
+/**
+ * The liquidwave model config equivalent to an ncps model described by an `ncps-golden/1`
+ * document (its wiring carried as explicit matrices and layers).
+ */
+export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): SequenceModelConfig {
   const doc = asObject(docIn, where, "document");
   if (doc["format"] !== "ncps-golden/1") fail(where, `format must be 'ncps-golden/1', got ${describe(doc["format"])}`);
   const model = asObject(doc["model"], where, "model");
@@ -80,69 +79,63 @@ export function importNcpsModel(docIn: unknown, where = "importNcpsModel"): Sequ
   const ctor = asObject(model["ctor"], where, "model.ctor");
   const cls = asString(model["class"], where, "model.class");
   const inputSize = asNumber(ctor["input_size"], where, "model.ctor.input_size");
-  const mixed = asBool(model["mixed_memory"] ?? config["mixed_memory"] ?? false, where, "model.mixed_memory");
+  const mixedMemory = asBool(model["mixed_memory"] ?? config["mixed_memory"] ?? false, where, "model.mixed_memory");
   if (model["batch_first"] !== undefined && model["batch_first"] !== true) fail(where, "only batch_first = true models are supported");
   const returnSequences = model["return_sequences"] === undefined ? true : asBool(model["return_sequences"], where, "model.return_sequences");
   const wiring = readNcpsWiring(doc, where);
-  let cell: RecurrentCell;
-  let proj: Linear | null = null;
+  const wiringConfig = () => {
+    if (!wiring) fail(where, `a ${cls} document with a wiring needs its wiring matrices`);
+    if (wiring.inputDim !== inputSize) fail(where, `wiring input dim ${wiring.inputDim} differs from input_size ${inputSize}`);
+    return {
+      class: "LayeredWiring", units: wiring.units, outputDim: wiring.outputDim, inputDim: wiring.inputDim,
+      adjacency: Array.from(wiring.adjacency), sensoryAdjacency: Array.from(wiring.sensoryAdjacency), layers: wiring.layers,
+    };
+  };
+  const projRaw = maybePythonLiteral(config["proj_size"] ?? ctorValue(ctor, "proj_size") ?? null);
+  const projSize = projRaw === null || projRaw === undefined ? null : asNumber(projRaw, where, "config.proj_size");
 
   if (cls === "LTC") {
-    if (!wiring) fail(where, "an LTC document needs its wiring matrices");
-    if (wiring.inputDim !== inputSize) fail(where, `wiring input dim ${wiring.inputDim} differs from input_size ${inputSize}`);
     const mapping = (key: string): LtcMapping => {
       const v = config[key] ?? "affine";
       if (!(LTC_MAPPINGS as readonly unknown[]).includes(v)) fail(where, `config.${key} must be one of ${LTC_MAPPINGS.join(", ")}, got ${describe(v)}`);
       return v as LtcMapping;
     };
-    cell = new LtcCell({
-      units: wiring.units,
-      inputSize,
-      motorSize: wiring.outputDim,
-      adjacency: wiring.adjacency,
-      sensoryAdjacency: wiring.sensoryAdjacency,
-      inputMapping: mapping("input_mapping"),
-      outputMapping: mapping("output_mapping"),
+    return {
+      type: "ltc", inputSize, returnSequences, mixedMemory, wiring: wiringConfig(),
+      inputMapping: mapping("input_mapping"), outputMapping: mapping("output_mapping"),
       odeUnfolds: asNumber(config["ode_unfolds"] ?? 6, where, "config.ode_unfolds"),
       epsilon: asNumber(config["epsilon"] ?? 1e-8, where, "config.epsilon"),
       implicitParamConstraints: asBool(config["implicit_param_constraints"] ?? true, where, "config.implicit_param_constraints"),
-    });
-  } else if (cls === "CfC") {
-    const mode = (config["mode"] ?? ctorValue(ctor, "mode") ?? "default") as string;
-    if (!(CFC_MODES as readonly string[]).includes(mode)) fail(where, `unknown CfC mode ${describe(mode)}, valid options are ${CFC_MODES.join(", ")}`);
-    const wired = config["wired"] === undefined ? wiring !== null : asBool(config["wired"], where, "config.wired");
-    if (wired) {
-      if (!wiring) fail(where, "a wired CfC document needs its wiring matrices");
-      cell = new WiredCfCCell({
-        inputSize, units: wiring.units, adjacency: wiring.adjacency, sensoryAdjacency: wiring.sensoryAdjacency,
-        layers: wiring.layers, mode: mode as CfCMode,
-      });
-    } else {
-      const units = asNumber(ctorValue(ctor, "units"), where, "model.ctor.units");
-      const actModule = config["backbone_activation_module"];
-      let activation: string = (ctorValue(ctor, "activation") as string | undefined) ?? "lecun_tanh";
-      if (typeof actModule === "string") {
-        const a = ACTIVATION_MODULES[actModule];
-        if (!a) fail(where, `unknown backbone activation module ${describe(actModule)}`);
-        activation = a;
-      }
-      if (!(ACTIVATIONS as readonly string[]).includes(activation)) fail(where, `unknown activation ${describe(activation)}, valid options are ${ACTIVATIONS.join(", ")}`);
-      cell = new CfCCell({
-        inputSize, hiddenSize: units, mode: mode as CfCMode, activation: activation as Activation,
-        backboneUnits: asNumber(config["backbone_units"] ?? ctorValue(ctor, "backbone_units") ?? 128, where, "config.backbone_units"),
-        backboneLayers: asNumber(config["backbone_layers"] ?? ctorValue(ctor, "backbone_layers") ?? 1, where, "config.backbone_layers"),
-        backboneDropout: asNumber(ctorValue(ctor, "backbone_dropout") ?? 0, where, "model.ctor.backbone_dropout"),
-      });
-    }
-    const projSize = maybePythonLiteral(config["proj_size"] ?? ctorValue(ctor, "proj_size") ?? null);
-    if (projSize !== null && projSize !== undefined) {
-      proj = Linear.simple(cell.outputSize, asNumber(projSize, where, "config.proj_size"));
-    }
-  } else {
-    fail(where, `model.class must be 'LTC' or 'CfC', got ${describe(cls)}`);
+    };
   }
-  const lstm = mixed ? new LstmCell(inputSize, cell.stateSize) : null;
-  const seq = new SequenceModel({ cell, mixedMemory: lstm, proj, returnSequences });
-  loadNamedParameters(seq.params, doc["parameters"], where);
-  return seq;
+  if (cls !== "CfC") fail(where, `model.class must be 'LTC' or 'CfC', got ${describe(cls)}`);
+  const mode = (config["mode"] ?? ctorValue(ctor, "mode") ?? "default") as string;
+  if (!(CFC_MODES as readonly string[]).includes(mode)) fail(where, `unknown CfC mode ${describe(mode)}, valid options are ${CFC_MODES.join(", ")}`);
+  const wired = config["wired"] === undefined ? wiring !== null : asBool(config["wired"], where, "config.wired");
+  if (wired) {
+    return { type: "wired-cfc", inputSize, returnSequences, mixedMemory, projSize, mode: mode as CfCMode, wiring: wiringConfig() };
+  }
+  const actModule = config["backbone_activation_module"];
+  let activation: string = (ctorValue(ctor, "activation") as string | undefined) ?? "lecun_tanh";
+  if (typeof actModule === "string") {
+    const a = ACTIVATION_MODULES[actModule];
+    if (!a) fail(where, `unknown backbone activation module ${describe(actModule)}`);
+    activation = a;
+  }
+  if (!(ACTIVATIONS as readonly string[]).includes(activation)) fail(where, `unknown activation ${describe(activation)}, valid options are ${ACTIVATIONS.join(", ")}`);
+  return {
+    type: "cfc", inputSize, returnSequences, mixedMemory, projSize, mode: mode as CfCMode, activation: activation as Activation,
+    units: asNumber(ctorValue(ctor, "units"), where, "model.ctor.units"),
+    backboneUnits: asNumber(config["backbone_units"] ?? ctorValue(ctor, "backbone_units") ?? 128, where, "config.backbone_units"),
+    backboneLayers: asNumber(config["backbone_layers"] ?? ctorValue(ctor, "backbone_layers") ?? 1, where, "config.backbone_layers"),
+    backboneDropout: asNumber(ctorValue(ctor, "backbone_dropout") ?? 0, where, "model.ctor.backbone_dropout"),
+  };
+}
+
+/** Build the model described by an `ncps-golden/1` document and load its parameters by name. */
+export function importNcpsModel(docIn: unknown, where = "importNcpsModel"): Model {
+  const doc = asObject(docIn, where, "document");
+  const model = buildModel(ncpsModelConfig(doc, where));
+  loadNamedParameters(model.net.params, doc["parameters"], where);
+  return model;
 }

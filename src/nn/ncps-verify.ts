@@ -116,7 +116,9 @@ export function verifyNcpsDocument(docIn: unknown, opts: VerifyOptions = {}): Ca
   const rtol = opts.rtol ?? 1e-9, atol = opts.atol ?? 1e-12;
   const doc = asObject(docIn, where, "document");
   const caseName = typeof doc["case"] === "string" ? doc["case"] : "unnamed";
-  const model = importNcpsModel(doc, `${where} '${caseName}'`);
+  const imported = importNcpsModel(doc, `${where} '${caseName}'`);
+  if (imported.kind !== "sequence") fail(where, "ncps models are sequence models");
+  const model = imported.net;
   const runs = doc["runs"];
   if (!Array.isArray(runs) || runs.length === 0) fail(where, "document has no runs");
   const reports = runs.map((r, i) => verifyRun(model, asObject(r, where, `runs[${i}]`), rtol, atol, `${where} '${caseName}'`));

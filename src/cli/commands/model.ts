@@ -3,7 +3,9 @@
  */
 import type { Command } from "commander";
 import { fail } from "../../core/errors.ts";
+import { importNcpsModel } from "../../nn/ncps-import.ts";
 import { verifyNcpsDocument, type CaseReport } from "../../nn/ncps-verify.ts";
+import { loadModel, saveModel } from "../../nn/serialize.ts";
 import { formatTable, info, printJson } from "../output.ts";
 import { floatArg } from "../parse.ts";
 import { readJsonFile } from "../read-json.ts";
@@ -45,6 +47,38 @@ export function registerModel(program: Command): void {
       if (!result.pass) {
         info(`model verify: ${result.case} does not match the reference within rtol ${opts.rtol}, atol ${opts.atol}`);
         process.exitCode = 1;
+      }
+    });
+
+  model
+    .command("import-ncps")
+    .argument("<file>", "an ncps export (ncps-golden/1, e.g. written by tools/ncps_export.py)")
+    .description("convert an ncps model to liquidwave's native format (liquidwave-model/1)")
+    .requiredOption("--out <file>", "output model file (.json)")
+    .option("--json", "print one JSON document")
+    .action((file: string, opts: { out: string; json?: boolean }) => {
+      const where = "model import-ncps";
+      const m = importNcpsModel(readJsonFile(file, where), where);
+      saveModel(opts.out, m, { importedFrom: file });
+      const params = m.net.params.reduce((n, p) => n + (p.trainable ? p.value.length : 0), 0);
+      const doc = { out: opts.out, type: m.config.type, parameters: params };
+      if (opts.json) printJson(doc);
+      else process.stdout.write(`wrote ${opts.out}: ${m.config.type}, ${params} trainable parameters\n`);
+    });
+
+  model
+    .command("info")
+    .argument("<file>", "a liquidwave model file (liquidwave-model/1)")
+    .description("show a model's configuration and parameter shapes")
+    .option("--json", "print one JSON document")
+    .action((file: string, opts: { json?: boolean }) => {
+      const m = loadModel(file);
+      const params = m.net.params.map((p) => ({ name: p.name, shape: p.shape, trainable: p.trainable }));
+      const total = m.net.params.reduce((n, p) => n + (p.trainable ? p.value.length : 0), 0);
+      if (opts.json) printJson({ file, config: m.config, trainableParameters: total, parameters: params });
+      else {
+        process.stdout.write(`${file}: ${m.config.type}, ${total} trainable parameters\n`);
+        process.stdout.write(formatTable(["parameter", "shape", "trainable"], params.map((p) => [p.name, `[${p.shape.join(", ")}]`, p.trainable ? "yes" : "fixed"])) + "\n");
       }
     });
 }

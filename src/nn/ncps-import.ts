@@ -10,7 +10,7 @@ import { CfCCell, CFC_MODES, type CfCMode } from "../cells/cfc.ts";
 import { ACTIVATIONS, type Activation } from "../cells/activations.ts";
 import { Linear } from "../cells/linear.ts";
 import { LstmCell } from "../cells/lstm.ts";
-import { LtcCell, LTC_MAPPINGS, type LtcMapping } from "../cells/ltc.ts";
+import { LtcCell, type LtcMapping } from "../cells/ltc.ts";
 import { WiredCfCCell } from "../cells/wired-cfc.ts";
 import { asBool, asNumber, asObject, asObjectOrNull, asString, asTensor, describe, type Json } from "./ncps-format.ts";
 import { SequenceModel } from "./sequence.ts";
@@ -89,10 +89,14 @@ export function importNcpsModel(docIn: unknown, where = "importNcpsModel"): Sequ
   if (cls === "LTC") {
     if (!wiring) fail(where, "an LTC document needs its wiring matrices");
     if (wiring.inputDim !== inputSize) fail(where, `wiring input dim ${wiring.inputDim} differs from input_size ${inputSize}`);
+    // ncps applies the mapping only for "affine"/"linear"; any other value (None, "identity", a
+    // typo) silently means identity (specs/ncps.md §10.11). The parameter-name check below then
+    // confirms the document agrees (no input_w/output_w present).
     const mapping = (key: string): LtcMapping => {
-      const v = config[key] ?? "affine";
-      if (!(LTC_MAPPINGS as readonly unknown[]).includes(v)) fail(where, `config.${key} must be one of ${LTC_MAPPINGS.join(", ")}, got ${describe(v)}`);
-      return v as LtcMapping;
+      const v = key in config ? maybePythonLiteral(config[key]) : key in ctor ? ctorValue(ctor, key) : "affine";
+      if (v === "affine" || v === "linear") return v;
+      if (v !== null && v !== undefined && typeof v !== "string") fail(where, `config.${key} must be a string or None, got ${describe(v)}`);
+      return "none";
     };
     cell = new LtcCell({
       units: wiring.units,
@@ -130,7 +134,7 @@ export function importNcpsModel(docIn: unknown, where = "importNcpsModel"): Sequ
         inputSize, hiddenSize: units, mode: mode as CfCMode, activation: activation as Activation,
         backboneUnits: asNumber(config["backbone_units"] ?? ctorValue(ctor, "backbone_units") ?? 128, where, "config.backbone_units"),
         backboneLayers: asNumber(config["backbone_layers"] ?? ctorValue(ctor, "backbone_layers") ?? 1, where, "config.backbone_layers"),
-        backboneDropout: asNumber(ctorValue(ctor, "backbone_dropout") ?? 0, where, "model.ctor.backbone_dropout"),
+        backboneDropout: asNumber(ctorValue(ctor, "backbone_dropout") ?? config["backbone_dropout"] ?? 0, where, "model.ctor.backbone_dropout"),
       });
     }
     const projSize = maybePythonLiteral(config["proj_size"] ?? ctorValue(ctor, "proj_size") ?? null);

@@ -8,7 +8,7 @@ import { fail, formatShape } from "../core/errors.ts";
 import { maybePythonLiteral } from "../core/python-literal.ts";
 import { CFC_MODES, type CfCMode } from "../cells/cfc.ts";
 import { ACTIVATIONS, type Activation } from "../cells/activations.ts";
-import { LTC_MAPPINGS, type LtcMapping } from "../cells/ltc.ts";
+import type { LtcMapping } from "../cells/ltc.ts";
 import { asBool, asNumber, asObject, asObjectOrNull, asString, asTensor, describe, type Json } from "./ncps-format.ts";
 import { buildModel, type Model, type SequenceModelConfig } from "./models.ts";
 import { loadNamedParameters } from "./parameters.ts";
@@ -95,10 +95,14 @@ export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): Sequ
   const projSize = projRaw === null || projRaw === undefined ? null : asNumber(projRaw, where, "config.proj_size");
 
   if (cls === "LTC") {
+    // ncps applies the mapping only for "affine"/"linear"; any other value (None, "identity", a
+    // typo) silently means identity (specs/ncps.md §10.11). The parameter-name check then confirms
+    // the document agrees (no input_w/output_w present).
     const mapping = (key: string): LtcMapping => {
-      const v = config[key] ?? "affine";
-      if (!(LTC_MAPPINGS as readonly unknown[]).includes(v)) fail(where, `config.${key} must be one of ${LTC_MAPPINGS.join(", ")}, got ${describe(v)}`);
-      return v as LtcMapping;
+      const v = key in config ? maybePythonLiteral(config[key]) : key in ctor ? ctorValue(ctor, key) : "affine";
+      if (v === "affine" || v === "linear") return v;
+      if (v !== null && v !== undefined && typeof v !== "string") fail(where, `config.${key} must be a string or None, got ${describe(v)}`);
+      return "none";
     };
     return {
       type: "ltc", inputSize, returnSequences, mixedMemory, wiring: wiringConfig(),
@@ -128,7 +132,7 @@ export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): Sequ
     units: asNumber(ctorValue(ctor, "units"), where, "model.ctor.units"),
     backboneUnits: asNumber(config["backbone_units"] ?? ctorValue(ctor, "backbone_units") ?? 128, where, "config.backbone_units"),
     backboneLayers: asNumber(config["backbone_layers"] ?? ctorValue(ctor, "backbone_layers") ?? 1, where, "config.backbone_layers"),
-    backboneDropout: asNumber(ctorValue(ctor, "backbone_dropout") ?? 0, where, "model.ctor.backbone_dropout"),
+    backboneDropout: asNumber(ctorValue(ctor, "backbone_dropout") ?? config["backbone_dropout"] ?? 0, where, "model.ctor.backbone_dropout"),
   };
 }
 

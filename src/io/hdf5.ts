@@ -20,6 +20,7 @@
  * zero-size arrays; sparse matrices, strings and objects are listed but not readable.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fail, formatShape } from "../core/errors.ts";
 import type { DType, NdArray } from "../core/ndarray.ts";
 import { HOST_LITTLE_ENDIAN, allocPart, bytesOf, checkedSize, colMajorToRowMajor, swapBytes } from "./arrays.ts";
@@ -33,6 +34,7 @@ type H5Dataset = InstanceType<H5Lib["Dataset"]>;
 type H5Group = InstanceType<H5Lib["Group"]>;
 type H5Metadata = H5Dataset["metadata"];
 
+const nodeRequire = createRequire(import.meta.url);
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Bytes per hyperslab read: bounds the wasm heap use for big datasets. */
 const SLAB_BYTES = 64 * 1024 * 1024;
@@ -65,24 +67,69 @@ async function lib(where: string): Promise<{ h5: H5Lib; module: Awaited<H5Lib["r
   }
 }
 
+/**
+ * Run `f` with HDF5's diagnostic printing captured: the C library prints its error stack to
+ * stderr (HDF5-DIAG), which would break the one-line error contract; the deepest message of that
+ * stack (e.g. "truncated file: eof = 88, ..., stored_eof = 7877") goes into our error instead.
+ */
+function capturingStderr<T>(f: (diag: () => string | undefined) => T): T {
+  // The wasm glue (Emscripten NODERAWFS) writes fd 2 with fs.writeSync, looked up at call time
+  // on the CommonJS fs object: patch that for the duration of the synchronous HDF5 calls.
+  const fsMod = nodeRequire("node:fs") as typeof import("node:fs");
+  const origWriteSync = fsMod.writeSync;
+  const orig = process.stderr.write;
+  const lines: string[] = [];
+  const keep = (chunk: unknown) => lines.push(typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk as Uint8Array));
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    keep(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  fsMod.writeSync = ((fd: number, buf: unknown, ...rest: unknown[]) => {
+    if (fd === 2) {
+      const b = buf as Uint8Array;
+      const [off = 0, len = b.length] = rest as [number?, number?];
+      keep(typeof buf === "string" ? buf : b.subarray(off, off + len));
+      return typeof buf === "string" ? buf.length : len;
+    }
+    return (origWriteSync as (...a: unknown[]) => number)(fd, buf, ...rest);
+  }) as typeof fsMod.writeSync;
+  const diag = (): string | undefined => {
+    const frames = lines.join("").split("\n").map((l) => /#\d+: .*?\(\): (.*)$/.exec(l)?.[1]).filter((x): x is string => !!x);
+    return frames[frames.length - 1];
+  };
+  try {
+    return f(diag);
+  } finally {
+    process.stderr.write = orig;
+    fsMod.writeSync = origWriteSync;
+  }
+}
+
 async function withH5<T>(path: string, where: string, f: (file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }) => T): Promise<T> {
   const L = await lib(where);
   if (!existsSync(path)) fail(where, `no such file '${path}'`);
-  let file: H5File;
-  try {
-    file = new L.h5.File(path, "r");
-  } catch (e) {
-    fail(where, `${path} (HDF5): the HDF5 library cannot open it (${(e as Error).message ?? String(e)}); truncated or corrupt?`);
-  }
-  try {
-    return f(file, L);
-  } catch (e) {
-    if (e instanceof Error && e.name === "LiquidwaveError") throw e;
-    if (process.env.LW_DEBUG) console.error(e);
-    fail(where, `${path} (HDF5): read failed (${(e as Error).message ?? String(e)}); truncated or corrupt?`);
-  } finally {
-    file.close();
-  }
+  return capturingStderr((diag) => {
+    const why = (e?: unknown) => diag() ?? (e instanceof Error ? e.message : e === undefined ? "unknown error" : String(e));
+    let file: H5File;
+    try {
+      file = new L.h5.File(path, "r");
+    } catch (e) {
+      fail(where, `${path} (HDF5): the HDF5 library cannot open it: ${why(e)}`);
+    }
+    if (typeof file.file_id !== "bigint" || file.file_id < 0n) fail(where, `${path} (HDF5): the HDF5 library cannot open it: ${why()}`);
+    try {
+      return f(file, L);
+    } catch (e) {
+      if (e instanceof Error && e.name === "LiquidwaveError") throw e;
+      fail(where, `${path} (HDF5): read failed: ${why(e)}`);
+    } finally {
+      try {
+        file.close();
+      } catch {
+        // closing a file whose open failed half-way: nothing more to release
+      }
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,6 +31,9 @@ export function detectFormatSource(src: ByteSource, where: string): FileFormat {
     return hdf >= 128 && text.startsWith("MATLAB 7.3 MAT-file") ? "mat73" : "hdf5";
   }
   if (isMat5Header(head)) return "mat5";
+  if (new TextDecoder("latin1").decode(head.subarray(0, 19)) === "MATLAB 7.3 MAT-file") {
+    fail(where, `${src.label} has a MATLAB v7.3 header but no HDF5 data after it (truncated? ${src.size} bytes)`);
+  }
   if (src.size === 0) fail(where, `${src.label} is empty`);
   const shown = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
   fail(where, `${src.label}: unknown file format (first bytes ${shown}); expected .npy, .npz, MATLAB v5/v7.3 or HDF5`);

@@ -152,45 +152,46 @@ export function parseDescr(descr: PyValue, where: string): { dtype: DType; fileD
  *   shorter than the data the header declares
  */
 export function readNpyHeader(src: ByteSource, where = "npy"): NpyHeader {
+  const what = `${src.label} (.npy)`;
   const pre = src.read(0, Math.min(12, src.size), where);
   if (!isNpyMagic(pre)) fail(where, `${src.label} is not a .npy file (bad magic bytes)`);
-  if (pre.length < 10) fail(where, `${src.label} is truncated inside the .npy preamble`);
+  if (pre.length < 10) fail(where, `${what} is truncated inside the .npy preamble`);
   const major = pre[6]!;
   const minor = pre[7]!;
-  if (![1, 2, 3].includes(major) || minor !== 0) fail(where, `${src.label}: unsupported .npy format version ${major}.${minor}`);
+  if (![1, 2, 3].includes(major) || minor !== 0) fail(where, `${what}: unsupported .npy format version ${major}.${minor}`);
   let headerLen: number;
   let start: number;
   if (major === 1) {
     headerLen = pre[8]! | (pre[9]! << 8);
     start = 10;
   } else {
-    if (pre.length < 12) fail(where, `${src.label} is truncated inside the .npy preamble`);
+    if (pre.length < 12) fail(where, `${what} is truncated inside the .npy preamble`);
     headerLen = (pre[8]! | (pre[9]! << 8) | (pre[10]! << 16)) + pre[11]! * 2 ** 24;
     start = 12;
   }
   if (start + headerLen > src.size) {
-    fail(where, `${src.label} is truncated: header declares ${headerLen} bytes, file has ${src.size - start} after the preamble`);
+    fail(where, `${what} is truncated: header declares ${headerLen} bytes, file has ${src.size - start} after the preamble`);
   }
-  if (headerLen > 1 << 24) fail(where, `${src.label}: .npy header length ${headerLen} is implausibly large`);
+  if (headerLen > 1 << 24) fail(where, `${what}: .npy header length ${headerLen} is implausibly large`);
   const raw = src.read(start, headerLen, where);
   const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(raw).trimEnd();
   const dict = parsePyLiteral(text, where);
-  if (dict === null || typeof dict !== "object" || Array.isArray(dict)) fail(where, `${src.label}: .npy header is not a dict: ${text}`);
+  if (dict === null || typeof dict !== "object" || Array.isArray(dict)) fail(where, `${what}: .npy header is not a dict: ${text}`);
   const { descr, fortran_order: fortran, shape } = dict as Record<string, PyValue>;
   if (descr === undefined || fortran === undefined || shape === undefined) {
-    fail(where, `${src.label}: .npy header lacks 'descr', 'fortran_order' or 'shape': ${text}`);
+    fail(where, `${what}: .npy header lacks 'descr', 'fortran_order' or 'shape': ${text}`);
   }
-  if (typeof fortran !== "boolean") fail(where, `${src.label}: .npy 'fortran_order' is not True/False: ${text}`);
+  if (typeof fortran !== "boolean") fail(where, `${what}: .npy 'fortran_order' is not True/False: ${text}`);
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0)) {
-    fail(where, `${src.label}: .npy 'shape' is not a tuple of non-negative integers: ${text}`);
+    fail(where, `${what}: .npy 'shape' is not a tuple of non-negative integers: ${text}`);
   }
   const dims = shape as number[];
-  const d = parseDescr(descr, `${where}: ${src.label}`);
+  const d = parseDescr(descr, `${where}: ${what}`);
   const n = checkedSize(where, dims);
   const dataOffset = start + headerLen;
   const dataBytes = n * d.itemSize;
   if (dataOffset + dataBytes > src.size) {
-    fail(where, `${src.label} is truncated: shape ${formatShape(dims)} of '${descr}' needs ${dataBytes} data bytes, file has ${src.size - dataOffset}`);
+    fail(where, `${what} is truncated: shape ${formatShape(dims)} of '${descr}' needs ${dataBytes} data bytes, file has ${src.size - dataOffset}`);
   }
   return { dtype: d.dtype, descr: descr as string, fileDType: d.fileDType, shape: dims, fortranOrder: fortran, bigEndian: d.bigEndian, itemSize: d.itemSize, dataOffset, dataBytes };
 }

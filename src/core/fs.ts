@@ -1,16 +1,24 @@
-/** File-system helpers shared by every module that writes files. */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+/**
+ * File-system helpers shared by every module that writes files (io, report, cli).
+ */
+import { writeFileSync, renameSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
- * Write a file atomically: write a temporary sibling, then rename it over the target, so a crash
- * or a full disk never leaves a half-written file behind (the old file, if any, stays intact).
+ * Write a file atomically: write to a temporary sibling, then rename over the target, so a
+ * crash or a full disk never leaves a half-written file behind. Parent folders are created.
+ * @param path - target file
+ * @param data - text (UTF-8) or bytes; an array of chunks is written in order without joining
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    writeFileSync(tmp, data);
+    if (typeof data === "string" || data instanceof Uint8Array) writeFileSync(tmp, data);
+    else {
+      writeFileSync(tmp, new Uint8Array(0));
+      for (const chunk of data) writeFileSync(tmp, chunk, { flag: "a" });
+    }
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

@@ -1,9 +1,11 @@
 /** Every command of the CLI, registered in the order `--help` lists them. */
 import type { Command } from "commander";
 import { registerBench } from "./bench.ts";
+import { registerData } from "./data.ts";
 import { registerModel } from "./model.ts";
 
 export function registerAll(program: Command): void {
+  registerData(program);
   registerModel(program);
   registerBench(program);
 }

@@ -55,3 +55,39 @@ test("model import-ncps writes a native model that loads back with the same para
   const info = runCli(["model", "info", out, "--json"]);
   assert.equal(JSON.parse(info.stdout).trainableParameters, 832);
 });
+
+test("model train -> eval -> run on an .npz file, with irregular time steps", async () => {
+  const { writeNpz } = await import("../../src/io/npz.ts");
+  const { Rng } = await import("../../src/core/random.ts");
+  const dir = mkdtempSync(join(tmpdir(), "lw-train-"));
+  const N = 24, L = 6, r = new Rng(1);
+  const x = new Float64Array(N * L), y = new Float64Array(N * L), ts = new Float64Array(N * L);
+  for (let i = 0; i < N; i++) {
+    let t = 0;
+    const f = r.uniformRange(0.1, 0.3);
+    for (let k = 0; k < L; k++) {
+      ts[i * L + k] = r.uniformRange(0.5, 1.5);
+      t += ts[i * L + k]!;
+      x[i * L + k] = Math.sin(f * t);
+      y[i * L + k] = Math.sin(f * (t + 1));
+    }
+  }
+  const data = join(dir, "d.npz");
+  writeNpz(data, { X: { shape: [N, L, 1], dtype: "float64", data: x }, Y: { shape: [N, L, 1], dtype: "float64", data: y }, T: { shape: [N, L], dtype: "float64", data: ts } });
+  const cfg = join(dir, "m.yaml");
+  writeFileSync(cfg, "type: cfc\ninputSize: 1\nunits: 4\nbackboneUnits: 8\nprojSize: 1\n");
+  const out = join(dir, "model.json");
+  const tr = runCli(["model", "train", "--model-config", cfg, "--data", data, "--inputs", "X", "--targets", "Y", "--timespans", "T", "--epochs", "3", "--lr", "0.02", "--out", out, "--json"]);
+  assert.equal(tr.code, 0, tr.stderr);
+  const doc = JSON.parse(tr.stdout);
+  assert.equal(doc.epochs, 3);
+  assert.ok(doc.history[2].trainLoss < doc.history[0].trainLoss);
+  const ev = runCli(["model", "eval", "--model", out, "--data", data, "--inputs", "X", "--targets", "Y", "--timespans", "T", "--json"]);
+  assert.equal(ev.code, 0, ev.stderr);
+  assert.ok(JSON.parse(ev.stdout).mse > 0);
+  const run = runCli(["model", "run", "--model", out, "--data", data, "--inputs", "X", "--timespans", "T", "--out", join(dir, "y.npy"), "--json"]);
+  assert.deepEqual(JSON.parse(run.stdout).shape, [N, L, 1]);
+  const bad = runCli(["model", "train", "--model-config", cfg, "--data", data, "--inputs", "nope", "--targets", "Y", "--out", out]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /nope/);
+});

@@ -6,9 +6,18 @@ import { fail } from "../../core/errors.ts";
 import { importNcpsModel } from "../../nn/ncps-import.ts";
 import { verifyNcpsDocument, type CaseReport } from "../../nn/ncps-verify.ts";
 import { loadModel, saveModel } from "../../nn/serialize.ts";
+import { tensorToNd } from "../../core/ndarray.ts";
+import { writeNpy } from "../../io/npy.ts";
+import { buildModel } from "../../nn/models.ts";
+import { evaluate, fit, predict } from "../../training/fit.ts";
+import { resolveOptions } from "../config.ts";
+import { readTensors } from "../model-data.ts";
 import { formatTable, info, printJson } from "../output.ts";
-import { floatArg } from "../parse.ts";
+import { floatArg, intArg } from "../parse.ts";
+import { progressBar } from "../progress.ts";
 import { readJsonFile } from "../read-json.ts";
+import { parse as parseYaml } from "yaml";
+import { readFileSync } from "node:fs";
 
 interface VerifyResult {
   case: string;
@@ -80,5 +89,102 @@ export function registerModel(program: Command): void {
         process.stdout.write(`${file}: ${m.config.type}, ${total} trainable parameters\n`);
         process.stdout.write(formatTable(["parameter", "shape", "trainable"], params.map((p) => [p.name, `[${p.shape.join(", ")}]`, p.trainable ? "yes" : "fixed"])) + "\n");
       }
+    });
+
+  model
+    .command("train")
+    .description("train a model (config file) on arrays from a data file (.npy/.npz/.mat/.h5)")
+    .requiredOption("--model-config <file>", "model config (.json or .yaml), e.g. {\"type\": \"cfc\", \"inputSize\": 2, \"units\": 16}")
+    .requiredOption("--data <file>", "data file holding the arrays")
+    .option("--inputs <var>", "inputs variable, [N, L, I] (or [N, F] for an MLP)", "inputs")
+    .option("--targets <var>", "targets variable, [N, L, O] or [N, O]", "targets")
+    .option("--timespans <var>", "elapsed times variable, [N, L]")
+    .option("--epochs <n>", "epochs", intArg(1), 20)
+    .option("--batch-size <n>", "batch size", intArg(1), 32)
+    .option("--lr <x>", "Adam learning rate", floatArg(0), 1e-3)
+    .option("--clip <x>", "clip the global gradient norm", floatArg(0))
+    .option("--val-split <x>", "validation fraction (the last samples)", floatArg(0, 0.9), 0.1)
+    .option("--patience <n>", "early stopping patience (epochs)", intArg(1))
+    .option("--truncation <n>", "truncated BPTT length (steps)", intArg(1))
+    .option("--seed <n>", "seed for initialisation, shuffling and dropout", intArg(0), 0)
+    .requiredOption("--out <file>", "trained model file (.json)")
+    .option("--config <file>", "options from a .json/.yaml file (flags override)")
+    .option("--json", "print one JSON document")
+    .action(async (_o: unknown, cmd: Command) => {
+      const where = "model train";
+      const o = resolveOptions<{
+        modelConfig: string; data: string; inputs: string; targets: string; timespans?: string; epochs: number; batchSize: number;
+        lr: number; clip?: number; valSplit: number; patience?: number; truncation?: number; seed: number; out: string; json?: boolean;
+      }>(cmd);
+      const cfgText = (() => {
+        try {
+          return readFileSync(o.modelConfig, "utf8");
+        } catch (e) {
+          fail(where, `cannot read ${o.modelConfig} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        }
+      })();
+      let cfg: unknown;
+      try {
+        cfg = /\.ya?ml$/i.test(o.modelConfig) ? parseYaml(cfgText) : JSON.parse(cfgText);
+      } catch (e) {
+        fail(where, `${o.modelConfig} is not valid ${/\.ya?ml$/i.test(o.modelConfig) ? "YAML" : "JSON"}: ${(e as Error).message.split("\n")[0]}`);
+      }
+      const m = buildModel(cfg, { seed: o.seed });
+      const t = await readTensors(o.data, { inputs: o.inputs, targets: o.targets, timespans: o.timespans }, where);
+      const bar = progressBar("train", o.epochs, { quiet: false });
+      const res = fit(m, { inputs: t["inputs"]!, targets: t["targets"]!, timespans: t["timespans"] }, {
+        epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, clipNorm: o.clip ?? null, validationSplit: o.valSplit,
+        patience: o.patience ?? null, truncation: o.truncation ?? null, seed: o.seed,
+        onEpoch: (l) => bar.tick(`loss ${l.trainLoss.toExponential(3)}${l.valLoss !== null ? ` val ${l.valLoss.toExponential(3)}` : ""}`),
+      });
+      bar.stop();
+      saveModel(o.out, m, { trainedOn: o.data, seed: o.seed, history: res.history });
+      const doc = { out: o.out, epochs: res.history.length, bestEpoch: res.bestEpoch, bestValLoss: res.bestValLoss, stoppedEarly: res.stoppedEarly, history: res.history };
+      if (o.json) printJson(doc);
+      else {
+        process.stdout.write(formatTable(["epoch", "train MSE", "val MSE", "ms"], res.history.map((h) => [h.epoch, h.trainLoss, h.valLoss ?? "-", h.ms])) + "\n");
+        process.stdout.write(`best epoch ${res.bestEpoch}${res.stoppedEarly ? " (stopped early)" : ""}; wrote ${o.out}\n`);
+      }
+    });
+
+  model
+    .command("eval")
+    .description("mean squared error of a trained model on arrays from a data file")
+    .requiredOption("--model <file>", "model file (liquidwave-model/1)")
+    .requiredOption("--data <file>", "data file")
+    .option("--inputs <var>", "inputs variable", "inputs")
+    .option("--targets <var>", "targets variable", "targets")
+    .option("--timespans <var>", "elapsed times variable, [N, L]")
+    .option("--json", "print one JSON document")
+    .action(async (o: { model: string; data: string; inputs: string; targets: string; timespans?: string; json?: boolean }) => {
+      const where = "model eval";
+      const m = loadModel(o.model);
+      const t = await readTensors(o.data, { inputs: o.inputs, targets: o.targets, timespans: o.timespans }, where);
+      const mse = evaluate(m, { inputs: t["inputs"]!, targets: t["targets"]!, timespans: t["timespans"] });
+      let power = 0;
+      for (const v of t["targets"]!.data) power += v * v;
+      power /= t["targets"]!.data.length;
+      const doc = { model: o.model, samples: t["inputs"]!.shape[0], mse, nmseDb: 10 * Math.log10(mse / power) };
+      if (o.json) printJson(doc);
+      else process.stdout.write(`MSE ${doc.mse.toExponential(4)}, NMSE ${doc.nmseDb.toFixed(2)} dB over ${doc.samples} samples\n`);
+    });
+
+  model
+    .command("run")
+    .description("run a trained model on inputs from a data file and write the outputs as .npy")
+    .requiredOption("--model <file>", "model file (liquidwave-model/1)")
+    .requiredOption("--data <file>", "data file")
+    .option("--inputs <var>", "inputs variable", "inputs")
+    .option("--timespans <var>", "elapsed times variable, [N, L]")
+    .requiredOption("--out <file>", "output .npy")
+    .option("--json", "print one JSON document")
+    .action(async (o: { model: string; data: string; inputs: string; timespans?: string; out: string; json?: boolean }) => {
+      const m = loadModel(o.model);
+      const t = await readTensors(o.data, { inputs: o.inputs, timespans: o.timespans }, "model run");
+      const y = predict(m, t["inputs"]!, { timespans: t["timespans"] });
+      writeNpy(o.out, tensorToNd(y));
+      const doc = { out: o.out, shape: y.shape, dtype: "float64" };
+      if (o.json) printJson(doc);
+      else process.stdout.write(`wrote ${o.out} [${y.shape.join(", ")}] float64\n`);
     });
 }

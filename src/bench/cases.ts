@@ -1,9 +1,10 @@
 /**
  * The benchmark suite: every area contributes its cases here. Names say model and workload.
  */
+import { ioCases } from "./io.ts";
 import { lnnCases } from "./lnn.ts";
 import type { BenchCase } from "./suite.ts";
 
 export function allCases(): BenchCase[] {
-  return [...lnnCases()];
+  return [...lnnCases(), ...ioCases()];
 }

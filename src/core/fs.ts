@@ -1,7 +1,7 @@
 /**
  * File-system helpers shared by every module that writes files (io, report, cli).
  */
-import { writeFileSync, renameSync, mkdirSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
@@ -16,8 +16,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
   try {
     if (typeof data === "string" || data instanceof Uint8Array) writeFileSync(tmp, data);
     else {
-      writeFileSync(tmp, new Uint8Array(0));
-      for (const chunk of data) writeFileSync(tmp, chunk, { flag: "a" });
+      const fd = openSync(tmp, "w");
+      try {
+        for (const chunk of data) {
+          for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
+        }
+      } finally {
+        closeSync(fd);
+      }
     }
     renameSync(tmp, path);
   } catch (e) {

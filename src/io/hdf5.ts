@@ -181,8 +181,15 @@ function readNumeric(file: H5File, module: Awaited<H5Lib["ready"]>, ds: H5Datase
   const shape = md.shape ?? [];
   const n = checkedSize(where, shape);
   const size = md.size;
-  const data = allocPart(k.dtype, n);
-  const imag = k.kind === "complex" ? allocPart(k.dtype, n) : undefined;
+  // HDF5 sizes are not bounded by the file size (compression, fill values): allocate carefully.
+  let data: NdArray["data"];
+  let imag: NdArray["data"] | undefined;
+  try {
+    data = allocPart(k.dtype, n);
+    imag = k.kind === "complex" ? allocPart(k.dtype, n) : undefined;
+  } catch {
+    fail(where, `${file.filename}: dataset '${ds.path}' of shape ${formatShape(shape)} (${n} elements) is too large to load into memory`);
+  }
   if (n === 0) return imag ? { shape, dtype: k.dtype, data, imag } : { shape, dtype: k.dtype, data };
   const rowElems = shape.length === 0 ? 1 : n / shape[0]!;
   const rows = shape.length === 0 ? 1 : shape[0]!;

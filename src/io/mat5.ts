@@ -167,12 +167,12 @@ function parseMatrix(c: Cursor, start: number, end: number, depth: number, path:
   const label = path === "" ? name : path;
   let p = nt.next;
   const n = product(dims);
-  // Every element needs at least its data; a count beyond the bytes left is a corrupt header.
-  if (!Number.isSafeInteger(n) || (cls !== MX.SPARSE && n > end - p)) {
-    if (n > 0 && cls !== MX.CELL && cls !== MX.STRUCT && cls !== MX.OBJECT) {
-      // numeric/char data may be stored in 1-byte types, so n bytes is the least possible
-      c.bad(`'${label}' declares dims ${formatShape(dims)} (${n} elements) but its element has only ${end - p} bytes left`);
-    }
+  // A declared count beyond what the bytes left can hold is a corrupt header: refuse it before
+  // allocating. Numeric and char data take at least 1 byte per value (the smallest storage
+  // type), cell elements at least an 8-byte tag each.
+  const room = end - p;
+  if (!Number.isSafeInteger(n) || ((MX_DTYPE[cls] !== undefined || cls === MX.CHAR) && n > room) || (cls === MX.CELL && n * 8 > room)) {
+    c.bad(`'${label}' declares dims ${formatShape(dims)} (${n} elements) but its element has only ${room} bytes left`);
   }
   const dtype = MX_DTYPE[cls];
   if (dtype !== undefined) {

@@ -53,3 +53,13 @@ test("groups give slash paths, *_re/*_im pairs join into one complex variable, s
   await assert.rejects(readArrays(fx("h5py_groups.h5"), { variables: ["name"] }), /'name' is string \[\], not a numeric array/);
   await assert.rejects(readArrays(fx("h5py_groups.h5"), { variables: ["missing"] }), /has no variable 'missing'/);
 });
+
+test("MATLAB v7.3 struct arrays (fields of references) become s(k).f; sparse is listed, not read", async () => {
+  const { variables: v } = await readArrays(fx("mat73.mat"), { variables: ["SA(1).f", "SA(2).f"] });
+  assertCoded(v.get("SA(1).f")!, [1, 2], "float64");
+  assertCoded(v.get("SA(2).f")!, [2, 2], "float32");
+  const sp = (await inspectFile(fx("mat73.mat"))).variables.find((x) => x.name === "SP")!;
+  assert.equal(sp.dtype, "sparse");
+  assert.equal(sp.readable, false);
+  await assert.rejects(readArrays(fx("mat73.mat"), { variables: ["SP"] }), /'SP' is sparse.*not supported/);
+});

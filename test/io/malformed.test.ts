@@ -151,3 +151,11 @@ test("an empty file and a missing file give one clear line", async () => {
   assert.match((await outcome(put(new Uint8Array(0))))!.message, /is empty/);
   await assert.rejects(readArrays(join(tmp, "none.npy")), /no such file/);
 });
+
+test("an HDF5 dataset declaring 10^12 elements is listed by inspect and refused by read", async () => {
+  const r = await inspectFile(fx("h5_huge.h5"));
+  assert.deepEqual([...r.variables[0]!.shape], [100000, 100000, 100]);
+  const e = await outcome(fx("h5_huge.h5"));
+  assert.ok(e);
+  assert.match(e.message, /dataset '\/big' of shape \[100000, 100000, 100\] \(1000000000000 elements\) is too large to load/);
+});

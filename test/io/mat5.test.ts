@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readMat5, writeMat5 } from "../../src/io/mat5.ts";
@@ -116,4 +116,37 @@ test("structs, struct arrays, cells and text written by writeMat5 read back as p
 
 test("writeMat5 rejects names MATLAB cannot load", () => {
   assert.throws(() => writeMat5(join(tmp, "bad.mat"), { "1x": codedArray([1], "float64") }), /not a valid MATLAB variable name/);
+});
+
+test("MATLAB's compact storage (doubles stored as uint8/int16, small-element names) is widened to the class type", () => {
+  // Hand-built little-endian file: A = [1 2 3; 4 5 6] + 1i * -[1 2 3; 4 5 6], class double,
+  // real part stored as miUINT8, imaginary part as miINT16, the name in the 4-byte small form.
+  const u32 = (out: number[], ...v: number[]) => v.forEach((x) => out.push(x & 0xff, (x >> 8) & 0xff, (x >> 16) & 0xff, (x >>> 24) & 0xff));
+  const pad = (out: number[]) => {
+    while (out.length % 8) out.push(0);
+  };
+  const body: number[] = [];
+  u32(body, 6, 8, 6 | 0x800, 0); // array flags: class double, complex bit
+  u32(body, 5, 8, 2, 3); // dims 2 x 3
+  u32(body, (1 << 16) | 1); // small element: miINT8, 1 byte
+  body.push(0x41, 0, 0, 0); // "A"
+  u32(body, 2, 6); // miUINT8, 6 bytes, column-major 1 4 2 5 3 6
+  body.push(1, 4, 2, 5, 3, 6);
+  pad(body);
+  u32(body, 3, 12); // miINT16, 12 bytes
+  for (const v of [-1, -4, -2, -5, -3, -6]) body.push(v & 0xff, (v >> 8) & 0xff);
+  pad(body);
+  const header = new Uint8Array(128).fill(0x20);
+  header.set([0, 0, 0, 0, 0, 0, 0, 0], 116);
+  header.set([0x00, 0x01, 0x49, 0x4d], 124); // version 0x0100, "IM"
+  const tag: number[] = [];
+  u32(tag, 14, body.length); // miMATRIX
+  const file = new Uint8Array([...header, ...tag, ...body]);
+  const p = join(tmp, "compact.mat");
+  writeFileSync(p, file);
+  const a = readMat5(p).get("A")!;
+  assert.equal(a.dtype, "complex128");
+  assert.deepEqual(a.shape, [2, 3]);
+  assert.deepEqual(Array.from(a.data as Float64Array), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(Array.from(a.imag as Float64Array), [-1, -2, -3, -4, -5, -6]);
 });

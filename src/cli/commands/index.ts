@@ -3,9 +3,11 @@ import type { Command } from "commander";
 import { registerBench } from "./bench.ts";
 import { registerData } from "./data.ts";
 import { registerModel } from "./model.ts";
+import { registerWiring } from "./wiring.ts";
 
 export function registerAll(program: Command): void {
   registerData(program);
   registerModel(program);
+  registerWiring(program);
   registerBench(program);
 }

@@ -1,19 +1,18 @@
 /**
  * Wirings inside model configs. A model config stores its wiring as a wiring config (see
- * `wirings/`), always built for the model's input size, so the saved file reproduces the exact
- * synapses even without the random draws.
+ * `wirings/config.ts`: FullyConnected, Random, NCP, AutoNCP with their seeds, or explicit
+ * matrices; `LayeredWiring` for explicit matrices with layers, e.g. imported from ncps), always
+ * built for the model's input size.
  */
 import { fail } from "../core/errors.ts";
+import { wiringFromConfig } from "../wirings/config.ts";
 import { LayeredWiring } from "../wirings/layered.ts";
-import { Wiring } from "../wirings/wiring.ts";
+import type { Wiring } from "../wirings/wiring.ts";
 
 /** Build (and `build(inputSize)`) the wiring a model config describes. */
 export function buildWiringFromConfig(cfg: Record<string, unknown>, inputSize: number): Wiring {
   const where = "buildWiring";
-  let w: Wiring;
-  if (cfg["class"] === "Wiring") w = Wiring.fromMatrices(cfg as never);
-  else if (cfg["class"] === "LayeredWiring") w = LayeredWiring.fromConfig(cfg as never);
-  else fail(where, `unknown wiring class '${String(cfg["class"])}'`);
+  const w = cfg["class"] === "LayeredWiring" ? LayeredWiring.fromConfig(cfg as never) : wiringFromConfig(cfg);
   if (w.inputDim === null) w.build(inputSize);
   else if (w.inputDim !== inputSize) fail(where, `wiring was built for ${w.inputDim} inputs, model has ${inputSize}`);
   return w;

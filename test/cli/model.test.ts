@@ -91,3 +91,14 @@ test("model train -> eval -> run on an .npz file, with irregular time steps", as
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /nope/);
 });
+
+test("model verify checks an ncps-wirings-golden/1 document wiring by wiring, and the model's wiring rebuilt from its seed", () => {
+  const r = runCli(["model", "verify", fixture("wirings.json"), "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.pass, true);
+  assert.equal(doc.wirings.length, 12);
+  assert.equal(doc.rngStreamsMatch, true);
+  const m = JSON.parse(runCli(["model", "verify", fixture("cfc_default_autoncp16_out2.json"), "--json"]).stdout);
+  assert.equal(m.wiringsMatch, true);
+});

@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { fail } from "../../core/errors.ts";
 import { importNcpsModel } from "../../nn/ncps-import.ts";
+import { verifyModelWiring, verifyWiringsDocument, WIRINGS_GOLDEN_FORMAT } from "../../wirings/golden.ts";
 import { verifyNcpsDocument, type CaseReport } from "../../nn/ncps-verify.ts";
 import { loadModel, saveModel } from "../../nn/serialize.ts";
 import { tensorToNd } from "../../core/ndarray.ts";
@@ -25,6 +26,9 @@ interface VerifyResult {
   wiringsMatch: boolean;
   pass: boolean;
   runs?: CaseReport["runs"];
+  /** For wirings documents: each wiring's verdict. */
+  wirings?: { name: string; pass: boolean }[];
+  rngStreamsMatch?: boolean;
 }
 
 export function registerModel(program: Command): void {
@@ -43,14 +47,32 @@ export function registerModel(program: Command): void {
       let result: VerifyResult;
       if (doc && doc["format"] === "ncps-golden/1") {
         const r = verifyNcpsDocument(doc, { rtol: opts.rtol, atol: opts.atol });
-        result = { case: r.case, maxAbsErr: r.maxAbsErr, wiringsMatch: true, pass: r.pass, runs: r.runs };
+        // The wiring is rebuilt from its class, constructor arguments and seed and compared with
+        // the matrices in the file (unwired models have nothing to compare).
+        const w = verifyModelWiring(doc);
+        for (const m of w.mismatches) info(`model verify: wiring: ${m}`);
+        result = { case: r.case, maxAbsErr: r.maxAbsErr, wiringsMatch: w.pass, pass: r.pass && w.pass, runs: r.runs };
+      } else if (doc && doc["format"] === WIRINGS_GOLDEN_FORMAT) {
+        const r = verifyWiringsDocument(doc);
+        for (const c of r.cases) for (const m of c.mismatches) info(`model verify: ${c.name}: ${m}`);
+        for (const s of r.rngStreams) if (s.checked && !s.pass) info(`model verify: rng stream ${s.name}: ${s.detail ?? "differs"}`);
+        result = {
+          case: file, maxAbsErr: { outputs: 0, states: 0, gradients: 0 }, wiringsMatch: r.pass, pass: r.pass,
+          wirings: r.cases.map((c) => ({ name: c.name, pass: c.pass })), rngStreamsMatch: r.rngStreamsMatch,
+        };
       } else {
-        fail(where, `${file}: unsupported format ${JSON.stringify(doc?.["format"])} (expected 'ncps-golden/1' or 'ncps-wirings-golden/1')`);
+        fail(where, `${file}: unsupported format ${JSON.stringify(doc?.["format"])} (expected 'ncps-golden/1' or '${WIRINGS_GOLDEN_FORMAT}')`);
       }
       if (opts.json) printJson(result);
       else {
-        const rows = (result.runs ?? []).map((r) => [r.name, r.outputs.maxAbsErr, r.states.maxAbsErr, r.gradients.maxAbsErr, r.pass ? "pass" : "FAIL"]);
-        process.stdout.write(`${result.case}\n${formatTable(["run", "outputs", "states", "gradients", ""], rows)}\n`);
+        if (result.runs) {
+          const rows = result.runs.map((r) => [r.name, r.outputs.maxAbsErr, r.states.maxAbsErr, r.gradients.maxAbsErr, r.pass ? "pass" : "FAIL"]);
+          process.stdout.write(`${result.case}\n${formatTable(["run", "outputs", "states", "gradients", ""], rows)}\n`);
+        }
+        if (result.wirings) {
+          process.stdout.write(`${formatTable(["wiring", ""], result.wirings.map((w) => [w.name, w.pass ? "pass" : "FAIL"]))}\n`);
+          process.stdout.write(`rng streams match: ${result.rngStreamsMatch}\n`);
+        }
         process.stdout.write(`wirings match: ${result.wiringsMatch}\n${result.pass ? "PASS" : "FAIL"}\n`);
       }
       if (!result.pass) {

@@ -119,7 +119,8 @@ export function ncpsCtorToConfig(ctor: Record<string, unknown> | string): Wiring
 
 /** The constructor keyword arguments in a ctor record or a golden model `wiring` object. */
 function extractKwargs(where: string, cls: string, rec: Record<string, unknown>): Record<string, unknown> {
-  const isModelWiring = "adjacency_matrix" in rec || "num_layers" in rec || "neuron_types" in rec;
+  // Keys that only a model file's wiring object has (never an ncps constructor argument).
+  const isModelWiring = ["adjacency_matrix", "num_layers", "neuron_types", "input_dim", "layers", "autoncp", "ncp", "fully_connected"].some((k) => k in rec);
   if (cls === "Wiring") {
     // Only matrices describe a base wiring.
     const adj = goldenMatrix(where, "adjacency_matrix", rec["adjacency_matrix"]);

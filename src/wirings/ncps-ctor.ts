@@ -77,7 +77,7 @@ export function parseNcpsCtorString(text: string): Record<string, unknown> {
 }
 
 /** Python-literal strings inside JSON ("True", "0.5", "{'units': 16}") become values. */
-function literal(v: unknown): unknown {
+export function literal(v: unknown): unknown {
   if (typeof v !== "string") return v;
   try {
     return parsePythonLiteral(v);
@@ -98,7 +98,8 @@ function asRecord(where: string, name: string, v: unknown): Record<string, unkno
  */
 export function ncpsCtorToConfig(ctor: Record<string, unknown> | string): WiringConfig {
   const where = "wiringFromNcpsCtor";
-  const rec = typeof ctor === "string" ? parseNcpsCtorString(ctor) : asRecord(where, "ctor", ctor);
+  // A string is a constructor call ("AutoNCP(16, 2)") or the Python repr of a ctor record.
+  const rec = typeof ctor === "string" && isPythonCall(parsePythonLiteral(ctor, where)) ? parseNcpsCtorString(ctor) : asRecord(where, "ctor", ctor);
   const cls = literal(rec["class"]);
   if (typeof cls !== "string") fail(where, `ctor has no 'class' string, got ${describe(rec["class"])}`);
   const kwargs = extractKwargs(where, cls, rec);

@@ -100,3 +100,39 @@ describe("verifyModelWiring", () => {
     assert.match(r.mismatches[0]!, /no 'autoncp' arguments|adjacency_matrix/);
   });
 });
+
+describe("golden documents written with Python repr strings", () => {
+  /** Python repr of a JSON value (dicts with single quotes, True/False/None). */
+  const repr = (v: unknown): string => {
+    if (v === true) return "True";
+    if (v === false) return "False";
+    if (v === null) return "None";
+    if (typeof v === "string") return `'${v}'`;
+    if (Array.isArray(v)) return `[${v.map(repr).join(", ")}]`;
+    if (typeof v === "object") return `{${Object.entries(v as object).map(([k, x]) => `'${k}': ${repr(x)}`).join(", ")}}`;
+    return String(v);
+  };
+
+  it("are parsed: ctor records, matrices, layers and counts given as repr strings still pass", () => {
+    const doc = fresh();
+    doc.wirings = doc.wirings.map((w) => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, repr(v)])));
+    assert.equal(typeof doc.wirings[0]!["adjacency_matrix"], "string");
+    const r = verifyWiringsDocument(doc);
+    for (const c of r.cases) assert.deepEqual(c.mismatches, [], c.name);
+    assert.equal(r.pass, true);
+  });
+
+  it("accept constructor-call strings as ctor", () => {
+    const doc = fresh();
+    doc.wirings = [{ ...doc.wirings[7]!, ctor: "AutoNCP(16, 2)" }];
+    const r = verifyWiringsDocument(doc);
+    assert.equal(r.cases[0]!.name, "#0 AutoNCP(16, 2).build(3)");
+    assert.deepEqual(r.cases[0]!.mismatches, []);
+  });
+
+  it("accept a model wiring object given as a repr string", () => {
+    const doc = structuredClone(loadFixture("ncps/cfc_default_autoncp16_out2.json")) as Record<string, unknown>;
+    doc["wiring"] = repr(doc["wiring"]);
+    assert.deepEqual(verifyModelWiring(doc).mismatches, []);
+  });
+});

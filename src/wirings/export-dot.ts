@@ -14,7 +14,9 @@ const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"
  */
 export function wiringToDot(w: Wiring, options: { title?: string } = {}): string {
   const g = wiringGraph(w);
-  const lines: string[] = ["digraph wiring {", "  rankdir=LR;", "  splines=true;"];
+  // newrank lets rank=same work inside the clusters; non-forward edges (recurrent, or backwards
+  // as in fully connected wirings) do not constrain the ranking, so the columns stay put.
+  const lines: string[] = ["digraph wiring {", "  rankdir=LR;", "  newrank=true;", "  splines=true;"];
   if (options.title !== undefined) lines.push(`  label=${quote(options.title)};`, "  labelloc=t;");
   lines.push('  node [shape=circle, style=filled, fontcolor=white, fontsize=10, width=0.35, fixedsize=true];');
   const byId = new Map(g.nodes.map((x) => [x.id, x]));
@@ -26,8 +28,14 @@ export function wiringToDot(w: Wiring, options: { title?: string } = {}): string
     }
     lines.push("  }");
   }
+  const column = new Map<string, number>();
+  g.columns.forEach((col, ci) => col.nodes.forEach((id) => column.set(id, ci)));
   for (const e of g.edges) {
-    lines.push(`  ${e.from} -> ${e.to} [polarity=${quote(e.polarity)}, color=${quote(EDGE_COLORS[e.polarity])}${e.polarity === "inhibitory" ? ", arrowhead=tee" : ""}];`);
+    const forward = column.get(e.to)! > column.get(e.from)!;
+    lines.push(
+      `  ${e.from} -> ${e.to} [polarity=${quote(e.polarity)}, color=${quote(EDGE_COLORS[e.polarity])}` +
+        `${e.polarity === "inhibitory" ? ", arrowhead=tee" : ""}${forward ? "" : ", constraint=false"}];`,
+    );
   }
   lines.push("}");
   return lines.join("\n") + "\n";

@@ -12,7 +12,8 @@
  */
 import { fail, LiquidwaveError } from "../core/errors.ts";
 import { describe } from "./config.ts";
-import { formatNcpsCtor, goldenMatrix, ncpsCtorToConfig, wiringFromNcpsCtor } from "./ncps-ctor.ts";
+import { isPythonCall } from "./python-literal.ts";
+import { formatNcpsCtor, goldenMatrix, literal, ncpsCtorToConfig, wiringFromNcpsCtor } from "./ncps-ctor.ts";
 import { NCP } from "./ncp.ts";
 import { LegacyRandomState, MT19937 } from "./numpy-random/mt19937.ts";
 import { NumpyGenerator } from "./numpy-random/generator.ts";
@@ -48,6 +49,12 @@ export interface WiringsDocumentResult {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
+/** Top-level values written as Python repr strings ("[[0, 1]]", "8", "{...}") become JSON values. */
+function normalizeEntry(entry: Record<string, unknown>): Record<string, unknown> {
+  // Constructor calls ("AutoNCP(16, 2)") stay strings: wiringFromNcpsCtor parses them.
+  return Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, isPythonCall(literal(v)) ? v : literal(v)]));
+}
+
 /** Compare `got` with `expected`; on a difference describe the first one and how many there are. */
 function diffArrays(field: string, expected: readonly unknown[], got: readonly unknown[], cols?: number): string | null {
   if (expected.length !== got.length) return `${field}: expected ${expected.length} entries, got ${got.length}`;
@@ -68,7 +75,8 @@ function diffArrays(field: string, expected: readonly unknown[], got: readonly u
  * Compare a built wiring with a golden wiring entry (wirings.json case or model-file `wiring`).
  * Fields absent from the entry are not compared; the matrices are required.
  */
-export function compareWithGolden(w: Wiring, entry: Record<string, unknown>, where = "compareWithGolden"): string[] {
+export function compareWithGolden(w: Wiring, goldenEntry: Record<string, unknown>, where = "compareWithGolden"): string[] {
+  const entry = normalizeEntry(goldenEntry);
   const out: string[] = [];
   const push = (m: string | null) => m !== null && out.push(m);
   const scalar = (field: string, got: unknown) => {
@@ -127,12 +135,15 @@ function caseName(index: number, entry: Record<string, unknown>): string {
     const { class: cls, ...kw } = ctor;
     return `#${index} ${formatNcpsCtor(cls as string, kw)}.build(${String(entry["build_input_dim"])})`;
   }
+  if (typeof ctor === "string") return `#${index} ${ctor}.build(${String(entry["build_input_dim"])})`;
   return `#${index}`;
 }
 
-function runCase(index: number, entry: unknown): GoldenCaseResult {
+function runCase(index: number, rawEntry: unknown): GoldenCaseResult {
   const where = `wirings[${index}]`;
-  if (!isRecord(entry)) return { name: `#${index}`, pass: false, mismatches: [`${where}: expected an object, got ${describe(entry)}`] };
+  const parsed = literal(rawEntry);
+  if (!isRecord(parsed)) return { name: `#${index}`, pass: false, mismatches: [`${where}: expected an object, got ${describe(rawEntry)}`] };
+  const entry = normalizeEntry(parsed);
   const name = caseName(index, entry);
   try {
     const ctor = entry["ctor"];
@@ -221,13 +232,13 @@ export interface ModelWiringResult {
 export function verifyModelWiring(doc: unknown): ModelWiringResult {
   const where = "verifyModelWiring";
   if (!isRecord(doc)) fail(where, `expected a JSON object, got ${describe(doc)}`);
-  const wobj = doc["wiring"];
+  const wobj = literal(doc["wiring"]);
   if (wobj === null || wobj === undefined) return { present: false, pass: true, mismatches: [], wiring: null };
   if (!isRecord(wobj)) fail(where, `'wiring' must be an object or null, got ${describe(wobj)}`);
   const model = isRecord(doc["model"]) ? doc["model"] : {};
   const ctor = isRecord(model["ctor"]) ? model["ctor"] : {};
   try {
-    const inputDim = wobj["input_dim"] ?? ctor["input_size"];
+    const inputDim = literal(wobj["input_dim"] ?? ctor["input_size"]);
     if (typeof inputDim !== "number" || !Number.isInteger(inputDim) || inputDim < 1) fail(where, `wiring.input_dim must be a positive integer, got ${describe(inputDim)}`);
     const w = wiringFromNcpsCtor(wobj);
     w.build(inputDim);

@@ -77,7 +77,7 @@ export function parseNcpsCtorString(text: string): Record<string, unknown> {
 }
 
 /** Python-literal strings inside JSON ("True", "0.5", "{'units': 16}") become values. */
-function literal(v: unknown): unknown {
+export function literal(v: unknown): unknown {
   if (typeof v !== "string") return v;
   try {
     return parsePythonLiteral(v);
@@ -98,7 +98,8 @@ function asRecord(where: string, name: string, v: unknown): Record<string, unkno
  */
 export function ncpsCtorToConfig(ctor: Record<string, unknown> | string): WiringConfig {
   const where = "wiringFromNcpsCtor";
-  const rec = typeof ctor === "string" ? parseNcpsCtorString(ctor) : asRecord(where, "ctor", ctor);
+  // A string is a constructor call ("AutoNCP(16, 2)") or the Python repr of a ctor record.
+  const rec = typeof ctor === "string" && isPythonCall(parsePythonLiteral(ctor, where)) ? parseNcpsCtorString(ctor) : asRecord(where, "ctor", ctor);
   const cls = literal(rec["class"]);
   if (typeof cls !== "string") fail(where, `ctor has no 'class' string, got ${describe(rec["class"])}`);
   const kwargs = extractKwargs(where, cls, rec);
@@ -119,7 +120,8 @@ export function ncpsCtorToConfig(ctor: Record<string, unknown> | string): Wiring
 
 /** The constructor keyword arguments in a ctor record or a golden model `wiring` object. */
 function extractKwargs(where: string, cls: string, rec: Record<string, unknown>): Record<string, unknown> {
-  const isModelWiring = "adjacency_matrix" in rec || "num_layers" in rec || "neuron_types" in rec;
+  // Keys that only a model file's wiring object has (never an ncps constructor argument).
+  const isModelWiring = ["adjacency_matrix", "num_layers", "neuron_types", "input_dim", "layers", "autoncp", "ncp", "fully_connected"].some((k) => k in rec);
   if (cls === "Wiring") {
     // Only matrices describe a base wiring.
     const adj = goldenMatrix(where, "adjacency_matrix", rec["adjacency_matrix"]);

@@ -13,16 +13,13 @@ import type { Rng } from "../core/random.ts";
 import { CfCCell, type CfCCache, type CfCMode } from "./cfc.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import type { Param } from "./param.ts";
+import { wiredCfcLayerMask } from "../wirings/masks.ts";
+import type { Wiring } from "../wirings/wiring.ts";
 
 export interface WiredCfCConfig {
   inputSize: number;
-  units: number;
-  /** Synapse polarities [N, N] (src-major). */
-  adjacency: ArrayLike<number>;
-  /** Sensory polarities [I, N]. */
-  sensoryAdjacency: ArrayLike<number>;
-  /** Neuron ids of each layer, in layer order (the last layer is the output). */
-  layers: readonly (readonly number[])[];
+  /** The wiring, built for `inputSize` inputs; its layers (in order) become the CfC layers. */
+  wiring: Wiring;
   mode?: CfCMode;
 }
 
@@ -47,18 +44,11 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
 
   constructor(cfg: WiredCfCConfig) {
     const where = "WiredCfCCell";
-    const { inputSize: I, units: N, layers } = cfg;
-    if (layers.length < 1) fail(where, "wiring has no layers");
-    const seen = new Set<number>();
-    for (const ids of layers) for (const id of ids) {
-      if (!Number.isInteger(id) || id < 0 || id >= N || seen.has(id)) fail(where, `layer neuron id ${id} is out of range or repeated (units ${N})`);
-      seen.add(id);
-    }
-    if (seen.size !== N) fail(where, `layers cover ${seen.size} of ${N} neurons`);
-    if (cfg.adjacency.length !== N * N) fail(where, `adjacency has ${cfg.adjacency.length} entries, expected ${N * N}`);
-    if (cfg.sensoryAdjacency.length !== I * N) fail(where, `sensoryAdjacency has ${cfg.sensoryAdjacency.length} entries, expected ${I * N}`);
+    const { inputSize: I, wiring } = cfg;
+    if (wiring.inputDim !== I) fail(where, `wiring is built for ${wiring.inputDim ?? "no"} inputs, cell has ${I}`);
+    const layers = Array.from({ length: wiring.numLayers }, (_, l) => wiring.neuronsOfLayer(l));
     this.inputSize = I;
-    this.stateSize = N;
+    this.stateSize = wiring.units;
     this.layerSizes = layers.map((l) => l.length);
     this.outputSize = this.layerSizes[this.layerSizes.length - 1]!;
     this.offsets = [];
@@ -67,22 +57,14 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
       this.offsets.push(off);
       off += h;
     }
-    this.layerCells = layers.map((ids, l) => {
-      const H = ids.length;
-      const inIds = l === 0 ? null : layers[l - 1]!;
-      const inSize = l === 0 ? I : inIds!.length;
-      // ncps mask: [H, in + H]; input block |S[k, j]| or |A[i, j]|, recurrent block all ones.
-      const mask = new Float64Array(H * (inSize + H));
-      for (let j = 0; j < H; j++) {
-        const dst = ids[j]!;
-        for (let c = 0; c < inSize; c++) {
-          const v = l === 0 ? cfg.sensoryAdjacency[c * N + dst]! : cfg.adjacency[inIds![c]! * N + dst]!;
-          mask[j * (inSize + H) + c] = Math.abs(v);
-        }
-        for (let c = 0; c < H; c++) mask[j * (inSize + H) + inSize + c] = 1;
-      }
-      return new CfCCell({ inputSize: inSize, hiddenSize: H, mode: cfg.mode ?? "default", backboneLayers: 0, sparsityMask: mask });
-    });
+    if (off !== wiring.units) fail(where, `wiring layers cover ${off} of ${wiring.units} neurons`);
+    this.layerCells = layers.map((ids, l) => new CfCCell({
+      inputSize: l === 0 ? I : layers[l - 1]!.length,
+      hiddenSize: ids.length,
+      mode: cfg.mode ?? "default",
+      backboneLayers: 0,
+      sparsityMask: wiredCfcLayerMask(wiring, l).data,
+    }));
     this.params = this.layerCells.flatMap((cell, l) => cell.params.map((p) => p.prefixed(`layer_${l}.`)));
   }
 

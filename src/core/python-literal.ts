@@ -1,103 +1,159 @@
 /**
- * A parser for Python literals as printed by `repr()` (dicts, lists, tuples, str, int, float incl.
- * nan/inf, True/False/None). The ncps golden files store nested values this way. Floats printed by
- * `repr` are shortest round-trip decimals, so `Number()` recovers the exact float64.
+ * A small parser for the Python literals that appear in ncps descriptions and golden files:
+ * ints, floats, True/False/None, quoted strings, lists, tuples, dicts and calls such as
+ * `AutoNCP(16, 2, sparsity_level=0.5)`. It evaluates nothing; a call becomes a
+ * {@link PythonCall} record. Errors name the text and the column.
  */
-import { fail } from "./errors.ts";
+import { fail } from "../core/errors.ts";
 
-/** Parse one Python literal; JSON-compatible output (tuples become arrays). */
-export function parsePythonLiteral(text: string, where = "parsePythonLiteral"): unknown {
-  let i = 0;
-  const n = text.length;
-  const ws = () => {
-    while (i < n && /\s/.test(text[i]!)) i++;
-  };
-  const err = (msg: string): never => fail(where, `${msg} at offset ${i} near '${text.slice(i, i + 20)}'`);
-  const value = (): unknown => {
-    ws();
-    const c = text[i];
-    if (c === "{") return dict();
-    if (c === "[" || c === "(") return seq(c === "[" ? "]" : ")");
-    if (c === "'" || c === '"') return str();
-    return atom();
-  };
-  const seq = (close: string): unknown[] => {
-    i++;
-    const out: unknown[] = [];
-    for (;;) {
-      ws();
-      if (text[i] === close) {
-        i++;
-        return out;
-      }
-      out.push(value());
-      ws();
-      if (text[i] === ",") i++;
-      else if (text[i] !== close) err(`expected ',' or '${close}'`);
-    }
-  };
-  const dict = (): Record<string, unknown> => {
-    i++;
-    const out: Record<string, unknown> = {};
-    for (;;) {
-      ws();
-      if (text[i] === "}") {
-        i++;
-        return out;
-      }
-      const key = value();
-      ws();
-      if (text[i] !== ":") err("expected ':'");
-      i++;
-      out[String(key)] = value();
-      ws();
-      if (text[i] === ",") i++;
-      else if (text[i] !== "}") err("expected ',' or '}'");
-    }
-  };
-  const str = (): string => {
-    const q = text[i++]!;
-    let out = "";
-    while (i < n && text[i] !== q) {
-      if (text[i] === "\\") {
-        const e = text[i + 1];
-        out += e === "n" ? "\n" : e === "t" ? "\t" : (e ?? "");
-        i += 2;
-      } else out += text[i++];
-    }
-    if (i >= n) err("unterminated string");
-    i++;
-    return out;
-  };
-  const atom = (): unknown => {
-    const m = /^[-+]?(?:nan|inf|\d[\d_]*\.?\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?)|^True|^False|^None/i.exec(text.slice(i, i + 64));
-    if (!m) return err("unexpected token");
-    i += m[0].length;
-    const t = m[0];
-    if (t === "True") return true;
-    if (t === "False") return false;
-    if (t === "None") return null;
-    const lower = t.toLowerCase();
-    if (lower.endsWith("nan")) return NaN;
-    if (lower.endsWith("inf")) return lower.startsWith("-") ? -Infinity : Infinity;
-    return Number(t.replace(/_/g, ""));
-  };
-  const out = value();
-  ws();
-  if (i !== n) err("trailing characters");
-  return out;
+export type PythonValue = number | string | boolean | null | PythonValue[] | { [key: string]: PythonValue } | PythonCall;
+
+/** `Name(arg, ..., key=value, ...)`. */
+export interface PythonCall {
+  call: string;
+  args: PythonValue[];
+  kwargs: Record<string, PythonValue>;
 }
 
-/** Parse `value` if it is a string holding a Python literal; return other values unchanged. */
+export function isPythonCall(v: unknown): v is PythonCall {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && typeof (v as PythonCall).call === "string" && Array.isArray((v as PythonCall).args);
+}
+
+/** Parse one Python literal or call expression (the whole text must be consumed). */
+export function parsePythonLiteral(text: string, where = "parsePythonLiteral"): PythonValue {
+  if (typeof text !== "string") fail(where, `expected a string, got ${typeof text}`);
+  let pos = 0;
+  const show = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const err = (msg: string): never => fail(where, `${msg} at column ${pos + 1} of '${show}'`);
+  const ws = () => {
+    while (pos < text.length && /\s/.test(text[pos]!)) pos++;
+  };
+  const peek = () => {
+    ws();
+    return text[pos];
+  };
+  const expect = (ch: string) => {
+    if (peek() !== ch) err(`expected '${ch}'`);
+    pos++;
+  };
+  const ident = (): string | null => {
+    ws();
+    const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(pos));
+    if (!m) return null;
+    pos += m[0].length;
+    return m[0];
+  };
+  const seq = (close: string, item: () => void) => {
+    if (peek() === close) {
+      pos++;
+      return;
+    }
+    for (;;) {
+      item();
+      const c = peek();
+      if (c === ",") {
+        pos++;
+        if (peek() === close) {
+          pos++;
+          return;
+        }
+        continue;
+      }
+      if (c === close) {
+        pos++;
+        return;
+      }
+      err(`expected ',' or '${close}'`);
+    }
+  };
+  const value = (): PythonValue => {
+    const c = peek();
+    if (c === undefined) return err("unexpected end of text");
+    if (c === "[" || c === "(") {
+      pos++;
+      const out: PythonValue[] = [];
+      seq(c === "[" ? "]" : ")", () => out.push(value()));
+      return out;
+    }
+    if (c === "{") {
+      pos++;
+      const out: Record<string, PythonValue> = {};
+      seq("}", () => {
+        const k = value();
+        if (typeof k !== "string" && typeof k !== "number") err("dict keys must be strings or numbers");
+        expect(":");
+        out[String(k)] = value();
+      });
+      return out;
+    }
+    if (c === "'" || c === '"') {
+      pos++;
+      let s = "";
+      while (pos < text.length && text[pos] !== c) {
+        if (text[pos] === "\\") {
+          pos++;
+          const e = text[pos];
+          s += e === "n" ? "\n" : e === "t" ? "\t" : (e ?? "");
+        } else s += text[pos];
+        pos++;
+      }
+      if (pos >= text.length) err("unterminated string");
+      pos++;
+      return s;
+    }
+    const num = /^[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf|nan)/.exec(text.slice(pos));
+    if (num && (/[\d.]/.test(num[0]) || /^[-+]/.test(num[0]))) {
+      pos += num[0].length;
+      const t = num[0].replace(/inf$/, "Infinity").replace(/nan$/, "NaN");
+      return Number(t);
+    }
+    const start = pos;
+    const name = ident();
+    if (name === null) return err("unexpected character");
+    if (name === "True") return true;
+    if (name === "False") return false;
+    if (name === "None") return null;
+    if (name === "inf") return Infinity;
+    if (name === "nan") return NaN;
+    if (peek() !== "(") {
+      pos = start;
+      return err(`unknown name '${name}'`);
+    }
+    pos++;
+    const call: PythonCall = { call: name, args: [], kwargs: {} };
+    seq(")", () => {
+      const save = pos;
+      const key = ident();
+      if (key !== null && peek() === "=" && text[pos + 1] !== "=") {
+        pos++;
+        if (key in call.kwargs) err(`keyword argument '${key}' given twice`);
+        call.kwargs[key] = value();
+      } else {
+        pos = save;
+        if (Object.keys(call.kwargs).length > 0) err("positional argument follows keyword argument");
+        call.args.push(value());
+      }
+    });
+    return call;
+  };
+  const v = value();
+  ws();
+  if (pos < text.length) err("unexpected trailing text");
+  return v;
+}
+
+/**
+ * Parse `value` if it is a string holding a Python literal (a list, tuple, dict, number, quoted
+ * string or constant); leave other values — and strings such as "AutoNCP(16, 2)" that merely
+ * name a call — unchanged.
+ */
 export function maybePythonLiteral(value: unknown, where?: string): unknown {
   if (typeof value !== "string") return value;
   const t = value.trim();
-  if (/^[[({'"]|^[-+]?\d|^(True|False|None|nan|inf)$/.test(t)) {
-    try {
-      return parsePythonLiteral(t, where);
-    } catch {
-      return value; // a plain string that merely looks like a literal (e.g. "AutoNCP(16, 2)")
-    }
+  if (!/^[[({'"]|^[-+]?(\d|\.\d)|^(True|False|None|nan|inf)$/.test(t)) return value;
+  try {
+    return parsePythonLiteral(t, where);
+  } catch {
+    return value;
   }
-  return value;
 }

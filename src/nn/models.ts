@@ -24,7 +24,7 @@ import { LstmCell } from "../cells/lstm.ts";
 import { LtcCell, LTC_MAPPINGS } from "../cells/ltc.ts";
 import { WiredCfCCell } from "../cells/wired-cfc.ts";
 import type { RecurrentCell } from "../cells/cell.ts";
-import { buildWiringFromConfig, wiringLayers } from "./wiring-config.ts";
+import { buildWiringFromConfig } from "./wiring-config.ts";
 import { Mlp } from "./mlp.ts";
 import { SequenceModel } from "./sequence.ts";
 
@@ -103,10 +103,7 @@ export function buildModel(configIn: unknown, { seed = 0 }: { seed?: number } = 
     }
     case "wired-cfc": {
       const w = buildWiringFromConfig(config.wiring, config.inputSize);
-      const c = new WiredCfCCell({
-        inputSize: config.inputSize, units: w.units, adjacency: w.adjacency, sensoryAdjacency: w.sensoryAdjacency!,
-        layers: wiringLayers(w), mode: config.mode,
-      });
+      const c = new WiredCfCCell({ inputSize: config.inputSize, wiring: w, mode: config.mode });
       c.init(rng);
       cell = c;
       projSize = config.projSize ?? null;

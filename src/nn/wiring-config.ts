@@ -17,8 +17,3 @@ export function buildWiringFromConfig(cfg: Record<string, unknown>, inputSize: n
   else if (w.inputDim !== inputSize) fail(where, `wiring was built for ${w.inputDim} inputs, model has ${inputSize}`);
   return w;
 }
-
-/** Neuron ids per layer, in layer order. */
-export function wiringLayers(w: Wiring): number[][] {
-  return Array.from({ length: w.numLayers }, (_, l) => w.neuronsOfLayer(l));
-}

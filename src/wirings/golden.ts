@@ -12,7 +12,7 @@
  */
 import { fail, LiquidwaveError } from "../core/errors.ts";
 import { describe } from "./config.ts";
-import { isPythonCall } from "./python-literal.ts";
+import { isPythonCall } from "../core/python-literal.ts";
 import { formatNcpsCtor, goldenMatrix, literal, ncpsCtorToConfig, wiringFromNcpsCtor } from "./ncps-ctor.ts";
 import { NCP } from "./ncp.ts";
 import { LegacyRandomState, MT19937 } from "./numpy-random/mt19937.ts";
@@ -240,14 +240,29 @@ export function verifyModelWiring(doc: unknown): ModelWiringResult {
   try {
     const inputDim = literal(wobj["input_dim"] ?? ctor["input_size"]);
     if (typeof inputDim !== "number" || !Number.isInteger(inputDim) || inputDim < 1) fail(where, `wiring.input_dim must be a positive integer, got ${describe(inputDim)}`);
-    const w = wiringFromNcpsCtor(wobj);
+    // The wiring object's own arguments come first; an NCP object has no seed (ncps's
+    // NCP.get_config loses it), and then the constructor string (e.g. "NCP(6, 4, ..., seed=4242)")
+    // is the only complete description.
+    const units = ctor["units"];
+    let fromObject: unknown = null;
+    try {
+      fromObject = ncpsCtorToConfig(wobj);
+    } catch (e) {
+      if (!(e instanceof LiquidwaveError) || typeof units !== "string") throw e;
+    }
+    const w = fromObject !== null ? wiringFromNcpsCtor(wobj) : wiringFromNcpsCtor(units as string);
     w.build(inputDim);
     const mismatches = compareWithGolden(w, wobj, where);
-    if (typeof ctor["units"] === "string") {
-      const fromString = ncpsCtorToConfig(ctor["units"]);
-      const fromObject = ncpsCtorToConfig(wobj);
-      if (JSON.stringify(fromString) !== JSON.stringify(fromObject)) {
-        mismatches.push(`model.ctor.units '${ctor["units"]}' describes ${JSON.stringify(fromString)}, the wiring object ${JSON.stringify(fromObject)}`);
+    if (typeof units === "string" && fromObject !== null) {
+      const fromString = ncpsCtorToConfig(units);
+      // outputDim None means "all units" for FullyConnected and Random.
+      const norm = (c: unknown) => {
+        const r = { ...(c as Record<string, unknown>) };
+        if (r["outputDim"] === null && typeof r["units"] === "number") r["outputDim"] = r["units"];
+        return JSON.stringify(r);
+      };
+      if (norm(fromString) !== norm(fromObject)) {
+        mismatches.push(`model.ctor.units '${units}' describes ${JSON.stringify(fromString)}, the wiring object ${JSON.stringify(fromObject)}`);
       }
     }
     return { present: true, pass: mismatches.length === 0, mismatches, wiring: w };

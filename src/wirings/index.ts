@@ -20,7 +20,7 @@ export {
   type BuiltPart,
 } from "./config.ts";
 export { wiringFromNcpsCtor, ncpsCtorToConfig, parseNcpsCtorString, formatNcpsCtor, goldenMatrix } from "./ncps-ctor.ts";
-export { parsePythonLiteral, isPythonCall, type PythonValue, type PythonCall } from "./python-literal.ts";
+export { parsePythonLiteral, isPythonCall, type PythonValue, type PythonCall } from "../core/python-literal.ts";
 export {
   verifyWiringsDocument,
   verifyModelWiring,

@@ -12,7 +12,7 @@
  */
 import { fail } from "../core/errors.ts";
 import { describe, wiringFromConfig, type WiringConfig } from "./config.ts";
-import { isPythonCall, parsePythonLiteral, type PythonValue } from "./python-literal.ts";
+import { isPythonCall, parsePythonLiteral, type PythonValue } from "../core/python-literal.ts";
 import type { Wiring } from "./wiring.ts";
 
 const REQUIRED = Symbol("required");

@@ -18,6 +18,7 @@ import type { RecurrentCell } from "../../src/cells/cell.ts";
 import { zeroGrads } from "../../src/cells/param.ts";
 import type { Activation } from "../../src/cells/activations.ts";
 import { SequenceModel } from "../../src/nn/sequence.ts";
+import { LayeredWiring } from "../../src/wirings/layered.ts";
 
 const B = 2, L = 4, I = 3;
 
@@ -103,11 +104,12 @@ check("CfC without backbone, last output only", (rng) => {
 for (const mode of ["default", "pure"] as CfCMode[]) {
   check(`wired CfC (3 layers) ${mode}`, (rng) => {
     const N = 9;
-    const cell = new WiredCfCCell({
-      inputSize: I, units: N, mode,
-      adjacency: randomAdjacency(rng, N, N, 0.5), sensoryAdjacency: randomAdjacency(rng, I, N, 0.6),
+    const wiring = LayeredWiring.fromConfig({
+      class: "LayeredWiring", units: N, outputDim: 2, inputDim: I,
+      adjacency: Array.from(randomAdjacency(rng, N, N, 0.5)), sensoryAdjacency: Array.from(randomAdjacency(rng, I, N, 0.6)),
       layers: [[4, 5, 6, 7, 8], [2, 3], [0, 1]],
     });
+    const cell = new WiredCfCCell({ inputSize: I, wiring, mode });
     cell.init(rng);
     return new SequenceModel({ cell });
   });

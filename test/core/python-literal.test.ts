@@ -18,8 +18,8 @@ test("recovers repr floats exactly, and nan/inf", () => {
 });
 
 test("rejects malformed text with the offset", () => {
-  assert.throws(() => parsePythonLiteral("{'a': [1, 2"), /offset/);
-  assert.throws(() => parsePythonLiteral("[1, 2] x"), /trailing/);
+  assert.throws(() => parsePythonLiteral("{'a': [1, 2"), /column/);
+  assert.throws(() => parsePythonLiteral("[1, 2] x"), /column/);
 });
 
 test("maybePythonLiteral leaves plain strings alone", () => {

@@ -4,7 +4,7 @@ import { wiringFromConfig, wiringToConfig } from "../../src/wirings/config.ts";
 import { FullyConnected } from "../../src/wirings/fully-connected.ts";
 import { ncpsCtorToConfig, parseNcpsCtorString, wiringFromNcpsCtor } from "../../src/wirings/ncps-ctor.ts";
 import { AutoNCP, NCP } from "../../src/wirings/ncp.ts";
-import { parsePythonLiteral } from "../../src/wirings/python-literal.ts";
+import { parsePythonLiteral } from "../../src/core/python-literal.ts";
 import { Random } from "../../src/wirings/random.ts";
 import { Wiring } from "../../src/wirings/wiring.ts";
 

@@ -1,7 +1,7 @@
 /** Loading the golden fixtures copied into test/fixtures (never /work/shared at test time). */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parsePythonLiteral } from "../../src/wirings/python-literal.ts";
+import { parsePythonLiteral } from "../../src/core/python-literal.ts";
 
 const root = fileURLToPath(new URL("../fixtures/", import.meta.url));
 

@@ -10,6 +10,7 @@ import type { Tensor } from "../core/tensor.ts";
 import { ACTIVATIONS, activate, activateBackward, type Activation } from "../cells/activations.ts";
 import { Linear } from "../cells/linear.ts";
 import type { Param } from "../cells/param.ts";
+import { failNonFinite } from "./sequence.ts";
 
 interface MlpTape {
   batch: number;
@@ -67,6 +68,7 @@ export class Mlp {
       } else z = p;
     });
     this.tape = record ? { batch: B, x: input.data, pre, act } : null;
+    for (let i = 0; i < z.length; i++) if (!Number.isFinite(z[i]!)) failNonFinite(where, this.params);
     return { shape: [B, this.outputSize], data: z };
   }
 

@@ -214,6 +214,8 @@ export class SequenceModel {
     }
     void O;
     this.tape = tape;
+    // Inputs were checked; a non-finite state now means bad weights (or an overflow). Name them.
+    if (!allFinite(h) || !allFinite(out)) failNonFinite(where, this.params);
     return {
       output: { shape: this.returnSequences ? [B, L, P] : [B, P], data: out },
       hiddenSequence: hidden ? { shape: [B, L, S], data: hidden } : null,
@@ -294,4 +296,19 @@ export class SequenceModel {
     }
     return out;
   }
+}
+
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
+/** Throw naming the first non-finite parameter, or report an overflow if all are finite. */
+export function failNonFinite(where: string, params: readonly Param[]): never {
+  for (const p of params) {
+    for (let i = 0; i < p.value.length; i++) {
+      if (!Number.isFinite(p.value[i]!)) fail(where, `parameter ${p.name} contains ${p.value[i]} at flat index ${i}`);
+    }
+  }
+  fail(where, "the output is not finite although inputs and parameters are (numerical overflow)");
 }

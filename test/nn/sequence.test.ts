@@ -79,3 +79,10 @@ test("backbone dropout is active only in training, and its backward matches fini
     }
   }
 });
+
+test("a NaN weight is named in the error instead of propagating silently", () => {
+  const m = model();
+  const p = m.params.find((q) => q.name === "rnn_cell.ff2.weight")!;
+  p.value[3] = NaN;
+  assert.throws(() => m.forward(x), /SequenceModel.forward: parameter rnn_cell.ff2.weight contains NaN at flat index 3/);
+});

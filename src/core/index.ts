@@ -4,3 +4,4 @@ export * from "./tensor.ts";
 export * from "./complex.ts";
 export * from "./random.ts";
 export * from "./ndarray.ts";
+export * as linalg from "./linalg/index.ts";

@@ -3,3 +3,4 @@
  * (see the folder tree under `src/`).
  */
 export * as core from "./core/index.ts";
+export * as beamforming from "./beamforming/index.ts";

@@ -19,6 +19,7 @@
  */
 import { fail } from "../errors.ts";
 import { checkSquare, cmat, type CMat } from "./cmat.ts";
+import { scratch } from "./scratch.ts";
 
 /** Result of {@link ceigh}. */
 export interface Eigh {
@@ -40,8 +41,8 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
   checkSquare("ceigh", a);
   const wantVectors = opts.vectors ?? true;
   const n = a.rows;
-  const br = new Float64Array(n * n);
-  const bi = new Float64Array(n * n);
+  const br = scratch("eigh.br", n * n);
+  const bi = scratch("eigh.bi", n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const x = 0.5 * (a.re[i * n + j]! + a.re[j * n + i]!);
@@ -51,18 +52,19 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
       bi[i * n + j] = y;
     }
   }
-  const d = new Float64Array(n);
-  const e = new Float64Array(n); // e[k] couples k and k+1 (real after phase removal)
-  const er = new Float64Array(n); // complex sub-diagonal before phase removal
-  const ei = new Float64Array(n);
+  const d = scratch("eigh.d", n);
+  const e = scratch("eigh.e", n).fill(0); // e[k] couples k and k+1 (real after phase removal)
+  const er = scratch("eigh.er", n).fill(0); // complex sub-diagonal before phase removal
+  const ei = scratch("eigh.ei", n).fill(0);
   // Householder vectors v_k (length n-k-1) and their tau_k, kept for the accumulation of Q.
-  const taus = new Float64Array(n);
-  const vr = new Float64Array(n);
-  const vi = new Float64Array(n);
-  const pr = new Float64Array(n);
-  const pi = new Float64Array(n);
-  const vsR: Float64Array[] = [];
-  const vsI: Float64Array[] = [];
+  const taus = scratch("eigh.taus", n).fill(0);
+  const vr = scratch("eigh.vr", n);
+  const vi = scratch("eigh.vi", n);
+  const pr = scratch("eigh.pr", n);
+  const pi = scratch("eigh.pi", n);
+  // reflector k stored in row k of (hvr, hvi), entries 0 .. n-k-2
+  const hvr = wantVectors ? scratch("eigh.hvr", n * n) : vr;
+  const hvi = wantVectors ? scratch("eigh.hvi", n * n) : vi;
 
   for (let k = 0; k + 2 < n; k++) {
     const m = n - k - 1; // length of x
@@ -84,8 +86,6 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
       er[k] = x0r;
       ei[k] = x0i;
       taus[k] = 0;
-      vsR.push(new Float64Array(0));
-      vsI.push(new Float64Array(0));
       continue;
     }
     const phr = x0abs > 0 ? x0r / x0abs : 1;
@@ -97,8 +97,10 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
     vi[0] = phi * (x0abs + sigma);
     const tau = 1 / (sigma * (sigma + x0abs)); // 2 / (v^H v), v^H v = 2 sigma (sigma + |x0|)
     taus[k] = tau;
-    vsR.push(vr.slice(0, m));
-    vsI.push(vi.slice(0, m));
+    if (wantVectors) {
+      hvr.set(vr.subarray(0, m), k * n);
+      hvi.set(vi.subarray(0, m), k * n);
+    }
     // p = tau B v over the trailing block B = A[k+1:, k+1:], reading its lower triangle only:
     // p_i += B[i, j] v_j and p_j += conj(B[i, j]) v_i for j < i, plus the real diagonal.
     const o = k + 1;
@@ -154,8 +156,8 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
     ei[n - 2] = bi[(n - 1) * n + n - 2]!;
   }
   // Phase removal: delta_{k+1} = delta_k e_k / |e_k|.
-  const dr = new Float64Array(n);
-  const di = new Float64Array(n);
+  const dr = scratch("eigh.dr", n).fill(0);
+  const di = scratch("eigh.di", n).fill(0);
   if (n > 0) dr[0] = 1;
   for (let k = 0; k + 1 < n; k++) {
     const ab = Math.hypot(er[k]!, ei[k]!);
@@ -175,16 +177,15 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
   let yr: Float64Array | null = null;
   let yi: Float64Array | null = null;
   if (wantVectors) {
-    yr = new Float64Array(n * n);
-    yi = new Float64Array(n * n);
+    yr = scratch("eigh.yr", n * n).fill(0);
+    yi = scratch("eigh.yi", n * n).fill(0);
     for (let i = 0; i < n; i++) yr[i * n + i] = 1;
     // Q^T = H_{n-3}^T ... H_0^T, built as Y <- Y H_k^T for k = n-3 .. 0 (rows and columns > k only).
     // Row r times H_k^T = (I - tau conj(v) v^T): y <- y - tau (y . conj(v)) v^T.
     for (let k = n - 3; k >= 0; k--) {
       const tau = taus[k]!;
       if (tau === 0) continue;
-      const wr = vsR[k]!;
-      const wi = vsI[k]!;
+      const wo = k * n;
       const o = k + 1;
       const m = n - o;
       for (let r = o; r < n; r++) {
@@ -193,15 +194,17 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
         let si = 0;
         for (let j = 0; j < m; j++) {
           const xr = yr[row + j]!, xi = yi[row + j]!;
-          sr += xr * wr[j]! + xi * wi[j]!;
-          si += xi * wr[j]! - xr * wi[j]!;
+          const wr = hvr[wo + j]!, wi = hvi[wo + j]!;
+          sr += xr * wr + xi * wi;
+          si += xi * wr - xr * wi;
         }
         sr *= tau;
         si *= tau;
         if (sr === 0 && si === 0) continue;
         for (let j = 0; j < m; j++) {
-          yr[row + j]! -= sr * wr[j]! - si * wi[j]!;
-          yi[row + j]! -= sr * wi[j]! + si * wr[j]!;
+          const wr = hvr[wo + j]!, wi = hvi[wo + j]!;
+          yr[row + j]! -= sr * wr - si * wi;
+          yi[row + j]! -= sr * wi + si * wr;
         }
       }
     }
@@ -221,18 +224,28 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
   // rows are the columns of Z, and the eigenvectors are the rows of Z^T Y.
   let zt: Float64Array | null = null;
   if (wantVectors) {
-    zt = new Float64Array(n * n);
+    zt = scratch("eigh.zt", n * n).fill(0);
     for (let i = 0; i < n; i++) zt[i * n + i] = 1;
   }
   tridiagonalQL(d, e, n, zt);
 
   // Sort ascending.
-  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => d[p]! - d[q]!);
-  const values = Float64Array.from(order, (i) => d[i]!);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    // insertion sort by eigenvalue (n is small next to the n^3 work)
+    let j = i;
+    while (j > 0 && d[order[j - 1]!]! > d[i]!) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = i;
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = d[order[i]!]!;
   let vectors: CMat | null = null;
   if (wantVectors) {
-    const tr = new Float64Array(n * n);
-    const ti = new Float64Array(n * n);
+    const tr = scratch("eigh.tr", n * n).fill(0);
+    const ti = scratch("eigh.ti", n * n).fill(0);
     realTimesComplex(n, zt!, yr!, yi!, tr, ti);
     vectors = cmat(n, n);
     for (let c = 0; c < n; c++) {
@@ -244,6 +257,16 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
     }
   }
   return { values, vectors };
+}
+
+/**
+ * `sqrt(a^2 + b^2)` without the cost of the variadic `Math.hypot` (which dominated the QL loop);
+ * falls back to it only when the plain formula over- or underflows.
+ */
+function hypot(a: number, b: number): number {
+  const s = a * a + b * b;
+  if (s < 1e300 && s > 1e-300) return Math.sqrt(s);
+  return Math.hypot(a, b);
 }
 
 /** `T = Z Y` for real Z and complex Y, all n × n row-major; two rows of T at a time (axpy form). */
@@ -290,18 +313,24 @@ function realTimesComplex(n: number, z: Float64Array, yr: Float64Array, yi: Floa
 function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt: Float64Array | null): void {
   if (n === 0) return;
   e[n - 1] = 0;
+  // Deflate when |e_m| is negligible relative to its neighbours or to the whole matrix: the
+  // latter perturbs A by eps·||A|| (the accuracy the Householder step has anyway) and keeps QL from
+  // chasing relative accuracy among round-off-sized eigenvalues (e.g. the null space of H^H H).
+  let anorm = 0;
+  for (let i = 0; i < n; i++) anorm = Math.max(anorm, Math.abs(d[i]!) + Math.abs(e[i]!) + (i > 0 ? Math.abs(e[i - 1]!) : 0));
+  const absTol = 2.220446049250313e-16 * anorm;
   for (let l = 0; l < n; l++) {
     let iter = 0;
     for (;;) {
       let m = l;
       for (; m < n - 1; m++) {
         const dd = Math.abs(d[m]!) + Math.abs(d[m + 1]!);
-        if (Math.abs(e[m]!) <= 2.220446049250313e-16 * dd) break;
+        if (Math.abs(e[m]!) <= 2.220446049250313e-16 * dd || Math.abs(e[m]!) <= absTol) break;
       }
       if (m === l) break;
-      if (++iter > 60) fail("ceigh", `QL iteration did not converge for eigenvalue ${l} of ${n}`);
+      if (++iter > 100) fail("ceigh", `QL iteration did not converge for eigenvalue ${l} of ${n}`);
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
-      let r = Math.hypot(g, 1);
+      let r = hypot(g, 1);
       g = d[m]! - d[l]! + e[l]! / (g + (g >= 0 ? r : -r));
       let s = 1;
       let c = 1;
@@ -311,7 +340,7 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt: Float64A
       for (; i >= l; i--) {
         const f = s * e[i]!;
         const b = c * e[i]!;
-        r = Math.hypot(f, g);
+        r = hypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           d[i + 1]! -= p;
@@ -343,4 +372,40 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt: Float64A
       e[m] = 0;
     }
   }
+}
+
+/**
+ * Moore-Penrose pseudo-inverse of a Hermitian positive semi-definite matrix by eigendecomposition:
+ * `A^+ = Q diag(1/lambda_i if lambda_i > rtol · lambda_max else 0) Q^H`. Negative round-off
+ * eigenvalues count as zero. Used where a Gram matrix may be rank-deficient (e.g. users with
+ * rank-one channels), so that the result is defined instead of exploding.
+ * @param a - Hermitian PSD [n, n]
+ * @param rtol - relative eigenvalue threshold (default 1e-12)
+ * @returns `{ pinv, rank }`
+ */
+export function cpinvHermitian(a: CMat, rtol = 1e-12): { pinv: CMat; rank: number } {
+  const n = a.rows;
+  const { values, vectors } = ceigh(a);
+  const q = vectors!;
+  const top = Math.max(values[n - 1] ?? 0, 0);
+  const out = cmat(n, n);
+  let rank = 0;
+  for (let m = 0; m < n; m++) {
+    const lam = values[m]!;
+    if (!(lam > rtol * top) || !(lam > 0)) continue;
+    rank++;
+    const f = 1 / lam;
+    for (let i = 0; i < n; i++) {
+      const xr = q.re[i * n + m]! * f;
+      const xi = q.im[i * n + m]! * f;
+      for (let j = 0; j < n; j++) {
+        const yr = q.re[j * n + m]!;
+        const yi = q.im[j * n + m]!;
+        // x_i conj(y_j)
+        out.re[i * n + j]! += xr * yr + xi * yi;
+        out.im[i * n + j]! += xi * yr - xr * yi;
+      }
+    }
+  }
+  return { pinv: out, rank };
 }

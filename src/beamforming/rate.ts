@@ -24,6 +24,7 @@
 import { fail } from "../core/errors.ts";
 import { checkCMatFinite, cmat, crealInner, type CMat } from "../core/linalg/cmat.ts";
 import { cmatmul, cmatmulAH } from "../core/linalg/matmul.ts";
+import { scratch } from "../core/linalg/scratch.ts";
 import { baseStreams, precoderStreams, resolveSystem, type ChannelSample, type SystemParams } from "./system.ts";
 
 const LN2 = Math.LN2;
@@ -207,12 +208,13 @@ export function ratesFromReceived(
   const S = K * d;
   const n2 = Nk * Nk;
   // per-user factors kept for the gradient pass
-  const fr = new Float64Array(K * n2); // chol of C_k
-  const fi = new Float64Array(K * n2);
-  const mr = new Float64Array(K * n2); // chol of C_{-k}
-  const mi = new Float64Array(K * n2);
-  const cr = new Float64Array(n2);
-  const ci = new Float64Array(n2);
+  // per-user Cholesky factors of C_k and C_{-k}, kept for the gradient pass (scratch: see scratch.ts)
+  const fr = scratch("rate.fr", K * n2);
+  const fi = scratch("rate.fi", K * n2);
+  const mr = scratch("rate.mr", K * n2);
+  const mi = scratch("rate.mi", K * n2);
+  const cr = scratch("rate.cr", n2);
+  const ci = scratch("rate.ci", n2);
   const gr = g.re;
   const gi = g.im;
   for (let k = 0; k < K; k++) {
@@ -272,8 +274,10 @@ export function ratesFromReceived(
   if (!zScale) return null;
   const c = zScale(rates);
   const z = cmat(g.rows, S);
-  const tr = new Float64Array(Nk);
-  const ti = new Float64Array(Nk);
+  const tr = scratch("rate.tr", Nk);
+  const ti = scratch("rate.ti", Nk);
+  const ur = scratch("rate.ur", Nk);
+  const ui = scratch("rate.ui", Nk);
   for (let k = 0; k < K; k++) {
     const ck = c[k]! / LN2;
     if (ck === 0) continue;
@@ -290,8 +294,8 @@ export function ratesFromReceived(
         ti[a] = gi[(r0 + a) * S + s]!;
       }
       const own = s >= k * d && s < (k + 1) * d;
-      const ur = Float64Array.from(tr);
-      const ui = Float64Array.from(ti);
+      ur.set(tr);
+      ui.set(ti);
       smallCholSolveColumn(Nk, lrk, lik, ur, ui, 0, 1);
       if (!own) smallCholSolveColumn(Nk, lrm, lim, tr, ti, 0, 1);
       for (let a = 0; a < Nk; a++) {

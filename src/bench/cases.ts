@@ -2,7 +2,8 @@
  * The benchmark suite: every area contributes its cases here. Names say model and workload.
  */
 import type { BenchCase } from "./suite.ts";
+import { beamformingCases } from "./beamforming.ts";
 
 export function allCases(): BenchCase[] {
-  return [];
+  return [...beamformingCases()];
 }

@@ -3,4 +3,5 @@
  * (see the folder tree under `src/`).
  */
 export * as core from "./core/index.ts";
+export * as io from "./io/index.ts";
 export * as beamforming from "./beamforming/index.ts";

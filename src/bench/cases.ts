@@ -2,8 +2,9 @@
  * The benchmark suite: every area contributes its cases here. Names say model and workload.
  */
 import type { BenchCase } from "./suite.ts";
+import { ioCases } from "./io.ts";
 import { beamformingCases } from "./beamforming.ts";
 
 export function allCases(): BenchCase[] {
-  return [...beamformingCases()];
+  return [...ioCases(), ...beamformingCases()];
 }

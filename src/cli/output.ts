@@ -2,8 +2,7 @@
  * Where CLI output goes: exactly one JSON document on stdout with `--json`, human tables on
  * stdout otherwise, logs and progress on stderr.
  */
-import { writeFileSync, renameSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+export { writeFileAtomic } from "../core/fs.ts";
 
 /** Print one JSON document on stdout. */
 export function printJson(doc: unknown): void {
@@ -29,15 +28,4 @@ export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(3);
   return Number(x.toPrecision(4)).toString();
-}
-
-/**
- * Write a file atomically: write to a temporary sibling, then rename over the target, so a
- * crash or a full disk never leaves a half-written file behind.
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }

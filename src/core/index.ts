@@ -4,4 +4,5 @@ export * from "./tensor.ts";
 export * from "./complex.ts";
 export * from "./random.ts";
 export * from "./ndarray.ts";
+export * from "./fs.ts";
 export * as linalg from "./linalg/index.ts";

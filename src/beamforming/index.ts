@@ -12,3 +12,4 @@ export * from "./mmse-step.ts";
 export * from "./wmmse.ts";
 export * from "./rwmmse.ts";
 export * from "./evaluate.ts";
+export * from "./trajectory.ts";

@@ -251,6 +251,9 @@ export function bd(ch: ChannelSample, sys: SystemParams, opts: PrecoderOptions &
       }
     }
   }
+  if (!gains.some((g) => g > 0)) {
+    fail("bd", `no user has a usable null space: block diagonalisation needs M > (K-1)·Nk = ${(K - 1) * Nk} for full-rank channels, got M = ${ch.M}`);
+  }
   const powers = allocate(gains, rs.power, rs.sigma2, opts.powerAllocation ?? "waterfilling", "bd");
   for (let r = 0; r < N; r++) {
     for (let s = 0; s < S; s++) {

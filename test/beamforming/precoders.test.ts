@@ -162,3 +162,13 @@ test("sanity numbers on i.i.d. Rayleigh (200 drops, d = Nk): MRT 28.1, ZF 49.3, 
   const slope = mean(zf20) - mean(se.zf!);
   assert.ok(Math.abs(slope - 26.4) < 0.5, `slope ${slope}`);
 });
+
+test("BD without any null space (M <= (K-1) Nk) is a clear error; the other precoders still serve with power P", () => {
+  const rng = new Rng(8);
+  const ch = iidChannel(rng, 4, 2, 4);
+  assert.throws(() => bd(ch, { sigma2: 1, power: 10 }), /bd: no user has a usable null space: block diagonalisation needs M > \(K-1\)·Nk = 6 for full-rank channels, got M = 4/);
+  for (const f of [mrt, zf, rzf]) {
+    const v = f(ch, { sigma2: 1, power: 10 }, { streams: "full" });
+    assert.ok(Math.abs(precoderPower(v) - 10) < 1e-8);
+  }
+});

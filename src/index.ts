@@ -4,3 +4,4 @@
  */
 export * as core from "./core/index.ts";
 export * as io from "./io/index.ts";
+export * as channel from "./channel/index.ts";

@@ -5,3 +5,5 @@ export * from "./complex.ts";
 export * from "./random.ts";
 export * from "./ndarray.ts";
 export * from "./fs.ts";
+export * from "./bessel.ts";
+export * from "./normal.ts";

@@ -7,3 +7,4 @@ export * as wirings from "./wirings/index.ts";
 export * as io from "./io/index.ts";
 export * as report from "./report/index.ts";
 export * as beamforming from "./beamforming/index.ts";
+export * as channel from "./channel/index.ts";

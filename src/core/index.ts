@@ -9,3 +9,5 @@ export * from "./special.ts";
 export * from "./fs.ts";
 export * from "./validate.ts";
 export * as linalg from "./linalg/index.ts";
+export * from "./bessel.ts";
+export * from "./normal.ts";

@@ -16,7 +16,9 @@
  * | `net=ncp-cfc|lstm|cfc|ltc|gd`, `init=random|mf|rzf`, `gd=x` | network, init, gdStep |
  * | `beta=x`, `gamma=x`, `lambda=x` | loss weights |
  *
- * LAGD: `iters=N`, `hidden=N`, `lr=x`, `project=always|end`. WMMSE tracking: `iters=N` (default 3).
+ * LAGD: `iters=N`, `hidden=N`, `lr=x`, `project=always|end`. WMMSE tracking (`wmmse-track`: WMMSE
+ * warm-started from the previous sample's precoder, `iters=N` iterations per sample, default 3, output
+ * rescaled to the budget): the classical counterpart of the warm-started GLNN variants.
  *
  * Every result says whether the precoders stayed within the power budget (`equalPower`) and, for
  * the legacy normalisation, carries a label that says the comparison is NOT at equal power.
@@ -209,6 +211,9 @@ export function createOnlineBeamformer(spec: LearnedSpec, shape: { K: number; Nk
             rng: root.fork(`${spec.spec}/${t}`),
             maxIter: spec.trackIterations,
             relTol: 0,
+            // Shi's power constraint is inactive in early iterations; a tracker that runs only a
+            // few of them per sample would otherwise transmit below the budget for a long time
+            fillPower: true,
           });
           prev = r.V;
           return { V: r.V, seDesign: r.sumRate, iterations: r.iterations };

@@ -5,11 +5,13 @@ import { registerData } from "./data.ts";
 import { registerModel } from "./model.ts";
 import { registerWiring } from "./wiring.ts";
 import { registerBeamform } from "./beamform.ts";
+import { registerExperiment } from "./experiment.ts";
 
 export function registerAll(program: Command): void {
   registerData(program);
   registerModel(program);
   registerWiring(program);
   registerBeamform(program);
+  registerExperiment(program);
   registerBench(program);
 }

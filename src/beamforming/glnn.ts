@@ -30,7 +30,9 @@
  * Variants beyond the reference (all off by default, each one option, see {@link GlnnOptions}):
  * chained iterates, warm start from the previous sample, classical initialisations, normalised
  * gradient input and scaled output, a per-user (permutation-equivariant) encoding, selection of the
- * best iterate on the estimate, learning-rate decay, a fixed-step gradient "network" (ablation).
+ * best iterate on the estimate, learning-rate decay, a fixed-step gradient "network" (ablation),
+ * a learned correction on top of that gradient step, a zero-initialised output layer, and a
+ * gradient input preconditioned by the inverse Gram matrix.
  */
 import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
@@ -116,6 +118,23 @@ export interface GlnnOptions {
   readonly selectBest?: boolean;
   /** Step of the `gd` network (in units of the normalised input when `normalizeInput`); default 0.1. */
   readonly gdStep?: number;
+  /**
+   * Add the fixed gradient step `-gdStep · G` to the network's output (the network learns a
+   * correction to gradient descent instead of the whole update). Default false.
+   */
+  readonly gdBase?: boolean;
+  /**
+   * Zero-initialise the network's output layer (projection, or the LTC output mapping), so that
+   * ΔX starts at 0 (or at the gradient step with `gdBase`) and the network learns from there
+   * (zero-init residual branch). Default false.
+   */
+  readonly zeroOutput?: boolean;
+  /**
+   * Precondition the gradient input by `(Hs Hs^H)^+`: the steepest-descent direction of the loss in
+   * the precoder space W, pulled back to X (`W = Hs^H X` makes the X-space gradient
+   * `Hs Hs^H dL/dW`-shaped, badly scaled when the channel is ill-conditioned). Default false.
+   */
+  readonly precondition?: boolean;
 }
 
 /** What one sample produced. */
@@ -181,6 +200,9 @@ export function resolveGlnnOptions(o: GlnnOptions = {}): ResolvedGlnnOptions {
     resetState: o.resetState ?? false,
     selectBest: o.selectBest ?? false,
     gdStep: num("gdStep", o.gdStep, 0.1, (x) => x >= 0, "a number >= 0"),
+    gdBase: o.gdBase ?? false,
+    zeroOutput: o.zeroOutput ?? false,
+    precondition: o.precondition ?? false,
   };
 }
 
@@ -261,6 +283,9 @@ export class GlnnBeamformer {
   private previousX: CMat | null = null;
   /** Samples processed so far. */
   samples = 0;
+  /** `(Hs Hs^H)^+` of the last channel seen (preconditioning). */
+  private pinvGram: CMat | null = null;
+  private pinvFor: ChannelSample | null = null;
 
   /**
    * @param shape - K users with Nk antennas each (the network's sizes follow from K·d)
@@ -294,6 +319,11 @@ export class GlnnBeamformer {
       if (m.kind !== "sequence") fail(where, "internal: GLNN networks are sequence models");
       this.model = m.net;
       this.params = m.net.params;
+      if (o.zeroOutput) {
+        const out = this.params.filter((p) => /^(fc\.(weight|bias)|rnn_cell\.output_[wb])$/.test(p.name));
+        if (out.length === 0) fail(where, `zeroOutput: the ${o.network} network has no output layer to zero`);
+        for (const p of out) p.value.fill(0);
+      }
     }
     this.optimizer = adam({ learningRate: o.learningRate });
     this.adamState = this.optimizer.init(this.params);
@@ -323,10 +353,17 @@ export class GlnnBeamformer {
    * `W = Hs^H X` (no normalisation), N × K·d.
    */
   gradientInput(known: ChannelSample, x: CMat): CMat {
-    const g = sumRateAndGradX(known, x, this.sys, { objective: this.objective, normalize: "none" }).grad;
+    let g = sumRateAndGradX(known, x, this.sys, { objective: this.objective, normalize: "none" }).grad;
     for (let i = 0; i < g.re.length; i++) {
       g.re[i]! *= 2;
       g.im[i]! *= 2;
+    }
+    if (this.options.precondition) {
+      if (this.pinvFor !== known) {
+        this.pinvGram = cpinvHermitian(known.gram).pinv;
+        this.pinvFor = known;
+      }
+      g = cmatmul(this.pinvGram!, g);
     }
     return g;
   }
@@ -397,18 +434,25 @@ export class GlnnBeamformer {
     const res = model.forward(input, { initialState, record });
     const out = res.output.data;
     const delta = cmat(N, S);
+    if (o.gdBase) {
+      const f = -o.gdStep * gScale * outScale;
+      for (let i = 0; i < delta.re.length; i++) {
+        delta.re[i] = f * g.re[i]!;
+        delta.im[i] = f * g.im[i]!;
+      }
+    }
     if (o.encoding === "rows") {
       for (let n = 0; n < N; n++) {
         for (let k = 0; k < S; k++) {
-          delta.re[n * S + k] = outScale * out[n * 2 * S + k]!;
-          delta.im[n * S + k] = outScale * out[n * 2 * S + S + k]!;
+          delta.re[n * S + k]! += outScale * out[n * 2 * S + k]!;
+          delta.im[n * S + k]! += outScale * out[n * 2 * S + S + k]!;
         }
       }
     } else {
       for (let k = 0; k < S; k++) {
         for (let n = 0; n < N; n++) {
-          delta.re[n * S + k] = outScale * out[(k * N + n) * 2]!;
-          delta.im[n * S + k] = outScale * out[(k * N + n) * 2 + 1]!;
+          delta.re[n * S + k]! += outScale * out[(k * N + n) * 2]!;
+          delta.im[n * S + k]! += outScale * out[(k * N + n) * 2 + 1]!;
         }
       }
     }

@@ -11,6 +11,7 @@
  * | `legacy` | legacyNormalization (reference code's power bug: power P·‖H^H X‖_F, not P) |
  * | `chain`, `warm`, `best`, `reset` | chain, warmStart, selectBest, resetState |
  * | `norm-in`, `scale-out`, `per-user` | normalizeInput, scaleOutput, encoding = "per-user" |
+ * | `gd-base`, `zero-out`, `precond` | gdBase (network learns a correction to the step `-gd·G`), zeroOutput, precondition |
  * | `steps=N`, `units=N`, `seed=N` | tuningSteps, units, seed |
  * | `lr=x`, `decay=x`, `lrmin=x` | learningRate, lrDecay, lrMin |
  * | `net=ncp-cfc|lstm|cfc|ltc|gd`, `init=random|mf|rzf`, `gd=x` | network, init, gdStep |
@@ -98,6 +99,9 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
         case "norm-in": glnn.normalizeInput = true; break;
         case "scale-out": glnn.scaleOutput = true; break;
         case "per-user": glnn.encoding = "per-user"; break;
+        case "gd-base": glnn.gdBase = true; break;
+        case "zero-out": glnn.zeroOutput = true; break;
+        case "precond": glnn.precondition = true; break;
         case "steps": glnn.tuningSteps = num(tok, value, true); break;
         case "units": glnn.units = num(tok, value, true); break;
         case "seed": glnn.seed = num(tok, value, true); break;

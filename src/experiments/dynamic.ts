@@ -7,7 +7,7 @@
 import { commonOptions, dbm, defaultScenario, makeScenario, movingAverage, powerNote, r4, runAt } from "./common.ts";
 import type { ExperimentOptions, ExperimentResult, ExperimentSeries } from "./types.ts";
 
-export const DYNAMIC_ALGORITHMS = ["glnn", "lstm", "lagd", "wmmse", "wmmse-track", "rzf", "upper"];
+export const DYNAMIC_ALGORITHMS = ["glnn", "glnn:legacy", "lstm", "lagd", "wmmse", "wmmse-track", "rzf", "upper"];
 
 /** Options of {@link dynamicExperiment}. */
 export interface DynamicOptions extends ExperimentOptions {
@@ -75,7 +75,7 @@ export function trajectoryExperiment(name: string, title: string, defaults: stri
     notes: [
       powerNote(results),
       `Channels: simulator preset o1-28ghz, speeds ${scenario.speeds.join("/")} m/s over ${scenario.slots.join("/")} slots, CEE ${ceeDb} dB, seed ${c.seed}.`,
-      "Learned methods start from scratch at slot 0 (no warm-up) and learn online; wmmse-track = WMMSE warm-started from the previous slot with 3 iterations per slot; upper = best-of-R WMMSE on perfect CSI.",
+      "Learned methods start from scratch at slot 0 (no warm-up) and learn online; glnn:legacy is the reference code's power normalisation (transmit power P·||H^H X||_F, far above the budget) shown only to reproduce its rising SE curve; wmmse-track = WMMSE warm-started from the previous slot with 3 iterations per slot; upper = best-of-R WMMSE on perfect CSI.",
       "Timings are wall-clock on a shared machine (preliminary).",
     ],
   };

@@ -8,21 +8,33 @@ import { trajectoryExperiment, type DynamicOptions } from "./dynamic.ts";
 import type { ExperimentResult } from "./types.ts";
 
 export const GLNN_VARIANTS = [
+  // the reference loop (correct power), its legacy normalisation (NOT equal power), other networks
   "glnn",
+  "glnn:legacy",
   "lstm",
   "glnn:net=cfc",
   "glnn:net=ltc",
+  // one change at a time
   "glnn:steps=10",
   "glnn:chain",
   "glnn:norm-in:scale-out",
-  "glnn:chain:norm-in:scale-out",
   "glnn:warm",
-  "glnn:warm:chain:norm-in:scale-out",
-  "glnn:per-user:chain:norm-in:scale-out",
+  "glnn:per-user",
   "glnn:init=rzf",
-  "glnn:init=rzf:chain:norm-in:scale-out",
-  "glnn:warm:chain:norm-in:scale-out:init=rzf",
+  // combinations
+  "glnn:chain:norm-in:scale-out",
+  "glnn:warm:chain:norm-in:scale-out",
+  "glnn:warm:chain:norm-in:scale-out:best",
+  "glnn:warm:chain:norm-in:scale-out:lr=0.003",
+  "glnn:warm:chain:norm-in:scale-out:decay=0.999",
+  "glnn:warm:chain:norm-in:scale-out:per-user:best",
+  "glnn:warm:chain:norm-in:scale-out:gd-base:zero-out:best",
+  "lstm:warm:chain:norm-in:scale-out:best",
+  "glnn:init=rzf:chain:norm-in:scale-out:zero-out",
+  // ablations without a network: fixed-step gradient descent in the same loop
   "glnn:net=gd:warm:chain:norm-in:scale-out",
+  "glnn:net=gd:warm:chain:norm-in:scale-out:precond",
+  // classical references
   "wmmse",
   "wmmse-track",
   "rzf",

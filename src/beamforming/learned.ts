@@ -183,7 +183,7 @@ export function createOnlineBeamformer(spec: LearnedSpec, shape: { K: number; Nk
       const legacy = g.options.legacyNormalization;
       return {
         name: spec.spec,
-        label: legacy ? `${spec.spec} (reference-code normalisation: transmit power P·||H^H X||_F, NOT the budget P)` : spec.spec,
+        label: legacy ? `${spec.spec} (reference-code normalisation: power P·||H^H X||_F, NOT the budget P)` : spec.spec,
         normalization: legacy ? "legacy" : "power",
         design: (sample) => {
           const r = g.step(sample.Hest ?? sample.H);

@@ -51,6 +51,8 @@ export async function writeExperiment(r: ExperimentResult, dir: string): Promise
   writeFileAtomic(files[1]!, toCsv(["series", "label", "x", "y", "y_std", "raw", "max_power_dbm", "ms_per_sample", "equal_power"], csvRows));
   writeFileAtomic(files[2]!, toCsv(r.table.header, r.table.rows));
   const spec = linePlot(experimentPoints(r), { title: r.title, xTitle: r.xLabel, yTitle: r.yLabel, logX: r.logX, logY: r.logY, width: 560, height: 320 });
+  // labels carry warnings (e.g. "NOT the budget P"): do not truncate them in the legend
+  (spec as { config?: Record<string, unknown> }).config = { ...(spec as { config?: Record<string, unknown> }).config, legend: { labelLimit: 0 } };
   await writeFigure(dir, r.name, spec, r.title);
   writeFileAtomic(files[0]!, JSON.stringify({ ...r, files }, null, 1) + "\n");
   return files;

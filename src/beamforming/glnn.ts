@@ -44,7 +44,7 @@ import { zeroGrads, type Param } from "../cells/param.ts";
 import { buildModel, type SequenceModelConfig } from "../nn/models.ts";
 import type { SequenceModel } from "../nn/sequence.ts";
 import { adam, type Adam, type AdamState } from "../training/adam.ts";
-import { mrt, rzf } from "./precoders.ts";
+import { mrt, rzf, zf } from "./precoders.ts";
 import { glnnLoss, precoderFromX, sumRateAndGradX, userRatesX, type GlnnLossParams, type Normalization, type RateObjective } from "./rate.ts";
 import { resolveSystem, type ChannelSample, type SystemParams } from "./system.ts";
 
@@ -61,7 +61,7 @@ export const GLNN_NETWORKS = ["ncp-cfc", "lstm", "cfc", "ltc", "gd"] as const;
 export type GlnnNetwork = (typeof GLNN_NETWORKS)[number];
 
 /** How X_0 is chosen. */
-export const GLNN_INITS = ["random", "mf", "rzf"] as const;
+export const GLNN_INITS = ["random", "mf", "rzf", "zf"] as const;
 export type GlnnInit = (typeof GLNN_INITS)[number];
 
 /** How the gradient is laid out for the network. */
@@ -383,7 +383,7 @@ export class GlnnBeamformer {
         x.im[i] = this.rng.normal();
       }
     } else {
-      const v = o.init === "mf" ? mrt(known, rs, { streams: this.d }) : rzf(known, rs, { streams: this.d });
+      const v = o.init === "mf" ? mrt(known, rs, { streams: this.d }) : o.init === "zf" ? zf(known, rs, { streams: this.d }) : rzf(known, rs, { streams: this.d });
       x = baseFromPrecoder(known, v);
     }
     return scaleBaseToPower(known, x, rs.power, "glnn");

@@ -14,7 +14,7 @@
  * | `gd-base`, `zero-out`, `precond` | gdBase (network learns a correction to the step `-gd·G`), zeroOutput, precondition |
  * | `steps=N`, `units=N`, `seed=N` | tuningSteps, units, seed |
  * | `lr=x`, `decay=x`, `lrmin=x` | learningRate, lrDecay, lrMin |
- * | `net=ncp-cfc|lstm|cfc|ltc|gd`, `init=random|mf|rzf`, `gd=x` | network, init, gdStep |
+ * | `net=ncp-cfc|lstm|cfc|ltc|gd`, `init=random|mf|rzf|zf`, `gd=x` | network, init, gdStep |
  * | `beta=x`, `gamma=x`, `lambda=x` | loss weights |
  *
  * LAGD: `iters=N`, `hidden=N`, `lr=x`, `project=always|end`. WMMSE tracking (`wmmse-track`: WMMSE

@@ -29,11 +29,16 @@ export const GLNN_VARIANTS = [
   "glnn:warm:chain:norm-in:scale-out:decay=0.999",
   "glnn:warm:chain:norm-in:scale-out:per-user:best",
   "glnn:warm:chain:norm-in:scale-out:gd-base:zero-out:best",
+  "glnn:warm:chain:norm-in:scale-out:per-user:best:steps=5",
   "lstm:warm:chain:norm-in:scale-out:best",
+  // learned refinement of a closed-form start (RZF, ZF) every sample
   "glnn:init=rzf:chain:norm-in:scale-out:zero-out",
+  "glnn:init=rzf:chain:norm-in:scale-out:zero-out:per-user",
+  "glnn:init=zf:chain:norm-in:scale-out:zero-out:per-user:best",
   // ablations without a network: fixed-step gradient descent in the same loop
   "glnn:net=gd:warm:chain:norm-in:scale-out",
   "glnn:net=gd:warm:chain:norm-in:scale-out:precond",
+  "glnn:net=gd:init=rzf:chain:norm-in:scale-out:best",
   // classical references
   "wmmse",
   "wmmse-track",

@@ -6,6 +6,7 @@ import { cmatmulAH } from "../../src/core/linalg/matmul.ts";
 import { GlnnBeamformer, glnnModelConfig, resolveGlnnOptions, type GlnnOptions } from "../../src/beamforming/glnn.ts";
 import { glnnLoss, sumRateAndGradX, userRates, userRatesX } from "../../src/beamforming/rate.ts";
 import { ChannelSample } from "../../src/beamforming/system.ts";
+import { rzf, zf } from "../../src/beamforming/precoders.ts";
 import { buildModel } from "../../src/nn/models.ts";
 import { numericalGradient, relErr } from "../helpers/assert.ts";
 import { iidChannel } from "./helpers.ts";
@@ -225,4 +226,19 @@ test("bad GLNN options are one clear error naming the option", () => {
   assert.throws(() => new GlnnBeamformer({ K, Nk }, sys, { streams: 3 }), /streams per user 3 exceed Nk = 2/);
   const g = new GlnnBeamformer({ K, Nk }, sys);
   assert.throws(() => g.step(iidChannel(new Rng(1), 2, 2, 8)), /learner was built for K = 4, Nk = 2/);
+});
+
+test("with a zero-initialised output layer the first sample returns its closed-form start (RZF, ZF) exactly", () => {
+  const rng = new Rng(101);
+  const ch = iidChannel(rng, K, Nk, 24);
+  for (const [init, ref] of [["rzf", rzf], ["zf", zf]] as const) {
+    for (const encoding of ["rows", "per-user"] as const) {
+      const g = new GlnnBeamformer({ K, Nk }, sys, { init, zeroOutput: true, encoding, tuningSteps: 1, seed: 3 });
+      const r = g.step(ch);
+      const v = ref(ch, sys);
+      for (let i = 0; i < v.re.length; i++) {
+        assert.ok(Math.abs(r.V.re[i]! - v.re[i]!) < 1e-10 && Math.abs(r.V.im[i]! - v.im[i]!) < 1e-10, `${init}/${encoding} entry ${i}`);
+      }
+    }
+  }
 });

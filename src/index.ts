@@ -4,4 +4,5 @@
  */
 export * as core from "./core/index.ts";
 export * as io from "./io/index.ts";
+export * as channel from "./channel/index.ts";
 export * as beamforming from "./beamforming/index.ts";

@@ -5,4 +5,6 @@ export * from "./complex.ts";
 export * from "./random.ts";
 export * from "./ndarray.ts";
 export * from "./fs.ts";
+export * from "./bessel.ts";
+export * from "./normal.ts";
 export * as linalg from "./linalg/index.ts";

@@ -92,10 +92,13 @@ export interface AlgorithmOptions {
   readonly solver?: WmmseSolver;
   /**
    * CSI error for `robust-wmmse`: the CEE in dB under the model `Hhat = H + E` (converted with
-   * {@link lmmseCsiModel}), or directly the error variance s^2 of the model `H = Hhat + E`.
+   * {@link lmmseCsiModel}, using `estimatePower` when given), or directly the error variance
+   * (one, or one per user) of the model `H = Hhat + E`.
    */
   readonly ceeDb?: number;
-  readonly errorVariance?: number;
+  readonly errorVariance?: number | ArrayLike<number>;
+  /** Long-term mean |hhat|^2 per entry of each user's estimate (for `ceeDb`; default: this sample's). */
+  readonly estimatePower?: number | ArrayLike<number>;
 }
 
 /**
@@ -131,7 +134,7 @@ export function runAlgorithm(name: ClassicalAlgorithm, sample: CsiSample, sys: S
       let errorVariance = opts.errorVariance;
       if (errorVariance === undefined) {
         if (opts.ceeDb === undefined) fail("robust-wmmse", "needs the CSI error statistics: give ceeDb (Hhat = H + E) or errorVariance (H = Hhat + E)");
-        const model = lmmseCsiModel(sample.Hest, opts.ceeDb);
+        const model = lmmseCsiModel(sample.Hest, opts.ceeDb, opts.estimatePower);
         known = model.channel;
         errorVariance = model.errorVariance;
       }

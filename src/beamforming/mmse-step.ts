@@ -64,9 +64,9 @@ function ah(a: CMat, b: CMat): CMat {
 /**
  * Receivers, weights and the objective at `G = H V`.
  * @param g - received-signal matrix [N, K·d]
- * @param s2 - effective noise variance (> 0)
+ * @param s2 - effective noise variance (> 0), one for all users or one per user (length K)
  */
-export function mmseStep(g: CMat, K: number, Nk: number, d: number, s2: number, weights: Float64Array): MmseStep {
+export function mmseStep(g: CMat, K: number, Nk: number, d: number, s2: number | Float64Array, weights: Float64Array): MmseStep {
   const S = K * d;
   const ubar = cmat(g.rows, S);
   const w: CMat[] = [];
@@ -95,7 +95,7 @@ export function mmseStep(g: CMat, K: number, Nk: number, d: number, s2: number, 
             si += pi;
           }
         }
-        const diag = a === b ? s2 : 0;
+        const diag = a === b ? (typeof s2 === "number" ? s2 : s2[k]!) : 0;
         cm.re[a * Nk + b] = sr + diag;
         cm.im[a * Nk + b] = a === b ? 0 : si;
         cf.re[a * Nk + b] = sr + or + diag;
@@ -141,15 +141,22 @@ export function mmseStep(g: CMat, K: number, Nk: number, d: number, s2: number, 
 /**
  * The precoder-step ingredients in the row space:
  * `D = blkdiag(alpha_k U_k W_k U_k^H)` (N × N, Hermitian PSD), `Y = blkdiag(alpha_k U_k W_k)`
- * (N × K·d) and `rho = tr(D) = sum_k alpha_k tr(U_k W_k U_k^H)`, so that the WMMSE precoder step is
- * `V = (H^H D H + mu I)^{-1} H^H Y`.
+ * (N × K·d) and `rho = tr(D) = sum_k rho_k`, `rho_k = alpha_k tr(U_k W_k U_k^H)`, so that the WMMSE
+ * precoder step is `V = (H^H D H + mu I)^{-1} H^H Y`.
  */
-export function precoderStepTerms(st: MmseStep, K: number, Nk: number, d: number, weights: Float64Array): { D: CMat; Y: CMat; rho: number } {
+export function precoderStepTerms(
+  st: MmseStep,
+  K: number,
+  Nk: number,
+  d: number,
+  weights: Float64Array,
+): { D: CMat; Y: CMat; rho: number; rhoPerUser: Float64Array } {
   const N = K * Nk;
   const S = K * d;
   const D = cmat(N, N);
   const Y = cmat(N, S);
   let rho = 0;
+  const rhoPerUser = new Float64Array(K);
   for (let k = 0; k < K; k++) {
     const a = weights[k]!;
     if (a === 0) continue;
@@ -186,10 +193,11 @@ export function precoderStepTerms(st: MmseStep, K: number, Nk: number, d: number
         D.re[(r0 + i) * N + r0 + j] = a * sr;
         D.im[(r0 + i) * N + r0 + j] = i === j ? 0 : a * si;
       }
-      rho += D.re[(r0 + i) * N + r0 + i]!;
+      rhoPerUser[k]! += D.re[(r0 + i) * N + r0 + i]!;
     }
+    rho += rhoPerUser[k]!;
   }
-  return { D, Y, rho };
+  return { D, Y, rho, rhoPerUser };
 }
 
 /**

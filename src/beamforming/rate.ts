@@ -402,6 +402,17 @@ export interface RateGradientX extends RateGradient {
  * @param x - base matrix [N, K·d], complex planar
  * @param opts.objective - default {@link weightedSumRate}
  * @param opts.normalize - default `"power"`
+ * @example
+ * ```ts
+ * // one GLNN sample: the gradient input at X0 (already at power P, no re-normalisation), then the
+ * // training loss at the normalised output of the network
+ * const ch = trajectorySample(Hest, t);                       // Gram matrix computed once, cached
+ * const loss = glnnLoss();                                     // beta 0.3, gamma 0.7, lambda 2.5
+ * const g0 = sumRateAndGradX(ch, x0, sys, { objective: loss, normalize: "none" });
+ * const netInput = g0.grad;                                    // PyTorch's X.grad is 2 * g0.grad
+ * const out = sumRateAndGradX(ch, x, sys, { objective: loss, normalize: "power" });
+ * // out.value is the loss, out.grad = dL/d conj(X) to backpropagate into the network
+ * ```
  */
 export function sumRateAndGradX(
   ch: ChannelSample,

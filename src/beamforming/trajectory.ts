@@ -9,6 +9,20 @@ import { Rng } from "../core/random.ts";
 import { CLASSICAL_ALGORITHMS, runAlgorithm, type AlgorithmOptions, type ClassicalAlgorithm } from "./evaluate.ts";
 import { trajectorySample, type SystemParams } from "./system.ts";
 
+/** Mean |h|^2 per entry of each user over a [T, K, Nk, M] tensor. */
+function perUserMeanPower(h: ComplexTensor): Float64Array {
+  const [T, K, Nk, M] = h.shape as [number, number, number, number];
+  const per = Nk * M;
+  const out = new Float64Array(K);
+  for (let t = 0; t < T; t++) {
+    for (let k = 0; k < K; k++) {
+      const o = (t * K + k) * per;
+      for (let i = 0; i < per; i++) out[k]! += h.re[o + i]! ** 2 + h.im[o + i]! ** 2;
+    }
+  }
+  return out.map((x) => x / (T * per));
+}
+
 /** Options of {@link runTrajectory}. */
 export interface TrajectoryOptions extends Omit<AlgorithmOptions, "rng"> {
   /** Seed of all random initialisations (each algorithm and sample gets its own forked stream). */
@@ -60,6 +74,8 @@ export function runTrajectory(
   }
   const T = H.shape[0]!;
   if (T === 0) fail("runTrajectory", "the trajectory has no samples");
+  // long-term mean power per entry of each user's estimate (the robust model's g_k, see lmmseCsiModel)
+  const estimatePower = opts.estimatePower ?? (Hest ? perUserMeanPower(Hest) : undefined);
   const root = new Rng(opts.seed ?? 0);
   const out: TrajectoryResult[] = [];
   for (const name of algorithms as readonly ClassicalAlgorithm[]) {
@@ -72,7 +88,7 @@ export function runTrajectory(
       const sample = { H: trajectorySample(H, t), ...(Hest ? { Hest: trajectorySample(Hest, t) } : {}) };
       const rng = root.fork(`${name}/${t}`);
       const t0 = performance.now();
-      const r = runAlgorithm(name, sample, sys, { ...opts, rng });
+      const r = runAlgorithm(name, sample, sys, { ...opts, rng, ...(estimatePower !== undefined ? { estimatePower } : {}) });
       ms += performance.now() - t0;
       se.push(r.se);
       seDesign += r.seDesign;

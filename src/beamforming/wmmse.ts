@@ -18,26 +18,30 @@
  *   bisection on `p(mu) = sum_m phi_m / (lambda_m + mu)^2`; the precoder is `V = H^H X`,
  *   `X = E_r G_r^{-1/2} z`. Cost O(N^3) per iteration plus O(N^2 M) once (specs wmmse.md §1.1c).
  * - `"eig"`: the textbook M × M form: eigendecompose A once per iteration, same bisection
- *   (O(M^3) per iteration; the paper-style timing baseline done right, wmmse.md §1.1).
+ *   (O(M^3) per iteration; the paper-style timing baseline done right, wmmse.md §1.1). The
+ *   eigenvectors are used through their action on the M × K·d right-hand side (Householder
+ *   reflectors and QL rotations applied to it, see `ceighApply`), which skips their O(M^3)
+ *   accumulation: the tridiagonalisation remains the dominant cost.
  * - `"naive"`: the bisection of the public MATLAB code the GLNN authors' group published:
  *   `mu` in [0, 10], an M × M Cholesky solve per bisection step, stop when the bracket is below
  *   1e-5 or after 100 steps, and keep the last mid-point (which may exceed P very slightly, and
  *   silently caps mu at 10 when a larger multiplier is needed; `result.power` shows it). For timing
  *   comparisons with that code.
  *
- * Robust variant (`errorVariance = s^2 > 0`): the channel known to the transmitter is an estimate,
- * `H = Hhat + E` with E independent of Hhat and i.i.d. CN(0, s^2) entries. Minimising the
- * expected weighted MSE `E_E[sum_k alpha_k tr(W_k E_k)]` instead of the nominal one: the expected
- * received covariance is
+ * Robust variant (`errorVariance = s^2 > 0`, or one `s_k^2` per user): the channel known to the
+ * transmitter is an estimate, `H_k = Hhat_k + E_k` with E_k independent of Hhat and i.i.d.
+ * CN(0, s_k^2) entries. Minimising the expected weighted MSE `E_E[sum_k alpha_k tr(W_k E_k)]`
+ * instead of the nominal one: the expected received covariance of user k is
  *
- *     E[H_k V V^H H_k^H] = Hhat_k V V^H Hhat_k^H + s^2 tr(V V^H) I,
+ *     E[H_k V V^H H_k^H] = Hhat_k V V^H Hhat_k^H + s_k^2 tr(V V^H) I,
  *
- * (the cross terms vanish because E has zero mean; `E[E_k A E_k^H] = s^2 tr(A) I` for i.i.d.
+ * (the cross terms vanish because E has zero mean; `E[E_k A E_k^H] = s_k^2 tr(A) I` for i.i.d.
  * entries), so the expected MSE of user k is the nominal MSE on Hhat with the noise variance
- * `sigma^2` replaced by `sigma^2 + s^2 ||V||_F^2` in the receiver and weight steps, and the
- * precoder step gains the diagonal loading `s^2 sum_k alpha_k tr(U_k W_k U_k^H) = s^2 rho`:
+ * `sigma^2` replaced by `sigma^2 + s_k^2 ||V||_F^2` in the receiver and weight steps, and, since
+ * `sum_k alpha_k s_k^2 ||V||_F^2 tr(W_k U_k^H U_k)` is `||V||_F^2` times a constant, the precoder
+ * step gains the diagonal loading `L = sum_k alpha_k s_k^2 tr(U_k W_k U_k^H)`:
  *
- *     V = (A + s^2 rho I + mu I)^{-1} B.
+ *     V = (A + L I + mu I)^{-1} B.
  *
  * Each step still minimises the (now expected) objective exactly, so the iteration stays monotone
  * in the robust objective `sum_k alpha_k log det W_k`, which is the rate with the CSI error treated
@@ -49,7 +53,7 @@ import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import { cmat, chermitianizeInPlace, type CMat } from "../core/linalg/cmat.ts";
 import { cmatmul, cmatmulAH } from "../core/linalg/matmul.ts";
-import { ceigh } from "../core/linalg/eigh.ts";
+import { ceighApply } from "../core/linalg/eigh.ts";
 import { cholSolve, tryCholesky } from "../core/linalg/cholesky.ts";
 import { csolve } from "../core/linalg/lu.ts";
 import { mmseStep, powerMultiplier, precoderStepTerms, type MmseStep } from "./mmse-step.ts";
@@ -83,8 +87,8 @@ export interface WmmseOptions extends StopOptions {
   readonly init?: WmmseInit;
   /** Random source of the random init (default `new Rng(0)`). */
   readonly rng?: Rng;
-  /** CSI error variance s^2 per entry for the robust variant (default 0). */
-  readonly errorVariance?: number;
+  /** CSI error variance per entry for the robust variant: one s^2 for all users or s_k^2 per user (default 0). */
+  readonly errorVariance?: number | ArrayLike<number>;
   /** Upper end of the naive bisection bracket (default 10). */
   readonly naiveMuMax?: number;
   /** Bracket width at which the naive bisection stops (default 1e-5). */
@@ -187,9 +191,8 @@ function rowSpaceFactors(ch: ChannelSample): { L: CMat; Linv: CMat } {
  * the Hermitian PSD matrix A (any size): `V = Q diag(1/(lambda + mu)) Q^H B`.
  */
 function eigenPrecoderStep(a: CMat, b: CMat, power: number): CMat {
-  const { values, vectors } = ceigh(a);
-  const q = vectors!;
-  const pt = cmatmulAH(q, b); // Q^H B
+  // eigenvalues, Q^H B and the map Y -> Q Y, without forming Q (see ceighApply)
+  const { values, projected: pt, expand } = ceighApply(a, b);
   const n = a.rows;
   const S = b.cols;
   const phi = new Float64Array(n);
@@ -206,7 +209,7 @@ function eigenPrecoderStep(a: CMat, b: CMat, power: number): CMat {
       pt.im[m * S + j]! *= f;
     }
   }
-  return cmatmul(q, pt);
+  return expand(pt);
 }
 
 /**
@@ -224,8 +227,8 @@ export function wmmse(ch: ChannelSample, sys: SystemParams, opts: WmmseOptions =
   if (solver !== "subspace" && solver !== "eig" && solver !== "naive") {
     fail(where, `unknown solver '${solver as string}', valid options are 'subspace', 'eig', 'naive'`);
   }
-  const s2e = opts.errorVariance ?? 0;
-  if (!(s2e >= 0) || !Number.isFinite(s2e)) fail(where, `errorVariance must be a finite number >= 0, got ${opts.errorVariance}`);
+  const s2e = perUserVariance(opts.errorVariance ?? 0, ch.K, where);
+  const robust = s2e.some((x) => x > 0);
   const init = opts.init ?? "random";
   let v0: CMat;
   let d: number;
@@ -246,14 +249,16 @@ export function wmmse(ch: ChannelSample, sys: SystemParams, opts: WmmseOptions =
   let g = cmatmul(ch.H, v0);
   let pw = precoderPower(v0);
   const factors = solver === "subspace" ? rowSpaceFactors(ch) : null;
-  let st: MmseStep = mmseStep(g, K, Nk, d, rs.sigma2 + s2e * pw, rs.weights);
+  const noiseOf = (power: number): Float64Array => s2e.map((x) => rs.sigma2 + x * power);
+  let st: MmseStep = mmseStep(g, K, Nk, d, robust ? noiseOf(pw) : rs.sigma2, rs.weights);
   const history = [st.objective];
   let prev = st.objective;
   let iterations = 0;
   let converged = false;
   for (let it = 1; it <= stop.maxIter; it++) {
-    const { D, Y, rho } = precoderStepTerms(st, K, Nk, d, rs.weights);
-    const load = s2e * rho;
+    const { D, Y, rhoPerUser } = precoderStepTerms(st, K, Nk, d, rs.weights);
+    let load = 0;
+    for (let k = 0; k < K; k++) load += s2e[k]! * rhoPerUser[k]!;
     if (solver === "subspace") {
       const { L, Linv } = factors!;
       const smat = cmatmulAH(L, cmatmul(D, L)); // L^H D L
@@ -275,7 +280,7 @@ export function wmmse(ch: ChannelSample, sys: SystemParams, opts: WmmseOptions =
       g = cmatmul(ch.H, v);
       pw = precoderPower(v);
     }
-    st = mmseStep(g, K, Nk, d, rs.sigma2 + s2e * pw, rs.weights);
+    st = mmseStep(g, K, Nk, d, robust ? noiseOf(pw) : rs.sigma2, rs.weights);
     history.push(st.objective);
     iterations = it;
     const delta = Math.abs(st.objective - prev);
@@ -290,6 +295,19 @@ export function wmmse(ch: ChannelSample, sys: SystemParams, opts: WmmseOptions =
   if (opts.fillPower) scaleToPower(out, rs.power, where);
   const r = userRates(ch, out, rs);
   return { V: out, rates: r.rates, sumRate: r.sumRate, power: precoderPower(out), iterations, converged, history: Float64Array.from(history) };
+}
+
+function perUserVariance(v: number | ArrayLike<number>, K: number, where: string): Float64Array {
+  const out = new Float64Array(K);
+  if (typeof v === "number") out.fill(v);
+  else {
+    if (v.length !== K) fail(where, `errorVariance has ${v.length} entries, expected one or K = ${K}`);
+    for (let k = 0; k < K; k++) out[k] = v[k]!;
+  }
+  for (let k = 0; k < K; k++) {
+    if (!(out[k]! >= 0) || !Number.isFinite(out[k]!)) fail(where, `errorVariance must be a finite number >= 0, got ${out[k]}${typeof v === "number" ? "" : ` for user ${k}`}`);
+  }
+  return out;
 }
 
 /** The FenghaoZhu-style bisection: re-solve `(A + mu I) V = B` at every mid-point. */
@@ -315,35 +333,55 @@ function naiveBisection(a: CMat, b: CMat, power: number, muMax: number, tol: num
 
 /**
  * The CSI model for the robust WMMSE when the estimate is the true channel plus independent error,
- * `Hhat = H + E` (E i.i.d. CN(0, s^2), H with i.i.d.-like entries of power `g` per entry): the
- * linear MMSE estimate of H given Hhat and its error are
+ * `Hhat_k = H_k + E_k` (E_k i.i.d. CN(0, c g_k) with c = 10^(CEE/10), g_k the mean power per entry
+ * of user k's channel; the channel simulator's convention): the linear MMSE estimate of H given
+ * Hhat and its error are, entry by entry,
  *
- *     H = a Hhat + E',   a = g / (g + s^2),   E' ⊥ Hhat with per-entry variance g s^2 / (g + s^2),
+ *     H_k = a Hhat_k + E'_k,   a = g_k / (g_k + c g_k) = 1 / (1 + c),
+ *     E'_k ⊥ Hhat_k with variance  g_k c g_k / (g_k + c g_k) = c g_k / (1 + c),
  *
- * which is the `H = Hc + E'` form {@link wmmse} with `errorVariance` expects. From the CEE in dB
- * (`s^2 = 10^(CEE/10) g`) and the measured power of the estimate (`g + s^2` per entry):
- * `g = mean|hhat|^2 / (1 + c)`, `s^2 = c g`, c = 10^(CEE/10). (For channels whose entries do not
- * share one power this uses the mean power, an approximation.)
+ * which is the `H = Hc + E'` form that {@link wmmse} with `errorVariance` expects. g_k comes from
+ * the mean power of the estimate, `p_k = (1 + c) g_k`: pass the long-term per-user mean power of
+ * the estimate over a trajectory (`estimatePower`), or let it be measured on this sample. (This
+ * treats the entries of a user's channel as equally strong, an approximation for structured
+ * channels.)
  * @param hest - estimated channel sample
  * @param ceeDb - channel-estimation error in dB (e.g. -10)
- * @returns the scaled estimate `a Hhat` and the posterior error variance
+ * @param estimatePower - mean |hhat|^2 per entry: one number, or one per user (default: measured per user on `hest`)
+ * @returns the scaled estimate `a Hhat` and the per-user posterior error variances
  */
-export function lmmseCsiModel(hest: ChannelSample, ceeDb: number): { channel: ChannelSample; errorVariance: number } {
+export function lmmseCsiModel(
+  hest: ChannelSample,
+  ceeDb: number,
+  estimatePower?: number | ArrayLike<number>,
+): { channel: ChannelSample; errorVariance: Float64Array } {
   if (!Number.isFinite(ceeDb)) fail("lmmseCsiModel", `CEE must be a finite number of dB, got ${ceeDb}`);
+  const { K, Nk, M } = hest;
   const h = hest.H;
-  let p = 0;
-  for (let i = 0; i < h.re.length; i++) p += h.re[i]! ** 2 + h.im[i]! ** 2;
-  p /= h.re.length;
+  const p = new Float64Array(K);
+  if (estimatePower === undefined) {
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let i = k * Nk * M; i < (k + 1) * Nk * M; i++) s += h.re[i]! ** 2 + h.im[i]! ** 2;
+      p[k] = s / (Nk * M);
+    }
+  } else {
+    const v = typeof estimatePower === "number" ? new Float64Array(K).fill(estimatePower) : Float64Array.from(estimatePower);
+    if (v.length !== K) fail("lmmseCsiModel", `estimatePower has ${v.length} entries, expected one or K = ${K}`);
+    for (let k = 0; k < K; k++) {
+      if (!(v[k]! >= 0) || !Number.isFinite(v[k]!)) fail("lmmseCsiModel", `estimatePower of user ${k} must be a finite number >= 0, got ${v[k]}`);
+      p[k] = v[k]!;
+    }
+  }
   const c = 10 ** (ceeDb / 10);
-  const gpow = p / (1 + c);
-  const s2 = c * gpow;
-  const a = gpow / (gpow + s2);
+  const a = 1 / (1 + c);
   const scaled = cmat(h.rows, h.cols);
   for (let i = 0; i < h.re.length; i++) {
     scaled.re[i] = a * h.re[i]!;
     scaled.im[i] = a * h.im[i]!;
   }
-  return { channel: new ChannelSample(scaled, hest.K, "lmmseCsiModel"), errorVariance: (gpow * s2) / (gpow + s2) };
+  const errorVariance = p.map((pk) => (c * pk) / ((1 + c) * (1 + c)));
+  return { channel: new ChannelSample(scaled, K, "lmmseCsiModel"), errorVariance };
 }
 
 /** Best of R runs of WMMSE from independent random initialisations (the GLNN "upper bound" when run on perfect CSI). */

@@ -66,3 +66,23 @@ test("robust WMMSE needs the CSI error statistics when an estimate is given", ()
   const r = runAlgorithm("robust-wmmse", { H, Hest }, SYS, { errorVariance: 0.1 });
   assert.ok(r.se > 0);
 });
+
+test("runTrajectory summarises per-sample SE, the largest power and the iterations, deterministically", async () => {
+  const { runTrajectory } = await import("../../src/beamforming/index.ts");
+  const rng = new Rng(5);
+  const T = 3, K = 2, Nk = 2, M = 6;
+  const re = new Float64Array(T * K * Nk * M);
+  const im = new Float64Array(re.length);
+  rng.fillComplexNormal(re, im);
+  const H = { shape: [T, K, Nk, M], re, im };
+  const a = runTrajectory(H, undefined, SYS, ["zf", "wmmse"], { seed: 3 });
+  const b = runTrajectory(H, undefined, SYS, ["wmmse"], { seed: 3 });
+  assert.deepEqual(a[1]!.perSample, b[0]!.perSample, "an algorithm's numbers do not depend on the others run before it");
+  assert.equal(a[0]!.perSample.length, 3);
+  assert.equal(a[0]!.iterationsMean, 0);
+  assert.ok(a[1]!.iterationsMean > 0);
+  assert.ok(Math.abs(a[0]!.maxPower - 10) < 1e-8);
+  assert.equal(a[0]!.seDesignMean, a[0]!.seMean);
+  assert.throws(() => runTrajectory(H, undefined, SYS, ["zf", "lstm"]), /runTrajectory: unknown algorithm 'lstm'/);
+  assert.throws(() => runTrajectory({ shape: [2, 3], re: new Float64Array(6), im: new Float64Array(6) }, undefined, SYS, ["zf"]), /H must have shape \[T, K, Nk, M\]/);
+});

@@ -194,6 +194,12 @@ test("the robust variant with zero error variance is plain WMMSE, and with error
   for (let i = 1; i < c.history.length; i++) assert.ok(c.history[i]! >= c.history[i - 1]! - 1e-9 * c.history[i - 1]!);
   // the robust objective is a lower bound: the nominal rate of the same precoder is higher
   assert.ok(c.sumRate > c.history[c.history.length - 1]!);
+  // per-user error variances (one weak-CSI user): still monotone, and a scalar equals its broadcast
+  const e = wmmse(ch, SYS, { rng: new Rng(1), errorVariance: [0.05, 0.05, 0.05, 2], relTol: 0, maxIter: 50 });
+  for (let i = 1; i < e.history.length; i++) assert.ok(e.history[i]! >= e.history[i - 1]! - 1e-9 * e.history[i - 1]!);
+  const f = wmmse(ch, SYS, { rng: new Rng(1), errorVariance: [0.3, 0.3, 0.3, 0.3], relTol: 0, maxIter: 50 });
+  assert.deepEqual([...f.history], [...c.history]);
+  assert.throws(() => wmmse(ch, SYS, { errorVariance: [0.1, 0.1] }), /errorVariance has 2 entries, expected one or K = 4/);
 });
 
 test("under CSI error (CEE 0 dB, design on Hhat = H + E, score on H) robust WMMSE beats WMMSE on average", () => {
@@ -223,8 +229,17 @@ test("the LMMSE CSI model scales the estimate by g/(g + s^2) and returns the pos
   const ch = new ChannelSample(h, 1);
   const m = lmmseCsiModel(ch, 0); // s^2 = g -> g = 1, a = 1/2, posterior variance 1/2
   assert.equal(m.channel.H.re[0], 1);
-  assert.equal(m.errorVariance, 0.5);
+  assert.deepEqual([...m.errorVariance], [0.5]);
+  // per-user long-term powers: the error variance follows each user's power, the scaling does not
+  const h2 = cmat(4, 2);
+  h2.re.set([1, 1, 1, 1, 3, 3, 3, 3]);
+  const two = lmmseCsiModel(new ChannelSample(h2, 2), -10, [1.1, 8.8]);
+  const c = 0.1;
+  assert.ok(Math.abs(two.errorVariance[0]! - (c * 1.1) / (1 + c) ** 2) < 1e-15);
+  assert.ok(Math.abs(two.errorVariance[1]! - (c * 8.8) / (1 + c) ** 2) < 1e-14);
+  assert.ok(Math.abs(two.channel.H.re[7]! - 3 / 1.1) < 1e-15);
   assert.throws(() => lmmseCsiModel(ch, NaN), /CEE must be a finite number of dB/);
+  assert.throws(() => lmmseCsiModel(ch, 0, [1, 2]), /estimatePower has 2 entries, expected one or K = 1/);
 });
 
 test("rank-deficient channels (rank-one users) give finite WMMSE and R-WMMSE precoders within the budget", () => {

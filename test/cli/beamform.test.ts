@@ -78,11 +78,49 @@ test("beamform reads the GLNN layout (HH, HH_est_10dB), takes options from a con
   assert.deepEqual(again.algorithms.map((a: { perSample: number[] }) => a.perSample), doc.algorithms.map((a: { perSample: number[] }) => a.perSample));
 });
 
-test("beamform prints a table without --json, and --normalize unit rescales the channels", () => {
-  const r = run(["beamform", "--data", data, "--algorithms", "zf", "--normalize", "unit", "--streams", "full"]);
+test("beamform prints a table without --json, and --normalize per-user rescales the channels", () => {
+  const r = run(["beamform", "--data", data, "--algorithms", "zf", "--normalize", "per-user", "--streams", "full"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /algorithm\s+SE mean\s+SE std/);
   assert.match(r.stdout, /^zf\s+\d/m);
+  const j = JSON.parse(run(["beamform", "--data", data, "--algorithms", "zf", "--normalize", "global", "--json"]).stdout);
+  assert.ok(Math.abs(j.config.meanChannelPower - 1) < 1e-12);
+  assert.equal(j.config.normalize, "global");
+});
+
+test("beamform runs on a simulator preset, with the CSI error drawn by the simulator", () => {
+  const args = ["beamform", "--preset", "rayleigh", "--antennas", "8", "--users", "2", "--user-antennas", "2", "--samples", "3", "--cee", "-10", "--algorithms", "zf,robust-wmmse", "--json"];
+  const r = run(args);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.config.source.preset, "rayleigh");
+  assert.equal(doc.config.source.channel.cee, -10);
+  assert.equal(doc.config.csi, "estimate");
+  assert.equal(doc.config.ceeSource, "simulator");
+  assert.equal(doc.config.ceeDb, -10);
+  assert.deepEqual(doc.config.shape, { K: 2, Nk: 2, M: 8 });
+  assert.equal(doc.algorithms[0].perSample.length, 3);
+  // deterministic for a seed, different for another
+  const perSample = (d: { algorithms: { perSample: number[] }[] }) => d.algorithms.map((a) => a.perSample);
+  assert.deepEqual(perSample(JSON.parse(run(args).stdout)), perSample(doc));
+  const other = JSON.parse(run([...args, "--seed", "9"]).stdout);
+  assert.notDeepEqual(other.algorithms[0].perSample, doc.algorithms[0].perSample);
+});
+
+test("beamform --cee adds the simulator's CSI error to data without an estimate", () => {
+  const plain = join(dir, "plain.npz");
+  const rng = new Rng(3);
+  const re = new Float64Array(3 * 2 * 2 * 8), im = new Float64Array(re.length);
+  rng.fillComplexNormal(re, im);
+  writeNpz(plain, { H: { shape: [3, 2, 2, 8], dtype: "complex128", data: re, imag: im } });
+  const perfect = JSON.parse(run(["beamform", "--data", plain, "--algorithms", "zf", "--json"]).stdout);
+  assert.equal(perfect.config.csi, "perfect");
+  const r = run(["beamform", "--data", plain, "--algorithms", "zf", "--cee", "-5", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.config.csi, "estimate");
+  assert.equal(doc.config.ceeSource, "added");
+  assert.ok(doc.algorithms[0].seMean < perfect.algorithms[0].seMean);
 });
 
 test("beamform rejects bad input with one clear line and exit code 1 (2 for usage errors)", () => {
@@ -96,7 +134,11 @@ test("beamform rejects bad input with one clear line and exit code 1 (2 for usag
     [["beamform", "--data", data, "--samples", "9"], /out of range: the trajectory has 4 samples/, 1],
     [["beamform", "--data", data, "--streams", "two"], /--streams must be 1, a positive integer or 'full'/, 1],
     [["beamform", "--data", data, "--streams", "3"], /streams per user must be an integer in \[1, Nk = 2\]/, 1],
-    [["beamform", "--data", data, "--normalize", "max"], /--normalize must be 'none' or 'unit'/, 1],
+    [["beamform", "--data", data, "--normalize", "max"], /--normalize must be one of none, global, per-user, large-scale, got 'max'/, 1],
+    [["beamform", "--data", data, "--normalize", "large-scale"], /--normalize large-scale needs the simulator/, 1],
+    [["beamform", "--data", data, "--speed", "3"], /--speed applies to --preset only/, 1],
+    [["beamform", "--preset", "moon"], /unknown preset 'moon', valid options are rayleigh, clarke, umi-6ghz, o1-28ghz/, 1],
+    [["beamform", "--preset", "rayleigh", "--users", "0"], /argument '0' is invalid/, 2],
     [["beamform", "--data", data, "--antennas", "16"], /--antennas 16 does not match the data \(M = 8\)/, 1],
     [["beamform", "--data", data, "--power-dbm", "x"], /argument 'x' is invalid/, 2],
   ];

@@ -8,6 +8,7 @@ import {
   cdet,
   cdet2,
   ceigh,
+  ceighApply,
   ceye,
   cfrob2,
   cgram,
@@ -417,4 +418,47 @@ test("the conjugate transpose is an involution and (A B)^H = B^H A^H", () => {
   const b = rand(rng, 5, 4);
   assert.equal(cmaxAbsDiff(chermitian(chermitian(a)), a), 0);
   assert.ok(cmaxAbsDiff(chermitian(cmatmul(a, b)), cmatmul(chermitian(b), chermitian(a))) < 1e-14);
+});
+
+test("ceighApply gives the eigenvalues, V^H B up to eigenvector phases, and V Y, without forming V", () => {
+  const rng = new Rng(22);
+  for (const [n, r] of [
+    [1, 1],
+    [2, 3],
+    [9, 4],
+    [64, 4],
+    [100, 8],
+  ] as const) {
+    const a = cgram(rand(rng, n, n));
+    const b = rand(rng, n, r);
+    const full = ceigh(a);
+    const ap = ceighApply(a, b);
+    const scale = full.values[n - 1]!;
+    for (let i = 0; i < n; i++) assert.ok(Math.abs(ap.values[i]! - full.values[i]!) < 20 * n * EPS * scale);
+    // row norms of V^H B do not depend on the eigenvector phases
+    const ref = cmatmulAH(full.vectors!, b);
+    for (let m = 0; m < n; m++) {
+      let x = 0;
+      let y = 0;
+      for (let j = 0; j < r; j++) {
+        x += ref.re[m * r + j]! ** 2 + ref.im[m * r + j]! ** 2;
+        y += ap.projected.re[m * r + j]! ** 2 + ap.projected.im[m * r + j]! ** 2;
+      }
+      assert.ok(Math.abs(x - y) < 1e-10 * cfrob2(b), `row ${m} of V^H B`);
+    }
+    // V V^H B = B, and V f(Lambda) V^H B matches the explicit product
+    assert.ok(cmaxAbsDiff(ap.expand(ap.projected), b) < 1e-12 * n * Math.sqrt(cfrob2(b)));
+    const f = (lam: number) => 1 / (lam + 0.5);
+    const scaled = cclone(ap.projected);
+    const refScaled = cclone(ref);
+    for (let m = 0; m < n; m++) {
+      for (let j = 0; j < r; j++) {
+        scaled.re[m * r + j]! *= f(ap.values[m]!);
+        scaled.im[m * r + j]! *= f(ap.values[m]!);
+        refScaled.re[m * r + j]! *= f(full.values[m]!);
+        refScaled.im[m * r + j]! *= f(full.values[m]!);
+      }
+    }
+    assert.ok(cmaxAbsDiff(ap.expand(scaled), cmatmul(full.vectors!, refScaled)) < 1e-11 * n * Math.sqrt(cfrob2(b)));
+  }
 });

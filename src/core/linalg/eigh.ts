@@ -21,33 +21,32 @@ import { fail } from "../errors.ts";
 import { checkSquare, cmat, type CMat } from "./cmat.ts";
 import { scratch } from "./scratch.ts";
 
-/** Result of {@link ceigh}. */
-export interface Eigh {
-  /** Eigenvalues, ascending, length n. */
-  readonly values: Float64Array;
-  /** Eigenvectors as columns (`A V = V diag(values)`), [n, n]; absent with `vectors: false`. */
-  readonly vectors: CMat | null;
+/** Householder tridiagonalisation `A = Q D T D^H Q^H` (T real symmetric tridiagonal), in scratch buffers. */
+interface Tridiagonal {
+  readonly n: number;
+  /** Diagonal of T (overwritten by QL with the eigenvalues). */
+  readonly d: Float64Array;
+  /** Off-diagonal of T, `e[k]` couples k and k+1. */
+  readonly e: Float64Array;
+  /** Reflector k in row k of (hvr, hvi), entries 0 .. n-k-2 (when kept). */
+  readonly hvr: Float64Array;
+  readonly hvi: Float64Array;
+  readonly taus: Float64Array;
+  /** The phases delta of D. */
+  readonly dr: Float64Array;
+  readonly di: Float64Array;
 }
 
-/**
- * Hermitian eigendecomposition.
- * @param a - Hermitian matrix [n, n], complex planar (not modified; `(A + A^H)/2` is used, so a
- *   matrix that is Hermitian up to round-off is fine)
- * @param opts.vectors - compute eigenvectors (default true)
- * @returns eigenvalues ascending and eigenvectors as columns
- * @throws LiquidwaveError on a non-finite entry, or if QL fails to converge (not seen in practice).
- */
-export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
-  checkSquare("ceigh", a);
-  const wantVectors = opts.vectors ?? true;
+function tridiagonalize(a: CMat, keepReflectors: boolean, where: string): Tridiagonal {
   const n = a.rows;
+  const wantVectors = keepReflectors;
   const br = scratch("eigh.br", n * n);
   const bi = scratch("eigh.bi", n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const x = 0.5 * (a.re[i * n + j]! + a.re[j * n + i]!);
       const y = 0.5 * (a.im[i * n + j]! - a.im[j * n + i]!);
-      if (!Number.isFinite(x) || !Number.isFinite(y)) fail("ceigh", `matrix has a non-finite entry at [${i}, ${j}]`);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) fail(where, `matrix has a non-finite entry at [${i}, ${j}]`);
       br[i * n + j] = x;
       bi[i * n + j] = y;
     }
@@ -173,6 +172,31 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
     }
   }
 
+  return { n, d, e, hvr, hvi, taus, dr, di };
+}
+
+/** Result of {@link ceigh}. */
+export interface Eigh {
+  /** Eigenvalues, ascending, length n. */
+  readonly values: Float64Array;
+  /** Eigenvectors as columns (`A V = V diag(values)`), [n, n]; absent with `vectors: false`. */
+  readonly vectors: CMat | null;
+}
+
+/**
+ * Hermitian eigendecomposition.
+ * @param a - Hermitian matrix [n, n], complex planar (not modified; `(A + A^H)/2` is used, so a
+ *   matrix that is Hermitian up to round-off is fine)
+ * @param opts.vectors - compute eigenvectors (default true)
+ * @returns eigenvalues ascending and eigenvectors as columns
+ * @throws LiquidwaveError on a non-finite entry, or if QL fails to converge (not seen in practice).
+ */
+export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
+  checkSquare("ceigh", a);
+  const wantVectors = opts.vectors ?? true;
+  const n = a.rows;
+  const { d, e, hvr, hvi, taus, dr, di } = tridiagonalize(a, wantVectors, "ceigh");
+
   // Y = (Q D)^T = D Q^T, rows are what the QL rotations mix.
   let yr: Float64Array | null = null;
   let yi: Float64Array | null = null;
@@ -229,17 +253,7 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
   }
   tridiagonalQL(d, e, n, zt);
 
-  // Sort ascending.
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    // insertion sort by eigenvalue (n is small next to the n^3 work)
-    let j = i;
-    while (j > 0 && d[order[j - 1]!]! > d[i]!) {
-      order[j] = order[j - 1]!;
-      j--;
-    }
-    order[j] = i;
-  }
+  const order = ascendingOrder(d, n);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = d[order[i]!]!;
   let vectors: CMat | null = null;
@@ -308,9 +322,17 @@ function realTimesComplex(n: number, z: Float64Array, yr: Float64Array, yi: Floa
  * Implicit QL with Wilkinson shifts on the real symmetric tridiagonal matrix with diagonal `d` and
  * off-diagonal `e` (`e[i]` couples i and i+1). On return `d` holds the eigenvalues (unsorted).
  * Each plane rotation of columns (i, i+1) of the eigenvector matrix Z is applied to rows (i, i+1)
- * of `zt = Z^T` (contiguous) when given.
+ * of `zt = Z^T` (contiguous) when given, so that zt ends as `Z^T zt_0`; likewise to the rows of the
+ * complex matrix `sink` (any number of columns); and recorded in `log` when given.
  */
-function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt: Float64Array | null): void {
+function tridiagonalQL(
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+  zt: Float64Array | null,
+  sink: CMat | null = null,
+  log: RotationLog | null = null,
+): void {
   if (n === 0) return;
   e[n - 1] = 0;
   // Deflate when |e_m| is negligible relative to its neighbours or to the whole matrix: the
@@ -365,6 +387,12 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt: Float64A
             zt[r0 + k] = c * z - s * a;
           }
         }
+        if (sink) rotateRows(sink, i, c, s);
+        if (log) {
+          log.index.push(i);
+          log.c.push(c);
+          log.s.push(s);
+        }
       }
       if (underflow) continue;
       d[l]! -= p;
@@ -372,6 +400,155 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt: Float64A
       e[m] = 0;
     }
   }
+}
+
+/** The plane rotations of a QL run, in order. */
+interface RotationLog {
+  readonly index: number[];
+  readonly c: number[];
+  readonly s: number[];
+}
+
+/** Rows (i, i+1) of a complex matrix: `(z, a) <- (c z - s a, s z + c a)`. */
+function rotateRows(m: CMat, i: number, c: number, s: number): void {
+  const w = m.cols;
+  const r0 = i * w;
+  const r1 = r0 + w;
+  const re = m.re;
+  const im = m.im;
+  for (let k = 0; k < w; k++) {
+    const zr = re[r0 + k]!, zi = im[r0 + k]!;
+    const ar = re[r1 + k]!, ai = im[r1 + k]!;
+    re[r0 + k] = c * zr - s * ar;
+    im[r0 + k] = c * zi - s * ai;
+    re[r1 + k] = s * zr + c * ar;
+    im[r1 + k] = s * zi + c * ai;
+  }
+}
+
+/** `Y <- H_k Y` (or `H_k^H Y`, the same: reflectors are Hermitian) on rows k+1.. of Y. */
+function applyReflector(t: Tridiagonal, k: number, y: CMat): void {
+  const tau = t.taus[k]!;
+  if (tau === 0) return;
+  const n = t.n;
+  const w = y.cols;
+  const o = k + 1;
+  const m = n - o;
+  const vo = k * n;
+  for (let j = 0; j < w; j++) {
+    // s = v^H y_j (column j, rows o..)
+    let sr = 0;
+    let si = 0;
+    for (let i = 0; i < m; i++) {
+      const vr = t.hvr[vo + i]!, vi = t.hvi[vo + i]!;
+      const xr = y.re[(o + i) * w + j]!, xi = y.im[(o + i) * w + j]!;
+      sr += vr * xr + vi * xi;
+      si += vr * xi - vi * xr;
+    }
+    sr *= tau;
+    si *= tau;
+    for (let i = 0; i < m; i++) {
+      const vr = t.hvr[vo + i]!, vi = t.hvi[vo + i]!;
+      y.re[(o + i) * w + j]! -= vr * sr - vi * si;
+      y.im[(o + i) * w + j]! -= vr * si + vi * sr;
+    }
+  }
+}
+
+/** Result of {@link ceighApply}. */
+export interface EighApply {
+  /** Eigenvalues, ascending. */
+  readonly values: Float64Array;
+  /** `V^H B` (n × r), row m belonging to eigenvalue m. */
+  readonly projected: CMat;
+  /** `Y -> V Y` for Y of shape n × r' in the same eigen-coordinates (a new matrix). */
+  readonly expand: (y: CMat) => CMat;
+}
+
+/**
+ * Hermitian eigendecomposition used through its action, without forming the eigenvectors:
+ * returns the eigenvalues, `V^H B` and the map `Y -> V Y`. The Householder reflectors, the phase
+ * diagonal and the QL plane rotations are applied to the thin matrices directly, which saves the
+ * O(n^3) accumulation of V when only a few columns are needed (the WMMSE precoder step
+ * `V diag(f(lambda)) V^H B` with B of width K·d).
+ * @param a - Hermitian [n, n] (`(A + A^H)/2` is used)
+ * @param b - [n, r]
+ */
+export function ceighApply(a: CMat, b: CMat): EighApply {
+  checkSquare("ceighApply", a);
+  const n = a.rows;
+  if (b.rows !== n) fail("ceighApply", `B has ${b.rows} rows, expected ${n}`);
+  const t = tridiagonalize(a, true, "ceighApply");
+  // private copies of what the expand map needs (the scratch buffers are reused by other calls)
+  const tri: Tridiagonal = {
+    n,
+    d: t.d,
+    e: t.e,
+    hvr: t.hvr.slice(),
+    hvi: t.hvi.slice(),
+    taus: t.taus.slice(),
+    dr: t.dr.slice(),
+    di: t.di.slice(),
+  };
+  // C = D^H Q^H B, Q^H = H_{n-3} ... H_0
+  const c = cmat(n, b.cols);
+  c.re.set(b.re);
+  c.im.set(b.im);
+  for (let k = 0; k + 2 < n; k++) applyReflector(tri, k, c);
+  scaleRowsByPhase(c, tri.dr, tri.di, true);
+  const log: RotationLog = { index: [], c: [], s: [] };
+  tridiagonalQL(t.d, t.e, n, null, c, log);
+  const order = ascendingOrder(t.d, n);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = t.d[order[i]!]!;
+  const projected = cmat(n, b.cols);
+  for (let i = 0; i < n; i++) {
+    projected.re.set(c.re.subarray(order[i]! * b.cols, (order[i]! + 1) * b.cols), i * b.cols);
+    projected.im.set(c.im.subarray(order[i]! * b.cols, (order[i]! + 1) * b.cols), i * b.cols);
+  }
+  const expand = (y: CMat): CMat => {
+    if (y.rows !== n) fail("ceighApply.expand", `Y has ${y.rows} rows, expected ${n}`);
+    const w = y.cols;
+    const out = cmat(n, w);
+    for (let i = 0; i < n; i++) {
+      out.re.set(y.re.subarray(i * w, (i + 1) * w), order[i]! * w);
+      out.im.set(y.im.subarray(i * w, (i + 1) * w), order[i]! * w);
+    }
+    // Z = R_1^T ... R_L^T: undo the rotations in reverse order
+    for (let j = log.index.length - 1; j >= 0; j--) rotateRows(out, log.index[j]!, log.c[j]!, -log.s[j]!);
+    scaleRowsByPhase(out, tri.dr, tri.di, false);
+    for (let k = n - 3; k >= 0; k--) applyReflector(tri, k, out);
+    return out;
+  };
+  return { values, projected, expand };
+}
+
+function scaleRowsByPhase(m: CMat, dr: Float64Array, di: Float64Array, conjugate: boolean): void {
+  const w = m.cols;
+  for (let i = 0; i < m.rows; i++) {
+    const cr = dr[i]!;
+    const ci = conjugate ? -di[i]! : di[i]!;
+    if (cr === 1 && ci === 0) continue;
+    for (let j = 0; j < w; j++) {
+      const xr = m.re[i * w + j]!, xi = m.im[i * w + j]!;
+      m.re[i * w + j] = xr * cr - xi * ci;
+      m.im[i * w + j] = xr * ci + xi * cr;
+    }
+  }
+}
+
+function ascendingOrder(d: Float64Array, n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    // insertion sort by eigenvalue (n is small next to the n^3 work)
+    let j = i;
+    while (j > 0 && d[order[j - 1]!]! > d[i]!) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = i;
+  }
+  return order;
 }
 
 /**

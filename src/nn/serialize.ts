@@ -39,7 +39,7 @@ export function saveModel(path: string, model: Model, meta: Record<string, unkno
 
 /** Read a model file. */
 export function loadModel(path: string): Model {
-  const where = `loadModel ${path}`;
+  const where = "loadModel";
   const doc = readJsonFile(path, where);
   return modelFromDocument(doc, where);
 }

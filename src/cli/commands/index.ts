@@ -4,10 +4,12 @@ import { registerBench } from "./bench.ts";
 import { registerData } from "./data.ts";
 import { registerModel } from "./model.ts";
 import { registerWiring } from "./wiring.ts";
+import { registerBeamform } from "./beamform.ts";
 
 export function registerAll(program: Command): void {
   registerData(program);
   registerModel(program);
   registerWiring(program);
   registerBench(program);
+  registerBeamform(program);
 }

@@ -1,0 +1,151 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Rng } from "../../src/core/random.ts";
+import { writeNpz } from "../../src/io/npz.ts";
+
+const BIN = join(import.meta.dirname, "../../bin/liquidwave.mjs");
+const dir = mkdtempSync(join(tmpdir(), "lw-beamform-"));
+
+function run(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A small trajectory: T samples, K = 2 users, Nk = 2, M = 8, estimate with per-entry error 0.1. */
+function makeData(name: string, layout: "liquidwave" | "glnn", T = 4): string {
+  const K = 2, Nk = 2, M = 8;
+  const n = T * K * Nk * M;
+  const rng = new Rng(7);
+  const re = new Float64Array(n), im = new Float64Array(n);
+  rng.fillComplexNormal(re, im);
+  const er = new Float64Array(n), ei = new Float64Array(n);
+  rng.fillComplexNormal(er, ei, 0.1);
+  const hr = re.map((x, i) => x + er[i]!), hi = im.map((x, i) => x + ei[i]!);
+  const path = join(dir, name);
+  if (layout === "liquidwave") {
+    writeNpz(path, { H: { shape: [T, K, Nk, M], dtype: "complex128", data: re, imag: im }, H_est: { shape: [T, K, Nk, M], dtype: "complex128", data: hr, imag: hi } });
+  } else {
+    writeNpz(path, { HH: { shape: [T * K, Nk, M], dtype: "complex128", data: re, imag: im }, HH_est_10dB: { shape: [T * K, Nk, M], dtype: "complex128", data: hr, imag: hi } });
+  }
+  return path;
+}
+
+const data = makeData("traj.npz", "liquidwave");
+
+test("beamform --json prints one document with the contract fields, SE designed on the estimate and scored on the truth", () => {
+  const r = run(["beamform", "--data", data, "--algorithms", "zf,mrt,bd,rzf,wmmse,rwmmse,robust-wmmse,upper", "--restarts", "2", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.config.samples, 4);
+  assert.equal(doc.config.csi, "estimate");
+  assert.equal(doc.config.ceeSource, "measured");
+  assert.ok(Math.abs(doc.config.ceeDb - -10) < 1.5, `measured CEE ${doc.config.ceeDb}`);
+  assert.deepEqual(doc.config.shape, { K: 2, Nk: 2, M: 8 });
+  assert.equal(doc.algorithms.length, 8);
+  for (const a of doc.algorithms) {
+    for (const f of ["name", "seMean", "seStd", "maxPower", "msPerSample", "perSample"]) assert.ok(f in a, `${a.name} has ${f}`);
+    assert.equal(a.perSample.length, 4);
+    assert.ok(a.maxPower <= 10 * (1 + 1e-9), `${a.name} power ${a.maxPower}`);
+    const mean = a.perSample.reduce((s: number, x: number) => s + x, 0) / 4;
+    assert.ok(Math.abs(mean - a.seMean) < 1e-12);
+    // interference-nulling designs look better on the channel they were designed for
+    if (["zf", "bd", "wmmse"].includes(a.name)) assert.ok(a.seDesignMean > a.seMean, `${a.name}: the estimate overstates the rate`);
+  }
+  // the upper bound runs on perfect CSI and beats the designs on the estimate
+  const up = doc.algorithms.find((a: { name: string }) => a.name === "upper");
+  const wm = doc.algorithms.find((a: { name: string }) => a.name === "wmmse");
+  assert.ok(up.seMean > wm.seMean);
+});
+
+test("beamform reads the GLNN layout (HH, HH_est_10dB), takes options from a config file and writes --out atomically", () => {
+  const glnn = makeData("glnn.npz", "glnn");
+  const cfg = join(dir, "bf.json");
+  writeFileSync(cfg, JSON.stringify({ algorithms: "zf,wmmse", samples: 2, powerDbm: 20 }));
+  const out = join(dir, "bf-out.json");
+  const r = run(["beamform", "--data", glnn, "--users", "2", "--config", cfg, "--out", out, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.config.source.layout, "glnn");
+  assert.equal(doc.config.samples, 2);
+  assert.equal(doc.config.power, 100);
+  assert.deepEqual(JSON.parse(readFileSync(out, "utf8")), doc);
+  // the same seed gives the same numbers
+  const again = JSON.parse(run(["beamform", "--data", glnn, "--users", "2", "--config", cfg, "--json"]).stdout);
+  assert.deepEqual(again.algorithms.map((a: { perSample: number[] }) => a.perSample), doc.algorithms.map((a: { perSample: number[] }) => a.perSample));
+});
+
+test("beamform prints a table without --json, and --normalize per-user rescales the channels", () => {
+  const r = run(["beamform", "--data", data, "--algorithms", "zf", "--normalize", "per-user", "--streams", "full"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /algorithm\s+SE mean\s+SE std/);
+  assert.match(r.stdout, /^zf\s+\d/m);
+  const j = JSON.parse(run(["beamform", "--data", data, "--algorithms", "zf", "--normalize", "global", "--json"]).stdout);
+  assert.ok(Math.abs(j.config.meanChannelPower - 1) < 1e-12);
+  assert.equal(j.config.normalize, "global");
+});
+
+test("beamform runs on a simulator preset, with the CSI error drawn by the simulator", () => {
+  const args = ["beamform", "--preset", "rayleigh", "--antennas", "8", "--users", "2", "--user-antennas", "2", "--samples", "3", "--cee", "-10", "--algorithms", "zf,robust-wmmse", "--json"];
+  const r = run(args);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.config.source.preset, "rayleigh");
+  assert.equal(doc.config.source.channel.cee, -10);
+  assert.equal(doc.config.csi, "estimate");
+  assert.equal(doc.config.ceeSource, "simulator");
+  assert.equal(doc.config.ceeDb, -10);
+  assert.deepEqual(doc.config.shape, { K: 2, Nk: 2, M: 8 });
+  assert.equal(doc.algorithms[0].perSample.length, 3);
+  // deterministic for a seed, different for another
+  const perSample = (d: { algorithms: { perSample: number[] }[] }) => d.algorithms.map((a) => a.perSample);
+  assert.deepEqual(perSample(JSON.parse(run(args).stdout)), perSample(doc));
+  const other = JSON.parse(run([...args, "--seed", "9"]).stdout);
+  assert.notDeepEqual(other.algorithms[0].perSample, doc.algorithms[0].perSample);
+});
+
+test("beamform --cee adds the simulator's CSI error to data without an estimate", () => {
+  const plain = join(dir, "plain.npz");
+  const rng = new Rng(3);
+  const re = new Float64Array(3 * 2 * 2 * 8), im = new Float64Array(re.length);
+  rng.fillComplexNormal(re, im);
+  writeNpz(plain, { H: { shape: [3, 2, 2, 8], dtype: "complex128", data: re, imag: im } });
+  const perfect = JSON.parse(run(["beamform", "--data", plain, "--algorithms", "zf", "--json"]).stdout);
+  assert.equal(perfect.config.csi, "perfect");
+  const r = run(["beamform", "--data", plain, "--algorithms", "zf", "--cee", "-5", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.config.csi, "estimate");
+  assert.equal(doc.config.ceeSource, "added");
+  assert.ok(doc.algorithms[0].seMean < perfect.algorithms[0].seMean);
+});
+
+test("beamform rejects bad input with one clear line and exit code 1 (2 for usage errors)", () => {
+  const cases: [string[], RegExp, number][] = [
+    [["beamform", "--data", data, "--algorithms", "glnn"], /algorithm 'glnn' is not yet available/, 1],
+    [["beamform", "--data", data, "--algorithms", "zf,foo"], /unknown algorithm 'foo'/, 1],
+    [["beamform"], /give exactly one channel source/, 1],
+    [["beamform", "--data", data, "--preset", "rayleigh"], /give exactly one channel source/, 1],
+    [["beamform", "--data", join(dir, "missing.npz")], /no such file or folder/, 1],
+    [["beamform", "--data", data, "--samples", "9"], /out of range: the trajectory has 4 samples/, 1],
+    [["beamform", "--data", data, "--streams", "two"], /--streams must be 1, a positive integer or 'full'/, 1],
+    [["beamform", "--data", data, "--streams", "3"], /streams per user must be an integer in \[1, Nk = 2\]/, 1],
+    [["beamform", "--data", data, "--normalize", "max"], /--normalize must be one of none, global, per-user, large-scale, got 'max'/, 1],
+    [["beamform", "--data", data, "--normalize", "large-scale"], /--normalize large-scale needs the simulator/, 1],
+    [["beamform", "--data", data, "--speed", "3"], /--speed applies to --preset only/, 1],
+    [["beamform", "--preset", "moon"], /unknown preset 'moon', valid options are rayleigh, clarke, umi-6ghz, o1-28ghz/, 1],
+    [["beamform", "--preset", "rayleigh", "--users", "0"], /argument '0' is invalid/, 2],
+    [["beamform", "--data", data, "--antennas", "16"], /--antennas 16 does not match the data \(M = 8\)/, 1],
+    [["beamform", "--data", data, "--power-dbm", "x"], /argument 'x' is invalid/, 2],
+  ];
+  for (const [args, re, code] of cases) {
+    const r = run(args);
+    assert.equal(r.code, code, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(" "));
+    assert.equal(r.stdout, "", "nothing on stdout");
+    assert.ok(!/at .*\.ts:\d+/.test(r.stderr), "no stack trace");
+  }
+});

@@ -344,10 +344,14 @@ export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
     const cin = isObj(inp.canyon) ? inp.canyon : {};
     const bsIn = isObj(inp.bsArray) ? inp.bsArray : {};
     let orientation: "along-street" | "across-street" | "custom";
+    const axisOf = (o: string): Vec3 | null => (o === "along-street" ? [1, 0, 0] : o === "across-street" ? [0, 1, 0] : null);
     if (cin.bsArrayOrientation !== undefined) {
-      orientation = oneOf("canyon.bsArrayOrientation", cin.bsArrayOrientation, ["along-street", "across-street"] as const);
-      if (bsIn.axis !== undefined) bad("bsArray.axis", "give either bsArray.axis or canyon.bsArrayOrientation, not both");
-      bsAxisOut = orientation === "along-street" ? [1, 0, 0] : [0, 1, 0];
+      orientation = oneOf("canyon.bsArrayOrientation", cin.bsArrayOrientation, ["along-street", "across-street", "custom"] as const);
+      const want = axisOf(orientation);
+      if (bsIn.axis !== undefined && want !== null && want.some((x, i) => Math.abs(x - axis[i]!) > 1e-12)) {
+        bad("bsArray.axis", `${show(bsIn.axis)} disagrees with canyon.bsArrayOrientation '${orientation}' (${show(want)}); give one of them`);
+      }
+      if (want !== null) bsAxisOut = want;
     } else if (bsIn.axis !== undefined) {
       orientation = Math.abs(axis[0]) === 1 ? "along-street" : Math.abs(axis[1]) === 1 ? "across-street" : "custom";
     } else orientation = oneOf("canyon.bsArrayOrientation", c.bsArrayOrientation, ["along-street", "across-street", "custom"] as const);

@@ -3,7 +3,8 @@
  */
 import type { BenchCase } from "./suite.ts";
 import { ioCases } from "./io.ts";
+import { channelCases } from "./channel.ts";
 
 export function allCases(): BenchCase[] {
-  return [...ioCases()];
+  return [...ioCases(), ...channelCases()];
 }

@@ -287,6 +287,7 @@ export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
     gridSpacing: mo.gridSpacing === null ? null : num("mobility.gridSpacing", mo.gridSpacing, 0, 1e3, { exclusiveMin: true }),
   };
   if (preset === "o1-28ghz" && model !== "street" && model !== "straight" && model !== "static") bad("mobility.model", `preset o1-28ghz supports 'street', 'straight' and 'static', got '${model}'`);
+  if (preset === "umi-6ghz" && model === "street") bad("mobility.model", "'street' follows the o1-28ghz canyon; preset umi-6ghz supports 'random-walk', 'straight' and 'static'");
   if (preset === "rayleigh" && model !== "static") bad("mobility.model", "preset rayleigh has no geometry; only 'static' applies");
   if (preset === "clarke" && model !== "straight") bad("mobility.model", "preset clarke moves in a straight line; only 'straight' applies");
 

@@ -193,6 +193,7 @@ test("invalid configs fail with one line naming the field and the value", () => 
     [{ preset: "umi-6ghz", users: 2, mobility: { start: [[20, 0, 1.5]] } }, /config\.mobility\.start: expected 2 positions/],
     [{ preset: "umi-6ghz", mobility: { start: [[20, 0, 3]] } }, /config\.mobility\.start\[0\]: the height must equal umi\.ueHeight = 1\.5 m/],
     [{ preset: "rayleigh", samples: 1e6, antennas: 1024 }, /more than the limit/],
+    [{ preset: "umi-6ghz", mobility: { model: "street" } }, /config\.mobility\.model: 'street' follows the o1-28ghz canyon/],
     [{ preset: "clarke", cee: Number.NaN }, /config\.cee: expected a finite number, got null/],
   ];
   for (const [cfg, re] of cases) {

@@ -215,3 +215,18 @@ test("resolveChannelConfig fills the preset defaults and the UPA shape", () => {
   const sim = generateChannel({ preset: "o1-28ghz", samples: 5, speed: 3, bsArray: { type: "upa", shape: [4, 4] } });
   assert.deepEqual(sim.H.shape, [5, 4, 2, 16]);
 });
+
+test("large-scale normalisation keeps only small-scale fading: mean power 1 for o1-28ghz (3σ over users and samples)", () => {
+  // 200 static users, one sample each: per-user powers are independent draws of a unit-mean
+  // quantity (random path phases); the test allows 3 standard errors.
+  const sim = generateChannel({ preset: "o1-28ghz", users: 200, samples: 1, speed: 0, antennas: 8, userAntennas: 1, normalise: "large-scale", seed: 2 });
+  const per: number[] = [];
+  for (let k = 0; k < 200; k++) {
+    let p = 0;
+    for (let m = 0; m < 8; m++) p += sim.H.re[k * 8 + m]! ** 2 + sim.H.im[k * 8 + m]! ** 2;
+    per.push(p / 8);
+  }
+  const mean = per.reduce((a, x) => a + x, 0) / per.length;
+  const sd = Math.sqrt(per.reduce((a, x) => a + (x - mean) ** 2, 0) / (per.length - 1));
+  assert.ok(Math.abs(mean - 1) < (3 * sd) / Math.sqrt(per.length), `mean ${mean} ± ${sd / Math.sqrt(per.length)}`);
+});

@@ -112,6 +112,7 @@ function bad(path: string, msg: string): never {
 }
 
 function show(v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + "..." : s;
 }
@@ -197,6 +198,7 @@ function checkStartHeights(start: readonly Vec3[] | null, h: number, name: strin
  */
 export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
   if (!isObj(input)) fail(WHERE, `config must be an object, got ${show(input)}`);
+  if (input.preset === undefined) bad("preset", `missing; valid options are ${PRESET_NAMES.map((p) => `'${p}'`).join(", ")}`);
   const preset = oneOf("preset", input.preset, PRESET_NAMES);
   checkKeys("", input, TOP_KEYS);
   const d = presetDefaults(preset);

@@ -84,3 +84,37 @@ test("clarke geometric mode: isotropic spatial correlation J0(π) between λ/2 n
     assert.ok(Math.abs(st.autocorrelation[l]! - want) < 0.05, `lag ${l}: ${st.autocorrelation[l]} vs ${want}`);
   }
 });
+
+test("clarke phasor recurrences agree with direct evaluation of the sum of sinusoids to 1e-12 (with a speed change)", async () => {
+  const { clarkeUser } = await import("../../src/channel/clarke.ts");
+  const { straightTrajectory, speedSchedule } = await import("../../src/channel/mobility.ts");
+  const { ula } = await import("../../src/channel/array.ts");
+  const { Rng } = await import("../../src/core/random.ts");
+  const T = 1000;
+  const dt = 1e-3;
+  const lambda = SPEED_OF_LIGHT / 6e9;
+  const tr = straightTrajectory([0, 0, 0], 0.3, speedSchedule(T, dt, [2, 7], [400, 600]), dt);
+  const re = new Float64Array(T);
+  const im = new Float64Array(T);
+  clarkeUser(new Rng(77), tr, 0.3, lambda, { sinusoids: 64, spatial: "iid" }, ula(1), ula(1), { re, im, users: 1, user: 0 });
+  // Replay the draws: ϑ, then (ϕ_s) for s = 0..S−1 in order.
+  const rng = new Rng(77);
+  const theta = 2 * Math.PI * rng.uniform();
+  const phi: number[] = [];
+  const k: number[] = [];
+  for (let s = 0; s < 64; s++) {
+    k.push(((2 * Math.PI) / lambda) * Math.cos((2 * Math.PI * s + theta) / 64 - 0.3));
+    phi.push(2 * Math.PI * rng.uniform());
+  }
+  let worst = 0;
+  for (let t = 0; t < T; t++) {
+    let sr = 0;
+    let si = 0;
+    for (let s = 0; s < 64; s++) {
+      sr += Math.cos(k[s]! * tr.s[t]! + phi[s]!);
+      si += Math.sin(k[s]! * tr.s[t]! + phi[s]!);
+    }
+    worst = Math.max(worst, Math.hypot(re[t]! - sr / 8, im[t]! - si / 8));
+  }
+  assert.ok(worst < 1e-12, `largest deviation ${worst}`);
+});

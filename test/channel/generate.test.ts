@@ -177,6 +177,7 @@ test("grid quantisation puts the channel positions on the 0.2 m grid", () => {
 test("invalid configs fail with one line naming the field and the value", () => {
   const cases: [unknown, RegExp][] = [
     [{ preset: "indoor" }, /config\.preset: unknown value "indoor", valid options are 'rayleigh', 'clarke', 'umi-6ghz', 'o1-28ghz'/],
+    [{}, /config\.preset: missing; valid options are 'rayleigh'/],
     [{ preset: "clarke", colour: 1 }, /config\.colour: unknown key/],
     [{ preset: "clarke", samples: 0 }, /config\.samples: must be >= 1 and <= 1000000000, got 0/],
     [{ preset: "clarke", dt: -1 }, /config\.dt: must be > 0/],
@@ -194,7 +195,7 @@ test("invalid configs fail with one line naming the field and the value", () => 
     [{ preset: "umi-6ghz", mobility: { start: [[20, 0, 3]] } }, /config\.mobility\.start\[0\]: the height must equal umi\.ueHeight = 1\.5 m/],
     [{ preset: "rayleigh", samples: 1e6, antennas: 1024 }, /more than the limit/],
     [{ preset: "umi-6ghz", mobility: { model: "street" } }, /config\.mobility\.model: 'street' follows the o1-28ghz canyon/],
-    [{ preset: "clarke", cee: Number.NaN }, /config\.cee: expected a finite number, got null/],
+    [{ preset: "clarke", cee: Number.NaN }, /config\.cee: expected a finite number, got NaN/],
   ];
   for (const [cfg, re] of cases) {
     assert.throws(() => generateChannel(cfg as ChannelConfigInput), (e: unknown) => e instanceof LiquidwaveError && re.test(e.message) && !e.message.includes("\n"), JSON.stringify(cfg));

@@ -324,7 +324,9 @@ export function evaluateUserChannel(
   const cfIm = new Float64Array(Nk * maxR);
   const sample: PathSample = { D: 0, ampRe: 0, ampIm: 0, dep: [0, 0, 0], arr: [0, 0, 0] };
 
+  // Paths that move at both ends, sample by sample (steering vectors by recurrence).
   for (let t = 0; t < T; t++) {
+    if (paths.moving.length === 0) break;
     const ux = tr.pos[3 * t]!;
     const uy = tr.pos[3 * t + 1]!;
     const uz = tr.pos[3 * t + 2]!;
@@ -369,7 +371,6 @@ export function evaluateUserChannel(
         }
       }
     }
-
   }
 
   // Clusters, in blocks of samples (the per-ray terms of a block are computed first, then summed).

@@ -46,14 +46,14 @@ test("UMi LOS probability: 1 up to 18 m and the channel.md spot values 0.77 / 0.
 });
 
 test("the empirical LOS fraction over independent drops matches P_LOS(d) at 30, 50 and 100 m", () => {
-  // 1500 users per distance: binomial standard error ≤ √(0.25/1500) = 0.013; tolerance 0.045 (3.5σ).
-  const K = 1500;
+  // 1000 users per distance: binomial standard error ≤ √(0.25/1000) = 0.016; tolerance 0.05 (3.2σ).
+  const K = 1000;
   for (const d of [30, 50, 100]) {
     const start = Array.from({ length: K }, (_, k) => [d * Math.cos(k), d * Math.sin(k), 1.5]);
     const sim = generateChannel({ preset: "umi-6ghz", users: K, samples: 1, speed: 0, antennas: 1, seed: 11, mobility: { start } } as never);
     let n = 0;
     for (let k = 0; k < K; k++) n += sim.los![k]!;
     const p = umiLosProbability(d);
-    assert.ok(Math.abs(n / K - p) < 0.045, `d = ${d} m: LOS fraction ${n / K}, P_LOS ${p}`);
+    assert.ok(Math.abs(n / K - p) < 0.05, `d = ${d} m: LOS fraction ${n / K}, P_LOS ${p}`);
   }
 });

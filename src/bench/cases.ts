@@ -2,10 +2,11 @@
  * The benchmark suite: every area contributes its cases here. Names say model and workload.
  */
 import { beamformingCases } from "./beamforming.ts";
+import { channelCases } from "./channel.ts";
 import { ioCases } from "./io.ts";
 import { lnnCases } from "./lnn.ts";
 import type { BenchCase } from "./suite.ts";
 
 export function allCases(): BenchCase[] {
-  return [...lnnCases(), ...beamformingCases(), ...ioCases()];
+  return [...lnnCases(), ...channelCases(), ...beamformingCases(), ...ioCases()];
 }

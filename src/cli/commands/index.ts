@@ -1,15 +1,17 @@
 /** Every command of the CLI, registered in the order `--help` lists them. */
 import type { Command } from "commander";
+import { registerBeamform } from "./beamform.ts";
 import { registerBench } from "./bench.ts";
+import { registerChannel } from "./channel.ts";
 import { registerData } from "./data.ts";
 import { registerModel } from "./model.ts";
 import { registerWiring } from "./wiring.ts";
-import { registerBeamform } from "./beamform.ts";
 
 export function registerAll(program: Command): void {
+  registerChannel(program);
   registerData(program);
+  registerBeamform(program);
   registerModel(program);
   registerWiring(program);
   registerBench(program);
-  registerBeamform(program);
 }

@@ -14,7 +14,7 @@
  */
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapF64, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapF64, heapFrom, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
 import { ACTIVATIONS, activate, activateBackward, sigmoid, type Activation } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -113,7 +113,7 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       headMask = new Float64Array(nHeads * H * F).fill(1);
       headMask.set(m, 0);
       if (nHeads === 4) headMask.set(m, H * F);
-      this.maskParam = new Param("sparsity_mask", [H, cat], Float64Array.from(m), undefined, false);
+      this.maskParam = new Param("sparsity_mask", [H, cat], heapFrom(m), undefined, false);
     }
     const headSpecs = this.mode === "pure"
       ? [{ name: "ff1", rows: H }]

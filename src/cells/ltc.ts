@@ -13,10 +13,15 @@
  *
  * Synapses are stored as a compact list (from the wiring's masks), so a sparse NCP wiring costs in
  * proportion to its synapse count, not N². Masked entries never contribute and get zero gradient.
+ * The list is ordered by destination (each neuron's incoming synapses contiguous), the layout the
+ * WebAssembly step kernels vectorise over (`core/wasm/kernels/ltc.ts`); the JavaScript path below
+ * is the fallback for arrays off the heap and the kernels' oracle.
  */
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { softplus, softplusGrad } from "./activations.ts";
+import { addr, heapF64, heapFrom, heapI32, heapKernels, isHeapView, kernelCalls } from "../core/wasm/alloc.ts";
+import { LTC_CACHE, LTC_CACHE_WORDS, LTC_DESC, LTC_DESC_WORDS } from "../core/wasm/kernels/ltc.ts";
+import { sigmoid, softplus } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Param } from "./param.ts";
 
@@ -57,6 +62,8 @@ export interface LtcCache extends StepCache {
   gNumS: Float64Array; // [B, N]
   gDenS: Float64Array; // [B, N]
   gc: Float64Array; // [B, N]
+  /** Addresses of the buffers above for the step kernels (null when they are off the heap). */
+  desc: Int32Array | null;
 }
 
 export class LtcCell implements RecurrentCell<LtcCache> {
@@ -91,14 +98,19 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   readonly outputB: Param | null;
   readonly params: Param[];
 
-  /** Synapse list: source neuron, destination neuron, flat index into the [N, N] matrices. */
+  /**
+   * Synapse list ordered by destination: source neuron, destination neuron, flat index into the
+   * [N, N] matrices; destination j's synapses are [synStart[j], synStart[j + 1]).
+   */
   readonly synSrc: Int32Array;
   readonly synDst: Int32Array;
   readonly synIdx: Int32Array;
-  /** Sensory synapse list over the [I, N] matrices. */
+  readonly synStart: Int32Array;
+  /** Sensory synapse list over the [I, N] matrices, same order and layout. */
   readonly sensSrc: Int32Array;
   readonly sensDst: Int32Array;
   readonly sensIdx: Int32Array;
+  readonly sensStart: Int32Array;
 
   // Per-call gathers of the effective synapse parameters (compact, cache-friendly).
   private readonly sW: Float64Array;
@@ -111,6 +123,16 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   private readonly ssErev: Float64Array;
   private readonly gL: Float64Array;
   private readonly cmP: Float64Array;
+  // f₊′ of W, W^s, g_L, C at the gathered values, and the raw values they were computed from:
+  // softplus is recomputed only where a raw value changed (it is the costly part of a gather).
+  private readonly dW: Float64Array;
+  private readonly dsW: Float64Array;
+  private readonly dGL: Float64Array;
+  private readonly dCm: Float64Array;
+  private readonly rawW: Float64Array;
+  private readonly rawSW: Float64Array;
+  private readonly rawGL: Float64Array;
+  private readonly rawCm: Float64Array;
   // Compact gradient accumulators, scattered into the Params after each backward.
   private readonly gW: Float64Array;
   private readonly gSigma: Float64Array;
@@ -120,6 +142,15 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   private readonly gsSigma: Float64Array;
   private readonly gsMu: Float64Array;
   private readonly gsErev: Float64Array;
+  // Per-neuron and mapping gradient accumulators of the kernels, and their scratch.
+  private readonly gGL: Float64Array;
+  private readonly gVleak: Float64Array;
+  private readonly gCm: Float64Array;
+  private readonly gMap: Float64Array[]; // [gIw, gIb, gOw, gOb]
+  /** Kernel descriptor (see LTC_DESC), or null when the buffers are off the heap. */
+  private readonly desc: Int32Array | null;
+  /** The heap buffers the descriptor points to (held so that they stay allocated). */
+  readonly kernelBuffers: readonly (Float64Array | Int32Array)[];
 
   constructor(cfg: LtcCellConfig) {
     const where = "LtcCell";
@@ -146,17 +177,17 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     this.sigma = new Param("sigma", [N, N]);
     this.mu = new Param("mu", [N, N]);
     this.w = new Param("w", [N, N]);
-    this.erev = new Param("erev", [N, N], Float64Array.from(adj));
+    this.erev = new Param("erev", [N, N], heapFrom(adj));
     this.sensorySigma = new Param("sensory_sigma", [I, N]);
     this.sensoryMu = new Param("sensory_mu", [I, N]);
     this.sensoryW = new Param("sensory_w", [I, N]);
-    this.sensoryErev = new Param("sensory_erev", [I, N], Float64Array.from(sadj));
-    this.sparsityMask = new Param("sparsity_mask", [N, N], Float64Array.from(adj, Math.abs), undefined, false);
-    this.sensorySparsityMask = new Param("sensory_sparsity_mask", [I, N], Float64Array.from(sadj, Math.abs), undefined, false);
+    this.sensoryErev = new Param("sensory_erev", [I, N], heapFrom(sadj));
+    this.sparsityMask = new Param("sparsity_mask", [N, N], heapFrom(Array.from(adj, Math.abs)), undefined, false);
+    this.sensorySparsityMask = new Param("sensory_sparsity_mask", [I, N], heapFrom(Array.from(sadj, Math.abs)), undefined, false);
     const im = this.inputMapping, om = this.outputMapping;
-    this.inputW = im === "none" ? null : new Param("input_w", [I], new Float64Array(I).fill(1));
+    this.inputW = im === "none" ? null : new Param("input_w", [I], heapFrom(new Float64Array(I).fill(1)));
     this.inputB = im === "affine" ? new Param("input_b", [I]) : null;
-    this.outputW = om === "none" ? null : new Param("output_w", [this.motorSize], new Float64Array(this.motorSize).fill(1));
+    this.outputW = om === "none" ? null : new Param("output_w", [this.motorSize], heapFrom(new Float64Array(this.motorSize).fill(1)));
     this.outputB = om === "affine" ? new Param("output_b", [this.motorSize]) : null;
     this.params = [
       this.gleak, this.vleak, this.cm, this.sigma, this.mu, this.w, this.erev,
@@ -165,24 +196,66 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       ...[this.inputW, this.inputB, this.outputW, this.outputB].filter((p): p is Param => p !== null),
     ];
 
-    const list = (mask: ArrayLike<number>, cols: number) => {
-      const src: number[] = [], dst: number[] = [], idx: number[] = [];
-      for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) {
-        src.push(Math.floor(i / cols));
-        dst.push(i % cols);
-        idx.push(i);
+    // Synapse lists by destination (column), then source: [start[j], start[j+1]) feed neuron j.
+    const list = (mask: ArrayLike<number>, rows: number) => {
+      const src: number[] = [], dst: number[] = [], idx: number[] = [], start = [0];
+      for (let j = 0; j < N; j++) {
+        for (let i = 0; i < rows; i++) if (mask[i * N + j] !== 0) {
+          src.push(i);
+          dst.push(j);
+          idx.push(i * N + j);
+        }
+        start.push(src.length);
       }
-      return [Int32Array.from(src), Int32Array.from(dst), Int32Array.from(idx)] as const;
+      return [Int32Array.from(src), Int32Array.from(dst), Int32Array.from(idx), heapInts(start)] as const;
     };
-    [this.synSrc, this.synDst, this.synIdx] = list(adj, N);
-    [this.sensSrc, this.sensDst, this.sensIdx] = list(sadj, N);
+    [this.synSrc, this.synDst, this.synIdx, this.synStart] = list(adj, N);
+    [this.sensSrc, this.sensDst, this.sensIdx, this.sensStart] = list(sadj, I);
     const nSyn = this.synIdx.length, nS = this.sensIdx.length;
-    this.sW = new Float64Array(nSyn); this.sSigma = new Float64Array(nSyn); this.sMu = new Float64Array(nSyn); this.sErev = new Float64Array(nSyn);
-    this.ssW = new Float64Array(nS); this.ssSigma = new Float64Array(nS); this.ssMu = new Float64Array(nS); this.ssErev = new Float64Array(nS);
-    this.gW = new Float64Array(nSyn); this.gSigma = new Float64Array(nSyn); this.gMu = new Float64Array(nSyn); this.gErev = new Float64Array(nSyn);
-    this.gsW = new Float64Array(nS); this.gsSigma = new Float64Array(nS); this.gsMu = new Float64Array(nS); this.gsErev = new Float64Array(nS);
-    this.gL = new Float64Array(N);
-    this.cmP = new Float64Array(N);
+    const f = heapF64;
+    this.sW = f(nSyn); this.sSigma = f(nSyn); this.sMu = f(nSyn); this.sErev = f(nSyn);
+    this.ssW = f(nS); this.ssSigma = f(nS); this.ssMu = f(nS); this.ssErev = f(nS);
+    this.gW = f(nSyn); this.gSigma = f(nSyn); this.gMu = f(nSyn); this.gErev = f(nSyn);
+    this.gsW = f(nS); this.gsSigma = f(nS); this.gsMu = f(nS); this.gsErev = f(nS);
+    this.gL = f(N);
+    this.cmP = f(N);
+    this.dW = new Float64Array(nSyn); this.dsW = new Float64Array(nS);
+    this.dGL = new Float64Array(N); this.dCm = new Float64Array(N);
+    this.rawW = new Float64Array(nSyn).fill(NaN); this.rawSW = new Float64Array(nS).fill(NaN);
+    this.rawGL = new Float64Array(N).fill(NaN); this.rawCm = new Float64Array(N).fill(NaN);
+    this.gGL = f(N); this.gVleak = f(N); this.gCm = f(N);
+    this.gMap = [f(I), f(I), f(this.motorSize), f(this.motorSize)];
+    [this.desc, this.kernelBuffers] = this.buildDescriptor();
+  }
+
+  /**
+   * The kernel descriptor: sizes and the addresses of every cell-level buffer, or null when any of
+   * them is off the heap (then the JavaScript path runs). Mappings that are off read constant
+   * ones/zeros so the kernels have no special cases.
+   */
+  private buildDescriptor(): [Int32Array | null, (Float64Array | Int32Array)[]] {
+    const N = this.stateSize, I = this.inputSize, M = this.motorSize;
+    const ones = (n: number) => heapFrom(new Float64Array(n).fill(1));
+    const bytes = (ix: Int32Array) => heapInts(Array.from(ix, (v) => 8 * v));
+    const fields: Record<keyof typeof LTC_DESC, Float64Array | Int32Array | number> = {
+      N, I, M, K: this.odeUnfolds, nSyn: this.synIdx.length, nSens: this.sensIdx.length,
+      synStart: this.synStart, synSrc: bytes(this.synSrc), synSigma: this.sSigma, synMu: this.sMu, synW: this.sW, synE: this.sErev,
+      sensStart: this.sensStart, sensSrc: bytes(this.sensSrc), sensSigma: this.ssSigma, sensMu: this.ssMu, sensW: this.ssW, sensE: this.ssErev,
+      gL: this.gL, vleak: this.vleak.value, cm: this.cmP,
+      iw: this.inputW?.value ?? ones(I), ib: this.inputB?.value ?? heapF64(I),
+      ow: this.outputW?.value ?? ones(M), ob: this.outputB?.value ?? heapF64(M),
+      gSynSigma: this.gSigma, gSynMu: this.gMu, gSynW: this.gW, gSynE: this.gErev,
+      gSensSigma: this.gsSigma, gSensMu: this.gsMu, gSensW: this.gsW, gSensE: this.gsErev,
+      gGL: this.gGL, gVleak: this.gVleak, gCm: this.gCm,
+      gIw: this.gMap[0]!, gIb: this.gMap[1]!, gOw: this.gMap[2]!, gOb: this.gMap[3]!,
+      gv: heapF64(N), gvn: heapF64(N), dvSyn: heapF64(N), gNumS: heapF64(N), gDenS: heapF64(N), gc: heapF64(N), gxt: heapF64(I),
+    };
+    // The descriptor holds bare addresses: the cell keeps the arrays themselves reachable.
+    const keep = Object.values(fields).filter((v): v is Float64Array | Int32Array => typeof v !== "number");
+    const desc = heapI32(LTC_DESC_WORDS);
+    if (!isHeapView(desc) || !keep.every(isHeapView)) return [null, keep];
+    for (const [name, v] of Object.entries(fields)) desc[LTC_DESC[name as keyof typeof LTC_DESC]] = typeof v === "number" ? v : addr(v);
+    return [desc, keep];
   }
 
   /** Number of neuron-to-neuron synapses. */
@@ -216,34 +289,47 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     }
   }
 
-  private pos(x: number): number {
-    return this.implicitParamConstraints ? softplus(x) : x;
-  }
-  private posGrad(x: number): number {
-    return this.implicitParamConstraints ? softplusGrad(x) : 1;
-  }
-
-  /** Gather f₊(W), σ, μ, E per synapse, and f₊(g_L), f₊(C), from the parameter matrices. */
+  /**
+   * Gather f₊(W), σ, μ, E per synapse, and f₊(g_L), f₊(C), from the parameter matrices (and f₊′
+   * for the backward). f₊ is re-evaluated only where the raw value differs from the last gather.
+   */
   private gather(): void {
     const w = this.w.value, sg = this.sigma.value, mu = this.mu.value, er = this.erev.value;
-    for (let s = 0; s < this.synIdx.length; s++) {
-      const k = this.synIdx[s]!;
-      this.sW[s] = this.pos(w[k]!);
+    const idx = this.synIdx;
+    for (let s = 0; s < idx.length; s++) {
+      const k = idx[s]!;
+      const raw = w[k]!;
+      if (raw !== this.rawW[s]) this.refreshPos(this.rawW, this.sW, this.dW, s, raw);
       this.sSigma[s] = sg[k]!;
       this.sMu[s] = mu[k]!;
       this.sErev[s] = er[k]!;
     }
     const sw = this.sensoryW.value, ssg = this.sensorySigma.value, smu = this.sensoryMu.value, ser = this.sensoryErev.value;
-    for (let s = 0; s < this.sensIdx.length; s++) {
-      const k = this.sensIdx[s]!;
-      this.ssW[s] = this.pos(sw[k]!);
+    const sidx = this.sensIdx;
+    for (let s = 0; s < sidx.length; s++) {
+      const k = sidx[s]!;
+      const raw = sw[k]!;
+      if (raw !== this.rawSW[s]) this.refreshPos(this.rawSW, this.ssW, this.dsW, s, raw);
       this.ssSigma[s] = ssg[k]!;
       this.ssMu[s] = smu[k]!;
       this.ssErev[s] = ser[k]!;
     }
+    const gl = this.gleak.value, cm = this.cm.value;
     for (let j = 0; j < this.stateSize; j++) {
-      this.gL[j] = this.pos(this.gleak.value[j]!);
-      this.cmP[j] = this.pos(this.cm.value[j]!);
+      if (gl[j] !== this.rawGL[j]) this.refreshPos(this.rawGL, this.gL, this.dGL, j, gl[j]!);
+      if (cm[j] !== this.rawCm[j]) this.refreshPos(this.rawCm, this.cmP, this.dCm, j, cm[j]!);
+    }
+  }
+
+  /** raw[i] = x, val[i] = f₊(x), der[i] = f₊′(x). (NaN never equals itself, so it is always redone.) */
+  private refreshPos(raw: Float64Array, val: Float64Array, der: Float64Array, i: number, x: number): void {
+    raw[i] = x;
+    if (this.implicitParamConstraints) {
+      val[i] = softplus(x);
+      der[i] = x > 20 ? 1 : sigmoid(x);
+    } else {
+      val[i] = x;
+      der[i] = 1;
     }
   }
 
@@ -251,18 +337,19 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     const N = this.stateSize, I = this.inputSize, K = this.odeUnfolds;
     const nSyn = this.synIdx.length, nS = this.sensIdx.length;
     const BN = batch * N;
-    return {
+    const f = heapF64;
+    const c: LtcCache = {
       batch,
-      y: new Float64Array(batch * this.motorSize),
-      h: new Float64Array(BN),
-      xt: new Float64Array(batch * I),
-      sensSig: new Float64Array(batch * nS),
-      numS: new Float64Array(BN),
-      denS: new Float64Array(BN),
-      cmt: new Float64Array(BN),
-      vs: new Float64Array((K + 1) * BN),
-      dens: new Float64Array(K * BN),
-      sig: new Float64Array(K * batch * nSyn),
+      y: f(batch * this.motorSize),
+      h: f(BN),
+      xt: f(batch * I),
+      sensSig: f(batch * nS),
+      numS: f(BN),
+      denS: f(BN),
+      cmt: f(BN),
+      vs: f((K + 1) * BN),
+      dens: f(K * BN),
+      sig: f(K * batch * nSyn),
       num: new Float64Array(N),
       den: new Float64Array(N),
       gv: new Float64Array(BN),
@@ -270,12 +357,42 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       gNumS: new Float64Array(BN),
       gDenS: new Float64Array(BN),
       gc: new Float64Array(BN),
+      desc: null,
     };
+    const desc = heapI32(LTC_CACHE_WORDS);
+    const bufs = [c.xt, c.sensSig, c.numS, c.denS, c.cmt, c.vs, c.dens, c.sig, c.y, c.h];
+    if (isHeapView(desc) && bufs.every(isHeapView)) {
+      const order: (keyof typeof LTC_CACHE)[] = ["xt", "sensSig", "numS", "denS", "cmt", "vs", "dens", "sig", "y", "h"];
+      order.forEach((name, i) => { desc[LTC_CACHE[name]] = addr(bufs[i]!); });
+      c.desc = desc;
+    }
+    return c;
+  }
+
+  /** Reject Δt ≤ 0 (and NaN) per sample: the solver divides by it. */
+  private checkDt(where: string, dt: Float64Array, B: number): void {
+    for (let r = 0; r < B; r++) {
+      const t = dt[r]!;
+      if (!(t > 0)) fail(where, `elapsed time must be > 0, got ${t} for sample ${r}`);
+    }
+  }
+
+  /** The kernels, when this cell, the cache and the step's arrays are all on the heap. */
+  private kernelsFor(c: LtcCache, ...arrays: (Float64Array | null)[]): ReturnType<typeof heapKernels> {
+    if (!this.desc || !c.desc) return null;
+    return heapKernels(...arrays);
   }
 
   forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: LtcCache): void {
-    this.gather();
     const B = c.batch, N = this.stateSize, I = this.inputSize, K = this.odeUnfolds, M = this.motorSize;
+    this.checkDt("LtcCell.forward", dt, B);
+    this.gather();
+    const kern = x.length >= B * I && h.length >= B * N && dt.length >= B ? this.kernelsFor(c, x, h, dt) : null;
+    if (kern) {
+      kernelCalls.ltc++;
+      kern.ltcForward(addr(this.desc!), addr(c.desc!), addr(x), addr(h), addr(dt), B, this.epsilon);
+      return;
+    }
     const nSyn = this.synIdx.length, nS = this.sensIdx.length;
     const iw = this.inputW?.value, ib = this.inputB?.value;
     const xt = c.xt;
@@ -294,7 +411,6 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     const BN = B * N;
     for (let r = 0; r < B; r++) {
       const t = dt[r]!;
-      if (!(t > 0)) fail("LtcCell.forward", `elapsed time must be > 0, got ${t} for sample ${r}`);
       // Sensory synapses: constant over the unfolds.
       const o = r * N;
       const numS = c.numS, denS = c.denS;
@@ -352,6 +468,29 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   ): void {
     // Parameters are gathered again (cheap) in case another forward ran with other values.
     this.gather();
+    const B = c.batch, N = this.stateSize, I = this.inputSize, M = this.motorSize;
+    const kern = x.length >= B * I && dt.length >= B && dhNew.length >= B * N && dx.length >= B * I && dh.length >= B * N
+      && (!dy || dy.length >= B * M) ? this.kernelsFor(c, x, dt, dy, dhNew, dx, dh) : null;
+    if (kern) {
+      for (const g of [this.gW, this.gSigma, this.gMu, this.gErev, this.gsW, this.gsSigma, this.gsMu, this.gsErev, this.gGL, this.gVleak, this.gCm, ...this.gMap]) g.fill(0);
+      kernelCalls.ltc++;
+      kern.ltcBackward(addr(this.desc!), addr(c.desc!), addr(x), addr(dt), dy ? addr(dy) : 0, addr(dhNew), addr(dx), addr(dh), B);
+      const [gIw, gIb, gOw, gOb] = this.gMap as [Float64Array, Float64Array, Float64Array, Float64Array];
+      if (this.inputW) addInto(this.inputW.grad, gIw);
+      if (this.inputB) addInto(this.inputB.grad, gIb);
+      if (this.outputW && dy) addInto(this.outputW.grad, gOw);
+      if (this.outputB && dy) addInto(this.outputB.grad, gOb);
+      this.scatterGrads(this.gGL, this.gVleak, this.gCm);
+      return;
+    }
+    this.backwardJs(x, dt, c, dy, dhNew, dx, dh);
+  }
+
+  /** JavaScript backward (fallback and oracle of the kernel). */
+  private backwardJs(
+    x: Float64Array, dt: Float64Array, c: LtcCache,
+    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+  ): void {
     const B = c.batch, N = this.stateSize, I = this.inputSize, K = this.odeUnfolds, M = this.motorSize;
     const nSyn = this.synIdx.length, nS = this.sensIdx.length;
     const BN = B * N;
@@ -449,27 +588,44 @@ export class LtcCell implements RecurrentCell<LtcCache> {
         if (ib) ib.grad[k] += g;
       }
     }
-    // Scatter compact gradients into the parameter matrices, chaining through f₊.
-    const w = this.w.value;
-    for (let s = 0; s < nSyn; s++) {
+    this.scatterGrads(gGL, gVleak, gCm);
+  }
+
+  /** Add the compact gradients into the parameter matrices, chaining through f₊. */
+  private scatterGrads(gGL: Float64Array, gVleak: Float64Array, gCm: Float64Array): void {
+    const gW = this.gW, gSig = this.gSigma, gMu = this.gMu, gE = this.gErev;
+    const wg = this.w.grad, sg = this.sigma.grad, mg = this.mu.grad, eg = this.erev.grad;
+    for (let s = 0; s < this.synIdx.length; s++) {
       const k = this.synIdx[s]!;
-      this.w.grad[k] += gW[s]! * this.posGrad(w[k]!);
-      this.sigma.grad[k] += gSig[s]!;
-      this.mu.grad[k] += gMu[s]!;
-      this.erev.grad[k] += gE[s]!;
+      wg[k] += gW[s]! * this.dW[s]!;
+      sg[k] += gSig[s]!;
+      mg[k] += gMu[s]!;
+      eg[k] += gE[s]!;
     }
-    const sw = this.sensoryW.value;
-    for (let s = 0; s < nS; s++) {
+    const swg = this.sensoryW.grad, ssg = this.sensorySigma.grad, smg = this.sensoryMu.grad, seg = this.sensoryErev.grad;
+    for (let s = 0; s < this.sensIdx.length; s++) {
       const k = this.sensIdx[s]!;
-      this.sensoryW.grad[k] += this.gsW[s]! * this.posGrad(sw[k]!);
-      this.sensorySigma.grad[k] += this.gsSigma[s]!;
-      this.sensoryMu.grad[k] += this.gsMu[s]!;
-      this.sensoryErev.grad[k] += this.gsErev[s]!;
+      swg[k] += this.gsW[s]! * this.dsW[s]!;
+      ssg[k] += this.gsSigma[s]!;
+      smg[k] += this.gsMu[s]!;
+      seg[k] += this.gsErev[s]!;
     }
-    for (let j = 0; j < N; j++) {
-      this.gleak.grad[j] += gGL[j]! * this.posGrad(this.gleak.value[j]!);
+    for (let j = 0; j < this.stateSize; j++) {
+      this.gleak.grad[j] += gGL[j]! * this.dGL[j]!;
       this.vleak.grad[j] += gVleak[j]!;
-      this.cm.grad[j] += gCm[j]! * this.posGrad(this.cm.value[j]!);
+      this.cm.grad[j] += gCm[j]! * this.dCm[j]!;
     }
   }
+}
+
+/** Int32 heap array with the given values. */
+function heapInts(values: readonly number[]): Int32Array {
+  const a = heapI32(values.length);
+  a.set(values);
+  return a;
+}
+
+/** acc[i] += v[i]. */
+function addInto(acc: Float64Array, v: Float64Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += v[i]!;
 }

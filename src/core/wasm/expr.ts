@@ -80,7 +80,7 @@ export const i32 = {
   eq: bin("i32.eq", 0x46, I), ne: bin("i32.ne", 0x47, I),
   lt_s: bin("i32.lt_s", 0x48, I), lt_u: bin("i32.lt_u", 0x49, I),
   gt_s: bin("i32.gt_s", 0x4a, I), gt_u: bin("i32.gt_u", 0x4b, I),
-  le_s: bin("i32.le_s", 0x4c, I), ge_s: bin("i32.ge_s", 0x4e, I),
+  le_s: bin("i32.le_s", 0x4c, I), ge_s: bin("i32.ge_s", 0x4e, I), ge_u: bin("i32.ge_u", 0x4f, I),
   add: bin("i32.add", 0x6a, I), sub: bin("i32.sub", 0x6b, I), mul: bin("i32.mul", 0x6c, I),
   and: bin("i32.and", 0x71, I), or: bin("i32.or", 0x72, I),
   shl: bin("i32.shl", 0x74, I), shr_s: bin("i32.shr_s", 0x75, I), shr_u: bin("i32.shr_u", 0x76, I),

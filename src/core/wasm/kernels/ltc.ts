@@ -5,38 +5,47 @@
  *   a_s = W_s σ(σ_s (v_src − μ_s)),  num_j = Σ_{s→j} a_s E_s,  den_j = Σ_{s→j} a_s
  *   v'_j = (c_j v_j + g_L,j v_leak,j + num_j + numS_j) / (c_j + g_L,j + den_j + denS_j + ε)
  *
- * Vectorisation: synapses are listed by destination (each destination's incoming synapses form a
- * contiguous run), and two synapses of the same destination share an f64x2: their parameters are
- * contiguous loads, the two presynaptic potentials a two-lane gather, and num_j/den_j two-lane
- * partial sums folded once per destination. A run of odd length ends with a half vector whose
- * upper lane loads zeros (σ = μ = W = E = 0, so it contributes exactly nothing and stays finite).
- * This costs in proportion to the synapse count (sparse wirings stay cheap) and uses both lanes
- * at batch 1, unlike vectorising across batch rows.
+ * Vectorisation: synapses are grouped by destination, two synapses of the same destination per
+ * f64x2, in *pair records* of {@link SYN_RECORD_BYTES} bytes: [σ₀ σ₁ | μ₀ μ₁ | W₀ W₁ | E₀ E₁ |
+ * src₀ src₁ (i32 byte offsets) | pad]. One pointer walks the records with constant offsets, which
+ * keeps the hot loop within the 15 usable xmm and ~12 general registers. The two presynaptic
+ * potentials are a two-lane gather; num_j/den_j are two-lane partial sums folded once per
+ * destination. A destination with an odd synapse count ends with a half record: its second lane's
+ * parameters are zero and its potential is loaded as 0, so it contributes exactly nothing.
+ * Gradients accumulate in records of {@link GRAD_RECORD_BYTES}: [σ̄ | μ̄ | W̄ | Ē], two lanes each.
+ * Cost stays proportional to the synapse count, and both lanes are used at batch 1.
  *
- * The cell passes two i32 descriptor tables instead of ~50 pointers: {@link LTC_DESC} (sizes,
- * parameters, gradient accumulators, scratch; owned by the cell) and {@link LTC_CACHE} (the
- * per-step buffers of one cache). Source indices are stored pre-multiplied by 8 (byte offsets).
+ * The cell passes two i32 descriptor tables: {@link LTC_DESC} (sizes, parameter and gradient
+ * records, scratch) and {@link LTC_CACHE} (the buffers of one step cache).
  */
 import { f64, f64x2, i32, v128, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
 import { hsum, madd, pairs, splat, type KernelContext, type Lanes } from "./context.ts";
-import { emitSigmoid } from "./vmath.ts";
+import { emitSigmoid, emitSigmoidOfNegFast } from "./vmath.ts";
+
+export const SYN_RECORD_BYTES = 80;
+export const GRAD_RECORD_BYTES = 64;
+/** Byte offsets inside a pair record. */
+export const REC = { sigma: 0, mu: 16, w: 32, e: 48, src: 64 } as const;
+/** Byte offsets inside a gradient record. */
+export const GREC = { sigma: 0, mu: 16, w: 32, e: 48 } as const;
 
 /** Field numbers of the cell descriptor (i32 words). */
 export const LTC_DESC = {
   N: 0, I: 1, M: 2, K: 3,
-  synStart: 4, synSrc: 5, synSigma: 6, synMu: 7, synW: 8, synE: 9,
-  sensStart: 10, sensSrc: 11, sensSigma: 12, sensMu: 13, sensW: 14, sensE: 15,
-  gL: 16, vleak: 17, cm: 18, iw: 19, ib: 20, ow: 21, ob: 22,
-  gSynSigma: 23, gSynMu: 24, gSynW: 25, gSynE: 26,
-  gSensSigma: 27, gSensMu: 28, gSensW: 29, gSensE: 30,
-  gGL: 31, gVleak: 32, gCm: 33, gIw: 34, gIb: 35, gOw: 36, gOb: 37,
-  gv: 38, gvn: 39, dvSyn: 40, gNumS: 41, gDenS: 42, gc: 43, gxt: 44,
-  nSyn: 45, nSens: 46,
+  // per destination: first pair record and synapse count; the records; their gradients
+  synPair: 4, synLen: 5, synRec: 6, synGrad: 7, nSynPairs: 8,
+  sensPair: 9, sensLen: 10, sensRec: 11, sensGrad: 12, nSensPairs: 13,
+  gL: 14, vleak: 15, cm: 16, iw: 17, ib: 18, ow: 19, ob: 20,
+  gGL: 21, gVleak: 22, gCm: 23, gIw: 24, gIb: 25, gOw: 26, gOb: 27,
+  gv: 28, gvn: 29, dvSyn: 30, gNumS: 31, gDenS: 32, gc: 33, gxt: 34,
 } as const;
-export const LTC_DESC_WORDS = 47;
+export const LTC_DESC_WORDS = 35;
 
-/** Field numbers of the cache descriptor. */
+/**
+ * Field numbers of the cache descriptor. `sensSig` is [B, 2·nSensPairs] and `sig` is
+ * [K, B, 2·nSynPairs] in record order (two lanes per record).
+ */
 export const LTC_CACHE = { xt: 0, sensSig: 1, numS: 2, denS: 3, cmt: 4, vs: 5, dens: 6, sig: 7, y: 8, h: 9 } as const;
 export const LTC_CACHE_WORDS = 10;
 
@@ -60,23 +69,36 @@ const x4 = (e: Expr): Expr => i32.shl(e, i32.const(2));
 /** f64 at byte address base + 8·index. */
 const ld = (base: Local, index: Local): Expr => f64.load(i32.add(base.get(), x8(index.get())));
 
-/**
- * Two presynaptic values: lane q from `row` + srcBytes[s + q] (lane 1 zero for a half vector).
- */
-function gather(L: Lanes, row: Local, srcPtr: Expr): Expr {
-  const lane0 = v128.load64_zero(i32.add(row.get(), i32.load(srcPtr, 0)));
-  return L.half ? lane0 : v128.load64_lane(i32.add(row.get(), i32.load(srcPtr, 4)), lane0, 1);
+/** The two presynaptic values of the record at `rec`, read from `row` (lane 1 = 0 when half). */
+function gather(half: boolean, row: Local, rec: Local): Expr {
+  const lane0 = v128.load64_zero(i32.add(row.get(), i32.load(rec.get(), REC.src)));
+  return half ? lane0 : v128.load64_lane(i32.add(row.get(), i32.load(rec.get(), REC.src + 4)), lane0, 1);
 }
 
-/** Add the lanes of `v` into the f64s at `row` + srcBytes[s + q] (lane 0 only for a half vector). */
-function scatterAdd(f: FunctionBuilder, L: Lanes, row: Local, srcPtr: Local, v: Local): void {
-  const one = (lane: 0 | 1) => {
-    const addr = i32.add(row.get(), i32.load(srcPtr.get(), 4 * lane));
-    // Each lane is its own read-modify-write, so equal sources would still both count.
-    f.do(f64.store(addr, f64.add(f64.load(addr), f64x2.extract_lane(v.get(), lane))));
+/**
+ * Walk the pair records of destination j: `body(half)` once per record, with `rec`, `store`
+ * (and `grad`, if given) advanced by their record sizes; the last record is half for odd counts.
+ */
+function walkRun(f: FunctionBuilder, j: Local, run: { pair: Local; len: Local; rec: Local; grad?: Local },
+  rec: Local, store: Local, storeBase: Local, grad: Local | null, end: Local, len: Local, body: (half: boolean) => void): void {
+  const pair = i32.load(add(run.pair.get(), x4(j.get())));
+  f.set(len, i32.load(add(run.len.get(), x4(j.get()))));
+  f.set(rec, i32.add(run.rec.get(), i32.mul(pair, i32.const(SYN_RECORD_BYTES))));
+  f.set(store, i32.add(storeBase.get(), i32.shl(pair, i32.const(4))));
+  if (grad && run.grad) f.set(grad, i32.add(run.grad.get(), i32.mul(pair, i32.const(GRAD_RECORD_BYTES))));
+  f.set(end, i32.add(rec.get(), i32.mul(i32.shr_u(len.get(), i32.const(1)), i32.const(SYN_RECORD_BYTES))));
+  const step = () => {
+    f.set(rec, i32.add(rec.get(), i32.const(SYN_RECORD_BYTES)));
+    f.set(store, i32.add(store.get(), i32.const(16)));
+    if (grad) f.set(grad, i32.add(grad.get(), i32.const(GRAD_RECORD_BYTES)));
   };
-  one(0);
-  if (!L.half) one(1);
+  f.block((done) => f.loop((next) => {
+    f.brIf(done, i32.ge_u(rec.get(), end.get()));
+    body(false);
+    step();
+    f.br(next);
+  }));
+  f.if(i32.and(len.get(), i32.const(1)), () => body(true));
 }
 
 export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
@@ -84,31 +106,48 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
   const forward = mod.function("ltcForward", { params: ["i32", "i32", "i32", "i32", "i32", "i32", "f64"], results: [] }, (f) => {
     const [desc, cdesc, x, h, dt, B, eps] = f.params as [Local, Local, Local, Local, Local, Local, Local];
     const d = readDesc(f, desc, LTC_DESC), c = readDesc(f, cdesc, LTC_CACHE);
-    const r = f.local("i32", "r"), u = f.local("i32", "u"), j = f.local("i32", "j"), s = f.local("i32", "s");
-    const kk = f.local("i32", "k"), sEnd = f.local("i32", "sEnd");
+    const r = f.local("i32", "r"), u = f.local("i32", "u"), j = f.local("i32", "j"), kk = f.local("i32", "k");
+    const rec = f.local("i32", "rec"), store = f.local("i32", "store"), end = f.local("i32", "end"), len = f.local("i32", "len");
     const rowN = f.local("i32", "rowN"), rowI = f.local("i32", "rowI"), xtRow = f.local("i32", "xtRow");
     const vin = f.local("i32", "vin"), vout = f.local("i32", "vout"), sigRow = f.local("i32", "sigRow");
     const BN8 = f.local("i32", "BN8");
-    const t = f.local("f64", "t"), kdt = f.local("f64", "kdt"), cj = f.local("f64", "cj");
-    const accN = f.local("v128", "accN"), accD = f.local("v128", "accD");
-    const arg = f.local("v128", "arg"), sg = f.local("v128", "sg"), a = f.local("v128", "a");
+    const t = f.local("f64", "t"), kdt = f.local("f64", "kdt"), cj = f.local("f64", "cj"), den = f.local("f64", "den");
+    const accN = f.local("v128", "accN"), accD = f.local("v128", "accD"), maxArg = f.local("v128", "maxAbsArg");
+    const negArg = f.local("v128", "negArg"), arg = f.local("v128", "arg"), sg = f.local("v128", "sg"), a = f.local("v128", "a");
     f.set(BN8, x8(i32.mul(B.get(), d.N.get())));
 
-    /** Accumulate the synapses of destination j: run [start[j], start[j+1]) reading `row`. */
-    const synapses = (start: Local, src: Local, sig: Local, mu: Local, w: Local, e: Local, row: Local, store: Local) => {
-      f.set(accN, splat(0));
-      f.set(accD, splat(0));
-      f.set(sEnd, i32.load(add(start.get(), x4(j.get())), 4));
-      pairs(f, s, i32.load(add(start.get(), x4(j.get()))), sEnd.get(), (L) => {
-        const sb = x8(s.get());
-        f.set(arg, f64x2.mul(L.load(i32.add(sig.get(), sb)), f64x2.sub(gather(L, row, add(src.get(), x4(s.get()))), L.load(i32.add(mu.get(), sb)))));
-        emitSigmoid(f, ctx, arg, sg);
-        f.do(L.store(i32.add(store.get(), sb), sg.get()));
-        f.set(a, f64x2.mul(L.load(i32.add(w.get(), sb)), sg.get()));
-        f.set(accN, madd(ctx, a.get(), L.load(i32.add(e.get(), sb)), accN.get()));
-        f.set(accD, f64x2.add(accD.get(), a.get()));
-      });
+    /**
+     * num_j, den_j of destination j into accN/accD, storing σ per synapse. The run is computed
+     * with the unchecked exp while tracking max |argument|; if that exceeds the fast range, the
+     * run is redone with the checked σ (its inputs are untouched, so the redo is exact).
+     */
+    const synapses = (run: { pair: Local; len: Local; rec: Local }, row: Local, storeBase: Local) => {
+      const once = (checked: boolean) => {
+        f.set(accN, splat(0));
+        f.set(accD, splat(0));
+        walkRun(f, j, run, rec, store, storeBase, null, end, len, (half) => {
+          // −σ_s(v − μ_s) = σ_s(μ_s − v): exactly the negated argument of σ.
+          f.set(negArg, f64x2.mul(v128.load(rec.get(), REC.sigma), f64x2.sub(v128.load(rec.get(), REC.mu), gather(half, row, rec))));
+          if (checked) {
+            f.set(arg, f64x2.neg(negArg.get()));
+            emitSigmoid(f, ctx, arg, sg);
+          } else {
+            // pmax drops a NaN argument, which the fast path handles (NaN in, NaN out).
+            f.set(maxArg, f64x2.pmax(maxArg.get(), f64x2.abs(negArg.get())));
+            emitSigmoidOfNegFast(f, ctx, negArg.get(), sg);
+          }
+          f.do(v128.store(store.get(), sg.get()));
+          f.set(a, f64x2.mul(v128.load(rec.get(), REC.w), sg.get()));
+          f.set(accN, madd(ctx, a.get(), v128.load(rec.get(), REC.e), accN.get()));
+          f.set(accD, f64x2.add(accD.get(), a.get()));
+        });
+      };
+      f.set(maxArg, splat(0));
+      once(false);
+      f.if(v128.any_true(f64x2.gt(maxArg.get(), splat(708))), () => once(true));
     };
+    const synRun = { pair: d.synPair, len: d.synLen, rec: d.synRec };
+    const sensRun = { pair: d.sensPair, len: d.sensLen, rec: d.sensRec };
 
     f.for(r, i32.const(0), B.get(), 1, () => {
       f.set(t, ld(dt, r));
@@ -116,15 +155,15 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       f.set(rowI, x8(i32.mul(r.get(), d.I.get())));
       f.set(xtRow, i32.add(c.xt.get(), rowI.get()));
       // Input mapping x̃ = x·w_in + b_in (ones and zeros when a mapping is off).
-      pairs(f, kk, i32.const(0), d.I.get(), (L) => {
+      pairs(f, kk, i32.const(0), d.I.get(), (L: Lanes) => {
         const kb = x8(kk.get());
         const v = f64x2.add(f64x2.mul(L.load(add(x.get(), rowI.get(), kb)), L.load(i32.add(d.iw.get(), kb))), L.load(i32.add(d.ib.get(), kb)));
         f.do(L.store(i32.add(xtRow.get(), kb), v));
       });
       // Sensory synapses: constant over the unfolds.
-      f.set(sigRow, i32.add(c.sensSig.get(), x8(i32.mul(r.get(), d.nSens.get()))));
+      f.set(sigRow, i32.add(c.sensSig.get(), i32.shl(i32.mul(r.get(), d.nSensPairs.get()), i32.const(4))));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
-        synapses(d.sensStart, d.sensSrc, d.sensSigma, d.sensMu, d.sensW, d.sensE, xtRow, sigRow);
+        synapses(sensRun, xtRow, sigRow);
         f.do(f64.store(add(c.numS.get(), rowN.get(), x8(j.get())), hsum(accN.get())));
         f.do(f64.store(add(c.denS.get(), rowN.get(), x8(j.get())), hsum(accD.get())));
       });
@@ -137,18 +176,16 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       f.for(u, i32.const(0), d.K.get(), 1, () => {
         f.set(vin, add(c.vs.get(), i32.mul(u.get(), BN8.get()), rowN.get()));
         f.set(vout, i32.add(vin.get(), BN8.get()));
-        f.set(sigRow, i32.add(c.sig.get(), x8(i32.mul(i32.add(i32.mul(u.get(), B.get()), r.get()), d.nSyn.get()))));
+        f.set(sigRow, i32.add(c.sig.get(), i32.shl(i32.mul(i32.add(i32.mul(u.get(), B.get()), r.get()), d.nSynPairs.get()), i32.const(4))));
         f.for(j, i32.const(0), d.N.get(), 1, () => {
-          synapses(d.synStart, d.synSrc, d.synSigma, d.synMu, d.synW, d.synE, vin, sigRow);
+          synapses(synRun, vin, sigRow);
           const jb = x8(j.get());
           f.set(cj, f64.load(add(c.cmt.get(), rowN.get(), jb)));
           const num = f64.add(f64.add(f64.mul(cj.get(), f64.load(i32.add(vin.get(), jb))), f64.mul(ld(d.gL, j), ld(d.vleak, j))),
             f64.add(hsum(accN.get()), f64.load(add(c.numS.get(), rowN.get(), jb))));
-          const den = f64.add(f64.add(f64.add(cj.get(), ld(d.gL, j)), f64.add(hsum(accD.get()), f64.load(add(c.denS.get(), rowN.get(), jb)))), eps.get());
-          const dd = f.local("f64", "den");
-          f.set(dd, den);
-          f.do(f64.store(add(c.dens.get(), i32.sub(vin.get(), c.vs.get()), jb), dd.get()));
-          f.do(f64.store(i32.add(vout.get(), jb), f64.div(num, dd.get())));
+          f.set(den, f64.add(f64.add(f64.add(cj.get(), ld(d.gL, j)), f64.add(hsum(accD.get()), f64.load(add(c.denS.get(), rowN.get(), jb)))), eps.get()));
+          f.do(f64.store(add(c.dens.get(), i32.sub(vin.get(), c.vs.get()), jb), den.get()));
+          f.do(f64.store(i32.add(vout.get(), jb), f64.div(num, den.get())));
         });
       });
       // New state and output mapping y = v·w_out + b_out on the first M neurons.
@@ -167,8 +204,8 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
   const backward = mod.function("ltcBackward", { params: Array(9).fill("i32"), results: [] }, (f) => {
     const [desc, cdesc, x, dt, dy, dhNew, dx, dh, B] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
     const d = readDesc(f, desc, LTC_DESC), c = readDesc(f, cdesc, LTC_CACHE);
-    const r = f.local("i32", "r"), u = f.local("i32", "u"), j = f.local("i32", "j"), s = f.local("i32", "s");
-    const sEnd = f.local("i32", "sEnd"), srcPtr = f.local("i32", "srcPtr");
+    const r = f.local("i32", "r"), u = f.local("i32", "u"), j = f.local("i32", "j");
+    const rec = f.local("i32", "rec"), store = f.local("i32", "store"), grad = f.local("i32", "grad"), end = f.local("i32", "end"), len = f.local("i32", "len");
     const rowN = f.local("i32", "rowN"), rowI = f.local("i32", "rowI"), xtRow = f.local("i32", "xtRow");
     const vin = f.local("i32", "vin"), vout = f.local("i32", "vout"), sigRow = f.local("i32", "sigRow"), dRow = f.local("i32", "dRow");
     const BN8 = f.local("i32", "BN8");
@@ -178,37 +215,44 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
     const ub = f.local("v128", "ub"), dv = f.local("v128", "dv");
     f.set(BN8, x8(i32.mul(B.get(), d.N.get())));
 
-    /** v128 read-modify-write: arr[s..] = arr[s..] + delta. */
-    const acc = (L: Lanes, arr: Local, sb: Expr, delta: Expr) => {
-      f.do(L.store(i32.add(arr.get(), sb), f64x2.add(L.load(i32.add(arr.get(), sb)), delta)));
+    /** arr[jb] += delta on whole or half vectors. */
+    const accAt = (L: Lanes, arr: Local, jb: Expr, delta: Expr) => {
+      f.do(L.store(i32.add(arr.get(), jb), f64x2.add(L.load(i32.add(arr.get(), jb)), delta)));
+    };
+    /** grad record field += delta. */
+    const accRec = (field: number, delta: Expr) => {
+      f.do(v128.store(grad.get(), f64x2.add(v128.load(grad.get(), field), delta), field));
     };
     /** Zero n f64 at `arr`. */
     const zero = (arr: Local, n: Local) => pairs(f, j, i32.const(0), n.get(), (L) => f.do(L.store(i32.add(arr.get(), x8(j.get())), splat(0))));
 
     /**
-     * Backward of one destination's synapse run given n̄_j, d̄_j (splatted in nb, db):
+     * Backward of destination j's synapses given n̄_j, d̄_j (splatted in nb, db):
      * ā = n̄ E + d̄,  Ē += n̄ a,  W̄ += ā σ,  ū = ā W σ(1 − σ),  σ̄ += ū (v − μ),  μ̄ −= ū σ_s,
-     * and v̄_src += ū σ_s (scatter).
+     * and v̄_src += ū σ_s, scattered lane by lane.
      */
-    const synapses = (start: Local, src: Local, sigma: Local, mu: Local, wArr: Local, e: Local,
-      gSigma: Local, gMu: Local, gW: Local, gE: Local, row: Local, stored: Local, dvOut: Local) => {
-      f.set(sEnd, i32.load(add(start.get(), x4(j.get())), 4));
-      pairs(f, s, i32.load(add(start.get(), x4(j.get()))), sEnd.get(), (L) => {
-        const sb = x8(s.get());
-        f.set(srcPtr, add(src.get(), x4(s.get())));
-        f.set(sg, L.load(i32.add(stored.get(), sb)));
-        f.set(w, L.load(i32.add(wArr.get(), sb)));
-        f.set(sgm, L.load(i32.add(sigma.get(), sb)));
-        f.set(abar, madd(ctx, nb.get(), L.load(i32.add(e.get(), sb)), db.get()));
-        acc(L, gE, sb, f64x2.mul(nb.get(), f64x2.mul(w.get(), sg.get())));
-        acc(L, gW, sb, f64x2.mul(abar.get(), sg.get()));
+    const synapses = (run: { pair: Local; len: Local; rec: Local; grad: Local }, row: Local, storeBase: Local, dvOut: Local) => {
+      walkRun(f, j, run, rec, store, storeBase, grad, end, len, (half) => {
+        f.set(sg, v128.load(store.get()));
+        f.set(w, v128.load(rec.get(), REC.w));
+        f.set(sgm, v128.load(rec.get(), REC.sigma));
+        f.set(abar, madd(ctx, nb.get(), v128.load(rec.get(), REC.e), db.get()));
+        accRec(GREC.e, f64x2.mul(nb.get(), f64x2.mul(w.get(), sg.get())));
+        accRec(GREC.w, f64x2.mul(abar.get(), sg.get()));
         f.set(ub, f64x2.mul(f64x2.mul(f64x2.mul(abar.get(), w.get()), sg.get()), f64x2.sub(splat(1), sg.get())));
-        acc(L, gSigma, sb, f64x2.mul(ub.get(), f64x2.sub(gather(L, row, srcPtr.get()), L.load(i32.add(mu.get(), sb)))));
-        f.do(L.store(i32.add(gMu.get(), sb), f64x2.sub(L.load(i32.add(gMu.get(), sb)), f64x2.mul(ub.get(), sgm.get()))));
+        accRec(GREC.sigma, f64x2.mul(ub.get(), f64x2.sub(gather(half, row, rec), v128.load(rec.get(), REC.mu))));
+        f.do(v128.store(grad.get(), f64x2.sub(v128.load(grad.get(), GREC.mu), f64x2.mul(ub.get(), sgm.get())), GREC.mu));
         f.set(dv, f64x2.mul(ub.get(), sgm.get()));
-        scatterAdd(f, L, dvOut, srcPtr, dv);
+        for (const lane of half ? [0 as const] : [0 as const, 1 as const]) {
+          // Lane by lane: two synapses of a record have different sources, but even equal ones
+          // would both be counted.
+          const at = i32.add(dvOut.get(), i32.load(rec.get(), REC.src + 4 * lane));
+          f.do(f64.store(at, f64.add(f64.load(at), f64x2.extract_lane(dv.get(), lane))));
+        }
       });
     };
+    const synRun = { pair: d.synPair, len: d.synLen, rec: d.synRec, grad: d.synGrad };
+    const sensRun = { pair: d.sensPair, len: d.sensLen, rec: d.sensRec, grad: d.sensGrad };
 
     f.for(r, i32.const(0), B.get(), 1, () => {
       f.set(rowN, x8(i32.mul(r.get(), d.N.get())));
@@ -246,19 +290,19 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
           f.set(nb, f64x2.div(gvv.get(), dd.get()));
           f.set(db, f64x2.div(f64x2.mul(f64x2.neg(gvv.get()), L.load(i32.add(vout.get(), jb))), dd.get()));
           f.do(L.store(i32.add(d.gvn.get(), jb), nb.get()));
-          acc(L, d.gc, jb, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(vin.get(), jb))), db.get()));
-          acc(L, d.gGL, jb, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(d.vleak.get(), jb))), db.get()));
-          acc(L, d.gVleak, jb, f64x2.mul(nb.get(), L.load(i32.add(d.gL.get(), jb))));
-          acc(L, d.gNumS, jb, nb.get());
-          acc(L, d.gDenS, jb, db.get());
+          accAt(L, d.gc, jb, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(vin.get(), jb))), db.get()));
+          accAt(L, d.gGL, jb, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(d.vleak.get(), jb))), db.get()));
+          accAt(L, d.gVleak, jb, f64x2.mul(nb.get(), L.load(i32.add(d.gL.get(), jb))));
+          accAt(L, d.gNumS, jb, nb.get());
+          accAt(L, d.gDenS, jb, db.get());
           f.do(L.store(i32.add(d.gv.get(), jb), db.get()));
         });
         zero(d.dvSyn, d.N);
-        f.set(sigRow, i32.add(c.sig.get(), x8(i32.mul(i32.add(i32.mul(u.get(), B.get()), r.get()), d.nSyn.get()))));
+        f.set(sigRow, i32.add(c.sig.get(), i32.shl(i32.mul(i32.add(i32.mul(u.get(), B.get()), r.get()), d.nSynPairs.get()), i32.const(4))));
         f.for(j, i32.const(0), d.N.get(), 1, () => {
           f.set(nb, v128.load64_splat(i32.add(d.gvn.get(), x8(j.get()))));
           f.set(db, v128.load64_splat(i32.add(d.gv.get(), x8(j.get()))));
-          synapses(d.synStart, d.synSrc, d.synSigma, d.synMu, d.synW, d.synE, d.gSynSigma, d.gSynMu, d.gSynW, d.gSynE, vin, sigRow, d.dvSyn);
+          synapses(synRun, vin, sigRow, d.dvSyn);
         });
         // v̄ for the previous unfold: direct path c·n̄ plus the synaptic path.
         pairs(f, j, i32.const(0), d.N.get(), (L) => {
@@ -278,11 +322,11 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       });
       // Sensory synapses with n̄, d̄ summed over the unfolds; x̃ gradient scattered into gxt.
       zero(d.gxt, d.I);
-      f.set(sigRow, i32.add(c.sensSig.get(), x8(i32.mul(r.get(), d.nSens.get()))));
+      f.set(sigRow, i32.add(c.sensSig.get(), i32.shl(i32.mul(r.get(), d.nSensPairs.get()), i32.const(4))));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
         f.set(nb, v128.load64_splat(i32.add(d.gNumS.get(), x8(j.get()))));
         f.set(db, v128.load64_splat(i32.add(d.gDenS.get(), x8(j.get()))));
-        synapses(d.sensStart, d.sensSrc, d.sensSigma, d.sensMu, d.sensW, d.sensE, d.gSensSigma, d.gSensMu, d.gSensW, d.gSensE, xtRow, sigRow, d.gxt);
+        synapses(sensRun, xtRow, sigRow, d.gxt);
       });
       // Input mapping: dx = x̄̃·w_in, w̄_in += x̄̃·x, b̄_in += x̄̃.
       f.for(j, i32.const(0), d.I.get(), 1, () => {

@@ -126,15 +126,23 @@ function expParts(f: FunctionBuilder, ctx: KernelContext, x: Expr): { s: Local; 
   return { s, p };
 }
 
+/** Lanes where the fast exp path is invalid (|x| > 708, ±∞); NaN is fine (it propagates). */
+export function expOutOfRange(x: Expr): Expr {
+  return f64x2.gt(f64x2.abs(x), splat(708));
+}
+
+/** out = exp(x) for lanes the caller knows to be in range (see {@link expOutOfRange}). */
+export function emitExpFast(f: FunctionBuilder, ctx: KernelContext, x: Expr, out: Local): void {
+  const { s, p } = expParts(f, ctx, x);
+  f.set(out, madd(ctx, s.get(), p.get(), s.get()));
+}
+
 /** out = exp(x), lane-wise (fast path for |x| ≤ 708, Math.exp otherwise). */
 export function emitExp(f: FunctionBuilder, ctx: KernelContext, x: Local, out: Local): void {
-  f.if(v128.any_true(v128.not(f64x2.le(f64x2.abs(x.get()), splat(708)))), () => {
+  f.if(v128.any_true(expOutOfRange(x.get())), () => {
     const e = (lane: 0 | 1) => f.call(ctx.scalarExp, f64x2.extract_lane(x.get(), lane));
     f.set(out, f64x2.replace_lane(f64x2.splat(e(0)), e(1), 1));
-  }, () => {
-    const { s, p } = expParts(f, ctx, x.get());
-    f.set(out, madd(ctx, s.get(), p.get(), s.get()));
-  });
+  }, () => emitExpFast(f, ctx, x.get(), out));
 }
 
 /** out = σ(x) = 1 / (1 + exp(−x)). */
@@ -142,6 +150,16 @@ export function emitSigmoid(f: FunctionBuilder, ctx: KernelContext, x: Local, ou
   const nx = f.local("v128", "negX");
   f.set(nx, f64x2.neg(x.get()));
   emitExp(f, ctx, nx, out);
+  f.set(out, f64x2.div(splat(1), f64x2.add(splat(1), out.get())));
+}
+
+/**
+ * out = σ(x) given −x (`negX`), without the range check: valid where |x| ≤ 708 or NaN. Callers
+ * flag {@link expOutOfRange}(negX) and redo out-of-range work with {@link emitSigmoid}; keeping
+ * the imported call out of hot loops spares the register allocator (measured: 20 % of an LTC step).
+ */
+export function emitSigmoidOfNegFast(f: FunctionBuilder, ctx: KernelContext, negX: Expr, out: Local): void {
+  emitExpFast(f, ctx, negX, out);
   f.set(out, f64x2.div(splat(1), f64x2.add(splat(1), out.get())));
 }
 

@@ -184,9 +184,11 @@ export class CfCCell implements RecurrentCell<CfCCache> {
   forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: CfCCache, training: boolean): void {
     const B = c.batch, I = this.inputSize, H = this.stateSize, cat = I + H;
     const z0 = c.z0;
+    // z₀ = [x, h] row by row (plain loops: a subarray per row would allocate in the hot path).
     for (let r = 0; r < B; r++) {
-      z0.set(x.subarray(r * I, r * I + I), r * cat);
-      z0.set(h.subarray(r * H, r * H + H), r * cat + I);
+      const o = r * cat, xo = r * I, ho = r * H;
+      for (let i = 0; i < I; i++) z0[o + i] = x[xo + i]!;
+      for (let j = 0; j < H; j++) z0[o + I + j] = h[ho + j]!;
     }
     let z = z0;
     for (let l = 0; l < this.backbone.length; l++) {

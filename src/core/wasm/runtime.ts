@@ -14,6 +14,7 @@ import { emitElementwise } from "./kernels/elementwise.ts";
 import { emitGemmNN, emitGemmNT } from "./kernels/gemm.ts";
 import { emitCfcKernels } from "./kernels/cfc.ts";
 import { emitLtcKernels } from "./kernels/ltc.ts";
+import { emitOptimKernels } from "./kernels/optim.ts";
 import { EXP_TABLE_BYTES, writeExpTable } from "./kernels/vmath.ts";
 
 type Fn<N extends number> = N extends 2 ? (a: number, b: number) => void
@@ -38,6 +39,8 @@ export interface Kernels {
   /** LTC step forward / backward, see kernels/ltc.ts. */
   ltcForward: (...args: number[]) => void;
   ltcBackward: (...args: number[]) => void;
+  /** Adam update, see kernels/optim.ts: (p, g, m, v, n, β₁, 1−β₁, β₂, 1−β₂, step, √bc₂, ε, lr·λ). */
+  adamStep: (...args: number[]) => void;
 }
 
 export interface WasmRuntime {
@@ -67,6 +70,7 @@ function create(): WasmRuntime | null {
   emitElementwise(mod, ctx);
   emitCfcKernels(mod, ctx);
   emitLtcKernels(mod, ctx);
+  emitOptimKernels(mod, ctx);
   const bytes = mod.toBytes();
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory, exp: Math.exp } });
   // The table view must stay reachable for as long as the module: keep it on the runtime object.

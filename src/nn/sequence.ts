@@ -134,6 +134,11 @@ export class SequenceModel {
     return b;
   }
 
+  /** n elements for a forward: fresh when recording (the tape keeps them), else scratch. */
+  private stepBuf(record: boolean, name: string, n: number): Float64Array {
+    return record ? heapF64(n) : this.buf(name, n).subarray(0, n);
+  }
+
   /** Per-step caches, reused across calls with the same batch size. */
   private ensureCaches(batch: number, steps: number): void {
     if (this.cacheBatch !== batch) {
@@ -159,26 +164,27 @@ export class SequenceModel {
     if (B < 1 || L < 1) fail(where, `input has an empty batch or length: ${formatShape(input.shape)}`);
     checkFinite(where, "input", input.data);
     const S = this.stateSize;
-    const dtAll = this.resolveTimespans(where, opts.timespans ?? null, B, L);
-    // State buffers live on the heap (the cell kernels read them in place); a fresh one per call
-    // because the tape and the returned final state must not share storage with the next call.
-    let h: Float64Array = heapF64(B * S);
+    const record = opts.record ?? false;
+    // Heap buffers for what the kernels read in place. A recorded forward gets fresh ones (its tape
+    // keeps them for the backward); otherwise reusable scratch, so that a single-step call
+    // allocates nothing on the heap (allocation and its GC bookkeeping dominate batch-1 latency).
+    const dtAll = this.resolveTimespans(where, opts.timespans ?? null, B, L, this.stepBuf(record, "dt", L * B));
+    let h: Float64Array = this.stepBuf(record, "h0", B * S);
     if (opts.initialState) {
       checkShape(where, "initialState", opts.initialState.shape, [B, S]);
       checkFinite(where, "initialState", opts.initialState.data);
       h.set(opts.initialState.data);
-    }
+    } else h.fill(0);
     let c: Float64Array | null = null;
     if (this.mixedMemory) {
-      c = heapF64(B * S);
+      c = this.stepBuf(record, "c0", B * S);
       if (opts.initialCell) {
         checkShape(where, "initialCell", opts.initialCell.shape, [B, S]);
         checkFinite(where, "initialCell", opts.initialCell.data);
         c.set(opts.initialCell.data);
-      }
+      } else c.fill(0);
     } else if (opts.initialCell) fail(where, "initialCell is only used with mixed memory");
 
-    const record = opts.record ?? false;
     const training = opts.training ?? false;
     // Without a tape two caches suffice: step t reads the state in cache (t-1) % 2 while writing
     // cache t % 2. With a tape every step keeps its own.
@@ -189,7 +195,7 @@ export class SequenceModel {
     const hidden = opts.returnHidden ? new Float64Array(B * L * S) : null;
     const projBuf = this.proj ? this.buf("proj", B * P) : null;
     // The input, time-major [L, B, I] on the heap: step t reads a contiguous view, no gathers.
-    const xAll = record ? heapF64(L * B * I) : this.buf("x", L * B * I);
+    const xAll = this.stepBuf(record, "x", L * B * I);
     const src = input.data;
     for (let r = 0; r < B; r++) for (let t = 0; t < L; t++) {
       const from = (r * L + t) * I, to = (t * B + r) * I;
@@ -314,9 +320,8 @@ export class SequenceModel {
     };
   }
 
-  /** Δt per step and sample, laid out [L, B] (step-major so each step reads a contiguous slice). */
-  private resolveTimespans(where: string, ts: Tensor | null, B: number, L: number): Float64Array {
-    const out = heapF64(L * B);
+  /** Δt per step and sample into `out`, laid out [L, B] (step-major: each step reads a contiguous slice). */
+  private resolveTimespans(where: string, ts: Tensor | null, B: number, L: number, out: Float64Array): Float64Array {
     if (!ts) return out.fill(1);
     const okShape = (ts.shape.length === 2 && ts.shape[0] === B && ts.shape[1] === L)
       || (ts.shape.length === 3 && ts.shape[0] === B && ts.shape[1] === L && ts.shape[2] === 1);

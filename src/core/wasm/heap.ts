@@ -49,15 +49,14 @@ export class WasmHeap {
   private readonly registry = new FinalizationRegistry<number>((addr) => this.release(addr));
   private bytesInUse = 0;
 
-  constructor(initialPages = 16) {
-    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+  /**
+   * @param initialPages - pages (64 KiB) committed at start
+   * @param maxPages - the most the memory may grow to (modules importing it must declare the same)
+   */
+  constructor(initialPages = 16, readonly maxPages = MAX_PAGES) {
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maxPages, shared: true });
     this.current = this.memory.buffer as unknown as SharedArrayBuffer;
     this.buffers.add(this.current);
-  }
-
-  /** Maximum size in pages, for modules importing this memory. */
-  get maxPages(): number {
-    return MAX_PAGES;
   }
 
   /** Bytes in live blocks (class sizes). */
@@ -166,8 +165,8 @@ export class WasmHeap {
     const have = this.memory.buffer.byteLength / PAGE;
     const need = Math.ceil(needBytes / PAGE);
     // Grow geometrically (x1.5) so that many small allocations do not grow page by page.
-    const want = Math.min(MAX_PAGES, Math.max(need, Math.ceil(have * 1.5)));
-    if (need > MAX_PAGES) return false;
+    const want = Math.min(this.maxPages, Math.max(need, Math.ceil(have * 1.5)));
+    if (need > this.maxPages) return false;
     try {
       this.memory.grow(want - have);
     } catch {

@@ -27,9 +27,13 @@ export class SynapseTable {
   readonly lane: Int32Array;
   readonly slot: Int32Array;
   readonly gslot: Int32Array;
-  /** Per destination: first record and synapse count (heap, read by the kernels). */
+  /**
+   * Per destination (heap, read by the kernels): first record, synapse count, and how many of its
+   * records come first with consecutive sources (src₁ = src₀ + 1).
+   */
   readonly pairStart: Int32Array;
   readonly runLength: Int32Array;
+  readonly adjacentPairs: Int32Array;
   /** Pair records and gradient records (heap). */
   readonly rec: Float64Array;
   readonly grad: Float64Array;
@@ -46,23 +50,39 @@ export class SynapseTable {
     const src: number[] = [], dst: number[] = [], idx: number[] = [], lane: number[] = [];
     this.pairStart = heapI32(N);
     this.runLength = heapI32(N);
+    this.adjacentPairs = heapI32(N);
     let pairs = 0;
+    const add = (i: number, j: number, l: number) => {
+      src.push(i);
+      dst.push(j);
+      idx.push(i * N + j);
+      lane.push(l);
+    };
     for (let j = 0; j < N; j++) {
+      const from: number[] = [];
+      for (let i = 0; i < rows; i++) if (mask[i * N + j] !== 0) from.push(i);
       this.pairStart[j] = pairs;
-      const before = src.length;
-      let n = 0;
-      for (let i = 0; i < rows; i++) if (mask[i * N + j] !== 0) {
-        src.push(i);
-        dst.push(j);
-        idx.push(i * N + j);
-        lane.push(2 * pairs + n);
-        if (++n === 2) {
-          n = 0;
+      this.runLength[j] = from.length;
+      // Records with consecutive sources first (one vector load gathers them, one vector
+      // read-modify-write scatters into them; every record of a dense wiring), then the rest
+      // paired in order, then a half record for an odd count.
+      const rest: number[] = [];
+      let adjacent = 0;
+      for (let q = 0; q < from.length; q++) {
+        if (q + 1 < from.length && from[q + 1] === from[q]! + 1) {
+          add(from[q]!, j, 2 * pairs);
+          add(from[q + 1]!, j, 2 * pairs + 1);
           pairs++;
-        }
+          adjacent++;
+          q++;
+        } else rest.push(from[q]!);
       }
-      this.runLength[j] = src.length - before;
-      if (n === 1) pairs++; // odd run: a half record
+      this.adjacentPairs[j] = adjacent;
+      for (let q = 0; q < rest.length; q++) {
+        add(rest[q]!, j, 2 * pairs + (q & 1));
+        if (q & 1) pairs++;
+      }
+      if (rest.length & 1) pairs++; // the half record
     }
     this.count = src.length;
     this.pairs = pairs;

@@ -190,8 +190,8 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     const syn = this.synapses, sens = this.sensory;
     const fields: Record<keyof typeof LTC_DESC, Float64Array | Int32Array | number> = {
       N, I, M, K: this.odeUnfolds,
-      synPair: syn.pairStart, synLen: syn.runLength, synRec: syn.rec, synGrad: syn.grad, nSynPairs: syn.pairs,
-      sensPair: sens.pairStart, sensLen: sens.runLength, sensRec: sens.rec, sensGrad: sens.grad, nSensPairs: sens.pairs,
+      synPair: syn.pairStart, synLen: syn.runLength, synAdj: syn.adjacentPairs, synRec: syn.rec, synGrad: syn.grad, nSynPairs: syn.pairs,
+      sensPair: sens.pairStart, sensLen: sens.runLength, sensAdj: sens.adjacentPairs, sensRec: sens.rec, sensGrad: sens.grad, nSensPairs: sens.pairs,
       gL: this.gL, vleak: this.vleak.value, cm: this.cmP,
       iw: this.inputW?.value ?? ones(I), ib: this.inputB?.value ?? heapF64(I),
       ow: this.outputW?.value ?? ones(M), ob: this.outputB?.value ?? heapF64(M),

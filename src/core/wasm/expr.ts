@@ -160,6 +160,8 @@ export const f64x2 = {
   pmin: vbin("f64x2.pmin", 0xf6), pmax: vbin("f64x2.pmax", 0xf7),
   /** Relaxed SIMD: a·b + c, fused or not depending on the hardware (needs the proposal enabled). */
   relaxed_madd: (a: Expr, b: Expr, c: Expr) => simd("f64x2.relaxed_madd", 0x107, V, [a, b, c], [V, V, V]),
+  /** Relaxed SIMD: −(a·b) + c, fused or not depending on the hardware. */
+  relaxed_nmadd: (a: Expr, b: Expr, c: Expr) => simd("f64x2.relaxed_nmadd", 0x108, V, [a, b, c], [V, V, V]),
   /** [a₀, b₀] */
   interleaveLo: (a: Expr, b: Expr) => v128.shuffle(a, b, LO),
   /** [a₁, b₁] */

@@ -19,6 +19,11 @@ export function madd(ctx: KernelContext, a: Expr, b: Expr, c: Expr): Expr {
   return ctx.fma ? f64x2.relaxed_madd(a, b, c) : f64x2.add(f64x2.mul(a, b), c);
 }
 
+/** c − a·b on f64x2: fused when the context allows it. */
+export function nmadd(ctx: KernelContext, a: Expr, b: Expr, c: Expr): Expr {
+  return ctx.fma ? f64x2.relaxed_nmadd(a, b, c) : f64x2.sub(c, f64x2.mul(a, b));
+}
+
 /** Byte address `base + 8·index` (index in f64 elements). */
 export function at8(base: Expr, index: Expr): Expr {
   return i32.add(base, i32.shl(index, i32.const(3)));

@@ -10,8 +10,10 @@
  * src₀ src₁ (i32 byte offsets) | pad]. One pointer walks the records with constant offsets, which
  * keeps the hot loop within the 15 usable xmm and ~12 general registers. The two presynaptic
  * potentials are a two-lane gather; num_j/den_j are two-lane partial sums folded once per
- * destination. A destination with an odd synapse count ends with a half record: its second lane's
- * parameters are zero and its potential is loaded as 0, so it contributes exactly nothing.
+ * destination. A destination's records with consecutive sources (src₁ = src₀ + 1: all of them in
+ * a dense wiring) come first, so they gather with one vector load and scatter with one vector
+ * read-modify-write. A destination with an odd synapse count ends with a half record: its second
+ * lane's parameters are zero and its potential is loaded as 0, so it contributes exactly nothing.
  * Gradients accumulate in records of {@link GRAD_RECORD_BYTES}: [σ̄ | μ̄ | W̄ | Ē], two lanes each.
  * Cost stays proportional to the synapse count, and both lanes are used at batch 1.
  *
@@ -20,7 +22,7 @@
  */
 import { f64, f64x2, i32, v128, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
-import { hsum, madd, pairs, splat, type KernelContext, type Lanes } from "./context.ts";
+import { hsum, madd, nmadd, pairs, splat, type KernelContext, type Lanes } from "./context.ts";
 import { emitSigmoid, emitSigmoidOfNegFast } from "./vmath.ts";
 
 export const SYN_RECORD_BYTES = 80;
@@ -39,8 +41,9 @@ export const LTC_DESC = {
   gL: 14, vleak: 15, cm: 16, iw: 17, ib: 18, ow: 19, ob: 20,
   gGL: 21, gVleak: 22, gCm: 23, gIw: 24, gIb: 25, gOw: 26, gOb: 27,
   gv: 28, gvn: 29, dvSyn: 30, gNumS: 31, gDenS: 32, gc: 33, gxt: 34,
+  synAdj: 35, sensAdj: 36,
 } as const;
-export const LTC_DESC_WORDS = 35;
+export const LTC_DESC_WORDS = 37;
 
 /**
  * Field numbers of the cache descriptor. `sensSig` is [B, 2·nSensPairs] and `sig` is
@@ -69,36 +72,46 @@ const x4 = (e: Expr): Expr => i32.shl(e, i32.const(2));
 /** f64 at byte address base + 8·index. */
 const ld = (base: Local, index: Local): Expr => f64.load(i32.add(base.get(), x8(index.get())));
 
+/** How a record's two sources are laid out: consecutive, arbitrary, or only lane 0 (half). */
+type Kind = "adjacent" | "general" | "half";
+
 /** The two presynaptic values of the record at `rec`, read from `row` (lane 1 = 0 when half). */
-function gather(half: boolean, row: Local, rec: Local): Expr {
-  const lane0 = v128.load64_zero(i32.add(row.get(), i32.load(rec.get(), REC.src)));
-  return half ? lane0 : v128.load64_lane(i32.add(row.get(), i32.load(rec.get(), REC.src + 4)), lane0, 1);
+function gather(kind: Kind, row: Local, rec: Local): Expr {
+  const src0 = i32.add(row.get(), i32.load(rec.get(), REC.src));
+  if (kind === "adjacent") return v128.load(src0);
+  const lane0 = v128.load64_zero(src0);
+  return kind === "half" ? lane0 : v128.load64_lane(i32.add(row.get(), i32.load(rec.get(), REC.src + 4)), lane0, 1);
 }
 
 /**
- * Walk the pair records of destination j: `body(half)` once per record, with `rec`, `store`
- * (and `grad`, if given) advanced by their record sizes; the last record is half for odd counts.
+ * Walk the pair records of destination j: `body(kind)` once per record, with `rec`, `store`
+ * (and `grad`, if given) advanced by their record sizes: the adjacent records, the general ones,
+ * then a half record for an odd count.
  */
-function walkRun(f: FunctionBuilder, j: Local, run: { pair: Local; len: Local; rec: Local; grad?: Local },
-  rec: Local, store: Local, storeBase: Local, grad: Local | null, end: Local, len: Local, body: (half: boolean) => void): void {
+function walkRun(f: FunctionBuilder, j: Local, run: { pair: Local; len: Local; adj: Local; rec: Local; grad?: Local },
+  v: { rec: Local; store: Local; storeBase: Local; grad: Local | null; end: Local; len: Local }, body: (kind: Kind) => void): void {
+  const { rec, store, grad, end, len } = v;
   const pair = i32.load(add(run.pair.get(), x4(j.get())));
   f.set(len, i32.load(add(run.len.get(), x4(j.get()))));
   f.set(rec, i32.add(run.rec.get(), i32.mul(pair, i32.const(SYN_RECORD_BYTES))));
-  f.set(store, i32.add(storeBase.get(), i32.shl(pair, i32.const(4))));
+  f.set(store, i32.add(v.storeBase.get(), i32.shl(pair, i32.const(4))));
   if (grad && run.grad) f.set(grad, i32.add(run.grad.get(), i32.mul(pair, i32.const(GRAD_RECORD_BYTES))));
-  f.set(end, i32.add(rec.get(), i32.mul(i32.shr_u(len.get(), i32.const(1)), i32.const(SYN_RECORD_BYTES))));
-  const step = () => {
+  const adjacent = i32.load(add(run.adj.get(), x4(j.get())));
+  const records = (kind: Kind) => f.block((done) => f.loop((next) => {
+    f.brIf(done, i32.ge_u(rec.get(), end.get()));
+    body(kind);
     f.set(rec, i32.add(rec.get(), i32.const(SYN_RECORD_BYTES)));
     f.set(store, i32.add(store.get(), i32.const(16)));
     if (grad) f.set(grad, i32.add(grad.get(), i32.const(GRAD_RECORD_BYTES)));
-  };
-  f.block((done) => f.loop((next) => {
-    f.brIf(done, i32.ge_u(rec.get(), end.get()));
-    body(false);
-    step();
     f.br(next);
   }));
-  f.if(i32.and(len.get(), i32.const(1)), () => body(true));
+  f.set(end, i32.add(rec.get(), i32.mul(adjacent, i32.const(SYN_RECORD_BYTES))));
+  records("adjacent");
+  // The rest: len − 2·adjacent synapses in whole records, and a half one if that is odd.
+  f.set(len, i32.sub(len.get(), i32.shl(adjacent, i32.const(1))));
+  f.set(end, i32.add(rec.get(), i32.mul(i32.shr_u(len.get(), i32.const(1)), i32.const(SYN_RECORD_BYTES))));
+  records("general");
+  f.if(i32.and(len.get(), i32.const(1)), () => body("half"));
 }
 
 export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
@@ -121,13 +134,13 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
      * with the unchecked exp while tracking max |argument|; if that exceeds the fast range, the
      * run is redone with the checked σ (its inputs are untouched, so the redo is exact).
      */
-    const synapses = (run: { pair: Local; len: Local; rec: Local }, row: Local, storeBase: Local) => {
+    const synapses = (run: { pair: Local; len: Local; adj: Local; rec: Local }, row: Local, storeBase: Local) => {
       const once = (checked: boolean) => {
         f.set(accN, splat(0));
         f.set(accD, splat(0));
-        walkRun(f, j, run, rec, store, storeBase, null, end, len, (half) => {
+        walkRun(f, j, run, { rec, store, storeBase, grad: null, end, len }, (kind) => {
           // −σ_s(v − μ_s) = σ_s(μ_s − v): exactly the negated argument of σ.
-          f.set(negArg, f64x2.mul(v128.load(rec.get(), REC.sigma), f64x2.sub(v128.load(rec.get(), REC.mu), gather(half, row, rec))));
+          f.set(negArg, f64x2.mul(v128.load(rec.get(), REC.sigma), f64x2.sub(v128.load(rec.get(), REC.mu), gather(kind, row, rec))));
           if (checked) {
             f.set(arg, f64x2.neg(negArg.get()));
             emitSigmoid(f, ctx, arg, sg);
@@ -146,8 +159,8 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       once(false);
       f.if(v128.any_true(f64x2.gt(maxArg.get(), splat(708))), () => once(true));
     };
-    const synRun = { pair: d.synPair, len: d.synLen, rec: d.synRec };
-    const sensRun = { pair: d.sensPair, len: d.sensLen, rec: d.sensRec };
+    const synRun = { pair: d.synPair, len: d.synLen, adj: d.synAdj, rec: d.synRec };
+    const sensRun = { pair: d.sensPair, len: d.sensLen, adj: d.sensAdj, rec: d.sensRec };
 
     f.for(r, i32.const(0), B.get(), 1, () => {
       f.set(t, ld(dt, r));
@@ -219,9 +232,9 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
     const accAt = (L: Lanes, arr: Local, jb: Expr, delta: Expr) => {
       f.do(L.store(i32.add(arr.get(), jb), f64x2.add(L.load(i32.add(arr.get(), jb)), delta)));
     };
-    /** grad record field += delta. */
-    const accRec = (field: number, delta: Expr) => {
-      f.do(v128.store(grad.get(), f64x2.add(v128.load(grad.get(), field), delta), field));
+    /** grad record field = update(old value). */
+    const accRec = (field: number, update: (old: Expr) => Expr) => {
+      f.do(v128.store(grad.get(), update(v128.load(grad.get(), field)), field));
     };
     /** Zero n f64 at `arr`. */
     const zero = (arr: Local, n: Local) => pairs(f, j, i32.const(0), n.get(), (L) => f.do(L.store(i32.add(arr.get(), x8(j.get())), splat(0))));
@@ -231,28 +244,33 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
      * ā = n̄ E + d̄,  Ē += n̄ a,  W̄ += ā σ,  ū = ā W σ(1 − σ),  σ̄ += ū (v − μ),  μ̄ −= ū σ_s,
      * and v̄_src += ū σ_s, scattered lane by lane.
      */
-    const synapses = (run: { pair: Local; len: Local; rec: Local; grad: Local }, row: Local, storeBase: Local, dvOut: Local) => {
-      walkRun(f, j, run, rec, store, storeBase, grad, end, len, (half) => {
+    const synapses = (run: { pair: Local; len: Local; adj: Local; rec: Local; grad: Local }, row: Local, storeBase: Local, dvOut: Local) => {
+      walkRun(f, j, run, { rec, store, storeBase, grad, end, len }, (kind) => {
         f.set(sg, v128.load(store.get()));
         f.set(w, v128.load(rec.get(), REC.w));
         f.set(sgm, v128.load(rec.get(), REC.sigma));
         f.set(abar, madd(ctx, nb.get(), v128.load(rec.get(), REC.e), db.get()));
-        accRec(GREC.e, f64x2.mul(nb.get(), f64x2.mul(w.get(), sg.get())));
-        accRec(GREC.w, f64x2.mul(abar.get(), sg.get()));
+        accRec(GREC.e, (old) => madd(ctx, nb.get(), f64x2.mul(w.get(), sg.get()), old));
+        accRec(GREC.w, (old) => madd(ctx, abar.get(), sg.get(), old));
         f.set(ub, f64x2.mul(f64x2.mul(f64x2.mul(abar.get(), w.get()), sg.get()), f64x2.sub(splat(1), sg.get())));
-        accRec(GREC.sigma, f64x2.mul(ub.get(), f64x2.sub(gather(half, row, rec), v128.load(rec.get(), REC.mu))));
-        f.do(v128.store(grad.get(), f64x2.sub(v128.load(grad.get(), GREC.mu), f64x2.mul(ub.get(), sgm.get())), GREC.mu));
+        accRec(GREC.sigma, (old) => madd(ctx, ub.get(), f64x2.sub(gather(kind, row, rec), v128.load(rec.get(), REC.mu)), old));
+        accRec(GREC.mu, (old) => nmadd(ctx, ub.get(), sgm.get(), old));
         f.set(dv, f64x2.mul(ub.get(), sgm.get()));
-        for (const lane of half ? [0 as const] : [0 as const, 1 as const]) {
-          // Lane by lane: two synapses of a record have different sources, but even equal ones
-          // would both be counted.
-          const at = i32.add(dvOut.get(), i32.load(rec.get(), REC.src + 4 * lane));
+        const at0 = i32.add(dvOut.get(), i32.load(rec.get(), REC.src));
+        if (kind === "adjacent") {
+          f.do(v128.store(at0, f64x2.add(v128.load(at0), dv.get())));
+          return;
+        }
+        for (const lane of kind === "half" ? [0 as const] : [0 as const, 1 as const]) {
+          // Lane by lane: the two synapses of a record have different sources, but even equal
+          // ones would both be counted.
+          const at = lane === 0 ? at0 : i32.add(dvOut.get(), i32.load(rec.get(), REC.src + 4));
           f.do(f64.store(at, f64.add(f64.load(at), f64x2.extract_lane(dv.get(), lane))));
         }
       });
     };
-    const synRun = { pair: d.synPair, len: d.synLen, rec: d.synRec, grad: d.synGrad };
-    const sensRun = { pair: d.sensPair, len: d.sensLen, rec: d.sensRec, grad: d.sensGrad };
+    const synRun = { pair: d.synPair, len: d.synLen, adj: d.synAdj, rec: d.synRec, grad: d.synGrad };
+    const sensRun = { pair: d.sensPair, len: d.sensLen, adj: d.sensAdj, rec: d.sensRec, grad: d.sensGrad };
 
     f.for(r, i32.const(0), B.get(), 1, () => {
       f.set(rowN, x8(i32.mul(r.get(), d.N.get())));

@@ -63,6 +63,7 @@ export interface LtcCache extends StepCache {
   gNumS: Float64Array; // [B, N]
   gDenS: Float64Array; // [B, N]
   gc: Float64Array; // [B, N]
+  dvSyn: Float64Array; // synaptic part of v̄, [B, N] (kernel backward)
   /** Addresses of the buffers above for the step kernels (null when they are off the heap). */
   desc: Int32Array | null;
 }
@@ -197,7 +198,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       ow: this.outputW?.value ?? ones(M), ob: this.outputB?.value ?? heapF64(M),
       gGL: this.gGL, gVleak: this.gVleak, gCm: this.gCm,
       gIw: this.gMap[0], gIb: this.gMap[1], gOw: this.gMap[2], gOb: this.gMap[3],
-      gv: heapF64(N), gvn: heapF64(N), dvSyn: heapF64(N), gNumS: heapF64(N), gDenS: heapF64(N), gc: heapF64(N), gxt: heapF64(I),
+      gxt: heapF64(I),
     };
     // The descriptor holds bare addresses: the cell keeps the arrays themselves reachable.
     const keep = Object.values(fields).filter((v): v is Float64Array | Int32Array => typeof v !== "number");
@@ -279,16 +280,18 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       sig: f(K * batch * 2 * this.synapses.pairs),
       num: new Float64Array(N),
       den: new Float64Array(N),
-      gv: new Float64Array(BN),
-      gvNext: new Float64Array(BN),
-      gNumS: new Float64Array(BN),
-      gDenS: new Float64Array(BN),
-      gc: new Float64Array(BN),
+      gv: f(BN),
+      gvNext: f(BN),
+      gNumS: f(BN),
+      gDenS: f(BN),
+      gc: f(BN),
+      dvSyn: f(BN),
       desc: null,
     };
     const desc = heapI32(LTC_CACHE_WORDS);
     const bufs: Record<keyof typeof LTC_CACHE, Float64Array> = {
       xt: c.xt, sensSig: c.sensSig, numS: c.numS, denS: c.denS, cmt: c.cmt, vs: c.vs, dens: c.dens, sig: c.sig, y: c.y, h: c.h,
+      gv: c.gv, gvn: c.gvNext, dvSyn: c.dvSyn, gNumS: c.gNumS, gDenS: c.gDenS, gc: c.gc,
     };
     if (isHeapView(desc) && Object.values(bufs).every(isHeapView)) {
       for (const [name, b] of Object.entries(bufs)) desc[LTC_CACHE[name as keyof typeof LTC_CACHE]] = addr(b);

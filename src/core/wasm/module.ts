@@ -125,6 +125,17 @@ export class FunctionBuilder {
     });
   }
 
+  /** `while (cond) body()`; `cond` is re-evaluated before every iteration. */
+  while(cond: Expr, body: () => void): void {
+    this.block((exit) => {
+      this.loop((next) => {
+        this.brIf(exit, { type: "i32", emit: (o) => { cond.emit(o); o.byte(0x45); } }); // i32.eqz
+        body();
+        this.br(next);
+      });
+    });
+  }
+
   /** Call a function of this module. */
   call(fn: FuncRef, ...args: Expr[]): Expr {
     const res: ExprType = fn.sig.results.length === 0 ? "void" : fn.sig.results[0]!;

@@ -40,17 +40,20 @@ export const LTC_DESC = {
   sensPair: 9, sensLen: 10, sensRec: 11, sensGrad: 12, nSensPairs: 13,
   gL: 14, vleak: 15, cm: 16, iw: 17, ib: 18, ow: 19, ob: 20,
   gGL: 21, gVleak: 22, gCm: 23, gIw: 24, gIb: 25, gOw: 26, gOb: 27,
-  gv: 28, gvn: 29, dvSyn: 30, gNumS: 31, gDenS: 32, gc: 33, gxt: 34,
-  synAdj: 35, sensAdj: 36,
+  gxt: 28, synAdj: 29, sensAdj: 30,
 } as const;
-export const LTC_DESC_WORDS = 37;
+export const LTC_DESC_WORDS = 31;
 
 /**
  * Field numbers of the cache descriptor. `sensSig` is [B, 2·nSensPairs] and `sig` is
- * [K, B, 2·nSynPairs] in record order (two lanes per record).
+ * [K, B, 2·nSynPairs] in record order (two lanes per record); the backward's scratch (v̄, n̄,
+ * synaptic v̄, Σn̄, Σd̄, c̄) is [B, N] each.
  */
-export const LTC_CACHE = { xt: 0, sensSig: 1, numS: 2, denS: 3, cmt: 4, vs: 5, dens: 6, sig: 7, y: 8, h: 9 } as const;
-export const LTC_CACHE_WORDS = 10;
+export const LTC_CACHE = {
+  xt: 0, sensSig: 1, numS: 2, denS: 3, cmt: 4, vs: 5, dens: 6, sig: 7, y: 8, h: 9,
+  gv: 10, gvn: 11, dvSyn: 12, gNumS: 13, gDenS: 14, gc: 15,
+} as const;
+export const LTC_CACHE_WORDS = 16;
 
 type Fields<T> = { [K in keyof T]: Local };
 
@@ -76,11 +79,11 @@ const ld = (base: Local, index: Local): Expr => f64.load(i32.add(base.get(), x8(
 type Kind = "adjacent" | "general" | "half";
 
 /** The two presynaptic values of the record at `rec`, read from `row` (lane 1 = 0 when half). */
-function gather(kind: Kind, row: Local, rec: Local): Expr {
-  const src0 = i32.add(row.get(), i32.load(rec.get(), REC.src));
+function gather(kind: Kind, row: Expr, rec: Local): Expr {
+  const src0 = i32.add(row, i32.load(rec.get(), REC.src));
   if (kind === "adjacent") return v128.load(src0);
   const lane0 = v128.load64_zero(src0);
-  return kind === "half" ? lane0 : v128.load64_lane(i32.add(row.get(), i32.load(rec.get(), REC.src + 4)), lane0, 1);
+  return kind === "half" ? lane0 : v128.load64_lane(i32.add(row, i32.load(rec.get(), REC.src + 4)), lane0, 1);
 }
 
 /**
@@ -140,7 +143,7 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
         f.set(accD, splat(0));
         walkRun(f, j, run, { rec, store, storeBase, grad: null, end, len }, (kind) => {
           // −σ_s(v − μ_s) = σ_s(μ_s − v): exactly the negated argument of σ.
-          f.set(negArg, f64x2.mul(v128.load(rec.get(), REC.sigma), f64x2.sub(v128.load(rec.get(), REC.mu), gather(kind, row, rec))));
+          f.set(negArg, f64x2.mul(v128.load(rec.get(), REC.sigma), f64x2.sub(v128.load(rec.get(), REC.mu), gather(kind, row.get(), rec))));
           if (checked) {
             f.set(arg, f64x2.neg(negArg.get()));
             emitSigmoid(f, ctx, arg, sg);
@@ -217,134 +220,179 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
   const backward = mod.function("ltcBackward", { params: Array(9).fill("i32"), results: [] }, (f) => {
     const [desc, cdesc, x, dt, dy, dhNew, dx, dh, B] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
     const d = readDesc(f, desc, LTC_DESC), c = readDesc(f, cdesc, LTC_CACHE);
-    const r = f.local("i32", "r"), u = f.local("i32", "u"), j = f.local("i32", "j");
+    const r = f.local("i32", "r"), u = f.local("i32", "u"), j = f.local("i32", "j"), e = f.local("i32", "e");
     const rec = f.local("i32", "rec"), store = f.local("i32", "store"), grad = f.local("i32", "grad"), end = f.local("i32", "end"), len = f.local("i32", "len");
     const rowN = f.local("i32", "rowN"), rowI = f.local("i32", "rowI"), xtRow = f.local("i32", "xtRow");
     const vin = f.local("i32", "vin"), vout = f.local("i32", "vout"), sigRow = f.local("i32", "sigRow"), dRow = f.local("i32", "dRow");
-    const BN8 = f.local("i32", "BN8");
+    const BN8 = f.local("i32", "BN8"), N8 = f.local("i32", "N8"), sigStride = f.local("i32", "sigStride");
+    // Row walk inside a record: byte offset of row r in [B, N] arrays, and its σ in the store;
+    // n̄, d̄ of the current destination j (row 0).
+    const rb = f.local("i32", "rowBase"), so = f.local("i32", "sigAt");
+    const gvnJ = f.local("i32", "gvnJ"), gvJ = f.local("i32", "gvJ");
     const g = f.local("f64", "g"), kdt = f.local("f64", "kdt");
     const nb = f.local("v128", "nb"), db = f.local("v128", "db"), gvv = f.local("v128", "gv"), dd = f.local("v128", "d");
-    const sg = f.local("v128", "sg"), w = f.local("v128", "w"), sgm = f.local("v128", "sigma"), abar = f.local("v128", "abar");
-    const ub = f.local("v128", "ub"), dv = f.local("v128", "dv");
-    f.set(BN8, x8(i32.mul(B.get(), d.N.get())));
+    const sg = f.local("v128", "sg"), w = f.local("v128", "w"), sgm = f.local("v128", "sigma"), mu = f.local("v128", "mu"), ev = f.local("v128", "E");
+    const abar = f.local("v128", "abar"), ub = f.local("v128", "ub"), dv = f.local("v128", "dv");
+    const gE = f.local("v128", "gE"), gW = f.local("v128", "gW"), gS = f.local("v128", "gSigma"), gM = f.local("v128", "gMu");
+    f.set(N8, x8(d.N.get()));
+    f.set(BN8, i32.mul(B.get(), N8.get()));
 
-    /** arr[jb] += delta on whole or half vectors. */
-    const accAt = (L: Lanes, arr: Local, jb: Expr, delta: Expr) => {
-      f.do(L.store(i32.add(arr.get(), jb), f64x2.add(L.load(i32.add(arr.get(), jb)), delta)));
-    };
-    /** grad record field = update(old value). */
-    const accRec = (field: number, update: (old: Expr) => Expr) => {
-      f.do(v128.store(grad.get(), update(v128.load(grad.get(), field)), field));
+    /** arr[at] += delta on whole or half vectors. */
+    const accAt = (L: Lanes, arr: Local, at: Expr, delta: Expr) => {
+      f.do(L.store(i32.add(arr.get(), at), f64x2.add(L.load(i32.add(arr.get(), at)), delta)));
     };
     /** Zero n f64 at `arr`. */
-    const zero = (arr: Local, n: Local) => pairs(f, j, i32.const(0), n.get(), (L) => f.do(L.store(i32.add(arr.get(), x8(j.get())), splat(0))));
-
+    const zero = (arr: Local, n: Expr) => pairs(f, e, i32.const(0), n, (L) => f.do(L.store(i32.add(arr.get(), x8(e.get())), splat(0))));
+    /** Scatter dv into `row` at the record's sources (lane by lane unless consecutive). */
+    const scatter = (kind: Kind, row: Expr) => {
+      const at0 = i32.add(row, i32.load(rec.get(), REC.src));
+      if (kind === "adjacent") {
+        const a = f.local("i32", "at");
+        f.set(a, at0);
+        f.do(v128.store(a.get(), f64x2.add(v128.load(a.get()), dv.get())));
+        return;
+      }
+      for (const lane of kind === "half" ? [0 as const] : [0 as const, 1 as const]) {
+        // Lane by lane: the two synapses of a record have different sources, but even equal
+        // ones would both be counted.
+        const a = f.local("i32", "at");
+        f.set(a, lane === 0 ? at0 : i32.add(row, i32.load(rec.get(), REC.src + 4)));
+        f.do(f64.store(a.get(), f64.add(f64.load(a.get()), f64x2.extract_lane(dv.get(), lane))));
+      }
+    };
     /**
-     * Backward of destination j's synapses given n̄_j, d̄_j (splatted in nb, db):
-     * ā = n̄ E + d̄,  Ē += n̄ a,  W̄ += ā σ,  ū = ā W σ(1 − σ),  σ̄ += ū (v − μ),  μ̄ −= ū σ_s,
-     * and v̄_src += ū σ_s, scattered lane by lane.
+     * One synapse record for one batch row, given n̄, d̄ of its destination (splatted in nb, db),
+     * σ(…) in sg and the record's σ, μ, W, E in registers:
+     * ā = n̄ E + d̄,  Ē += n̄ W σ,  W̄ += ā σ,  ū = ā W σ(1 − σ),  σ̄ += ū (v − μ),  μ̄ −= ū σ_s,
+     * and v̄_src += ū σ_s.
      */
-    const synapses = (run: { pair: Local; len: Local; adj: Local; rec: Local; grad: Local }, row: Local, storeBase: Local, dvOut: Local) => {
-      walkRun(f, j, run, { rec, store, storeBase, grad, end, len }, (kind) => {
-        f.set(sg, v128.load(store.get()));
-        f.set(w, v128.load(rec.get(), REC.w));
-        f.set(sgm, v128.load(rec.get(), REC.sigma));
-        f.set(abar, madd(ctx, nb.get(), v128.load(rec.get(), REC.e), db.get()));
-        accRec(GREC.e, (old) => madd(ctx, nb.get(), f64x2.mul(w.get(), sg.get()), old));
-        accRec(GREC.w, (old) => madd(ctx, abar.get(), sg.get(), old));
-        f.set(ub, f64x2.mul(f64x2.mul(f64x2.mul(abar.get(), w.get()), sg.get()), f64x2.sub(splat(1), sg.get())));
-        accRec(GREC.sigma, (old) => madd(ctx, ub.get(), f64x2.sub(gather(kind, row, rec), v128.load(rec.get(), REC.mu)), old));
-        accRec(GREC.mu, (old) => nmadd(ctx, ub.get(), sgm.get(), old));
-        f.set(dv, f64x2.mul(ub.get(), sgm.get()));
-        const at0 = i32.add(dvOut.get(), i32.load(rec.get(), REC.src));
-        if (kind === "adjacent") {
-          f.do(v128.store(at0, f64x2.add(v128.load(at0), dv.get())));
-          return;
-        }
-        for (const lane of kind === "half" ? [0 as const] : [0 as const, 1 as const]) {
-          // Lane by lane: the two synapses of a record have different sources, but even equal
-          // ones would both be counted.
-          const at = lane === 0 ? at0 : i32.add(dvOut.get(), i32.load(rec.get(), REC.src + 4));
-          f.do(f64.store(at, f64.add(f64.load(at), f64x2.extract_lane(dv.get(), lane))));
-        }
-      });
+    const recordRow = (kind: Kind, vRow: Expr, dvRow: Expr) => {
+      f.set(abar, madd(ctx, nb.get(), ev.get(), db.get()));
+      f.set(gE, madd(ctx, nb.get(), f64x2.mul(w.get(), sg.get()), gE.get()));
+      f.set(gW, madd(ctx, abar.get(), sg.get(), gW.get()));
+      f.set(ub, f64x2.mul(f64x2.mul(f64x2.mul(abar.get(), w.get()), sg.get()), f64x2.sub(splat(1), sg.get())));
+      f.set(gS, madd(ctx, ub.get(), f64x2.sub(gather(kind, vRow, rec), mu.get()), gS.get()));
+      f.set(gM, nmadd(ctx, ub.get(), sgm.get(), gM.get()));
+      f.set(dv, f64x2.mul(ub.get(), sgm.get()));
+      scatter(kind, dvRow);
+    };
+    const addRec = (field: number, acc: Local) => f.do(v128.store(grad.get(), f64x2.add(v128.load(grad.get(), field), acc.get()), field));
+    const loadRecord = () => {
+      f.set(w, v128.load(rec.get(), REC.w));
+      f.set(sgm, v128.load(rec.get(), REC.sigma));
+      f.set(mu, v128.load(rec.get(), REC.mu));
+      f.set(ev, v128.load(rec.get(), REC.e));
+      for (const a of [gE, gW, gS, gM]) f.set(a, splat(0));
+    };
+    const storeRecord = () => {
+      addRec(GREC.e, gE);
+      addRec(GREC.w, gW);
+      addRec(GREC.sigma, gS);
+      addRec(GREC.mu, gM);
     };
     const synRun = { pair: d.synPair, len: d.synLen, adj: d.synAdj, rec: d.synRec, grad: d.synGrad };
     const sensRun = { pair: d.sensPair, len: d.sensLen, adj: d.sensAdj, rec: d.sensRec, grad: d.sensGrad };
 
-    f.for(r, i32.const(0), B.get(), 1, () => {
-      f.set(rowN, x8(i32.mul(r.get(), d.N.get())));
-      f.set(rowI, x8(i32.mul(r.get(), d.I.get())));
-      f.set(xtRow, i32.add(c.xt.get(), rowI.get()));
-      // v̄ = ∂L/∂h' (+ the output mapping's share of ∂L/∂y on the motor neurons).
-      f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.do(f64.store(i32.add(d.gv.get(), x8(j.get())), f64.load(add(dhNew.get(), rowN.get(), x8(j.get())))));
+    // v̄ = ∂L/∂h' (+ the output mapping's share of ∂L/∂y on the motor neurons), all rows.
+    f.for(e, i32.const(0), i32.mul(B.get(), d.N.get()), 1, () => {
+      f.do(f64.store(i32.add(c.gv.get(), x8(e.get())), f64.load(i32.add(dhNew.get(), x8(e.get())))));
+    });
+    f.if(dy.get(), () => f.for(r, i32.const(0), B.get(), 1, () => {
+      f.set(rowN, i32.mul(r.get(), N8.get()));
+      f.set(vin, add(c.vs.get(), i32.mul(d.K.get(), BN8.get()), rowN.get()));
+      f.for(j, i32.const(0), d.M.get(), 1, () => {
+        const jb = x8(j.get());
+        f.set(g, f64.load(add(dy.get(), x8(i32.mul(r.get(), d.M.get())), jb)));
+        f.do(f64.store(i32.add(d.gOw.get(), jb), f64.add(ld(d.gOw, j), f64.mul(g.get(), f64.load(i32.add(vin.get(), jb))))));
+        f.do(f64.store(i32.add(d.gOb.get(), jb), f64.add(ld(d.gOb, j), g.get())));
+        f.do(f64.store(add(c.gv.get(), rowN.get(), jb), f64.add(f64.load(add(c.gv.get(), rowN.get(), jb)), f64.mul(g.get(), ld(d.ow, j)))));
       });
-      f.if(dy.get(), () => {
-        f.set(vin, add(c.vs.get(), i32.mul(d.K.get(), BN8.get()), rowN.get()));
-        f.for(j, i32.const(0), d.M.get(), 1, () => {
-          const jb = x8(j.get());
-          f.set(g, f64.load(add(dy.get(), x8(i32.mul(r.get(), d.M.get())), jb)));
-          f.do(f64.store(i32.add(d.gOw.get(), jb), f64.add(ld(d.gOw, j), f64.mul(g.get(), f64.load(i32.add(vin.get(), jb))))));
-          f.do(f64.store(i32.add(d.gOb.get(), jb), f64.add(ld(d.gOb, j), g.get())));
-          f.do(f64.store(i32.add(d.gv.get(), jb), f64.add(ld(d.gv, j), f64.mul(g.get(), ld(d.ow, j)))));
-        });
-      });
-      zero(d.gNumS, d.N);
-      zero(d.gDenS, d.N);
-      zero(d.gc, d.N);
-      // Unfolds in reverse.
-      f.set(u, i32.sub(d.K.get(), i32.const(1)));
-      f.block((done) => f.loop((next) => {
-        f.brIf(done, i32.lt_s(u.get(), i32.const(0)));
-        f.set(vin, add(c.vs.get(), i32.mul(u.get(), BN8.get()), rowN.get()));
-        f.set(vout, i32.add(vin.get(), BN8.get()));
-        f.set(dRow, i32.add(c.dens.get(), i32.sub(vin.get(), c.vs.get())));
-        // Per neuron: n̄ = v̄/d, d̄ = −v̄ v'/d, then the leak, capacitance and sensory sums.
+    }));
+    zero(c.gNumS, i32.mul(B.get(), d.N.get()));
+    zero(c.gDenS, i32.mul(B.get(), d.N.get()));
+    zero(c.gc, i32.mul(B.get(), d.N.get()));
+    f.set(sigStride, i32.shl(d.nSynPairs.get(), i32.const(4)));
+
+    // Unfolds in reverse, all batch rows together.
+    f.set(u, i32.sub(d.K.get(), i32.const(1)));
+    f.block((done) => f.loop((next) => {
+      f.brIf(done, i32.lt_s(u.get(), i32.const(0)));
+      f.set(vin, i32.add(c.vs.get(), i32.mul(u.get(), BN8.get())));
+      f.set(vout, i32.add(vin.get(), BN8.get()));
+      f.set(dRow, i32.add(c.dens.get(), i32.mul(u.get(), BN8.get())));
+      // Per neuron: n̄ = v̄/d, d̄ = −v̄ v'/d, then the leak, capacitance and sensory sums.
+      f.for(r, i32.const(0), B.get(), 1, () => {
+        f.set(rowN, i32.mul(r.get(), N8.get()));
         pairs(f, j, i32.const(0), d.N.get(), (L) => {
-          const jb = x8(j.get());
-          f.set(gvv, L.load(i32.add(d.gv.get(), jb)));
-          f.set(dd, L.load(i32.add(dRow.get(), jb)));
+          const jb = x8(j.get()), at = i32.add(rowN.get(), jb);
+          f.set(gvv, L.load(i32.add(c.gv.get(), at)));
+          f.set(dd, L.load(i32.add(dRow.get(), at)));
           f.set(nb, f64x2.div(gvv.get(), dd.get()));
-          f.set(db, f64x2.div(f64x2.mul(f64x2.neg(gvv.get()), L.load(i32.add(vout.get(), jb))), dd.get()));
-          f.do(L.store(i32.add(d.gvn.get(), jb), nb.get()));
-          accAt(L, d.gc, jb, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(vin.get(), jb))), db.get()));
+          f.set(db, f64x2.div(f64x2.mul(f64x2.neg(gvv.get()), L.load(i32.add(vout.get(), at))), dd.get()));
+          f.do(L.store(i32.add(c.gvn.get(), at), nb.get()));
+          accAt(L, c.gc, at, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(vin.get(), at))), db.get()));
           accAt(L, d.gGL, jb, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(d.vleak.get(), jb))), db.get()));
           accAt(L, d.gVleak, jb, f64x2.mul(nb.get(), L.load(i32.add(d.gL.get(), jb))));
-          accAt(L, d.gNumS, jb, nb.get());
-          accAt(L, d.gDenS, jb, db.get());
-          f.do(L.store(i32.add(d.gv.get(), jb), db.get()));
+          accAt(L, c.gNumS, at, nb.get());
+          accAt(L, c.gDenS, at, db.get());
+          f.do(L.store(i32.add(c.gv.get(), at), db.get()));
         });
-        zero(d.dvSyn, d.N);
-        f.set(sigRow, i32.add(c.sig.get(), i32.shl(i32.mul(i32.add(i32.mul(u.get(), B.get()), r.get()), d.nSynPairs.get()), i32.const(4))));
-        f.for(j, i32.const(0), d.N.get(), 1, () => {
-          f.set(nb, v128.load64_splat(i32.add(d.gvn.get(), x8(j.get()))));
-          f.set(db, v128.load64_splat(i32.add(d.gv.get(), x8(j.get()))));
-          synapses(synRun, vin, sigRow, d.dvSyn);
-        });
-        // v̄ for the previous unfold: direct path c·n̄ plus the synaptic path.
-        pairs(f, j, i32.const(0), d.N.get(), (L) => {
-          const jb = x8(j.get());
-          f.do(L.store(i32.add(d.gv.get(), jb), f64x2.add(f64x2.mul(L.load(add(c.cmt.get(), rowN.get(), jb)), L.load(i32.add(d.gvn.get(), jb))), L.load(i32.add(d.dvSyn.get(), jb)))));
-        });
-        f.set(u, i32.sub(u.get(), i32.const(1)));
-        f.br(next);
-      }));
+      });
+      zero(c.dvSyn, i32.mul(B.get(), d.N.get()));
+      // Synapses: each record's parameters once, then every batch row; gradients in registers.
+      f.set(sigRow, i32.add(c.sig.get(), i32.mul(i32.mul(u.get(), B.get()), sigStride.get())));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.do(f64.store(add(dh.get(), rowN.get(), x8(j.get())), ld(d.gv, j)));
+        f.set(gvnJ, i32.add(c.gvn.get(), x8(j.get())));
+        f.set(gvJ, i32.add(c.gv.get(), x8(j.get())));
+        walkRun(f, j, synRun, { rec, store, storeBase: sigRow, grad, end, len }, (kind) => {
+          loadRecord();
+          f.set(so, store.get());
+          f.set(rb, i32.const(0));
+          f.while(i32.lt_u(rb.get(), BN8.get()), () => {
+            f.set(nb, v128.load64_splat(i32.add(gvnJ.get(), rb.get())));
+            f.set(db, v128.load64_splat(i32.add(gvJ.get(), rb.get())));
+            f.set(sg, v128.load(so.get()));
+            recordRow(kind, i32.add(vin.get(), rb.get()), i32.add(c.dvSyn.get(), rb.get()));
+            f.set(rb, i32.add(rb.get(), N8.get()));
+            f.set(so, i32.add(so.get(), sigStride.get()));
+          });
+          storeRecord();
+        });
+      });
+      // v̄ for the previous unfold: direct path c·n̄ plus the synaptic path (all rows).
+      pairs(f, e, i32.const(0), i32.mul(B.get(), d.N.get()), (L) => {
+        const at = x8(e.get());
+        f.do(L.store(i32.add(c.gv.get(), at), f64x2.add(f64x2.mul(L.load(i32.add(c.cmt.get(), at)), L.load(i32.add(c.gvn.get(), at))), L.load(i32.add(c.dvSyn.get(), at)))));
+      });
+      f.set(u, i32.sub(u.get(), i32.const(1)));
+      f.br(next);
+    }));
+
+    // Per row: the state gradient, the capacitance, the sensory synapses and the input mapping.
+    f.for(r, i32.const(0), B.get(), 1, () => {
+      f.set(rowN, i32.mul(r.get(), N8.get()));
+      f.set(rowI, x8(i32.mul(r.get(), d.I.get())));
+      f.set(xtRow, i32.add(c.xt.get(), rowI.get()));
+      f.for(j, i32.const(0), d.N.get(), 1, () => {
+        f.do(f64.store(add(dh.get(), rowN.get(), x8(j.get())), f64.load(add(c.gv.get(), rowN.get(), x8(j.get())))));
       });
       // c = f₊(C)·K/Δt
       f.set(kdt, f64.div(f64.convert_i32_s(d.K.get()), ld(dt, r)));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.do(f64.store(i32.add(d.gCm.get(), x8(j.get())), f64.add(ld(d.gCm, j), f64.mul(ld(d.gc, j), kdt.get()))));
+        f.do(f64.store(i32.add(d.gCm.get(), x8(j.get())), f64.add(ld(d.gCm, j), f64.mul(f64.load(add(c.gc.get(), rowN.get(), x8(j.get()))), kdt.get()))));
       });
       // Sensory synapses with n̄, d̄ summed over the unfolds; x̃ gradient scattered into gxt.
-      zero(d.gxt, d.I);
+      zero(d.gxt, d.I.get());
       f.set(sigRow, i32.add(c.sensSig.get(), i32.shl(i32.mul(r.get(), d.nSensPairs.get()), i32.const(4))));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.set(nb, v128.load64_splat(i32.add(d.gNumS.get(), x8(j.get()))));
-        f.set(db, v128.load64_splat(i32.add(d.gDenS.get(), x8(j.get()))));
-        synapses(sensRun, xtRow, sigRow, d.gxt);
+        f.set(nb, v128.load64_splat(add(c.gNumS.get(), rowN.get(), x8(j.get()))));
+        f.set(db, v128.load64_splat(add(c.gDenS.get(), rowN.get(), x8(j.get()))));
+        walkRun(f, j, sensRun, { rec, store, storeBase: sigRow, grad, end, len }, (kind) => {
+          loadRecord();
+          f.set(sg, v128.load(store.get()));
+          recordRow(kind, xtRow.get(), d.gxt.get());
+          storeRecord();
+        });
       });
       // Input mapping: dx = x̄̃·w_in, w̄_in += x̄̃·x, b̄_in += x̄̃.
       f.for(j, i32.const(0), d.I.get(), 1, () => {

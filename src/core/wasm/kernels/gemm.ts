@@ -11,6 +11,9 @@
  *   per row and two vector loads of B's row; odd n ends with a half-vector column.
  *
  * Register budget (x64 has 16 xmm, V8 keeps one as scratch): 8 accumulators + operands ≤ 15.
+ * Measured on the CfC shapes: these tiles run at ~10 GMAC/s with FMA (~85 % of the f64x2 FMA
+ * peak); 2×5/2×6 and 5×4/6×4 tiles are 30-50 % slower (spills), and unrolling k or specialising
+ * on constant shapes gains ≤ 5 % (V8 schedules straight-line code poorly).
  * All pointers are byte addresses in the heap; strides and sizes are element counts.
  */
 import { f64, f64x2, i32, v128, type Expr, type Local } from "../expr.ts";

@@ -23,16 +23,33 @@ export function setHeapAllocation(on: boolean): boolean {
 /** Count of kernel calls by family (lets tests assert that the fast paths actually ran). */
 export const kernelCalls = { gemm: 0, elementwise: 0, cfc: 0, ltc: 0 };
 
+let warnedFull = false;
+
+/**
+ * The heap is full (2 GiB of live blocks): say so once. Blocks come back only when their views
+ * are garbage-collected *and* the event loop turns (FinalizationRegistry), so a synchronous loop
+ * that builds thousands of models can get here; later buffers are plain arrays (correct, slower).
+ */
+function heapFull<T>(fallback: T): T {
+  if (!warnedFull) {
+    warnedFull = true;
+    process.emitWarning("WebAssembly heap is full (2 GiB of live buffers); new buffers use plain arrays and the slower JavaScript kernels", { code: "LIQUIDWAVE_HEAP_FULL" });
+  }
+  return fallback;
+}
+
 /** A zeroed Float64Array of n elements: on the heap when possible, else an ordinary array. */
 export function heapF64(n: number): Float64Array {
   const rt = onHeapByDefault ? wasmRuntime() : null;
-  return rt?.heap.f64(n) ?? new Float64Array(n);
+  if (!rt) return new Float64Array(n);
+  return rt.heap.f64(n) ?? heapFull(new Float64Array(n));
 }
 
 /** A zeroed Int32Array of n elements: on the heap when possible. */
 export function heapI32(n: number): Int32Array {
   const rt = onHeapByDefault ? wasmRuntime() : null;
-  return rt?.heap.i32(n) ?? new Int32Array(n);
+  if (!rt) return new Int32Array(n);
+  return rt.heap.i32(n) ?? heapFull(new Int32Array(n));
 }
 
 /** A heap copy of `values` (see {@link heapF64}). */

@@ -117,12 +117,12 @@ function expParts(f: FunctionBuilder, ctx: KernelContext, x: Expr): { s: Local; 
   f.set(e0, v128.load(entry(0), ctx.expTable));
   f.set(e1, v128.load(entry(1), ctx.expTable));
   f.set(s, i64x2.add(f64x2.interleaveLo(e0.get(), e1.get()), i64x2.shl(kd.get(), i32.const(45))));
-  // p = τ + r + r²·(1/2 + r/6) + r⁴·(1/24 + r/120)
+  // p = τ + r + r²·(1/2 + r(1/6 + r(1/24 + r/120))) (Horner: one multiply fewer than Estrin)
   f.set(r2, f64x2.mul(r.get(), r.get()));
-  const lo = madd(ctx, r.get(), splat(1 / 6), splat(0.5));
-  const hi = madd(ctx, r.get(), splat(1 / 120), splat(1 / 24));
-  f.set(p, madd(ctx, r2.get(), lo, f64x2.add(f64x2.interleaveHi(e0.get(), e1.get()), r.get())));
-  f.set(p, madd(ctx, f64x2.mul(r2.get(), r2.get()), hi, p.get()));
+  let q = madd(ctx, r.get(), splat(1 / 120), splat(1 / 24));
+  q = madd(ctx, r.get(), q, splat(1 / 6));
+  q = madd(ctx, r.get(), q, splat(0.5));
+  f.set(p, madd(ctx, r2.get(), q, f64x2.add(f64x2.interleaveHi(e0.get(), e1.get()), r.get())));
   return { s, p };
 }
 

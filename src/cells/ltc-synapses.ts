@@ -1,8 +1,8 @@
 /**
  * The synapses of an LTC cell (neuron→neuron or input→neuron) as the step kernels want them:
  * grouped by destination and packed two per *pair record* (layout in
- * `core/wasm/kernels/ltc.ts`): [σ₀ σ₁ | μ₀ μ₁ | W₀ W₁ | E₀ E₁ | src₀ src₁ (i32, ×8) | pad], with
- * W = f₊(raw W) already applied. A destination with an odd count has a last record whose second
+ * `core/wasm/kernels/ltc.ts`): [σ₀ σ₁ | μ₀ μ₁ | W₀ W₁ | E₀ E₁ | src₀ src₁ (i32, ×8) | pad |
+ * W₀E₀ W₁E₁], with W = f₊(raw W) already applied. A destination with an odd count has a last record whose second
  * lane is all zeros. Gradients accumulate in records [σ̄ | μ̄ | W̄ | Ē] and are scattered back
  * into the [rows, N] parameter matrices afterwards.
  *
@@ -122,6 +122,7 @@ export class SynapseTable {
       rec[o] = sigma[k]!;
       rec[o + 2] = mu[k]!;
       rec[o + 6] = erev[k]!;
+      rec[o + 10] = rec[o + 4]! * erev[k]!;
     }
   }
 

@@ -7,7 +7,8 @@
  *
  * Vectorisation: synapses are grouped by destination, two synapses of the same destination per
  * f64x2, in *pair records* of {@link SYN_RECORD_BYTES} bytes: [σ₀ σ₁ | μ₀ μ₁ | W₀ W₁ | E₀ E₁ |
- * src₀ src₁ (i32 byte offsets) | pad]. One pointer walks the records with constant offsets, which
+ * src₀ src₁ (i32 byte offsets) | pad | W₀E₀ W₁E₁] (W·E lets the forward accumulate num and den
+ * with one FMA each). One pointer walks the records with constant offsets, which
  * keeps the hot loop within the 15 usable xmm and ~12 general registers. The two presynaptic
  * potentials are a two-lane gather; num_j/den_j are two-lane partial sums folded once per
  * destination. A destination's records with consecutive sources (src₁ = src₀ + 1: all of them in
@@ -25,10 +26,10 @@ import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
 import { hsum, madd, nmadd, pairs, splat, type KernelContext, type Lanes } from "./context.ts";
 import { emitSigmoid, emitSigmoidOfNegFast } from "./vmath.ts";
 
-export const SYN_RECORD_BYTES = 80;
+export const SYN_RECORD_BYTES = 96;
 export const GRAD_RECORD_BYTES = 64;
 /** Byte offsets inside a pair record. */
-export const REC = { sigma: 0, mu: 16, w: 32, e: 48, src: 64 } as const;
+export const REC = { sigma: 0, mu: 16, w: 32, e: 48, src: 64, wE: 80 } as const;
 /** Byte offsets inside a gradient record. */
 export const GREC = { sigma: 0, mu: 16, w: 32, e: 48 } as const;
 
@@ -129,7 +130,7 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
     const BN8 = f.local("i32", "BN8");
     const t = f.local("f64", "t"), kdt = f.local("f64", "kdt"), cj = f.local("f64", "cj"), den = f.local("f64", "den");
     const accN = f.local("v128", "accN"), accD = f.local("v128", "accD"), maxArg = f.local("v128", "maxAbsArg");
-    const negArg = f.local("v128", "negArg"), arg = f.local("v128", "arg"), sg = f.local("v128", "sg"), a = f.local("v128", "a");
+    const negArg = f.local("v128", "negArg"), arg = f.local("v128", "arg"), sg = f.local("v128", "sg");
     f.set(BN8, x8(i32.mul(B.get(), d.N.get())));
 
     /**
@@ -153,9 +154,9 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
             emitSigmoidOfNegFast(f, ctx, negArg.get(), sg);
           }
           f.do(v128.store(store.get(), sg.get()));
-          f.set(a, f64x2.mul(v128.load(rec.get(), REC.w), sg.get()));
-          f.set(accN, madd(ctx, a.get(), v128.load(rec.get(), REC.e), accN.get()));
-          f.set(accD, f64x2.add(accD.get(), a.get()));
+          // num += σ·(W E), den += σ·W
+          f.set(accN, madd(ctx, sg.get(), v128.load(rec.get(), REC.wE), accN.get()));
+          f.set(accD, madd(ctx, sg.get(), v128.load(rec.get(), REC.w), accD.get()));
         });
       };
       f.set(maxArg, splat(0));

@@ -8,3 +8,5 @@ export * from "./python-literal.ts";
 export * from "./special.ts";
 export * from "./fs.ts";
 export * from "./validate.ts";
+export { heapF64, heapFrom, heapI32, heapSubview, isHeapView, setHeapAllocation, kernelCalls } from "./wasm/alloc.ts";
+export { wasmRuntime, type WasmRuntime } from "./wasm/runtime.ts";

@@ -182,10 +182,6 @@ export const i64x2 = {
   add: vbin("i64x2.add", 0xce), sub: vbin("i64x2.sub", 0xd1),
 };
 
-export const i32x4 = {
-  extract_lane: (a: Expr, lane: 0 | 1 | 2 | 3) => simd("i32x4.extract_lane", 0x1b, I, [a], [V], (o) => void o.byte(lane)),
-};
-
 /** Raw call of function `index` (see FunctionBuilder.call for the typed form). */
 export function callExpr(index: number, args: readonly Expr[], params: readonly ValType[], result: ExprType): Expr {
   return op(`call ${index}`, [0x10], result, args, params, (o) => void o.u32(index));

@@ -17,30 +17,35 @@ import { emitLtcKernels } from "./kernels/ltc.ts";
 import { emitOptimKernels } from "./kernels/optim.ts";
 import { EXP_TABLE_BYTES, writeExpTable } from "./kernels/vmath.ts";
 
-type Fn<N extends number> = N extends 2 ? (a: number, b: number) => void
-  : N extends 3 ? (a: number, b: number, c: number) => void
-  : N extends 4 ? (a: number, b: number, c: number, d: number) => void
-  : (...args: number[]) => void;
+/** A map over n elements: (in, out, n) or (in₀, in₁, out, n); byte addresses. */
+type Map1 = (src: number, dst: number, n: number) => void;
+type Map2 = (a: number, b: number, dst: number, n: number) => void;
 
-/** The exported kernels (see the generators in `kernels/` for the maths). */
+/** The exported kernels (see the generators in `kernels/` for the maths). Pointers are byte addresses. */
 export interface Kernels {
-  /** C[m,n] = [C +] A[m,k]·B[n,k]ᵀ [+ bias[n]]: (a, b, c, m, k, n, accumulate, bias|0). */
+  /** C[m,n] = [C +] A[m,k]·B[n,k]ᵀ [+ bias[n]]; bias 0 = none. */
   gemmNT(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number, bias: number): void;
-  /** C[m,n] = [C +] A·B[k,n], A(i,p) at a + 8(i·as0 + p·as1): (a, as0, as1, b, c, m, k, n, accumulate). */
+  /** C[m,n] = [C +] A·B[k,n] with A(i,p) at a + 8(i·as0 + p·as1). */
   gemmNN(a: number, as0: number, as1: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
-  vexp: Fn<3>; vsigmoid: Fn<3>; vtanh: Fn<3>; vlecunTanh: Fn<3>; vrelu: Fn<3>; vsilu: Fn<3>;
-  vlecunTanhBack: Fn<4>; vtanhBack: Fn<4>; vreluBack: Fn<4>; vsiluBack: Fn<4>;
-  vmul: Fn<4>;
-  vaddMul: (c: number, a: number, b: number, out: number, n: number) => void;
-  /** CfC heads epilogue, see kernels/cfc.ts. */
-  cfcHeads: (...args: number[]) => void;
-  cfcHeadsBack: (...args: number[]) => void;
-  colSumAdd: (...args: number[]) => void;
-  /** LTC step forward / backward, see kernels/ltc.ts. */
-  ltcForward: (...args: number[]) => void;
-  ltcBackward: (...args: number[]) => void;
-  /** Adam update, see kernels/optim.ts: (p, g, m, v, n, β₁, 1−β₁, β₂, 1−β₂, step, √bc₂, ε, lr·λ). */
-  adamStep: (...args: number[]) => void;
+  vexp: Map1; vsigmoid: Map1; vtanh: Map1; vlecunTanh: Map1; vrelu: Map1; vsilu: Map1;
+  /** (out = φ(pre), dOut) → dPre for the tanh family, (pre, dOut) → dPre for relu/silu. */
+  vlecunTanhBack: Map2; vtanhBack: Map2; vreluBack: Map2; vsiluBack: Map2;
+  /** dst = a ⊙ b */
+  vmul: Map2;
+  /** out = c + a ⊙ b */
+  vaddMul(c: number, a: number, b: number, out: number, n: number): void;
+  /** CfC heads epilogue: P [B, 4H], dt [B] → g1, g2, ti, h [B, H]. */
+  cfcHeads(P: number, dt: number, g1: number, g2: number, ti: number, h: number, B: number, H: number, gate: number): void;
+  /** Its backward into dP [B, 4H]; dy 0 = none. */
+  cfcHeadsBack(g1: number, g2: number, ti: number, dhNew: number, dy: number, dt: number, dP: number, B: number, H: number, gate: number): void;
+  /** gb[j] += Σ_r dy[r, j] over a [B, n] block. */
+  colSumAdd(dy: number, gb: number, B: number, n: number): void;
+  /** One LTC step for B rows (descriptors: kernels/ltc.ts). */
+  ltcForward(desc: number, cacheDesc: number, x: number, h: number, dt: number, B: number, eps: number): void;
+  ltcBackward(desc: number, cacheDesc: number, x: number, dt: number, dy: number, dhNew: number, dx: number, dh: number, B: number): void;
+  /** Adam update of n parameters (kernels/optim.ts). */
+  adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number,
+    step: number, sqrtBc2: number, eps: number, lrWd: number): void;
 }
 
 export interface WasmRuntime {

@@ -24,16 +24,8 @@ export function nmadd(ctx: KernelContext, a: Expr, b: Expr, c: Expr): Expr {
   return ctx.fma ? f64x2.relaxed_nmadd(a, b, c) : f64x2.sub(c, f64x2.mul(a, b));
 }
 
-/** Byte address `base + 8·index` (index in f64 elements). */
-export function at8(base: Expr, index: Expr): Expr {
-  return i32.add(base, i32.shl(index, i32.const(3)));
-}
-
 /** Splat of a scalar f64 constant. */
 export const splat = (v: number): Expr => f64x2.const(v, v);
-
-/** Scalar constant. */
-export const k = (v: number): Expr => f64.const(v);
 
 /** How a loop body touches memory: whole vectors, or lane 0 only (the odd last element). */
 export interface Lanes {

@@ -134,9 +134,12 @@ export class SequenceModel {
     return b;
   }
 
-  /** n elements for a forward: fresh when recording (the tape keeps them), else scratch. */
-  private stepBuf(record: boolean, name: string, n: number): Float64Array {
-    return record ? heapF64(n) : this.buf(name, n).subarray(0, n);
+  /**
+   * n elements of heap scratch for a forward. Reusing them across calls is safe because every
+   * forward first invalidates the tape that referenced the previous call's buffers.
+   */
+  private stepBuf(name: string, n: number): Float64Array {
+    return this.buf(name, n).subarray(0, n);
   }
 
   /** Per-step caches, reused across calls with the same batch size. */
@@ -165,11 +168,12 @@ export class SequenceModel {
     checkFinite(where, "input", input.data);
     const S = this.stateSize;
     const record = opts.record ?? false;
-    // Heap buffers for what the kernels read in place. A recorded forward gets fresh ones (its tape
-    // keeps them for the backward); otherwise reusable scratch, so that a single-step call
-    // allocates nothing on the heap (allocation and its GC bookkeeping dominate batch-1 latency).
-    const dtAll = this.resolveTimespans(where, opts.timespans ?? null, B, L, this.stepBuf(record, "dt", L * B));
-    let h: Float64Array = this.stepBuf(record, "h0", B * S);
+    // Heap scratch for what the kernels read in place (x, Δt, the initial state), reused across
+    // calls: no heap allocation per call (at batch 1 it would dominate the latency). The previous
+    // tape points into these buffers, so it is dropped first; a backward now needs this forward.
+    this.tape = null;
+    const dtAll = this.resolveTimespans(where, opts.timespans ?? null, B, L, this.stepBuf("dt", L * B));
+    let h: Float64Array = this.stepBuf("h0", B * S);
     if (opts.initialState) {
       checkShape(where, "initialState", opts.initialState.shape, [B, S]);
       checkFinite(where, "initialState", opts.initialState.data);
@@ -177,7 +181,7 @@ export class SequenceModel {
     } else h.fill(0);
     let c: Float64Array | null = null;
     if (this.mixedMemory) {
-      c = this.stepBuf(record, "c0", B * S);
+      c = this.stepBuf("c0", B * S);
       if (opts.initialCell) {
         checkShape(where, "initialCell", opts.initialCell.shape, [B, S]);
         checkFinite(where, "initialCell", opts.initialCell.data);
@@ -195,7 +199,7 @@ export class SequenceModel {
     const hidden = opts.returnHidden ? new Float64Array(B * L * S) : null;
     const projBuf = this.proj ? this.buf("proj", B * P) : null;
     // The input, time-major [L, B, I] on the heap: step t reads a contiguous view, no gathers.
-    const xAll = this.stepBuf(record, "x", L * B * I);
+    const xAll = this.stepBuf("x", L * B * I);
     const src = input.data;
     for (let r = 0; r < B; r++) for (let t = 0; t < L; t++) {
       const from = (r * L + t) * I, to = (t * B + r) * I;
@@ -306,7 +310,7 @@ export class SequenceModel {
         dc = dcL;
       } else {
         dh = dhPair[next]!.subarray(0, B * S);
-        dh.set(dhPrev);
+        dh.set(dhPrev); // a copy: the cell writes dhPrev again next step
       }
       for (let r = 0; r < B; r++) {
         const to = (r * L + t) * I;

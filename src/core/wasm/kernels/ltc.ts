@@ -79,12 +79,16 @@ const ld = (base: Local, index: Local): Expr => f64.load(i32.add(base.get(), x8(
 /** How a record's two sources are laid out: consecutive, arbitrary, or only lane 0 (half). */
 type Kind = "adjacent" | "general" | "half";
 
-/** The two presynaptic values of the record at `rec`, read from `row` (lane 1 = 0 when half). */
-function gather(kind: Kind, row: Expr, rec: Local): Expr {
-  const src0 = i32.add(row, i32.load(rec.get(), REC.src));
+/** Source byte offsets of a record: read from it, or from locals holding them. */
+type Sources = Local | [Local, Local];
+const srcOf = (src: Sources, lane: 0 | 1): Expr => (Array.isArray(src) ? src[lane].get() : i32.load(src.get(), REC.src + 4 * lane));
+
+/** The two presynaptic values of a record, read from `row` (lane 1 = 0 when half). */
+function gather(kind: Kind, row: Expr, src: Sources): Expr {
+  const src0 = i32.add(row, srcOf(src, 0));
   if (kind === "adjacent") return v128.load(src0);
   const lane0 = v128.load64_zero(src0);
-  return kind === "half" ? lane0 : v128.load64_lane(i32.add(row, i32.load(rec.get(), REC.src + 4)), lane0, 1);
+  return kind === "half" ? lane0 : v128.load64_lane(i32.add(row, srcOf(src, 1)), lane0, 1);
 }
 
 /**
@@ -244,9 +248,10 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
     };
     /** Zero n f64 at `arr`. */
     const zero = (arr: Local, n: Expr) => pairs(f, e, i32.const(0), n, (L) => f.do(L.store(i32.add(arr.get(), x8(e.get())), splat(0))));
+    const src = f.locals("i32", 2, "src") as [Local, Local];
     /** Scatter dv into `row` at the record's sources (lane by lane unless consecutive). */
     const scatter = (kind: Kind, row: Expr) => {
-      const at0 = i32.add(row, i32.load(rec.get(), REC.src));
+      const at0 = i32.add(row, src[0].get());
       if (kind === "adjacent") {
         const a = f.local("i32", "at");
         f.set(a, at0);
@@ -257,7 +262,7 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
         // Lane by lane: the two synapses of a record have different sources, but even equal
         // ones would both be counted.
         const a = f.local("i32", "at");
-        f.set(a, lane === 0 ? at0 : i32.add(row, i32.load(rec.get(), REC.src + 4)));
+        f.set(a, lane === 0 ? at0 : i32.add(row, src[1].get()));
         f.do(f64.store(a.get(), f64.add(f64.load(a.get()), f64x2.extract_lane(dv.get(), lane))));
       }
     };
@@ -272,13 +277,16 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       f.set(gE, madd(ctx, nb.get(), f64x2.mul(w.get(), sg.get()), gE.get()));
       f.set(gW, madd(ctx, abar.get(), sg.get(), gW.get()));
       f.set(ub, f64x2.mul(f64x2.mul(f64x2.mul(abar.get(), w.get()), sg.get()), f64x2.sub(splat(1), sg.get())));
-      f.set(gS, madd(ctx, ub.get(), f64x2.sub(gather(kind, vRow, rec), mu.get()), gS.get()));
+      f.set(gS, madd(ctx, ub.get(), f64x2.sub(gather(kind, vRow, src), mu.get()), gS.get()));
       f.set(gM, nmadd(ctx, ub.get(), sgm.get(), gM.get()));
       f.set(dv, f64x2.mul(ub.get(), sgm.get()));
       scatter(kind, dvRow);
     };
     const addRec = (field: number, acc: Local) => f.do(v128.store(grad.get(), f64x2.add(v128.load(grad.get(), field), acc.get()), field));
     const loadRecord = () => {
+      // Source offsets in locals: the row loop's scatter stores keep the engine from hoisting loads.
+      f.set(src[0], i32.load(rec.get(), REC.src));
+      f.set(src[1], i32.load(rec.get(), REC.src + 4));
       f.set(w, v128.load(rec.get(), REC.w));
       f.set(sgm, v128.load(rec.get(), REC.sigma));
       f.set(mu, v128.load(rec.get(), REC.mu));

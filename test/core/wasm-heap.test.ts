@@ -9,12 +9,12 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { WasmHeap, sizeClass } from "../../src/core/wasm/heap.ts";
 
-test("size classes cover the request with at most 25 % (or 64 bytes) to spare", () => {
+test("size classes are multiples of 64 covering the request with at most 25 % (or 63 bytes) to spare", () => {
   let prev = 0;
   for (let b = 1; b < 1 << 20; b = Math.ceil(b * 1.07) + 1) {
     const c = sizeClass(b);
-    assert.ok(c >= b && c <= Math.max(64, 1.25 * b + 16), `class ${c} for ${b} bytes`);
-    assert.equal(c % 16, 0);
+    assert.ok(c >= b && c <= Math.max(b + 63, 1.25 * b), `class ${c} for ${b} bytes`);
+    assert.equal(c % 64, 0, `class ${c} keeps the next block aligned`);
     assert.ok(c >= prev, "monotone");
     prev = c;
   }
@@ -22,7 +22,7 @@ test("size classes cover the request with at most 25 % (or 64 bytes) to spare", 
 
 test("blocks are zeroed, 64-byte aligned, disjoint and recognised as heap views", () => {
   const heap = new WasmHeap(1);
-  const views = [1, 3, 8, 100, 1000].map((n) => heap.f64(n)!);
+  const views = [1, 3, 9, 10, 17, 100, 1000, 5].map((n) => heap.f64(n)!);
   for (const v of views) {
     assert.ok(heap.owns(v));
     assert.equal(v.byteOffset % 64, 0);

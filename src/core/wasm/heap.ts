@@ -10,7 +10,8 @@
  * Allocation: 64-byte aligned blocks from a bump pointer, with free lists per size class (four
  * classes per power of two, so at most 25 % is wasted). A block is returned to its free list when
  * every view registered for it has been garbage-collected (FinalizationRegistry, reference
- * counted), or explicitly with {@link WasmHeap.free}.
+ * counted; the callbacks run only when the event loop turns), or explicitly with
+ * {@link WasmHeap.free}.
  *
  * Caveat: a plain `.subarray()` of a heap view does not keep the block alive — the engine only
  * tracks the views the heap hands out. A sub-view that may outlive its parent must come from
@@ -26,11 +27,14 @@ const ALIGN = 64;
 /** 2 GiB: addresses stay below 2^31, so they pass through i32 parameters without sign issues. */
 const MAX_PAGES = 32768;
 
-/** Size class of a request in bytes: 64, then four steps per power of two. */
+/**
+ * Size class of a request in bytes: multiples of 64 (so every block stays 64-byte aligned), with
+ * at most four classes per power of two above 256 bytes.
+ */
 export function sizeClass(bytes: number): number {
   if (bytes <= ALIGN) return ALIGN;
   const e = Math.floor(Math.log2(bytes - 1)); // 2^e < bytes <= 2^(e+1)
-  const step = 2 ** Math.max(e - 2, 4);
+  const step = Math.max(2 ** (e - 2), ALIGN);
   return Math.ceil(bytes / step) * step;
 }
 

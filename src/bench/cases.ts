@@ -3,10 +3,11 @@
  */
 import { beamformingCases } from "./beamforming.ts";
 import { glnnCases } from "./glnn.ts";
+import { channelCases } from "./channel.ts";
 import { ioCases } from "./io.ts";
 import { lnnCases } from "./lnn.ts";
 import type { BenchCase } from "./suite.ts";
 
 export function allCases(): BenchCase[] {
-  return [...lnnCases(), ...beamformingCases(), ...glnnCases(), ...ioCases()];
+  return [...lnnCases(), ...channelCases(), ...beamformingCases(), ...glnnCases(), ...ioCases()];
 }

@@ -53,15 +53,17 @@ function timeBatch(fn: () => void, reps: number): number {
 /** Run one case: warm up, choose a batch size, then sample until the time budget is spent. */
 export function runCase(c: BenchCase, timeMs = 1500): BenchResult {
   const fn = c.setup();
-  // Warm-up lets the JIT settle: at least 5 calls and ~15 % of the budget.
+  // Warm-up lets the JIT settle: ~15 % of the budget, at least 2 calls (5 for fast cases).
   let reps = 1;
   let per = timeBatch(fn, 1);
   const warmEnd = Date.now() + timeMs * 0.15;
-  for (let i = 0; i < 5 || Date.now() < warmEnd; i++) per = timeBatch(fn, reps);
+  for (let i = 0; i < (per < 50 ? 5 : 2) || Date.now() < warmEnd; i++) per = timeBatch(fn, reps);
   reps = Math.max(1, Math.ceil(1 / Math.max(per, 1e-6)));
   const samples: number[] = [];
   const end = Date.now() + timeMs;
-  while (samples.length < 5 || (Date.now() < end && samples.length < 2000)) samples.push(timeBatch(fn, reps));
+  // At least 5 samples (3 for cases slower than 0.5 s per call), at most 2000.
+  const minSamples = per < 500 ? 5 : 3;
+  while (samples.length < minSamples || (Date.now() < end && samples.length < 2000)) samples.push(timeBatch(fn, reps));
   samples.sort((a, b) => a - b);
   const mid = samples.length >> 1;
   const median = samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;

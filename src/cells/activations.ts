@@ -10,8 +10,13 @@
  * | silu       | x·σ(x)                       | σ(x)·(1 + x·(1 − σ(x)))                |
  *
  * (0.666, not 2/3, is what ncps uses.)
+ *
+ * On heap arrays, every activation but gelu runs in the f64x2 kernels (`core/wasm/kernels`),
+ * whose tanh/σ stay within 2 ulp of the true value like Math.tanh and the formula below do.
  */
 import { erf } from "../core/special.ts";
+import { addr, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
+import type { Kernels } from "../core/wasm/runtime.ts";
 
 export const ACTIVATIONS = ["lecun_tanh", "tanh", "relu", "gelu", "silu"] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -34,8 +39,23 @@ export function softplusGrad(x: number): number {
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
+const FORWARD_KERNEL: Partial<Record<Activation, keyof Kernels>> = {
+  lecun_tanh: "vlecunTanh", tanh: "vtanh", relu: "vrelu", silu: "vsilu",
+};
+/** Backward kernels take (out, dOut) for the tanh family and (pre, dOut) otherwise. */
+const BACKWARD_KERNEL: Partial<Record<Activation, [keyof Kernels, "out" | "pre"]>> = {
+  lecun_tanh: ["vlecunTanhBack", "out"], tanh: ["vtanhBack", "out"], relu: ["vreluBack", "pre"], silu: ["vsiluBack", "pre"],
+};
+
 /** Apply φ elementwise: out[i] = φ(pre[i]) for i in [0, n). */
 export function activate(kind: Activation, pre: Float64Array, out: Float64Array, n: number): void {
+  const name = FORWARD_KERNEL[kind];
+  const k = name && n <= pre.length && n <= out.length ? heapKernels(pre, out) : null;
+  if (k && name) {
+    kernelCalls.elementwise++;
+    (k[name] as (a: number, b: number, n: number) => void)(addr(pre), addr(out), n);
+    return;
+  }
   switch (kind) {
     case "lecun_tanh":
       for (let i = 0; i < n; i++) out[i] = 1.7159 * Math.tanh(0.666 * pre[i]!);
@@ -59,6 +79,14 @@ export function activate(kind: Activation, pre: Float64Array, out: Float64Array,
 export function activateBackward(
   kind: Activation, pre: Float64Array, out: Float64Array, dOut: Float64Array, dPre: Float64Array, n: number,
 ): void {
+  const spec = BACKWARD_KERNEL[kind];
+  const fits = n <= pre.length && n <= out.length && n <= dOut.length && n <= dPre.length;
+  const k = spec && fits ? heapKernels(pre, out, dOut, dPre) : null;
+  if (k && spec) {
+    kernelCalls.elementwise++;
+    (k[spec[0]] as (a: number, b: number, c: number, n: number) => void)(addr(spec[1] === "out" ? out : pre), addr(dOut), addr(dPre), n);
+    return;
+  }
   switch (kind) {
     case "lecun_tanh":
       for (let i = 0; i < n; i++) {

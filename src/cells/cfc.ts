@@ -14,6 +14,7 @@
  */
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
+import { addr, heapF64, heapFrom, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
 import { ACTIVATIONS, activate, activateBackward, sigmoid, type Activation } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -112,7 +113,7 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       headMask = new Float64Array(nHeads * H * F).fill(1);
       headMask.set(m, 0);
       if (nHeads === 4) headMask.set(m, H * F);
-      this.maskParam = new Param("sparsity_mask", [H, cat], Float64Array.from(m), undefined, false);
+      this.maskParam = new Param("sparsity_mask", [H, cat], heapFrom(m), undefined, false);
     }
     const headSpecs = this.mode === "pure"
       ? [{ name: "ff1", rows: H }]
@@ -152,39 +153,42 @@ export class CfCCell implements RecurrentCell<CfCCache> {
     }
   }
 
+  /** Per-step buffers, on the WebAssembly heap so the kernels work in place. */
   createCache(batch: number): CfCCache {
     const H = this.stateSize, U = this.backboneUnits, cat = this.inputSize + H, F = this.featureSize;
     const nHead = this.heads.outFeatures;
     const layers = this.backbone.map((_, l) => {
-      const pre = new Float64Array(batch * U);
-      const act = new Float64Array(batch * U);
+      const pre = heapF64(batch * U);
+      const act = heapF64(batch * U);
       const withDrop = l >= 1 && this.backboneDropout > 0;
-      return { pre, act, drop: withDrop ? new Float64Array(batch * U) : null, out: withDrop ? new Float64Array(batch * U) : act };
+      return { pre, act, drop: withDrop ? heapF64(batch * U) : null, out: withDrop ? heapF64(batch * U) : act };
     });
-    const h = new Float64Array(batch * H);
+    const h = heapF64(batch * H);
     return {
       batch,
       y: h,
       h,
-      z0: new Float64Array(batch * cat),
+      z0: heapF64(batch * cat),
       layers,
-      heads: new Float64Array(batch * nHead),
-      g1: new Float64Array(batch * H),
-      g2: new Float64Array(this.mode === "pure" ? 0 : batch * H),
-      ti: new Float64Array(this.mode === "pure" ? 0 : batch * H),
-      e: new Float64Array(this.mode === "pure" ? batch * H : 0),
-      dHeads: new Float64Array(batch * nHead),
-      dz: layers.map(() => new Float64Array(batch * U)),
-      dz0: new Float64Array(batch * Math.max(cat, F)),
+      heads: heapF64(batch * nHead),
+      g1: heapF64(batch * H),
+      g2: heapF64(this.mode === "pure" ? 0 : batch * H),
+      ti: heapF64(this.mode === "pure" ? 0 : batch * H),
+      e: heapF64(this.mode === "pure" ? batch * H : 0),
+      dHeads: heapF64(batch * nHead),
+      dz: layers.map(() => heapF64(batch * U)),
+      dz0: heapF64(batch * Math.max(cat, F)),
     };
   }
 
   forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: CfCCache, training: boolean): void {
     const B = c.batch, I = this.inputSize, H = this.stateSize, cat = I + H;
     const z0 = c.z0;
+    // z₀ = [x, h] row by row (plain loops: a subarray per row would allocate in the hot path).
     for (let r = 0; r < B; r++) {
-      z0.set(x.subarray(r * I, r * I + I), r * cat);
-      z0.set(h.subarray(r * H, r * H + H), r * cat + I);
+      const o = r * cat, xo = r * I, ho = r * H;
+      for (let i = 0; i < I; i++) z0[o + i] = x[xo + i]!;
+      for (let j = 0; j < H; j++) z0[o + I + j] = h[ho + j]!;
     }
     let z = z0;
     for (let l = 0; l < this.backbone.length; l++) {
@@ -222,6 +226,13 @@ export class CfCCell implements RecurrentCell<CfCCache> {
     }
     const gate = this.mode === "default";
     const g1 = c.g1, g2 = c.g2, ti = c.ti;
+    const k = dt.length >= B ? heapKernels(P, dt, g1, g2, ti, out) : null;
+    if (k) {
+      // Fused epilogue: tanh, σ and the interpolation in one pass (kernels/cfc.ts).
+      kernelCalls.cfc++;
+      k.cfcHeads(addr(P), addr(dt), addr(g1), addr(g2), addr(ti), addr(out), B, H, gate ? 1 : 0);
+      return;
+    }
     for (let r = 0; r < B; r++) {
       const t = dt[r]!;
       const o = r * nH;
@@ -264,7 +275,11 @@ export class CfCCell implements RecurrentCell<CfCCache> {
     } else {
       const gate = this.mode === "default";
       const g1 = c.g1, g2 = c.g2, ti = c.ti;
-      for (let r = 0; r < B; r++) {
+      const k = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H) ? heapKernels(g1, g2, ti, dhNew, dy, dt, dP) : null;
+      if (k) {
+        kernelCalls.cfc++;
+        k.cfcHeadsBack(addr(g1), addr(g2), addr(ti), addr(dhNew), dy ? addr(dy) : 0, addr(dt), addr(dP), B, H, gate ? 1 : 0);
+      } else for (let r = 0; r < B; r++) {
         const t = dt[r]!;
         const o = r * nH;
         for (let j = 0; j < H; j++) {

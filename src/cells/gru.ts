@@ -10,6 +10,7 @@
  */
 import { checkInt } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
+import { heapF64 } from "../core/wasm/alloc.ts";
 import { sigmoid } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -52,12 +53,12 @@ export class GruCell implements RecurrentCell<GruCache> {
 
   createCache(batch: number): GruCache {
     const H = this.stateSize;
-    const h = new Float64Array(batch * H);
+    const h = heapF64(batch * H);
     return {
       batch, y: h, h,
-      gi: new Float64Array(batch * 3 * H), gh: new Float64Array(batch * 3 * H),
-      r: new Float64Array(batch * H), z: new Float64Array(batch * H), n: new Float64Array(batch * H),
-      dgi: new Float64Array(batch * 3 * H), dgh: new Float64Array(batch * 3 * H),
+      gi: heapF64(batch * 3 * H), gh: heapF64(batch * 3 * H),
+      r: heapF64(batch * H), z: heapF64(batch * H), n: heapF64(batch * H),
+      dgi: heapF64(batch * 3 * H), dgh: heapF64(batch * 3 * H),
     };
   }
 

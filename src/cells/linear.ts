@@ -6,6 +6,7 @@
  */
 import { gemmNN, gemmNT } from "../core/gemm.ts";
 import type { Rng } from "../core/random.ts";
+import { addr, heapF64, heapFrom, heapKernels, heapSubview, kernelCalls } from "../core/wasm/alloc.ts";
 import { Param } from "./param.ts";
 
 /** A head of a packed layer: its name prefix (e.g. "ff1") and number of output rows. */
@@ -27,6 +28,8 @@ export class Linear {
   readonly mask: Float64Array | null;
   /** Effective weight W ⊙ M (refreshed on every forward when a mask is set). */
   private readonly masked: Float64Array | null;
+  /** Scratch for the unmasked weight gradient dyᵀ·x before the mask is applied. */
+  private readonly maskScratch: Float64Array | null;
   /** Named parameters, one weight (+ bias) per head, in head order. */
   readonly params: Param[];
 
@@ -34,21 +37,24 @@ export class Linear {
     this.inFeatures = inFeatures;
     this.outFeatures = heads.reduce((s, h) => s + h.rows, 0);
     const nW = this.outFeatures * inFeatures;
-    this.weight = new Float64Array(nW);
-    this.weightGrad = new Float64Array(nW);
-    this.bias = bias ? new Float64Array(this.outFeatures) : null;
-    this.biasGrad = bias ? new Float64Array(this.outFeatures) : null;
-    this.mask = mask;
-    this.masked = mask ? new Float64Array(nW) : null;
+    // All buffers on the WebAssembly heap (when available) so the kernels run in place.
+    this.weight = heapF64(nW);
+    this.weightGrad = heapF64(nW);
+    this.bias = bias ? heapF64(this.outFeatures) : null;
+    this.biasGrad = bias ? heapF64(this.outFeatures) : null;
+    this.mask = mask ? heapFrom(mask) : null;
+    this.masked = mask ? heapF64(nW) : null;
+    this.maskScratch = mask ? heapF64(nW) : null;
     this.params = [];
     let row = 0;
     for (const h of heads) {
       const w0 = row * inFeatures;
       const w1 = (row + h.rows) * inFeatures;
       const prefix = h.name === "" ? "" : `${h.name}.`;
-      this.params.push(new Param(`${prefix}weight`, [h.rows, inFeatures], this.weight.subarray(w0, w1), this.weightGrad.subarray(w0, w1)));
+      // Registered sub-views: a Param may outlive this Linear and must keep the block alive.
+      this.params.push(new Param(`${prefix}weight`, [h.rows, inFeatures], heapSubview(this.weight, w0, w1), heapSubview(this.weightGrad, w0, w1)));
       if (this.bias && this.biasGrad) {
-        this.params.push(new Param(`${prefix}bias`, [h.rows], this.bias.subarray(row, row + h.rows), this.biasGrad.subarray(row, row + h.rows)));
+        this.params.push(new Param(`${prefix}bias`, [h.rows], heapSubview(this.bias, row, row + h.rows), heapSubview(this.biasGrad, row, row + h.rows)));
       }
       row += h.rows;
     }
@@ -79,7 +85,11 @@ export class Linear {
   effectiveWeight(): Float64Array {
     if (!this.mask || !this.masked) return this.weight;
     const w = this.weight, m = this.mask, out = this.masked;
-    for (let i = 0; i < out.length; i++) out[i] = w[i]! * m[i]!;
+    const k = heapKernels(w, m, out);
+    if (k) {
+      kernelCalls.elementwise++;
+      k.vmul(addr(w), addr(m), addr(out), out.length);
+    } else for (let i = 0; i < out.length; i++) out[i] = w[i]! * m[i]!;
     return out;
   }
 
@@ -89,13 +99,7 @@ export class Linear {
    * @param y - output rows, [batch, out] (overwritten)
    */
   forward(x: Float64Array, xOff: number, y: Float64Array, batch: number): void {
-    const out = this.outFeatures;
-    gemmNT(x, xOff, this.effectiveWeight(), 0, y, 0, batch, this.inFeatures, out, false);
-    const b = this.bias;
-    if (b) for (let r = 0; r < batch; r++) {
-      const o = r * out;
-      for (let j = 0; j < out; j++) y[o + j] += b[j]!;
-    }
+    gemmNT(x, xOff, this.effectiveWeight(), 0, y, 0, batch, this.inFeatures, this.outFeatures, false, this.bias);
   }
 
   /**
@@ -106,16 +110,24 @@ export class Linear {
   backward(x: Float64Array, xOff: number, dy: Float64Array, batch: number, dx: Float64Array | null, dxAccumulate = false): void {
     const inF = this.inFeatures, out = this.outFeatures;
     // dW[out, in] += dyᵀ[out, B] · x[B, in]: A = dyᵀ read through strides.
-    if (this.mask) {
-      const tmp = new Float64Array(out * inF);
+    if (this.mask && this.maskScratch) {
+      const tmp = this.maskScratch;
       gemmNN(dy, 0, 1, out, x, xOff, tmp, 0, out, batch, inF, false);
       const m = this.mask, g = this.weightGrad;
-      for (let i = 0; i < tmp.length; i++) g[i] += tmp[i]! * m[i]!;
+      const k = heapKernels(g, tmp, m);
+      if (k) {
+        kernelCalls.elementwise++;
+        k.vaddMul(addr(g), addr(tmp), addr(m), addr(g), g.length);
+      } else for (let i = 0; i < tmp.length; i++) g[i] += tmp[i]! * m[i]!;
     } else {
       gemmNN(dy, 0, 1, out, x, xOff, this.weightGrad, 0, out, batch, inF, true);
     }
     const gb = this.biasGrad;
-    if (gb) for (let r = 0; r < batch; r++) {
+    const kb = gb && batch * out <= dy.length ? heapKernels(gb, dy) : null;
+    if (gb && kb) {
+      kernelCalls.elementwise++;
+      kb.colSumAdd(addr(dy), addr(gb), batch, out);
+    } else if (gb) for (let r = 0; r < batch; r++) {
       const o = r * out;
       for (let j = 0; j < out; j++) gb[j] += dy[o + j]!;
     }

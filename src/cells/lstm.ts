@@ -11,6 +11,7 @@
  */
 import { checkInt } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
+import { heapF64 } from "../core/wasm/alloc.ts";
 import { sigmoid } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -34,6 +35,9 @@ export interface LstmCache extends StepCache {
   cIn: Float64Array;
   dhIn: Float64Array;
   dcIn: Float64Array;
+  /** Backward scratch of the packed-state interface. */
+  dhPrev: Float64Array;
+  dcPrev: Float64Array;
 }
 
 export class LstmCell implements RecurrentCell<LstmCache> {
@@ -74,14 +78,14 @@ export class LstmCell implements RecurrentCell<LstmCache> {
   createCache(batch: number): LstmCache {
     const H = this.hiddenSize;
     const n = batch * H;
-    const hOut = new Float64Array(n);
+    const hOut = heapF64(n);
     return {
-      batch, y: hOut, h: new Float64Array(2 * n), hOut, cOut: new Float64Array(n),
-      z: new Float64Array(4 * n), zRec: new Float64Array(4 * n),
-      cand: new Float64Array(n), gi: new Float64Array(n), gf: new Float64Array(n), go: new Float64Array(n),
-      tc: new Float64Array(n), dz: new Float64Array(4 * n),
-      hPacked: new Float64Array(2 * n), hIn: new Float64Array(n), cIn: new Float64Array(n),
-      dhIn: new Float64Array(n), dcIn: new Float64Array(n),
+      batch, y: hOut, h: heapF64(2 * n), hOut, cOut: heapF64(n),
+      z: heapF64(4 * n), zRec: heapF64(4 * n),
+      cand: heapF64(n), gi: heapF64(n), gf: heapF64(n), go: heapF64(n),
+      tc: heapF64(n), dz: heapF64(4 * n),
+      hPacked: heapF64(2 * n), hIn: heapF64(n), cIn: heapF64(n),
+      dhIn: heapF64(n), dcIn: heapF64(n), dhPrev: heapF64(n), dcPrev: heapF64(n),
     };
   }
 
@@ -153,24 +157,24 @@ export class LstmCell implements RecurrentCell<LstmCache> {
       dhOut[r * H + j] = dhNew[r * 2 * H + j]! + (dy ? dy[r * H + j]! : 0);
       dcOut[r * H + j] = dhNew[r * 2 * H + H + j]!;
     }
-    const dhPrev = new Float64Array(B * H), dcPrev = new Float64Array(B * H);
+    const dhPrev = c.dhPrev, dcPrev = c.dcPrev;
     this.backwardHC(x, c.hIn, c.cIn, c, dhOut, dcOut, dx, false, dhPrev, dcPrev);
     this.pack(dhPrev, dcPrev, dh, B);
   }
 
   private unpack(packed: Float64Array, h: Float64Array, c: Float64Array, B: number): void {
     const H = this.hiddenSize;
-    for (let r = 0; r < B; r++) {
-      h.set(packed.subarray(r * 2 * H, r * 2 * H + H), r * H);
-      c.set(packed.subarray(r * 2 * H + H, r * 2 * H + 2 * H), r * H);
+    for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
+      h[r * H + j] = packed[r * 2 * H + j]!;
+      c[r * H + j] = packed[r * 2 * H + H + j]!;
     }
   }
 
   private pack(h: Float64Array, c: Float64Array, packed: Float64Array, B: number): void {
     const H = this.hiddenSize;
-    for (let r = 0; r < B; r++) {
-      packed.set(h.subarray(r * H, r * H + H), r * 2 * H);
-      packed.set(c.subarray(r * H, r * H + H), r * 2 * H + H);
+    for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
+      packed[r * 2 * H + j] = h[r * H + j]!;
+      packed[r * 2 * H + H + j] = c[r * H + j]!;
     }
   }
 }

@@ -11,13 +11,19 @@
  * Positivity f₊ on g_L, C, W, W^s: softplus ("implicit", the LTC wrapper's default) or identity with
  * clipping after each optimiser step ("explicit", {@link LtcCell.applyConstraints}).
  *
- * Synapses are stored as a compact list (from the wiring's masks), so a sparse NCP wiring costs in
- * proportion to its synapse count, not N². Masked entries never contribute and get zero gradient.
+ * Synapses are stored as compact lists (from the wiring's masks, see {@link SynapseTable}), so a
+ * sparse NCP wiring costs in proportion to its synapse count, not N². Masked entries never
+ * contribute and get zero gradient. A step runs in the WebAssembly kernels
+ * (`core/wasm/kernels/ltc.ts`) when the cell, the cache and the step's arrays are on the heap;
+ * the JavaScript path below is the fallback and the kernels' test oracle.
  */
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { softplus, softplusGrad } from "./activations.ts";
+import { addr, heapF64, heapFrom, heapI32, heapKernels, isHeapView, kernelCalls } from "../core/wasm/alloc.ts";
+import { LTC_CACHE, LTC_CACHE_WORDS, LTC_DESC, LTC_DESC_WORDS } from "../core/wasm/kernels/ltc.ts";
+import { sigmoid, softplus } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
+import { SynapseTable } from "./ltc-synapses.ts";
 import { Param } from "./param.ts";
 
 export const LTC_MAPPINGS = ["affine", "linear", "none"] as const;
@@ -42,13 +48,13 @@ export interface LtcCellConfig {
 
 export interface LtcCache extends StepCache {
   xt: Float64Array; // mapped input [B, I]
-  sensSig: Float64Array; // σ of sensory synapses [B, nS]
+  sensSig: Float64Array; // σ of sensory synapses [B, 2·sensoryPairs] (SynapseTable.lane order)
   numS: Float64Array; // [B, N]
   denS: Float64Array; // [B, N]
   cmt: Float64Array; // c = C·K/Δt, [B, N]
   vs: Float64Array; // v before each unfold and after the last: [(K + 1), B, N]
   dens: Float64Array; // full denominator per unfold [K, B, N]
-  sig: Float64Array; // σ of each synapse per unfold [K, B, nSyn]
+  sig: Float64Array; // σ of each synapse per unfold [K, B, 2·pairs] (SynapseTable.lane order)
   num: Float64Array; // scratch [N]
   den: Float64Array; // scratch [N]
   // backward scratch
@@ -57,6 +63,9 @@ export interface LtcCache extends StepCache {
   gNumS: Float64Array; // [B, N]
   gDenS: Float64Array; // [B, N]
   gc: Float64Array; // [B, N]
+  dvSyn: Float64Array; // synaptic part of v̄, [B, N] (kernel backward)
+  /** Addresses of the buffers above for the step kernels (null when they are off the heap). */
+  desc: Int32Array | null;
 }
 
 export class LtcCell implements RecurrentCell<LtcCache> {
@@ -91,35 +100,26 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   readonly outputB: Param | null;
   readonly params: Param[];
 
-  /** Synapse list: source neuron, destination neuron, flat index into the [N, N] matrices. */
-  readonly synSrc: Int32Array;
-  readonly synDst: Int32Array;
-  readonly synIdx: Int32Array;
-  /** Sensory synapse list over the [I, N] matrices. */
-  readonly sensSrc: Int32Array;
-  readonly sensDst: Int32Array;
-  readonly sensIdx: Int32Array;
+  /** Neuron→neuron synapses (sources over N) and input→neuron synapses (sources over I). */
+  readonly synapses: SynapseTable;
+  readonly sensory: SynapseTable;
 
-  // Per-call gathers of the effective synapse parameters (compact, cache-friendly).
-  private readonly sW: Float64Array;
-  private readonly sSigma: Float64Array;
-  private readonly sMu: Float64Array;
-  private readonly sErev: Float64Array;
-  private readonly ssW: Float64Array;
-  private readonly ssSigma: Float64Array;
-  private readonly ssMu: Float64Array;
-  private readonly ssErev: Float64Array;
+  // f₊(g_L), f₊(C) and f₊′, recomputed only where the raw values changed since the last gather.
   private readonly gL: Float64Array;
   private readonly cmP: Float64Array;
-  // Compact gradient accumulators, scattered into the Params after each backward.
-  private readonly gW: Float64Array;
-  private readonly gSigma: Float64Array;
-  private readonly gMu: Float64Array;
-  private readonly gErev: Float64Array;
-  private readonly gsW: Float64Array;
-  private readonly gsSigma: Float64Array;
-  private readonly gsMu: Float64Array;
-  private readonly gsErev: Float64Array;
+  private readonly dGL: Float64Array;
+  private readonly dCm: Float64Array;
+  private readonly rawGL: Float64Array;
+  private readonly rawCm: Float64Array;
+  // Per-neuron and mapping gradient accumulators of the kernels.
+  private readonly gGL: Float64Array;
+  private readonly gVleak: Float64Array;
+  private readonly gCm: Float64Array;
+  private readonly gMap: [Float64Array, Float64Array, Float64Array, Float64Array]; // gIw, gIb, gOw, gOb
+  /** Kernel descriptor (see LTC_DESC), or null when the buffers are off the heap. */
+  private readonly desc: Int32Array | null;
+  /** The heap buffers the descriptor points to (held so that they stay allocated). */
+  readonly kernelBuffers: readonly (Float64Array | Int32Array)[];
 
   constructor(cfg: LtcCellConfig) {
     const where = "LtcCell";
@@ -146,17 +146,17 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     this.sigma = new Param("sigma", [N, N]);
     this.mu = new Param("mu", [N, N]);
     this.w = new Param("w", [N, N]);
-    this.erev = new Param("erev", [N, N], Float64Array.from(adj));
+    this.erev = new Param("erev", [N, N], heapFrom(adj));
     this.sensorySigma = new Param("sensory_sigma", [I, N]);
     this.sensoryMu = new Param("sensory_mu", [I, N]);
     this.sensoryW = new Param("sensory_w", [I, N]);
-    this.sensoryErev = new Param("sensory_erev", [I, N], Float64Array.from(sadj));
-    this.sparsityMask = new Param("sparsity_mask", [N, N], Float64Array.from(adj, Math.abs), undefined, false);
-    this.sensorySparsityMask = new Param("sensory_sparsity_mask", [I, N], Float64Array.from(sadj, Math.abs), undefined, false);
+    this.sensoryErev = new Param("sensory_erev", [I, N], heapFrom(sadj));
+    this.sparsityMask = new Param("sparsity_mask", [N, N], heapFrom(Array.from(adj, Math.abs)), undefined, false);
+    this.sensorySparsityMask = new Param("sensory_sparsity_mask", [I, N], heapFrom(Array.from(sadj, Math.abs)), undefined, false);
     const im = this.inputMapping, om = this.outputMapping;
-    this.inputW = im === "none" ? null : new Param("input_w", [I], new Float64Array(I).fill(1));
+    this.inputW = im === "none" ? null : new Param("input_w", [I], heapFrom(new Float64Array(I).fill(1)));
     this.inputB = im === "affine" ? new Param("input_b", [I]) : null;
-    this.outputW = om === "none" ? null : new Param("output_w", [this.motorSize], new Float64Array(this.motorSize).fill(1));
+    this.outputW = om === "none" ? null : new Param("output_w", [this.motorSize], heapFrom(new Float64Array(this.motorSize).fill(1)));
     this.outputB = om === "affine" ? new Param("output_b", [this.motorSize]) : null;
     this.params = [
       this.gleak, this.vleak, this.cm, this.sigma, this.mu, this.w, this.erev,
@@ -165,33 +165,56 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       ...[this.inputW, this.inputB, this.outputW, this.outputB].filter((p): p is Param => p !== null),
     ];
 
-    const list = (mask: ArrayLike<number>, cols: number) => {
-      const src: number[] = [], dst: number[] = [], idx: number[] = [];
-      for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) {
-        src.push(Math.floor(i / cols));
-        dst.push(i % cols);
-        idx.push(i);
-      }
-      return [Int32Array.from(src), Int32Array.from(dst), Int32Array.from(idx)] as const;
+    this.synapses = new SynapseTable(adj, N, N);
+    this.sensory = new SynapseTable(sadj, I, N);
+    this.gL = heapF64(N);
+    this.cmP = heapF64(N);
+    this.dGL = new Float64Array(N);
+    this.dCm = new Float64Array(N);
+    this.rawGL = new Float64Array(N).fill(NaN);
+    this.rawCm = new Float64Array(N).fill(NaN);
+    this.gGL = heapF64(N);
+    this.gVleak = heapF64(N);
+    this.gCm = heapF64(N);
+    this.gMap = [heapF64(I), heapF64(I), heapF64(this.motorSize), heapF64(this.motorSize)];
+    [this.desc, this.kernelBuffers] = this.buildDescriptor();
+  }
+
+  /**
+   * The kernel descriptor: sizes and the addresses of every cell-level buffer, or null when any of
+   * them is off the heap (then the JavaScript path runs). Mappings that are off read constant
+   * ones/zeros so the kernels have no special cases.
+   */
+  private buildDescriptor(): [Int32Array | null, (Float64Array | Int32Array)[]] {
+    const N = this.stateSize, I = this.inputSize, M = this.motorSize;
+    const ones = (n: number) => heapFrom(new Float64Array(n).fill(1));
+    const syn = this.synapses, sens = this.sensory;
+    const fields: Record<keyof typeof LTC_DESC, Float64Array | Int32Array | number> = {
+      N, I, M, K: this.odeUnfolds,
+      synPair: syn.pairStart, synLen: syn.runLength, synAdj: syn.adjacentPairs, synRec: syn.rec, synGrad: syn.grad, nSynPairs: syn.pairs,
+      sensPair: sens.pairStart, sensLen: sens.runLength, sensAdj: sens.adjacentPairs, sensRec: sens.rec, sensGrad: sens.grad, nSensPairs: sens.pairs,
+      gL: this.gL, vleak: this.vleak.value, cm: this.cmP,
+      iw: this.inputW?.value ?? ones(I), ib: this.inputB?.value ?? heapF64(I),
+      ow: this.outputW?.value ?? ones(M), ob: this.outputB?.value ?? heapF64(M),
+      gGL: this.gGL, gVleak: this.gVleak, gCm: this.gCm,
+      gIw: this.gMap[0], gIb: this.gMap[1], gOw: this.gMap[2], gOb: this.gMap[3],
+      gxt: heapF64(I),
     };
-    [this.synSrc, this.synDst, this.synIdx] = list(adj, N);
-    [this.sensSrc, this.sensDst, this.sensIdx] = list(sadj, N);
-    const nSyn = this.synIdx.length, nS = this.sensIdx.length;
-    this.sW = new Float64Array(nSyn); this.sSigma = new Float64Array(nSyn); this.sMu = new Float64Array(nSyn); this.sErev = new Float64Array(nSyn);
-    this.ssW = new Float64Array(nS); this.ssSigma = new Float64Array(nS); this.ssMu = new Float64Array(nS); this.ssErev = new Float64Array(nS);
-    this.gW = new Float64Array(nSyn); this.gSigma = new Float64Array(nSyn); this.gMu = new Float64Array(nSyn); this.gErev = new Float64Array(nSyn);
-    this.gsW = new Float64Array(nS); this.gsSigma = new Float64Array(nS); this.gsMu = new Float64Array(nS); this.gsErev = new Float64Array(nS);
-    this.gL = new Float64Array(N);
-    this.cmP = new Float64Array(N);
+    // The descriptor holds bare addresses: the cell keeps the arrays themselves reachable.
+    const keep = Object.values(fields).filter((v): v is Float64Array | Int32Array => typeof v !== "number");
+    const desc = heapI32(LTC_DESC_WORDS);
+    if (!isHeapView(desc) || !keep.every(isHeapView)) return [null, keep];
+    for (const [name, v] of Object.entries(fields)) desc[LTC_DESC[name as keyof typeof LTC_DESC]] = typeof v === "number" ? v : addr(v);
+    return [desc, keep];
   }
 
   /** Number of neuron-to-neuron synapses. */
   get synapseCount(): number {
-    return this.synIdx.length;
+    return this.synapses.count;
   }
   /** Number of input-to-neuron synapses. */
   get sensorySynapseCount(): number {
-    return this.sensIdx.length;
+    return this.sensory.count;
   }
 
   /** ncps init ranges (raw values): gleak, w, sensory_w U(0.001, 1); vleak U(−0.2, 0.2); cm U(0.4, 0.6); sigma U(3, 8); mu U(0.3, 0.8). */
@@ -216,67 +239,89 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     }
   }
 
-  private pos(x: number): number {
-    return this.implicitParamConstraints ? softplus(x) : x;
-  }
-  private posGrad(x: number): number {
-    return this.implicitParamConstraints ? softplusGrad(x) : 1;
-  }
-
-  /** Gather f₊(W), σ, μ, E per synapse, and f₊(g_L), f₊(C), from the parameter matrices. */
+  /**
+   * Gather f₊(W), σ, μ, E per synapse into the pair records, and f₊(g_L), f₊(C) (with f₊′ for
+   * the backward). f₊ is re-evaluated only where a raw value differs from the last gather.
+   */
   private gather(): void {
-    const w = this.w.value, sg = this.sigma.value, mu = this.mu.value, er = this.erev.value;
-    for (let s = 0; s < this.synIdx.length; s++) {
-      const k = this.synIdx[s]!;
-      this.sW[s] = this.pos(w[k]!);
-      this.sSigma[s] = sg[k]!;
-      this.sMu[s] = mu[k]!;
-      this.sErev[s] = er[k]!;
-    }
-    const sw = this.sensoryW.value, ssg = this.sensorySigma.value, smu = this.sensoryMu.value, ser = this.sensoryErev.value;
-    for (let s = 0; s < this.sensIdx.length; s++) {
-      const k = this.sensIdx[s]!;
-      this.ssW[s] = this.pos(sw[k]!);
-      this.ssSigma[s] = ssg[k]!;
-      this.ssMu[s] = smu[k]!;
-      this.ssErev[s] = ser[k]!;
-    }
+    const imp = this.implicitParamConstraints;
+    this.synapses.gather(this.w.value, this.sigma.value, this.mu.value, this.erev.value, imp);
+    this.sensory.gather(this.sensoryW.value, this.sensorySigma.value, this.sensoryMu.value, this.sensoryErev.value, imp);
+    const gl = this.gleak.value, cm = this.cm.value;
     for (let j = 0; j < this.stateSize; j++) {
-      this.gL[j] = this.pos(this.gleak.value[j]!);
-      this.cmP[j] = this.pos(this.cm.value[j]!);
+      if (gl[j] !== this.rawGL[j]) {
+        this.rawGL[j] = gl[j]!;
+        this.gL[j] = imp ? softplus(gl[j]!) : gl[j]!;
+        this.dGL[j] = imp ? (gl[j]! > 20 ? 1 : sigmoid(gl[j]!)) : 1;
+      }
+      if (cm[j] !== this.rawCm[j]) {
+        this.rawCm[j] = cm[j]!;
+        this.cmP[j] = imp ? softplus(cm[j]!) : cm[j]!;
+        this.dCm[j] = imp ? (cm[j]! > 20 ? 1 : sigmoid(cm[j]!)) : 1;
+      }
     }
   }
 
   createCache(batch: number): LtcCache {
     const N = this.stateSize, I = this.inputSize, K = this.odeUnfolds;
-    const nSyn = this.synIdx.length, nS = this.sensIdx.length;
     const BN = batch * N;
-    return {
+    const f = heapF64;
+    const c: LtcCache = {
       batch,
-      y: new Float64Array(batch * this.motorSize),
-      h: new Float64Array(BN),
-      xt: new Float64Array(batch * I),
-      sensSig: new Float64Array(batch * nS),
-      numS: new Float64Array(BN),
-      denS: new Float64Array(BN),
-      cmt: new Float64Array(BN),
-      vs: new Float64Array((K + 1) * BN),
-      dens: new Float64Array(K * BN),
-      sig: new Float64Array(K * batch * nSyn),
+      y: f(batch * this.motorSize),
+      h: f(BN),
+      xt: f(batch * I),
+      sensSig: f(batch * 2 * this.sensory.pairs),
+      numS: f(BN),
+      denS: f(BN),
+      cmt: f(BN),
+      vs: f((K + 1) * BN),
+      dens: f(K * BN),
+      sig: f(K * batch * 2 * this.synapses.pairs),
       num: new Float64Array(N),
       den: new Float64Array(N),
-      gv: new Float64Array(BN),
-      gvNext: new Float64Array(BN),
-      gNumS: new Float64Array(BN),
-      gDenS: new Float64Array(BN),
-      gc: new Float64Array(BN),
+      gv: f(BN),
+      gvNext: f(BN),
+      gNumS: f(BN),
+      gDenS: f(BN),
+      gc: f(BN),
+      dvSyn: f(BN),
+      desc: null,
     };
+    const desc = heapI32(LTC_CACHE_WORDS);
+    const bufs: Record<keyof typeof LTC_CACHE, Float64Array> = {
+      xt: c.xt, sensSig: c.sensSig, numS: c.numS, denS: c.denS, cmt: c.cmt, vs: c.vs, dens: c.dens, sig: c.sig, y: c.y, h: c.h,
+      gv: c.gv, gvn: c.gvNext, dvSyn: c.dvSyn, gNumS: c.gNumS, gDenS: c.gDenS, gc: c.gc,
+    };
+    if (isHeapView(desc) && Object.values(bufs).every(isHeapView)) {
+      for (const [name, b] of Object.entries(bufs)) desc[LTC_CACHE[name as keyof typeof LTC_CACHE]] = addr(b);
+      c.desc = desc;
+    }
+    return c;
+  }
+
+  /** Reject Δt ≤ 0 (and NaN) per sample: the solver divides by it. */
+  private checkDt(where: string, dt: Float64Array, B: number): void {
+    for (let r = 0; r < B; r++) {
+      const t = dt[r]!;
+      if (!(t > 0)) fail(where, `elapsed time must be > 0, got ${t} for sample ${r}`);
+    }
   }
 
   forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: LtcCache): void {
+    const B = c.batch, N = this.stateSize, I = this.inputSize;
+    this.checkDt("LtcCell.forward", dt, B);
     this.gather();
+    const kern = this.desc && c.desc && x.length >= B * I && h.length >= B * N && dt.length >= B ? heapKernels(x, h, dt) : null;
+    if (kern) {
+      kernelCalls.ltc++;
+      kern.ltcForward(addr(this.desc!), addr(c.desc!), addr(x), addr(h), addr(dt), B, this.epsilon);
+    } else this.forwardJs(x, h, dt, c);
+  }
+
+  /** JavaScript forward (fallback and oracle of the kernel). */
+  private forwardJs(x: Float64Array, h: Float64Array, dt: Float64Array, c: LtcCache): void {
     const B = c.batch, N = this.stateSize, I = this.inputSize, K = this.odeUnfolds, M = this.motorSize;
-    const nSyn = this.synIdx.length, nS = this.sensIdx.length;
     const iw = this.inputW?.value, ib = this.inputB?.value;
     const xt = c.xt;
     for (let r = 0; r < B; r++) for (let k = 0; k < I; k++) {
@@ -285,45 +330,46 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       if (ib) v += ib[k]!;
       xt[r * I + k] = v;
     }
-    const ssrc = this.sensSrc, sdst = this.sensDst;
-    const ssW = this.ssW, ssSig = this.ssSigma, ssMu = this.ssMu, ssE = this.ssErev;
-    const src = this.synSrc, dst = this.synDst;
-    const sW = this.sW, sSig = this.sSigma, sMu = this.sMu, sE = this.sErev;
+    const sens = this.sensory, syn = this.synapses;
     const gL = this.gL, vleak = this.vleak.value, cmP = this.cmP, eps = this.epsilon;
     const num = c.num, den = c.den;
     const BN = B * N;
+    const nSensLanes = 2 * sens.pairs, nSynLanes = 2 * syn.pairs;
     for (let r = 0; r < B; r++) {
       const t = dt[r]!;
-      if (!(t > 0)) fail("LtcCell.forward", `elapsed time must be > 0, got ${t} for sample ${r}`);
       // Sensory synapses: constant over the unfolds.
       const o = r * N;
       const numS = c.numS, denS = c.denS;
       for (let j = 0; j < N; j++) { numS[o + j] = 0; denS[o + j] = 0; }
-      const xo = r * I, so = r * nS;
-      for (let s = 0; s < nS; s++) {
-        const sg = 1 / (1 + Math.exp(-ssSig[s]! * (xt[xo + ssrc[s]!]! - ssMu[s]!)));
-        c.sensSig[so + s] = sg;
-        const a = ssW[s]! * sg;
-        const j = o + sdst[s]!;
-        numS[j] += a * ssE[s]!;
+      const xo = r * I, so = r * nSensLanes;
+      const srec = sens.rec;
+      for (let s = 0; s < sens.count; s++) {
+        const q = sens.slot[s]!;
+        const sg = 1 / (1 + Math.exp(-srec[q]! * (xt[xo + sens.src[s]!]! - srec[q + 2]!)));
+        c.sensSig[so + sens.lane[s]!] = sg;
+        const a = srec[q + 4]! * sg;
+        const j = o + sens.dst[s]!;
+        numS[j] += a * srec[q + 6]!;
         denS[j] += a;
       }
       const kdt = K / t;
       for (let j = 0; j < N; j++) c.cmt[o + j] = cmP[j]! * kdt;
       const vs = c.vs;
       for (let j = 0; j < N; j++) vs[o + j] = h[o + j]!;
+      const rec = syn.rec;
       for (let u = 0; u < K; u++) {
         const vIn = u * BN + o;
         const vOut = vIn + BN;
         num.fill(0);
         den.fill(0);
-        const sigBase = (u * B + r) * nSyn;
-        for (let s = 0; s < nSyn; s++) {
-          const sg = 1 / (1 + Math.exp(-sSig[s]! * (vs[vIn + src[s]!]! - sMu[s]!)));
-          c.sig[sigBase + s] = sg;
-          const a = sW[s]! * sg;
-          const j = dst[s]!;
-          num[j] += a * sE[s]!;
+        const sigBase = (u * B + r) * nSynLanes;
+        for (let s = 0; s < syn.count; s++) {
+          const q = syn.slot[s]!;
+          const sg = 1 / (1 + Math.exp(-rec[q]! * (vs[vIn + syn.src[s]!]! - rec[q + 2]!)));
+          c.sig[sigBase + syn.lane[s]!] = sg;
+          const a = rec[q + 4]! * sg;
+          const j = syn.dst[s]!;
+          num[j] += a * rec[q + 6]!;
           den[j] += a;
         }
         for (let j = 0; j < N; j++) {
@@ -352,19 +398,40 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   ): void {
     // Parameters are gathered again (cheap) in case another forward ran with other values.
     this.gather();
+    const B = c.batch, N = this.stateSize, I = this.inputSize, M = this.motorSize;
+    this.synapses.zeroGrads();
+    this.sensory.zeroGrads();
+    const fits = x.length >= B * I && dt.length >= B && dhNew.length >= B * N && dx.length >= B * I && dh.length >= B * N && (!dy || dy.length >= B * M);
+    const kern = this.desc && c.desc && fits ? heapKernels(x, dt, dy, dhNew, dx, dh) : null;
+    if (kern) {
+      for (const g of [this.gGL, this.gVleak, this.gCm, ...this.gMap]) g.fill(0);
+      kernelCalls.ltc++;
+      kern.ltcBackward(addr(this.desc!), addr(c.desc!), addr(x), addr(dt), dy ? addr(dy) : 0, addr(dhNew), addr(dx), addr(dh), B);
+      const [gIw, gIb, gOw, gOb] = this.gMap;
+      if (this.inputW) addInto(this.inputW.grad, gIw);
+      if (this.inputB) addInto(this.inputB.grad, gIb);
+      if (this.outputW && dy) addInto(this.outputW.grad, gOw);
+      if (this.outputB && dy) addInto(this.outputB.grad, gOb);
+      this.scatterGrads(this.gGL, this.gVleak, this.gCm);
+    } else this.backwardJs(x, dt, c, dy, dhNew, dx, dh);
+  }
+
+  /** JavaScript backward (fallback and oracle of the kernel). */
+  private backwardJs(
+    x: Float64Array, dt: Float64Array, c: LtcCache,
+    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+  ): void {
     const B = c.batch, N = this.stateSize, I = this.inputSize, K = this.odeUnfolds, M = this.motorSize;
-    const nSyn = this.synIdx.length, nS = this.sensIdx.length;
     const BN = B * N;
-    const src = this.synSrc, dst = this.synDst;
-    const sW = this.sW, sSig = this.sSigma, sMu = this.sMu, sE = this.sErev;
-    const gW = this.gW, gSig = this.gSigma, gMu = this.gMu, gE = this.gErev;
-    gW.fill(0); gSig.fill(0); gMu.fill(0); gE.fill(0);
-    this.gsW.fill(0); this.gsSigma.fill(0); this.gsMu.fill(0); this.gsErev.fill(0);
+    const syn = this.synapses, sens = this.sensory;
+    const rec = syn.rec, grec = syn.grad;
     const gL = this.gL, vleak = this.vleak.value;
     const gGL = new Float64Array(N), gVleak = new Float64Array(N), gCm = new Float64Array(N);
     const vs = c.vs;
     const ow = this.outputW?.value;
     const gOw = this.outputW?.grad, gOb = this.outputB?.grad;
+    const nSynLanes = 2 * syn.pairs, nSensLanes = 2 * sens.pairs;
+    const gxt = new Float64Array(I);
 
     for (let r = 0; r < B; r++) {
       const o = r * N;
@@ -400,23 +467,23 @@ export class LtcCell implements RecurrentCell<LtcCache> {
           gv[j] = db; // d̄ (temporarily)
         }
         // Synapses: ā = n̄_j E + d̄_j; accumulate and push into v̄_i (direct term added after).
-        const sigBase = (u * B + r) * nSyn;
+        const sigBase = (u * B + r) * nSynLanes;
         const dvSyn = c.num; // scratch: synaptic part of v̄ for the previous sub-step
         dvSyn.fill(0);
-        for (let s = 0; s < nSyn; s++) {
-          const j = dst[s]!;
+        for (let s = 0; s < syn.count; s++) {
+          const j = syn.dst[s]!, q = syn.slot[s]!, g = syn.gslot[s]!;
           const nb = gvn[j]!, db = gv[j]!;
-          const sg = c.sig[sigBase + s]!;
-          const a = sW[s]! * sg;
-          const abar = nb * sE[s]! + db;
-          gE[s] += nb * a;
-          gW[s] += abar * sg;
-          const ub = abar * sW[s]! * sg * (1 - sg);
-          const i = src[s]!;
-          const diff = vs[vIn + i]! - sMu[s]!;
-          gSig[s] += ub * diff;
-          gMu[s] -= ub * sSig[s]!;
-          dvSyn[i] += ub * sSig[s]!;
+          const sg = c.sig[sigBase + syn.lane[s]!]!;
+          const w = rec[q + 4]!, sgm = rec[q]!;
+          const a = w * sg;
+          const abar = nb * rec[q + 6]! + db;
+          grec[g + 6] += nb * a;
+          grec[g + 4] += abar * sg;
+          const ub = abar * w * sg * (1 - sg);
+          const i = syn.src[s]!;
+          grec[g] += ub * (vs[vIn + i]! - rec[q + 2]!);
+          grec[g + 2] -= ub * sgm;
+          dvSyn[i] += ub * sgm;
         }
         // ḡ for the previous sub-step: direct path c n̄ plus the synaptic path.
         for (let j = 0; j < N; j++) gv[j] = c.cmt[o + j]! * gvn[j]! + dvSyn[j]!;
@@ -426,20 +493,21 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       const kdt = K / dt[r]!;
       for (let j = 0; j < N; j++) gCm[j] += gc[j]! * kdt;
       // Sensory synapses with num̄_s, dēn_s accumulated over the unfolds.
-      const xo = r * I, so = r * nS;
-      const gxt = new Float64Array(I);
-      for (let s = 0; s < nS; s++) {
-        const j = this.sensDst[s]!;
-        const k = this.sensSrc[s]!;
-        const sg = c.sensSig[so + s]!;
-        const a = this.ssW[s]! * sg;
-        const abar = gNumS[j]! * this.ssErev[s]! + gDenS[j]!;
-        this.gsErev[s] += gNumS[j]! * a;
-        this.gsW[s] += abar * sg;
-        const ub = abar * this.ssW[s]! * sg * (1 - sg);
-        this.gsSigma[s] += ub * (c.xt[xo + k]! - this.ssMu[s]!);
-        this.gsMu[s] -= ub * this.ssSigma[s]!;
-        gxt[k] += ub * this.ssSigma[s]!;
+      const xo = r * I, so = r * nSensLanes;
+      gxt.fill(0);
+      const srec = sens.rec, sgrec = sens.grad;
+      for (let s = 0; s < sens.count; s++) {
+        const j = sens.dst[s]!, k = sens.src[s]!, q = sens.slot[s]!, g = sens.gslot[s]!;
+        const sg = c.sensSig[so + sens.lane[s]!]!;
+        const w = srec[q + 4]!, sgm = srec[q]!;
+        const a = w * sg;
+        const abar = gNumS[j]! * srec[q + 6]! + gDenS[j]!;
+        sgrec[g + 6] += gNumS[j]! * a;
+        sgrec[g + 4] += abar * sg;
+        const ub = abar * w * sg * (1 - sg);
+        sgrec[g] += ub * (c.xt[xo + k]! - srec[q + 2]!);
+        sgrec[g + 2] -= ub * sgm;
+        gxt[k] += ub * sgm;
       }
       const iw = this.inputW, ib = this.inputB;
       for (let k = 0; k < I; k++) {
@@ -449,27 +517,22 @@ export class LtcCell implements RecurrentCell<LtcCache> {
         if (ib) ib.grad[k] += g;
       }
     }
-    // Scatter compact gradients into the parameter matrices, chaining through f₊.
-    const w = this.w.value;
-    for (let s = 0; s < nSyn; s++) {
-      const k = this.synIdx[s]!;
-      this.w.grad[k] += gW[s]! * this.posGrad(w[k]!);
-      this.sigma.grad[k] += gSig[s]!;
-      this.mu.grad[k] += gMu[s]!;
-      this.erev.grad[k] += gE[s]!;
-    }
-    const sw = this.sensoryW.value;
-    for (let s = 0; s < nS; s++) {
-      const k = this.sensIdx[s]!;
-      this.sensoryW.grad[k] += this.gsW[s]! * this.posGrad(sw[k]!);
-      this.sensorySigma.grad[k] += this.gsSigma[s]!;
-      this.sensoryMu.grad[k] += this.gsMu[s]!;
-      this.sensoryErev.grad[k] += this.gsErev[s]!;
-    }
-    for (let j = 0; j < N; j++) {
-      this.gleak.grad[j] += gGL[j]! * this.posGrad(this.gleak.value[j]!);
+    this.scatterGrads(gGL, gVleak, gCm);
+  }
+
+  /** Add the accumulated gradients into the parameters, chaining through f₊. */
+  private scatterGrads(gGL: Float64Array, gVleak: Float64Array, gCm: Float64Array): void {
+    this.synapses.scatter(this.w.grad, this.sigma.grad, this.mu.grad, this.erev.grad);
+    this.sensory.scatter(this.sensoryW.grad, this.sensorySigma.grad, this.sensoryMu.grad, this.sensoryErev.grad);
+    for (let j = 0; j < this.stateSize; j++) {
+      this.gleak.grad[j] += gGL[j]! * this.dGL[j]!;
       this.vleak.grad[j] += gVleak[j]!;
-      this.cm.grad[j] += gCm[j]! * this.posGrad(this.cm.value[j]!);
+      this.cm.grad[j] += gCm[j]! * this.dCm[j]!;
     }
   }
+}
+
+/** acc[i] += v[i]. */
+function addInto(acc: Float64Array, v: Float64Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += v[i]!;
 }

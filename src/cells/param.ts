@@ -5,6 +5,7 @@
  */
 import { fail, formatShape } from "../core/errors.ts";
 import { sizeOf } from "../core/tensor.ts";
+import { heapF64 } from "../core/wasm/alloc.ts";
 
 export class Param {
   readonly name: string;
@@ -20,8 +21,9 @@ export class Param {
     const n = sizeOf(shape);
     this.name = name;
     this.shape = [...shape];
-    this.value = value ?? new Float64Array(n);
-    this.grad = grad ?? new Float64Array(n);
+    // Own buffers go on the WebAssembly heap, where the kernels can use them in place.
+    this.value = value ?? heapF64(n);
+    this.grad = grad ?? heapF64(n);
     this.trainable = trainable;
     if (this.value.length !== n || this.grad.length !== n) {
       fail("Param", `${name}: buffer of ${this.value.length} for shape ${formatShape(shape)}`);

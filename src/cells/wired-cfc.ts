@@ -10,6 +10,7 @@
  */
 import { fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
+import { heapF64 } from "../core/wasm/alloc.ts";
 import { CfCCell, type CfCCache, type CfCMode } from "./cfc.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import type { Param } from "./param.ts";
@@ -77,17 +78,17 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
   }
 
   createCache(batch: number): WiredCfCCache {
-    const h = new Float64Array(batch * this.stateSize);
+    const h = heapF64(batch * this.stateSize);
     const layers = this.layerCells.map((c) => c.createCache(batch));
     return {
       batch,
       h,
       y: layers[layers.length - 1]!.h,
       layers,
-      hIn: this.layerSizes.map((H) => new Float64Array(batch * H)),
-      dhIn: this.layerSizes.map((H) => new Float64Array(batch * H)),
-      gOut: this.layerSizes.map((H) => new Float64Array(batch * H)),
-      dxLayer: this.layerCells.map((c) => new Float64Array(batch * c.inputSize)),
+      hIn: this.layerSizes.map((H) => heapF64(batch * H)),
+      dhIn: this.layerSizes.map((H) => heapF64(batch * H)),
+      gOut: this.layerSizes.map((H) => heapF64(batch * H)),
+      dxLayer: this.layerCells.map((c) => heapF64(batch * c.inputSize)),
     };
   }
 
@@ -97,10 +98,10 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
     for (let l = 0; l < this.layerCells.length; l++) {
       const H = this.layerSizes[l]!, off = this.offsets[l]!;
       const hl = c.hIn[l]!;
-      for (let r = 0; r < B; r++) hl.set(h.subarray(r * N + off, r * N + off + H), r * H);
+      for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) hl[r * H + j] = h[r * N + off + j]!;
       this.layerCells[l]!.forward(u, hl, dt, c.layers[l]!, training);
       const hn = c.layers[l]!.h;
-      for (let r = 0; r < B; r++) c.h.set(hn.subarray(r * H, r * H + H), r * N + off);
+      for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) c.h[r * N + off + j] = hn[r * H + j]!;
       u = hn;
     }
   }
@@ -124,7 +125,7 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
       const dxl = l === 0 ? dx : c.dxLayer[l]!;
       this.layerCells[l]!.backward(u, c.hIn[l]!, dt, c.layers[l]!, null, g, dxl, c.dhIn[l]!);
       const dhl = c.dhIn[l]!;
-      for (let r = 0; r < B; r++) dh.set(dhl.subarray(r * H, r * H + H), r * N + off);
+      for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) dh[r * N + off + j] = dhl[r * H + j]!;
     }
   }
 }

@@ -112,6 +112,7 @@ function bad(path: string, msg: string): never {
 }
 
 function show(v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + "..." : s;
 }
@@ -197,6 +198,7 @@ function checkStartHeights(start: readonly Vec3[] | null, h: number, name: strin
  */
 export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
   if (!isObj(input)) fail(WHERE, `config must be an object, got ${show(input)}`);
+  if (input.preset === undefined) bad("preset", `missing; valid options are ${PRESET_NAMES.map((p) => `'${p}'`).join(", ")}`);
   const preset = oneOf("preset", input.preset, PRESET_NAMES);
   checkKeys("", input, TOP_KEYS);
   const d = presetDefaults(preset);
@@ -287,6 +289,7 @@ export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
     gridSpacing: mo.gridSpacing === null ? null : num("mobility.gridSpacing", mo.gridSpacing, 0, 1e3, { exclusiveMin: true }),
   };
   if (preset === "o1-28ghz" && model !== "street" && model !== "straight" && model !== "static") bad("mobility.model", `preset o1-28ghz supports 'street', 'straight' and 'static', got '${model}'`);
+  if (preset === "umi-6ghz" && model === "street") bad("mobility.model", "'street' follows the o1-28ghz canyon; preset umi-6ghz supports 'random-walk', 'straight' and 'static'");
   if (preset === "rayleigh" && model !== "static") bad("mobility.model", "preset rayleigh has no geometry; only 'static' applies");
   if (preset === "clarke" && model !== "straight") bad("mobility.model", "preset clarke moves in a straight line; only 'straight' applies");
 
@@ -344,10 +347,14 @@ export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
     const cin = isObj(inp.canyon) ? inp.canyon : {};
     const bsIn = isObj(inp.bsArray) ? inp.bsArray : {};
     let orientation: "along-street" | "across-street" | "custom";
+    const axisOf = (o: string): Vec3 | null => (o === "along-street" ? [1, 0, 0] : o === "across-street" ? [0, 1, 0] : null);
     if (cin.bsArrayOrientation !== undefined) {
-      orientation = oneOf("canyon.bsArrayOrientation", cin.bsArrayOrientation, ["along-street", "across-street"] as const);
-      if (bsIn.axis !== undefined) bad("bsArray.axis", "give either bsArray.axis or canyon.bsArrayOrientation, not both");
-      bsAxisOut = orientation === "along-street" ? [1, 0, 0] : [0, 1, 0];
+      orientation = oneOf("canyon.bsArrayOrientation", cin.bsArrayOrientation, ["along-street", "across-street", "custom"] as const);
+      const want = axisOf(orientation);
+      if (bsIn.axis !== undefined && want !== null && want.some((x, i) => Math.abs(x - axis[i]!) > 1e-12)) {
+        bad("bsArray.axis", `${show(bsIn.axis)} disagrees with canyon.bsArrayOrientation '${orientation}' (${show(want)}); give one of them`);
+      }
+      if (want !== null) bsAxisOut = want;
     } else if (bsIn.axis !== undefined) {
       orientation = Math.abs(axis[0]) === 1 ? "along-street" : Math.abs(axis[1]) === 1 ? "across-street" : "custom";
     } else orientation = oneOf("canyon.bsArrayOrientation", c.bsArrayOrientation, ["along-street", "across-street", "custom"] as const);

@@ -22,8 +22,8 @@ import { clarkeUser, rayleighUser } from "./clarke.ts";
 import type { ChannelConfig, ChannelConfigInput } from "./config.ts";
 import { configToJson, resolveChannelConfig } from "./config.ts";
 import { wavelength } from "./constants.ts";
-import type { EngineOutput, MovingPath } from "./engine.ts";
-import { evaluateUserChannel } from "./engine.ts";
+import type { EngineOutput, MovingPath, PathSample } from "./engine.ts";
+import { evaluateUserChannel, fadeWeight } from "./engine.ts";
 import type { Vec3 } from "./geometry.ts";
 import type { Trajectory } from "./mobility.ts";
 import { quantiseTrajectory, randomWalkTrajectory, speedSchedule, straightTrajectory, streetTrajectory } from "./mobility.ts";
@@ -191,11 +191,18 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
       const b = c.canyon.bsPosition;
       const ls: Float64Array[] = [];
       if (largeScaleCanyon === 0) {
-        // Divide out the free-space gain λ/(4π d) of the straight line at each sample.
+        // Divide each sample by its local mean amplitude √(Σ_l |α_l|²) (the incoherent sum of the
+        // path powers there), so that E‖H_k(t)‖² = Nk·M over the path phases.
         const f = new Float64Array(T);
+        const smp: PathSample = { D: 0, ampRe: 0, ampIm: 0, dep: [0, 0, 0], arr: [0, 0, 0] };
         for (let t = 0; t < T; t++) {
-          const d = Math.hypot(tr.pos[3 * t]! - b[0], tr.pos[3 * t + 1]! - b[1], tr.pos[3 * t + 2]! - b[2]);
-          f[t] = (4 * Math.PI * d) / lambda;
+          let p = 0;
+          for (const path of shared) {
+            const w = fadeWeight(path.fade, tr.s[t]!);
+            if (w > 0 && path.evaluate(tr.pos[3 * t]!, tr.pos[3 * t + 1]!, tr.pos[3 * t + 2]!, smp)) p += w * w * (smp.ampRe ** 2 + smp.ampIm ** 2);
+          }
+          if (!(p > 0)) fail("generateChannel", `user ${k} has no propagation path at sample ${t} (position ${Array.from(tr.pos.subarray(3 * t, 3 * t + 3)).join(", ")}); cannot normalise 'large-scale'`);
+          f[t] = 1 / Math.sqrt(p);
         }
         ls.push(f);
       }

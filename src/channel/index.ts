@@ -43,3 +43,5 @@ export type { NormaliseMode, CeeReference } from "./normalise.ts";
 export { channelStats, temporalAutocorrelation, dopplerSpectrum } from "./stats.ts";
 export type { ChannelStats, ChannelStatsOptions } from "./stats.ts";
 export { fftInPlace, nextPow2 } from "./fft.ts";
+export { simulationArrays } from "./export.ts";
+export type { ChannelFileDType } from "./export.ts";

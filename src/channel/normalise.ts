@@ -9,8 +9,10 @@
  * - `per-user`: one factor per user, mean over (t, n, m) of |h_k|² = 1, i.e. E‖H_k‖_F² = Nk·M
  *   (the long-term mean, not per sample: small-scale fading and path-loss variation along the
  *   track stay in the data);
- * - `large-scale`: path loss and shadowing removed per sample at generation (Σ_l P_l = 1 so that
- *   E‖H_k(t)‖_F² = Nk·M) — handled by the scenario builders, not here.
+ * - `large-scale`: each sample divided by its local mean power at generation, keeping only the
+ *   small-scale fading: 38.901 path loss and shadowing for umi-6ghz (Σ_l P_l = 1), the incoherent
+ *   sum Σ_l |α_l|² of the path powers for o1-28ghz; then E‖H_k(t)‖_F² = Nk·M over the path
+ *   phases — handled by the scenario builders, not here.
  */
 import type { ComplexTensor } from "../core/complex.ts";
 import { fail } from "../core/errors.ts";

@@ -10,6 +10,10 @@
  * | `umi-6ghz` | 1 | TR 38.901 UMi street canyon clusters as drifting scatterers           | 4, 1, 1, 2000, 1 ms, 2 m/s random walk    |
  * | `o1-28ghz` | 1 | image-method street canyon (DeepMIMO O1 look-alike), 28 GHz           | 64, 4, 2, 1800, 0.125 ms, 6/15/30 m/s for 700/600/500 slots |
  *
+ * `umi-6ghz` places each ray on two scatterers (drawn AoD at the BS, drawn AoA at the UE;
+ * channel.md §3.5), because single-bounce geometry distorts the BS-side angle spread (see the
+ * comment in the preset); `umi.bounce: "single"` is available.
+ *
  * `o1-28ghz` samples every 0.125 ms, one NR slot at 120 kHz subcarrier spacing (FR2): at 30 m/s
  * the user then moves 0.35 λ per slot, so consecutive channels stay correlated; `--dt` changes it
  * (at 1 ms and 30 m/s consecutive small-scale phases are essentially independent, like stepping
@@ -87,7 +91,10 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
           crossFade: 2,
           visibilityLos: 12,
           visibilityNlos: 15,
-          bounce: "single",
+          // Double bounce keeps the drawn AoD *and* AoA: measured over 300 drops at 6 GHz, the
+          // realised BS-side azimuth spread is 11.6° (LOS) / 23.1° (NLOS) against drawn medians
+          // 13.1° / 20.1°, while single-bounce geometry gives 5.5° / 57.5°.
+          bounce: "double",
           nlosDelayOffsetNs: [10, 50],
           minScattererDistance: 3,
           crossCorrelation: true,

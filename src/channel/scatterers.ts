@@ -8,9 +8,9 @@
  *   clamped to ρ ≥ ρ_min (D is then lengthened to ρ + |s − b|); the departure direction follows
  *   from the geometry, r̂_t = (s − b)/|s − b|;
  * - double bounce: the last-bounce point s = u + ρ_r r̂_r with ρ_r = κ ρ_single (κ ~ U(0.2, 0.8)),
- *   and the first-bounce point f = b + ρ_t r̂_t on the drawn departure direction, with ρ_t found
- *   by bisection so that ρ_t + |s − f| + ρ_r = D (the left side is non-decreasing in ρ_t and
- *   brackets D on [0, D − ρ_r]). The departure direction is the drawn one.
+ *   and the first-bounce point f = b + ρ_t r̂_t on the drawn departure direction, with
+ *   ρ_t + |s − f| + ρ_r = D solved in closed form, ρ_t = (L² − |s − b|²)/(2(L − (s − b)·r̂_t)),
+ *   L = D − ρ_r (again an ellipse, now with foci b and s). The departure direction is the drawn one.
  * Either way the UE leg |u(t) − s| is the only part that changes with time.
  */
 import type { Rng } from "../core/random.ts";
@@ -75,17 +75,14 @@ export function placeCluster(rng: Rng, cluster: DrawnCluster, b: Vec3, u: Vec3, 
       out.depZ[r] = (s[2] - b[2]) / l;
     } else {
       const rt = unitVector(ray.zod * DEG, ray.aod * DEG);
-      const len = (pt: number): number =>
-        pt + Math.hypot(s[0] - b[0] - pt * rt[0], s[1] - b[1] - pt * rt[1], s[2] - b[2] - pt * rt[2]) + rho;
-      let lo = 0;
-      let hi = Math.max(D - rho, 0);
-      for (let i = 0; i < 200 && hi - lo > 1e-9 * Math.max(1, hi); i++) {
-        const mid = (lo + hi) / 2;
-        if (len(mid) < D) lo = mid;
-        else hi = mid;
-      }
-      const pt = (lo + hi) / 2;
-      out.dFix[r] = len(pt) - rho;
+      // ρ_t + |w − ρ_t r̂_t| = L with w = s − b, L = D − ρ_r: squaring gives the closed form
+      // ρ_t = (L² − |w|²) / (2 (L − w·r̂_t)), valid because L > |w| for ρ_r < ρ_single.
+      const wx = s[0] - b[0];
+      const wy = s[1] - b[1];
+      const wz = s[2] - b[2];
+      const L = D - rho;
+      const pt = Math.max(0, (L * L - (wx * wx + wy * wy + wz * wz)) / (2 * (L - (wx * rt[0] + wy * rt[1] + wz * rt[2]))));
+      out.dFix[r] = pt + Math.hypot(wx - pt * rt[0], wy - pt * rt[1], wz - pt * rt[2]);
       out.depX[r] = rt[0];
       out.depY[r] = rt[1];
       out.depZ[r] = rt[2];

@@ -58,7 +58,7 @@ export interface UmiParams {
   /** Mean cluster visibility length in LOS and NLOS (m). */
   readonly visibilityLos: number;
   readonly visibilityNlos: number;
-  /** Ray-to-geometry model. */
+  /** Ray-to-geometry model (scatterers.ts); `double` keeps the drawn AoD and AoA. */
   readonly bounce: BounceModel;
   /** NLOS absolute delay offset Δτ_0 range [lo, hi] in ns (one draw per NLOS segment). */
   readonly nlosDelayOffsetNs: readonly [number, number];

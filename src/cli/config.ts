@@ -2,10 +2,9 @@
  * Options from a config file (`--config FILE.json|.yaml`) merged under command-line flags.
  * Unknown keys are an error; flags given on the command line always win.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { parse as parseYaml } from "yaml";
 import { fail } from "../core/errors.ts";
+import { readJsonOrYamlFile } from "../core/fs.ts";
 
 /**
  * Read the config file named by `--config` (if any) and merge it into the command's options.
@@ -17,18 +16,7 @@ export function resolveOptions<T extends Record<string, unknown>>(cmd: Command):
   const file = opts["config"];
   if (typeof file !== "string") return opts as T;
   const where = `--config ${file}`;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    fail(where, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let doc: unknown;
-  try {
-    doc = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
-  } catch (e) {
-    fail(where, `not valid ${/\.ya?ml$/i.test(file) ? "YAML" : "JSON"}: ${(e as Error).message.split("\n")[0]}`);
-  }
+  const doc = readJsonOrYamlFile(file, where);
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) fail(where, "the top level must be an object");
   const known = new Map(cmd.options.map((o) => [o.attributeName(), o]));
   const merged: Record<string, unknown> = { ...opts };

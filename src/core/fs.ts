@@ -1,7 +1,9 @@
 /**
  * File-system helpers shared by every module that writes files (io, report, cli).
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { fail } from "./errors.ts";
 import { dirname } from "node:path";
 
 /**
@@ -29,5 +31,28 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/** Read a text file; a missing or unreadable file is one error line naming it and the reason. */
+export function readTextFile(path: string, where: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    fail(where, `cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+/**
+ * Read a JSON document, or YAML when the name ends in .yaml/.yml; a parse error names the file and
+ * says it may be truncated.
+ */
+export function readJsonOrYamlFile(path: string, where: string): unknown {
+  const text = readTextFile(path, where);
+  const yaml = /\.ya?ml$/i.test(path);
+  try {
+    return yaml ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    fail(where, `${path} is not valid ${yaml ? "YAML" : "JSON"} (${(e as Error).message.split("\n")[0]}); the file may be truncated`);
   }
 }

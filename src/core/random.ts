@@ -27,39 +27,56 @@ function hashLabel(label: string): number {
   return h >>> 0;
 }
 
+/** murmur3's 32-bit finaliser: a bijective avalanche mix. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** A seeded generator. Same seed -> same sequence, bit for bit. */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
   private spare: number | null = null;
-  /** The seed words this generator was built from (for {@link fork}). */
-  private readonly seedLo: number;
-  private readonly seedHi: number;
+  /** The 64-bit key of this stream (two 32-bit words); forks derive their keys from it. */
+  private k0 = 0;
+  private k1 = 0;
 
   /** @param seed - a non-negative safe integer. */
-  constructor(seed: number, streamHash = 0) {
+  constructor(seed: number) {
     if (!Number.isSafeInteger(seed) || seed < 0) fail("Rng", `seed must be a non-negative safe integer, got ${seed}`);
-    this.seedLo = seed >>> 0;
-    this.seedHi = Math.floor(seed / 4294967296) >>> 0;
-    const st = { s: (this.seedLo ^ Math.imul(this.seedHi, 0x27d4eb2d) ^ streamHash) | 0 };
-    this.a = splitmix32(st);
-    this.b = splitmix32(st);
-    this.c = splitmix32(st);
-    this.d = splitmix32(st);
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    this.setKey(seed >>> 0, Math.floor(seed / 4294967296) >>> 0);
   }
 
-  /** An independent generator for the component called `label` (deterministic). */
+  /** Seed the state from a 64-bit key: splitmix32 over both key words. */
+  private setKey(k0: number, k1: number): void {
+    this.k0 = k0;
+    this.k1 = k1;
+    const st = { s: (k0 ^ fmix32(k1 ^ 0x27d4eb2d)) | 0 };
+    this.a = splitmix32(st) ^ k1;
+    this.b = splitmix32(st);
+    this.c = splitmix32(st) ^ fmix32(k1 + 0x9e3779b9);
+    this.d = splitmix32(st);
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    this.spare = null;
+  }
+
+  /**
+   * An independent generator for the component called `label`: its 64-bit key is a hash of this
+   * generator's key and the label, so forks of forks stay distinct and stream collisions need
+   * ~2^32 labels. Forking does not consume draws from this generator.
+   */
   fork(label: string): Rng {
+    const h = hashLabel(label);
     const r = new Rng(0);
-    const st = { s: (this.seedLo ^ Math.imul(this.seedHi, 0x27d4eb2d) ^ hashLabel(label) ^ 0x5bd1e995) | 0 };
-    r.a = splitmix32(st);
-    r.b = splitmix32(st);
-    r.c = splitmix32(st);
-    r.d = splitmix32(st);
-    if ((r.a | r.b | r.c | r.d) === 0) r.a = 1;
+    const x0 = fmix32(this.k0 ^ fmix32(h ^ 0x5bd1e995));
+    const x1 = fmix32(this.k1 ^ fmix32(x0 + h + 0x68e31da4));
+    r.setKey(fmix32(x0 ^ Math.imul(this.k1, 0x9e3779b1)), x1);
     return r;
   }
 

@@ -19,6 +19,7 @@ import type { RecurrentCell, StepCache } from "../cells/cell.ts";
 import type { Linear } from "../cells/linear.ts";
 import type { LstmCache, LstmCell } from "../cells/lstm.ts";
 import type { Param } from "../cells/param.ts";
+import { heapF64 } from "../core/wasm/alloc.ts";
 
 export interface SequenceModelParts {
   cell: RecurrentCell;
@@ -67,6 +68,9 @@ export interface BackwardResult {
 interface Tape {
   batch: number;
   length: number;
+  /** Parents of the per-step views below (the views alone would not keep heap blocks alive). */
+  xAll: Float64Array;
+  dtAll: Float64Array;
   xs: Float64Array[];
   dts: Float64Array[];
   states: Float64Array[]; // states[t] = state entering step t's cell (after the LSTM when mixed)
@@ -87,6 +91,8 @@ export class SequenceModel {
   private cacheBatch = -1;
   private cellCaches: StepCache[] = [];
   private lstmCaches: LstmCache[] = [];
+  /** Reusable heap scratch by name (grow-only); safe because any forward replaces the tape. */
+  private readonly scratch = new Map<string, Float64Array>();
 
   constructor(parts: SequenceModelParts) {
     this.cell = parts.cell;
@@ -118,6 +124,24 @@ export class SequenceModel {
     return this.proj ? this.proj.outFeatures : this.cell.outputSize;
   }
 
+  /** A heap buffer of at least n elements for `name` (contents unspecified), reused across calls. */
+  private buf(name: string, n: number): Float64Array {
+    let b = this.scratch.get(name);
+    if (!b || b.length < n) {
+      b = heapF64(n);
+      this.scratch.set(name, b);
+    }
+    return b;
+  }
+
+  /**
+   * n elements of heap scratch for a forward. Reusing them across calls is safe because every
+   * forward first invalidates the tape that referenced the previous call's buffers.
+   */
+  private stepBuf(name: string, n: number): Float64Array {
+    return this.buf(name, n).subarray(0, n);
+  }
+
   /** Per-step caches, reused across calls with the same batch size. */
   private ensureCaches(batch: number, steps: number): void {
     if (this.cacheBatch !== batch) {
@@ -142,25 +166,29 @@ export class SequenceModel {
     if (I !== this.inputSize) fail(where, `input has ${I} features, model expects ${this.inputSize}`);
     if (B < 1 || L < 1) fail(where, `input has an empty batch or length: ${formatShape(input.shape)}`);
     checkFinite(where, "input", input.data);
-    const S = this.stateSize, O = this.cell.outputSize;
-    const dtAll = this.resolveTimespans(where, opts.timespans ?? null, B, L);
-    let h: Float64Array = new Float64Array(B * S);
+    const S = this.stateSize;
+    const record = opts.record ?? false;
+    // Heap scratch for what the kernels read in place (x, Δt, the initial state), reused across
+    // calls: no heap allocation per call (at batch 1 it would dominate the latency). The previous
+    // tape points into these buffers, so it is dropped first; a backward now needs this forward.
+    this.tape = null;
+    const dtAll = this.resolveTimespans(where, opts.timespans ?? null, B, L, this.stepBuf("dt", L * B));
+    let h: Float64Array = this.stepBuf("h0", B * S);
     if (opts.initialState) {
       checkShape(where, "initialState", opts.initialState.shape, [B, S]);
       checkFinite(where, "initialState", opts.initialState.data);
-      h = opts.initialState.data.slice();
-    }
+      h.set(opts.initialState.data);
+    } else h.fill(0);
     let c: Float64Array | null = null;
     if (this.mixedMemory) {
-      c = new Float64Array(B * S);
+      c = this.stepBuf("c0", B * S);
       if (opts.initialCell) {
         checkShape(where, "initialCell", opts.initialCell.shape, [B, S]);
         checkFinite(where, "initialCell", opts.initialCell.data);
-        c = opts.initialCell.data.slice();
-      }
+        c.set(opts.initialCell.data);
+      } else c.fill(0);
     } else if (opts.initialCell) fail(where, "initialCell is only used with mixed memory");
 
-    const record = opts.record ?? false;
     const training = opts.training ?? false;
     // Without a tape two caches suffice: step t reads the state in cache (t-1) % 2 while writing
     // cache t % 2. With a tape every step keeps its own.
@@ -169,15 +197,20 @@ export class SequenceModel {
     const P = this.outputSize;
     const out = new Float64Array(this.returnSequences ? B * L * P : B * P);
     const hidden = opts.returnHidden ? new Float64Array(B * L * S) : null;
-    const projBuf = this.proj ? new Float64Array(B * P) : null;
+    const projBuf = this.proj ? this.buf("proj", B * P) : null;
+    // The input, time-major [L, B, I] on the heap: step t reads a contiguous view, no gathers.
+    const xAll = this.stepBuf("x", L * B * I);
+    const src = input.data;
+    for (let r = 0; r < B; r++) for (let t = 0; t < L; t++) {
+      const from = (r * L + t) * I, to = (t * B + r) * I;
+      for (let i = 0; i < I; i++) xAll[to + i] = src[from + i]!;
+    }
     const tape: Tape | null = record
-      ? { batch: B, length: L, xs: [], dts: [], states: [], caches: [], lstmCaches: [], lstmH: [], lstmC: [] }
+      ? { batch: B, length: L, xAll, dtAll, xs: [], dts: [], states: [], caches: [], lstmCaches: [], lstmH: [], lstmC: [] }
       : null;
-    const x = record ? null : new Float64Array(B * I);
 
     for (let t = 0; t < L; t++) {
-      const xt = x ?? new Float64Array(B * I);
-      for (let r = 0; r < B; r++) xt.set(input.data.subarray((r * L + t) * I, (r * L + t) * I + I), r * I);
+      const xt = xAll.subarray(t * B * I, (t + 1) * B * I);
       const dt = dtAll.subarray(t * B, t * B + B);
       const cache = this.cellCaches[t % nCaches]!;
       if (this.mixedMemory && c) {
@@ -208,19 +241,19 @@ export class SequenceModel {
         }
         for (let r = 0; r < B; r++) {
           const dst = this.returnSequences ? (r * L + t) * P : r * P;
-          out.set(y.subarray(r * P, r * P + P), dst);
+          for (let j = 0; j < P; j++) out[dst + j] = y[r * P + j]!;
         }
       }
     }
-    void O;
     this.tape = tape;
     // Inputs were checked; a non-finite state now means bad weights (or an overflow). Name them.
-    if (!allFinite(h) || !allFinite(out)) failNonFinite(where, this.params);
+    if (!allFinite(h.subarray(0, B * S)) || !allFinite(out)) failNonFinite(where, this.params);
+    // Results are plain arrays (copies): they belong to the caller, not to the heap or the caches.
     return {
       output: { shape: this.returnSequences ? [B, L, P] : [B, P], data: out },
       hiddenSequence: hidden ? { shape: [B, L, S], data: hidden } : null,
-      finalState: { shape: [B, S], data: h.slice() },
-      finalCell: c ? { shape: [B, S], data: c.slice() } : null,
+      finalState: { shape: [B, S], data: Float64Array.from(h.subarray(0, B * S)) },
+      finalCell: c ? { shape: [B, S], data: Float64Array.from(c.subarray(0, B * S)) } : null,
     };
   }
 
@@ -237,25 +270,31 @@ export class SequenceModel {
     const P = this.outputSize;
     checkShape(where, "dOutput", dOutput.shape, this.returnSequences ? [B, L, P] : [B, P]);
     const dInput = new Float64Array(B * L * I);
-    let dh: Float64Array = new Float64Array(B * S);
+    // Heap scratch, and ping-pong pairs for the state gradients (no allocation per step).
+    const dhPair = [this.buf("dh0", B * S), this.buf("dh1", B * S)];
+    let cur = 0; // index of the pair members dh and dc currently live in
+    let dh = dhPair[0]!.subarray(0, B * S);
+    dh.fill(0);
     if (dFinalState) {
       checkShape(where, "dFinalState", dFinalState.shape, [B, S]);
       dh.set(dFinalState.data);
     }
-    let dc: Float64Array | null = this.mixedMemory ? new Float64Array(B * S) : null;
+    const dcPair = this.mixedMemory ? [this.buf("dc0", B * S), this.buf("dc1", B * S)] : null;
+    let dc: Float64Array | null = dcPair ? dcPair[0]!.subarray(0, B * S).fill(0) : null;
     if (dFinalCell && dc) dc.set(dFinalCell.data);
-    const dyStep = new Float64Array(B * P);
-    const dyCell = new Float64Array(B * O);
-    const dx = new Float64Array(B * I);
-    const dhPrev = new Float64Array(B * S);
+    const dyStep = this.buf("dyStep", B * P).subarray(0, B * P);
+    const dyCell = this.buf("dyCell", B * O).subarray(0, B * O);
+    const dx = this.buf("dx", B * I).subarray(0, B * I);
+    const dhPrev = this.buf("dhPrev", B * S).subarray(0, B * S);
+    const dOut = dOutput.data;
 
     for (let t = L - 1; t >= 0; t--) {
       const cache = tape.caches[t]!;
       let dy: Float64Array | null = null;
       if (this.returnSequences || t === L - 1) {
         for (let r = 0; r < B; r++) {
-          const src = this.returnSequences ? (r * L + t) * P : r * P;
-          dyStep.set(dOutput.data.subarray(src, src + P), r * P);
+          const from = this.returnSequences ? (r * L + t) * P : r * P;
+          for (let j = 0; j < P; j++) dyStep[r * P + j] = dOut[from + j]!;
         }
         if (this.proj) {
           this.proj.backward(cache.y, 0, dyStep, B, dyCell);
@@ -263,28 +302,32 @@ export class SequenceModel {
         } else dy = dyStep;
       }
       this.cell.backward(tape.xs[t]!, tape.states[t]!, tape.dts[t]!, cache, dy, dh, dx, dhPrev);
-      if (this.mixedMemory && dc) {
+      const next = 1 - cur;
+      cur = next;
+      if (this.mixedMemory && dc && dcPair) {
         const lc = tape.lstmCaches[t]!;
-        const dhL = new Float64Array(B * S);
-        const dcL = new Float64Array(B * S);
+        const dhL = dhPair[next]!.subarray(0, B * S), dcL = dcPair[next]!.subarray(0, B * S);
         this.mixedMemory.backwardHC(tape.xs[t]!, tape.lstmH[t]!, tape.lstmC[t]!, lc, dhPrev, dc, dx, true, dhL, dcL);
         dh = dhL;
         dc = dcL;
       } else {
-        dh = dhPrev.slice();
+        dh = dhPair[next]!.subarray(0, B * S);
+        dh.set(dhPrev); // a copy: the cell writes dhPrev again next step
       }
-      for (let r = 0; r < B; r++) dInput.set(dx.subarray(r * I, r * I + I), (r * L + t) * I);
+      for (let r = 0; r < B; r++) {
+        const to = (r * L + t) * I;
+        for (let i = 0; i < I; i++) dInput[to + i] = dx[r * I + i]!;
+      }
     }
     return {
       dInput: { shape: [B, L, I], data: dInput },
-      dInitialState: { shape: [B, S], data: dh },
-      dInitialCell: dc ? { shape: [B, S], data: dc } : null,
+      dInitialState: { shape: [B, S], data: dh.slice() },
+      dInitialCell: dc ? { shape: [B, S], data: dc.slice() } : null,
     };
   }
 
-  /** Δt per step and sample, laid out [L, B] (step-major so each step reads a contiguous slice). */
-  private resolveTimespans(where: string, ts: Tensor | null, B: number, L: number): Float64Array {
-    const out = new Float64Array(L * B);
+  /** Δt per step and sample into `out`, laid out [L, B] (step-major: each step reads a contiguous slice). */
+  private resolveTimespans(where: string, ts: Tensor | null, B: number, L: number, out: Float64Array): Float64Array {
     if (!ts) return out.fill(1);
     const okShape = (ts.shape.length === 2 && ts.shape[0] === B && ts.shape[1] === L)
       || (ts.shape.length === 3 && ts.shape[0] === B && ts.shape[1] === L && ts.shape[2] === 1);

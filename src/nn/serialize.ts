@@ -3,9 +3,8 @@
  * (including its wiring), every parameter by name, and free-form metadata. Loading validates the
  * format, the config, every parameter name, shape and value, and the wiring masks.
  */
-import { readFileSync } from "node:fs";
 import { fail } from "../core/errors.ts";
-import { writeFileAtomic } from "../core/fs.ts";
+import { readJsonOrYamlFile as readJsonFile, writeFileAtomic } from "../core/fs.ts";
 import { asObject, describe } from "./ncps-format.ts";
 import { buildModel, type Model } from "./models.ts";
 import { dumpNamedParameters, loadNamedParameters, type NamedTensor } from "./parameters.ts";
@@ -40,18 +39,7 @@ export function saveModel(path: string, model: Model, meta: Record<string, unkno
 
 /** Read a model file. */
 export function loadModel(path: string): Model {
-  const where = `loadModel ${path}`;
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    fail(where, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    fail(where, `not valid JSON (${(e as Error).message}); the file may be truncated`);
-  }
+  const where = "loadModel";
+  const doc = readJsonFile(path, where);
   return modelFromDocument(doc, where);
 }

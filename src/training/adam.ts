@@ -9,6 +9,7 @@
  * plain object {count, mu, nu} that can be saved and restored.
  */
 import { checkNumber } from "../core/errors.ts";
+import { addr, heapF64, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
 import type { Param } from "../cells/param.ts";
 
 export interface AdamOptions {
@@ -47,8 +48,9 @@ export function adam(opts: AdamOptions = {}): Adam {
     init(params) {
       return {
         count: 0,
-        mu: params.map((p) => new Float64Array(p.value.length)),
-        nu: params.map((p) => new Float64Array(p.value.length)),
+        // On the WebAssembly heap, where the update kernel runs in place (bit-identical to the loop below).
+        mu: params.map((p) => heapF64(p.value.length)),
+        nu: params.map((p) => heapF64(p.value.length)),
       };
     },
     step(params, state, learningRate = options.learningRate) {
@@ -62,6 +64,13 @@ export function adam(opts: AdamOptions = {}): Adam {
       params.forEach((p, k) => {
         if (!p.trainable) return;
         const v = p.value, g = p.grad, m = state.mu[k]!, s = state.nu[k]!;
+        const n = v.length;
+        const kern = g.length >= n && m.length >= n && s.length >= n ? heapKernels(v, g, m, s) : null;
+        if (kern) {
+          kernelCalls.elementwise++;
+          kern.adamStep(addr(v), addr(g), addr(m), addr(s), n, b1, 1 - b1, b2, 1 - b2, stepSize, sqrtBc2, eps, learningRate * wd);
+          return;
+        }
         for (let i = 0; i < v.length; i++) {
           const gi = g[i]!;
           if (wd > 0) v[i] -= learningRate * wd * v[i]!;

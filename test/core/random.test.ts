@@ -68,3 +68,21 @@ test("complex normals CN(0, v) have E|z|^2 = v", () => {
   for (let i = 0; i < re.length; i++) p += re[i]! ** 2 + im[i]! ** 2;
   assert.ok(Math.abs(p / re.length - 2.5) < 0.05);
 });
+
+test("forks of forks depend on the root seed and on every label", () => {
+  const v = (r: Rng) => r.uniform();
+  assert.notEqual(v(new Rng(1).fork("x").fork("y")), v(new Rng(2).fork("x").fork("y")));
+  assert.notEqual(v(new Rng(1).fork("x").fork("y")), v(new Rng(1).fork("x").fork("z")));
+  assert.equal(v(new Rng(1).fork("x").fork("y")), v(new Rng(1).fork("x").fork("y")));
+  // Seeds that differ only above 32 bits give different streams.
+  assert.notEqual(v(new Rng(5)), v(new Rng(5 + 2 ** 32)));
+  assert.notEqual(v(new Rng(5).fork("a")), v(new Rng(5 + 2 ** 32).fork("a")));
+  // 20000 labels: no two forks start with the same 64 random bits.
+  const seen = new Set<string>();
+  const root = new Rng(9);
+  for (let i = 0; i < 20000; i++) {
+    const r = root.fork(`user-${i}`);
+    seen.add(`${r.nextUint32()}:${r.nextUint32()}`);
+  }
+  assert.equal(seen.size, 20000);
+});

@@ -1,17 +1,19 @@
 /** Every command of the CLI, registered in the order `--help` lists them. */
 import type { Command } from "commander";
+import { registerBeamform } from "./beamform.ts";
 import { registerBench } from "./bench.ts";
+import { registerChannel } from "./channel.ts";
 import { registerData } from "./data.ts";
 import { registerModel } from "./model.ts";
 import { registerWiring } from "./wiring.ts";
-import { registerBeamform } from "./beamform.ts";
 import { registerExperiment } from "./experiment.ts";
 
 export function registerAll(program: Command): void {
+  registerChannel(program);
   registerData(program);
-  registerModel(program);
-  registerWiring(program);
   registerBeamform(program);
   registerExperiment(program);
+  registerModel(program);
+  registerWiring(program);
   registerBench(program);
 }

@@ -3,6 +3,7 @@
  */
 import type { Command } from "commander";
 import { fail } from "../../core/errors.ts";
+import { readJsonOrYamlFile } from "../../core/fs.ts";
 import { importNcpsModel } from "../../nn/ncps-import.ts";
 import { verifyModelWiring, verifyWiringsDocument, WIRINGS_GOLDEN_FORMAT } from "../../wirings/golden.ts";
 import { verifyNcpsDocument, type CaseReport } from "../../nn/ncps-verify.ts";
@@ -16,9 +17,6 @@ import { readTensors } from "../model-data.ts";
 import { formatTable, info, printJson } from "../output.ts";
 import { floatArg, intArg } from "../parse.ts";
 import { progressBar } from "../progress.ts";
-import { readJsonFile } from "../read-json.ts";
-import { parse as parseYaml } from "yaml";
-import { readFileSync } from "node:fs";
 
 interface VerifyResult {
   case: string;
@@ -43,7 +41,7 @@ export function registerModel(program: Command): void {
     .option("--json", "print one JSON document")
     .action((file: string, opts: { rtol: number; atol: number; json?: boolean }) => {
       const where = "model verify";
-      const doc = readJsonFile(file, where) as Record<string, unknown>;
+      const doc = readJsonOrYamlFile(file, where) as Record<string, unknown>;
       let result: VerifyResult;
       if (doc && doc["format"] === "ncps-golden/1") {
         const r = verifyNcpsDocument(doc, { rtol: opts.rtol, atol: opts.atol });
@@ -89,7 +87,7 @@ export function registerModel(program: Command): void {
     .option("--json", "print one JSON document")
     .action((file: string, opts: { out: string; json?: boolean }) => {
       const where = "model import-ncps";
-      const m = importNcpsModel(readJsonFile(file, where), where);
+      const m = importNcpsModel(readJsonOrYamlFile(file, where), where);
       saveModel(opts.out, m, { importedFrom: file });
       const params = m.net.params.reduce((n, p) => n + (p.trainable ? p.value.length : 0), 0);
       const doc = { out: opts.out, type: m.config.type, parameters: params };
@@ -138,19 +136,7 @@ export function registerModel(program: Command): void {
         modelConfig: string; data: string; inputs: string; targets: string; timespans?: string; epochs: number; batchSize: number;
         lr: number; clip?: number; valSplit: number; patience?: number; truncation?: number; seed: number; out: string; json?: boolean;
       }>(cmd);
-      const cfgText = (() => {
-        try {
-          return readFileSync(o.modelConfig, "utf8");
-        } catch (e) {
-          fail(where, `cannot read ${o.modelConfig} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-        }
-      })();
-      let cfg: unknown;
-      try {
-        cfg = /\.ya?ml$/i.test(o.modelConfig) ? parseYaml(cfgText) : JSON.parse(cfgText);
-      } catch (e) {
-        fail(where, `${o.modelConfig} is not valid ${/\.ya?ml$/i.test(o.modelConfig) ? "YAML" : "JSON"}: ${(e as Error).message.split("\n")[0]}`);
-      }
+      const cfg = readJsonOrYamlFile(o.modelConfig, where);
       const m = buildModel(cfg, { seed: o.seed });
       const t = await readTensors(o.data, { inputs: o.inputs, targets: o.targets, timespans: o.timespans }, where);
       const bar = progressBar("train", o.epochs, { quiet: false });

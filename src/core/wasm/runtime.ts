@@ -1,0 +1,89 @@
+/**
+ * The WebAssembly runtime: one shared heap and one kernel module compiled against it, created
+ * lazily on first use. Kernels take byte addresses into the heap (`view.byteOffset + 8·offset`),
+ * element counts and 0/1 flags.
+ *
+ * If the engine lacks WebAssembly SIMD (or LIQUIDWAVE_WASM=0), {@link wasmRuntime} returns null
+ * and every caller uses its JavaScript path.
+ */
+import { hasFusedMadd, hasWasmSimd, wasmWanted } from "./features.ts";
+import { WasmHeap } from "./heap.ts";
+import { ModuleBuilder } from "./module.ts";
+import type { KernelContext } from "./kernels/context.ts";
+import { emitElementwise } from "./kernels/elementwise.ts";
+import { emitGemmNN, emitGemmNT } from "./kernels/gemm.ts";
+import { emitCfcKernels } from "./kernels/cfc.ts";
+import { emitLtcKernels } from "./kernels/ltc.ts";
+import { emitOptimKernels } from "./kernels/optim.ts";
+import { EXP_TABLE_BYTES, writeExpTable } from "./kernels/vmath.ts";
+
+/** A map over n elements: (in, out, n) or (in₀, in₁, out, n); byte addresses. */
+type Map1 = (src: number, dst: number, n: number) => void;
+type Map2 = (a: number, b: number, dst: number, n: number) => void;
+
+/** The exported kernels (see the generators in `kernels/` for the maths). Pointers are byte addresses. */
+export interface Kernels {
+  /** C[m,n] = [C +] A[m,k]·B[n,k]ᵀ [+ bias[n]]; bias 0 = none. */
+  gemmNT(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number, bias: number): void;
+  /** C[m,n] = [C +] A·B[k,n] with A(i,p) at a + 8(i·as0 + p·as1). */
+  gemmNN(a: number, as0: number, as1: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
+  vexp: Map1; vsigmoid: Map1; vtanh: Map1; vlecunTanh: Map1; vrelu: Map1; vsilu: Map1;
+  /** (out = φ(pre), dOut) → dPre for the tanh family, (pre, dOut) → dPre for relu/silu. */
+  vlecunTanhBack: Map2; vtanhBack: Map2; vreluBack: Map2; vsiluBack: Map2;
+  /** dst = a ⊙ b */
+  vmul: Map2;
+  /** out = c + a ⊙ b */
+  vaddMul(c: number, a: number, b: number, out: number, n: number): void;
+  /** CfC heads epilogue: P [B, 4H], dt [B] → g1, g2, ti, h [B, H]. */
+  cfcHeads(P: number, dt: number, g1: number, g2: number, ti: number, h: number, B: number, H: number, gate: number): void;
+  /** Its backward into dP [B, 4H]; dy 0 = none. */
+  cfcHeadsBack(g1: number, g2: number, ti: number, dhNew: number, dy: number, dt: number, dP: number, B: number, H: number, gate: number): void;
+  /** gb[j] += Σ_r dy[r, j] over a [B, n] block. */
+  colSumAdd(dy: number, gb: number, B: number, n: number): void;
+  /** One LTC step for B rows (descriptors: kernels/ltc.ts). */
+  ltcForward(desc: number, cacheDesc: number, x: number, h: number, dt: number, B: number, eps: number): void;
+  ltcBackward(desc: number, cacheDesc: number, x: number, dt: number, dy: number, dhNew: number, dx: number, dh: number, B: number): void;
+  /** Adam update of n parameters (kernels/optim.ts). */
+  adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number,
+    step: number, sqrtBc2: number, eps: number, lrWd: number): void;
+}
+
+export interface WasmRuntime {
+  readonly heap: WasmHeap;
+  readonly kernels: Kernels;
+  /** Whether the kernels use fused multiply-adds. */
+  readonly fma: boolean;
+  /** Size of the kernel module in bytes. */
+  readonly moduleBytes: number;
+}
+
+let runtime: WasmRuntime | null | undefined;
+
+function create(): WasmRuntime | null {
+  if (!wasmWanted() || !hasWasmSimd()) return null;
+  const fma = hasFusedMadd();
+  const heap = new WasmHeap();
+  const table = heap.f64(EXP_TABLE_BYTES / 8);
+  if (!table) return null;
+  writeExpTable(table.buffer as SharedArrayBuffer, table.byteOffset);
+  const mod = new ModuleBuilder();
+  mod.importMemory("env", "memory", { initial: 1, maximum: heap.maxPages, shared: true });
+  const scalarExp = mod.importFunction("env", "exp", { params: ["f64"], results: ["f64"] });
+  const ctx: KernelContext = { fma, expTable: table.byteOffset, scalarExp };
+  emitGemmNT(mod, ctx);
+  emitGemmNN(mod, ctx);
+  emitElementwise(mod, ctx);
+  emitCfcKernels(mod, ctx);
+  emitLtcKernels(mod, ctx);
+  emitOptimKernels(mod, ctx);
+  const bytes = mod.toBytes();
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory, exp: Math.exp } });
+  // The table view must stay reachable for as long as the module: keep it on the runtime object.
+  return Object.assign({ heap, kernels: instance.exports as unknown as Kernels, fma, moduleBytes: bytes.length }, { table });
+}
+
+/** The runtime, created on first call; null when WebAssembly SIMD is unavailable or disabled. */
+export function wasmRuntime(): WasmRuntime | null {
+  if (runtime === undefined) runtime = create();
+  return runtime;
+}

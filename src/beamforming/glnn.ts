@@ -27,6 +27,10 @@
  * for K·d = 4) with a dense projection 2Kd → 2Kd. Other networks (LSTM, dense CfC, LTC) run in the
  * same loop for the baselines and ablations.
  *
+ * Arithmetic is float64 throughout (the reference runs complex64 / float32), so numbers agree with
+ * it in distribution, not digit for digit (its own results move by ~1 bit/s/Hz with the random
+ * stream, specs glnn-run.md §5.1).
+ *
  * Variants beyond the reference (all off by default, each one option, see {@link GlnnOptions}):
  * chained iterates, warm start from the previous sample, classical initialisations, normalised
  * gradient input and scaled output, a per-user (permutation-equivariant) encoding, selection of the

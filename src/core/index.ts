@@ -8,3 +8,4 @@ export * from "./python-literal.ts";
 export * from "./special.ts";
 export * from "./fs.ts";
 export * from "./validate.ts";
+export * as linalg from "./linalg/index.ts";

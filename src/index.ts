@@ -5,3 +5,4 @@
 export * as core from "./core/index.ts";
 export * as wirings from "./wirings/index.ts";
 export * as io from "./io/index.ts";
+export * as prediction from "./prediction/index.ts";

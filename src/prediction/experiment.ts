@@ -1,0 +1,267 @@
+/**
+ * The channel-prediction experiment: channel trajectories → split by trajectory group → noisy
+ * windows → every selected predictor fitted on the training windows and scored on the test
+ * windows (prediction.md §6).
+ *
+ * `runPrediction(config, { datasets })` returns plain data; everything but the measured times
+ * (`usPerPrediction`, `trainSeconds`) is a deterministic function of the config, its seed and
+ * the channel data.
+ */
+import { z } from "zod";
+import { fail } from "../core/errors.ts";
+import { Rng } from "../core/random.ts";
+import { parseConfig } from "../core/validate.ts";
+import type { ChannelDataset } from "../io/dataset.ts";
+import { besselJ0 } from "../core/special.ts";
+import { EspritPredictor } from "./esprit.ts";
+import { LEARNED_KINDS, LearnedPredictor } from "./learned.ts";
+import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "./metrics.ts";
+import type { Predictor } from "./predictor.ts";
+import { createPredictor, PREDICTOR_NAMES } from "./registry.ts";
+import { segmentTrajectories, splitByGroup, trajectoriesFromDatasets, type Trajectory } from "./trajectories.ts";
+import { regularTimes, WienerPredictor, wienerTheoreticalNmse } from "./wiener.ts";
+import { makeWindows, selectWindows, type WindowSet } from "./windows.ts";
+
+/** Speed of light, m/s (f_D = v f_c / c). */
+const SPEED_OF_LIGHT = 299_792_458;
+
+export const DEFAULT_MODELS = ["hold", "linear", "ar", "wiener", "wiener-est", "kalman", "ridge", "esprit", "mlp", "gru", "lstm", "cfc", "ltc", "ncp"] as const;
+
+const posInt = z.number().int().positive();
+const learnedSizes = z.object(Object.fromEntries(LEARNED_KINDS.map((k) => [k, posInt.optional()])) as Record<(typeof LEARNED_KINDS)[number], z.ZodOptional<typeof posInt>>).strict();
+
+export const predictionConfigSchema = z.object({
+  /** P past samples per window. */
+  history: posInt.default(20),
+  /** F future samples to predict. */
+  horizon: posInt.default(5),
+  /** Input SNR in dB w.r.t. each trajectory's mean power (null: noiseless inputs). */
+  snrDb: z.number().min(-50).max(200).nullable().default(20),
+  /** Sampling interval Δt, s (default: the dataset's). */
+  dt: z.number().positive().optional(),
+  /** True maximum Doppler f_D, Hz (default: speed · f_c / c when both are known). */
+  dopplerHz: z.number().min(0).optional(),
+  /** UE speed, m/s (for f_D). */
+  speed: z.number().min(0).optional(),
+  /** Carrier frequency, Hz (for f_D when the dataset does not record it). */
+  carrierHz: z.number().positive().optional(),
+  /** Samples between window starts (default: the window span, no sample shared). */
+  stride: posInt.optional(),
+  /** Largest random input gap in samples (1: regular sampling). */
+  maxGap: posInt.default(1),
+  /** Cut each trajectory into segments of this many samples, each its own split group. */
+  segment: posInt.optional(),
+  /** Fractions of trajectory groups for training, validation and test. */
+  split: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]).default([0.6, 0.2, 0.2]),
+  /** Score on at most this many test windows (the first ones). */
+  maxTestWindows: posInt.optional(),
+  models: z.array(z.enum(PREDICTOR_NAMES)).min(1).default([...DEFAULT_MODELS]),
+  seed: z.number().int().min(0).default(0),
+  /** Learned models. */
+  epochs: posInt.default(30),
+  batchSize: posInt.default(32),
+  learningRate: z.number().positive().default(3e-3),
+  patience: posInt.default(6),
+  maxTrainWindows: posInt.optional(),
+  sizes: learnedSizes.optional(),
+  /** Classical models. */
+  arOrder: posInt.default(6),
+  kalmanOrder: posInt.default(8),
+  espritOrder: posInt.default(4),
+  espritRows: posInt.optional(),
+  ridge: z.number().min(0).default(1e-4),
+  linearDegree: z.number().int().min(0).max(8).default(1),
+}).strict();
+
+export type PredictionConfigInput = z.input<typeof predictionConfigSchema>;
+export type PredictionConfig = z.output<typeof predictionConfigSchema>;
+
+/** One model's scores on the test windows. */
+export interface ModelResult {
+  name: string;
+  /** NMSE per step k = 1…F, dB (ratio of sums over the test windows). */
+  nmseDb: number[];
+  /** 10 log10 of the mean over k of the linear NMSE_k. */
+  meanNmseDb: number;
+  /** Gain over sample-and-hold per step, dB (when hold is among the models). */
+  gainDb?: number[];
+  /** Mean MRT beamforming gain |hᴴĥ|²/(‖h‖²‖ĥ‖²) per step. */
+  mrtGain: number[];
+  /** Real coefficients kept after fitting (see Predictor.parameterCount). */
+  params: number;
+  /** Measured wall time per window (F steps, M antennas) of a batched predict over the test set, µs. */
+  usPerPrediction: number;
+  /** Measured wall time of fit, s. */
+  trainSeconds: number;
+  /** Extra facts: epochs run, f_D estimates, fallbacks. */
+  notes?: Record<string, number | string | null>;
+}
+
+export interface PredictionResult {
+  /** The resolved config, with what the source and the split gave. */
+  config: Omit<PredictionConfig, "dt" | "dopplerHz"> & {
+    dt: number;
+    dopplerHz: number | null;
+    source: string[];
+    windows: { train: number; validation: number; test: number };
+    trajectories: { train: number; validation: number; test: number };
+    regular: boolean;
+  };
+  models: ModelResult[];
+  /** Closed forms on a unit-power Clarke channel at this f_D, Δt, SNR (regular sampling only). */
+  reference?: { holdDb: number[]; wienerDb: number[] };
+}
+
+export interface RunOptions {
+  /** The channel source: one or more datasets (drops). */
+  readonly datasets: readonly ChannelDataset[];
+  /** Progress lines (stderr in the CLI). */
+  readonly onProgress?: (message: string) => void;
+}
+
+/** Validate a config (one error line naming the offending field). */
+export function parsePredictionConfig(value: unknown): PredictionConfig {
+  const c = parseConfig("runPrediction", predictionConfigSchema, value ?? {});
+  if (c.split[0] <= 0 || c.split[2] <= 0) fail("runPrediction", `split needs positive training and test fractions, got [${c.split.join(", ")}]`);
+  return c;
+}
+
+/** Δt of the source: config, else dataset meta, else the spacing of `t`. */
+function resolveDt(config: PredictionConfig, datasets: readonly ChannelDataset[]): number {
+  if (config.dt !== undefined) return config.dt;
+  const ds = datasets[0]!;
+  if (ds.meta.dt !== undefined && ds.meta.dt > 0) return ds.meta.dt;
+  if (ds.t && ds.t.length >= 2 && ds.t[1]! > ds.t[0]!) return ds.t[1]! - ds.t[0]!;
+  fail("runPrediction", `the sampling interval is unknown (${ds.meta.source} records neither dt nor t): pass --dt`);
+}
+
+function resolveDoppler(config: PredictionConfig, datasets: readonly ChannelDataset[]): number | null {
+  if (config.dopplerHz !== undefined) return config.dopplerHz;
+  const fc = config.carrierHz ?? datasets[0]!.meta.fc;
+  if (config.speed !== undefined && fc !== undefined) return (config.speed * fc) / SPEED_OF_LIGHT;
+  return null;
+}
+
+/** Time a batched predict: warm up on a few windows, then predict the whole set once. */
+function timedPredict(p: Predictor, test: WindowSet, warm: WindowSet): { pred: ReturnType<Predictor["predict"]>; us: number } {
+  p.predict(warm);
+  const t0 = performance.now();
+  const pred = p.predict(test);
+  return { pred, us: ((performance.now() - t0) * 1000) / Math.max(1, test.count) };
+}
+
+/**
+ * Run the prediction experiment.
+ * @param configIn - see {@link predictionConfigSchema} (validated; defaults filled in)
+ * @param options.datasets - channel source, H [T, K, Nk, M] per dataset
+ * @returns per-model NMSE per step (dB), mean, gain over hold, MRT gain, parameters, timings
+ */
+export function runPrediction(configIn: unknown, options: RunOptions): PredictionResult {
+  const where = "runPrediction";
+  const config = parsePredictionConfig(configIn);
+  const log = options.onProgress ?? (() => {});
+  if (options.datasets.length === 0) fail(where, "no channel data given");
+  const dt = resolveDt(config, options.datasets);
+  const dopplerHz = resolveDoppler(config, options.datasets);
+  const rng = new Rng(config.seed);
+  let trajectories: Trajectory[] = trajectoriesFromDatasets(options.datasets);
+  const span = (config.history - 1) * config.maxGap + config.horizon + 1;
+  if (config.segment !== undefined) {
+    if (config.segment < span) fail(where, `segment ${config.segment} is shorter than one window (${span} samples)`);
+    trajectories = segmentTrajectories(trajectories, config.segment, span);
+  }
+  const split = splitByGroup(trajectories, config.split, rng.fork("split"));
+  const windowsOf = (trs: Trajectory[], label: string): WindowSet =>
+    makeWindows(trs, {
+      history: config.history, horizon: config.horizon, dt, snrDb: config.snrDb, stride: config.stride, maxGap: config.maxGap,
+      rng: rng.fork(`windows:${label}`),
+    });
+  const train = windowsOf(split.train, "train");
+  const validation = windowsOf(split.validation, "validation");
+  let test = windowsOf(split.test, "test");
+  if (config.maxTestWindows !== undefined && test.count > config.maxTestWindows) {
+    test = selectFirst(test, config.maxTestWindows);
+  }
+  if (train.count === 0 || test.count === 0) {
+    fail(where, `no complete window of ${span} samples in the ${train.count === 0 ? "training" : "test"} trajectories; use longer trajectories or a shorter history/horizon`);
+  }
+  log(`predict: ${trajectories.length} trajectories (${split.train.length}/${split.validation.length}/${split.test.length}), windows ${train.count}/${validation.count}/${test.count}, Δt ${dt * 1e3} ms, f_D ${dopplerHz === null ? "unknown" : dopplerHz.toFixed(2) + " Hz"}, SNR ${config.snrDb ?? "∞"} dB`);
+  const warm = selectFirst(test, Math.min(16, test.count));
+  const settings = {
+    dopplerHz,
+    linear: { degree: config.linearDegree },
+    ar: { order: config.arOrder },
+    kalman: { order: config.kalmanOrder },
+    ridge: { ridge: config.ridge },
+    esprit: { order: config.espritOrder, ...(config.espritRows !== undefined ? { rows: config.espritRows } : {}) },
+    learned: {
+      epochs: config.epochs, batchSize: config.batchSize, learningRate: config.learningRate, patience: config.patience, seed: config.seed,
+      ...(config.maxTrainWindows !== undefined ? { maxTrainWindows: config.maxTrainWindows } : {}), sizes: config.sizes ?? {},
+    },
+  };
+  // Build every predictor first so a bad name or a missing f_D fails before any training.
+  const predictors = config.models.map((name) => createPredictor(name, settings));
+  const models: ModelResult[] = [];
+  for (const p of predictors) {
+    log(`predict: ${p.name}: fitting`);
+    const t0 = performance.now();
+    p.fit(train, validation.count > 0 ? validation : null, log);
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const { pred, us } = timedPredict(p, test, warm);
+    const nmse = nmsePerStep(pred, test.targets);
+    const r: ModelResult = {
+      name: p.name, nmseDb: toDb(nmse), meanNmseDb: meanNmseDb(nmse), mrtGain: Array.from(mrtGain(pred, test.targets)),
+      params: p.parameterCount(), usPerPrediction: us, trainSeconds,
+    };
+    const notes = notesOf(p);
+    if (notes) r.notes = notes;
+    models.push(r);
+    log(`predict: ${p.name}: mean NMSE ${r.meanNmseDb.toFixed(2)} dB`);
+  }
+  const hold = models.find((m) => m.name === "hold");
+  if (hold) {
+    const ref = hold.nmseDb.map((d) => 10 ** (d / 10));
+    for (const m of models) m.gainDb = predictionGainDb(m.nmseDb.map((d) => 10 ** (d / 10)), ref);
+  }
+  const result: PredictionResult = {
+    config: {
+      ...config, dt, dopplerHz,
+      source: options.datasets.map((d) => d.meta.source),
+      windows: { train: train.count, validation: validation.count, test: test.count },
+      trajectories: { train: split.train.length, validation: split.validation.length, test: split.test.length },
+      regular: test.regular && train.regular,
+    },
+    models,
+  };
+  if (dopplerHz !== null && config.maxGap === 1) {
+    const ratio = config.snrDb === null ? 0 : 10 ** (-config.snrDb / 10);
+    const times = regularTimes(config.history, config.horizon);
+    const fdDt = dopplerHz * dt;
+    result.reference = {
+      holdDb: Array.from({ length: config.horizon }, (_, k) => 10 * Math.log10(2 * (1 - clarke(fdDt * (k + 1))) + ratio)),
+      wienerDb: toDb(wienerTheoreticalNmse(times, config.history, config.horizon, fdDt, ratio)),
+    };
+  }
+  return result;
+}
+
+function clarke(lagTimesFd: number): number {
+  return besselJ0(2 * Math.PI * lagTimesFd);
+}
+
+function selectFirst(ws: WindowSet, n: number): WindowSet {
+  return selectWindows(ws, Array.from({ length: n }, (_, i) => i));
+}
+
+function notesOf(p: Predictor): Record<string, number | string | null> | null {
+  if (p instanceof LearnedPredictor && p.training) {
+    return { epochs: p.training.epochs, bestEpoch: p.training.bestEpoch, bestValLoss: p.training.bestValLoss, trainWindows: p.training.trainWindows };
+  }
+  if (p instanceof WienerPredictor && p.lastEstimates) {
+    const e = Array.from(p.lastEstimates).sort((a, b) => a - b);
+    return { medianDopplerEstimateHz: e[Math.floor(e.length / 2)] ?? null };
+  }
+  if (p instanceof WienerPredictor && p.dopplerHz !== null) return { dopplerHz: p.dopplerHz };
+  if (p instanceof EspritPredictor) return { fallbackWindows: p.fallbacks };
+  return null;
+}

@@ -44,14 +44,15 @@ export function multipathDataset(o: MultipathOptions): ChannelDataset {
         gi = rng.normal() * Math.sqrt(0.5 / S);
       }
       const aod = (rng.uniform() - 0.5) * Math.PI;
+      const cs = Array.from({ length: M }, (_, m) => Math.cos(Math.PI * m * Math.sin(aod)));
+      const sn = Array.from({ length: M }, (_, m) => Math.sin(Math.PI * m * Math.sin(aod)));
       for (let t = 0; t < T; t++) {
         const ph = 2 * Math.PI * nu * t * o.dt;
         const tr = gr * Math.cos(ph) - gi * Math.sin(ph), ti = gr * Math.sin(ph) + gi * Math.cos(ph);
         for (let m = 0; m < M; m++) {
-          const sp = Math.PI * m * Math.sin(aod);
           const i = (t * K + k) * M + m;
-          re[i]! += tr * Math.cos(sp) - ti * Math.sin(sp);
-          im[i]! += tr * Math.sin(sp) + ti * Math.cos(sp);
+          re[i]! += tr * cs[m]! - ti * sn[m]!;
+          im[i]! += tr * sn[m]! + ti * cs[m]!;
         }
       }
     }

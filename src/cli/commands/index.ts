@@ -3,11 +3,13 @@ import type { Command } from "commander";
 import { registerBench } from "./bench.ts";
 import { registerData } from "./data.ts";
 import { registerModel } from "./model.ts";
+import { registerPredict } from "./predict.ts";
 import { registerWiring } from "./wiring.ts";
 
 export function registerAll(program: Command): void {
   registerData(program);
   registerModel(program);
+  registerPredict(program);
   registerWiring(program);
   registerBench(program);
 }

@@ -15,8 +15,8 @@
  * | `lstm`    | LSTM(size) → Linear F·2M                                               |
  * | `cfc`     | CfC(size units, 64-unit backbone) → Linear F·2M                        |
  * | `ltc`     | LTC over FullyConnected(size) (6 semi-implicit unfolds) → Linear F·2M  |
- * | `ncp`     | CfC over AutoNCP(size, size/3 motor neurons) → Linear F·2M             |
- * | `ltc-ncp` | LTC over AutoNCP(size, size/3 motor neurons) → Linear F·2M             |
+ * | `ncp`     | CfC over AutoNCP(size, max(size/3, 2M) motor neurons) → Linear F·2M    |
+ * | `ltc-ncp` | LTC over AutoNCP(size, max(size/3, 2M) motor neurons) → Linear F·2M    |
  *
  * Training: `fit` (Adam, MSE on the normalised targets, global-norm clipping 1, early stopping on
  * the validation windows with the best weights restored); every draw comes from the seed.
@@ -62,7 +62,9 @@ export interface LearnedOptions {
  */
 export function learnedModelConfig(kind: LearnedKind, inputSize: number, outputSize: number, history: number, size: number, seed = 0): Record<string, unknown> {
   const head = { projSize: outputSize, returnSequences: false };
-  const motors = Math.max(2, Math.round(size / 3));
+  // NCP motor neurons: a third of the neurons, but at least the 2M per-step features (fewer
+  // cannot even carry the last observation to the head), and at most what AutoNCP allows.
+  const motors = Math.max(1, Math.min(size - 3, Math.max(Math.round(size / 3), inputSize)));
   switch (kind) {
     case "mlp":
       return { type: "mlp", inputSize: history * inputSize, hidden: [size, size], outputSize, activation: "tanh" };

@@ -5,4 +5,5 @@
 export * as core from "./core/index.ts";
 export * as wirings from "./wirings/index.ts";
 export * as io from "./io/index.ts";
+export * as channel from "./channel/index.ts";
 export * as prediction from "./prediction/index.ts";

@@ -8,4 +8,6 @@ export * from "./python-literal.ts";
 export * from "./special.ts";
 export * from "./fs.ts";
 export * from "./validate.ts";
+export * from "./bessel.ts";
+export * from "./normal.ts";
 export * as linalg from "./linalg/index.ts";

@@ -12,7 +12,7 @@
  * golden-section refinement of the best cell. f_max = 0.38/Δt keeps 2π f Δt inside J0's main
  * lobe at lag 1 (first zero 2.405), where the correlation identifies f_D uniquely.
  */
-import { besselJ0 } from "../core/special.ts";
+import { besselJ0 } from "../core/bessel.ts";
 import type { WindowSet } from "./windows.ts";
 
 /** Grid of the J0 table used by the fit: step 1/256 on [0, 32]. */

@@ -12,7 +12,7 @@ import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import { parseConfig } from "../core/validate.ts";
 import type { ChannelDataset } from "../io/dataset.ts";
-import { besselJ0 } from "../core/special.ts";
+import { besselJ0 } from "../core/bessel.ts";
 import { EspritPredictor } from "./esprit.ts";
 import { LEARNED_KINDS, LearnedPredictor } from "./learned.ts";
 import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "./metrics.ts";

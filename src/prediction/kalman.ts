@@ -18,7 +18,7 @@
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
-import { besselJ0 } from "../core/special.ts";
+import { besselJ0 } from "../core/bessel.ts";
 import { solveSpd } from "./linear-filter.ts";
 import { emptyPrediction, type Predictor } from "./predictor.ts";
 import { requireRegular, type WindowSet } from "./windows.ts";

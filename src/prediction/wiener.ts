@@ -16,7 +16,7 @@
  */
 import { checkNumber, fail } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
-import { besselJ0 } from "../core/special.ts";
+import { besselJ0 } from "../core/bessel.ts";
 import { estimateDopplerPooled, estimateDopplerWindow } from "./doppler.ts";
 import { applyLinearFilters, FilterCache, solveSpd, timesKey, windowTimes } from "./linear-filter.ts";
 import type { Predictor } from "./predictor.ts";

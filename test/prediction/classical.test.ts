@@ -9,7 +9,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { besselJ0 } from "../../src/core/special.ts";
+import { besselJ0 } from "../../src/core/bessel.ts";
 import { Rng } from "../../src/core/random.ts";
 import { cmatOf, csolve } from "../../src/core/linalg/index.ts";
 import {

@@ -1,0 +1,241 @@
+/**
+ * `generateChannel(config)`: the single typed entry point of the channel simulator.
+ *
+ * It resolves and validates the config against the preset, draws the users' tracks, builds each
+ * user's paths, evaluates H [T, K, Nk, M] (and optionally OFDM H_f [T, F, K, Nk, M]), normalises,
+ * adds CSI error, and returns a {@link ChannelSimulation} (a `ChannelDataset` plus the echoed
+ * config and diagnostics).
+ *
+ * Randomness: one root generator per seed and an independent stream per component and user
+ * (`Rng.fork` with flat labels such as `user2/mobility`, `user2/umi/seg0/slot3`, `cee`), so that
+ * e.g. changing the CEE never changes H, and adding users never changes the existing users.
+ */
+import type { ComplexTensor } from "../core/complex.ts";
+import { fail } from "../core/errors.ts";
+import { Rng } from "../core/random.ts";
+import type { Tensor } from "../core/tensor.ts";
+import type { ChannelDataset } from "../io/dataset.ts";
+import type { ArrayGeometry } from "./array.ts";
+import { ula, upa } from "./array.ts";
+import { canyonDiffusePaths, canyonPaths } from "./canyon.ts";
+import { clarkeUser, rayleighUser } from "./clarke.ts";
+import type { ChannelConfig, ChannelConfigInput } from "./config.ts";
+import { configToJson, resolveChannelConfig } from "./config.ts";
+import { wavelength } from "./constants.ts";
+import type { EngineOutput, MovingPath } from "./engine.ts";
+import { evaluateUserChannel } from "./engine.ts";
+import type { Vec3 } from "./geometry.ts";
+import type { Trajectory } from "./mobility.ts";
+import { quantiseTrajectory, randomWalkTrajectory, speedSchedule, straightTrajectory, streetTrajectory } from "./mobility.ts";
+import { addCsiError, normalisationScales, scaleUsers } from "./normalise.ts";
+import { buildUmiUser } from "./umi.ts";
+
+/** Largest complex output tensor generateChannel allocates (elements), 2^27 (2 GiB of complex128). */
+export const MAX_CHANNEL_ELEMENTS = 2 ** 27;
+
+/** What {@link generateChannel} returns: a channel dataset with its config and diagnostics. */
+export interface ChannelSimulation extends ChannelDataset {
+  /** The resolved config (all parameters explicit, preset version included). */
+  readonly config: ChannelConfig;
+  /** OFDM channel [T, F, K, Nk, M] when `subcarriers` is set (normalised like H). */
+  readonly Hf?: ComplexTensor;
+  /** Baseband subcarrier frequencies f_i = (i − ⌊F/2⌋)·Δf in Hz, [F]; H_f at f = 0 equals H. */
+  readonly subcarrierHz?: Float64Array;
+  /** Channel gain 10 log10(‖H_k(t)‖_F² / (Nk M)) before normalisation, dB, [T, K]. */
+  readonly gainDb: Tensor;
+  /** Amplitude factor the normalisation applied to each user, [K]. */
+  readonly scale: Float64Array;
+  /** UMi only: 1 where user k is in the LOS condition at sample t, [T, K] row-major. */
+  readonly los?: Uint8Array;
+  /** Each user's array axis (unit vectors), [K, 3]. */
+  readonly userAxes: Tensor;
+}
+
+function bsArrayOf(c: ChannelConfig): ArrayGeometry {
+  const b = c.bsArray;
+  return b.type === "ula"
+    ? ula(b.shape[0]!, { spacing: b.spacing, axis: b.axis })
+    : upa(b.shape[0]!, b.shape[1]!, { spacing: b.spacing, axis: b.axis, axis2: b.axis2 ?? [0, 0, 1] });
+}
+
+/** Draw or take each user's start position and initial heading (rad). */
+function userStart(c: ChannelConfig, k: number, rng: Rng): { start: Vec3; heading: number; dir: 1 | -1 } {
+  const given = c.mobility.start?.[k];
+  const headingDeg = c.mobility.heading?.[k];
+  if (c.umi) {
+    const u = c.umi;
+    // Uniform over the annulus area (38.901 drop style).
+    const r = Math.sqrt(u.rMin * u.rMin + (u.rMax * u.rMax - u.rMin * u.rMin) * rng.uniform());
+    const phi = 2 * Math.PI * rng.uniform();
+    const h = 2 * Math.PI * rng.uniform();
+    return { start: given ?? [r * Math.cos(phi), r * Math.sin(phi), u.ueHeight], heading: headingDeg !== undefined ? (headingDeg * Math.PI) / 180 : h, dir: 1 };
+  }
+  if (c.canyon) {
+    const p = c.canyon;
+    const side = rng.uniform() < 0.5 ? -1 : 1;
+    const x = p.bsPosition[0] + side * (p.xRange[0] + (p.xRange[1] - p.xRange[0]) * rng.uniform());
+    const y = p.yRange[0] + (p.yRange[1] - p.yRange[0]) * rng.uniform();
+    const dir: 1 | -1 = rng.uniform() < 0.5 ? -1 : 1;
+    const heading = headingDeg !== undefined ? (headingDeg * Math.PI) / 180 : dir === 1 ? 0 : Math.PI;
+    const dirOut: 1 | -1 = headingDeg !== undefined ? (Math.cos(heading) >= 0 ? 1 : -1) : dir;
+    return { start: given ?? [x, y, p.ueHeight], heading, dir: dirOut };
+  }
+  const h = 2 * Math.PI * rng.uniform();
+  return { start: given ?? [0, 0, 0], heading: headingDeg !== undefined ? (headingDeg * Math.PI) / 180 : h, dir: 1 };
+}
+
+function trajectoryOf(c: ChannelConfig, speed: Float64Array, k: number, root: Rng): { tr: Trajectory; heading: number } {
+  const rngStart = root.fork(`user${k}/start`);
+  const rngMove = root.fork(`user${k}/mobility`);
+  const { start, heading, dir } = userStart(c, k, rngStart);
+  const m = c.mobility;
+  let tr: Trajectory;
+  if (m.model === "static") tr = straightTrajectory(start, heading, new Float64Array(speed.length), c.dt);
+  else if (m.model === "straight") tr = straightTrajectory(start, heading, speed, c.dt);
+  else if (m.model === "random-walk") {
+    const u = c.umi;
+    tr = randomWalkTrajectory(rngMove, start, heading, speed, c.dt, {
+      headingSigma: m.headingSigma,
+      ...(u ? { center: [0, 0, 0] as Vec3, rMin: u.rMin, rMax: u.rMax } : {}),
+    });
+  } else {
+    const p = c.canyon!;
+    tr = streetTrajectory(rngMove, start, dir, speed, c.dt, {
+      lateralSigma: p.lateralSigma, lateralLength: p.lateralLength, yMin: p.yRange[0], yMax: p.yRange[1],
+      xRef: p.bsPosition[0], xMinAbs: p.xRange[0], xMaxAbs: p.xRange[1],
+    });
+  }
+  if (m.gridSpacing !== null) tr = quantiseTrajectory(tr, m.gridSpacing);
+  return { tr, heading };
+}
+
+function notesOf(c: ChannelConfig): string[] {
+  const notes = [
+    `preset ${c.preset} v${c.version}, seed ${c.seed}, fc ${c.carrierGHz} GHz, dt ${c.dt} s`,
+    "H[t, k, n, m]: from BS antenna m to antenna n of user k (y_k = H_k x); H = sum_l g_l a_r a_t^T (plain transpose), a(r)_m = exp(j 2 pi p_m.r / lambda), path phase exp(-j 2 pi D / lambda)",
+    `normalisation: ${c.normalise}`,
+  ];
+  if (c.cee !== null) notes.push(`H_est = H + E, E ~ CN(0, 10^(${c.cee}/10) * mean power (${c.ceeReference}))`);
+  if (c.umi) {
+    notes.push(`UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; no polarisation, O2I or blockage`);
+  }
+  if (c.canyon) notes.push(`canyon BS array ${c.canyon.bsArrayOrientation}; facade reflections up to order ${c.canyon.maxOrder}${c.canyon.ground ? " with ground combinations" : ""}; ${c.canyon.diffuseScatterers} diffuse scatterers`);
+  if (c.mobility.gridSpacing !== null) notes.push(`positions quantised to a ${c.mobility.gridSpacing} m grid before evaluating the channel`);
+  return notes;
+}
+
+/**
+ * Generate a time-evolving multi-user MIMO channel.
+ * @param input - a preset name and any overrides (see {@link ChannelConfigInput}); validated
+ * @returns H [T, K, Nk, M] complex planar (plus H_est with `cee`, positions [T, K, 3] m, t [T] s,
+ *   OFDM H_f [T, F, K, Nk, M] with `subcarriers`) and the resolved config
+ * @throws LiquidwaveError for an invalid config, naming the field and value
+ */
+export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
+  const c = resolveChannelConfig(input);
+  const T = c.samples;
+  const K = c.users;
+  const Nk = c.userAntennas;
+  const M = c.antennas;
+  const F = c.subcarriers ?? 0;
+  const n = T * K * Nk * M;
+  if (n * Math.max(F, 1) > MAX_CHANNEL_ELEMENTS || n > MAX_CHANNEL_ELEMENTS) {
+    fail("generateChannel", `the output would hold ${n}${F ? ` x ${F} subcarriers` : ""} complex entries, more than the limit ${MAX_CHANNEL_ELEMENTS}; reduce samples, users or antennas${F ? " or subcarriers" : ""}`);
+  }
+  const root = new Rng(c.seed);
+  const lambda = wavelength(c.carrierGHz * 1e9);
+  const bs = bsArrayOf(c);
+  const speed = speedSchedule(T, c.dt, c.mobility.speeds, c.mobility.slots, c.mobility.rampS);
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  const subcarrierHz = F ? Float64Array.from({ length: F }, (_, i) => (i - Math.floor(F / 2)) * c.subcarrierSpacingHz) : undefined;
+  const ofdm = subcarrierHz ? { freqs: subcarrierHz, re: new Float64Array(n * F), im: new Float64Array(n * F) } : undefined;
+  const positions = new Float64Array(T * K * 3);
+  const userAxes = new Float64Array(K * 3);
+  const los = c.umi ? new Uint8Array(T * K) : undefined;
+  const notes = notesOf(c);
+
+  const shared: MovingPath[] = [];
+  const largeScaleCanyon = c.canyon && c.normalise === "large-scale" ? 0 : -1;
+  if (c.canyon) {
+    shared.push(...canyonPaths(c.canyon, lambda, c.carrierGHz, largeScaleCanyon));
+    shared.push(...canyonDiffusePaths(root.fork("canyon/diffuse"), c.canyon, lambda, largeScaleCanyon));
+  }
+
+  for (let k = 0; k < K; k++) {
+    let axis: Vec3;
+    if (c.userArray.axis === "random") {
+      const a = 2 * Math.PI * root.fork(`user${k}/orientation`).uniform();
+      axis = [Math.cos(a), Math.sin(a), 0];
+    } else axis = c.userArray.axis;
+    userAxes.set(axis, 3 * k);
+    const ue = ula(Nk, { spacing: c.userArray.spacing, axis });
+    const out: EngineOutput = { re, im, users: K, user: k, ...(ofdm ? { ofdm } : {}) };
+    if (c.preset === "rayleigh") {
+      rayleighUser(root.fork(`user${k}/rayleigh`), T, Nk, M, out);
+      continue;
+    }
+    const { tr, heading } = trajectoryOf(c, speed, k, root);
+    for (let t = 0; t < T; t++) positions.set(tr.pos.subarray(3 * t, 3 * t + 3), (t * K + k) * 3);
+    if (c.preset === "clarke") {
+      clarkeUser(root.fork(`user${k}/clarke`), tr, heading, lambda, c.clarke!, bs, ue, out);
+    } else if (c.umi) {
+      const label = (l: string): Rng => root.fork(`user${k}/umi/${l}`);
+      const r = buildUmiUser(
+        { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream: label },
+        tr, c.carrierGHz, c.umi, c.normalise !== "large-scale",
+      );
+      evaluateUserChannel(r.paths, tr, [0, 0, c.umi.bsHeight], bs, ue, lambda, out);
+      for (let t = 0; t < T; t++) los![t * K + k] = r.los[t]!;
+    } else if (c.canyon) {
+      const b = c.canyon.bsPosition;
+      const ls: Float64Array[] = [];
+      if (largeScaleCanyon === 0) {
+        // Divide out the free-space gain λ/(4π d) of the straight line at each sample.
+        const f = new Float64Array(T);
+        for (let t = 0; t < T; t++) {
+          const d = Math.hypot(tr.pos[3 * t]! - b[0], tr.pos[3 * t + 1]! - b[1], tr.pos[3 * t + 2]! - b[2]);
+          f[t] = (4 * Math.PI * d) / lambda;
+        }
+        ls.push(f);
+      }
+      evaluateUserChannel({ moving: shared, clusters: [], largeScale: ls }, tr, b, bs, ue, lambda, out);
+    }
+  }
+
+  const H: ComplexTensor = { shape: [T, K, Nk, M], re, im };
+  const gain = new Float64Array(T * K);
+  for (let i = 0; i < T * K; i++) {
+    let p = 0;
+    for (let j = i * Nk * M; j < (i + 1) * Nk * M; j++) p += re[j]! * re[j]! + im[j]! * im[j]!;
+    gain[i] = 10 * Math.log10(p / (Nk * M));
+  }
+  const scale = normalisationScales(H, c.normalise);
+  if (c.normalise === "global" || c.normalise === "per-user") {
+    scaleUsers(H, scale);
+    if (ofdm) scaleUsers({ shape: [T, F, K, Nk, M], re: ofdm.re, im: ofdm.im }, scale);
+  }
+  const Hest = c.cee !== null ? addCsiError(root.fork("cee"), H, c.cee, c.ceeReference) : undefined;
+  if (ofdm) {
+    notes.push(`OFDM: ${F} subcarriers, spacing ${c.subcarrierSpacingHz} Hz, baseband f_i = (i - ${Math.floor(F / 2)}) df; delays relative to the straight-line delay |u - b|/c`);
+  }
+  const t = Float64Array.from({ length: T }, (_, i) => i * c.dt);
+  return {
+    H,
+    ...(Hest ? { Hest } : {}),
+    t,
+    ...(c.preset !== "rayleigh" ? { positions: { shape: [T, K, 3], data: positions } } : {}),
+    meta: { source: `liquidwave:${c.preset}@v${c.version}`, layout: "liquidwave", fc: c.carrierGHz * 1e9, dt: c.dt, notes },
+    config: c,
+    ...(ofdm ? { Hf: { shape: [T, F, K, Nk, M], re: ofdm.re, im: ofdm.im }, subcarrierHz } : {}),
+    gainDb: { shape: [T, K], data: gain },
+    scale,
+    ...(los ? { los } : {}),
+    userAxes: { shape: [K, 3], data: userAxes },
+  };
+}
+
+/** The resolved config of a simulation as plain JSON (for files and CLI output). */
+export function simulationConfigJson(sim: ChannelSimulation): Record<string, unknown> {
+  return configToJson(sim.config);
+}

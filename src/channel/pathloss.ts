@@ -1,0 +1,70 @@
+/**
+ * Large-scale propagation of 3GPP TR 38.901 UMi – Street Canyon (Table 7.4.1-1 path loss,
+ * Table 7.4.2-1 LOS probability), and free-space loss.
+ *
+ * Units: distances in m, carrier frequency f_c in GHz, losses in dB (positive = attenuation).
+ */
+import { checkNumber } from "../core/errors.ts";
+import { SPEED_OF_LIGHT } from "./constants.ts";
+
+/** Effective environment height h_E of the UMi breakpoint distance (m). */
+export const UMI_ENVIRONMENT_HEIGHT = 1;
+
+/**
+ * UMi breakpoint distance d'_BP = 4 h'_BS h'_UT f_c / c with h' = h − h_E, h_E = 1 m.
+ * @returns d'_BP in m
+ */
+export function umiBreakpointDistance(hBs: number, hUt: number, fcGHz: number): number {
+  return (4 * (hBs - UMI_ENVIRONMENT_HEIGHT) * (hUt - UMI_ENVIRONMENT_HEIGHT) * fcGHz * 1e9) / SPEED_OF_LIGHT;
+}
+
+/**
+ * UMi-Street Canyon LOS path loss:
+ *   PL1 = 32.4 + 21 log10(d_3D) + 20 log10(f_c)                                   10 m ≤ d_2D ≤ d'_BP
+ *   PL2 = 32.4 + 40 log10(d_3D) + 20 log10(f_c) − 9.5 log10(d'_BP² + (h_BS − h_UT)²)   d'_BP ≤ d_2D ≤ 5 km
+ * Distances below 10 m are evaluated at d_2D = 10 m (the formula's validity limit); above 5 km the
+ * PL2 law is extrapolated.
+ * @param d2D - horizontal BS–UE distance (m)
+ */
+export function umiLosPathLossDb(d2D: number, hBs: number, hUt: number, fcGHz: number): number {
+  checkNumber("umiLosPathLossDb", "d2D", d2D, 0);
+  const d2 = Math.max(d2D, 10);
+  const dh = hBs - hUt;
+  const d3 = Math.sqrt(d2 * d2 + dh * dh);
+  const dbp = umiBreakpointDistance(hBs, hUt, fcGHz);
+  if (d2 <= dbp) return 32.4 + 21 * Math.log10(d3) + 20 * Math.log10(fcGHz);
+  return 32.4 + 40 * Math.log10(d3) + 20 * Math.log10(fcGHz) - 9.5 * Math.log10(dbp * dbp + dh * dh);
+}
+
+/**
+ * UMi-Street Canyon NLOS path loss PL = max(PL_LOS, PL'_NLOS) with
+ *   PL'_NLOS = 35.3 log10(d_3D) + 22.4 + 21.3 log10(f_c) − 0.3 (h_UT − 1.5).
+ */
+export function umiNlosPathLossDb(d2D: number, hBs: number, hUt: number, fcGHz: number): number {
+  checkNumber("umiNlosPathLossDb", "d2D", d2D, 0);
+  const d2 = Math.max(d2D, 10);
+  const dh = hBs - hUt;
+  const d3 = Math.sqrt(d2 * d2 + dh * dh);
+  const nlos = 35.3 * Math.log10(d3) + 22.4 + 21.3 * Math.log10(fcGHz) - 0.3 * (hUt - 1.5);
+  return Math.max(umiLosPathLossDb(d2D, hBs, hUt, fcGHz), nlos);
+}
+
+/** Shadow-fading standard deviation of UMi-Street Canyon (dB): 4 (LOS), 7.82 (NLOS). */
+export function umiShadowFadingStdDb(los: boolean): number {
+  return los ? 4 : 7.82;
+}
+
+/**
+ * UMi-Street Canyon outdoor LOS probability:
+ *   P_LOS = 1 for d_2D ≤ 18 m, else 18/d_2D + exp(−d_2D/36)·(1 − 18/d_2D).
+ */
+export function umiLosProbability(d2D: number): number {
+  checkNumber("umiLosProbability", "d2D", d2D, 0);
+  if (d2D <= 18) return 1;
+  return 18 / d2D + Math.exp(-d2D / 36) * (1 - 18 / d2D);
+}
+
+/** Free-space path loss 20 log10(4π d / λ) in dB. */
+export function freeSpacePathLossDb(distance: number, fcHz: number): number {
+  return 20 * Math.log10((4 * Math.PI * distance * fcHz) / SPEED_OF_LIGHT);
+}

@@ -11,6 +11,8 @@ import { z } from "zod";
 import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import { parseConfig } from "../core/validate.ts";
+import { generateChannel, type ChannelSimulation } from "../channel/generate.ts";
+import type { ChannelConfigInput } from "../channel/config.ts";
 import type { ChannelDataset } from "../io/dataset.ts";
 import { besselJ0 } from "../core/bessel.ts";
 import { EspritPredictor } from "./esprit.ts";
@@ -30,18 +32,32 @@ export const DEFAULT_MODELS = ["hold", "linear", "ar", "wiener", "wiener-est", "
 const posInt = z.number().int().positive();
 const learnedSizes = z.object(Object.fromEntries(LEARNED_KINDS.map((k) => [k, posInt.optional()])) as Record<(typeof LEARNED_KINDS)[number], z.ZodOptional<typeof posInt>>).strict();
 
+/**
+ * The channel of the case study when no datasets are passed: the simulator's config (a preset
+ * plus overrides, validated by `generateChannel`), merged over {@link PREDICTION_CHANNEL_DEFAULTS}.
+ */
+const channelSchema = z.record(z.string(), z.unknown()).refine((c) => typeof c["preset"] === "string", { message: "needs a preset name" });
+
+/**
+ * The case-study geometry (prediction.md, task a) applied to any preset unless overridden: a
+ * 4-element BS ULA, single-antenna users on independent tracks at 2 m/s, 2000 samples at 1 ms.
+ */
+export const PREDICTION_CHANNEL_DEFAULTS = { users: 64, userAntennas: 1, antennas: 4, samples: 2000, dt: 1e-3, speed: 2 } as const;
+
 export const predictionConfigSchema = z.object({
+  /** Channel source when no datasets are given: `{ preset: "umi-6ghz", users: 64, ... }`. */
+  channel: channelSchema.optional(),
   /** P past samples per window. */
   history: posInt.default(20),
   /** F future samples to predict. */
   horizon: posInt.default(5),
   /** Input SNR in dB w.r.t. each trajectory's mean power (null: noiseless inputs). */
   snrDb: z.number().min(-50).max(200).nullable().default(20),
-  /** Sampling interval Δt, s (default: the dataset's). */
+  /** Sampling interval Δt of data files that do not record it, s (a simulated channel sets its own). */
   dt: z.number().positive().optional(),
   /** True maximum Doppler f_D, Hz (default: speed · f_c / c when both are known). */
   dopplerHz: z.number().min(0).optional(),
-  /** UE speed, m/s (for f_D). */
+  /** UE speed of a data file, m/s (for f_D; a simulated channel knows its speed). */
   speed: z.number().min(0).optional(),
   /** Carrier frequency, Hz (for f_D when the dataset does not record it). */
   carrierHz: z.number().positive().optional(),
@@ -113,8 +129,8 @@ export interface PredictionResult {
 }
 
 export interface RunOptions {
-  /** The channel source: one or more datasets (drops). */
-  readonly datasets: readonly ChannelDataset[];
+  /** The channel source: one or more datasets (drops); default: simulate `config.channel`. */
+  readonly datasets?: readonly ChannelDataset[];
   /** Progress lines (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
 }
@@ -122,6 +138,11 @@ export interface RunOptions {
 /** Validate a config (one error line naming the offending field). */
 export function parsePredictionConfig(value: unknown): PredictionConfig {
   const c = parseConfig("runPrediction", predictionConfigSchema, value ?? {});
+  if (c.channel) {
+    for (const key of ["dt", "speed", "carrierHz"] as const) {
+      if (c[key] !== undefined) fail("runPrediction", `config.${key} describes a data file; with a simulated channel set it inside config.channel (dt, speed, carrierGHz)`);
+    }
+  }
   if (c.split[0] <= 0 || c.split[2] <= 0) fail("runPrediction", `split needs positive training and test fractions, got [${c.split.join(", ")}]`);
   return c;
 }
@@ -138,8 +159,22 @@ function resolveDt(config: PredictionConfig, datasets: readonly ChannelDataset[]
 function resolveDoppler(config: PredictionConfig, datasets: readonly ChannelDataset[]): number | null {
   if (config.dopplerHz !== undefined) return config.dopplerHz;
   const fc = config.carrierHz ?? datasets[0]!.meta.fc;
-  if (config.speed !== undefined && fc !== undefined) return (config.speed * fc) / SPEED_OF_LIGHT;
+  let speed = config.speed;
+  // A simulated channel knows its speed (one constant speed; speed phases have no single f_D).
+  const sim = datasets[0] as Partial<ChannelSimulation>;
+  if (speed === undefined && sim.config && sim.config.mobility.slots === null && sim.config.mobility.model !== "static") speed = sim.config.mobility.speeds[0];
+  if (speed !== undefined && fc !== undefined) return (speed * fc) / SPEED_OF_LIGHT;
   return null;
+}
+
+/** The full channel config of the case study: defaults, then the user's overrides (seed: the experiment's). */
+export function predictionChannelConfig(channel: Record<string, unknown>, seed: number): ChannelConfigInput {
+  const c: Record<string, unknown> = { ...PREDICTION_CHANNEL_DEFAULTS, seed, ...channel };
+  // Speed phases replace the constant speed.
+  if (channel["speeds"] !== undefined || (channel["mobility"] as Record<string, unknown> | undefined)?.["speeds"] !== undefined) delete c["speed"];
+  // A BS array given in full replaces the antenna-count shorthand.
+  if ((channel["bsArray"] as Record<string, unknown> | undefined)?.["shape"] !== undefined && channel["antennas"] === undefined) delete c["antennas"];
+  return c as unknown as ChannelConfigInput;
 }
 
 /** Time a batched predict: warm up on a few windows, then predict the whole set once. */
@@ -160,11 +195,18 @@ export function runPrediction(configIn: unknown, options: RunOptions): Predictio
   const where = "runPrediction";
   const config = parsePredictionConfig(configIn);
   const log = options.onProgress ?? (() => {});
-  if (options.datasets.length === 0) fail(where, "no channel data given");
-  const dt = resolveDt(config, options.datasets);
-  const dopplerHz = resolveDoppler(config, options.datasets);
+  let datasets = options.datasets;
+  if (!datasets) {
+    if (!config.channel) fail(where, "no channel source: pass datasets or a channel config ({ preset: ... })");
+    const cc = predictionChannelConfig(config.channel, config.seed);
+    log(`predict: simulating ${String(cc.preset)} (${cc.users} users × ${cc.samples} samples)`);
+    datasets = [generateChannel(cc)];
+  }
+  if (datasets.length === 0) fail(where, "no channel data given");
+  const dt = resolveDt(config, datasets);
+  const dopplerHz = resolveDoppler(config, datasets);
   const rng = new Rng(config.seed);
-  let trajectories: Trajectory[] = trajectoriesFromDatasets(options.datasets);
+  let trajectories: Trajectory[] = trajectoriesFromDatasets(datasets);
   const span = (config.history - 1) * config.maxGap + config.horizon + 1;
   if (config.segment !== undefined) {
     if (config.segment < span) fail(where, `segment ${config.segment} is shorter than one window (${span} samples)`);
@@ -226,7 +268,7 @@ export function runPrediction(configIn: unknown, options: RunOptions): Predictio
   const result: PredictionResult = {
     config: {
       ...config, dt, dopplerHz,
-      source: options.datasets.map((d) => d.meta.source),
+      source: datasets.map((d) => d.meta.source),
       windows: { train: train.count, validation: validation.count, test: test.count },
       trajectories: { train: split.train.length, validation: split.validation.length, test: split.test.length },
       regular: test.regular && train.regular,

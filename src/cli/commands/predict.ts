@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { fail } from "../../core/errors.ts";
 import { loadChannelDataset } from "../../io/load.ts";
 import type { ChannelDataset } from "../../io/dataset.ts";
+import { PRESET_NAMES } from "../../channel/presets.ts";
 import { DEFAULT_MODELS, runPrediction, type PredictionConfigInput, type PredictionResult } from "../../prediction/experiment.ts";
 import { resolveOptions } from "../config.ts";
 import { formatTable, info, printJson } from "../output.ts";
@@ -14,6 +15,9 @@ import { floatArg, intArg, nameListArg } from "../parse.ts";
 
 interface PredictOptions {
   preset?: string;
+  users?: number;
+  samples?: number;
+  antennas?: number;
   data?: string;
   layout?: string;
   history: number;
@@ -58,10 +62,27 @@ export function predictConfigFromOptions(o: PredictOptions): PredictionConfigInp
   const set = (key: string, v: unknown) => {
     if (v !== undefined) cfg[key] = v;
   };
-  set("dt", o.dt);
-  set("speed", o.speed);
+  if (o.preset !== undefined) {
+    const channel: Record<string, unknown> = { preset: o.preset };
+    const ch = (key: string, v: unknown) => {
+      if (v !== undefined) channel[key] = v;
+    };
+    ch("users", o.users ?? (quick ? 24 : undefined));
+    ch("samples", o.samples);
+    ch("antennas", o.antennas);
+    ch("speed", o.speed);
+    ch("dt", o.dt);
+    ch("carrierGHz", o.carrierGhz);
+    cfg["channel"] = channel;
+  } else {
+    for (const [flag, v] of [["--users", o.users], ["--samples", o.samples], ["--antennas", o.antennas]] as const) {
+      if (v !== undefined) fail("predict", `${flag} applies to a simulated channel (--preset), not to --data`);
+    }
+    set("dt", o.dt);
+    set("speed", o.speed);
+    set("carrierHz", o.carrierGhz === undefined ? undefined : o.carrierGhz * 1e9);
+  }
   set("dopplerHz", o.dopplerHz);
-  set("carrierHz", o.carrierGhz === undefined ? undefined : o.carrierGhz * 1e9);
   set("maxGap", o.maxGap);
   set("segment", o.segment);
   set("batchSize", o.batchSize);
@@ -98,15 +119,18 @@ export function registerPredict(program: Command): void {
   program
     .command("predict")
     .description("channel prediction case study: P past noisy CSI samples → the next F, liquid models vs classical baselines")
-    .option("--preset <name>", "built-in channel scenario (needs the channel simulator)")
+    .option("--preset <name>", `simulated channel: ${PRESET_NAMES.join(", ")} (case-study geometry: 4-antenna BS, 1-antenna users, 2 m/s, 2000 samples at 1 ms)`)
+    .option("--users <k>", "simulated users = independent trajectories (default 64)", intArg(1))
+    .option("--samples <t>", "samples per simulated trajectory (default 2000)", intArg(2))
+    .option("--antennas <m>", "BS antennas of the simulated channel (default 4)", intArg(1))
     .option("--data <file>", "channel dataset file (.npz/.mat/.h5; H [T, K, Nk, M] or another layout loadChannelDataset reads)")
     .option("--layout <name>", "dataset layout of --data (auto, liquidwave, glnn, deepmimo-v2, deepmimo-v3)")
     .option("--history <n>", "past samples per window P", intArg(1), 20)
     .option("--horizon <n>", "future samples to predict F", intArg(1), 5)
     .option("--snr-db <db>", "input SNR w.r.t. each trajectory's mean power", floatArg(-50, 200))
     .option("--noiseless", "noiseless inputs (meaningless as a benchmark, useful as a check)")
-    .option("--dt <s>", "sampling interval in s (default: the dataset's)", floatArg(1e-9))
-    .option("--speed <mps>", "UE speed for the true Doppler f_D = v f_c / c", floatArg(0))
+    .option("--dt <s>", "sampling interval in s (simulated: default 1 ms; data: default the file's)", floatArg(1e-9))
+    .option("--speed <mps>", "UE speed (simulated: default 2 m/s; data: gives the true Doppler f_D = v f_c / c)", floatArg(0))
     .option("--doppler-hz <hz>", "true maximum Doppler f_D (for wiener, kalman)", floatArg(0))
     .option("--carrier-ghz <f>", "carrier frequency when the dataset does not record it", floatArg(1e-6))
     .option("--max-gap <n>", "irregular sampling: random input gaps of 1…n samples", intArg(1))
@@ -130,13 +154,13 @@ export function registerPredict(program: Command): void {
       const o = resolveOptions<Record<string, unknown>>(cmd) as unknown as PredictOptions;
       if ((o.preset === undefined) === (o.data === undefined)) fail(where, "give exactly one channel source: --preset NAME or --data FILE");
       if (o.noiseless && o.snrDb !== undefined) fail(where, "--noiseless and --snr-db exclude each other");
-      let datasets: ChannelDataset[];
-      if (o.data !== undefined) {
-        datasets = [await loadChannelDataset(o.data, o.layout ? { layout: o.layout as never } : {})];
-      } else {
-        fail(where, `--preset ${o.preset}: the channel simulator is not part of this build; generate a file with 'liquidwave channel generate' and pass --data`);
+      if (o.preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(o.preset)) {
+        fail(where, `unknown preset '${o.preset}', valid presets are ${PRESET_NAMES.map((p) => `'${p}'`).join(", ")}`);
       }
-      const result = runPrediction(predictConfigFromOptions(o), { datasets, onProgress: info });
+      const config = predictConfigFromOptions(o);
+      let datasets: ChannelDataset[] | undefined;
+      if (o.data !== undefined) datasets = [await loadChannelDataset(o.data, o.layout ? { layout: o.layout as never } : {})];
+      const result = runPrediction(config, { datasets, onProgress: info });
       if (o.json) printJson(result);
       else process.stdout.write(formatPredictionTable(result) + "\n");
     });

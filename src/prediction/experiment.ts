@@ -20,7 +20,7 @@ import { LEARNED_KINDS, LearnedPredictor } from "./learned.ts";
 import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "./metrics.ts";
 import type { Predictor } from "./predictor.ts";
 import { createPredictor, PREDICTOR_NAMES } from "./registry.ts";
-import { segmentTrajectories, splitByGroup, trajectoriesFromDatasets, type Trajectory } from "./trajectories.ts";
+import { segmentTrajectories, splitByGroup, trajectoriesFromDatasets, type Trajectory, type TrajectorySplit } from "./trajectories.ts";
 import { regularTimes, WienerPredictor, wienerTheoreticalNmse } from "./wiener.ts";
 import { makeWindows, selectWindows, type WindowSet } from "./windows.ts";
 
@@ -185,15 +185,24 @@ function timedPredict(p: Predictor, test: WindowSet, warm: WindowSet): { pred: R
   return { pred, us: ((performance.now() - t0) * 1000) / Math.max(1, test.count) };
 }
 
+/** The windows of an experiment and what the source gave. */
+export interface PreparedWindows {
+  readonly train: WindowSet;
+  readonly validation: WindowSet;
+  readonly test: WindowSet;
+  readonly split: TrajectorySplit;
+  readonly trajectories: number;
+  readonly dt: number;
+  readonly dopplerHz: number | null;
+  readonly datasets: readonly ChannelDataset[];
+}
+
 /**
- * Run the prediction experiment.
- * @param configIn - see {@link predictionConfigSchema} (validated; defaults filled in)
- * @param options.datasets - channel source, H [T, K, Nk, M] per dataset
- * @returns per-model NMSE per step (dB), mean, gain over hold, MRT gain, parameters, timings
+ * Source → trajectories → split by group → noisy windows, exactly as {@link runPrediction} does
+ * (exported so the split can be audited for leakage).
  */
-export function runPrediction(configIn: unknown, options: RunOptions): PredictionResult {
+export function preparePredictionWindows(config: PredictionConfig, options: RunOptions): PreparedWindows {
   const where = "runPrediction";
-  const config = parsePredictionConfig(configIn);
   const log = options.onProgress ?? (() => {});
   let datasets = options.datasets;
   if (!datasets) {
@@ -228,6 +237,19 @@ export function runPrediction(configIn: unknown, options: RunOptions): Predictio
     fail(where, `no complete window of ${span} samples in the ${train.count === 0 ? "training" : "test"} trajectories; use longer trajectories or a shorter history/horizon`);
   }
   log(`predict: ${trajectories.length} trajectories (${split.train.length}/${split.validation.length}/${split.test.length}), windows ${train.count}/${validation.count}/${test.count}, Δt ${dt * 1e3} ms, f_D ${dopplerHz === null ? "unknown" : dopplerHz.toFixed(2) + " Hz"}, SNR ${config.snrDb ?? "∞"} dB`);
+  return { train, validation, test, split, trajectories: trajectories.length, dt, dopplerHz, datasets };
+}
+
+/**
+ * Run the prediction experiment.
+ * @param configIn - see {@link predictionConfigSchema} (validated; defaults filled in)
+ * @param options.datasets - channel source, H [T, K, Nk, M] per dataset (default: simulate config.channel)
+ * @returns per-model NMSE per step (dB), mean, gain over hold, MRT gain, parameters, timings
+ */
+export function runPrediction(configIn: unknown, options: RunOptions = {}): PredictionResult {
+  const config = parsePredictionConfig(configIn);
+  const log = options.onProgress ?? (() => {});
+  const { train, validation, test, split, dt, dopplerHz, datasets } = preparePredictionWindows(config, options);
   const warm = selectFirst(test, Math.min(16, test.count));
   const settings = {
     dopplerHz,

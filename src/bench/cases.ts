@@ -3,8 +3,9 @@
  */
 import { ioCases } from "./io.ts";
 import { lnnCases } from "./lnn.ts";
+import { predictionCases } from "./prediction.ts";
 import type { BenchCase } from "./suite.ts";
 
 export function allCases(): BenchCase[] {
-  return [...lnnCases(), ...ioCases()];
+  return [...lnnCases(), ...ioCases(), ...predictionCases()];
 }

@@ -20,6 +20,11 @@
  *
  * Training: `fit` (Adam, MSE on the normalised targets, global-norm clipping 1, early stopping on
  * the validation windows with the best weights restored); every draw comes from the seed.
+ *
+ * Residual variant (`residual: true`, names `<kind>-res`): a ridge-LS predictor (the empirical
+ * LMMSE, ridge.ts) is fitted first and the network learns only what it leaves, ĥ = ĥ_ridge + f(y);
+ * the network starts from the best linear predictor instead of from zero, and its capacity goes to
+ * the nonlinear part (per-window frequency structure of sparse channels). Regular sampling only.
  */
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
@@ -29,6 +34,7 @@ import { buildModel, type Model } from "../nn/models.ts";
 import { fit, predict as modelPredict, type Dataset } from "../training/fit.ts";
 import { elapsedSteps, flatInputs, sequenceInputs, stackedTargets, unstackPredictions, windowScales } from "./features.ts";
 import type { FitLog, Predictor } from "./predictor.ts";
+import { RidgePredictor } from "./ridge.ts";
 import { selectWindows, type WindowSet } from "./windows.ts";
 
 export const LEARNED_KINDS = ["mlp", "gru", "lstm", "cfc", "ltc", "ncp", "ltc-ncp"] as const;
@@ -52,6 +58,8 @@ export interface LearnedOptions {
   readonly seed?: number;
   /** Train on at most this many windows (a seeded random subset; default all). */
   readonly maxTrainWindows?: number;
+  /** Learn the residual of a ridge-LS predictor (default false). */
+  readonly residual?: boolean;
 }
 
 /**
@@ -102,6 +110,9 @@ export class LearnedPredictor implements Predictor {
   model: Model | null = null;
   /** Epochs run and the best validation loss (after fit). */
   training: { epochs: number; bestEpoch: number; bestValLoss: number | null; trainWindows: number } | null = null;
+  readonly residual: boolean;
+  /** The linear base of the residual variant (after fit). */
+  base: RidgePredictor | null = null;
   private timeFeature = false;
   private shape: [number, number, number] | null = null;
 
@@ -115,13 +126,22 @@ export class LearnedPredictor implements Predictor {
     this.patience = checkInt(where, "patience", options.patience ?? 6, 1);
     this.seed = checkInt(where, "seed", options.seed ?? 0, 0);
     this.maxTrainWindows = options.maxTrainWindows === undefined ? null : checkInt(where, "maxTrainWindows", options.maxTrainWindows, 1);
-    this.name = name ?? this.kind;
+    this.residual = options.residual ?? false;
+    this.name = name ?? (this.residual ? `${this.kind}-res` : this.kind);
   }
 
   private dataset(ws: WindowSet, withTargets: boolean): Dataset & { scales: Float64Array } {
     const scales = windowScales(ws);
     const inputs = this.kind === "mlp" ? flatInputs(ws, scales, this.timeFeature) : sequenceInputs(ws, scales, this.timeFeature);
-    const targets: Tensor = withTargets ? stackedTargets(ws, scales) : { shape: [ws.count, 0], data: new Float64Array(0) };
+    let targets: Tensor = { shape: [ws.count, 0], data: new Float64Array(0) };
+    if (withTargets) {
+      if (this.base) {
+        // The network's target is what the linear base misses.
+        const b = this.base.predict(ws);
+        const re = ws.targets.re.map((v, i) => v - b.re[i]!), im = ws.targets.im.map((v, i) => v - b.im[i]!);
+        targets = stackedTargets({ ...ws, targets: { shape: ws.targets.shape, re, im } }, scales);
+      } else targets = stackedTargets(ws, scales);
+    }
     const timespans = this.kind === "mlp" ? null : elapsedSteps(ws);
     return { inputs, targets, timespans, scales };
   }
@@ -138,6 +158,12 @@ export class LearnedPredictor implements Predictor {
     const { history: P, horizon: F, antennas: M } = train;
     this.timeFeature = !train.regular || (validation !== null && !validation.regular);
     this.shape = [P, F, M];
+    this.base = null;
+    if (this.residual) {
+      const base = new RidgePredictor();
+      base.fit(train);
+      this.base = base;
+    }
     const I = 2 * M + (this.timeFeature ? 1 : 0);
     this.model = buildModel(learnedModelConfig(this.kind, I, F * 2 * M, P, this.size, this.seed), { seed: this.seed });
     const data = this.dataset(train, true);
@@ -156,8 +182,9 @@ export class LearnedPredictor implements Predictor {
     this.training = { epochs: result.history.length, bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, trainWindows: train.count };
   }
 
+  /** Trainable network parameters (plus the linear base's coefficients for the residual variant). */
   parameterCount(): number {
-    return this.model ? trainableParameters(this.model) : 0;
+    return (this.model ? trainableParameters(this.model) : 0) + (this.base ? this.base.parameterCount() : 0);
   }
 
   predict(ws: WindowSet): ComplexTensor {
@@ -167,7 +194,14 @@ export class LearnedPredictor implements Predictor {
       fail(`${this.name}.predict`, `trained for history ${P}, horizon ${F}, ${M} antennas; got ${ws.history}, ${ws.horizon}, ${ws.antennas}`);
     }
     const d = this.dataset(ws, false);
-    const out = modelPredict(this.model, d.inputs, { timespans: d.timespans ?? null });
-    return unstackPredictions(out, d.scales, F, M);
+    const out = unstackPredictions(modelPredict(this.model, d.inputs, { timespans: d.timespans ?? null }), d.scales, F, M);
+    if (this.base) {
+      const b = this.base.predict(ws);
+      for (let i = 0; i < out.re.length; i++) {
+        out.re[i]! += b.re[i]!;
+        out.im[i]! += b.im[i]!;
+      }
+    }
+    return out;
   }
 }

@@ -13,7 +13,9 @@ import { RidgePredictor } from "./ridge.ts";
 import { WienerPredictor } from "./wiener.ts";
 
 export const CLASSICAL_PREDICTORS = ["hold", "linear", "ar", "wiener", "wiener-est", "wiener-train", "kalman", "ridge", "esprit"] as const;
-export const PREDICTOR_NAMES = [...CLASSICAL_PREDICTORS, ...LEARNED_KINDS] as const;
+/** Learned models on top of a ridge-LS base (they learn its residual). */
+export const RESIDUAL_PREDICTORS = ["mlp-res", "gru-res", "lstm-res", "cfc-res", "ltc-res", "ncp-res", "ltc-ncp-res"] as const;
+export const PREDICTOR_NAMES = [...CLASSICAL_PREDICTORS, ...LEARNED_KINDS, ...RESIDUAL_PREDICTORS] as const;
 export type PredictorName = (typeof PREDICTOR_NAMES)[number];
 
 /** Settings the predictors draw on (each reads its own). */
@@ -53,10 +55,12 @@ export function createPredictor(name: string, s: PredictorSettings): Predictor {
     case "esprit": return new EspritPredictor(s.esprit ?? {});
     default: {
       const l = s.learned ?? {};
-      const size = l.sizes?.[n];
+      const residual = n.endsWith("-res");
+      const kind = (residual ? n.slice(0, -4) : n) as LearnedKind;
+      const size = l.sizes?.[kind];
       return new LearnedPredictor({
-        kind: n, epochs: l.epochs, batchSize: l.batchSize, learningRate: l.learningRate, patience: l.patience, seed: l.seed,
-        maxTrainWindows: l.maxTrainWindows, ...(size !== undefined ? { size } : {}),
+        kind, epochs: l.epochs, batchSize: l.batchSize, learningRate: l.learningRate, patience: l.patience, seed: l.seed,
+        maxTrainWindows: l.maxTrainWindows, residual, ...(size !== undefined ? { size } : {}),
       });
     }
   }

@@ -77,3 +77,14 @@ test("a subset of the training windows is drawn with the seed; misuse fails with
   assert.throws(() => p.predict(windows(4, 9, 1, 2)), (e: unknown) => e instanceof LiquidwaveError && /1 antennas; got 20, 5, 2/.test(e.message));
   assert.throws(() => new LearnedPredictor({ kind: "transformer" as LearnedKind }), /unknown kind 'transformer'/);
 });
+
+test("the residual variant learns on top of a ridge-LS base: prediction = base + network, named <kind>-res", () => {
+  const p = new LearnedPredictor({ kind: "mlp", size: 32, epochs: 8, learningRate: 1e-2, batchSize: 16, residual: true });
+  assert.equal(p.name, "mlp-res");
+  p.fit(train, val);
+  const base = p.base!.predict(testSet);
+  const baseDb = meanNmseDb(nmsePerStep(base, testSet.targets));
+  const db = meanNmseDb(nmsePerStep(p.predict(testSet), testSet.targets));
+  assert.ok(db < baseDb + 0.3, `mlp-res ${db.toFixed(2)} dB vs its ridge base ${baseDb.toFixed(2)} dB`);
+  assert.equal(p.parameterCount(), p.base!.parameterCount() + (p.model!.net.params.reduce((n, q) => n + q.value.length, 0)));
+});

@@ -21,10 +21,12 @@
  * Training: `fit` (Adam, MSE on the normalised targets, global-norm clipping 1, early stopping on
  * the validation windows with the best weights restored); every draw comes from the seed.
  *
- * Residual variant (`residual: true`, names `<kind>-res`): a ridge-LS predictor (the empirical
- * LMMSE, ridge.ts) is fitted first and the network learns only what it leaves, ĥ = ĥ_ridge + f(y);
- * the network starts from the best linear predictor instead of from zero, and its capacity goes to
- * the nonlinear part (per-window frequency structure of sparse channels). Regular sampling only.
+ * Hybrid variants (`base`, names `<kind>+ridge`, `<kind>+esprit`): a classical predictor is fitted
+ * first and the network learns only what it leaves, ĥ = ĥ_base + f(y). With the ridge-LS base (the
+ * empirical LMMSE) the network starts from the best linear predictor instead of from zero and its
+ * capacity goes to the nonlinear part; with the ESPRIT base it starts from the per-window
+ * parametric fit of sparse channels and learns to correct it where it fails (noise, dense
+ * scattering). Regular sampling only.
  */
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
@@ -34,6 +36,7 @@ import { buildModel, type Model } from "../nn/models.ts";
 import { fit, predict as modelPredict, type Dataset } from "../training/fit.ts";
 import { elapsedSteps, flatInputs, sequenceInputs, stackedTargets, unstackPredictions, windowScales } from "./features.ts";
 import type { FitLog, Predictor } from "./predictor.ts";
+import { EspritPredictor } from "./esprit.ts";
 import { RidgePredictor } from "./ridge.ts";
 import { selectWindows, type WindowSet } from "./windows.ts";
 
@@ -58,9 +61,12 @@ export interface LearnedOptions {
   readonly seed?: number;
   /** Train on at most this many windows (a seeded random subset; default all). */
   readonly maxTrainWindows?: number;
-  /** Learn the residual of a ridge-LS predictor (default false). */
-  readonly residual?: boolean;
+  /** Learn the residual of a classical base predictor (default none). */
+  readonly base?: LearnedBase | null;
 }
+
+export const LEARNED_BASES = ["ridge", "esprit"] as const;
+export type LearnedBase = (typeof LEARNED_BASES)[number];
 
 /**
  * The model config of a learned predictor.
@@ -110,9 +116,10 @@ export class LearnedPredictor implements Predictor {
   model: Model | null = null;
   /** Epochs run and the best validation loss (after fit). */
   training: { epochs: number; bestEpoch: number; bestValLoss: number | null; trainWindows: number } | null = null;
-  readonly residual: boolean;
-  /** The linear base of the residual variant (after fit). */
-  base: RidgePredictor | null = null;
+  /** The classical base of a hybrid variant, or null. */
+  readonly baseKind: LearnedBase | null;
+  /** The fitted base of a hybrid variant (after fit). */
+  base: Predictor | null = null;
   private timeFeature = false;
   private shape: [number, number, number] | null = null;
 
@@ -126,8 +133,8 @@ export class LearnedPredictor implements Predictor {
     this.patience = checkInt(where, "patience", options.patience ?? 6, 1);
     this.seed = checkInt(where, "seed", options.seed ?? 0, 0);
     this.maxTrainWindows = options.maxTrainWindows === undefined ? null : checkInt(where, "maxTrainWindows", options.maxTrainWindows, 1);
-    this.residual = options.residual ?? false;
-    this.name = name ?? (this.residual ? `${this.kind}-res` : this.kind);
+    this.baseKind = options.base == null ? null : checkOneOf(where, "base", options.base, LEARNED_BASES);
+    this.name = name ?? (this.baseKind ? `${this.kind}+${this.baseKind}` : this.kind);
   }
 
   private dataset(ws: WindowSet, withTargets: boolean): Dataset & { scales: Float64Array } {
@@ -159,9 +166,9 @@ export class LearnedPredictor implements Predictor {
     this.timeFeature = !train.regular || (validation !== null && !validation.regular);
     this.shape = [P, F, M];
     this.base = null;
-    if (this.residual) {
-      const base = new RidgePredictor();
-      base.fit(train);
+    if (this.baseKind) {
+      const base: Predictor = this.baseKind === "ridge" ? new RidgePredictor() : new EspritPredictor();
+      base.fit(train, validation);
       this.base = base;
     }
     const I = 2 * M + (this.timeFeature ? 1 : 0);

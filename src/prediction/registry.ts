@@ -7,15 +7,15 @@ import { EspritPredictor } from "./esprit.ts";
 import { ExtrapolationPredictor } from "./extrapolation.ts";
 import { HoldPredictor } from "./hold.ts";
 import { KalmanPredictor } from "./kalman.ts";
-import { LEARNED_KINDS, LearnedPredictor, type LearnedKind } from "./learned.ts";
+import { LEARNED_BASES, LEARNED_KINDS, LearnedPredictor, type LearnedBase, type LearnedKind } from "./learned.ts";
 import type { Predictor } from "./predictor.ts";
 import { RidgePredictor } from "./ridge.ts";
 import { WienerPredictor } from "./wiener.ts";
 
 export const CLASSICAL_PREDICTORS = ["hold", "linear", "ar", "wiener", "wiener-est", "wiener-train", "kalman", "ridge", "esprit"] as const;
-/** Learned models on top of a ridge-LS base (they learn its residual). */
-export const RESIDUAL_PREDICTORS = ["mlp-res", "gru-res", "lstm-res", "cfc-res", "ltc-res", "ncp-res", "ltc-ncp-res"] as const;
-export const PREDICTOR_NAMES = [...CLASSICAL_PREDICTORS, ...LEARNED_KINDS, ...RESIDUAL_PREDICTORS] as const;
+/** Learned models on top of a classical base (they learn its residual): `<kind>+ridge`, `<kind>+esprit`. */
+export const HYBRID_PREDICTORS = LEARNED_KINDS.flatMap((k) => LEARNED_BASES.map((b) => `${k}+${b}` as const));
+export const PREDICTOR_NAMES = [...CLASSICAL_PREDICTORS, ...LEARNED_KINDS, ...HYBRID_PREDICTORS] as const;
 export type PredictorName = (typeof PREDICTOR_NAMES)[number];
 
 /** Settings the predictors draw on (each reads its own). */
@@ -55,12 +55,11 @@ export function createPredictor(name: string, s: PredictorSettings): Predictor {
     case "esprit": return new EspritPredictor(s.esprit ?? {});
     default: {
       const l = s.learned ?? {};
-      const residual = n.endsWith("-res");
-      const kind = (residual ? n.slice(0, -4) : n) as LearnedKind;
+      const [kind, base] = n.split("+") as [LearnedKind, LearnedBase | undefined];
       const size = l.sizes?.[kind];
       return new LearnedPredictor({
         kind, epochs: l.epochs, batchSize: l.batchSize, learningRate: l.learningRate, patience: l.patience, seed: l.seed,
-        maxTrainWindows: l.maxTrainWindows, residual, ...(size !== undefined ? { size } : {}),
+        maxTrainWindows: l.maxTrainWindows, base: base ?? null, ...(size !== undefined ? { size } : {}),
       });
     }
   }

@@ -78,9 +78,9 @@ test("a subset of the training windows is drawn with the seed; misuse fails with
   assert.throws(() => new LearnedPredictor({ kind: "transformer" as LearnedKind }), /unknown kind 'transformer'/);
 });
 
-test("the residual variant learns on top of a ridge-LS base: prediction = base + network, named <kind>-res", () => {
-  const p = new LearnedPredictor({ kind: "mlp", size: 32, epochs: 8, learningRate: 1e-2, batchSize: 16, residual: true });
-  assert.equal(p.name, "mlp-res");
+test("a hybrid variant learns on top of a classical base: prediction = base + network, named <kind>+<base>", () => {
+  const p = new LearnedPredictor({ kind: "mlp", size: 32, epochs: 8, learningRate: 1e-2, batchSize: 16, base: "ridge" });
+  assert.equal(p.name, "mlp+ridge");
   p.fit(train, val);
   const base = p.base!.predict(testSet);
   const baseDb = meanNmseDb(nmsePerStep(base, testSet.targets));

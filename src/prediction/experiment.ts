@@ -69,7 +69,7 @@ export const predictionConfigSchema = z.object({
   segment: posInt.optional(),
   /** Fractions of trajectory groups for training, validation and test. */
   split: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]).default([0.6, 0.2, 0.2]),
-  /** Score on at most this many test windows (the first ones). */
+  /** Score on at most this many test windows (evenly spaced over the test set). */
   maxTestWindows: posInt.optional(),
   models: z.array(z.enum(PREDICTOR_NAMES)).min(1).default([...DEFAULT_MODELS]),
   seed: z.number().int().min(0).default(0),
@@ -231,7 +231,9 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
   const validation = windowsOf(split.validation, "validation");
   let test = windowsOf(split.test, "test");
   if (config.maxTestWindows !== undefined && test.count > config.maxTestWindows) {
-    test = selectFirst(test, config.maxTestWindows);
+    // Evenly spaced, so every test trajectory keeps its share.
+    const n = config.maxTestWindows;
+    test = selectWindows(test, Array.from({ length: n }, (_, i) => Math.floor((i * test.count) / n)));
   }
   if (train.count === 0 || test.count === 0) {
     fail(where, `no complete window of ${span} samples in the ${train.count === 0 ? "training" : "test"} trajectories; use longer trajectories or a shorter history/horizon`);

@@ -47,6 +47,12 @@ export const PREDICTION_CHANNEL_DEFAULTS = { users: 64, userAntennas: 1, antenna
 export const predictionConfigSchema = z.object({
   /** Channel source when no datasets are given: `{ preset: "umi-6ghz", users: 64, ... }`. */
   channel: channelSchema.optional(),
+  /**
+   * Test on a different channel (generalisation): overrides of `channel` for the test set, e.g.
+   * `{ speed: 4 }` (an unseen speed), simulated as another drop (seed + 1). All trajectories of
+   * `channel` then go to training and validation.
+   */
+  testChannel: z.record(z.string(), z.unknown()).optional(),
   /** P past samples per window. */
   history: posInt.default(20),
   /** F future samples to predict. */
@@ -119,6 +125,9 @@ export interface PredictionResult {
     dt: number;
     dopplerHz: number | null;
     source: string[];
+    /** With a separate test source: its description and the training channel's f_D. */
+    testSource?: string[];
+    trainDopplerHz?: number | null;
     windows: { train: number; validation: number; test: number };
     trajectories: { train: number; validation: number; test: number };
     regular: boolean;
@@ -131,6 +140,8 @@ export interface PredictionResult {
 export interface RunOptions {
   /** The channel source: one or more datasets (drops); default: simulate `config.channel`. */
   readonly datasets?: readonly ChannelDataset[];
+  /** A separate test source (all its trajectories are test data); default: `config.testChannel` if set. */
+  readonly testDatasets?: readonly ChannelDataset[];
   /** Progress lines (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
 }
@@ -193,8 +204,12 @@ export interface PreparedWindows {
   readonly split: TrajectorySplit;
   readonly trajectories: number;
   readonly dt: number;
+  /** True f_D of the test channel (what the f_D-aware baselines are given). */
   readonly dopplerHz: number | null;
+  /** True f_D of the training channel when it differs (separate test source). */
+  readonly trainDopplerHz: number | null;
   readonly datasets: readonly ChannelDataset[];
+  readonly testDatasets: readonly ChannelDataset[] | null;
 }
 
 /**
@@ -212,16 +227,37 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
     datasets = [generateChannel(cc)];
   }
   if (datasets.length === 0) fail(where, "no channel data given");
+  let testDatasets = options.testDatasets ?? null;
+  if (!testDatasets && config.testChannel) {
+    if (!config.channel) fail(where, "testChannel overrides a simulated channel: give config.channel too (or pass testDatasets)");
+    const tc = predictionChannelConfig({ ...config.channel, ...config.testChannel }, config.seed + 1);
+    log(`predict: simulating the test channel ${JSON.stringify(config.testChannel)} (seed ${config.seed + 1})`);
+    testDatasets = [generateChannel(tc)];
+  }
   const dt = resolveDt(config, datasets);
-  const dopplerHz = resolveDoppler(config, datasets);
+  if (testDatasets) {
+    const tdt = resolveDt(config, testDatasets);
+    if (Math.abs(tdt - dt) > 1e-12 * dt) fail(where, `the test channel is sampled every ${tdt} s, the training channel every ${dt} s; they must agree`);
+  }
+  const trainDopplerHz = resolveDoppler(config, datasets);
+  const dopplerHz = testDatasets ? resolveDoppler(config, testDatasets) : trainDopplerHz;
   const rng = new Rng(config.seed);
   let trajectories: Trajectory[] = trajectoriesFromDatasets(datasets);
   const span = (config.history - 1) * config.maxGap + config.horizon + 1;
-  if (config.segment !== undefined) {
+  const segment = (trs: Trajectory[]): Trajectory[] => {
+    if (config.segment === undefined) return trs;
     if (config.segment < span) fail(where, `segment ${config.segment} is shorter than one window (${span} samples)`);
-    trajectories = segmentTrajectories(trajectories, config.segment, span);
-  }
-  const split = splitByGroup(trajectories, config.split, rng.fork("split"));
+    return segmentTrajectories(trs, config.segment, span);
+  };
+  trajectories = segment(trajectories);
+  let split: TrajectorySplit;
+  if (testDatasets) {
+    // Training source → train/validation only; the test source → test (ids and groups kept apart).
+    const inner = splitByGroup(trajectories, [config.split[0], config.split[1], 0], rng.fork("split"));
+    const idBase = trajectories.length, groupBase = Math.max(...trajectories.map((t) => t.group)) + 1;
+    const test = segment(trajectoriesFromDatasets(testDatasets)).map((t) => ({ ...t, id: t.id + idBase, group: t.group + groupBase }));
+    split = { train: inner.train, validation: inner.validation, test };
+  } else split = splitByGroup(trajectories, config.split, rng.fork("split"));
   const windowsOf = (trs: Trajectory[], label: string): WindowSet =>
     makeWindows(trs, {
       history: config.history, horizon: config.horizon, dt, snrDb: config.snrDb, stride: config.stride, maxGap: config.maxGap,
@@ -238,8 +274,9 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
   if (train.count === 0 || test.count === 0) {
     fail(where, `no complete window of ${span} samples in the ${train.count === 0 ? "training" : "test"} trajectories; use longer trajectories or a shorter history/horizon`);
   }
-  log(`predict: ${trajectories.length} trajectories (${split.train.length}/${split.validation.length}/${split.test.length}), windows ${train.count}/${validation.count}/${test.count}, Δt ${dt * 1e3} ms, f_D ${dopplerHz === null ? "unknown" : dopplerHz.toFixed(2) + " Hz"}, SNR ${config.snrDb ?? "∞"} dB`);
-  return { train, validation, test, split, trajectories: trajectories.length, dt, dopplerHz, datasets };
+  const fd = (x: number | null) => (x === null ? "unknown" : `${x.toFixed(2)} Hz`);
+  log(`predict: ${trajectories.length + (testDatasets ? split.test.length : 0)} trajectories (${split.train.length}/${split.validation.length}/${split.test.length}), windows ${train.count}/${validation.count}/${test.count}, Δt ${dt * 1e3} ms, f_D ${testDatasets ? `train ${fd(trainDopplerHz)}, test ${fd(dopplerHz)}` : fd(dopplerHz)}, SNR ${config.snrDb ?? "∞"} dB`);
+  return { train, validation, test, split, trajectories: trajectories.length, dt, dopplerHz, trainDopplerHz, datasets, testDatasets };
 }
 
 /**
@@ -251,7 +288,7 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
 export function runPrediction(configIn: unknown, options: RunOptions = {}): PredictionResult {
   const config = parsePredictionConfig(configIn);
   const log = options.onProgress ?? (() => {});
-  const { train, validation, test, split, dt, dopplerHz, datasets } = preparePredictionWindows(config, options);
+  const { train, validation, test, split, dt, dopplerHz, trainDopplerHz, datasets, testDatasets } = preparePredictionWindows(config, options);
   const warm = selectFirst(test, Math.min(16, test.count));
   const settings = {
     dopplerHz,
@@ -292,6 +329,7 @@ export function runPrediction(configIn: unknown, options: RunOptions = {}): Pred
   const result: PredictionResult = {
     config: {
       ...config, dt, dopplerHz,
+      ...(testDatasets ? { trainDopplerHz, testSource: testDatasets.map((d) => d.meta.source) } : {}),
       source: datasets.map((d) => d.meta.source),
       windows: { train: train.count, validation: validation.count, test: test.count },
       trajectories: { train: split.train.length, validation: split.validation.length, test: split.test.length },

@@ -76,6 +76,16 @@ test("runPrediction simulates its channel from a preset config and reads the spe
   assert.ok(r.models[1]!.meanNmseDb < r.models[0]!.meanNmseDb - 5);
 });
 
+test("a separate test channel (an unseen speed) supplies all test windows; the f_D-aware baselines get the test f_D", () => {
+  const r = runPrediction({ channel: { preset: "clarke", users: 9, samples: 300 }, testChannel: { speed: 4 }, models: ["hold", "wiener", "wiener-train"], seed: 2 });
+  assert.deepEqual(r.config.trajectories, { train: 7, validation: 2, test: 9 });
+  assert.ok(Math.abs(r.config.dopplerHz! - 2 * r.config.trainDopplerHz!) < 1e-9);
+  const [hold, wiener, trained] = r.models;
+  // Wiener with the true test f_D beats Wiener with the f_D estimated on the 2 m/s training data.
+  assert.ok(wiener!.meanNmseDb < trained!.meanNmseDb - 1, `${wiener!.meanNmseDb} vs ${trained!.meanNmseDb}`);
+  assert.ok(hold!.nmseDb[0]! > -10, "hold at 4 m/s decorrelates faster than at 2 m/s");
+});
+
 test("bad configs fail before any work with one line naming the field", () => {
   const err = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof LiquidwaveError && re.test(e.message) && !e.message.includes("\n"));
   err(() => runPrediction({ histroy: 20 }, { datasets: [dense] }), /histroy/);

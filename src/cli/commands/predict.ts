@@ -29,6 +29,7 @@ interface PredictOptions {
   dopplerHz?: number;
   carrierGhz?: number;
   maxGap?: number;
+  testSpeed?: number;
   segment?: number;
   models?: string[];
   epochs?: number;
@@ -74,7 +75,9 @@ export function predictConfigFromOptions(o: PredictOptions): PredictionConfigInp
     ch("dt", o.dt);
     ch("carrierGHz", o.carrierGhz);
     cfg["channel"] = channel;
+    if (o.testSpeed !== undefined) cfg["testChannel"] = { speed: o.testSpeed };
   } else {
+    if (o.testSpeed !== undefined) fail("predict", "--test-speed needs a simulated channel (--preset)");
     for (const [flag, v] of [["--users", o.users], ["--samples", o.samples], ["--antennas", o.antennas]] as const) {
       if (v !== undefined) fail("predict", `${flag} applies to a simulated channel (--preset), not to --data`);
     }
@@ -133,6 +136,7 @@ export function registerPredict(program: Command): void {
     .option("--speed <mps>", "UE speed (simulated: default 2 m/s; data: gives the true Doppler f_D = v f_c / c)", floatArg(0))
     .option("--doppler-hz <hz>", "true maximum Doppler f_D (for wiener, kalman)", floatArg(0))
     .option("--carrier-ghz <f>", "carrier frequency when the dataset does not record it", floatArg(1e-6))
+    .option("--test-speed <mps>", "generalisation: test on another drop of the preset at this (unseen) speed", floatArg(0))
     .option("--max-gap <n>", "irregular sampling: random input gaps of 1…n samples", intArg(1))
     .option("--segment <n>", "cut long tracks into segments of n samples (split units)", intArg(2))
     .option("--models <list>", `comma-separated models (default ${DEFAULT_MODELS.join(",")})`, nameListArg)

@@ -5,8 +5,9 @@ import { beamformingCases } from "./beamforming.ts";
 import { channelCases } from "./channel.ts";
 import { ioCases } from "./io.ts";
 import { lnnCases } from "./lnn.ts";
+import { predictionCases } from "./prediction.ts";
 import type { BenchCase } from "./suite.ts";
 
 export function allCases(): BenchCase[] {
-  return [...lnnCases(), ...channelCases(), ...beamformingCases(), ...ioCases()];
+  return [...lnnCases(), ...channelCases(), ...predictionCases(), ...beamformingCases(), ...ioCases()];
 }

@@ -5,6 +5,7 @@ import { registerBench } from "./bench.ts";
 import { registerChannel } from "./channel.ts";
 import { registerData } from "./data.ts";
 import { registerModel } from "./model.ts";
+import { registerPredict } from "./predict.ts";
 import { registerWiring } from "./wiring.ts";
 
 export function registerAll(program: Command): void {
@@ -12,6 +13,7 @@ export function registerAll(program: Command): void {
   registerData(program);
   registerBeamform(program);
   registerModel(program);
+  registerPredict(program);
   registerWiring(program);
   registerBench(program);
 }

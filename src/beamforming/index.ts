@@ -13,3 +13,6 @@ export * from "./wmmse.ts";
 export * from "./rwmmse.ts";
 export * from "./evaluate.ts";
 export * from "./trajectory.ts";
+export * from "./glnn.ts";
+export * from "./lagd.ts";
+export * from "./learned.ts";

@@ -2,6 +2,7 @@
  * The benchmark suite: every area contributes its cases here. Names say model and workload.
  */
 import { beamformingCases } from "./beamforming.ts";
+import { glnnCases } from "./glnn.ts";
 import { channelCases } from "./channel.ts";
 import { ioCases } from "./io.ts";
 import { lnnCases } from "./lnn.ts";
@@ -9,5 +10,5 @@ import { predictionCases } from "./prediction.ts";
 import type { BenchCase } from "./suite.ts";
 
 export function allCases(): BenchCase[] {
-  return [...lnnCases(), ...channelCases(), ...predictionCases(), ...beamformingCases(), ...ioCases()];
+  return [...lnnCases(), ...channelCases(), ...predictionCases(), ...beamformingCases(), ...glnnCases(), ...ioCases()];
 }

@@ -3,3 +3,4 @@ export * from "./plots.ts";
 export * from "./render.ts";
 export * from "./html.ts";
 export * from "./write.ts";
+export * from "./experiment.ts";

@@ -125,7 +125,8 @@ test("beamform --cee adds the simulator's CSI error to data without an estimate"
 
 test("beamform rejects bad input with one clear line and exit code 1 (2 for usage errors)", () => {
   const cases: [string[], RegExp, number][] = [
-    [["beamform", "--data", data, "--algorithms", "glnn"], /algorithm 'glnn' is not yet available/, 1],
+    [["beamform", "--data", data, "--algorithms", "glnn:foo"], /unknown option 'foo' for glnn in 'glnn:foo'/, 1],
+    [["beamform", "--data", data, "--algorithms", "glnn:steps=x"], /option 'steps=x' of 'glnn:steps=x' needs an integer value/, 1],
     [["beamform", "--data", data, "--algorithms", "zf,foo"], /unknown algorithm 'foo'/, 1],
     [["beamform"], /give exactly one channel source/, 1],
     [["beamform", "--data", data, "--preset", "rayleigh"], /give exactly one channel source/, 1],

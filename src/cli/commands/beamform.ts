@@ -15,13 +15,10 @@ import { loadChannelDataset } from "../../io/load.ts";
 import type { DatasetLayout } from "../../io/dataset.ts";
 import { addCsiError, configToJson, generateChannel, normalisationScales, presetDefaults, scaleUsers, PRESET_NAMES, NORMALISE_MODES } from "../../channel/index.ts";
 import type { ChannelConfigInput, NormaliseMode, PresetName } from "../../channel/index.ts";
-import { CLASSICAL_ALGORITHMS, dbmToLinear, runTrajectory } from "../../beamforming/index.ts";
+import { checkAlgorithms, dbmToLinear, knownAlgorithms, runBeamformers } from "../../beamforming/index.ts";
 import { resolveOptions } from "../config.ts";
 import { formatTable, info, printJson, writeFileAtomic } from "../output.ts";
 import { floatArg, intArg, nameListArg, numberListArg } from "../parse.ts";
-
-/** Learned beamformers that belong to the case study and are not implemented yet. */
-const LATER = ["glnn", "lagd", "lstm"] as const;
 
 const DEFAULT_ALGORITHMS = ["zf", "rzf", "mrt", "bd", "wmmse", "rwmmse"];
 
@@ -51,6 +48,7 @@ interface BeamformOptions {
   tol: number;
   normalize?: string;
   seed: number;
+  legacyNormalization?: boolean;
   quick?: boolean;
   out?: string;
   json?: boolean;
@@ -109,12 +107,13 @@ export function registerBeamform(program: Command): void {
     .option("--snr-db <dB>", "set the power budget to noise + SNR (overrides --power-dbm)", floatArg(-200, 200))
     .option("--cee <dB>", "CSI error (CEE) in dB: the estimate is H + E (simulator; or data without an estimate), and the statistics robust-wmmse assumes (default: measured from the data's estimate)", floatArg(-200, 100))
     .option("--streams <d>", "streams per user: 1 or full (= user antennas)", "1")
-    .option("--algorithms <list>", `comma-separated: ${CLASSICAL_ALGORITHMS.join(", ")}`, nameListArg, DEFAULT_ALGORITHMS)
+    .option("--algorithms <list>", `comma-separated: ${knownAlgorithms().join(", ")}; online ones take options, e.g. glnn:legacy, glnn:chain:warm:steps=5, lagd:iters=100 (see src/beamforming/learned.ts)`, nameListArg, DEFAULT_ALGORITHMS)
     .option("--restarts <R>", "random restarts of the upper bound", intArg(1), 100)
     .option("--max-iter <n>", "iteration cap of the iterative algorithms", intArg(0), 100)
     .option("--tol <x>", "relative sum-rate tolerance of the iterative algorithms", floatArg(0, 1), 1e-3)
     .option("--normalize <how>", `channel scaling: ${NORMALISE_MODES.join(", ")} (global: mean |h|^2 = 1; per-user: each user's; the estimate scaled alike). Default: none for data, the preset's own for presets`)
     .option("--seed <n>", "seed of the random initialisations", intArg(0), 0)
+    .option("--legacy-normalization", "glnn/lstm: the GLNN reference code's power normalisation (transmit power P·||H^H X||_F, NOT P; for reproducing its numbers only)")
     .option("--quick", "20 samples and 10 restarts (a smoke run)")
     .option("--out <file>", "also write the JSON document to this file")
     .option("--json", "print one JSON document")
@@ -122,12 +121,7 @@ export function registerBeamform(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const o = resolveOptions<BeamformOptions & Record<string, unknown>>(cmd);
       const where = "beamform";
-      for (const a of o.algorithms) {
-        if ((LATER as readonly string[]).includes(a)) {
-          fail(where, `algorithm '${a}' is not yet available in this build (the learned beamformers come with the GLNN case study); available: ${CLASSICAL_ALGORITHMS.join(", ")}`);
-        }
-        if (!(CLASSICAL_ALGORITHMS as readonly string[]).includes(a)) fail(where, `unknown algorithm '${a}', valid options are ${CLASSICAL_ALGORITHMS.join(", ")}`);
-      }
+      checkAlgorithms(o.algorithms);
       if (o.streams !== "1" && o.streams !== "full" && !/^[1-9]\d*$/.test(o.streams)) fail(where, `--streams must be 1, a positive integer or 'full', got '${o.streams}'`);
       if (o.normalize !== undefined && !(NORMALISE_MODES as readonly string[]).includes(o.normalize)) {
         fail(where, `--normalize must be one of ${NORMALISE_MODES.join(", ")}, got '${o.normalize}'`);
@@ -235,10 +229,12 @@ export function registerBeamform(program: Command): void {
         tol: o.tol,
         seed: o.seed,
         algorithms: o.algorithms,
+        legacyNormalization: o.legacyNormalization ?? false,
       };
       if (!o.json) info(`beamform: ${count} samples, K=${H.shape[1]}, Nk=${H.shape[2]}, M=${H.shape[3]}, P=${powerDbm} dBm, noise ${o.noiseDbm} dBm, ${Hest ? `estimate (CEE ${measured!.toFixed(2)} dB measured)` : "perfect CSI"}`);
       let lastStep = -1;
-      const results = runTrajectory(H, Hest, sys, o.algorithms, {
+      const results = runBeamformers(H, Hest, sys, o.algorithms, {
+        ...(o.legacyNormalization ? { glnn: { legacyNormalization: true } } : {}),
         streams,
         seed: o.seed,
         restarts,
@@ -262,6 +258,7 @@ export function registerBeamform(program: Command): void {
       if (mean < 1 && normalize === "none") {
         info(`beamform: mean SE ${mean.toFixed(3)} bit/s/Hz is tiny: raw path-loss channels at this noise level? try --normalize global or per-user`);
       }
+      for (const r of results) if (!r.equalPower) info(`beamform: ${r.label}: max transmit power ${(10 * Math.log10(r.maxPower)).toFixed(2)} dBm exceeds the budget ${powerDbm} dBm — NOT an equal-power comparison`);
       if (o.out) writeFileAtomic(o.out, JSON.stringify(doc, null, 2) + "\n");
       if (o.json) {
         printJson(doc);

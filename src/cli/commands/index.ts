@@ -7,11 +7,13 @@ import { registerData } from "./data.ts";
 import { registerModel } from "./model.ts";
 import { registerPredict } from "./predict.ts";
 import { registerWiring } from "./wiring.ts";
+import { registerExperiment } from "./experiment.ts";
 
 export function registerAll(program: Command): void {
   registerChannel(program);
   registerData(program);
   registerBeamform(program);
+  registerExperiment(program);
   registerModel(program);
   registerPredict(program);
   registerWiring(program);

@@ -1,0 +1,324 @@
+/**
+ * Online (stateful) beamformers — GLNN, the LSTM baseline in the GLNN loop, LAGD, and WMMSE warm
+ * started from the previous sample — by name, and one trajectory runner for them and the classical
+ * algorithms of `evaluate.ts`. This is what `liquidwave beamform` and the experiments call.
+ *
+ * Algorithm specs: `name[:option[=value]]...`, e.g. `glnn`, `glnn:legacy`, `glnn:chain:warm:steps=5`,
+ * `lstm`, `lagd:iters=100`, `wmmse-track:iters=3`. Options (GLNN family, see {@link GlnnOptions}):
+ *
+ * | token | option |
+ * |---|---|
+ * | `legacy` | legacyNormalization (reference code's power bug: power P·‖H^H X‖_F, not P) |
+ * | `chain`, `warm`, `best`, `reset` | chain, warmStart, selectBest, resetState |
+ * | `norm-in`, `scale-out`, `per-user` | normalizeInput, scaleOutput, encoding = "per-user" |
+ * | `gd-base`, `zero-out`, `precond` | gdBase (network learns a correction to the step `-gd·G`), zeroOutput, precondition |
+ * | `steps=N`, `units=N`, `seed=N` | tuningSteps, units, seed |
+ * | `lr=x`, `decay=x`, `lrmin=x` | learningRate, lrDecay, lrMin |
+ * | `net=ncp-cfc|lstm|cfc|ltc|gd`, `init=random|mf|rzf|zf`, `gd=x` | network, init, gdStep |
+ * | `beta=x`, `gamma=x`, `lambda=x` | loss weights |
+ *
+ * LAGD: `iters=N`, `hidden=N`, `lr=x`, `project=always|end`. WMMSE tracking (`wmmse-track`: WMMSE
+ * warm-started from the previous sample's precoder, `iters=N` iterations per sample, default 3, output
+ * rescaled to the budget): the classical counterpart of the warm-started GLNN variants.
+ *
+ * Every result says whether the precoders stayed within the power budget (`equalPower`) and, for
+ * the legacy normalisation, carries a label that says the comparison is NOT at equal power.
+ */
+import { fail, formatShape } from "../core/errors.ts";
+import type { ComplexTensor } from "../core/complex.ts";
+import { Rng } from "../core/random.ts";
+import type { CMat } from "../core/linalg/cmat.ts";
+import { CLASSICAL_ALGORITHMS, type CsiSample } from "./evaluate.ts";
+import { GLNN_INITS, GLNN_NETWORKS, GlnnBeamformer, type GlnnInit, type GlnnNetwork, type GlnnOptions } from "./glnn.ts";
+import { lagd, type LagdOptions } from "./lagd.ts";
+import { precoderPower } from "./power.ts";
+import { userRates } from "./rate.ts";
+import { resolveSystem, trajectorySample, type SystemParams } from "./system.ts";
+import { runTrajectory, type TrajectoryOptions, type TrajectoryResult } from "./trajectory.ts";
+import { wmmse } from "./wmmse.ts";
+
+/** Online algorithms by base name. */
+export const LEARNED_ALGORITHMS = ["glnn", "lstm", "lagd", "wmmse-track"] as const;
+export type LearnedAlgorithm = (typeof LEARNED_ALGORITHMS)[number];
+
+/** A parsed online-algorithm spec. */
+export interface LearnedSpec {
+  /** The spec as written (used as the result name). */
+  readonly spec: string;
+  readonly base: LearnedAlgorithm;
+  /** GLNN options (glnn, lstm). */
+  readonly glnn: GlnnOptions;
+  /** LAGD options. */
+  readonly lagd: Omit<LagdOptions, "rng">;
+  /** Iterations per sample of wmmse-track. */
+  readonly trackIterations: number;
+}
+
+/** Whether a name (or spec) is a classical algorithm of `evaluate.ts`. */
+export function isClassical(spec: string): boolean {
+  return (CLASSICAL_ALGORITHMS as readonly string[]).includes(spec);
+}
+
+/** All algorithm names a spec may start with. */
+export function knownAlgorithms(): string[] {
+  return [...CLASSICAL_ALGORITHMS, ...LEARNED_ALGORITHMS];
+}
+
+/**
+ * Parse an online-algorithm spec (`glnn:chain:steps=5`).
+ * @throws LiquidwaveError naming the unknown algorithm, token or bad value
+ */
+export function parseLearnedSpec(spec: string): LearnedSpec {
+  const where = "algorithm";
+  const [base, ...tokens] = spec.split(":");
+  if (!(LEARNED_ALGORITHMS as readonly string[]).includes(base!)) {
+    fail(where, `unknown algorithm '${base}' in '${spec}', valid options are ${knownAlgorithms().join(", ")}`);
+  }
+  const b = base as LearnedAlgorithm;
+  const glnn: { -readonly [K in keyof GlnnOptions]: GlnnOptions[K] } = b === "lstm" ? { network: "lstm" } : {};
+  const loss: { beta?: number; gamma?: number; lambda?: number } = {};
+  const lg: { -readonly [K in keyof Omit<LagdOptions, "rng">]: LagdOptions[K] } = {};
+  let trackIterations = 3;
+  const num = (tok: string, v: string | undefined, integer: boolean): number => {
+    const x = Number(v);
+    if (v === undefined || v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
+      fail(where, `option '${tok}' of '${spec}' needs ${integer ? "an integer" : "a number"} value`);
+    }
+    return x;
+  };
+  for (const tok of tokens) {
+    const [key, value] = tok.split("=") as [string, string | undefined];
+    const bad = () => fail(where, `unknown option '${tok}' for ${b} in '${spec}'`);
+    if (b === "glnn" || b === "lstm") {
+      switch (key) {
+        case "legacy": glnn.legacyNormalization = true; break;
+        case "chain": glnn.chain = true; break;
+        case "warm": glnn.warmStart = true; break;
+        case "best": glnn.selectBest = true; break;
+        case "reset": glnn.resetState = true; break;
+        case "norm-in": glnn.normalizeInput = true; break;
+        case "scale-out": glnn.scaleOutput = true; break;
+        case "per-user": glnn.encoding = "per-user"; break;
+        case "gd-base": glnn.gdBase = true; break;
+        case "zero-out": glnn.zeroOutput = true; break;
+        case "precond": glnn.precondition = true; break;
+        case "steps": glnn.tuningSteps = num(tok, value, true); break;
+        case "units": glnn.units = num(tok, value, true); break;
+        case "seed": glnn.seed = num(tok, value, true); break;
+        case "lr": glnn.learningRate = num(tok, value, false); break;
+        case "decay": glnn.lrDecay = num(tok, value, false); break;
+        case "lrmin": glnn.lrMin = num(tok, value, false); break;
+        case "gd": glnn.gdStep = num(tok, value, false); break;
+        case "beta": loss.beta = num(tok, value, false); break;
+        case "gamma": loss.gamma = num(tok, value, false); break;
+        case "lambda": loss.lambda = num(tok, value, false); break;
+        case "net":
+          if (!(GLNN_NETWORKS as readonly string[]).includes(value ?? "")) fail(where, `net=${value} in '${spec}': valid networks are ${GLNN_NETWORKS.join(", ")}`);
+          glnn.network = value as GlnnNetwork;
+          break;
+        case "init":
+          if (!(GLNN_INITS as readonly string[]).includes(value ?? "")) fail(where, `init=${value} in '${spec}': valid inits are ${GLNN_INITS.join(", ")}`);
+          glnn.init = value as GlnnInit;
+          break;
+        default: bad();
+      }
+    } else if (b === "lagd") {
+      switch (key) {
+        case "iters": lg.iterations = num(tok, value, true); break;
+        case "hidden": lg.hidden = num(tok, value, true); break;
+        case "lr": lg.learningRate = num(tok, value, false); break;
+        case "project":
+          if (value !== "always" && value !== "end") fail(where, `project=${value} in '${spec}': valid values are always, end`);
+          lg.project = value;
+          break;
+        default: bad();
+      }
+    } else {
+      if (key === "iters") trackIterations = num(tok, value, true);
+      else bad();
+    }
+  }
+  if (Object.keys(loss).length) glnn.loss = loss;
+  if (!(trackIterations >= 1)) fail(where, `iters must be >= 1 in '${spec}'`);
+  return { spec, base: b, glnn, lagd: lg, trackIterations };
+}
+
+/** Check a list of algorithm specs (classical names or online specs); returns them unchanged. */
+export function checkAlgorithms(specs: readonly string[]): string[] {
+  for (const s of specs) if (!isClassical(s)) parseLearnedSpec(s);
+  return [...specs];
+}
+
+/** One design of an online beamformer. */
+export interface OnlineDesign {
+  readonly V: CMat;
+  /** Weighted sum rate on the channel used for the design. */
+  readonly seDesign: number;
+  readonly iterations: number;
+}
+
+/** A stateful beamformer that is fed the samples of a trajectory in time order. */
+export interface OnlineBeamformer {
+  readonly name: string;
+  /** Human label; says when the power normalisation is not the budget. */
+  readonly label: string;
+  /** "power" (exactly P), "legacy" (the reference code's P·‖W'‖_F) or null (not a GLNN). */
+  readonly normalization: "power" | "legacy" | null;
+  /** Design from the sample's known channel (the estimate if any). */
+  design(sample: CsiSample, t: number): OnlineDesign;
+}
+
+/**
+ * Build an online beamformer.
+ * @param spec - parsed spec
+ * @param shape - K users × Nk antennas
+ * @param seed - default seed (a spec's `seed=` wins for GLNN)
+ */
+export function createOnlineBeamformer(spec: LearnedSpec, shape: { K: number; Nk: number }, sys: SystemParams, seed: number, streams = 1): OnlineBeamformer {
+  const root = new Rng(seed);
+  switch (spec.base) {
+    case "glnn":
+    case "lstm": {
+      const g = new GlnnBeamformer(shape, sys, { seed, streams, ...spec.glnn });
+      const legacy = g.options.legacyNormalization;
+      return {
+        name: spec.spec,
+        label: legacy ? `${spec.spec} (reference-code normalisation: power P·||H^H X||_F, NOT the budget P)` : spec.spec,
+        normalization: legacy ? "legacy" : "power",
+        design: (sample) => {
+          const r = g.step(sample.Hest ?? sample.H);
+          return { V: r.V, seDesign: r.seDesign, iterations: r.iterations };
+        },
+      };
+    }
+    case "lagd":
+      return {
+        name: spec.spec,
+        label: spec.spec,
+        normalization: null,
+        design: (sample, t) => {
+          const r = lagd(sample.Hest ?? sample.H, sys, { streams, ...spec.lagd, rng: root.fork(`${spec.spec}/${t}`) });
+          return { V: r.V, seDesign: r.sumRate, iterations: r.iterations };
+        },
+      };
+    case "wmmse-track": {
+      let prev: CMat | null = null;
+      return {
+        name: spec.spec,
+        label: spec.spec,
+        normalization: null,
+        design: (sample, t) => {
+          const known = sample.Hest ?? sample.H;
+          const r = wmmse(known, sys, {
+            streams,
+            init: prev ?? "random",
+            rng: root.fork(`${spec.spec}/${t}`),
+            maxIter: spec.trackIterations,
+            relTol: 0,
+            // Shi's power constraint is inactive in early iterations; a tracker that runs only a
+            // few of them per sample would otherwise transmit below the budget for a long time
+            fillPower: true,
+          });
+          prev = r.V;
+          return { V: r.V, seDesign: r.sumRate, iterations: r.iterations };
+        },
+      };
+    }
+  }
+}
+
+/** Per-algorithm summary of {@link runBeamformers} (a {@link TrajectoryResult} plus power facts). */
+export interface BeamformerResult extends TrajectoryResult {
+  /** Label; for the legacy GLNN normalisation it says the power is not the budget. */
+  readonly label: string;
+  /** GLNN power normalisation ("power" | "legacy"), null for other algorithms. */
+  readonly normalization: "power" | "legacy" | null;
+  /** Power budget P (same unit as maxPower). */
+  readonly powerBudget: number;
+  /** Mean `||V||_F^2` over the samples (online algorithms; null for the classical ones). */
+  readonly meanPower: number | null;
+  /** Whether every precoder satisfied `||V||_F^2 <= P` (to 1e-9 relative). */
+  readonly equalPower: boolean;
+}
+
+/** Options of {@link runBeamformers}. */
+export interface BeamformerRunOptions extends TrajectoryOptions {
+  /** Extra GLNN options applied to every glnn/lstm spec (the spec's own tokens win). */
+  readonly glnn?: GlnnOptions;
+}
+
+/**
+ * Run classical and online beamformers over a trajectory: design on the estimate (if any), score on
+ * the true channel, per sample. Classical algorithms go through {@link runTrajectory} (same seeds
+ * as running them alone); online ones see the samples in time order, one learner per algorithm.
+ * @param H - true channel, shape [T, K, Nk, M], complex planar
+ * @param Hest - estimate of the same shape, or undefined for perfect CSI
+ * @param algorithms - classical names or online specs
+ */
+export function runBeamformers(
+  H: ComplexTensor,
+  Hest: ComplexTensor | undefined,
+  sys: SystemParams,
+  algorithms: readonly string[],
+  opts: BeamformerRunOptions = {},
+): BeamformerResult[] {
+  const where = "runBeamformers";
+  if (H.shape.length !== 4) fail(where, `H must have shape [T, K, Nk, M], got ${formatShape(H.shape)}`);
+  if (Hest && formatShape(Hest.shape) !== formatShape(H.shape)) {
+    fail(where, `Hest has shape ${formatShape(Hest.shape)}, expected ${formatShape(H.shape)} like H`);
+  }
+  const specs = algorithms.map((a) => (isClassical(a) ? null : parseLearnedSpec(a)));
+  const [T, K, Nk] = H.shape as [number, number, number, number];
+  if (T === 0) fail(where, "the trajectory has no samples");
+  const rs = resolveSystem(sys, K, where);
+  const streams = opts.streams === "full" ? Nk : (opts.streams ?? 1);
+  const out: BeamformerResult[] = [];
+  algorithms.forEach((name, i) => {
+    const spec = specs[i];
+    if (!spec) {
+      const [r] = runTrajectory(H, Hest, sys, [name], opts);
+      // runTrajectory reports the largest power only
+      out.push({ ...r!, label: name, normalization: null, powerBudget: rs.power, meanPower: null, equalPower: r!.maxPower <= rs.power * (1 + 1e-9) });
+      return;
+    }
+    const withDefaults: typeof spec = spec.base === "glnn" || spec.base === "lstm" ? { ...spec, glnn: { ...opts.glnn, ...spec.glnn } } : spec;
+    const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
+    const se: number[] = [];
+    let seDesign = 0;
+    let iters = 0;
+    let maxPower = 0;
+    let sumPower = 0;
+    let ms = 0;
+    for (let t = 0; t < T; t++) {
+      const sample: CsiSample = { H: trajectorySample(H, t), ...(Hest ? { Hest: trajectorySample(Hest, t) } : {}) };
+      const t0 = performance.now();
+      const d = bf.design(sample, t);
+      ms += performance.now() - t0;
+      se.push(userRates(sample.H, d.V, sys).sumRate);
+      seDesign += d.seDesign;
+      iters += d.iterations;
+      const p = precoderPower(d.V);
+      maxPower = Math.max(maxPower, p);
+      sumPower += p;
+      opts.onSample?.(name, t, T);
+    }
+    const mean = se.reduce((s, x) => s + x, 0) / T;
+    const std = T > 1 ? Math.sqrt(se.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
+    out.push({
+      name,
+      seMean: mean,
+      seStd: std,
+      maxPower,
+      msPerSample: ms / T,
+      perSample: se,
+      seDesignMean: seDesign / T,
+      iterationsMean: iters / T,
+      label: bf.label,
+      normalization: bf.normalization,
+      powerBudget: rs.power,
+      meanPower: sumPower / T,
+      equalPower: maxPower <= rs.power * (1 + 1e-9),
+    });
+  });
+  return out;
+}

@@ -1,0 +1,66 @@
+/**
+ * The plain-data shape every experiment returns: a figure's series plus the config that produced
+ * them (with its seed), notes and a summary table. The CLI and the report only move this around;
+ * the same config gives the same numbers (timings excepted).
+ */
+
+/** One line of a figure. */
+export interface ExperimentSeries {
+  /** Algorithm spec (e.g. `glnn`, `wmmse`, `glnn:chain:warm`). */
+  readonly name: string;
+  /** Legend label (says when a series is not at the power budget). */
+  readonly label: string;
+  readonly x: number[];
+  readonly y: number[];
+  /** Per-point standard deviation of y over the samples, where meaningful. */
+  readonly yStd?: number[];
+  /** Largest transmit power used at each point, dBm. */
+  readonly maxPowerDbm?: number[];
+  /** Design time per sample at each point, ms. */
+  readonly msPerSample?: number[];
+  /** The raw per-sample values behind a smoothed y (the dynamic experiment). */
+  readonly raw?: number[];
+  /** Whether every precoder behind the series stayed within the power budget. */
+  readonly equalPower?: boolean;
+}
+
+/** A summary table (rows of cells). */
+export interface ExperimentTable {
+  readonly header: string[];
+  readonly rows: (string | number)[][];
+  readonly caption: string;
+}
+
+/** What an experiment returns. */
+export interface ExperimentResult {
+  readonly name: string;
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly logX?: boolean;
+  readonly logY?: boolean;
+  /** The resolved config (seed included). */
+  readonly config: Record<string, unknown>;
+  readonly series: ExperimentSeries[];
+  readonly table: ExperimentTable;
+  /** What the reader must know (channel model, equal power, caveats). */
+  readonly notes: string[];
+}
+
+/** Options every experiment takes. */
+export interface ExperimentOptions {
+  /** Small sizes that finish in seconds (smoke runs, tests). */
+  readonly quick?: boolean;
+  /** Seed of the channels and of every random initialisation (default 1). */
+  readonly seed?: number;
+  /** Override the algorithm list (classical names or online specs). */
+  readonly algorithms?: readonly string[];
+  /** Override the number of channel samples (per point or the trajectory length). */
+  readonly samples?: number;
+  /** Restarts of the `upper` bound (default 10; 2 with quick). */
+  readonly restarts?: number;
+  /** Iterations of LAGD per sample (default 500; 50 with quick). */
+  readonly lagdIterations?: number;
+  /** Progress callback (stderr in the CLI). */
+  readonly onProgress?: (message: string) => void;
+}

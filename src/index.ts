@@ -8,3 +8,4 @@ export * as io from "./io/index.ts";
 export * as report from "./report/index.ts";
 export * as channel from "./channel/index.ts";
 export * as beamforming from "./beamforming/index.ts";
+export * as prediction from "./prediction/index.ts";

@@ -6,8 +6,9 @@ import { glnnCases } from "./glnn.ts";
 import { channelCases } from "./channel.ts";
 import { ioCases } from "./io.ts";
 import { lnnCases } from "./lnn.ts";
+import { predictionCases } from "./prediction.ts";
 import type { BenchCase } from "./suite.ts";
 
 export function allCases(): BenchCase[] {
-  return [...lnnCases(), ...channelCases(), ...beamformingCases(), ...glnnCases(), ...ioCases()];
+  return [...lnnCases(), ...channelCases(), ...predictionCases(), ...beamformingCases(), ...glnnCases(), ...ioCases()];
 }

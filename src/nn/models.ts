@@ -6,7 +6,7 @@
  * |-------------|-------------------------------------------------------------|-------------------------|
  * | `cfc`       | CfC with a dense backbone (ncps `CfC(input, units, …)`)      | [B, L, I] → [B, L, H/P] |
  * | `wired-cfc` | CfC over a wiring (ncps `CfC(input, AutoNCP(…))`)            | [B, L, I] → [B, L, M/P] |
- * | `ltc`       | LTC over a wiring (ncps `LTC(input, wiring)`)                | [B, L, I] → [B, L, M]   |
+ * | `ltc`       | LTC over a wiring (ncps `LTC(input, wiring)`)                | [B, L, I] → [B, L, M/P] |
  * | `lstm`      | LSTM baseline (ncps LSTMCell, forget bias 1)                | [B, L, I] → [B, L, H/P] |
  * | `gru`       | GRU baseline (PyTorch GRUCell)                              | [B, L, I] → [B, L, H/P] |
  * | `mlp`       | dense MLP on the flattened window                           | [B, F] → [B, O]         |
@@ -52,6 +52,8 @@ export const modelConfigSchema = z.discriminatedUnion("type", [
     inputMapping: z.enum(LTC_MAPPINGS).optional(), outputMapping: z.enum(LTC_MAPPINGS).optional(),
     odeUnfolds: posInt.optional(), epsilon: z.number().min(0).optional(),
     implicitParamConstraints: z.boolean().optional(), mixedMemory: z.boolean().optional(),
+    // liquidwave extension (ncps's LTC has none): a Linear head on the motor outputs.
+    projSize: posInt.nullable().optional(),
   }).strict(),
   z.object({ type: z.literal("lstm"), ...sequenceOptions, hiddenSize: posInt, projSize: posInt.nullable().optional() }).strict(),
   z.object({ type: z.literal("gru"), ...sequenceOptions, hiddenSize: posInt, projSize: posInt.nullable().optional() }).strict(),
@@ -119,6 +121,7 @@ export function buildModel(configIn: unknown, { seed = 0 }: { seed?: number } = 
       });
       c.init(rng);
       cell = c;
+      projSize = config.projSize ?? null;
       break;
     }
     case "lstm": {

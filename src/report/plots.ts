@@ -31,7 +31,9 @@ export function linePlot(points: readonly SeriesPoint[], o: LinePlotOptions): To
   const x = { field: "x", type: "quantitative" as const, title: o.xTitle, scale: o.logX ? { type: "log" as const } : { zero: false } };
   const y = { field: "y", type: "quantitative" as const, title: o.yTitle, scale: o.logY ? { type: "log" as const } : { zero: false } };
   const color = { field: "series", type: "nominal" as const, title: null };
-  const layers: object[] = [{ mark: { type: "line", point: true }, encoding: { x, y, color } }];
+  // Point markers help on short series and clutter long ones.
+  const perSeries = points.length / Math.max(1, new Set(points.map((p) => p.series)).size);
+  const layers: object[] = [{ mark: { type: "line", point: perSeries <= 40 }, encoding: { x, y, color } }];
   if (points.some((p) => p.err !== undefined)) {
     layers.push({
       transform: [{ calculate: "datum.y - datum.err", as: "lo" }, { calculate: "datum.y + datum.err", as: "hi" }],

@@ -4,16 +4,20 @@ import { registerBeamform } from "./beamform.ts";
 import { registerBench } from "./bench.ts";
 import { registerChannel } from "./channel.ts";
 import { registerData } from "./data.ts";
+import { registerDemo } from "./demo.ts";
 import { registerModel } from "./model.ts";
+import { registerPredict } from "./predict.ts";
 import { registerWiring } from "./wiring.ts";
 import { registerExperiment } from "./experiment.ts";
 
 export function registerAll(program: Command): void {
+  registerDemo(program);
   registerChannel(program);
   registerData(program);
   registerBeamform(program);
   registerExperiment(program);
   registerModel(program);
+  registerPredict(program);
   registerWiring(program);
   registerBench(program);
 }

@@ -9,5 +9,6 @@ export * from "./matmul.ts";
 export * from "./lu.ts";
 export * from "./cholesky.ts";
 export * from "./eigh.ts";
+export * from "./eig.ts";
 export * from "./small.ts";
 export * from "./grad.ts";

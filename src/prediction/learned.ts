@@ -1,0 +1,214 @@
+/**
+ * Learned predictors on the liquidwave nn core: MLP, GRU, LSTM, CfC, LTC and NCP variants.
+ *
+ * Data (features.ts): each window normalised by the RMS of its inputs, real/imaginary parts of
+ * the M antennas stacked (2M features per step; with irregular sampling the elapsed time is one
+ * more feature), targets the F future steps flattened to F·2M (direct multi-step: no error
+ * accumulation). Sequence models read the P steps and project their last output to F·2M; the
+ * MLP maps the flattened window to F·2M. Liquid models (CfC, LTC, NCP) also receive the elapsed
+ * time of every step as their ODE time span (units of Δt).
+ *
+ * | kind      | model                                                                  |
+ * |-----------|------------------------------------------------------------------------|
+ * | `mlp`     | MLP P·2M → [size, size] (tanh) → F·2M                                  |
+ * | `gru`     | GRU(size) → Linear F·2M                                                |
+ * | `lstm`    | LSTM(size) → Linear F·2M                                               |
+ * | `cfc`     | CfC(size units, 64-unit backbone) → Linear F·2M                        |
+ * | `ltc`     | LTC over FullyConnected(size) (6 semi-implicit unfolds) → Linear F·2M  |
+ * | `ncp`     | CfC over AutoNCP(size, max(size/3, 2M) motor neurons) → Linear F·2M    |
+ * | `ltc-ncp` | LTC over AutoNCP(size, max(size/3, 2M) motor neurons) → Linear F·2M    |
+ *
+ * Training: `fit` (Adam, MSE on the normalised targets, global-norm clipping 1, early stopping on
+ * the validation windows with the best weights restored); every draw comes from the seed.
+ *
+ * Hybrid variants (`base`, names `<kind>+ridge`, `<kind>+esprit`): a classical predictor is fitted
+ * first and the network learns only what it leaves, ĥ = ĥ_base + f(y). With the ridge-LS base (the
+ * empirical LMMSE) the network starts from the best linear predictor instead of from zero and its
+ * capacity goes to the nonlinear part; with the ESPRIT base it starts from the per-window
+ * parametric fit of sparse channels and learns to correct it where it fails (noise, dense
+ * scattering). Regular sampling only.
+ */
+import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
+import type { ComplexTensor } from "../core/complex.ts";
+import { Rng } from "../core/random.ts";
+import type { Tensor } from "../core/tensor.ts";
+import { buildModel, type Model } from "../nn/models.ts";
+import { fit, predict as modelPredict, type Dataset } from "../training/fit.ts";
+import { elapsedSteps, flatInputs, sequenceInputs, stackedTargets, unstackPredictions, windowScales } from "./features.ts";
+import type { FitLog, Predictor } from "./predictor.ts";
+import { EspritPredictor } from "./esprit.ts";
+import { RidgePredictor } from "./ridge.ts";
+import { selectWindows, type WindowSet } from "./windows.ts";
+
+export const LEARNED_KINDS = ["mlp", "gru", "lstm", "cfc", "ltc", "ncp", "ltc-ncp"] as const;
+export type LearnedKind = (typeof LEARNED_KINDS)[number];
+
+/** Default size (hidden units / neurons) per kind. */
+export const DEFAULT_SIZES: Record<LearnedKind, number> = { mlp: 128, gru: 32, lstm: 32, cfc: 32, ltc: 16, ncp: 32, "ltc-ncp": 24 };
+
+export interface LearnedOptions {
+  readonly kind: LearnedKind;
+  /** Hidden units / neurons (default {@link DEFAULT_SIZES}). */
+  readonly size?: number;
+  /** Maximum epochs (default 30). */
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  /** Adam learning rate (default 3e-3). */
+  readonly learningRate?: number;
+  /** Early-stopping patience in epochs (default 6; needs validation windows). */
+  readonly patience?: number;
+  /** Initialisation, shuffling and subsampling seed (default 0). */
+  readonly seed?: number;
+  /** Train on at most this many windows (a seeded random subset; default all). */
+  readonly maxTrainWindows?: number;
+  /** Learn the residual of a classical base predictor (default none). */
+  readonly base?: LearnedBase | null;
+}
+
+export const LEARNED_BASES = ["ridge", "esprit"] as const;
+export type LearnedBase = (typeof LEARNED_BASES)[number];
+
+/**
+ * The model config of a learned predictor.
+ * @param inputSize - features per step (2M, or 2M + 1 with the time feature)
+ * @param outputSize - F·2M
+ * @param history - P (the MLP's input is P · inputSize)
+ */
+export function learnedModelConfig(kind: LearnedKind, inputSize: number, outputSize: number, history: number, size: number, seed = 0): Record<string, unknown> {
+  const head = { projSize: outputSize, returnSequences: false };
+  // NCP motor neurons: a third of the neurons, but at least the 2M per-step features (fewer
+  // cannot even carry the last observation to the head), and at most what AutoNCP allows.
+  const motors = Math.max(1, Math.min(size - 3, Math.max(Math.round(size / 3), inputSize)));
+  switch (kind) {
+    case "mlp":
+      return { type: "mlp", inputSize: history * inputSize, hidden: [size, size], outputSize, activation: "tanh" };
+    case "gru":
+      return { type: "gru", inputSize, hiddenSize: size, ...head };
+    case "lstm":
+      return { type: "lstm", inputSize, hiddenSize: size, ...head };
+    case "cfc":
+      return { type: "cfc", inputSize, units: size, backboneUnits: 64, backboneLayers: 1, ...head };
+    case "ltc":
+      return { type: "ltc", inputSize, wiring: { class: "FullyConnected", units: size, erevInitSeed: 1111 + seed }, ...head };
+    case "ncp":
+      return { type: "wired-cfc", inputSize, wiring: { class: "AutoNCP", units: size, outputSize: motors, seed: 22222 + seed }, ...head };
+    case "ltc-ncp":
+      return { type: "ltc", inputSize, wiring: { class: "AutoNCP", units: size, outputSize: motors, seed: 22222 + seed }, ...head };
+  }
+}
+
+/** Trainable parameters of a model. */
+export function trainableParameters(model: Model): number {
+  return model.net.params.reduce((n, p) => n + (p.trainable ? p.value.length : 0), 0);
+}
+
+export class LearnedPredictor implements Predictor {
+  readonly name: string;
+  readonly kind: LearnedKind;
+  readonly size: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly patience: number;
+  readonly seed: number;
+  readonly maxTrainWindows: number | null;
+  /** The trained model (after fit). */
+  model: Model | null = null;
+  /** Epochs run and the best validation loss (after fit). */
+  training: { epochs: number; bestEpoch: number; bestValLoss: number | null; trainWindows: number } | null = null;
+  /** The classical base of a hybrid variant, or null. */
+  readonly baseKind: LearnedBase | null;
+  /** The fitted base of a hybrid variant (after fit). */
+  base: Predictor | null = null;
+  private timeFeature = false;
+  private shape: [number, number, number] | null = null;
+
+  constructor(options: LearnedOptions, name?: string) {
+    const where = "LearnedPredictor";
+    this.kind = checkOneOf(where, "kind", options.kind, LEARNED_KINDS);
+    this.size = checkInt(where, "size", options.size ?? DEFAULT_SIZES[this.kind], 2);
+    this.epochs = checkInt(where, "epochs", options.epochs ?? 30, 1);
+    this.batchSize = checkInt(where, "batchSize", options.batchSize ?? 32, 1);
+    this.learningRate = checkNumber(where, "learningRate", options.learningRate ?? 3e-3, Number.MIN_VALUE);
+    this.patience = checkInt(where, "patience", options.patience ?? 6, 1);
+    this.seed = checkInt(where, "seed", options.seed ?? 0, 0);
+    this.maxTrainWindows = options.maxTrainWindows === undefined ? null : checkInt(where, "maxTrainWindows", options.maxTrainWindows, 1);
+    this.baseKind = options.base == null ? null : checkOneOf(where, "base", options.base, LEARNED_BASES);
+    this.name = name ?? (this.baseKind ? `${this.kind}+${this.baseKind}` : this.kind);
+  }
+
+  private dataset(ws: WindowSet, withTargets: boolean): Dataset & { scales: Float64Array } {
+    const scales = windowScales(ws);
+    const inputs = this.kind === "mlp" ? flatInputs(ws, scales, this.timeFeature) : sequenceInputs(ws, scales, this.timeFeature);
+    let targets: Tensor = { shape: [ws.count, 0], data: new Float64Array(0) };
+    if (withTargets) {
+      if (this.base) {
+        // The network's target is what the linear base misses.
+        const b = this.base.predict(ws);
+        const re = ws.targets.re.map((v, i) => v - b.re[i]!), im = ws.targets.im.map((v, i) => v - b.im[i]!);
+        targets = stackedTargets({ ...ws, targets: { shape: ws.targets.shape, re, im } }, scales);
+      } else targets = stackedTargets(ws, scales);
+    }
+    const timespans = this.kind === "mlp" ? null : elapsedSteps(ws);
+    return { inputs, targets, timespans, scales };
+  }
+
+  fit(trainIn: WindowSet, validation: WindowSet | null, log?: FitLog): void {
+    const where = `${this.name}.fit`;
+    if (trainIn.count === 0) fail(where, "no training windows");
+    let train = trainIn;
+    if (this.maxTrainWindows !== null && train.count > this.maxTrainWindows) {
+      const idx = Array.from({ length: train.count }, (_, i) => i);
+      new Rng(this.seed).fork("subset").shuffle(idx);
+      train = selectWindows(train, idx.slice(0, this.maxTrainWindows).sort((a, b) => a - b));
+    }
+    const { history: P, horizon: F, antennas: M } = train;
+    this.timeFeature = !train.regular || (validation !== null && !validation.regular);
+    this.shape = [P, F, M];
+    this.base = null;
+    if (this.baseKind) {
+      const base: Predictor = this.baseKind === "ridge" ? new RidgePredictor() : new EspritPredictor();
+      base.fit(train, validation);
+      this.base = base;
+    }
+    const I = 2 * M + (this.timeFeature ? 1 : 0);
+    this.model = buildModel(learnedModelConfig(this.kind, I, F * 2 * M, P, this.size, this.seed), { seed: this.seed });
+    const data = this.dataset(train, true);
+    const val = validation && validation.count > 0 ? this.dataset(validation, true) : null;
+    const t0 = performance.now();
+    const result = fit(this.model, data, {
+      epochs: this.epochs,
+      batchSize: this.batchSize,
+      learningRate: this.learningRate,
+      clipNorm: 1,
+      validation: val,
+      patience: val ? this.patience : null,
+      seed: this.seed,
+      onEpoch: (e) => log?.(`${this.name}: epoch ${e.epoch}/${this.epochs} train ${e.trainLoss.toExponential(3)}${e.valLoss === null ? "" : ` val ${e.valLoss.toExponential(3)}`} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
+    });
+    this.training = { epochs: result.history.length, bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, trainWindows: train.count };
+  }
+
+  /** Trainable network parameters (plus the linear base's coefficients for the residual variant). */
+  parameterCount(): number {
+    return (this.model ? trainableParameters(this.model) : 0) + (this.base ? this.base.parameterCount() : 0);
+  }
+
+  predict(ws: WindowSet): ComplexTensor {
+    if (!this.model || !this.shape) fail(`${this.name}.predict`, "not trained: call fit() first");
+    const [P, F, M] = this.shape;
+    if (ws.history !== P || ws.horizon !== F || ws.antennas !== M) {
+      fail(`${this.name}.predict`, `trained for history ${P}, horizon ${F}, ${M} antennas; got ${ws.history}, ${ws.horizon}, ${ws.antennas}`);
+    }
+    const d = this.dataset(ws, false);
+    const out = unstackPredictions(modelPredict(this.model, d.inputs, { timespans: d.timespans ?? null }), d.scales, F, M);
+    if (this.base) {
+      const b = this.base.predict(ws);
+      for (let i = 0; i < out.re.length; i++) {
+        out.re[i]! += b.re[i]!;
+        out.im[i]! += b.im[i]!;
+      }
+    }
+    return out;
+  }
+}

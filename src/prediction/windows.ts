@@ -1,0 +1,190 @@
+/**
+ * Prediction windows: P past observations → the next F channel samples, cut from trajectories.
+ *
+ * Inputs are noisy observations y = h + n, n ~ CN(0, σ² I), with σ² = power · 10^{−SNR/10}
+ * defined w.r.t. the trajectory's long-term mean power (never the instantaneous one, which would
+ * correlate the noise with the fading); targets are the noiseless channel.
+ *
+ * Sampling: regular (every sample of the trajectory, spacing Δt) or irregular, where each input
+ * step skips a random number of samples (gap g ∈ {1, …, maxGap}); the F targets always follow the
+ * last input at Δt, 2Δt, … FΔt. `times` gives every sample's time relative to the last input.
+ */
+import { checkInt, checkNumber, fail } from "../core/errors.ts";
+import type { ComplexTensor } from "../core/complex.ts";
+import type { Rng } from "../core/random.ts";
+import type { Trajectory } from "./trajectories.ts";
+
+/** A set of prediction windows. n windows, P inputs, F targets, M antennas. */
+export interface WindowSet {
+  readonly history: number;
+  readonly horizon: number;
+  readonly antennas: number;
+  /** Number of windows n. */
+  readonly count: number;
+  /** Nominal sampling interval Δt in s (the spacing of the targets). */
+  readonly dt: number;
+  /** Whether all windows are regularly sampled (every input gap is Δt). */
+  readonly regular: boolean;
+  /** Noisy observations, shape [n, P, M], complex planar. */
+  readonly inputs: ComplexTensor;
+  /** Noiseless future channel, shape [n, F, M], complex planar. */
+  readonly targets: ComplexTensor;
+  /** Sample times relative to the last input, s, shape [n, P + F] (inputs then targets). */
+  readonly times: Float64Array;
+  /** Noise variance σ² per entry of the inputs, per window, shape [n]. */
+  readonly noiseVar: Float64Array;
+  /** Reference (trajectory mean) power per entry, per window, shape [n]. */
+  readonly power: Float64Array;
+  /** Split group of each window's trajectory, shape [n]. */
+  readonly group: Int32Array;
+  /**
+   * Provenance [n, 3]: trajectory id, first and one-past-last sample index used (inputs and
+   * targets), for leakage checks.
+   */
+  readonly origin: Int32Array;
+}
+
+/** Options of {@link makeWindows}. */
+export interface WindowOptions {
+  /** P past samples (≥ 1). */
+  readonly history: number;
+  /** F future samples to predict (≥ 1). */
+  readonly horizon: number;
+  /** Sampling interval Δt of the trajectories, s. */
+  readonly dt: number;
+  /** Input SNR in dB w.r.t. the trajectory's mean power; null: noiseless inputs. */
+  readonly snrDb: number | null;
+  /**
+   * Samples between window starts within a trajectory. Default: the window span, so windows of
+   * one trajectory never share a sample.
+   */
+  readonly stride?: number;
+  /** Largest input gap in samples (1: regular sampling). Default 1. */
+  readonly maxGap?: number;
+  /** Stop after this many windows per trajectory (default: all). */
+  readonly maxPerTrajectory?: number;
+  /** Noise (and gap) draws. */
+  readonly rng: Rng;
+}
+
+/**
+ * Cut windows out of trajectories, inject the input noise and record provenance.
+ * Windows are produced trajectory by trajectory, in order; the draws are deterministic for the
+ * generator's seed.
+ * @param trajectories - each h of shape [T, M] with the same M
+ * @returns the windows; a trajectory shorter than one window contributes none
+ * @throws LiquidwaveError on bad options or mismatched antenna counts
+ */
+export function makeWindows(trajectories: readonly Trajectory[], options: WindowOptions): WindowSet {
+  const where = "makeWindows";
+  const P = checkInt(where, "history", options.history, 1);
+  const F = checkInt(where, "horizon", options.horizon, 1);
+  const dt = checkNumber(where, "dt", options.dt, Number.MIN_VALUE);
+  const G = checkInt(where, "maxGap", options.maxGap ?? 1, 1);
+  const snr = options.snrDb;
+  if (snr !== null) checkNumber(where, "snrDb", snr, -100, 400);
+  const maxSpan = (P - 1) * G + F + 1;
+  const stride = checkInt(where, "stride", options.stride ?? maxSpan, 1);
+  const maxPer = options.maxPerTrajectory === undefined ? Infinity : checkInt(where, "maxPerTrajectory", options.maxPerTrajectory, 1);
+  const M = trajectories[0]?.h.shape[1] ?? 0;
+  const rng = options.rng;
+  // First pass: window starts and gaps (the gaps are drawn here so the count is known).
+  const plan: { tr: Trajectory; start: number; offsets: Int32Array }[] = [];
+  for (const tr of trajectories) {
+    const [T, m] = tr.h.shape as [number, number];
+    if (m !== M) fail(where, `trajectory ${tr.id} has M = ${m} antennas, the first has ${M}`);
+    let made = 0;
+    for (let s = 0; s + maxSpan <= T && made < maxPer; s += stride, made++) {
+      // offsets[j] = sample index of input j (relative to s); targets follow the last input.
+      const offsets = new Int32Array(P);
+      for (let j = 1; j < P; j++) offsets[j] = offsets[j - 1]! + (G === 1 ? 1 : 1 + rng.int(G));
+      plan.push({ tr, start: s, offsets });
+    }
+  }
+  const n = plan.length;
+  const inRe = new Float64Array(n * P * M), inIm = new Float64Array(n * P * M);
+  const tgRe = new Float64Array(n * F * M), tgIm = new Float64Array(n * F * M);
+  const times = new Float64Array(n * (P + F));
+  const noiseVar = new Float64Array(n);
+  const power = new Float64Array(n);
+  const group = new Int32Array(n);
+  const origin = new Int32Array(n * 3);
+  const noise = rng.fork("noise");
+  let regular = true;
+  plan.forEach(({ tr, start, offsets }, w) => {
+    const h = tr.h;
+    const last = offsets[P - 1]!;
+    const sigma2 = snr === null ? 0 : tr.power * 10 ** (-snr / 10);
+    const sd = Math.sqrt(sigma2 / 2);
+    for (let j = 0; j < P; j++) {
+      if (j > 0 && offsets[j]! - offsets[j - 1]! !== 1) regular = false;
+      const src = (start + offsets[j]!) * M;
+      const dst = (w * P + j) * M;
+      for (let m = 0; m < M; m++) {
+        inRe[dst + m] = h.re[src + m]! + (sigma2 > 0 ? sd * noise.normal() : 0);
+        inIm[dst + m] = h.im[src + m]! + (sigma2 > 0 ? sd * noise.normal() : 0);
+      }
+      times[w * (P + F) + j] = (offsets[j]! - last) * dt;
+    }
+    for (let k = 0; k < F; k++) {
+      const src = (start + last + 1 + k) * M;
+      const dst = (w * F + k) * M;
+      tgRe.set(h.re.subarray(src, src + M), dst);
+      tgIm.set(h.im.subarray(src, src + M), dst);
+      times[w * (P + F) + P + k] = (k + 1) * dt;
+    }
+    noiseVar[w] = sigma2;
+    power[w] = tr.power;
+    group[w] = tr.group;
+    origin[w * 3] = tr.id;
+    origin[w * 3 + 1] = start;
+    origin[w * 3 + 2] = start + last + F + 1;
+  });
+  return {
+    history: P, horizon: F, antennas: M, count: n, dt, regular,
+    inputs: { shape: [n, P, M], re: inRe, im: inIm },
+    targets: { shape: [n, F, M], re: tgRe, im: tgIm },
+    times, noiseVar, power, group, origin,
+  };
+}
+
+/** The windows at `indices` (in that order), as a new set. */
+export function selectWindows(ws: WindowSet, indices: ArrayLike<number>): WindowSet {
+  const n = indices.length;
+  const { history: P, horizon: F, antennas: M } = ws;
+  const take = (src: Float64Array, per: number): Float64Array => {
+    const out = new Float64Array(n * per);
+    for (let i = 0; i < n; i++) out.set(src.subarray(indices[i]! * per, (indices[i]! + 1) * per), i * per);
+    return out;
+  };
+  const takeInt = (src: Int32Array, per: number): Int32Array => {
+    const out = new Int32Array(n * per);
+    for (let i = 0; i < n; i++) out.set(src.subarray(indices[i]! * per, (indices[i]! + 1) * per), i * per);
+    return out;
+  };
+  for (let i = 0; i < n; i++) {
+    const k = indices[i]!;
+    if (!Number.isInteger(k) || k < 0 || k >= ws.count) fail("selectWindows", `index ${k} out of range for ${ws.count} windows`);
+  }
+  const times = take(ws.times, P + F);
+  let regular = true;
+  for (let i = 0; i < n && regular; i++) {
+    for (let j = 1; j < P; j++) {
+      if (Math.abs(times[i * (P + F) + j]! - times[i * (P + F) + j - 1]! - ws.dt) > 1e-9 * ws.dt) {
+        regular = false;
+        break;
+      }
+    }
+  }
+  return {
+    history: P, horizon: F, antennas: M, count: n, dt: ws.dt, regular,
+    inputs: { shape: [n, P, M], re: take(ws.inputs.re, P * M), im: take(ws.inputs.im, P * M) },
+    targets: { shape: [n, F, M], re: take(ws.targets.re, F * M), im: take(ws.targets.im, F * M) },
+    times, noiseVar: take(ws.noiseVar, 1), power: take(ws.power, 1), group: takeInt(ws.group, 1), origin: takeInt(ws.origin, 3),
+  };
+}
+
+/** Fail unless the windows are regularly sampled (for predictors built on a fixed lag grid). */
+export function requireRegular(ws: WindowSet, where: string): void {
+  if (!ws.regular) fail(where, "needs regularly sampled windows (input gaps of exactly Δt); this window set has random gaps");
+}

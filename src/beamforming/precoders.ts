@@ -35,7 +35,7 @@ export type PowerAllocation = "equal" | "waterfilling";
  * The stream-selection matrix E (S × N, S = K·d): block k holds the d dominant left singular
  * vectors of H_k as rows (`u^H`), or the identity when d = Nk. Effective rows are `E H`.
  */
-function streamSelector(ch: ChannelSample, d: number): CMat {
+export function streamSelector(ch: ChannelSample, d: number): CMat {
   const { K, Nk, N } = ch;
   const S = K * d;
   const e = cmat(S, N);

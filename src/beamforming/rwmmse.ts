@@ -20,11 +20,11 @@
  */
 import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
-import { cmat, crealInner, type CMat } from "../core/linalg/cmat.ts";
+import { chermitian, cmat, crealInner, type CMat } from "../core/linalg/cmat.ts";
 import { cmatmul, cmatmulAH } from "../core/linalg/matmul.ts";
 import { csolve } from "../core/linalg/lu.ts";
-import { ceigh } from "../core/linalg/eigh.ts";
 import { mmseStep } from "./mmse-step.ts";
+import { streamSelector } from "./precoders.ts";
 import { userRates } from "./rate.ts";
 import { precoderPower, scaleToPower } from "./power.ts";
 import { baseStreams, resolveStreams, resolveSystem, type ChannelSample, type SystemParams } from "./system.ts";
@@ -50,36 +50,14 @@ export interface RwmmseResult extends IterativeResult {
 }
 
 function initialBase(ch: ChannelSample, power: number, d: number, init: "random" | "mf", rng: Rng): CMat {
-  const { K, Nk, N } = ch;
+  const { K, N } = ch;
   const S = K * d;
-  const x = cmat(N, S);
+  let x = cmat(N, S);
   if (init === "random") {
     rng.fillComplexNormal(x.re, x.im);
   } else if (init === "mf") {
     // X = E^H with E the stream selector: the user's own antennas (d = Nk) or its top-d eigenmodes.
-    const hh = ch.gram;
-    for (let k = 0; k < K; k++) {
-      if (d === Nk) {
-        for (let i = 0; i < Nk; i++) x.re[(k * Nk + i) * S + k * d + i] = 1;
-        continue;
-      }
-      // dominant eigenvectors of the Nk × Nk diagonal block Hh_kk = H_k H_k^H
-      const blk = cmat(Nk, Nk);
-      for (let a = 0; a < Nk; a++) {
-        for (let b = 0; b < Nk; b++) {
-          blk.re[a * Nk + b] = hh.re[(k * Nk + a) * N + k * Nk + b]!;
-          blk.im[a * Nk + b] = hh.im[(k * Nk + a) * N + k * Nk + b]!;
-        }
-      }
-      const u = ceigh(blk).vectors!;
-      for (let i = 0; i < d; i++) {
-        const col = Nk - 1 - i;
-        for (let a = 0; a < Nk; a++) {
-          x.re[(k * Nk + a) * S + k * d + i] = u.re[a * Nk + col]!;
-          x.im[(k * Nk + a) * S + k * d + i] = u.im[a * Nk + col]!;
-        }
-      }
-    }
+    x = chermitian(streamSelector(ch, d));
   } else {
     fail("rwmmse", `unknown init '${init as string}', valid options are 'random', 'mf' or a matrix`);
   }

@@ -3,36 +3,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../src/cli/main.ts";
+import { runCliInProcess } from "./cli-helpers.ts";
 import { readNpz } from "../../src/io/npz.ts";
 import { loadChannelDataset } from "../../src/io/load.ts";
 import { generateChannel } from "../../src/channel/generate.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "lw-cli-channel-"));
 
-/** Run the CLI in-process, capturing string writes to stdout and stderr (binary writes pass through). */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const ow = process.stdout.write;
-  const ew = process.stderr.write;
-  const capture = (stream: NodeJS.WriteStream, orig: typeof process.stdout.write, add: (s: string) => void) =>
-    ((c: string | Uint8Array, ...rest: unknown[]) => {
-      if (typeof c === "string") {
-        add(c);
-        return true;
-      }
-      return (orig as (...a: unknown[]) => boolean).call(stream, c, ...rest);
-    }) as typeof process.stdout.write;
-  process.stdout.write = capture(process.stdout, ow, (s) => (out += s));
-  process.stderr.write = capture(process.stderr, ew, (s) => (err += s));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const run = runCliInProcess;
 
 test("channel generate --json writes H, H_est, positions, t and prints exactly one document", async () => {
   const out = join(tmp, "o1.npz");

@@ -3,40 +3,13 @@ import assert from "node:assert/strict";
 import { mkdtempSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../src/cli/main.ts";
+import { runCliInProcess } from "./cli-helpers.ts";
 import { readNpy } from "../../src/io/npy.ts";
 import { assertCoded, fx } from "../io/coded.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "lw-cli-data-"));
 
-/**
- * Run the CLI in-process, capturing what it writes to stdout and stderr. Only string writes are
- * captured: node:test's own reporter writes serialized (binary) messages to the same stdout
- * while the command awaits, and those must pass through.
- */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const ow = process.stdout.write;
-  const ew = process.stderr.write;
-  const capture = (stream: NodeJS.WriteStream, orig: typeof process.stdout.write, add: (s: string) => void) =>
-    ((c: string | Uint8Array, ...rest: unknown[]) => {
-      if (typeof c === "string") {
-        add(c);
-        return true;
-      }
-      return (orig as (...a: unknown[]) => boolean).call(stream, c, ...rest);
-    }) as typeof process.stdout.write;
-  process.stdout.write = capture(process.stdout, ow, (s) => (out += s));
-  process.stderr.write = capture(process.stderr, ew, (s) => (err += s));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const run = runCliInProcess;
 
 test("data inspect --json prints exactly one document with file, format and variables", async () => {
   const r = await run(["data", "inspect", fx("v5_compressed.mat"), "--json"]);

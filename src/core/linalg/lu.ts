@@ -12,6 +12,34 @@ import { cclone, checkSquare, cmat, type CMat } from "./cmat.ts";
 
 const EPS = 2.220446049250313e-16;
 
+/**
+ * The singularity threshold `n · eps · max|A_ij|` of a square matrix (planar storage), or NaN when
+ * an entry is not finite.
+ */
+function pivotTolerance(re: Float64Array, im: Float64Array, n: number): number {
+  let maxAbs2 = 0;
+  for (let i = 0; i < re.length; i++) {
+    const v = re[i]! * re[i]! + im[i]! * im[i]!;
+    if (!Number.isFinite(v)) return NaN;
+    if (v > maxAbs2) maxAbs2 = v;
+  }
+  return n * EPS * Math.sqrt(maxAbs2);
+}
+
+/** Partial pivoting: the row p ≥ k with the largest |A_pk|, and that modulus squared. */
+function findPivot(re: Float64Array, im: Float64Array, n: number, k: number): { p: number; best: number } {
+  let p = k;
+  let best = -1;
+  for (let i = k; i < n; i++) {
+    const v = re[i * n + k]! * re[i * n + k]! + im[i * n + k]! * im[i * n + k]!;
+    if (v > best) {
+      best = v;
+      p = i;
+    }
+  }
+  return { p, best };
+}
+
 /** The packed factors of `P A = L U`. */
 export interface LU {
   /** L below the diagonal (unit diagonal implied) and U on and above it, n × n. */
@@ -45,24 +73,11 @@ function luFactorOrSingular(a: CMat): LU | { singularAt: number; modulus: number
   const im = f.im;
   const piv = new Int32Array(n);
   for (let i = 0; i < n; i++) piv[i] = i;
-  let maxAbs2 = 0;
-  for (let i = 0; i < re.length; i++) {
-    const v = re[i]! * re[i]! + im[i]! * im[i]!;
-    if (!Number.isFinite(v)) return { singularAt: -1, modulus: NaN };
-    if (v > maxAbs2) maxAbs2 = v;
-  }
-  const tol = n * EPS * Math.sqrt(maxAbs2);
+  const tol = pivotTolerance(re, im, n);
+  if (Number.isNaN(tol)) return { singularAt: -1, modulus: NaN };
   let sign = 1;
   for (let k = 0; k < n; k++) {
-    let p = k;
-    let best = -1;
-    for (let i = k; i < n; i++) {
-      const v = re[i * n + k]! * re[i * n + k]! + im[i * n + k]! * im[i * n + k]!;
-      if (v > best) {
-        best = v;
-        p = i;
-      }
-    }
+    const { p, best } = findPivot(re, im, n, k);
     if (!(Math.sqrt(best) > tol)) return { singularAt: k, modulus: Math.sqrt(best) };
     if (p !== k) {
       for (let j = 0; j < n; j++) {
@@ -212,23 +227,10 @@ function gaussJordanInverse(a: CMat): CMat {
   const re = out.re;
   const im = out.im;
   const perm = new Int32Array(n);
-  let maxAbs2 = 0;
-  for (let i = 0; i < re.length; i++) {
-    const v = re[i]! * re[i]! + im[i]! * im[i]!;
-    if (!Number.isFinite(v)) fail("cinv", "matrix has a non-finite entry");
-    if (v > maxAbs2) maxAbs2 = v;
-  }
-  const tol = n * EPS * Math.sqrt(maxAbs2);
+  const tol = pivotTolerance(re, im, n);
+  if (Number.isNaN(tol)) fail("cinv", "matrix has a non-finite entry");
   for (let k = 0; k < n; k++) {
-    let p = k;
-    let best = -1;
-    for (let i = k; i < n; i++) {
-      const v = re[i * n + k]! * re[i * n + k]! + im[i * n + k]! * im[i * n + k]!;
-      if (v > best) {
-        best = v;
-        p = i;
-      }
-    }
+    const { p, best } = findPivot(re, im, n, k);
     if (!(Math.sqrt(best) > tol)) {
       fail("cinv", `matrix is singular to working precision (pivot ${k} of ${n} has modulus ${Math.sqrt(best).toExponential(3)})`);
     }

@@ -16,3 +16,4 @@ export * from "./trajectory.ts";
 export * from "./glnn.ts";
 export * from "./lagd.ts";
 export * from "./learned.ts";
+export * from "./run.ts";

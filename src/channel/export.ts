@@ -20,7 +20,7 @@
 import type { ComplexTensor } from "../core/complex.ts";
 import type { NdArray } from "../core/ndarray.ts";
 import { complexToNd } from "../core/ndarray.ts";
-import { channelDatasetToArrays } from "../io/dataset.ts";
+import { channelDatasetToArrays } from "./dataset.ts";
 import { configToJson } from "./config.ts";
 import type { ChannelSimulation } from "./generate.ts";
 

@@ -14,7 +14,7 @@ import type { ComplexTensor } from "../core/complex.ts";
 import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
-import type { ChannelDataset } from "../io/dataset.ts";
+import type { ChannelDataset } from "./dataset.ts";
 import type { ArrayGeometry } from "./array.ts";
 import { ula, upa } from "./array.ts";
 import { canyonDiffusePaths, canyonPaths } from "./canyon.ts";

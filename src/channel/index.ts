@@ -7,6 +7,8 @@
  * blocks (arrays, 38.901 tables and path loss, the ray engine, mobility, Fresnel, statistics) are
  * exported for custom scenarios and tests.
  */
+export { checkChannelDataset, channelDatasetToArrays } from "./dataset.ts";
+export type { ChannelDataset, ChannelDatasetMeta, DatasetLayout } from "./dataset.ts";
 export { generateChannel, MAX_CHANNEL_ELEMENTS } from "./generate.ts";
 export type { ChannelSimulation } from "./generate.ts";
 export { resolveChannelConfig, configToJson, MOBILITY_MODELS } from "./config.ts";

@@ -3,7 +3,7 @@
  * transmitter designs on `H_est = H + E` (E i.i.d. CN(0, 10^(CEE/10) × the user's mean power)),
  * the SE is scored on the true H; the true channels are the same at every CEE.
  */
-import type { BeamformerResult } from "../beamforming/learned.ts";
+import type { BeamformerResult } from "../beamforming/run.ts";
 import { commonOptions, defaultScenario, makeScenario, powerNote, r4, runAt, sweepSeries } from "./common.ts";
 import type { ExperimentOptions, ExperimentResult } from "./types.ts";
 

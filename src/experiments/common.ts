@@ -7,7 +7,8 @@ import type { ComplexTensor } from "../core/complex.ts";
 import { fail } from "../core/errors.ts";
 import { generateChannel } from "../channel/index.ts";
 import { dbmToLinear } from "../beamforming/system.ts";
-import { checkAlgorithms, runBeamformers, type BeamformerResult, type BeamformerRunOptions } from "../beamforming/learned.ts";
+import { checkAlgorithms } from "../beamforming/learned.ts";
+import { runBeamformers, type BeamformerResult, type BeamformerRunOptions } from "../beamforming/run.ts";
 import type { ExperimentOptions } from "./types.ts";
 
 /** Channel scenario of an experiment. */

@@ -21,7 +21,7 @@ import type { ComplexTensor } from "../core/complex.ts";
 import type { NdArray } from "../core/ndarray.ts";
 import { isComplexDType, ndToComplex, ndToTensor } from "../core/ndarray.ts";
 import type { Tensor } from "../core/tensor.ts";
-import type { ChannelDataset } from "./dataset.ts";
+import type { ChannelDataset } from "../channel/dataset.ts";
 import { readArrays } from "./read.ts";
 
 /** Options of the DeepMIMO loaders. */

@@ -4,8 +4,10 @@
  */
 import { statSync } from "node:fs";
 import { checkOneOf, fail } from "../core/errors.ts";
-import type { ChannelDataset, DatasetLayout, GlnnOptions } from "./dataset.ts";
-import { channelDatasetToArrays, fromGlnnArrays, fromLiquidwaveArrays } from "./dataset.ts";
+import type { ChannelDataset, DatasetLayout } from "../channel/dataset.ts";
+import type { GlnnOptions } from "./dataset.ts";
+import { channelDatasetToArrays } from "../channel/dataset.ts";
+import { fromGlnnArrays, fromLiquidwaveArrays } from "./dataset.ts";
 import type { DeepMimoOptions } from "./deepmimo.ts";
 import { fromDeepMimoV2Arrays, fromDeepMimoV3Arrays, loadDeepMimoV4Folder, looksLikeDeepMimoV2, looksLikeDeepMimoV3 } from "./deepmimo.ts";
 import type { NpzOptions } from "./npz.ts";

@@ -13,7 +13,7 @@ import { Rng } from "../core/random.ts";
 import { parseConfig } from "../core/validate.ts";
 import { generateChannel, type ChannelSimulation } from "../channel/generate.ts";
 import type { ChannelConfigInput } from "../channel/config.ts";
-import type { ChannelDataset } from "../io/dataset.ts";
+import type { ChannelDataset } from "../channel/dataset.ts";
 import { besselJ0 } from "../core/bessel.ts";
 import { EspritPredictor } from "./esprit.ts";
 import { LEARNED_KINDS, LearnedPredictor } from "./learned.ts";

@@ -8,7 +8,7 @@
 import { checkInt, fail, formatShape } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
 import type { Rng } from "../core/random.ts";
-import type { ChannelDataset } from "../io/dataset.ts";
+import type { ChannelDataset } from "../channel/dataset.ts";
 
 /** One channel time series. */
 export interface Trajectory {

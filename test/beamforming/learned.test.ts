@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/core/random.ts";
 import { complexZeros } from "../../src/core/complex.ts";
-import { parseLearnedSpec, runBeamformers } from "../../src/beamforming/learned.ts";
+import { parseLearnedSpec } from "../../src/beamforming/learned.ts";
+import { runBeamformers } from "../../src/beamforming/run.ts";
 
 /** A slowly varying trajectory [T, K, Nk, M]: AR(1) i.i.d. fading with correlation 0.99. */
 function trajectory(T: number, K: number, Nk: number, M: number, seed: number) {

@@ -4,7 +4,7 @@ import { generateChannel } from "../../src/channel/generate.ts";
 import { configToJson, resolveChannelConfig } from "../../src/channel/config.ts";
 import type { ChannelConfigInput } from "../../src/channel/config.ts";
 import { PRESET_NAMES } from "../../src/channel/presets.ts";
-import { checkChannelDataset } from "../../src/io/dataset.ts";
+import { checkChannelDataset } from "../../src/channel/dataset.ts";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import { SPEED_OF_LIGHT } from "../../src/channel/constants.ts";
 

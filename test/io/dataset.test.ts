@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadChannelDataset, saveChannelDataset } from "../../src/io/load.ts";
 import { writeNpz } from "../../src/io/npz.ts";
 import { writeMat5 } from "../../src/io/mat5.ts";
-import type { ChannelDataset } from "../../src/io/dataset.ts";
+import type { ChannelDataset } from "../../src/channel/dataset.ts";
 import { code, codedArray, fx } from "./coded.ts";
 import { assertAllClose } from "../helpers/assert.ts";
 

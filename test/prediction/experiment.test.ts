@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LiquidwaveError } from "../../src/core/errors.ts";
-import type { ChannelDataset } from "../../src/io/dataset.ts";
+import type { ChannelDataset } from "../../src/channel/dataset.ts";
 import { parsePredictionConfig, preparePredictionWindows, runPrediction, type WindowSet } from "../../src/prediction/index.ts";
 import { multipathDataset } from "./helpers.ts";
 

@@ -10,7 +10,7 @@
  * Each user is an independent realisation; E|h_m|² = 1.
  */
 import { Rng } from "../../src/core/random.ts";
-import type { ChannelDataset } from "../../src/io/dataset.ts";
+import type { ChannelDataset } from "../../src/channel/dataset.ts";
 
 export interface MultipathOptions {
   kind: "dense" | "sparse";

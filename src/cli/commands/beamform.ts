@@ -12,7 +12,7 @@ import { fail } from "../../core/errors.ts";
 import type { ComplexTensor } from "../../core/complex.ts";
 import { Rng } from "../../core/random.ts";
 import { loadChannelDataset } from "../../io/load.ts";
-import type { DatasetLayout } from "../../io/dataset.ts";
+import type { DatasetLayout } from "../../channel/dataset.ts";
 import { addCsiError, configToJson, generateChannel, normalisationScales, presetDefaults, scaleUsers, PRESET_NAMES, NORMALISE_MODES } from "../../channel/index.ts";
 import type { ChannelConfigInput, NormaliseMode, PresetName } from "../../channel/index.ts";
 import { checkAlgorithms, dbmToLinear, knownAlgorithms, runBeamformers } from "../../beamforming/index.ts";

@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { fail } from "../../core/errors.ts";
 import { loadChannelDataset } from "../../io/load.ts";
-import type { ChannelDataset } from "../../io/dataset.ts";
+import type { ChannelDataset } from "../../channel/dataset.ts";
 import { PRESET_NAMES } from "../../channel/presets.ts";
 import { DEFAULT_MODELS, runPrediction, type PredictionConfigInput, type PredictionResult } from "../../prediction/experiment.ts";
 import { resolveOptions } from "../config.ts";

@@ -1,0 +1,111 @@
+/**
+ * The runner of every beamformer: classical algorithms (`evaluate.ts`, through the trajectory
+ * runner) and online ones (`learned.ts`) over one time-evolving channel, each designed on the
+ * estimate (if any) and scored on the true channel, per sample. This is what `liquidwave
+ * beamform` and the experiments call.
+ */
+import { fail, formatShape } from "../core/errors.ts";
+import type { ComplexTensor } from "../core/complex.ts";
+import type { CsiSample } from "./evaluate.ts";
+import type { GlnnOptions } from "./glnn.ts";
+import { createOnlineBeamformer, isClassical, parseLearnedSpec } from "./learned.ts";
+import { precoderPower } from "./power.ts";
+import { userRates } from "./rate.ts";
+import { resolveSystem, trajectorySample, type SystemParams } from "./system.ts";
+import { runTrajectory, type TrajectoryOptions, type TrajectoryResult } from "./trajectory.ts";
+
+/** Per-algorithm summary of {@link runBeamformers} (a {@link TrajectoryResult} plus power facts). */
+export interface BeamformerResult extends TrajectoryResult {
+  /** Label; for the legacy GLNN normalisation it says the power is not the budget. */
+  readonly label: string;
+  /** GLNN power normalisation ("power" | "legacy"), null for other algorithms. */
+  readonly normalization: "power" | "legacy" | null;
+  /** Power budget P (same unit as maxPower). */
+  readonly powerBudget: number;
+  /** Mean `||V||_F^2` over the samples (online algorithms; null for the classical ones). */
+  readonly meanPower: number | null;
+  /** Whether every precoder satisfied `||V||_F^2 <= P` (to 1e-9 relative). */
+  readonly equalPower: boolean;
+}
+
+/** Options of {@link runBeamformers}. */
+export interface BeamformerRunOptions extends TrajectoryOptions {
+  /** Extra GLNN options applied to every glnn/lstm spec (the spec's own tokens win). */
+  readonly glnn?: GlnnOptions;
+}
+
+/**
+ * Run classical and online beamformers over a trajectory: design on the estimate (if any), score on
+ * the true channel, per sample. Classical algorithms go through {@link runTrajectory} (same seeds
+ * as running them alone); online ones see the samples in time order, one learner per algorithm.
+ * @param H - true channel, shape [T, K, Nk, M], complex planar
+ * @param Hest - estimate of the same shape, or undefined for perfect CSI
+ * @param algorithms - classical names or online specs
+ */
+export function runBeamformers(
+  H: ComplexTensor,
+  Hest: ComplexTensor | undefined,
+  sys: SystemParams,
+  algorithms: readonly string[],
+  opts: BeamformerRunOptions = {},
+): BeamformerResult[] {
+  const where = "runBeamformers";
+  if (H.shape.length !== 4) fail(where, `H must have shape [T, K, Nk, M], got ${formatShape(H.shape)}`);
+  if (Hest && formatShape(Hest.shape) !== formatShape(H.shape)) {
+    fail(where, `Hest has shape ${formatShape(Hest.shape)}, expected ${formatShape(H.shape)} like H`);
+  }
+  const specs = algorithms.map((a) => (isClassical(a) ? null : parseLearnedSpec(a)));
+  const [T, K, Nk] = H.shape as [number, number, number, number];
+  if (T === 0) fail(where, "the trajectory has no samples");
+  const rs = resolveSystem(sys, K, where);
+  const streams = opts.streams === "full" ? Nk : (opts.streams ?? 1);
+  const out: BeamformerResult[] = [];
+  algorithms.forEach((name, i) => {
+    const spec = specs[i];
+    if (!spec) {
+      const [r] = runTrajectory(H, Hest, sys, [name], opts);
+      // runTrajectory reports the largest power only
+      out.push({ ...r!, label: name, normalization: null, powerBudget: rs.power, meanPower: null, equalPower: r!.maxPower <= rs.power * (1 + 1e-9) });
+      return;
+    }
+    const withDefaults: typeof spec = spec.base === "glnn" || spec.base === "lstm" ? { ...spec, glnn: { ...opts.glnn, ...spec.glnn } } : spec;
+    const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
+    const se: number[] = [];
+    let seDesign = 0;
+    let iters = 0;
+    let maxPower = 0;
+    let sumPower = 0;
+    let ms = 0;
+    for (let t = 0; t < T; t++) {
+      const sample: CsiSample = { H: trajectorySample(H, t), ...(Hest ? { Hest: trajectorySample(Hest, t) } : {}) };
+      const t0 = performance.now();
+      const d = bf.design(sample, t);
+      ms += performance.now() - t0;
+      se.push(userRates(sample.H, d.V, sys).sumRate);
+      seDesign += d.seDesign;
+      iters += d.iterations;
+      const p = precoderPower(d.V);
+      maxPower = Math.max(maxPower, p);
+      sumPower += p;
+      opts.onSample?.(name, t, T);
+    }
+    const mean = se.reduce((s, x) => s + x, 0) / T;
+    const std = T > 1 ? Math.sqrt(se.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
+    out.push({
+      name,
+      seMean: mean,
+      seStd: std,
+      maxPower,
+      msPerSample: ms / T,
+      perSample: se,
+      seDesignMean: seDesign / T,
+      iterationsMean: iters / T,
+      label: bf.label,
+      normalization: bf.normalization,
+      powerBudget: rs.power,
+      meanPower: sumPower / T,
+      equalPower: maxPower <= rs.power * (1 + 1e-9),
+    });
+  });
+  return out;
+}

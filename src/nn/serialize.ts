@@ -6,7 +6,7 @@
 import { fail } from "../core/errors.ts";
 import { readJsonOrYamlFile as readJsonFile, writeFileAtomic } from "../core/fs.ts";
 import { asObject, describe } from "./ncps-format.ts";
-import { buildModel, type Model } from "./models.ts";
+import { buildModel, parseModelConfig, type Model } from "./models.ts";
 import { dumpNamedParameters, loadNamedParameters, type NamedTensor } from "./parameters.ts";
 
 export const MODEL_FORMAT = "liquidwave-model/1";
@@ -27,7 +27,7 @@ export function modelToDocument(model: Model, meta: Record<string, unknown> = {}
 export function modelFromDocument(docIn: unknown, where = "loadModel"): Model {
   const doc = asObject(docIn, where, "model document");
   if (doc["format"] !== MODEL_FORMAT) fail(where, `format must be '${MODEL_FORMAT}', got ${describe(doc["format"])}`);
-  const model = buildModel(doc["config"]);
+  const model = buildModel(parseModelConfig(doc["config"], where));
   loadNamedParameters(model.net.params, doc["parameters"], where);
   return model;
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Rng } from "../../src/core/random.ts";
 import type { Tensor } from "../../src/core/tensor.ts";
 import { Param, zeroGrads } from "../../src/cells/param.ts";
-import { buildModel, type Model } from "../../src/nn/models.ts";
+import { buildModel, type Model, type ModelConfigInput } from "../../src/nn/models.ts";
 import { loadModel, modelFromDocument, modelToDocument, saveModel } from "../../src/nn/serialize.ts";
 import { adam } from "../../src/training/adam.ts";
 import { clipGradNorm } from "../../src/training/clip.ts";
@@ -109,7 +109,7 @@ test("fit drives the loss down on an irregularly sampled sine task and is bit-fo
 test("every model type trains without error and reduces its loss", () => {
   const seq = sineTask(32, 8, 2, false);
   const flat: Dataset = { inputs: { shape: [32, 8], data: seq.inputs.data }, targets: seq.targets };
-  const configs: [unknown, Dataset][] = [
+  const configs: [ModelConfigInput, Dataset][] = [
     [{ type: "cfc", inputSize: 1, units: 6, backboneUnits: 8, projSize: 1, returnSequences: false, mode: "no_gate" }, seq],
     [{ type: "ltc", inputSize: 1, wiring: fullWiring(5, 1, 1), returnSequences: false, odeUnfolds: 3 }, seq],
     [{ type: "ltc", inputSize: 1, wiring: fullWiring(5, 1, 1), returnSequences: false, implicitParamConstraints: false }, seq],
@@ -167,7 +167,7 @@ test("fit rejects mismatched data with one line naming the shapes", () => {
   assert.throws(() => fit(m, nan, { epochs: 1 }), /input contains NaN at flat index/);
 });
 
-const allConfigs: unknown[] = [
+const allConfigs: ModelConfigInput[] = [
   { type: "cfc", inputSize: 2, units: 4, backboneUnits: 5, mode: "pure" },
   { type: "cfc", inputSize: 2, units: 4, backboneUnits: 5, backboneLayers: 2, activation: "gelu", projSize: 3, mixedMemory: true },
   { type: "wired-cfc", inputSize: 2, wiring: fullWiring(5, 2, 2) },

@@ -188,10 +188,18 @@ function checkSeedOption(where: string, seed: unknown): number {
   return seed;
 }
 
-/** Options minus `seed`, checked to be a plain object. */
-function configOptions(where: string, options: unknown): { seed: number; rest: Record<string, unknown> } {
+/** The option names of a model type: its config fields (minus type and sizes) and `seed`. */
+function optionNames(type: ModelConfig["type"], exclude: readonly string[]): string[] {
+  const variant = modelConfigSchema.options.find((o) => o.shape.type.value === type)!;
+  return ["seed", ...Object.keys(variant.shape).filter((k) => k !== "type" && !exclude.includes(k))];
+}
+
+/** Options minus `seed`, checked to be a plain object with known keys only. */
+function configOptions(where: string, options: unknown, types: readonly ModelConfig["type"][], sizes: readonly string[]): { seed: number; rest: Record<string, unknown> } {
   if (options === undefined) return { seed: 0, rest: {} };
   if (options === null || typeof options !== "object" || Array.isArray(options)) fail(where, `options must be an object, got ${String(options)}`);
+  const valid = [...new Set(types.flatMap((t) => optionNames(t, sizes)))];
+  for (const k of Object.keys(options)) if (!valid.includes(k)) fail(where, `unknown option '${k}' (valid options: ${valid.join(", ")})`);
   const { seed, ...rest } = options as Record<string, unknown>;
   return { seed: checkSeedOption(where, seed), rest };
 }
@@ -296,7 +304,7 @@ export class CfC extends RecurrentModel<Extract<SequenceModelConfig, { type: "cf
    */
   constructor(inputSize: number, units: number | WiringSpec, options?: CfCOptions) {
     const where = "CfC";
-    const { seed, rest } = configOptions(where, options);
+    const { seed, rest } = configOptions(where, options, ["cfc", "wired-cfc"], ["inputSize", "units", "wiring"]);
     if (typeof units === "object" && units !== null) {
       for (const k of DENSE_ONLY) if (rest[k] !== undefined) fail(where, `option '${k}' applies to a dense CfC only (units is a wiring)`);
       super(where, { type: "wired-cfc", inputSize, wiring: modelWiringConfig(units, where), ...rest }, seed);
@@ -339,7 +347,7 @@ export class LTC extends RecurrentModel<Extract<SequenceModelConfig, { type: "lt
    */
   constructor(inputSize: number, units: number | WiringSpec, options?: LTCOptions) {
     const where = "LTC";
-    const { seed, rest } = configOptions(where, options);
+    const { seed, rest } = configOptions(where, options, ["ltc"], ["inputSize", "wiring"]);
     const wiring = typeof units === "number" ? new FullyConnected(units) : units;
     super(where, { type: "ltc", inputSize, wiring: modelWiringConfig(wiring, where), ...rest }, seed);
   }
@@ -363,7 +371,7 @@ export class LSTM extends RecurrentModel<Extract<SequenceModelConfig, { type: "l
    * @param options - see {@link GatedOptions}
    */
   constructor(inputSize: number, hiddenSize: number, options?: GatedOptions) {
-    const { seed, rest } = configOptions("LSTM", options);
+    const { seed, rest } = configOptions("LSTM", options, ["lstm"], ["inputSize", "hiddenSize"]);
     super("LSTM", { type: "lstm", inputSize, hiddenSize, ...rest }, seed);
   }
 }
@@ -379,7 +387,7 @@ export class GRU extends RecurrentModel<Extract<SequenceModelConfig, { type: "gr
    * @param options - see {@link GatedOptions}
    */
   constructor(inputSize: number, hiddenSize: number, options?: GatedOptions) {
-    const { seed, rest } = configOptions("GRU", options);
+    const { seed, rest } = configOptions("GRU", options, ["gru"], ["inputSize", "hiddenSize"]);
     super("GRU", { type: "gru", inputSize, hiddenSize, ...rest }, seed);
   }
 }
@@ -408,7 +416,7 @@ export class MLP {
    */
   constructor(inputSize: number, hidden: readonly number[], outputSize: number, options?: MLPOptions) {
     const where = "MLP";
-    const { seed, rest } = configOptions(where, options);
+    const { seed, rest } = configOptions(where, options, ["mlp"], ["inputSize", "hidden", "outputSize"]);
     this.config = parseConfig(where, modelConfigSchema, { type: "mlp", inputSize, hidden: Array.isArray(hidden) ? [...hidden] : hidden, outputSize, ...rest }, "options") as MlpConfig;
     this.seed = seed;
     this.net = new Mlp(this.config.inputSize, this.config.hidden, this.config.outputSize, this.config.activation ?? "relu");

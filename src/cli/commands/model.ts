@@ -7,7 +7,7 @@ import { readJsonOrYamlFile } from "../../core/fs.ts";
 import { importNcpsModel } from "../../nn/ncps-import.ts";
 import { verifyModelWiring, verifyWiringsDocument, WIRINGS_GOLDEN_FORMAT } from "../../wirings/golden.ts";
 import { verifyNcpsDocument, type CaseReport } from "../../nn/ncps-verify.ts";
-import { loadModel, saveModel } from "../../nn/serialize.ts";
+import { loadModel, saveModel } from "../../node/model-files.ts";
 import { tensorToNd } from "../../core/ndarray.ts";
 import { writeNpy } from "../../io/npy.ts";
 import { buildModel, parseModelConfig } from "../../nn/models.ts";

@@ -36,3 +36,7 @@ export function runExperiment(name: string, opts: ExperimentOptions = {}): Exper
   if (!f) fail("experiment", `unknown experiment '${name}', valid options are ${Object.keys(EXPERIMENTS).join(", ")}`);
   return f(opts);
 }
+
+// Channel prediction (case study 1), run as the CLI's `predict` runs it.
+export { runPrediction, parsePredictionConfig, predictionConfigSchema } from "../prediction/experiment.ts";
+export type { PredictionConfig, PredictionConfigInput, PredictionResult, ModelResult } from "../prediction/experiment.ts";

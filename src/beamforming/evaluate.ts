@@ -2,7 +2,7 @@
  * Design on the estimated channel, score on the true one; and the registry of classical
  * beamformers by name (what the CLI and the experiments call).
  *
- * Imperfect-CSI protocol (specs wmmse.md §1.4, beamforming-refs.md §1): the transmitter computes
+ * Imperfect-CSI protocol (docs/beamforming.md §9): the transmitter computes
  * V from `Hhat`; the reported rate is evaluated on the true H with that V (the user is assumed to
  * know its effective channel `H_k V` after downlink pilots). Evaluating on Hhat would overstate it.
  */

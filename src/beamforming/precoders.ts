@@ -5,7 +5,7 @@
  * from the N × N Gram matrix `H H^H` (cost O(N^2 M) once, then O(N^3)).
  *
  * Streams: with d = Nk ("full") each receive antenna is a virtual user (the usual multi-user MIMO
- * treatment, specs beamforming-refs.md §2). With d < Nk user k is served on its d dominant
+ * treatment, docs/beamforming.md §4). With d < Nk user k is served on its d dominant
  * eigenmodes: its rows are replaced by the effective rows `u_{k,i}^H H_k`, u_{k,i} the dominant
  * left singular vectors of H_k ("ZF on dominant eigenmodes").
  *

@@ -71,7 +71,7 @@ export interface GlnnLossParams {
  *     L = -sum_k r_k + gamma sum_k ReLU(lambda - r_k) + beta Var(r)
  *
  * with the unbiased variance (divide by K - 1) and the floor applied per user, as in the code
- * (the paper writes `ReLU(lambda K - R)` on the sum; see specs glnn.md §5). With K = 1 the
+ * (the paper writes `ReLU(lambda K - R)` on the sum; see docs/beamforming.md §7.2). With K = 1 the
  * variance term is 0. The ReLU derivative at the kink is taken as 0 (`[r_k < lambda]`).
  */
 export function glnnLoss(params: GlnnLossParams = {}): RateObjective {
@@ -370,7 +370,7 @@ export function sumRateAndGradW(ch: ChannelSample, v: CMat, sys: SystemParams, o
  * - `"none"`: c = 1;
  * - `"power"`: `c = sqrt(P / ||H^H X||_F^2)`, so `||W||_F^2 = P` (the paper's eq. 9);
  * - `"legacy"`: `c = sqrt(P) / sqrt(||H^H X||_F)` as in the GLNN reference code, which gives
- *   `||W||_F^2 = P ||H^H X||_F` (a bug, specs glnn.md §8.1; only for reproducing its numbers).
+ *   `||W||_F^2 = P ||H^H X||_F` (a bug, docs/beamforming.md §7.3; only for reproducing its numbers).
  */
 export type Normalization = "none" | "power" | "legacy";
 

@@ -2,7 +2,7 @@
  * Antenna arrays: uniform linear (ULA) and uniform planar (UPA) arrays of isotropic elements,
  * at any spacing and orientation, and their steering vectors.
  *
- * Convention (channel.md §2): element m sits at p_m = p_0 + i1·d·û1 + i2·d·û2 (d in wavelengths,
+ * Convention (docs/channel.md §1.2): element m sits at p_m = p_0 + i1·d·û1 + i2·d·û2 (d in wavelengths,
  * û1, û2 unit axes; a ULA has only û1), with m = i1·N2 + i2 (row-major over [N1, N2]). For a
  * direction r̂ pointing from the array towards the path's interaction point,
  *

@@ -1,6 +1,6 @@
 /**
  * Fresnel reflection coefficients of a smooth dielectric half-space and ITU-R P.2040 material
- * parameters (channel.md §5.2).
+ * parameters (docs/channel.md §4.2).
  *
  * Complex relative permittivity ε = ε_r − j·σ/(2π f ε_0) = ε_r − j·17.98·σ/f_GHz (σ in S/m), with
  * ε_r = a·f_GHz^b and σ = c·f_GHz^d. For an incidence angle θ_i from the surface normal:

@@ -3,7 +3,7 @@
  *
  * Every model advances the position exactly, u(t+Δt) = u(t) + v(t)·Δt·ê(t), with a unit heading
  * ê(t) that evolves continuously (never redrawn per sample, which would make the Doppler process
- * depend on the sampling rate; channel.md §4.1). The travelled distance s(t) = Σ v Δt is kept:
+ * depend on the sampling rate; docs/channel.md §6). The travelled distance s(t) = Σ v Δt is kept:
  * cluster birth/death and large-scale processes are functions of s, not of t.
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";
@@ -98,7 +98,7 @@ export interface RandomWalkOptions {
 
 /**
  * Continuous-time correlated random walk at the given speeds: constant speed, Brownian heading
- * (channel.md §4.1). At the annulus border the radial component of the heading is reflected.
+ * (docs/channel.md §6.1). At the annulus border the radial component of the heading is reflected.
  */
 export function randomWalkTrajectory(rng: Rng, start: Vec3, heading0: number, speed: Float64Array, dt: number, opts: RandomWalkOptions): Trajectory {
   const T = speed.length;
@@ -161,7 +161,7 @@ export interface StreetOptions {
 }
 
 /**
- * Vehicular motion along a street running along x (channel.md §4.2): speed v along ±x with a
+ * Vehicular motion along a street running along x (docs/channel.md §6.2): speed v along ±x with a
  * smooth lateral wander. The heading deviation ψ from the street axis follows, per travelled
  * distance s, a critically damped lane-keeping law
  *   dψ = −(ψ + (y − y_lane)/(4L))/L · ds + q dW_s,   dy = sin ψ ds,   q = σ_y / √(2 L³),

@@ -1,5 +1,5 @@
 /**
- * Channel power normalisation and CSI-error injection on H [T, K, Nk, M] (channel.md §5.3).
+ * Channel power normalisation and CSI-error injection on H [T, K, Nk, M] (docs/channel.md §7).
  *
  * Normalisation modes:
  * - `none`: absolute channel gains (path loss and shadowing included where the preset has them;

@@ -1,5 +1,5 @@
 /**
- * Maximum-Doppler estimation for the Wiener predictor with estimated f_D (prediction.md §2):
+ * Maximum-Doppler estimation for the Wiener predictor with estimated f_D (docs/prediction.md §4.5):
  * fit the Clarke autocorrelation ρ(τ) = J0(2π f_D τ) to the empirical one.
  *
  * Empirical normalised autocorrelation at integer lags l (in units of Δt), pooled over antennas

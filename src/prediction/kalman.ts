@@ -13,7 +13,7 @@
  * started from s ~ CN(0, T_p) at the first input, filtered over the P inputs (predict, update),
  * then propagated k steps: ĥ(t + kΔt) = e_1ᵀ A^k ŝ. All model matrices are real, so one real
  * gain sequence (it depends on σ̃² only, cached) serves the real and imaginary parts of every
- * antenna. In steady state this is the Wiener predictor of the AR(p) model (prediction.md §2).
+ * antenna. In steady state this is the Wiener predictor of the AR(p) model (docs/prediction.md §4.6).
  * Needs regular sampling.
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";

@@ -1,5 +1,5 @@
 /**
- * Prediction metrics (prediction.md §1).
+ * Prediction metrics (docs/prediction.md §3).
  *
  * - NMSE per step k as a ratio of sums over the whole test set:
  *   NMSE_k = Σ_w ‖ĥ_w(t+k) − h_w(t+k)‖² / Σ_w ‖h_w(t+k)‖². (A mean of per-window ratios would

@@ -43,6 +43,9 @@ export interface ScoredPrecoder {
 /**
  * Run any design function on the channel the transmitter knows and score it on the true channel.
  * @param design - maps the known channel to a precoder (and optionally an iteration count)
+ * @param sample - true channel (scoring) and optional estimate (design), each N × M
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @returns V (M × K·d), per-user rates [K] and SE on the true channel in bit/s/Hz, power ‖V‖_F²
  */
 export function runOnEstimate(
   sample: CsiSample,

@@ -248,7 +248,12 @@ function scaleBaseToPower(ch: ChannelSample, x: CMat, power: number, where: stri
   return x;
 }
 
-/** Least-squares base matrix of a precoder in the row space: `X = (H H^H)^+ H V`. */
+/**
+ * Least-squares base matrix of a precoder in the row space: `X = (H H^H)^+ H V`.
+ * @param ch - channel sample, H of shape N × M
+ * @param v - precoder, M × K·d, complex
+ * @returns X, N × K·d, complex
+ */
 export function baseFromPrecoder(ch: ChannelSample, v: CMat): CMat {
   return cmatmul(cpinvHermitian(ch.gram).pinv, cmatmul(ch.H, v));
 }

@@ -210,6 +210,9 @@ export function precoderStepTerms(
  * `p(0) <= P` the constraint is inactive and mu = 0; otherwise bisection on
  * `[0, sqrt(sum phi / P)]` until the bracket is relatively 1e-14 wide, returning the feasible end.
  * @returns mu and the mask of kept eigenvalues
+ * @param lambda - eigenvalues λ_m of the precoder-step matrix, length r
+ * @param phi - weights φ_m of the power function, length r (same unit as P times λ²)
+ * @param power - power budget P > 0
  */
 export function powerMultiplier(lambda: Float64Array, phi: Float64Array, power: number): { mu: number; keep: Uint8Array } {
   const n = lambda.length;

@@ -450,6 +450,11 @@ export function sumRateAndGradX(
 
 /**
  * Rates of `W = c H^H X` without the gradient (same normalisation rules as {@link sumRateAndGradX}).
+ * @param ch - channel sample, H of shape N × M
+ * @param x - base matrix X, N × K·d, complex
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @param normalize - how c is chosen (default `power`: ‖W‖_F² = P)
+ * @returns per-user rates [K] and weighted sum rate in bit/s/Hz, the power ‖W‖_F² and c
  */
 export function userRatesX(ch: ChannelSample, x: CMat, sys: SystemParams, normalize: Normalization = "power"): RateResult & { power: number; scale: number } {
   const d = baseStreams(ch, x, "userRatesX");

@@ -136,6 +136,10 @@ export function resolveStop(o: StopOptions, where: string): { maxIter: number; r
  * - `"mf"`: matched filter on the d dominant eigenmodes of each user, jointly scaled to P;
  * - `"rzf"`, `"bd"`: the closed-form precoders (docs/beamforming.md §5.2; a good practice is to
  *   start from both and keep the better).
+ * @param ch - channel sample, H of shape N × M
+ * @param rs - resolved system (σ², P, weights)
+ * @param d - streams per user
+ * @returns V, M × K·d, complex
  */
 export function initialPrecoder(ch: ChannelSample, rs: ResolvedSystem, d: number, init: "random" | "mf" | "rzf" | "bd", rng: Rng): CMat {
   if (init === "mf") return mrt(ch, rs, { streams: d });
@@ -218,6 +222,7 @@ function eigenPrecoderStep(a: CMat, b: CMat, power: number): CMat {
  * @param ch - the channel the transmitter knows
  * @param sys - noise variance, power budget, weights
  * @returns precoder, rates on `ch`, power, iterations, objective history
+ * @param opts - streams, solver, initialisation, stopping rule, robust error variance
  */
 export function wmmse(ch: ChannelSample, sys: SystemParams, opts: WmmseOptions = {}): IterativeResult {
   const where = "wmmse";
@@ -384,7 +389,13 @@ export function lmmseCsiModel(
   return { channel: new ChannelSample(scaled, K, "lmmseCsiModel"), errorVariance };
 }
 
-/** Best of R runs of WMMSE from independent random initialisations (the GLNN "upper bound" when run on perfect CSI). */
+/**
+ * Best of R runs of WMMSE from independent random initialisations (the GLNN "upper bound" when run on perfect CSI).
+ * @param ch - channel sample, H of shape N × M
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @param restarts - number of random-start runs R ≥ 1
+ * @returns the best run (V is M × K·d, rates in bit/s/Hz) and every run's sum rate [R]
+ */
 export function wmmseBestOf(ch: ChannelSample, sys: SystemParams, restarts: number, opts: WmmseOptions = {}): IterativeResult & { all: Float64Array } {
   if (!Number.isInteger(restarts) || restarts < 1) fail("wmmseBestOf", `restarts must be an integer >= 1, got ${restarts}`);
   if (typeof opts.init === "object") fail("wmmseBestOf", "restarts need a random init, not a given matrix");

@@ -41,6 +41,7 @@ function unitAxis(where: string, name: string, v: Vec3): Vec3 {
 /**
  * A uniform linear array.
  * @param n - number of elements M ≥ 1
+ * @param options - spacing and axis
  * @param options.spacing - element spacing in wavelengths (default 0.5)
  * @param options.axis - array axis (normalised; default +x)
  */
@@ -52,6 +53,9 @@ export function ula(n: number, { spacing = 0.5, axis = [1, 0, 0] as Vec3 } = {})
 
 /**
  * A uniform planar array of n1 × n2 elements (element m = i1·n2 + i2).
+ * @param n1 - elements along the first axis
+ * @param n2 - elements along the second axis
+ * @param options - spacing and axes
  * @param options.axis - first axis (default +x); options.axis2 - second axis (default +z,
  *   i.e. a vertical panel); the two must be orthogonal
  */
@@ -116,6 +120,9 @@ function geometric(w: number, n: number, re: Float64Array, im: Float64Array, off
  * @param a - the array
  * @param dir - unit direction from the array towards the path (need not be normalised exactly;
  *   the projection on the axes is used as is)
+ * @param re - real parts, receives M entries from `offset`
+ * @param im - imaginary parts, same layout
+ * @param offset - first index written (default 0)
  */
 export function steeringVectorInto(a: ArrayGeometry, dir: Vec3, re: Float64Array, im: Float64Array, offset = 0): void {
   const w1 = 2 * Math.PI * a.spacing * dot(a.axis, dir);

@@ -67,6 +67,11 @@ function allocate(T: number): { pos: Float64Array; heading: Float64Array; s: Flo
 
 /**
  * Straight-line motion at a fixed horizontal heading (azimuth `heading`, rad).
+ * @param start - initial position [x, y, z], m
+ * @param heading - azimuth of the motion, rad
+ * @param speed - speed per sample v[t], m/s, shape [T]
+ * @param dt - sampling interval Δt, s
+ * @returns positions [T, 3] (m), headings [T, 3], speeds [T] (m/s), travelled distance [T] (m)
  */
 export function straightTrajectory(start: Vec3, heading: number, speed: Float64Array, dt: number): Trajectory {
   const T = speed.length;
@@ -99,6 +104,13 @@ export interface RandomWalkOptions {
 /**
  * Continuous-time correlated random walk at the given speeds: constant speed, Brownian heading
  * (docs/channel.md §6.1). At the annulus border the radial component of the heading is reflected.
+ * @param rng - the heading noise stream
+ * @param start - initial position [x, y, z], m
+ * @param heading0 - initial heading azimuth, rad
+ * @param speed - speed per sample v[t], m/s, shape [T]
+ * @param dt - sampling interval Δt, s
+ * @param opts - heading diffusion σ_θ (rad/√s) and the annulus (centre, r_min, r_max in m)
+ * @returns positions [T, 3] (m), headings [T, 3], speeds [T] (m/s), travelled distance [T] (m)
  */
 export function randomWalkTrajectory(rng: Rng, start: Vec3, heading0: number, speed: Float64Array, dt: number, opts: RandomWalkOptions): Trajectory {
   const T = speed.length;

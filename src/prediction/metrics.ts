@@ -43,7 +43,11 @@ export function nmsePerStep(pred: ComplexTensor, target: ComplexTensor): Float64
   return err;
 }
 
-/** 10 log10(x) of every entry. */
+/**
+ * 10 log10(x) of every entry.
+ * @param x - linear power ratios
+ * @returns the same values in dB
+ */
 export function toDb(x: ArrayLike<number>): number[] {
   return Array.from(x, (v) => 10 * Math.log10(v));
 }

@@ -109,6 +109,9 @@ export interface AlgorithmOptions {
  * `upper` is the best of `restarts` WMMSE runs on the *true* channel (perfect CSI; the GLNN
  * paper's upper bound). `robust-wmmse` needs the error statistics (`ceeDb` or `errorVariance`)
  * when an estimate is given; with perfect CSI it is plain WMMSE.
+ * @param sample - true channel H (N × M) and optional estimate
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @returns V (M × K·d), per-user rates [K] and SE on the true channel in bit/s/Hz, power ‖V‖_F², iterations
  */
 export function runAlgorithm(name: ClassicalAlgorithm, sample: CsiSample, sys: SystemParams, opts: AlgorithmOptions = {}): ScoredPrecoder {
   const streams = opts.streams;

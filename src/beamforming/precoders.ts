@@ -34,6 +34,9 @@ export type PowerAllocation = "equal" | "waterfilling";
 /**
  * The stream-selection matrix E (S × N, S = K·d): block k holds the d dominant left singular
  * vectors of H_k as rows (`u^H`), or the identity when d = Nk. Effective rows are `E H`.
+ * @param ch - channel sample, H of shape N × M
+ * @param d - streams per user, 1..Nk
+ * @returns E, K·d × N, complex
  */
 export function streamSelector(ch: ChannelSample, d: number): CMat {
   const { K, Nk, N } = ch;

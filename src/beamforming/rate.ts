@@ -474,7 +474,13 @@ export function userRatesX(ch: ChannelSample, x: CMat, sys: SystemParams, normal
   return { rates, sumRate: weightedSum(rates, rs.weights), power: c * c * t, scale: c };
 }
 
-/** The precoder `W = c H^H X` (M × K·d) with the normalisation of {@link sumRateAndGradX}. */
+/**
+ * The precoder `W = c H^H X` (M × K·d) with the normalisation of {@link sumRateAndGradX}.
+ * @param ch - channel sample, H of shape N × M
+ * @param x - base matrix X, N × K·d, complex
+ * @param sys - noise variance σ², power budget P, user weights
+ * @returns W, M × K·d, complex
+ */
 export function precoderFromX(ch: ChannelSample, x: CMat, sys: SystemParams, normalize: Normalization = "power"): CMat {
   baseStreams(ch, x, "precoderFromX");
   const rs = resolveSystem(sys, ch.K, "precoderFromX");

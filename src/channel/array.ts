@@ -148,7 +148,12 @@ export function steeringVectorInto(a: ArrayGeometry, dir: Vec3, re: Float64Array
   }
 }
 
-/** The steering vector a(r̂) as a complex tensor of shape [M]. */
+/**
+ * The steering vector a(r̂) as a complex tensor of shape [M].
+ * @param a - the array (M elements)
+ * @param dir - unit direction [x, y, z] from the array towards the path
+ * @returns a(r̂), shape [M], complex planar, unit-modulus entries
+ */
 export function steeringVector(a: ArrayGeometry, dir: Vec3): ComplexTensor {
   const m = arraySize(a);
   const re = new Float64Array(m);

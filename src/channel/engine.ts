@@ -46,7 +46,11 @@ export interface Fade {
 /** A fade that is always 1. */
 export const ALWAYS: Fade = { fadeIn: -Infinity, fadeOut: Infinity, ramp: 1 };
 
-/** Amplitude weight w(s) of a {@link Fade}. */
+/**
+ * Amplitude weight w(s) of a {@link Fade}.
+ * @param s - travelled distance, m
+ * @returns w(s) ∈ [0, 1]
+ */
 export function fadeWeight(f: Fade, s: number): number {
   let w = 1;
   if (s < f.fadeIn + f.ramp) {

@@ -36,7 +36,12 @@ export interface Cplx {
   im: number;
 }
 
-/** Complex relative permittivity of a material at f_GHz; null for a perfect conductor. */
+/**
+ * Complex relative permittivity of a material at f_GHz; null for a perfect conductor.
+ * @param material - a key of {@link MATERIALS}
+ * @param fGHz - frequency, GHz
+ * @returns ε = ε_r − j·17.98·σ/f_GHz (dimensionless)
+ */
 export function permittivity(material: string, fGHz: number): Cplx | null {
   const law = MATERIALS[material];
   if (law === undefined) fail("permittivity", `unknown material '${material}', valid options are ${Object.keys(MATERIALS).map((m) => `'${m}'`).join(", ")}`);

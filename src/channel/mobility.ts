@@ -220,6 +220,8 @@ export function streetTrajectory(rng: Rng, start: Vec3, dir: 1 | -1, speed: Floa
 /**
  * Quantise positions to a horizontal grid (DeepMIMO-like sampling of a ray-traced user grid):
  * x and y rounded to multiples of `spacing`, z kept. Returns a new trajectory; `s` is unchanged.
+ * @param tr - positions [T, 3] in m
+ * @param spacing - grid spacing, m
  */
 export function quantiseTrajectory(tr: Trajectory, spacing: number): Trajectory {
   const pos = tr.pos.slice();

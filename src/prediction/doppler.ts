@@ -146,6 +146,10 @@ export function fitClarkeDoppler(rho: Float64Array, dt: number, maxHz = 0.38 / d
 
 /**
  * f̂_D from one window (lags up to ⌊P/2⌋, where the pair counts are still reasonable).
+ * @param ws - windows, inputs [n, P, M], complex planar
+ * @param w - window index
+ * @param maxLag - largest lag in units of Δt
+ * @returns f̂_D in Hz
  */
 export function estimateDopplerWindow(ws: WindowSet, w: number, maxLag = Math.max(1, Math.floor(ws.history / 2))): number {
   const acf = emptyAcf(maxLag);

@@ -32,7 +32,13 @@ export interface KalmanOptions {
   readonly loading?: number;
 }
 
-/** AR(p) model of the Clarke process on a Δt grid. */
+/**
+ * AR(p) model of the Clarke process on a Δt grid.
+ * @param fdDt - normalised Doppler f_D·Δt (dimensionless)
+ * @param p - AR order
+ * @param loading - Yule–Walker diagonal loading ε
+ * @returns AR coefficients a [p], innovation power q and ρ(0…p) [p + 1] (unit-power process)
+ */
 export function clarkeArModel(fdDt: number, p: number, loading: number): { a: Float64Array; q: number; rho: Float64Array } {
   const rho = Float64Array.from({ length: p + 1 }, (_, l) => besselJ0(2 * Math.PI * fdDt * l));
   const T = new Float64Array(p * p);

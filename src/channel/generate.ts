@@ -28,6 +28,7 @@ import type { Vec3 } from "./geometry.ts";
 import type { Trajectory } from "./mobility.ts";
 import { quantiseTrajectory, randomWalkTrajectory, speedSchedule, straightTrajectory, streetTrajectory } from "./mobility.ts";
 import { addCsiError, normalisationScales, scaleUsers } from "./normalise.ts";
+import type { UmiUserResult } from "./umi.ts";
 import { buildUmiUser } from "./umi.ts";
 
 /** Largest complex output tensor generateChannel allocates (elements), 2^27 (2 GiB of complex128). */
@@ -109,6 +110,31 @@ function trajectoryOf(c: ChannelConfig, speed: Float64Array, k: number, root: Rn
   return { tr, heading };
 }
 
+function umiUserOf(c: ChannelConfig, k: number, tr: Trajectory, root: Rng): UmiUserResult {
+  const label = (l: string): Rng => root.fork(`user${k}/umi/${l}`);
+  return buildUmiUser(
+    { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream: label },
+    tr, c.carrierGHz, c.umi!, c.normalise !== "large-scale",
+  );
+}
+
+/**
+ * The paths {@link generateChannel} builds for user k of a UMi config (same random streams, so the
+ * same paths): for diagnostics and statistical tests that need per-path delays, powers and
+ * directions rather than H. Evaluating them with `evaluateUserChannel` reproduces H of user k.
+ * @param input - a UMi preset config (validated like generateChannel's)
+ * @returns the user's trajectory, paths (UMi diagnostics included) and the BS position
+ */
+export function umiUserPaths(input: ChannelConfigInput | ChannelConfig, k: number): UmiUserResult & { readonly tr: Trajectory; readonly bsPosition: Vec3; readonly config: ChannelConfig } {
+  const c = resolveChannelConfig(input as ChannelConfigInput);
+  if (!c.umi) fail("umiUserPaths", `config.preset must be a UMi preset, got '${c.preset}'`);
+  if (!(Number.isInteger(k) && k >= 0 && k < c.users)) fail("umiUserPaths", `user index k must be an integer in [0, ${c.users - 1}], got ${k}`);
+  const root = new Rng(c.seed);
+  const speed = speedSchedule(c.samples, c.dt, c.mobility.speeds, c.mobility.slots, c.mobility.rampS);
+  const { tr } = trajectoryOf(c, speed, k, root);
+  return { ...umiUserOf(c, k, tr, root), tr, bsPosition: [0, 0, c.umi.bsHeight], config: c };
+}
+
 function notesOf(c: ChannelConfig): string[] {
   const notes = [
     `preset ${c.preset} v${c.version}, seed ${c.seed}, fc ${c.carrierGHz} GHz, dt ${c.dt} s`,
@@ -180,11 +206,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
     if (c.preset === "clarke") {
       clarkeUser(root.fork(`user${k}/clarke`), tr, heading, lambda, c.clarke!, bs, ue, out);
     } else if (c.umi) {
-      const label = (l: string): Rng => root.fork(`user${k}/umi/${l}`);
-      const r = buildUmiUser(
-        { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream: label },
-        tr, c.carrierGHz, c.umi, c.normalise !== "large-scale",
-      );
+      const r = umiUserOf(c, k, tr, root);
       evaluateUserChannel(r.paths, tr, [0, 0, c.umi.bsHeight], bs, ue, lambda, out);
       for (let t = 0; t < T; t++) los![t * K + k] = r.los[t]!;
     } else if (c.canyon) {

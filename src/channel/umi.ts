@@ -17,7 +17,9 @@
  *   clusters and the mean power stay constant.
  * - Path loss (Table 7.4.1-1) of each condition at d_2D(t) and shadow fading (σ 4 / 7.82 dB,
  *   correlation 10 / 13 m, linearly interpolated between grid nodes so it is smooth) form the
- *   large-scale factor of that condition's paths.
+ *   large-scale gain −PL + SF (dB) of that condition's paths. SF is the SF component of the LSP
+ *   field, so it carries 38.901's cross-correlations with DS, ASD, ASA and K; those are defined
+ *   for SF as a gain (a positive SF means more received power).
  *
  * Simplifications (documented in the config notes): one K-factor per segment (the LOS path
  * amplitude √(K_R/(K_R+1)) is fixed within a segment), no user-to-user correlation of
@@ -89,7 +91,7 @@ export interface UmiUserResult {
   readonly paths: UserPaths;
   /** 1 where the LOS condition dominates (LOS-state fade weight² ≥ 1/2), per sample. */
   readonly los: Uint8Array;
-  /** Large-scale gain −(PL + SF) in dB of the dominating condition, per sample. */
+  /** Large-scale gain −PL + SF in dB of the dominating condition, per sample (SF is a gain). */
   readonly pathGainDb: Float64Array;
   /** Number of clusters created over the track (initial sets and replacements). */
   readonly clustersCreated: number;
@@ -234,8 +236,10 @@ export function buildUmiUser(streams: UmiStreams, tr: Trajectory, fcGHz: number,
     const s = tr.s[t]!;
     const sfL = p.shadowing ? sfLosSigma * normalsAt(xLos, s)[0]! : 0;
     const sfN = p.shadowing ? sfNlosSigma * normalsAt(xNlos, s)[0]! : 0;
-    const gL = -(umiLosPathLossDb(d2, p.bsHeight, p.ueHeight, fcGHz) + sfL);
-    const gN = -(umiNlosPathLossDb(d2, p.bsHeight, p.ueHeight, fcGHz) + sfN);
+    // SF is a gain (dB): a positive SF raises the received power. Its 38.901 cross-correlations
+    // (LOS DS–SF −0.4, SF–K +0.5; NLOS DS–SF −0.7) are defined with that sign.
+    const gL = -umiLosPathLossDb(d2, p.bsHeight, p.ueHeight, fcGHz) + sfL;
+    const gN = -umiNlosPathLossDb(d2, p.bsHeight, p.ueHeight, fcGHz) + sfN;
     lsLos[t] = pathLoss ? 10 ** (gL / 20) : 1;
     lsNlos[t] = pathLoss ? 10 ** (gN / 20) : 1;
     let wl = 0;

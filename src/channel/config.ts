@@ -336,6 +336,8 @@ export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
       minScattererDistance: num("umi.minScattererDistance", u.minScattererDistance, 0, 1e4, { exclusiveMin: true }),
       crossCorrelation: bool("umi.crossCorrelation", u.crossCorrelation),
       shadowing: bool("umi.shadowing", u.shadowing),
+      indoorFraction: num("umi.indoorFraction", u.indoorFraction, 0, 1),
+      o2iLoss: oneOf("umi.o2iLoss", u.o2iLoss, ["low", "high"] as const),
     };
     if (umi.rMax <= umi.rMin) bad("umi.rMax", `must exceed rMin = ${umi.rMin}, got ${umi.rMax}`);
     if (umi.ueHeight >= umi.bsHeight) bad("umi.ueHeight", `must be below the BS height ${umi.bsHeight} m, got ${umi.ueHeight}`);

@@ -48,6 +48,8 @@ export interface ChannelSimulation extends ChannelDataset {
   readonly scale: Float64Array;
   /** UMi only: 1 where user k is in the LOS condition at sample t, [T, K] row-major. */
   readonly los?: Uint8Array;
+  /** UMi only: 1 for an indoor user (O2I penetration loss applied), [K]. */
+  readonly indoor?: Uint8Array;
   /** Each user's array axis (unit vectors), [K, 3]. */
   readonly userAxes: Tensor;
 }
@@ -143,7 +145,7 @@ function notesOf(c: ChannelConfig): string[] {
   ];
   if (c.cee !== null) notes.push(`H_est = H + E, E ~ CN(0, 10^(${c.cee}/10) * mean power (${c.ceeReference}))`);
   if (c.umi) {
-    notes.push(`UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; no polarisation, O2I or blockage`);
+    notes.push(`UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; ${c.umi.indoorFraction > 0 ? `indoor fraction ${c.umi.indoorFraction} with 38.901 ${c.umi.o2iLoss}-loss O2I penetration (outdoor LSPs kept)` : "all users outdoors"}; no polarisation or blockage`);
   }
   if (c.canyon) notes.push(`canyon BS array ${c.canyon.bsArrayOrientation}; facade reflections up to order ${c.canyon.maxOrder}${c.canyon.ground ? " with ground combinations" : ""}; ${c.canyon.diffuseScatterers} diffuse scatterers`);
   if (c.mobility.gridSpacing !== null) notes.push(`positions quantised to a ${c.mobility.gridSpacing} m grid before evaluating the channel`);
@@ -179,6 +181,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   const positions = new Float64Array(T * K * 3);
   const userAxes = new Float64Array(K * 3);
   const los = c.umi ? new Uint8Array(T * K) : undefined;
+  const indoor = c.umi ? new Uint8Array(K) : undefined;
   const notes = notesOf(c);
 
   const shared: MovingPath[] = [];
@@ -209,6 +212,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
       const r = umiUserOf(c, k, tr, root);
       evaluateUserChannel(r.paths, tr, [0, 0, c.umi.bsHeight], bs, ue, lambda, out);
       for (let t = 0; t < T; t++) los![t * K + k] = r.los[t]!;
+      indoor![k] = r.indoor ? 1 : 0;
     } else if (c.canyon) {
       const b = c.canyon.bsPosition;
       const ls: Float64Array[] = [];
@@ -260,6 +264,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
     gainDb: { shape: [T, K], data: gain },
     scale,
     ...(los ? { los } : {}),
+    ...(indoor ? { indoor } : {}),
     userAxes: { shape: [K, 3], data: userAxes },
   };
 }

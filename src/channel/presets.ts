@@ -117,6 +117,8 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
           minScattererDistance: 3,
           crossCorrelation: true,
           shadowing: true,
+          indoorFraction: 0,
+          o2iLoss: "low",
         },
       };
     case "umi-28ghz": {

@@ -31,6 +31,12 @@
  * - the realised ASD is the drawn cluster spread combined with the ray offsets, ASD ⊕ c_ASD =
  *   √(ASD² + c_ASD²): monotone in ASD, so its quantiles are exactly those of the table's
  *   log-normal mapped through it (with 38.901's 104° cap). c_ASD is 3° in LOS, 10° in NLOS.
+ *
+ * Measured (seeds below): the LOS ASD median sits 0.045 (6 GHz) and 0.065 (28 GHz) below the
+ * table in lg (10–14 %), within the 5-SE tolerance (≈ 0.078 at ~1100 LOS drops) but the largest
+ * deviation here; it comes from the K-dependent C_φ^LOS scaling of 38.901 step 7, which makes
+ * the realised LOS spread only approximately the drawn one. Everything else is within 3 SE.
+ * `LIQUIDWAVE_CONFORMANCE_REPORT=1` prints every measured value with its reference.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

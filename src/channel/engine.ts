@@ -470,3 +470,60 @@ export function evaluateUserChannel(
     }
   }
 }
+
+/**
+ * The paths of one user at sample t, as the engine evaluates them there (paths with zero weight
+ * omitted): length D_l (m; delay D_l/c), power |w_l β_l α_l|² (fade and large-scale factor
+ * included, i.e. |g_l(t)|²), departure and arrival unit vectors [L, 3], and whether each is a
+ * {@link MovingPath} (LOS, specular reflections) rather than a scatterer ray. The power delay
+ * profile and angular power spectra of the channel follow from these; the coherent sum
+ * Σ_l g_l a_r a_tᵀ is H(t).
+ */
+export interface PathSnapshot {
+  readonly D: Float64Array;
+  readonly power: Float64Array;
+  readonly dep: Float64Array;
+  readonly arr: Float64Array;
+  readonly moving: Uint8Array;
+}
+
+/** {@link PathSnapshot} of `paths` at sample t of trajectory `tr`. */
+export function pathSnapshot(paths: UserPaths, tr: Trajectory, t: number): PathSnapshot {
+  const D: number[] = [];
+  const power: number[] = [];
+  const dep: number[] = [];
+  const arr: number[] = [];
+  const moving: number[] = [];
+  const ux = tr.pos[3 * t]!;
+  const uy = tr.pos[3 * t + 1]!;
+  const uz = tr.pos[3 * t + 2]!;
+  const s = tr.s[t]!;
+  const sample: PathSample = { D: 0, ampRe: 0, ampIm: 0, dep: [0, 0, 0], arr: [0, 0, 0] };
+  for (const p of paths.moving) {
+    const w = fadeWeight(p.fade, s);
+    if (w === 0 || !p.evaluate(ux, uy, uz, sample)) continue;
+    const ls = p.largeScale >= 0 ? paths.largeScale[p.largeScale]![t]! : 1;
+    D.push(sample.D);
+    power.push((w * ls) ** 2 * (sample.ampRe ** 2 + sample.ampIm ** 2));
+    dep.push(...sample.dep);
+    arr.push(...sample.arr);
+    moving.push(1);
+  }
+  for (const c of paths.clusters) {
+    const w = fadeWeight(c.fade, s);
+    if (w === 0) continue;
+    const ls = c.largeScale >= 0 ? paths.largeScale[c.largeScale]![t]! : 1;
+    for (let r = 0; r < c.size; r++) {
+      const dx = c.sx[r]! - ux;
+      const dy = c.sy[r]! - uy;
+      const dz = c.sz[r]! - uz;
+      const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
+      D.push(c.dFix[r]! + d);
+      power.push((w * ls) ** 2 * (c.ampRe[r]! ** 2 + c.ampIm[r]! ** 2));
+      dep.push(c.depX[r]!, c.depY[r]!, c.depZ[r]!);
+      arr.push(dx / d, dy / d, dz / d);
+      moving.push(0);
+    }
+  }
+  return { D: Float64Array.from(D), power: Float64Array.from(power), dep: Float64Array.from(dep), arr: Float64Array.from(arr), moving: Uint8Array.from(moving) };
+}

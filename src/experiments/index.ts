@@ -1,9 +1,15 @@
 /**
- * The papers' experiments as functions from a validated config (with its seed) to plain data
- * ({@link ExperimentResult}); the CLI writes them (JSON, CSV, SVG/PNG) through `report/`.
+ * One home for the experiments: functions from a validated config (with its seed) to plain data.
+ * Browser-safe (no file I/O: callers load datasets, e.g. with `loadChannelDataset` from `io/`).
  *
- * Beamforming (GLNN case study): `power-sweep`, `cee-sweep`, `dynamic`, `complexity`, and the
- * improvement study `glnn-variants`.
+ * - `runPrediction` (`liquidwave predict`): the channel-prediction case study.
+ * - `runBeamform` (`liquidwave beamform`): beamformers over one channel trajectory.
+ * - `runExperiment(name)` (`liquidwave experiment`): the papers' figures ({@link ExperimentResult};
+ *   the CLI writes them as JSON, CSV, SVG/PNG through `report/`): `power-sweep`, `cee-sweep`,
+ *   `dynamic`, `complexity`, and the improvement study `glnn-variants`.
+ * - `runDemo` (`liquidwave demo`): both case studies at laptop size.
+ *
+ * Options use the CLI flags' names in camelCase (`powerDbm`, `userAntennas`, `cee`, ...).
  */
 import { fail } from "../core/errors.ts";
 import { ceeSweep } from "./cee-sweep.ts";
@@ -20,6 +26,9 @@ export { dynamicExperiment, trajectoryExperiment, DYNAMIC_ALGORITHMS } from "./d
 export { complexityExperiment, COMPLEXITY_ALGORITHMS } from "./complexity.ts";
 export { glnnVariants, GLNN_VARIANTS } from "./variants.ts";
 export { movingAverage, defaultScenario, makeScenario } from "./common.ts";
+export * from "./prediction.ts";
+export { runDemo, DEMO_PREDICTION_MODELS, DEMO_BEAMFORMING_ALGORITHMS } from "./demo.ts";
+export type { DemoOptions, DemoResult } from "./demo.ts";
 
 /** Experiments by name. */
 export const EXPERIMENTS: Readonly<Record<string, (o: ExperimentOptions) => ExperimentResult>> = {

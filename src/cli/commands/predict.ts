@@ -8,7 +8,7 @@ import { fail } from "../../core/errors.ts";
 import { loadChannelDataset } from "../../io/load.ts";
 import type { ChannelDataset } from "../../channel/dataset.ts";
 import { PRESET_NAMES } from "../../channel/presets.ts";
-import { DEFAULT_MODELS, runPrediction, type PredictionConfigInput, type PredictionResult } from "../../prediction/experiment.ts";
+import { DEFAULT_MODELS, runPrediction, type PredictionConfigInput, type PredictionResult } from "../../experiments/prediction.ts";
 import { resolveOptions } from "../config.ts";
 import { formatTable, info, printJson } from "../output.ts";
 import { floatArg, intArg, nameListArg } from "../parse.ts";

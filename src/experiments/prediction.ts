@@ -15,14 +15,14 @@ import { generateChannel, type ChannelSimulation } from "../channel/generate.ts"
 import type { ChannelConfigInput } from "../channel/config.ts";
 import type { ChannelDataset } from "../channel/dataset.ts";
 import { besselJ0 } from "../core/bessel.ts";
-import { EspritPredictor } from "./esprit.ts";
-import { LEARNED_KINDS, LearnedPredictor } from "./learned.ts";
-import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "./metrics.ts";
-import type { Predictor } from "./predictor.ts";
-import { createPredictor, PREDICTOR_NAMES } from "./registry.ts";
-import { segmentTrajectories, splitByGroup, trajectoriesFromDatasets, type Trajectory, type TrajectorySplit } from "./trajectories.ts";
-import { regularTimes, WienerPredictor, wienerTheoreticalNmse } from "./wiener.ts";
-import { makeWindows, selectWindows, type WindowSet } from "./windows.ts";
+import { EspritPredictor } from "../prediction/esprit.ts";
+import { LEARNED_KINDS, LearnedPredictor } from "../prediction/learned.ts";
+import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "../prediction/metrics.ts";
+import type { Predictor } from "../prediction/predictor.ts";
+import { createPredictor, PREDICTOR_NAMES } from "../prediction/registry.ts";
+import { segmentTrajectories, splitByGroup, trajectoriesFromDatasets, type Trajectory, type TrajectorySplit } from "../prediction/trajectories.ts";
+import { regularTimes, WienerPredictor, wienerTheoreticalNmse } from "../prediction/wiener.ts";
+import { makeWindows, selectWindows, type WindowSet } from "../prediction/windows.ts";
 
 /** Speed of light, m/s (f_D = v f_c / c). */
 const SPEED_OF_LIGHT = 299_792_458;

@@ -2,8 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import type { ChannelDataset } from "../../src/channel/dataset.ts";
-import { parsePredictionConfig, preparePredictionWindows, runPrediction, type WindowSet } from "../../src/prediction/index.ts";
-import { multipathDataset } from "./helpers.ts";
+import { parsePredictionConfig, preparePredictionWindows, runPrediction } from "../../src/experiments/index.ts";
+import type { WindowSet } from "../../src/prediction/index.ts";
+import { multipathDataset } from "../prediction/helpers.ts";
 
 const dense: ChannelDataset = { ...multipathDataset({ kind: "dense", users: 40, samples: 300, antennas: 4, dopplerHz: 40, dt: 1e-3, seed: 4 }) };
 const withFc: ChannelDataset = { ...dense, meta: { ...dense.meta, fc: 6e9 } };

@@ -61,7 +61,8 @@ export function parseConfig<S extends z.ZodType>(where: string, schema: S, value
     let got = "";
     if (iss.code !== "unrecognized_keys" && "input" in iss && iss.input !== undefined) {
       const shown = showValue(iss.input);
-      if (!/\bgot\b/.test(iss.message) && !iss.message.includes(shown)) got = `, got ${shown}`;
+      const quoted = typeof iss.input === "string" ? `'${iss.input}'` : shown;
+      if (!/\bgot\b/.test(iss.message) && !iss.message.includes(shown) && !iss.message.includes(quoted)) got = `, got ${shown}`;
     }
     const message = `${iss.message}${got}`.replace(/\s*\n\s*/g, " ");
     if (nm.field && path.length > 0) return `${nm.field(path)} ${message}`;

@@ -27,6 +27,7 @@ export { complexityExperiment, COMPLEXITY_ALGORITHMS } from "./complexity.ts";
 export { glnnVariants, GLNN_VARIANTS } from "./variants.ts";
 export { movingAverage, defaultScenario, makeScenario } from "./common.ts";
 export * from "./prediction.ts";
+export * from "./beamform.ts";
 export { runDemo, DEMO_PREDICTION_MODELS, DEMO_BEAMFORMING_ALGORITHMS } from "./demo.ts";
 export type { DemoOptions, DemoResult } from "./demo.ts";
 

@@ -13,15 +13,16 @@ import { z } from "zod";
 import type { ComplexTensor } from "../core/complex.ts";
 import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
-import { choice, flag, formatPath, parseConfig, rangedNumber, showValue, type ParseConfigNaming } from "../core/validate.ts";
+import { choice, flag, parseConfig, rangedNumber, showValue } from "../core/validate.ts";
 import { channelFields, configToJson, type ChannelConfigInput } from "../channel/config.ts";
 import type { ChannelDataset, DatasetLayout } from "../channel/dataset.ts";
 import { generateChannel } from "../channel/generate.ts";
 import { addCsiError, normalisationScales, NORMALISE_MODES, scaleUsers, type NormaliseMode } from "../channel/normalise.ts";
-import { presetDefaults, PRESET_NAMES } from "../channel/presets.ts";
+import { presetDefaults } from "../channel/presets.ts";
 import { checkAlgorithms } from "../beamforming/learned.ts";
 import { runBeamformers, type BeamformerResult } from "../beamforming/run.ts";
 import { dbmToLinear } from "../beamforming/system.ts";
+import { parseNaming, presetOption, type OptionNaming } from "./options.ts";
 
 /** The algorithms of a run that names none. */
 export const BEAMFORM_DEFAULT_ALGORITHMS = ["zf", "rzf", "mrt", "bd", "wmmse", "rwmmse"] as const;
@@ -52,7 +53,7 @@ const streamsSchema = z
 export const beamformConfigSchema = z.strictObject(
   {
     /** Simulator preset (exclusive with a dataset). */
-    preset: z.enum(PRESET_NAMES, { error: (iss) => `names an unknown preset '${String(iss.input)}', valid options are ${PRESET_NAMES.join(", ")}` }).optional(),
+    preset: presetOption.optional(),
     /** The dataset's file name (echoed in the document; the caller loads the file). */
     data: z.string().optional(),
     /** Dataset layout the caller loads with (`auto` detects). */
@@ -168,7 +169,7 @@ export interface RunBeamformOptions {
    * How errors name the function and the options (default `runBeamform` and `config.<name>`; the
    * CLI passes `beamform` and its flags).
    */
-  readonly naming?: { readonly where: string; readonly option: (name: string) => string };
+  readonly naming?: OptionNaming;
 }
 
 /** Slice samples [start, start + count) of a [T, K, Nk, M] tensor (views, no copy). */
@@ -208,8 +209,7 @@ function measuredCeeDb(h: ComplexTensor, hest: ComplexTensor): number {
  */
 export function parseBeamformConfig(value: unknown, naming?: RunBeamformOptions["naming"]): BeamformConfig {
   const where = naming?.where ?? "runBeamform";
-  const style: ParseConfigNaming = naming ? { field: (path) => formatPath(naming.option(String(path[0])), path.slice(1)) } : { root: "config" };
-  const c = parseConfig(where, beamformConfigSchema, value ?? {}, style);
+  const c = parseConfig(where, beamformConfigSchema, value ?? {}, parseNaming(naming));
   checkAlgorithms(c.algorithms);
   return c;
 }

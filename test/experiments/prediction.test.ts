@@ -89,9 +89,10 @@ test("a separate test channel (an unseen speed) supplies all test windows; the f
 
 test("bad configs fail before any work with one line naming the field", () => {
   const err = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof LiquidwaveError && re.test(e.message) && !e.message.includes("\n"));
-  err(() => runPrediction({ histroy: 20 }, { datasets: [dense] }), /histroy/);
+  // (cast: the config is typed now, these are what an untyped caller could still pass)
+  err(() => runPrediction({ histroy: 20 } as never, { datasets: [dense] }), /histroy/);
   err(() => runPrediction({ history: 0 }, { datasets: [dense] }), /config\.history/);
-  err(() => runPrediction({ models: ["hold", "oracle"] }, { datasets: [dense] }), /config\.models\.1/);
+  err(() => runPrediction({ models: ["hold", "oracle"] } as never, { datasets: [dense] }), /config\.models\[1\]/);
   err(() => runPrediction({ models: ["wiener"] }, { datasets: [dense] }), /'wiener' needs the true maximum Doppler/);
   err(() => runPrediction({ channel: { preset: "clarke" }, dt: 0.005 }), /config\.dt describes a data file/);
   err(() => runPrediction({ history: 300 }, { datasets: [dense] }), /no complete window of 305 samples/);

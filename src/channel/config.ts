@@ -113,10 +113,14 @@ function list<T extends z.ZodType>(each: T) {
   return z.array(each, { error: (iss) => msg(iss.input) }).min(1, { error: (iss) => msg(iss.input) });
 }
 
-const material = z.string({ error: (iss) => `expected a material name, got ${show(iss.input)}` }).check((ctx) => {
-  const valid = Object.keys(MATERIALS);
-  if (!valid.includes(ctx.value)) ctx.issues.push({ code: "custom", message: `unknown value ${show(ctx.value)}, valid options are ${valid.map((a) => `'${a}'`).join(", ")}`, input: ctx.value });
-});
+/** A string from a list that is not a type (material names, table versions): input type `string`. */
+function oneOfStrings(valid: readonly string[]) {
+  return z.string({ error: (iss) => `expected a string, got ${show(iss.input)}` }).check((ctx) => {
+    if (!valid.includes(ctx.value)) ctx.issues.push({ code: "custom", message: `unknown value ${show(ctx.value)}, valid options are ${valid.map((a) => `'${a}'`).join(", ")}`, input: ctx.value });
+  });
+}
+
+const material = oneOfStrings(Object.keys(MATERIALS));
 
 /**
  * The ranges of the top-level channel parameters, one zod schema each (shared with the CLI and
@@ -186,7 +190,7 @@ const clarkeSchema = strictBlock({
 });
 
 const umiSchema = strictBlock({
-  table: choice([UMI_TABLE_VERSION]),
+  table: oneOfStrings([UMI_TABLE_VERSION]),
   bsHeight: rangedNumber(1.5, 1000, { exclusiveMin: true }),
   ueHeight: rangedNumber(1, 1000, { exclusiveMin: true }),
   rMin: rangedNumber(0),

@@ -31,7 +31,9 @@ const SPEED_OF_LIGHT = 299_792_458;
 
 export const DEFAULT_MODELS = ["hold", "linear", "ar", "wiener", "wiener-est", "kalman", "ridge", "esprit", "mlp", "gru", "lstm", "cfc", "ltc", "ncp"] as const;
 
-const posInt = z.number().int().positive();
+const posInt = rangedNumber(1, Number.MAX_SAFE_INTEGER, { integer: true });
+const nonNegative = rangedNumber(0);
+const positive = rangedNumber(0, Infinity, { exclusiveMin: true });
 const learnedSizes = z.object(Object.fromEntries(LEARNED_KINDS.map((k) => [k, posInt.optional()])) as Record<(typeof LEARNED_KINDS)[number], z.ZodOptional<typeof posInt>>).strict();
 
 /**
@@ -60,15 +62,15 @@ export const predictionConfigSchema = z.object({
   /** F future samples to predict. */
   horizon: posInt.default(5),
   /** Input SNR in dB w.r.t. each trajectory's mean power (null: noiseless inputs). */
-  snrDb: z.number().min(-50).max(200).nullable().default(20),
+  snrDb: rangedNumber(-50, 200).nullable().default(20),
   /** Sampling interval Δt of data files that do not record it, s (a simulated channel sets its own). */
-  dt: z.number().positive().optional(),
+  dt: positive.optional(),
   /** True maximum Doppler f_D, Hz (default: speed · f_c / c when both are known). */
-  dopplerHz: z.number().min(0).optional(),
+  dopplerHz: nonNegative.optional(),
   /** UE speed of a data file, m/s (for f_D; a simulated channel knows its speed). */
-  speed: z.number().min(0).optional(),
+  speed: nonNegative.optional(),
   /** Carrier frequency, Hz (for f_D when the dataset does not record it). */
-  carrierHz: z.number().positive().optional(),
+  carrierHz: positive.optional(),
   /** Samples between window starts (default: the window span, no sample shared). */
   stride: posInt.optional(),
   /** Largest random input gap in samples (1: regular sampling). */
@@ -76,15 +78,15 @@ export const predictionConfigSchema = z.object({
   /** Cut each trajectory into segments of this many samples, each its own split group. */
   segment: posInt.optional(),
   /** Fractions of trajectory groups for training, validation and test. */
-  split: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]).default([0.6, 0.2, 0.2]),
+  split: z.tuple([nonNegative, nonNegative, nonNegative], { error: (iss) => `expected [train, validation, test] fractions, got ${showValue(iss.input)}` }).default([0.6, 0.2, 0.2]),
   /** Score on at most this many test windows (evenly spaced over the test set). */
   maxTestWindows: posInt.optional(),
-  models: z.array(z.enum(PREDICTOR_NAMES)).min(1).default([...DEFAULT_MODELS]),
-  seed: z.number().int().min(0).default(0),
+  models: z.array(choice(PREDICTOR_NAMES)).min(1, { error: "expected at least one model" }).default([...DEFAULT_MODELS]),
+  seed: channelFields.seed.default(0),
   /** Learned models. */
   epochs: posInt.default(30),
   batchSize: posInt.default(32),
-  learningRate: z.number().positive().default(3e-3),
+  learningRate: positive.default(3e-3),
   patience: posInt.default(6),
   maxTrainWindows: posInt.optional(),
   sizes: learnedSizes.optional(),
@@ -93,8 +95,8 @@ export const predictionConfigSchema = z.object({
   kalmanOrder: posInt.default(8),
   espritOrder: posInt.default(4),
   espritRows: posInt.optional(),
-  ridge: z.number().min(0).default(1e-4),
-  linearDegree: z.number().int().min(0).max(8).default(1),
+  ridge: nonNegative.default(1e-4),
+  linearDegree: rangedNumber(0, 8, { integer: true }).default(1),
 }).strict();
 
 export type PredictionConfigInput = z.input<typeof predictionConfigSchema>;

@@ -10,7 +10,7 @@
 import { Rng } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { zeroGrads } from "../cells/param.ts";
-import { buildModel, type Model } from "../nn/models.ts";
+import { buildModel, type Model, type ModelConfigInput } from "../nn/models.ts";
 import type { SequenceModel } from "../nn/sequence.ts";
 import { adam } from "../training/adam.ts";
 import { mseLoss } from "../training/loss.ts";
@@ -45,7 +45,7 @@ function trainStep(net: SequenceModel, x: Tensor, y: Tensor): () => void {
   };
 }
 
-function batchCase(name: string, description: string, config: Record<string, unknown>, train: boolean): BenchCase {
+function batchCase(name: string, description: string, config: ModelConfigInput, train: boolean): BenchCase {
   return {
     name,
     description,
@@ -60,7 +60,7 @@ function batchCase(name: string, description: string, config: Record<string, unk
   };
 }
 
-function latencyCase(name: string, description: string, config: Record<string, unknown>): BenchCase {
+function latencyCase(name: string, description: string, config: ModelConfigInput): BenchCase {
   return {
     name,
     description,
@@ -75,8 +75,8 @@ function latencyCase(name: string, description: string, config: Record<string, u
   };
 }
 
-const cfc32 = { type: "cfc", inputSize: I, units: 32 };
-const ltc32 = { type: "ltc", inputSize: I, wiring: denseWiring(32, I, 32, 1) };
+const cfc32: ModelConfigInput = { type: "cfc", inputSize: I, units: 32 };
+const ltc32: ModelConfigInput = { type: "ltc", inputSize: I, wiring: denseWiring(32, I, 32, 1) };
 
 export function lnnCases(): BenchCase[] {
   return [

@@ -47,7 +47,7 @@ export type MobilityModel = (typeof MOBILITY_MODELS)[number];
 export interface MobilityConfig {
   /**
    * `static` (no motion), `straight` (fixed heading), `random-walk` (Brownian heading,
-   * channel.md §4.1), `street` (along the canyon with lane-keeping wander, §4.2).
+   * docs/channel.md §6.1), `street` (along the canyon with lane-keeping wander, §6.2).
    */
   readonly model: MobilityModel;
   /** Speeds (m/s): one constant speed, or one per phase with `slots`. */

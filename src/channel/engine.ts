@@ -1,5 +1,5 @@
 /**
- * The geometry-anchored multipath engine (channel.md §0, §3.1, §3.5): every path has physical
+ * The geometry-anchored multipath engine (docs/channel.md §2): every path has physical
  * interaction points and is re-evaluated exactly at every sample from the user's position,
  *
  *     H(t) = Σ_l g_l(t) · a_r(r̂_r,l(t)) · a_t(r̂_t,l(t))ᵀ ,     H ∈ C^{Nk × M}
@@ -18,7 +18,7 @@
  * - {@link MovingPath}: paths whose both ends move with the user (line of sight, specular
  *   reflections from image sources); evaluated by a callback each sample.
  *
- * Wideband (OFDM) output, §3.2: H[f](t) = Σ_l g_l(t) exp(−j2π f (τ_l(t) − τ_ref(t))) a_r a_tᵀ with
+ * Wideband (OFDM) output (docs/channel.md §2): H[f](t) = Σ_l g_l(t) exp(−j2π f (τ_l(t) − τ_ref(t))) a_r a_tᵀ with
  * τ_l = D_l/c and τ_ref(t) = |u(t) − b|/c the straight-line delay (a smooth timing reference ≤ every
  * path delay). At f = 0 it equals the narrowband H exactly.
  */
@@ -46,7 +46,11 @@ export interface Fade {
 /** A fade that is always 1. */
 export const ALWAYS: Fade = { fadeIn: -Infinity, fadeOut: Infinity, ramp: 1 };
 
-/** Amplitude weight w(s) of a {@link Fade}. */
+/**
+ * Amplitude weight w(s) of a {@link Fade}.
+ * @param s - travelled distance, m
+ * @returns w(s) ∈ [0, 1]
+ */
 export function fadeWeight(f: Fade, s: number): number {
   let w = 1;
   if (s < f.fadeIn + f.ramp) {

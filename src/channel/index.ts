@@ -4,8 +4,9 @@
  * One entry point, {@link generateChannel}(config) → {@link ChannelSimulation} (a
  * `ChannelDataset`: H [T, K, Nk, M] complex, H_est, t [T], positions [T, K, 3], plus the echoed
  * config). Presets `rayleigh`, `clarke`, `umi-6ghz`, `o1-28ghz` (see presets.ts). The building
- * blocks (arrays, 38.901 tables and path loss, the ray engine, mobility, Fresnel, statistics) are
- * exported for custom scenarios and tests.
+ * blocks (arrays, 38.901 tables and path loss, mobility, Fresnel, statistics) are exported for
+ * custom scenarios; the ray engine's internals are not.
+ * @packageDocumentation
  */
 export { checkChannelDataset, channelDatasetToArrays } from "./dataset.ts";
 export type { ChannelDataset, ChannelDatasetMeta, DatasetLayout } from "./dataset.ts";
@@ -34,8 +35,6 @@ export type { UmiParams, UmiStreams, UmiUserResult } from "./umi.ts";
 export { canyonPaths, canyonImages, canyonDiffusePaths, facadeEdgeDistance } from "./canyon.ts";
 export type { CanyonParams, ImagePath } from "./canyon.ts";
 export { fresnel, permittivity, MATERIALS } from "./fresnel.ts";
-export { evaluateUserChannel, fadeWeight, losPath, accumulateRays, ALWAYS } from "./engine.ts";
-export type { Fade, ScattererCluster, MovingPath, PathSample, UserPaths, EngineOutput } from "./engine.ts";
 export { speedSchedule, straightTrajectory, randomWalkTrajectory, streetTrajectory, quantiseTrajectory } from "./mobility.ts";
 export type { Trajectory, RandomWalkOptions, StreetOptions } from "./mobility.ts";
 export { clarkeUser, rayleighUser } from "./clarke.ts";

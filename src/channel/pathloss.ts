@@ -39,6 +39,11 @@ export function umiLosPathLossDb(d2D: number, hBs: number, hUt: number, fcGHz: n
 /**
  * UMi-Street Canyon NLOS path loss PL = max(PL_LOS, PL'_NLOS) with
  *   PL'_NLOS = 35.3 log10(d_3D) + 22.4 + 21.3 log10(f_c) − 0.3 (h_UT − 1.5).
+ * @param d2D - horizontal BS–UE distance, m
+ * @param hBs - BS height, m
+ * @param hUt - UE height, m
+ * @param fcGHz - carrier frequency, GHz
+ * @returns path loss, dB
  */
 export function umiNlosPathLossDb(d2D: number, hBs: number, hUt: number, fcGHz: number): number {
   checkNumber("umiNlosPathLossDb", "d2D", d2D, 0);
@@ -57,6 +62,8 @@ export function umiShadowFadingStdDb(los: boolean): number {
 /**
  * UMi-Street Canyon outdoor LOS probability:
  *   P_LOS = 1 for d_2D ≤ 18 m, else 18/d_2D + exp(−d_2D/36)·(1 − 18/d_2D).
+ * @param d2D - horizontal BS–UE distance, m
+ * @returns P_LOS ∈ [0, 1]
  */
 export function umiLosProbability(d2D: number): number {
   checkNumber("umiLosProbability", "d2D", d2D, 0);
@@ -64,7 +71,11 @@ export function umiLosProbability(d2D: number): number {
   return 18 / d2D + Math.exp(-d2D / 36) * (1 - 18 / d2D);
 }
 
-/** Free-space path loss 20 log10(4π d / λ) in dB. */
+/**
+ * Free-space path loss 20 log10(4π d / λ) in dB.
+ * @param distance - path length, m
+ * @param fcHz - carrier frequency, Hz
+ */
 export function freeSpacePathLossDb(distance: number, fcHz: number): number {
   return 20 * Math.log10((4 * Math.PI * distance * fcHz) / SPEED_OF_LIGHT);
 }

@@ -11,7 +11,7 @@
  * | `o1-28ghz` | 1 | image-method street canyon (DeepMIMO O1 look-alike), 28 GHz           | 64, 4, 2, 1800, 0.125 ms, 6/15/30 m/s for 700/600/500 slots |
  *
  * `umi-6ghz` places each ray on two scatterers (drawn AoD at the BS, drawn AoA at the UE;
- * channel.md §3.5), because single-bounce geometry distorts the BS-side angle spread (see the
+ * docs/channel.md §3.4), because single-bounce geometry distorts the BS-side angle spread (see the
  * comment in the preset); `umi.bounce: "single"` is available.
  *
  * `o1-28ghz` samples every 0.125 ms, one NR slot at 120 kHz subcarrier spacing (FR2): at 30 m/s

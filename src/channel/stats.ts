@@ -55,7 +55,12 @@ export interface ChannelStats {
   readonly kFactorDb: number | null;
 }
 
-/** Complex lag-ℓ correlation ρ(ℓ) for ℓ = 0..maxLag. */
+/**
+ * Complex lag-ℓ correlation ρ(ℓ) for ℓ = 0..maxLag.
+ * @param H - channel time series, shape [T, ...] (time first), complex planar
+ * @param maxLag - largest lag ℓ in samples
+ * @returns ρ(ℓ) for ℓ = 0..maxLag, planar, each of length maxLag + 1 (dimensionless)
+ */
 export function temporalAutocorrelation(H: ComplexTensor, maxLag: number): { re: Float64Array; im: Float64Array } {
   const T = H.shape[0]!;
   const E = H.re.length / T;
@@ -97,6 +102,9 @@ export function temporalAutocorrelation(H: ComplexTensor, maxLag: number): { re:
 /**
  * Average Doppler power spectrum of all entries: Hann-windowed periodograms, zero-padded to
  * N = nextPow2(T), in fftshift order with frequencies f_i = (i − N/2)/(NΔt).
+ * @param H - channel time series, shape [T, ...] (time first), complex planar
+ * @param dt - sampling interval Δt, s
+ * @returns frequencies [N] in Hz and the average power spectral density [N] (linear, per bin)
  */
 export function dopplerSpectrum(H: ComplexTensor, dt: number): { freqs: Float64Array; psd: Float64Array } {
   const T = H.shape[0]!;

@@ -1,6 +1,6 @@
 /**
  * The `umi-6ghz` scenario: 3GPP TR 38.901 UMi – Street Canyon statistics with spatial
- * consistency through scatterer geometry (channel.md §3.3–3.5, §4.4, §5.1).
+ * consistency through scatterer geometry (docs/channel.md §3).
  *
  * Along each user's track (travelled distance s):
  * - Large-scale grid: nodes every Δg metres (Δg = the cross-fade length, default 2 m). At each

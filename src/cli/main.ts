@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { LiquidwaveError } from "../core/errors.ts";
+import { VERSION } from "../version.ts";
 import { registerAll } from "./commands/index.ts";
 
 /** Build the program (exported for tests, which call it without spawning a process). */
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   program
     .name("liquidwave")
     .description("Liquid neural networks (LTC, CfC, NCP) for wireless communications")
+    .version(VERSION, "-V, --version", "print the liquidwave version")
     .option("--debug", "print stack traces on errors")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();

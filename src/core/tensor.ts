@@ -78,6 +78,44 @@ export function fromNested(nested: unknown, where = "fromNested"): Tensor {
   return { shape, data: out };
 }
 
+/** Nested arrays of numbers, any depth (`[[1, 2], [3, 4]]`). */
+export type NestedNumbers = number | readonly NestedNumbers[];
+
+/** What the public API accepts where it needs a tensor: a {@link Tensor} or nested number arrays. */
+export type TensorLike = Tensor | readonly NestedNumbers[];
+
+/** True for a {@link Tensor} (an object with a `shape` array and a Float64Array `data`). */
+export function isTensor(x: unknown): x is Tensor {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && Array.isArray((x as Tensor).shape) && (x as Tensor).data instanceof Float64Array;
+}
+
+/**
+ * A {@link TensorLike} as a Tensor (nested arrays are copied; a Tensor is checked and returned).
+ * @throws LiquidwaveError naming `where` and `name` for anything else, ragged nesting or a
+ *   Tensor whose data length does not match its shape
+ */
+export function asTensor(x: TensorLike, where: string, name: string): Tensor {
+  if (Array.isArray(x)) return fromNested(x, `${where} (${name})`);
+  if (isTensor(x)) {
+    if (x.data.length !== sizeOf(x.shape)) fail(where, `${name} has ${x.data.length} elements but shape ${formatShape(x.shape)} needs ${sizeOf(x.shape)}`);
+    return x;
+  }
+  fail(where, `${name} must be a tensor or nested number arrays, got ${x === null ? "null" : typeof x}`);
+}
+
+/** A tensor as nested number arrays (the inverse of {@link fromNested}). */
+export function toNested(t: Tensor): NestedNumbers {
+  if (t.shape.length === 0) return t.data[0]!;
+  const build = (depth: number, offset: number): NestedNumbers[] => {
+    const n = t.shape[depth]!;
+    const stride = sizeOf(t.shape.slice(depth + 1));
+    const out: NestedNumbers[] = [];
+    for (let i = 0; i < n; i++) out.push(depth === t.shape.length - 1 ? t.data[offset + i]! : build(depth + 1, offset + i * stride));
+    return out;
+  };
+  return build(0, 0);
+}
+
 /** Throw if the tensor holds NaN or Inf. */
 export function checkTensorFinite(where: string, name: string, t: Tensor): void {
   checkFinite(where, name, t.data);

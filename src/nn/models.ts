@@ -1,6 +1,9 @@
 /**
- * Model configurations (plain JSON, validated) and the factory that builds and initialises a model
- * from one. A config plus a seed fully determines a model's initial weights, bit for bit.
+ * Models: the public classes ({@link CfC}, {@link LTC}, {@link LSTM}, {@link GRU}, {@link MLP}, in
+ * the style of ncps's `CfC(input_size, units | wiring, ...)`) and their plain-JSON configs. The two
+ * are views of one model: a class turns its constructor arguments into a config and builds from it
+ * ({@link assemble}); {@link buildModel}(config) validates a config and calls the class. A config
+ * plus a seed fully determines a model's initial weights, bit for bit.
  *
  * | type        | model                                                       | input → output          |
  * |-------------|-------------------------------------------------------------|-------------------------|
@@ -14,19 +17,25 @@
  * (P = `projSize` when set; with `returnSequences: false` the time axis is dropped.)
  */
 import { z } from "zod";
+import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
+import { asTensor, type TensorLike } from "../core/tensor.ts";
+import type { Tensor } from "../core/tensor.ts";
 import { parseConfig } from "../core/validate.ts";
-import { ACTIVATIONS } from "../cells/activations.ts";
-import { CfCCell, CFC_MODES } from "../cells/cfc.ts";
+import { ACTIVATIONS, type Activation } from "../cells/activations.ts";
+import { CfCCell, CFC_MODES, type CfCMode } from "../cells/cfc.ts";
 import { GruCell } from "../cells/gru.ts";
 import { Linear } from "../cells/linear.ts";
 import { LstmCell } from "../cells/lstm.ts";
-import { LtcCell, LTC_MAPPINGS } from "../cells/ltc.ts";
+import { LtcCell, LTC_MAPPINGS, type LtcMapping } from "../cells/ltc.ts";
 import { WiredCfCCell } from "../cells/wired-cfc.ts";
 import type { RecurrentCell } from "../cells/cell.ts";
-import { buildWiringFromConfig } from "./wiring-config.ts";
+import type { Param } from "../cells/param.ts";
+import { FullyConnected } from "../wirings/fully-connected.ts";
+import type { Wiring } from "../wirings/wiring.ts";
+import { buildWiringFromConfig, modelWiringConfig, type WiringSpec } from "./wiring-config.ts";
 import { Mlp } from "./mlp.ts";
-import { SequenceModel } from "./sequence.ts";
+import { SequenceModel, type SequenceOutput } from "./sequence.ts";
 
 const posInt = z.number().int().positive();
 const sequenceOptions = {
@@ -64,12 +73,10 @@ export const modelConfigSchema = z.discriminatedUnion("type", [
 ]);
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+/** A model config as written by a user (optional fields may be omitted). */
+export type ModelConfigInput = z.input<typeof modelConfigSchema>;
 export type SequenceModelConfig = Exclude<ModelConfig, { type: "mlp" }>;
-
-/** A built model: the recurrent wrapper or the MLP, with the config that made it. */
-export type Model =
-  | { readonly kind: "sequence"; readonly config: SequenceModelConfig; readonly net: SequenceModel }
-  | { readonly kind: "mlp"; readonly config: Extract<ModelConfig, { type: "mlp" }>; readonly net: Mlp };
+export type MlpConfig = Extract<ModelConfig, { type: "mlp" }>;
 
 /** Validate a model config (one error line naming the offending field). */
 export function parseModelConfig(value: unknown, where = "buildModel"): ModelConfig {
@@ -77,17 +84,13 @@ export function parseModelConfig(value: unknown, where = "buildModel"): ModelCon
 }
 
 /**
- * Build a model from its config and initialise its weights from `seed` (ncps's init
- * distributions, drawn from liquidwave's seeded generator).
+ * The one builder behind every model: the recurrent network a (validated) config describes, with
+ * weights initialised from `seed` (ncps's init distributions, drawn from liquidwave's seeded
+ * generator).
  */
-export function buildModel(configIn: unknown, { seed = 0 }: { seed?: number } = {}): Model {
-  const config = parseModelConfig(configIn);
+function assembleSequence(config: SequenceModelConfig, seed: number): SequenceModel {
+
   const rng = new Rng(seed).fork("init");
-  if (config.type === "mlp") {
-    const net = new Mlp(config.inputSize, config.hidden, config.outputSize, config.activation ?? "relu");
-    net.init(rng);
-    return { kind: "mlp", config, net };
-  }
   let cell: RecurrentCell;
   let mixed: LstmCell | null = null;
   let projSize: number | null = null;
@@ -148,6 +151,336 @@ export function buildModel(configIn: unknown, { seed = 0 }: { seed?: number } = 
     proj = Linear.simple(cell.outputSize, projSize);
     proj.initDefault(rng);
   }
-  const net = new SequenceModel({ cell, mixedMemory: mixed, proj, returnSequences: config.returnSequences ?? true });
-  return { kind: "sequence", config, net };
+  return new SequenceModel({ cell, mixedMemory: mixed, proj, returnSequences: config.returnSequences ?? true });
+}
+
+
+/** Options every model class takes. */
+export interface ModelOptions {
+  /** Seed of the weight initialisation (and of CfC dropout); default 0. */
+  seed?: number;
+}
+
+/** Options of the recurrent models. */
+export interface SequenceOptions extends ModelOptions {
+  /** Output every step ([B, L, O], default) or the last step only ([B, O]). */
+  returnSequences?: boolean;
+}
+
+/** Options of {@link RecurrentModel.forward}. */
+export interface ModelForwardOptions {
+  /**
+   * Elapsed time per sample and step, `[B, L]` or `[B, L, 1]` (any unit, consistent with
+   * training), finite and >= 0; all ones if omitted. Nested number arrays are accepted.
+   */
+  timespans?: TensorLike | null;
+  /** Initial state `[B, S]` (S = {@link RecurrentModel.stateSize}); zeros if omitted. */
+  initialState?: TensorLike | null;
+  /** Initial LSTM cell state `[B, S]` (mixed memory only). */
+  initialCell?: TensorLike | null;
+  /** Also return the state after every step, `[B, L, S]`. */
+  returnHidden?: boolean;
+}
+
+function checkSeedOption(where: string, seed: unknown): number {
+  if (seed === undefined) return 0;
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) fail(where, `seed must be a non-negative integer, got ${String(seed)}`);
+  return seed;
+}
+
+/** The option names of a model type: its config fields (minus type and sizes) and `seed`. */
+function optionNames(type: ModelConfig["type"], exclude: readonly string[]): string[] {
+  const variant = modelConfigSchema.options.find((o) => o.shape.type.value === type)!;
+  return ["seed", ...Object.keys(variant.shape).filter((k) => k !== "type" && !exclude.includes(k))];
+}
+
+/** Options minus `seed`, checked to be a plain object with known keys only. */
+function configOptions(where: string, options: unknown, types: readonly ModelConfig["type"][], sizes: readonly string[]): { seed: number; rest: Record<string, unknown> } {
+  if (options === undefined) return { seed: 0, rest: {} };
+  if (options === null || typeof options !== "object" || Array.isArray(options)) fail(where, `options must be an object, got ${String(options)}`);
+  const valid = [...new Set(types.flatMap((t) => optionNames(t, sizes)))];
+  for (const k of Object.keys(options)) if (!valid.includes(k)) fail(where, `unknown option '${k}' (valid options: ${valid.join(", ")})`);
+  const { seed, ...rest } = options as Record<string, unknown>;
+  return { seed: checkSeedOption(where, seed), rest };
+}
+
+/**
+ * A recurrent model: a cell run over time by the sequence wrapper (time loop, per-sample Δt,
+ * mixed memory, projection), with its config. Subclasses are the public model classes.
+ */
+export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceModelConfig> {
+  readonly kind = "sequence" as const;
+  /** The plain-JSON config this model is built from (`buildModel(config, { seed })` rebuilds it). */
+  readonly config: C;
+  /** The seed its weights were initialised from. */
+  readonly seed: number;
+  /** The sequence wrapper (cell, mixed memory, projection); for training loops and tests. */
+  readonly net: SequenceModel;
+
+  protected constructor(where: string, config: unknown, seed: number) {
+    this.config = parseConfig(where, modelConfigSchema, config, "options") as C;
+    this.seed = seed;
+    this.net = assembleSequence(this.config, seed);
+  }
+
+  /** Input features I. */
+  get inputSize(): number {
+    return this.net.inputSize;
+  }
+  /** Output features O (the projection size, the motor neurons of a wiring, or the units). */
+  get outputSize(): number {
+    return this.net.outputSize;
+  }
+  /** State size S. */
+  get stateSize(): number {
+    return this.net.stateSize;
+  }
+  /** Every parameter (ncps state-dict names and order), sharing the model's buffers. */
+  get params(): readonly Param[] {
+    return this.net.params;
+  }
+  /** Number of trainable scalars. */
+  get parameterCount(): number {
+    return this.net.params.reduce((n, p) => n + (p.trainable ? p.value.length : 0), 0);
+  }
+
+  /**
+   * Run the model over a batch of sequences (no gradient tape).
+   * @param input - `[B, L, I]`, finite (a Tensor or nested number arrays)
+   * @returns output `[B, L, O]` (or `[B, O]` with `returnSequences: false`), finalState `[B, S]`,
+   *   finalCell `[B, S]` (mixed memory) and, with `returnHidden`, hiddenSequence `[B, L, S]`
+   */
+  forward(input: TensorLike, options: ModelForwardOptions = {}): SequenceOutput {
+    const where = `${this.constructor.name}.forward`;
+    const o = options;
+    return this.net.forward(asTensor(input, where, "input"), {
+      timespans: o.timespans == null ? null : asTensor(o.timespans, where, "timespans"),
+      initialState: o.initialState == null ? null : asTensor(o.initialState, where, "initialState"),
+      initialCell: o.initialCell == null ? null : asTensor(o.initialCell, where, "initialCell"),
+      returnHidden: o.returnHidden ?? false,
+    });
+  }
+}
+
+/** Options of {@link CfC}: ncps's keyword arguments in camelCase. */
+export interface CfCOptions extends SequenceOptions {
+  /** `"default"` (gated), `"pure"` (closed-form solution only) or `"no_gate"`. */
+  mode?: CfCMode;
+  /** Backbone activation (dense CfC only); default `"lecun_tanh"`. */
+  activation?: Activation;
+  /** Backbone width (dense CfC only; 0 = no backbone); default 128. */
+  backboneUnits?: number;
+  /** Backbone depth (dense CfC only); default 1. */
+  backboneLayers?: number;
+  /** Backbone dropout in [0, 1) (dense CfC only); default 0. */
+  backboneDropout?: number;
+  /** A Linear projection of every output to this size. */
+  projSize?: number | null;
+  /** ncps mixed memory: an LSTM cell in front of the CfC cell at every step. */
+  mixedMemory?: boolean;
+}
+
+const DENSE_ONLY = ["activation", "backboneUnits", "backboneLayers", "backboneDropout"] as const;
+
+/**
+ * Closed-form continuous-time network (Hasani et al., Nature Machine Intelligence 2022), as ncps's
+ * `CfC(input_size, units, ...)`: with a number of units a dense CfC with a backbone, with a
+ * {@link Wiring} a wired CfC (one CfC layer per wiring layer, as ncps's `WiredCfCCell`).
+ *
+ * Shapes: input `[B, L, I]`, timespans `[B, L]`, output `[B, L, O]` with O = `projSize`, or the
+ * wiring's motor neurons, or `units`.
+ * @example
+ * ```ts
+ * const model = new CfC(3, new AutoNCP(16, 2, { seed: 1 }), { seed: 7 });
+ * const { output } = model.forward(x, { timespans: dt }); // [B, L, 2]
+ * ```
+ */
+export class CfC extends RecurrentModel<Extract<SequenceModelConfig, { type: "cfc" | "wired-cfc" }>> {
+  /**
+   * @param inputSize - input features I
+   * @param units - hidden units (dense CfC), or a wiring or wiring config (wired CfC; built for
+   *   `inputSize` inside the model, the object passed in is not modified)
+   * @param options - see {@link CfCOptions}; unknown options are a one-line error
+   */
+  constructor(inputSize: number, units: number | WiringSpec, options?: CfCOptions) {
+    const where = "CfC";
+    const { seed, rest } = configOptions(where, options, ["cfc", "wired-cfc"], ["inputSize", "units", "wiring"]);
+    if (typeof units === "object" && units !== null) {
+      for (const k of DENSE_ONLY) if (rest[k] !== undefined) fail(where, `option '${k}' applies to a dense CfC only (units is a wiring)`);
+      super(where, { type: "wired-cfc", inputSize, wiring: modelWiringConfig(units, where), ...rest }, seed);
+    } else super(where, { type: "cfc", inputSize, units, ...rest }, seed);
+  }
+}
+
+/** Options of {@link LTC}: ncps's keyword arguments in camelCase. */
+export interface LTCOptions extends SequenceOptions {
+  /** Input mapping before the synapses: `"affine"` (default), `"linear"` or `"none"`. */
+  inputMapping?: LtcMapping;
+  /** Output mapping of the motor neurons: `"affine"` (default), `"linear"` or `"none"`. */
+  outputMapping?: LtcMapping;
+  /** Solver unfolds per step (fused semi-implicit Euler); default 6. */
+  odeUnfolds?: number;
+  /** Added to the denominator of the solver update; default 1e-8. */
+  epsilon?: number;
+  /** Positivity by softplus (true, default) or by clipping after each update (false). */
+  implicitParamConstraints?: boolean;
+  /** ncps mixed memory: an LSTM cell in front of the LTC cell at every step. */
+  mixedMemory?: boolean;
+  /** liquidwave extension: a Linear projection of every output to this size. */
+  projSize?: number | null;
+}
+
+/**
+ * Liquid time-constant network (Hasani et al., AAAI 2021), as ncps's `LTC(input_size, units,
+ * ...)`: with a number of units a fully connected wiring of that size (all neurons are outputs),
+ * with a {@link Wiring} that wiring.
+ *
+ * Shapes: input `[B, L, I]`, timespans `[B, L]` (the ODE's elapsed time per step), output
+ * `[B, L, M]` with M the wiring's motor neurons (or `projSize`).
+ * @example `new LTC(3, new FullyConnected(8, 2), { seed: 7, odeUnfolds: 6 })`
+ */
+export class LTC extends RecurrentModel<Extract<SequenceModelConfig, { type: "ltc" }>> {
+  /**
+   * @param inputSize - input features I
+   * @param units - neurons (a `FullyConnected(units)` wiring, as ncps), or a wiring or wiring config
+   * @param options - see {@link LTCOptions}; unknown options are a one-line error
+   */
+  constructor(inputSize: number, units: number | WiringSpec, options?: LTCOptions) {
+    const where = "LTC";
+    const { seed, rest } = configOptions(where, options, ["ltc"], ["inputSize", "wiring"]);
+    const wiring = typeof units === "number" ? new FullyConnected(units) : units;
+    super(where, { type: "ltc", inputSize, wiring: modelWiringConfig(wiring, where), ...rest }, seed);
+  }
+}
+
+/** Options of {@link LSTM} and {@link GRU}. */
+export interface GatedOptions extends SequenceOptions {
+  /** A Linear projection of every output to this size. */
+  projSize?: number | null;
+}
+
+/**
+ * LSTM baseline (ncps's LSTMCell: gates i, f (bias +1), g, o) over time.
+ * Shapes: input `[B, L, I]`, output `[B, L, H]` (or `[B, L, projSize]`); timespans are accepted
+ * and ignored (a discrete-time model).
+ */
+export class LSTM extends RecurrentModel<Extract<SequenceModelConfig, { type: "lstm" }>> {
+  /**
+   * @param inputSize - input features I
+   * @param hiddenSize - hidden units H
+   * @param options - see {@link GatedOptions}
+   */
+  constructor(inputSize: number, hiddenSize: number, options?: GatedOptions) {
+    const { seed, rest } = configOptions("LSTM", options, ["lstm"], ["inputSize", "hiddenSize"]);
+    super("LSTM", { type: "lstm", inputSize, hiddenSize, ...rest }, seed);
+  }
+}
+
+/**
+ * GRU baseline (PyTorch's GRUCell equations) over time.
+ * Shapes: input `[B, L, I]`, output `[B, L, H]` (or `[B, L, projSize]`); timespans are ignored.
+ */
+export class GRU extends RecurrentModel<Extract<SequenceModelConfig, { type: "gru" }>> {
+  /**
+   * @param inputSize - input features I
+   * @param hiddenSize - hidden units H
+   * @param options - see {@link GatedOptions}
+   */
+  constructor(inputSize: number, hiddenSize: number, options?: GatedOptions) {
+    const { seed, rest } = configOptions("GRU", options, ["gru"], ["inputSize", "hiddenSize"]);
+    super("GRU", { type: "gru", inputSize, hiddenSize, ...rest }, seed);
+  }
+}
+
+/** Options of {@link MLP}. */
+export interface MLPOptions extends ModelOptions {
+  /** Hidden-layer activation; default `"relu"`. */
+  activation?: Activation;
+}
+
+/**
+ * A dense multilayer perceptron on flattened inputs: `[B, F] → [B, O]` (an input `[B, ...]` with
+ * F features in total is accepted).
+ */
+export class MLP {
+  readonly kind = "mlp" as const;
+  readonly config: MlpConfig;
+  readonly seed: number;
+  readonly net: Mlp;
+
+  /**
+   * @param inputSize - input features F
+   * @param hidden - widths of the hidden layers
+   * @param outputSize - outputs O
+   * @param options - see {@link MLPOptions}
+   */
+  constructor(inputSize: number, hidden: readonly number[], outputSize: number, options?: MLPOptions) {
+    const where = "MLP";
+    const { seed, rest } = configOptions(where, options, ["mlp"], ["inputSize", "hidden", "outputSize"]);
+    this.config = parseConfig(where, modelConfigSchema, { type: "mlp", inputSize, hidden: Array.isArray(hidden) ? [...hidden] : hidden, outputSize, ...rest }, "options") as MlpConfig;
+    this.seed = seed;
+    this.net = new Mlp(this.config.inputSize, this.config.hidden, this.config.outputSize, this.config.activation ?? "relu");
+    this.net.init(new Rng(seed).fork("init"));
+  }
+
+  get inputSize(): number {
+    return this.net.inputSize;
+  }
+  get outputSize(): number {
+    return this.net.outputSize;
+  }
+  get params(): readonly Param[] {
+    return this.net.params;
+  }
+  get parameterCount(): number {
+    return this.net.params.reduce((n, p) => n + p.value.length, 0);
+  }
+
+  /**
+   * @param input - `[B, F]` (or `[B, ...]` with F features per sample), finite
+   * @returns output `[B, O]`
+   */
+  forward(input: TensorLike): { output: Tensor } {
+    return { output: this.net.forward(asTensor(input, "MLP.forward", "input")) };
+  }
+}
+
+/** Any model: the recurrent classes and the MLP. `kind` tells them apart. */
+export type Model = CfC | LTC | LSTM | GRU | MLP;
+
+/**
+ * Build a model from its config (validated; one error line naming the field) and initialise its
+ * weights from `seed`. The same model as the class constructors: `buildModel({ type: "cfc",
+ * inputSize: 3, units: 8 }, { seed: 7 })` equals `new CfC(3, 8, { seed: 7 })` bit for bit.
+ * @param config - a {@link ModelConfigInput}: `cfc`, `wired-cfc`, `ltc`, `lstm`, `gru` or `mlp`
+ */
+export function buildModel(config: ModelConfigInput, { seed = 0 }: { seed?: number } = {}): Model {
+  const c = parseModelConfig(config);
+  const where = "buildModel";
+  checkSeedOption(where, seed);
+  const { type: _type, inputSize, ...o } = c as ModelConfig & Record<string, unknown>;
+  switch (c.type) {
+    case "cfc": {
+      const { units, ...rest } = o as Record<string, unknown>;
+      return new CfC(inputSize, units as number, { ...stripNull(rest), seed });
+    }
+    case "wired-cfc":
+    case "ltc": {
+      const { wiring, ...rest } = o as Record<string, unknown>;
+      const w = wiring as unknown as WiringSpec;
+      return c.type === "ltc" ? new LTC(inputSize, w, { ...stripNull(rest), seed }) : new CfC(inputSize, w, { ...stripNull(rest), seed });
+    }
+    case "lstm":
+    case "gru": {
+      const { hiddenSize, ...rest } = o as Record<string, unknown>;
+      return c.type === "lstm" ? new LSTM(inputSize, hiddenSize as number, { ...stripNull(rest), seed }) : new GRU(inputSize, hiddenSize as number, { ...stripNull(rest), seed });
+    }
+    case "mlp":
+      return new MLP(inputSize, c.hidden, c.outputSize, { ...(c.activation ? { activation: c.activation } : {}), seed });
+  }
+}
+
+/** Drop undefined entries (zod output may carry them) so they do not reach strict option checks. */
+function stripNull(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }

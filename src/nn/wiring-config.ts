@@ -5,9 +5,9 @@
  * built for the model's input size.
  */
 import { fail } from "../core/errors.ts";
-import { wiringFromConfig } from "../wirings/config.ts";
-import { LayeredWiring } from "../wirings/layered.ts";
-import type { Wiring } from "../wirings/wiring.ts";
+import { wiringFromConfig, wiringToConfig, type WiringConfig } from "../wirings/config.ts";
+import { LayeredWiring, type LayeredWiringConfig } from "../wirings/layered.ts";
+import { Wiring } from "../wirings/wiring.ts";
 
 /** Build (and `build(inputSize)`) the wiring a model config describes. */
 export function buildWiringFromConfig(cfg: Record<string, unknown>, inputSize: number): Wiring {
@@ -16,4 +16,18 @@ export function buildWiringFromConfig(cfg: Record<string, unknown>, inputSize: n
   if (w.inputDim === null) w.build(inputSize);
   else if (w.inputDim !== inputSize) fail(where, `wiring was built for ${w.inputDim} inputs, model has ${inputSize}`);
   return w;
+}
+
+/** What a model accepts as its wiring: a wiring object or a wiring config (as stored in files). */
+export type WiringSpec = Wiring | WiringConfig | LayeredWiringConfig;
+
+/**
+ * The wiring config a model stores: a config is kept as given; a wiring object becomes its config
+ * (class, arguments and seed; explicit matrices with layers for a {@link LayeredWiring}).
+ */
+export function modelWiringConfig(w: WiringSpec, where: string): Record<string, unknown> {
+  if (w instanceof LayeredWiring) return w.toConfig() as unknown as Record<string, unknown>;
+  if (w instanceof Wiring) return wiringToConfig(w) as unknown as Record<string, unknown>;
+  if (w === null || typeof w !== "object" || Array.isArray(w)) fail(where, `wiring must be a Wiring or a wiring config, got ${String(w)}`);
+  return w as unknown as Record<string, unknown>;
 }

@@ -32,7 +32,7 @@ import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
 import { Rng } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
-import { buildModel, type Model } from "../nn/models.ts";
+import { buildModel, type Model, type ModelConfigInput } from "../nn/models.ts";
 import { fit, predict as modelPredict, type Dataset } from "../training/fit.ts";
 import { elapsedSteps, flatInputs, sequenceInputs, stackedTargets, unstackPredictions, windowScales } from "./features.ts";
 import type { FitLog, Predictor } from "./predictor.ts";
@@ -74,7 +74,7 @@ export type LearnedBase = (typeof LEARNED_BASES)[number];
  * @param outputSize - F·2M
  * @param history - P (the MLP's input is P · inputSize)
  */
-export function learnedModelConfig(kind: LearnedKind, inputSize: number, outputSize: number, history: number, size: number, seed = 0): Record<string, unknown> {
+export function learnedModelConfig(kind: LearnedKind, inputSize: number, outputSize: number, history: number, size: number, seed = 0): ModelConfigInput {
   const head = { projSize: outputSize, returnSequences: false };
   // NCP motor neurons: a third of the neurons, but at least the 2M per-step features (fewer
   // cannot even carry the last observation to the head), and at most what AutoNCP allows.

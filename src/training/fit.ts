@@ -9,18 +9,40 @@
  */
 import { checkInt, checkNumber, checkShape, fail, formatShape } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
-import { sliceTime, takeRows, type Tensor } from "../core/tensor.ts";
+import { asTensor, sliceTime, takeRows, type Tensor, type TensorLike } from "../core/tensor.ts";
 import { zeroGrads, type Param } from "../cells/param.ts";
 import type { Model } from "../nn/models.ts";
 import { adam, type AdamOptions, type AdamState } from "./adam.ts";
 import { clipGradNorm } from "./clip.ts";
 import { mseLoss } from "./loss.ts";
 
+/** Training data: inputs [N, L, I], targets [N, L, O] or [N, O], optional timespans [N, L]. */
 export interface Dataset {
   inputs: Tensor;
   targets: Tensor;
   timespans?: Tensor | null;
 }
+
+/** A {@link Dataset} whose arrays may also be nested number arrays. */
+export interface DatasetLike {
+  inputs: TensorLike;
+  targets: TensorLike;
+  timespans?: TensorLike | null;
+}
+
+/** A {@link DatasetLike} as tensors (one error line naming a missing or malformed array; other fields are ignored). */
+export function toDataset(d: DatasetLike, where: string): Dataset {
+  if (d === null || typeof d !== "object") fail(where, `data must be an object { inputs, targets, timespans? }, got ${String(d)}`);
+  if (d.inputs === undefined) fail(where, "data.inputs is missing");
+  if (d.targets === undefined) fail(where, "data.targets is missing");
+  return {
+    inputs: asTensor(d.inputs, where, "inputs"),
+    targets: asTensor(d.targets, where, "targets"),
+    timespans: d.timespans == null ? null : asTensor(d.timespans, where, "timespans"),
+  };
+}
+
+const FIT_OPTIONS = ["epochs", "batchSize", "learningRate", "adam", "clipNorm", "validationSplit", "validation", "patience", "truncation", "seed", "shuffle", "onEpoch"];
 
 export interface EpochLog {
   epoch: number;
@@ -40,7 +62,7 @@ export interface FitOptions {
   /** Fraction of samples held out for validation (the last ones: no leakage for time-ordered data). */
   validationSplit?: number;
   /** Explicit validation data (overrides validationSplit). */
-  validation?: Dataset | null;
+  validation?: DatasetLike | null;
   /** Stop after this many epochs without a better validation loss, and restore the best weights. */
   patience?: number | null;
   /** Truncated BPTT: gradient through at most this many steps (null: full BPTT). */
@@ -143,8 +165,15 @@ function lossAndGrad(model: Model, b: Dataset, truncation: number | null, traini
   return total;
 }
 
-/** Predictions for every sample, in batches (no tape). */
-export function predict(model: Model, inputs: Tensor, { timespans = null, batchSize = 256 }: { timespans?: Tensor | null; batchSize?: number } = {}): Tensor {
+/**
+ * Predictions for every sample, in batches (no tape).
+ * @param inputs - [N, L, I] (sequence models) or [N, F] (MLP)
+ * @param options.timespans - [N, L] or [N, L, 1] elapsed time per sample and step
+ * @returns [N, L, O] or [N, O]
+ */
+export function predict(model: Model, inputsIn: TensorLike, { timespans: tsIn = null, batchSize = 256 }: { timespans?: TensorLike | null; batchSize?: number } = {}): Tensor {
+  const inputs = asTensor(inputsIn, "predict", "inputs");
+  const timespans = tsIn == null ? null : asTensor(tsIn, "predict", "timespans");
   const N = inputs.shape[0]!;
   const parts: Tensor[] = [];
   for (let s = 0; s < N; s += batchSize) {
@@ -163,8 +192,9 @@ export function predict(model: Model, inputs: Tensor, { timespans = null, batchS
   return { shape: [N, ...rest], data };
 }
 
-/** Mean squared error of the model on a dataset. */
-export function evaluate(model: Model, d: Dataset, batchSize = 256): number {
+/** Mean squared error of the model on a dataset (mean over every output element). */
+export function evaluate(model: Model, data: DatasetLike, batchSize = 256): number {
+  const d = toDataset(data, "evaluate");
   checkData(model, d, "evaluate");
   const pred = predict(model, d.inputs, { timespans: d.timespans ?? null, batchSize });
   return mseLoss(pred, d.targets).loss;
@@ -174,9 +204,17 @@ function snapshot(params: readonly Param[]): Float64Array[] {
   return params.map((p) => p.value.slice());
 }
 
-/** Train `model` in place. */
-export function fit(model: Model, data: Dataset, opts: FitOptions): FitResult {
+/**
+ * Train `model` in place: mini-batch Adam on the MSE loss, BPTT.
+ * @param data - inputs [N, L, I] (or [N, F] for an MLP), targets [N, L, O] or [N, O], optional
+ *   timespans [N, L]; Tensors or nested number arrays
+ * @param opts - see {@link FitOptions}; an unknown option is a one-line error
+ */
+export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitResult {
   const where = "fit";
+  if (opts === null || typeof opts !== "object") fail(where, `options must be an object with at least { epochs }, got ${String(opts)}`);
+  for (const k of Object.keys(opts)) if (!FIT_OPTIONS.includes(k)) fail(where, `unknown option '${k}' (valid options: ${FIT_OPTIONS.join(", ")})`);
+  const data = toDataset(dataIn, where);
   checkData(model, data, where);
   const epochs = checkInt(where, "epochs", opts.epochs, 1);
   const batchSize = checkInt(where, "batchSize", opts.batchSize ?? 32, 1);
@@ -187,7 +225,7 @@ export function fit(model: Model, data: Dataset, opts: FitOptions): FitResult {
   const seed = opts.seed ?? 0;
   const N = data.inputs.shape[0]!;
   let train = data;
-  let val: Dataset | null = opts.validation ?? null;
+  let val: Dataset | null = opts.validation ? toDataset(opts.validation, `${where} (validation)`) : null;
   if (val) checkData(model, val, `${where} (validation)`);
   else if (split > 0) {
     const nVal = Math.max(1, Math.round(N * split));

@@ -7,10 +7,20 @@
  */
 import { fail } from "../core/errors.ts";
 import { NumpyGenerator } from "./numpy-random/generator.ts";
-import { checkSeed } from "./validate.ts";
+import { checkOptions, checkSeed } from "./validate.ts";
 import { Wiring } from "./wiring.ts";
 
 const POLARITIES = [-1, 1, 1] as const;
+
+/** Options of {@link FullyConnected} (the ncps keyword arguments, camelCase). */
+export interface FullyConnectedOptions {
+  /** Seed of the polarity draws (`erev_init_seed`), non-negative integer; default 1111. */
+  erevInitSeed?: number;
+  /** Alias of `erevInitSeed`. */
+  seed?: number;
+  /** Whether neuron i -> i synapses exist; default true. */
+  selfConnections?: boolean;
+}
 
 export class FullyConnected extends Wiring {
   readonly erevInitSeed: number;
@@ -20,12 +30,24 @@ export class FullyConnected extends Wiring {
   /**
    * @param units - number of neurons N
    * @param outputDim - number of motor neurons M (the first M ids), default N
-   * @param erevInitSeed - seed of `default_rng`, non-negative integer
-   * @param selfConnections - whether neuron i -> i synapses exist (diagonal of A)
+   * @param options - `{ erevInitSeed | seed, selfConnections }`, or (ncps order) the seed of
+   *   `default_rng` followed by `selfConnections`
+   * @example `new FullyConnected(8, 2)`, `new FullyConnected(8, 2, { seed: 3 })`
    */
-  constructor(units: number, outputDim: number | null = null, erevInitSeed = 1111, selfConnections = true) {
+  constructor(units: number, outputDim?: number | null, options?: FullyConnectedOptions);
+  constructor(units: number, outputDim: number | null, erevInitSeed: number, selfConnections?: boolean);
+  constructor(units: number, outputDim: number | null = null, options: FullyConnectedOptions | number = {}, selfConnectionsArg = true) {
     super(units);
     const where = "FullyConnected";
+    let erevInitSeed = 1111;
+    let selfConnections = selfConnectionsArg;
+    if (typeof options === "number") erevInitSeed = options;
+    else {
+      const o = checkOptions<FullyConnectedOptions>(where, options, ["erevInitSeed", "seed", "selfConnections"]);
+      if (o.erevInitSeed !== undefined && o.seed !== undefined) fail(where, "give erevInitSeed or seed, not both");
+      erevInitSeed = o.erevInitSeed ?? o.seed ?? 1111;
+      selfConnections = o.selfConnections ?? true;
+    }
     if (typeof selfConnections !== "boolean") fail(where, `selfConnections must be a boolean, got ${String(selfConnections)}`);
     this.setOutputDim(outputDim ?? units);
     this.erevInitSeed = checkSeed(where, "erevInitSeed", erevInitSeed, Number.MAX_SAFE_INTEGER);

@@ -6,11 +6,11 @@
  * sensory -> inter (fan-out), inter -> command (fan-out), command -> command (recurrent),
  * command -> motor (fan-in), each with a polarity drawn uniformly from {-1, +1}; neurons left
  * without a connection by the random fan-outs are "repaired" with a mean fan-in. All draws come
- * from numpy's legacy `RandomState(seed)` in ncps' exact order (specs/ncps.md §1.4).
+ * from numpy's legacy `RandomState(seed)` in ncps' exact order (docs/wirings.md §4).
  */
 import { fail } from "../core/errors.ts";
 import { LegacyRandomState } from "./numpy-random/mt19937.ts";
-import { checkCount, checkSeed } from "./validate.ts";
+import { checkCount, checkOptions, checkSeed } from "./validate.ts";
 import { Wiring, type NeuronType } from "./wiring.ts";
 
 const POLARITIES = [-1, 1] as const;
@@ -28,6 +28,11 @@ export interface NcpArgs {
   motorFanin: number;
   seed: number;
 }
+
+/** Options of {@link NCP} as one object (`seed` optional, default 22222). */
+export type NcpOptions = Omit<NcpArgs, "seed"> & { seed?: number };
+
+const NCP_KEYS = ["interNeurons", "commandNeurons", "motorNeurons", "sensoryFanout", "interFanout", "recurrentCommandSynapses", "motorFanin", "seed"] as const;
 
 export class NCP extends Wiring {
   readonly interNeurons: number;
@@ -53,6 +58,7 @@ export class NCP extends Wiring {
    * @param motorFanin - command neurons feeding each motor neuron, in [1, C]
    * @param seed - seed of the legacy `RandomState`, in [0, 2^32 - 1]
    */
+  constructor(options: NcpOptions);
   constructor(
     interNeurons: number,
     commandNeurons: number,
@@ -61,9 +67,26 @@ export class NCP extends Wiring {
     interFanout: number,
     recurrentCommandSynapses: number,
     motorFanin: number,
-    seed = 22222,
+    seed?: number,
+  );
+  constructor(
+    first: number | NcpOptions,
+    commandNeuronsArg?: number,
+    motorNeuronsArg?: number,
+    sensoryFanoutArg?: number,
+    interFanoutArg?: number,
+    recurrentCommandSynapsesArg?: number,
+    motorFaninArg?: number,
+    seedArg = 22222,
   ) {
     const where = "NCP";
+    const a: NcpArgs = typeof first === "number"
+      ? {
+          interNeurons: first, commandNeurons: commandNeuronsArg!, motorNeurons: motorNeuronsArg!, sensoryFanout: sensoryFanoutArg!,
+          interFanout: interFanoutArg!, recurrentCommandSynapses: recurrentCommandSynapsesArg!, motorFanin: motorFaninArg!, seed: seedArg,
+        }
+      : { seed: 22222, ...(checkOptions<NcpOptions>(where, first, NCP_KEYS) as NcpOptions) };
+    const { interNeurons, commandNeurons, motorNeurons, sensoryFanout, interFanout, recurrentCommandSynapses, motorFanin, seed } = a;
     checkCount(where, "interNeurons", interNeurons, 1);
     checkCount(where, "commandNeurons", commandNeurons, 1);
     checkCount(where, "motorNeurons", motorNeurons, 1);
@@ -208,6 +231,14 @@ export function autoNcpArgs(units: number, outputSize: number, sparsityLevel = 0
   };
 }
 
+/** Options of {@link AutoNCP}. */
+export interface AutoNcpOptions {
+  /** Fraction of absent synapses, in [0.1, 1.0]; default 0.5. */
+  sparsityLevel?: number;
+  /** Seed of the draws, in [0, 2^32 - 1]; default 22222. */
+  seed?: number;
+}
+
 /**
  * ncps `AutoNCP(units, output_size, sparsity_level=0.5, seed=22222)`: an NCP whose layer sizes and
  * fan-outs are derived from the total size (command = max(int(0.4 (units - outputs)), 1), the rest
@@ -220,10 +251,22 @@ export class AutoNCP extends NCP {
   /**
    * @param units - total neurons N, > outputSize + 2
    * @param outputSize - motor neurons M
-   * @param sparsityLevel - in [0.1, 1.0] (ncps' error text says 0.0-0.9, but this is the check)
-   * @param seed - seed of the legacy `RandomState`, in [0, 2^32 - 1]
+   * @param options - `{ sparsityLevel, seed }`, or (ncps order) the sparsity level followed by
+   *   the seed. sparsityLevel in [0.1, 1.0] (ncps' error text says 0.0-0.9, but this is the
+   *   check), default 0.5; seed of the legacy `RandomState` in [0, 2^32 - 1], default 22222
+   * @example `new AutoNCP(16, 2, { seed: 1 })`
    */
-  constructor(units: number, outputSize: number, sparsityLevel = 0.5, seed = 22222) {
+  constructor(units: number, outputSize: number, options?: AutoNcpOptions);
+  constructor(units: number, outputSize: number, sparsityLevel: number, seed?: number);
+  constructor(units: number, outputSize: number, options: AutoNcpOptions | number = {}, seedArg = 22222) {
+    let sparsityLevel = 0.5;
+    let seed = seedArg;
+    if (typeof options === "number") sparsityLevel = options;
+    else {
+      const o = checkOptions<AutoNcpOptions>("AutoNCP", options, ["sparsityLevel", "seed"]);
+      sparsityLevel = o.sparsityLevel ?? 0.5;
+      seed = o.seed ?? 22222;
+    }
     const a = autoNcpArgs(units, outputSize, sparsityLevel, seed);
     super(a.interNeurons, a.commandNeurons, a.motorNeurons, a.sensoryFanout, a.interFanout, a.recurrentCommandSynapses, a.motorFanin, a.seed);
     this.outputSize = outputSize;

@@ -8,10 +8,20 @@
  */
 import { fail } from "../core/errors.ts";
 import { NumpyGenerator } from "./numpy-random/generator.ts";
-import { checkSeed, roundHalfEven } from "./validate.ts";
+import { checkOptions, checkSeed, roundHalfEven } from "./validate.ts";
 import { Wiring } from "./wiring.ts";
 
 const POLARITIES = [-1, 1, 1] as const;
+
+/** Options of {@link Random} (the ncps keyword arguments, camelCase). */
+export interface RandomOptions {
+  /** Fraction of absent synapses, in [0, 1); default 0. */
+  sparsityLevel?: number;
+  /** Seed of the draws (`random_seed`), non-negative integer; default 1111. */
+  randomSeed?: number;
+  /** Alias of `randomSeed`. */
+  seed?: number;
+}
 
 export class Random extends Wiring {
   readonly sparsityLevel: number;
@@ -21,12 +31,24 @@ export class Random extends Wiring {
   /**
    * @param units - number of neurons N
    * @param outputDim - number of motor neurons M (the first M ids), default N
-   * @param sparsityLevel - fraction of absent synapses, in [0, 1)
-   * @param randomSeed - seed of `default_rng`, non-negative integer
+   * @param options - `{ sparsityLevel, randomSeed | seed }`, or (ncps order) the sparsity level
+   *   in [0, 1) followed by the seed of `default_rng`
+   * @example `new Random(16, 2, { sparsityLevel: 0.5, seed: 1 })`
    */
-  constructor(units: number, outputDim: number | null = null, sparsityLevel = 0, randomSeed = 1111) {
+  constructor(units: number, outputDim?: number | null, options?: RandomOptions);
+  constructor(units: number, outputDim: number | null, sparsityLevel: number, randomSeed?: number);
+  constructor(units: number, outputDim: number | null = null, options: RandomOptions | number = {}, randomSeedArg = 1111) {
     super(units);
     const where = "Random";
+    let sparsityLevel = 0;
+    let randomSeed = randomSeedArg;
+    if (typeof options === "number") sparsityLevel = options;
+    else {
+      const o = checkOptions<RandomOptions>(where, options, ["sparsityLevel", "randomSeed", "seed"]);
+      if (o.randomSeed !== undefined && o.seed !== undefined) fail(where, "give randomSeed or seed, not both");
+      sparsityLevel = o.sparsityLevel ?? 0;
+      randomSeed = o.randomSeed ?? o.seed ?? 1111;
+    }
     this.setOutputDim(outputDim ?? units);
     if (typeof sparsityLevel !== "number" || !(sparsityLevel >= 0 && sparsityLevel < 1)) {
       fail(where, `sparsityLevel must be a number in [0, 1), got ${String(sparsityLevel)}`);

@@ -27,3 +27,16 @@ export function roundHalfEven(x: number): number {
   if (d > 0.5) return f + 1;
   return f % 2 === 0 ? f : f + 1;
 }
+
+/**
+ * An options object of a public constructor: undefined → `{}`; anything but a plain object, or an
+ * unknown key, is a one-line error naming the key and the valid ones (typos fail loudly in JS).
+ */
+export function checkOptions<T extends object>(where: string, value: unknown, allowed: readonly (keyof T & string)[]): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object" || Array.isArray(value)) fail(where, `options must be an object, got ${String(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!(allowed as readonly string[]).includes(key)) fail(where, `unknown option '${key}' (valid options: ${allowed.join(", ")})`);
+  }
+  return value as Partial<T>;
+}

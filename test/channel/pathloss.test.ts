@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { freeSpacePathLossDb, umiBreakpointDistance, umiLosPathLossDb, umiLosProbability, umiNlosPathLossDb } from "../../src/channel/pathloss.ts";
 import { generateChannel } from "../../src/channel/generate.ts";
 
-// channel.md §3.3 sanity table (h_BS = 10 m, h_UT = 1.5 m), values to 0.1 dB.
+// docs/channel.md §3.1 sanity table (h_BS = 10 m, h_UT = 1.5 m), values to 0.1 dB.
 const TABLE: [d: number, los6: number, nlos6: number, los28: number, nlos28: number][] = [
   [20, 76.0, 86.2, 89.4, 100.4],
   [50, 83.8, 99.2, 97.2, 113.4],
@@ -11,7 +11,7 @@ const TABLE: [d: number, los6: number, nlos6: number, los28: number, nlos28: num
   [200, 96.3, 120.2, 109.7, 134.5],
 ];
 
-test("UMi path loss reproduces the TR 38.901 spot values of channel.md §3.3 within 0.1 dB", () => {
+test("UMi path loss reproduces the TR 38.901 spot values of docs/channel.md §3.1 within 0.1 dB", () => {
   for (const [d, l6, n6, l28, n28] of TABLE) {
     assert.ok(Math.abs(umiLosPathLossDb(d, 10, 1.5, 6) - l6) <= 0.1, `LOS 6 GHz ${d} m: ${umiLosPathLossDb(d, 10, 1.5, 6)}`);
     assert.ok(Math.abs(umiNlosPathLossDb(d, 10, 1.5, 6) - n6) <= 0.1, `NLOS 6 GHz ${d} m`);
@@ -37,7 +37,7 @@ test("UMi path loss follows the 38.901 formulas exactly, including beyond the br
   assert.ok(Math.abs(freeSpacePathLossDb(1, 6e9) - 48.0) < 0.05);
 });
 
-test("UMi LOS probability: 1 up to 18 m and the channel.md spot values 0.77 / 0.52 / 0.23", () => {
+test("UMi LOS probability: 1 up to 18 m and the docs/channel.md §3.1 spot values 0.77 / 0.52 / 0.23", () => {
   assert.equal(umiLosProbability(10), 1);
   assert.equal(umiLosProbability(18), 1);
   assert.ok(Math.abs(umiLosProbability(30) - 0.77) < 0.005);

@@ -53,7 +53,7 @@ test("LSP draws: medians of DS, ASD, ASA are within 5 % of 10^μ (38.901 Table 7
     check("ASD", asd, fcLaw(table.lgASD.mu, FC));
     check("ASA", asa, fcLaw(table.lgASA.mu, FC));
   }
-  // channel.md's computed medians at 6 GHz: LOS DS 45 ns, ASA 46°; NLOS DS 93 ns, ASA 55°.
+  // docs/channel.md §3.2 medians at 6 GHz: LOS DS 45 ns, ASA 46°; NLOS DS 93 ns, ASA 55°.
   assert.ok(Math.abs(10 ** fcLaw(UMI_LOS.lgDS.mu, 6) * 1e9 - 45) < 1);
   assert.ok(Math.abs(10 ** fcLaw(UMI_NLOS.lgDS.mu, 6) * 1e9 - 93) < 1);
   assert.ok(Math.abs(10 ** fcLaw(UMI_LOS.lgASA.mu, 6) - 46) < 1);

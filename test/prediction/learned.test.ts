@@ -60,12 +60,12 @@ test("with random input gaps the models get the elapsed time as a feature and th
 });
 
 test("model configs: sequence models project their last output to F·2M; NCPs keep at least 2M motor neurons", () => {
-  const cfg = learnedModelConfig("cfc", 8, 40, 20, 32);
+  const cfg = learnedModelConfig("cfc", 8, 40, 20, 32) as Record<string, unknown>;
   assert.deepEqual([cfg["projSize"], cfg["returnSequences"], cfg["inputSize"]], [40, false, 8]);
-  assert.equal(learnedModelConfig("mlp", 8, 40, 20, 64)["inputSize"], 160);
-  const ncp = learnedModelConfig("ncp", 8, 40, 20, 16)["wiring"] as Record<string, number>;
+  assert.equal(learnedModelConfig("mlp", 8, 40, 20, 64).inputSize, 160);
+  const ncp = (learnedModelConfig("ncp", 8, 40, 20, 16) as Record<string, unknown>)["wiring"] as Record<string, number>;
   assert.equal(ncp["outputSize"], 8);
-  const ltc = learnedModelConfig("ltc-ncp", 2, 10, 20, 24)["wiring"] as Record<string, number>;
+  const ltc = (learnedModelConfig("ltc-ncp", 2, 10, 20, 24) as Record<string, unknown>)["wiring"] as Record<string, number>;
   assert.equal(ltc["outputSize"], 8);
 });
 

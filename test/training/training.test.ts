@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { Rng } from "../../src/core/random.ts";
 import type { Tensor } from "../../src/core/tensor.ts";
 import { Param, zeroGrads } from "../../src/cells/param.ts";
-import { buildModel, type Model } from "../../src/nn/models.ts";
-import { loadModel, modelFromDocument, modelToDocument, saveModel } from "../../src/nn/serialize.ts";
+import { buildModel, type Model, type ModelConfigInput } from "../../src/nn/models.ts";
+import { modelFromJSON, modelToJSON } from "../../src/nn/serialize.ts";
+import { loadModel, saveModel } from "../../src/node/model-files.ts";
 import { adam } from "../../src/training/adam.ts";
 import { clipGradNorm } from "../../src/training/clip.ts";
 import { evaluate, fit, predict, type Dataset } from "../../src/training/fit.ts";
@@ -109,7 +110,7 @@ test("fit drives the loss down on an irregularly sampled sine task and is bit-fo
 test("every model type trains without error and reduces its loss", () => {
   const seq = sineTask(32, 8, 2, false);
   const flat: Dataset = { inputs: { shape: [32, 8], data: seq.inputs.data }, targets: seq.targets };
-  const configs: [unknown, Dataset][] = [
+  const configs: [ModelConfigInput, Dataset][] = [
     [{ type: "cfc", inputSize: 1, units: 6, backboneUnits: 8, projSize: 1, returnSequences: false, mode: "no_gate" }, seq],
     [{ type: "ltc", inputSize: 1, wiring: fullWiring(5, 1, 1), returnSequences: false, odeUnfolds: 3 }, seq],
     [{ type: "ltc", inputSize: 1, wiring: fullWiring(5, 1, 1), returnSequences: false, implicitParamConstraints: false }, seq],
@@ -167,7 +168,7 @@ test("fit rejects mismatched data with one line naming the shapes", () => {
   assert.throws(() => fit(m, nan, { epochs: 1 }), /input contains NaN at flat index/);
 });
 
-const allConfigs: unknown[] = [
+const allConfigs: ModelConfigInput[] = [
   { type: "cfc", inputSize: 2, units: 4, backboneUnits: 5, mode: "pure" },
   { type: "cfc", inputSize: 2, units: 4, backboneUnits: 5, backboneLayers: 2, activation: "gelu", projSize: 3, mixedMemory: true },
   { type: "wired-cfc", inputSize: 2, wiring: fullWiring(5, 2, 2) },
@@ -205,7 +206,7 @@ test("the same seed gives the same initial weights; another seed does not", () =
 test("loading rejects truncated files, unknown or missing parameters, wrong shapes and NaN", () => {
   const dir = mkdtempSync(join(tmpdir(), "lw-bad-"));
   const m = buildModel(allConfigs[0], { seed: 1 });
-  const doc = modelToDocument(m);
+  const doc = modelToJSON(m);
   const text = JSON.stringify(doc);
   const p = join(dir, "t.json");
   writeFileSync(p, text.slice(0, text.length / 2));
@@ -213,22 +214,22 @@ test("loading rejects truncated files, unknown or missing parameters, wrong shap
   const clone = () => JSON.parse(text);
   const d1 = clone();
   d1.parameters[0].name = "rnn_cell.bogus";
-  assert.throws(() => modelFromDocument(d1), /unknown parameter 'rnn_cell.bogus'/);
+  assert.throws(() => modelFromJSON(d1), /unknown parameter 'rnn_cell.bogus'/);
   const d2 = clone();
   d2.parameters.pop();
-  assert.throws(() => modelFromDocument(d2), /missing parameters: rnn_cell.A/);
+  assert.throws(() => modelFromJSON(d2), /missing parameters: rnn_cell.A/);
   const d3 = clone();
   d3.parameters[0].shape = [1, 1];
-  assert.throws(() => modelFromDocument(d3), /has 640 values for shape \[1, 1\]|shape/);
+  assert.throws(() => modelFromJSON(d3), /has 640 values for shape \[1, 1\]|shape/);
   const d4 = clone();
   d4.parameters[1].data[0] = null;
-  assert.throws(() => modelFromDocument(d4), /not a number/);
+  assert.throws(() => modelFromJSON(d4), /not a number/);
   const d5 = clone();
   d5.format = "other/9";
-  assert.throws(() => modelFromDocument(d5), /format must be 'liquidwave-model\/1'/);
+  assert.throws(() => modelFromJSON(d5), /format must be 'liquidwave-model\/1'/);
   const d6 = clone();
   d6.config.mode = "fancy";
-  assert.throws(() => modelFromDocument(d6), /config.mode/);
+  assert.throws(() => modelFromJSON(d6), /config.mode/);
   assert.throws(() => loadModel(join(dir, "missing.json")), /cannot read .*missing.json \(ENOENT\)/);
   void readFileSync;
 });

@@ -7,10 +7,10 @@ import { readJsonOrYamlFile } from "../../core/fs.ts";
 import { importNcpsModel } from "../../nn/ncps-import.ts";
 import { verifyModelWiring, verifyWiringsDocument, WIRINGS_GOLDEN_FORMAT } from "../../wirings/golden.ts";
 import { verifyNcpsDocument, type CaseReport } from "../../nn/ncps-verify.ts";
-import { loadModel, saveModel } from "../../nn/serialize.ts";
+import { loadModel, saveModel } from "../../node/model-files.ts";
 import { tensorToNd } from "../../core/ndarray.ts";
 import { writeNpy } from "../../io/npy.ts";
-import { buildModel } from "../../nn/models.ts";
+import { buildModel, parseModelConfig } from "../../nn/models.ts";
 import { evaluate, fit, predict } from "../../training/fit.ts";
 import { resolveOptions } from "../config.ts";
 import { readTensors } from "../model-data.ts";
@@ -137,7 +137,7 @@ export function registerModel(program: Command): void {
         lr: number; clip?: number; valSplit: number; patience?: number; truncation?: number; seed: number; out: string; json?: boolean;
       }>(cmd);
       const cfg = readJsonOrYamlFile(o.modelConfig, where);
-      const m = buildModel(cfg, { seed: o.seed });
+      const m = buildModel(parseModelConfig(cfg, where), { seed: o.seed });
       const t = await readTensors(o.data, { inputs: o.inputs, targets: o.targets, timespans: o.timespans }, where);
       const bar = progressBar("train", o.epochs, { quiet: false });
       const res = fit(m, { inputs: t["inputs"]!, targets: t["targets"]!, timespans: t["timespans"] }, {

@@ -5,6 +5,7 @@
  * else (user tensors, plain Float64Arrays) take the JavaScript path, which is also the oracle the
  * kernels are tested against.
  */
+import { hostWarning } from "../platform.ts";
 import { wasmRuntime, type Kernels } from "./runtime.ts";
 
 let onHeapByDefault = true;
@@ -33,7 +34,7 @@ let warnedFull = false;
 function heapFull<T>(fallback: T): T {
   if (!warnedFull) {
     warnedFull = true;
-    process.emitWarning("WebAssembly heap is full (2 GiB of live buffers); new buffers use plain arrays and the slower JavaScript kernels", { code: "LIQUIDWAVE_HEAP_FULL" });
+    hostWarning("WebAssembly heap is full (2 GiB of live buffers); new buffers use plain arrays and the slower JavaScript kernels", "LIQUIDWAVE_HEAP_FULL");
   }
   return fallback;
 }

@@ -11,7 +11,7 @@
  * `LIQUIDWAVE_FMA=0` disables fused multiply-adds (results then differ from the FMA build in the
  * last bits; each build is deterministic on a given machine).
  */
-import v8 from "node:v8";
+import { envVar, nodeBuiltin } from "../platform.ts";
 import { f64x2, v128 } from "./expr.ts";
 import { ModuleBuilder } from "./module.ts";
 
@@ -41,10 +41,14 @@ export function hasWasmSimd(): boolean {
 
 /** True when relaxed SIMD is (made) available and f64x2.relaxed_madd rounds once. */
 export function hasFusedMadd(): boolean {
-  if (process.env["LIQUIDWAVE_FMA"] === "0") return false;
+  if (envVar("LIQUIDWAVE_FMA") === "0") return false;
   const probe = fmaProbe();
   try {
     if (!WebAssembly.validate(probe)) {
+      // Node 20: relaxed SIMD is behind a V8 flag that can be set at run time. Browsers that
+      // ship relaxed SIMD validate the probe directly.
+      const v8 = nodeBuiltin<{ setFlagsFromString(flags: string): void }>("node:v8");
+      if (!v8) return false;
       v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
       if (!WebAssembly.validate(probe)) return false;
     }
@@ -59,5 +63,5 @@ export function hasFusedMadd(): boolean {
 
 /** Whether the kernels are wanted at all (LIQUIDWAVE_WASM=0 turns them off). */
 export function wasmWanted(): boolean {
-  return process.env["LIQUIDWAVE_WASM"] !== "0";
+  return envVar("LIQUIDWAVE_WASM") !== "0";
 }

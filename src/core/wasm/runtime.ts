@@ -58,11 +58,25 @@ export interface WasmRuntime {
 }
 
 let runtime: WasmRuntime | null | undefined;
+/** The kernel module's bytes and the heap they import, prepared once (both synchronous steps). */
+let prepared: { heap: WasmHeap; bytes: Uint8Array<ArrayBuffer>; fma: boolean; table: Float64Array } | null | undefined;
+let compiling: Promise<void> | null = null;
+/** Set when the engine refused synchronous compilation: only {@link ready} can compile then. */
+let syncRefused = false;
 
-function create(): WasmRuntime | null {
+function prepare(): typeof prepared {
+  if (prepared !== undefined) return prepared;
+  prepared = null;
   if (!wasmWanted() || !hasWasmSimd()) return null;
   const fma = hasFusedMadd();
-  const heap = new WasmHeap();
+  let heap: WasmHeap;
+  try {
+    heap = new WasmHeap();
+  } catch {
+    // Shared WebAssembly memory is unavailable (a browser page that is not cross-origin
+    // isolated): the JavaScript kernels run instead.
+    return null;
+  }
   const table = heap.f64(EXP_TABLE_BYTES / 8);
   if (!table) return null;
   writeExpTable(table.buffer as SharedArrayBuffer, table.byteOffset);
@@ -76,14 +90,59 @@ function create(): WasmRuntime | null {
   emitCfcKernels(mod, ctx);
   emitLtcKernels(mod, ctx);
   emitOptimKernels(mod, ctx);
-  const bytes = mod.toBytes();
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory, exp: Math.exp } });
-  // The table view must stay reachable for as long as the module: keep it on the runtime object.
-  return Object.assign({ heap, kernels: instance.exports as unknown as Kernels, fma, moduleBytes: bytes.length }, { table });
+  prepared = { heap, bytes: mod.toBytes(), fma, table };
+  return prepared;
 }
 
-/** The runtime, created on first call; null when WebAssembly SIMD is unavailable or disabled. */
+function instantiate(p: NonNullable<typeof prepared>, module: WebAssembly.Module): WasmRuntime {
+  const instance = new WebAssembly.Instance(module, { env: { memory: p.heap.memory, exp: Math.exp } });
+  // The table view must stay reachable for as long as the module: keep it on the runtime object.
+  return Object.assign({ heap: p.heap, kernels: instance.exports as unknown as Kernels, fma: p.fma, moduleBytes: p.bytes.length }, { table: p.table });
+}
+
+/**
+ * The runtime, created on first call; null when WebAssembly SIMD (or shared memory) is
+ * unavailable or disabled. Where the engine refuses to compile the module synchronously (a
+ * browser's main thread), it is null until {@link ready} has resolved, and callers use their
+ * JavaScript paths meanwhile.
+ */
 export function wasmRuntime(): WasmRuntime | null {
-  if (runtime === undefined) runtime = create();
+  if (runtime !== undefined) return runtime;
+  if (syncRefused) return null;
+  const p = prepare();
+  if (!p) {
+    runtime = null;
+    return null;
+  }
+  try {
+    runtime = instantiate(p, new WebAssembly.Module(p.bytes));
+  } catch (e) {
+    // Synchronous compilation refused (browsers limit it on the main thread): wait for ready().
+    if (e instanceof RangeError) {
+      syncRefused = true;
+      return null;
+    }
+    throw e;
+  }
   return runtime;
+}
+
+/**
+ * Prepare the WebAssembly kernels, compiling the module asynchronously (as browsers require on
+ * their main thread). Resolves when the kernels are in place, or when they are unavailable (then
+ * everything runs in JavaScript, with the same numbers up to rounding). In Node the kernels are
+ * also prepared on first use without it; calling it first moves the one-off ~10 ms compilation
+ * out of the first model call.
+ */
+export function ready(): Promise<void> {
+  if (runtime !== undefined) return Promise.resolve();
+  const p = prepare();
+  if (!p) {
+    runtime = null;
+    return Promise.resolve();
+  }
+  compiling ??= WebAssembly.compile(p.bytes).then((module) => {
+    if (runtime === undefined) runtime = instantiate(p, module);
+  });
+  return compiling;
 }

@@ -59,7 +59,3 @@ export function runExperiment(name: string, opts: ExperimentConfigInput & Pick<E
   const parsed = parseConfig(naming?.where ?? "experiment", experimentOptionsSchema, rest, parseNaming(naming));
   return f({ ...parsed, ...(onProgress ? { onProgress } : {}) });
 }
-
-// Channel prediction (case study 1), run as the CLI's `predict` runs it.
-export { runPrediction, parsePredictionConfig, predictionConfigSchema } from "../prediction/experiment.ts";
-export type { PredictionConfig, PredictionConfigInput, PredictionResult, ModelResult } from "../prediction/experiment.ts";

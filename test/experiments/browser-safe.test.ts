@@ -17,14 +17,8 @@ function reachable(entry: string): string[] {
   return [...seen];
 }
 
-/**
- * src/core/wasm/ (the kernels' runtime: node:v8 and process.env in features.ts, process.emitWarning
- * in alloc.ts) is being made browser-safe on its own branch; it is left out here until then.
- */
-const PENDING = /\/src\/core\/wasm\//;
-
-test("experiments/ is browser-safe: no node: import, process or Buffer reachable from its index (core/wasm pending)", () => {
-  const files = reachable(join(import.meta.dirname, "../../src/experiments/index.ts")).filter((f) => !PENDING.test(f));
+test("experiments/ is browser-safe: no node: import, process or Buffer reachable from its index", () => {
+  const files = reachable(join(import.meta.dirname, "../../src/experiments/index.ts"));
   assert.ok(files.some((f) => f.endsWith("experiments/beamform.ts")) && files.some((f) => f.endsWith("experiments/prediction.ts")));
   for (const f of files) {
     // comments may mention them; code may not

@@ -12,7 +12,7 @@
  *
  * Returns plain data; the CLI prints tables and `report/demo.ts` writes the report.
  */
-import { runPrediction, type PredictionResult } from "../prediction/experiment.ts";
+import { runPrediction, type PredictionResult } from "./prediction.ts";
 import { dynamicExperiment } from "./dynamic.ts";
 import type { ExperimentResult } from "./types.ts";
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { EXPERIMENTS, movingAverage, runExperiment, type ExperimentResult } from "../../src/experiments/index.ts";
 import { writeExperiment } from "../../src/report/experiment.ts";
+import { runCliInProcess } from "../cli/cli-helpers.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/liquidwave.mjs");
 const dir = mkdtempSync(join(tmpdir(), "lw-exp-"));
@@ -89,4 +90,14 @@ test("liquidwave experiment --quick --json prints one document with name, series
   assert.equal(badAlg.status, 1);
   assert.match(badAlg.stderr, /^liquidwave: algorithm: unknown option 'turbo' for glnn in 'glnn:turbo'\n$/);
   assert.equal(badAlg.stdout, "");
+});
+
+test("experiment options are one schema for the library and the CLI: bad values name the option, its value and its limit", async () => {
+  assert.throws(() => runExperiment("dynamic", { samples: 0 }), { message: "experiment: config.samples: must be >= 1 and <= 1000000000, got 0" });
+  assert.throws(() => runExperiment("power-sweep", { powersDbm: [0, 500] }), { message: "experiment: config.powersDbm[1]: must be >= -200 and <= 200, got 500" });
+  assert.throws(() => runExperiment("dynamic", { turbo: 1 } as never), { message: "experiment: config.turbo: unknown option" });
+  const r = await runCliInProcess(["experiment", "dynamic", "--samples", "0"]);
+  assert.equal(r.code, 1);
+  assert.equal(r.err, "liquidwave: experiment: --samples must be >= 1 and <= 1000000000, got 0\n");
+  assert.equal(r.out, "");
 });

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { ChannelConfigInput } from "../../channel/config.ts";
-import { configToJson } from "../../channel/config.ts";
+import { configToJson, resolveChannelConfig } from "../../channel/config.ts";
 import type { ChannelFileDType } from "../../channel/export.ts";
 import { simulationArrays } from "../../channel/export.ts";
 import { generateChannel } from "../../channel/generate.ts";
@@ -124,21 +124,21 @@ export function registerChannel(program: Command): void {
     .description(`generate channels from a preset (${PRESET_NAMES.join(", ")}) and write them as .npz`)
     .option("--preset <name>", PRESET_NAMES.map((p) => `${p}: ${PRESET_DESCRIPTIONS[p]}`).join("; "))
     .option("--channel-config <file>", "a full channel config (JSON or YAML; any field of generateChannel, e.g. umi.bounce, canyon.maxOrder); flags override it")
-    .option("--antennas <M>", "BS antennas (ULA)", intArg(1))
-    .option("--users <K>", "number of users", intArg(1))
-    .option("--user-antennas <Nk>", "antennas per user", intArg(1))
-    .option("--samples <T>", "number of time samples", intArg(1))
-    .option("--carrier-ghz <F>", "carrier frequency in GHz", floatArg(0))
-    .option("--speed <mps>", "constant user speed in m/s", floatArg(0))
+    .option("--antennas <M>", "BS antennas (ULA)", intArg())
+    .option("--users <K>", "number of users", intArg())
+    .option("--user-antennas <Nk>", "antennas per user", intArg())
+    .option("--samples <T>", "number of time samples", intArg())
+    .option("--carrier-ghz <F>", "carrier frequency in GHz", floatArg())
+    .option("--speed <mps>", "constant user speed in m/s", floatArg())
     .option("--speeds <list>", "speed phases in m/s, e.g. 6,15,30 (with --slots)", numberListArg)
     .option("--slots <list>", "samples per speed phase, e.g. 700,600,500", numberListArg)
-    .option("--dt <seconds>", "sample interval in s", floatArg(0))
+    .option("--dt <seconds>", "sample interval in s", floatArg())
     .option("--normalise <mode>", `power normalisation: ${NORMALISE_MODES.join(" | ")}`)
     .option("--cee <dB>", "CSI error: also write H_est = H + E with E ~ CN(0, 10^(CEE/10) x mean power)", floatArg())
     .option("--cee-reference <ref>", "mean power the CSI error refers to: per-user | global")
-    .option("--seed <n>", "random seed", intArg(0))
-    .option("--subcarriers <F>", "also write the OFDM channel H_freq [T, F, K, Nk, M]", intArg(1))
-    .option("--subcarrier-spacing-khz <kHz>", "OFDM subcarrier spacing in kHz", floatArg(0))
+    .option("--seed <n>", "random seed", intArg())
+    .option("--subcarriers <F>", "also write the OFDM channel H_freq [T, F, K, Nk, M]", intArg())
+    .option("--subcarrier-spacing-khz <kHz>", "OFDM subcarrier spacing in kHz", floatArg())
     .option("--array-orientation <o>", "o1-28ghz BS array: along-street | across-street")
     .option("--dtype <dtype>", "complex dtype in the file: complex128 | complex64", "complex128")
     .option("--out <file>", "output .npz file")
@@ -148,7 +148,9 @@ export function registerChannel(program: Command): void {
       const o = resolveOptions<GenerateOptions & Record<string, unknown>>(cmd);
       if (!o.out) fail("channel generate", "--out FILE.npz is required");
       const dtype = checkOneOf("channel generate", "--dtype", o.dtype ?? "complex128", ["complex128", "complex64"] as const) as ChannelFileDType;
-      const input = channelConfigFromOptions(o);
+      // The simulator's schema checks every value (the flags have no ranges of their own); errors
+      // name the command and the config field (a value may come from --channel-config or a flag).
+      const input = resolveChannelConfig(channelConfigFromOptions(o), "channel generate");
       const t0 = performance.now();
       const sim = generateChannel(input);
       const ms = performance.now() - t0;

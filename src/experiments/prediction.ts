@@ -10,26 +10,30 @@
 import { z } from "zod";
 import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
-import { parseConfig } from "../core/validate.ts";
+import { choice, flag, parseConfig, rangedNumber, showValue } from "../core/validate.ts";
+import { channelFields } from "../channel/config.ts";
+import { libraryNaming, parseNaming, presetOption, type OptionNaming } from "./options.ts";
 import { generateChannel, type ChannelSimulation } from "../channel/generate.ts";
 import type { ChannelConfigInput } from "../channel/config.ts";
 import type { ChannelDataset } from "../channel/dataset.ts";
 import { besselJ0 } from "../core/bessel.ts";
-import { EspritPredictor } from "./esprit.ts";
-import { LEARNED_KINDS, LearnedPredictor } from "./learned.ts";
-import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "./metrics.ts";
-import type { Predictor } from "./predictor.ts";
-import { createPredictor, PREDICTOR_NAMES } from "./registry.ts";
-import { segmentTrajectories, splitByGroup, trajectoriesFromDatasets, type Trajectory, type TrajectorySplit } from "./trajectories.ts";
-import { regularTimes, WienerPredictor, wienerTheoreticalNmse } from "./wiener.ts";
-import { makeWindows, selectWindows, type WindowSet } from "./windows.ts";
+import { EspritPredictor } from "../prediction/esprit.ts";
+import { LEARNED_KINDS, LearnedPredictor } from "../prediction/learned.ts";
+import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "../prediction/metrics.ts";
+import type { Predictor } from "../prediction/predictor.ts";
+import { createPredictor, PREDICTOR_NAMES } from "../prediction/registry.ts";
+import { segmentTrajectories, splitByGroup, trajectoriesFromDatasets, type Trajectory, type TrajectorySplit } from "../prediction/trajectories.ts";
+import { regularTimes, WienerPredictor, wienerTheoreticalNmse } from "../prediction/wiener.ts";
+import { makeWindows, selectWindows, type WindowSet } from "../prediction/windows.ts";
 
 /** Speed of light, m/s (f_D = v f_c / c). */
 const SPEED_OF_LIGHT = 299_792_458;
 
 export const DEFAULT_MODELS = ["hold", "linear", "ar", "wiener", "wiener-est", "kalman", "ridge", "esprit", "mlp", "gru", "lstm", "cfc", "ltc", "ncp"] as const;
 
-const posInt = z.number().int().positive();
+const posInt = rangedNumber(1, Number.MAX_SAFE_INTEGER, { integer: true });
+const nonNegative = rangedNumber(0);
+const positive = rangedNumber(0, Infinity, { exclusiveMin: true });
 const learnedSizes = z.object(Object.fromEntries(LEARNED_KINDS.map((k) => [k, posInt.optional()])) as Record<(typeof LEARNED_KINDS)[number], z.ZodOptional<typeof posInt>>).strict();
 
 /**
@@ -58,15 +62,15 @@ export const predictionConfigSchema = z.object({
   /** F future samples to predict. */
   horizon: posInt.default(5),
   /** Input SNR in dB w.r.t. each trajectory's mean power (null: noiseless inputs). */
-  snrDb: z.number().min(-50).max(200).nullable().default(20),
+  snrDb: rangedNumber(-50, 200).nullable().default(20),
   /** Sampling interval Δt of data files that do not record it, s (a simulated channel sets its own). */
-  dt: z.number().positive().optional(),
+  dt: positive.optional(),
   /** True maximum Doppler f_D, Hz (default: speed · f_c / c when both are known). */
-  dopplerHz: z.number().min(0).optional(),
+  dopplerHz: nonNegative.optional(),
   /** UE speed of a data file, m/s (for f_D; a simulated channel knows its speed). */
-  speed: z.number().min(0).optional(),
+  speed: nonNegative.optional(),
   /** Carrier frequency, Hz (for f_D when the dataset does not record it). */
-  carrierHz: z.number().positive().optional(),
+  carrierHz: positive.optional(),
   /** Samples between window starts (default: the window span, no sample shared). */
   stride: posInt.optional(),
   /** Largest random input gap in samples (1: regular sampling). */
@@ -74,15 +78,15 @@ export const predictionConfigSchema = z.object({
   /** Cut each trajectory into segments of this many samples, each its own split group. */
   segment: posInt.optional(),
   /** Fractions of trajectory groups for training, validation and test. */
-  split: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]).default([0.6, 0.2, 0.2]),
+  split: z.tuple([nonNegative, nonNegative, nonNegative], { error: (iss) => `expected [train, validation, test] fractions, got ${showValue(iss.input)}` }).default([0.6, 0.2, 0.2]),
   /** Score on at most this many test windows (evenly spaced over the test set). */
   maxTestWindows: posInt.optional(),
-  models: z.array(z.enum(PREDICTOR_NAMES)).min(1).default([...DEFAULT_MODELS]),
-  seed: z.number().int().min(0).default(0),
+  models: z.array(choice(PREDICTOR_NAMES)).min(1, { error: "expected at least one model" }).default([...DEFAULT_MODELS]),
+  seed: channelFields.seed.default(0),
   /** Learned models. */
   epochs: posInt.default(30),
   batchSize: posInt.default(32),
-  learningRate: z.number().positive().default(3e-3),
+  learningRate: positive.default(3e-3),
   patience: posInt.default(6),
   maxTrainWindows: posInt.optional(),
   sizes: learnedSizes.optional(),
@@ -91,8 +95,8 @@ export const predictionConfigSchema = z.object({
   kalmanOrder: posInt.default(8),
   espritOrder: posInt.default(4),
   espritRows: posInt.optional(),
-  ridge: z.number().min(0).default(1e-4),
-  linearDegree: z.number().int().min(0).max(8).default(1),
+  ridge: nonNegative.default(1e-4),
+  linearDegree: rangedNumber(0, 8, { integer: true }).default(1),
 }).strict();
 
 export type PredictionConfigInput = z.input<typeof predictionConfigSchema>;
@@ -147,7 +151,7 @@ export interface RunOptions {
 }
 
 /** Validate a config (one error line naming the offending field). */
-export function parsePredictionConfig(value: unknown): PredictionConfig {
+export function parsePredictionConfig(value: PredictionConfigInput | undefined): PredictionConfig {
   const c = parseConfig("runPrediction", predictionConfigSchema, value ?? {});
   if (c.channel) {
     for (const key of ["dt", "speed", "carrierHz"] as const) {
@@ -285,7 +289,7 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
  * @param options.datasets - channel source, H [T, K, Nk, M] per dataset (default: simulate config.channel)
  * @returns per-model NMSE per step (dB), mean, gain over hold, MRT gain, parameters, timings
  */
-export function runPrediction(configIn: unknown, options: RunOptions = {}): PredictionResult {
+export function runPrediction(configIn: PredictionConfigInput, options: RunOptions = {}): PredictionResult {
   const config = parsePredictionConfig(configIn);
   const log = options.onProgress ?? (() => {});
   const { train, validation, test, split, dt, dopplerHz, trainDopplerHz, datasets, testDatasets } = preparePredictionWindows(config, options);
@@ -368,4 +372,151 @@ function notesOf(p: Predictor): Record<string, number | string | null> | null {
   if (p instanceof WienerPredictor && p.dopplerHz !== null) return { dopplerHz: p.dopplerHz };
   if (p instanceof EspritPredictor) return { fallbackWindows: p.fallbacks };
   return null;
+}
+
+// ---- The `predict` command's options (the CLI flags in camelCase) → a PredictionConfig.
+
+/** The `quick` settings: a small, fast run (a minute or two on a laptop). */
+export const QUICK = { epochs: 8, maxTrainWindows: 1500, maxTestWindows: 600 } as const;
+
+/**
+ * The options of `liquidwave predict` in camelCase, with their ranges (a simulated channel's
+ * parameters share the simulator's ranges). {@link predictionConfigFromOptions} turns them into a
+ * {@link PredictionConfigInput}; {@link runPredict} runs them.
+ *
+ * Channel source: `preset` (simulate; `users`, `samples`, `antennas`, `speed` m/s, `dt` s,
+ * `carrierGhz` GHz override the case-study geometry) or datasets passed by the caller (`data`
+ * and `layout` describe how it loaded them; `dt`, `speed`, `carrierGhz` then describe the data).
+ */
+export const predictOptionsSchema = z.strictObject(
+  {
+    preset: presetOption.optional(),
+    /** Simulated users = independent trajectories (default 64; 24 with `quick`). */
+    users: channelFields.users.optional(),
+    /** Samples per simulated trajectory (default 2000). */
+    samples: rangedNumber(2, 1e9, { integer: true }).optional(),
+    /** BS antennas of the simulated channel (default 4). */
+    antennas: channelFields.antennas.optional(),
+    /** The dataset's file name (the caller loads it). */
+    data: z.string().optional(),
+    /** Dataset layout the caller loads with. */
+    layout: z.string().optional(),
+    /** Past samples per window P. */
+    history: rangedNumber(1, 1e6, { integer: true }).default(20),
+    /** Future samples to predict F. */
+    horizon: rangedNumber(1, 1e6, { integer: true }).default(5),
+    /** Input SNR in dB w.r.t. each trajectory's mean power (default 20). */
+    snrDb: rangedNumber(-50, 200).optional(),
+    /** Noiseless inputs (a check, not a benchmark); excludes `snrDb`. */
+    noiseless: flag().optional(),
+    /** Sampling interval, s (simulated: default 1 ms; data: default the file's). */
+    dt: channelFields.dt.optional(),
+    /** UE speed, m/s (simulated: default 2; data: gives the true Doppler f_D = v f_c / c). */
+    speed: channelFields.speed.optional(),
+    /** True maximum Doppler f_D, Hz (for wiener, kalman). */
+    dopplerHz: rangedNumber(0, 1e9).optional(),
+    /** Carrier frequency, GHz (simulated: default the preset's; data: when the file does not record it). */
+    carrierGhz: channelFields.carrierGHz.optional(),
+    /** Generalisation: test on another drop of the preset at this speed, m/s. */
+    testSpeed: channelFields.speed.optional(),
+    /** Irregular sampling: random input gaps of 1…maxGap samples. */
+    maxGap: rangedNumber(1, 1e6, { integer: true }).optional(),
+    /** Cut long tracks into segments of this many samples (split units). */
+    segment: rangedNumber(2, 1e9, { integer: true }).optional(),
+    /** Models (default {@link DEFAULT_MODELS}). */
+    models: z.array(choice(PREDICTOR_NAMES), { error: (iss) => `expected a list of model names, got ${showValue(iss.input)}` }).min(1, { error: "expected at least one model" }).optional(),
+    /** Maximum training epochs of the learned models (default 30; 8 with `quick`). */
+    epochs: rangedNumber(1, 1e6, { integer: true }).optional(),
+    batchSize: rangedNumber(1, 1e9, { integer: true }).optional(),
+    /** Adam learning rate. */
+    lr: rangedNumber(0, 1e3, { exclusiveMin: true }).optional(),
+    /** Early-stopping patience, epochs. */
+    patience: rangedNumber(1, 1e6, { integer: true }).optional(),
+    maxTrainWindows: rangedNumber(1, 1e12, { integer: true }).optional(),
+    maxTestWindows: rangedNumber(1, 1e12, { integer: true }).optional(),
+    espritOrder: rangedNumber(1, 1e4, { integer: true }).optional(),
+    arOrder: rangedNumber(1, 1e4, { integer: true }).optional(),
+    kalmanOrder: rangedNumber(1, 1e4, { integer: true }).optional(),
+    /** Seed of the split, the noise, the initialisations (and the simulated channel). */
+    seed: channelFields.seed.default(0),
+    /** Small fast run ({@link QUICK}). */
+    quick: flag().optional(),
+  },
+  { error: (iss) => (iss.code === "unrecognized_keys" ? "unknown option" : `expected an object of options, got ${showValue(iss.input)}`) },
+);
+
+/** The `predict` options as users write them. */
+export type PredictOptionsInput = z.input<typeof predictOptionsSchema>;
+/** Validated `predict` options. */
+export type PredictOptions = z.output<typeof predictOptionsSchema>;
+
+/**
+ * Build the prediction experiment's config from the `predict` options (the CLI flags in camelCase).
+ * @param options - see {@link predictOptionsSchema}; `dt` in s, speeds in m/s, `carrierGhz` in GHz
+ * @param naming - how errors name the function and options (default `runPredict`, `config.<name>`)
+ * @returns a {@link PredictionConfigInput} for {@link runPrediction}
+ * @throws LiquidwaveError (one line naming the option and value)
+ */
+export function predictionConfigFromOptions(options: PredictOptionsInput, naming?: OptionNaming): PredictionConfigInput {
+  const { where, option: opt } = naming ?? libraryNaming("runPredict");
+  const o = parseConfig(where, predictOptionsSchema, options ?? {}, parseNaming(naming));
+  if (o.noiseless && o.snrDb !== undefined) fail(where, `${opt("noiseless")} and ${opt("snrDb")} exclude each other`);
+  const quick = o.quick === true;
+  const cfg: Record<string, unknown> = {
+    history: o.history,
+    horizon: o.horizon,
+    snrDb: o.noiseless ? null : (o.snrDb ?? 20),
+    seed: o.seed,
+    models: o.models ?? [...DEFAULT_MODELS],
+    epochs: o.epochs ?? (quick ? QUICK.epochs : 30),
+  };
+  const set = (key: string, v: unknown) => {
+    if (v !== undefined) cfg[key] = v;
+  };
+  if (o.preset !== undefined) {
+    const channel: Record<string, unknown> = { preset: o.preset };
+    const ch = (key: string, v: unknown) => {
+      if (v !== undefined) channel[key] = v;
+    };
+    ch("users", o.users ?? (quick ? 24 : undefined));
+    ch("samples", o.samples);
+    ch("antennas", o.antennas);
+    ch("speed", o.speed);
+    ch("dt", o.dt);
+    ch("carrierGHz", o.carrierGhz);
+    cfg["channel"] = channel;
+    if (o.testSpeed !== undefined) cfg["testChannel"] = { speed: o.testSpeed };
+  } else {
+    if (o.testSpeed !== undefined) fail(where, `${opt("testSpeed")} needs a simulated channel (${opt("preset")})`);
+    for (const key of ["users", "samples", "antennas"] as const) {
+      if (o[key] !== undefined) fail(where, `${opt(key)} applies to a simulated channel (${opt("preset")}), not to a dataset`);
+    }
+    set("dt", o.dt);
+    set("speed", o.speed);
+    set("carrierHz", o.carrierGhz === undefined ? undefined : o.carrierGhz * 1e9);
+  }
+  set("dopplerHz", o.dopplerHz);
+  set("maxGap", o.maxGap);
+  set("segment", o.segment);
+  set("batchSize", o.batchSize);
+  set("learningRate", o.lr);
+  set("patience", o.patience);
+  set("maxTrainWindows", o.maxTrainWindows ?? (quick ? QUICK.maxTrainWindows : undefined));
+  set("maxTestWindows", o.maxTestWindows ?? (quick ? QUICK.maxTestWindows : undefined));
+  set("espritOrder", o.espritOrder);
+  set("arOrder", o.arOrder);
+  set("kalmanOrder", o.kalmanOrder);
+  return cfg as PredictionConfigInput;
+}
+
+/**
+ * Run the prediction case study from the `predict` options (the CLI flags in camelCase): the
+ * library form of `liquidwave predict`. Exactly one source: `options.preset` or `run.datasets`.
+ * @returns the same {@link PredictionResult} as {@link runPrediction} (what `predict --json` prints)
+ */
+export function runPredict(options: PredictOptionsInput, run: RunOptions = {}, naming?: OptionNaming): PredictionResult {
+  const config = predictionConfigFromOptions(options, naming);
+  const nm = naming ?? libraryNaming("runPredict");
+  if ((options.preset === undefined) === (run.datasets === undefined)) fail(nm.where, `give exactly one channel source: ${nm.option("preset")} or datasets`);
+  return runPrediction(config, run);
 }

@@ -2,8 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import type { ChannelDataset } from "../../src/channel/dataset.ts";
-import { parsePredictionConfig, preparePredictionWindows, runPrediction, type WindowSet } from "../../src/prediction/index.ts";
-import { multipathDataset } from "./helpers.ts";
+import { parsePredictionConfig, preparePredictionWindows, runPrediction } from "../../src/experiments/index.ts";
+import type { WindowSet } from "../../src/prediction/index.ts";
+import { multipathDataset } from "../prediction/helpers.ts";
 
 const dense: ChannelDataset = { ...multipathDataset({ kind: "dense", users: 40, samples: 300, antennas: 4, dopplerHz: 40, dt: 1e-3, seed: 4 }) };
 const withFc: ChannelDataset = { ...dense, meta: { ...dense.meta, fc: 6e9 } };
@@ -88,9 +89,10 @@ test("a separate test channel (an unseen speed) supplies all test windows; the f
 
 test("bad configs fail before any work with one line naming the field", () => {
   const err = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof LiquidwaveError && re.test(e.message) && !e.message.includes("\n"));
-  err(() => runPrediction({ histroy: 20 }, { datasets: [dense] }), /histroy/);
+  // (cast: the config is typed now, these are what an untyped caller could still pass)
+  err(() => runPrediction({ histroy: 20 } as never, { datasets: [dense] }), /histroy/);
   err(() => runPrediction({ history: 0 }, { datasets: [dense] }), /config\.history/);
-  err(() => runPrediction({ models: ["hold", "oracle"] }, { datasets: [dense] }), /config\.models\.1/);
+  err(() => runPrediction({ models: ["hold", "oracle"] } as never, { datasets: [dense] }), /config\.models\[1\]/);
   err(() => runPrediction({ models: ["wiener"] }, { datasets: [dense] }), /'wiener' needs the true maximum Doppler/);
   err(() => runPrediction({ channel: { preset: "clarke" }, dt: 0.005 }), /config\.dt describes a data file/);
   err(() => runPrediction({ history: 300 }, { datasets: [dense] }), /no complete window of 305 samples/);

@@ -47,7 +47,10 @@ export function speedSchedule(samples: number, dt: number, speeds: readonly numb
   // phase boundaries T_b, evaluated at mid-slot times; overlapping ramps superpose.
   const boundaries: number[] = [];
   let acc = 0;
-  for (let i = 0; i < slots.length - 1; i++) boundaries.push((acc += slots[i]!));
+  for (let i = 0; i < slots.length - 1; i++) {
+    acc += slots[i]!;
+    boundaries.push(acc);
+  }
   for (let k = 0; k < samples; k++) {
     const tk = (k + 0.5) * dt;
     let vk = speeds[0]!;

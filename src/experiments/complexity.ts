@@ -8,6 +8,7 @@
  * bisection with an M × M solve per step, as in the public MATLAB code the paper's group uses; it
  * returns the last bisection mid-point, so its power can exceed P by ~1e-5 dB, which the notes say).
  */
+import type { CMat } from "../core/linalg/cmat.ts";
 import { Rng } from "../core/random.ts";
 import { runAlgorithm, type ClassicalAlgorithm, type CsiSample } from "../beamforming/evaluate.ts";
 import { createOnlineBeamformer, isClassical, parseLearnedSpec } from "../beamforming/learned.ts";
@@ -45,7 +46,8 @@ function timeAlgorithm(name: string, sc: Scenario, warm: number, powerDbm: numbe
   let se = 0, iters = 0, maxPower = 0;
   for (let t = 0; t < T; t++) {
     const sample: CsiSample = { H: trajectorySample(sc.H, t), ...(sc.Hest ? { Hest: trajectorySample(sc.Hest, t) } : {}) };
-    let V, it;
+    let V: CMat;
+    let it: number;
     const t0 = performance.now();
     if (online) {
       const d = online.design(sample, t);

@@ -287,12 +287,18 @@ function parseMatrix(c: Cursor, start: number, end: number, depth: number, path:
 /** Flatten a value into leaf paths (depth-first, file order). */
 export function flattenMat(path: string, node: MatNode, visit: (path: string, leaf: MatNode) => void): void {
   if (node.kind === "struct") {
-    if (node.elements.length === 0 || node.fields.length === 0) return visit(path, node);
+    if (node.elements.length === 0 || node.fields.length === 0) {
+      visit(path, node);
+      return;
+    }
     node.elements.forEach((m, i) => {
       for (const [f, v] of m) flattenMat(node.elements.length === 1 ? `${path}.${f}` : `${path}(${i + 1}).${f}`, v, visit);
     });
   } else if (node.kind === "cell") {
-    if (node.elements.length === 0) return visit(path, node);
+    if (node.elements.length === 0) {
+      visit(path, node);
+      return;
+    }
     node.elements.forEach((v, i) => flattenMat(`${path}{${i + 1}}`, v, visit));
   } else visit(path, node);
 }

@@ -30,10 +30,9 @@ export interface DatasetLike {
   timespans?: TensorLike | null;
 }
 
-/** A {@link DatasetLike} as tensors (one error line naming a missing or malformed array). */
+/** A {@link DatasetLike} as tensors (one error line naming a missing or malformed array; other fields are ignored). */
 export function toDataset(d: DatasetLike, where: string): Dataset {
   if (d === null || typeof d !== "object") fail(where, `data must be an object { inputs, targets, timespans? }, got ${String(d)}`);
-  for (const k of Object.keys(d)) if (!["inputs", "targets", "timespans"].includes(k)) fail(where, `unknown data field '${k}' (valid: inputs, targets, timespans)`);
   if (d.inputs === undefined) fail(where, "data.inputs is missing");
   if (d.targets === undefined) fail(where, "data.targets is missing");
   return {

@@ -23,8 +23,14 @@ function counting(path: string): { src: ByteSource; bytes: () => number } {
   const src: ByteSource = {
     size: inner.size,
     label: inner.label,
-    read: (o, l, w) => ((n += l), inner.read(o, l, w)),
-    readInto: (o, d, w) => ((n += d.length), inner.readInto(o, d, w)),
+    read: (o, l, w) => {
+      n += l;
+      return inner.read(o, l, w);
+    },
+    readInto: (o, d, w) => {
+      n += d.length;
+      return inner.readInto(o, d, w);
+    },
     close: () => inner.close(),
   };
   return { src, bytes: () => n };

@@ -143,7 +143,10 @@ export class WasmHeap {
     const size = this.sizes.get(addr)!;
     this.bytesInUse -= size;
     let list = this.freeLists.get(size);
-    if (!list) this.freeLists.set(size, (list = []));
+    if (!list) {
+      list = [];
+      this.freeLists.set(size, list);
+    }
     list.push(addr);
   }
 

@@ -110,7 +110,10 @@ export function wasmRuntime(): WasmRuntime | null {
   if (runtime !== undefined) return runtime;
   if (syncRefused) return null;
   const p = prepare();
-  if (!p) return (runtime = null);
+  if (!p) {
+    runtime = null;
+    return null;
+  }
   try {
     runtime = instantiate(p, new WebAssembly.Module(p.bytes));
   } catch (e) {

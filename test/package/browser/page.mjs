@@ -14,7 +14,7 @@ compute({ cfc, ltc }).then(
     status.textContent = "done";
   },
   (e) => {
-    window.__error = String(e && e.stack ? e.stack : e);
+    window.__error = String(e?.stack ?? e);
     status.textContent = "error";
   },
 );

@@ -1,4 +1,4 @@
-// The library contract (docs: the "library contract" page), line for line, as a user of the
+// The library contract (what an ncps user writes, in liquidwave), line for line, as a user of the
 // installed package writes it: plain `node`, ESM, no TypeScript. Run by test/package/package.test.ts
 // from a project that installed the tarball; prints "contract: ok" when every assertion held.
 import assert from "node:assert/strict";

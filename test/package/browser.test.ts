@@ -164,9 +164,9 @@ describe("the installed package in headless Chromium", { skip }, () => {
     }
     assert.deepEqual(result.clarke.shape, node.clarke.shape);
     diffs["clarke H"] = Math.max(maxDiff(result.clarke.re, node.clarke.re, "clarke H re"), maxDiff(result.clarke.im, node.clarke.im, "clarke H im"));
-    assert.deepEqual(result.beamforming.map((b) => b.name), ["zf", "wmmse"]);
+    assert.deepEqual(result.beamforming.map((b) => b.name), ["zf", "wmmse", "glnn"]);
     assert.ok(result.beamforming.every((b) => b.equalPower && b.seMean > 0), JSON.stringify(result.beamforming));
-    diffs["zf/wmmse sum SE"] = maxDiff(result.beamforming.map((b) => b.seMean), node.beamforming.map((b) => b.seMean), "sum SE");
+    diffs["zf/wmmse/glnn sum SE"] = maxDiff(result.beamforming.map((b) => b.seMean), node.beamforming.map((b) => b.seMean), "sum SE");
     diffs["hold NMSE dB"] = maxDiff([result.holdNmseDb], [node.holdNmseDb], "hold NMSE dB");
     for (const [what, d] of Object.entries(diffs)) assert.ok(d <= 1e-12, `${what}: largest |browser − node| = ${d}`);
     console.log(`# browser vs node, max abs difference: ${JSON.stringify(diffs)}; kernel calls in the page ${JSON.stringify(result.kernelCalls)}`);

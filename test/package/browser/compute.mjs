@@ -23,9 +23,10 @@ export async function compute(cases) {
 
   // Channel simulator: a Clarke (Jakes) trajectory.
   const clarke = generateChannel({ preset: "clarke", samples: 32, seed: 3 });
-  // Beamforming: ZF and WMMSE on a small Rayleigh trajectory, equal power.
+  // Beamforming: ZF, WMMSE and GLNN (a CfC over an NCP wiring, tuned online) on a small Rayleigh
+  // trajectory, equal power.
   const ray = generateChannel({ preset: "rayleigh", samples: 2, users: 2, userAntennas: 1, antennas: 4, seed: 5 });
-  const beams = runBeamformers(ray.H, undefined, { sigma2: dbmToLinear(-10), power: dbmToLinear(10) }, ["zf", "wmmse"], { seed: 1 });
+  const beams = runBeamformers(ray.H, undefined, { sigma2: dbmToLinear(-10), power: dbmToLinear(10) }, ["zf", "wmmse", "glnn"], { seed: 1 });
   // Prediction metrics: the one-step hold predictor's NMSE on the Clarke channel.
   const [T, , , M] = clarke.H.shape;
   const n = T - 1;

@@ -2,7 +2,7 @@
  * Design on the estimated channel, score on the true one; and the registry of classical
  * beamformers by name (what the CLI and the experiments call).
  *
- * Imperfect-CSI protocol (specs wmmse.md §1.4, beamforming-refs.md §1): the transmitter computes
+ * Imperfect-CSI protocol (docs/beamforming.md §9): the transmitter computes
  * V from `Hhat`; the reported rate is evaluated on the true H with that V (the user is assumed to
  * know its effective channel `H_k V` after downlink pilots). Evaluating on Hhat would overstate it.
  */
@@ -43,6 +43,9 @@ export interface ScoredPrecoder {
 /**
  * Run any design function on the channel the transmitter knows and score it on the true channel.
  * @param design - maps the known channel to a precoder (and optionally an iteration count)
+ * @param sample - true channel (scoring) and optional estimate (design), each N × M
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @returns V (M × K·d), per-user rates [K] and SE on the true channel in bit/s/Hz, power ‖V‖_F²
  */
 export function runOnEstimate(
   sample: CsiSample,
@@ -106,6 +109,9 @@ export interface AlgorithmOptions {
  * `upper` is the best of `restarts` WMMSE runs on the *true* channel (perfect CSI; the GLNN
  * paper's upper bound). `robust-wmmse` needs the error statistics (`ceeDb` or `errorVariance`)
  * when an estimate is given; with perfect CSI it is plain WMMSE.
+ * @param sample - true channel H (N × M) and optional estimate
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @returns V (M × K·d), per-user rates [K] and SE on the true channel in bit/s/Hz, power ‖V‖_F², iterations
  */
 export function runAlgorithm(name: ClassicalAlgorithm, sample: CsiSample, sys: SystemParams, opts: AlgorithmOptions = {}): ScoredPrecoder {
   const streams = opts.streams;

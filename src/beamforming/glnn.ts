@@ -1,7 +1,7 @@
 /**
  * GLNN: the gradient-based liquid neural network beamformer (Wang, Zhu, Huang et al., IEEE WCL
- * 2024, arXiv 2405.07291), as its reference code really runs it (specs glnn.md §3-§6), with the
- * power normalisation of the paper (the reference code's is a bug, glnn.md §8.1: kept only behind
+ * 2024, arXiv 2405.07291), as its reference code really runs it (docs/beamforming.md §7), with the
+ * power normalisation of the paper (the reference code's is a bug, docs/beamforming.md §7.3: kept only behind
  * `legacyNormalization`).
  *
  * Per channel sample (stacked estimate `Hs`, N × M, N = K·Nk), base matrix X (N × K·d, W = Hs^H X):
@@ -20,7 +20,7 @@
  *  4. The precoder of the last repetition is the output (scored on the true channel by the caller).
  *
  * One network and one Adam state live across the whole trajectory (online learning; no reset, no
- * warm-up phase). Loss (glnn.md §5): `L = -sum_k R_k + 0.7 sum_k ReLU(2.5 - R_k) + 0.3 Var(R)`, the
+ * warm-up phase). Loss (docs/beamforming.md §7.2): `L = -sum_k R_k + 0.7 sum_k ReLU(2.5 - R_k) + 0.3 Var(R)`, the
  * floor per user, the unbiased variance.
  *
  * The network: ncps CfC over AutoNCP(30, 2Kd) (wiring seed 22222, inter 14 / command 8 / motor 8
@@ -29,7 +29,7 @@
  *
  * Arithmetic is float64 throughout (the reference runs complex64 / float32), so numbers agree with
  * it in distribution, not digit for digit (its own results move by ~1 bit/s/Hz with the random
- * stream, specs glnn-run.md §5.1).
+ * stream; docs/beamforming.md §7.1).
  *
  * Variants beyond the reference (all off by default, each one option, see {@link GlnnOptions}):
  * chained iterates, warm start from the previous sample, classical initialisations, normalised
@@ -248,7 +248,12 @@ function scaleBaseToPower(ch: ChannelSample, x: CMat, power: number, where: stri
   return x;
 }
 
-/** Least-squares base matrix of a precoder in the row space: `X = (H H^H)^+ H V`. */
+/**
+ * Least-squares base matrix of a precoder in the row space: `X = (H H^H)^+ H V`.
+ * @param ch - channel sample, H of shape N × M
+ * @param v - precoder, M × K·d, complex
+ * @returns X, N × K·d, complex
+ */
 export function baseFromPrecoder(ch: ChannelSample, v: CMat): CMat {
   return cmatmul(cpinvHermitian(ch.gram).pinv, cmatmul(ch.H, v));
 }

@@ -206,10 +206,13 @@ export function precoderStepTerms(
  *
  * Eigenvalues below `1e-10 · lambda_max` are dropped (their phi_m is round-off: the right-hand side
  * lies in the range of the matrix), which makes the `mu -> 0` limit the minimum-norm solution
- * rather than round-off times 1/mu^2 (specs wmmse.md §1, the null-space pitfall). If
+ * rather than round-off times 1/mu^2 (docs/beamforming.md §5.1). If
  * `p(0) <= P` the constraint is inactive and mu = 0; otherwise bisection on
  * `[0, sqrt(sum phi / P)]` until the bracket is relatively 1e-14 wide, returning the feasible end.
  * @returns mu and the mask of kept eigenvalues
+ * @param lambda - eigenvalues λ_m of the precoder-step matrix, length r
+ * @param phi - weights φ_m of the power function, length r (same unit as P times λ²)
+ * @param power - power budget P > 0
  */
 export function powerMultiplier(lambda: Float64Array, phi: Float64Array, power: number): { mu: number; keep: Uint8Array } {
   const n = lambda.length;

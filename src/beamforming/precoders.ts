@@ -5,7 +5,7 @@
  * from the N × N Gram matrix `H H^H` (cost O(N^2 M) once, then O(N^3)).
  *
  * Streams: with d = Nk ("full") each receive antenna is a virtual user (the usual multi-user MIMO
- * treatment, specs beamforming-refs.md §2). With d < Nk user k is served on its d dominant
+ * treatment, docs/beamforming.md §4). With d < Nk user k is served on its d dominant
  * eigenmodes: its rows are replaced by the effective rows `u_{k,i}^H H_k`, u_{k,i} the dominant
  * left singular vectors of H_k ("ZF on dominant eigenmodes").
  *
@@ -34,6 +34,9 @@ export type PowerAllocation = "equal" | "waterfilling";
 /**
  * The stream-selection matrix E (S × N, S = K·d): block k holds the d dominant left singular
  * vectors of H_k as rows (`u^H`), or the identity when d = Nk. Effective rows are `E H`.
+ * @param ch - channel sample, H of shape N × M
+ * @param d - streams per user, 1..Nk
+ * @returns E, K·d × N, complex
  */
 export function streamSelector(ch: ChannelSample, d: number): CMat {
   const { K, Nk, N } = ch;

@@ -71,7 +71,7 @@ export interface GlnnLossParams {
  *     L = -sum_k r_k + gamma sum_k ReLU(lambda - r_k) + beta Var(r)
  *
  * with the unbiased variance (divide by K - 1) and the floor applied per user, as in the code
- * (the paper writes `ReLU(lambda K - R)` on the sum; see specs glnn.md §5). With K = 1 the
+ * (the paper writes `ReLU(lambda K - R)` on the sum; see docs/beamforming.md §7.2). With K = 1 the
  * variance term is 0. The ReLU derivative at the kink is taken as 0 (`[r_k < lambda]`).
  */
 export function glnnLoss(params: GlnnLossParams = {}): RateObjective {
@@ -370,7 +370,7 @@ export function sumRateAndGradW(ch: ChannelSample, v: CMat, sys: SystemParams, o
  * - `"none"`: c = 1;
  * - `"power"`: `c = sqrt(P / ||H^H X||_F^2)`, so `||W||_F^2 = P` (the paper's eq. 9);
  * - `"legacy"`: `c = sqrt(P) / sqrt(||H^H X||_F)` as in the GLNN reference code, which gives
- *   `||W||_F^2 = P ||H^H X||_F` (a bug, specs glnn.md §8.1; only for reproducing its numbers).
+ *   `||W||_F^2 = P ||H^H X||_F` (a bug, docs/beamforming.md §7.3; only for reproducing its numbers).
  */
 export type Normalization = "none" | "power" | "legacy";
 
@@ -450,6 +450,11 @@ export function sumRateAndGradX(
 
 /**
  * Rates of `W = c H^H X` without the gradient (same normalisation rules as {@link sumRateAndGradX}).
+ * @param ch - channel sample, H of shape N × M
+ * @param x - base matrix X, N × K·d, complex
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @param normalize - how c is chosen (default `power`: ‖W‖_F² = P)
+ * @returns per-user rates [K] and weighted sum rate in bit/s/Hz, the power ‖W‖_F² and c
  */
 export function userRatesX(ch: ChannelSample, x: CMat, sys: SystemParams, normalize: Normalization = "power"): RateResult & { power: number; scale: number } {
   const d = baseStreams(ch, x, "userRatesX");
@@ -469,7 +474,13 @@ export function userRatesX(ch: ChannelSample, x: CMat, sys: SystemParams, normal
   return { rates, sumRate: weightedSum(rates, rs.weights), power: c * c * t, scale: c };
 }
 
-/** The precoder `W = c H^H X` (M × K·d) with the normalisation of {@link sumRateAndGradX}. */
+/**
+ * The precoder `W = c H^H X` (M × K·d) with the normalisation of {@link sumRateAndGradX}.
+ * @param ch - channel sample, H of shape N × M
+ * @param x - base matrix X, N × K·d, complex
+ * @param sys - noise variance σ², power budget P, user weights
+ * @returns W, M × K·d, complex
+ */
 export function precoderFromX(ch: ChannelSample, x: CMat, sys: SystemParams, normalize: Normalization = "power"): CMat {
   baseStreams(ch, x, "precoderFromX");
   const rs = resolveSystem(sys, ch.K, "precoderFromX");

@@ -1,6 +1,6 @@
 /**
  * Closed-form continuous-time (CfC) cell, ncps PyTorch flavour (Hasani et al., "Closed-form
- * continuous-time neural networks", Nature Machine Intelligence 2022; specs/ncps.md §4).
+ * continuous-time neural networks", Nature Machine Intelligence 2022; docs/cells.md §3).
  *
  * With z₀ = [x, h] (input first), the backbone z = φ(… φ(z₀ W₁ᵀ + b₁) …) (or z = z₀ when it has no
  * layers), and linear heads f1, f2, t_a, t_b: F → H:

@@ -1,5 +1,5 @@
 /**
- * LSTM cell in ncps's formulation (`ncps.torch.LSTMCell`, specs/ncps.md §7), used as the mixed
+ * LSTM cell in ncps's formulation (`ncps.torch.LSTMCell`, docs/cells.md §5), used as the mixed
  * memory in front of LTC/CfC and, on its own, as the LSTM baseline:
  *
  *   z = x·W_inᵀ + b_in + h·W_recᵀ, split in four H-wide chunks [candidate, input, forget, output]

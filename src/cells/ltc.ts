@@ -1,6 +1,6 @@
 /**
  * Liquid time-constant (LTC) cell, ncps PyTorch flavour (Hasani et al., "Liquid time-constant
- * networks", AAAI 2021; specs/ncps.md §2), with the fused semi-implicit ODE solver.
+ * networks", AAAI 2021; docs/cells.md §2), with the fused semi-implicit ODE solver.
  *
  * Membrane ODE of neuron j (presynaptic i, input feature k):
  *   C_j v̇_j = g_L,j (v_leak,j − v_j) + Σ_i a_ij (E_ij − v_j) + Σ_k s_kj (E^s_kj − v_j),

@@ -1,6 +1,6 @@
 /**
  * Wired CfC: one CfC layer (no backbone) per wiring layer, e.g. NCP inter → command → motor
- * (ncps `WiredCfCCell`, specs/ncps.md §5). Layer l reads the new state of layer l − 1 (layer 0 reads
+ * (ncps `WiredCfCCell`, docs/cells.md §4). Layer l reads the new state of layer l − 1 (layer 0 reads
  * the input); its ff1/ff2 weights are masked by the wiring's synapses into the layer (sensory matrix
  * for layer 0, adjacency from the previous layer otherwise), recurrence inside a layer is dense, and
  * there is no feedback between layers — all as in ncps.

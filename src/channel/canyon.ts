@@ -1,6 +1,6 @@
 /**
  * The `o1-28ghz` scenario: a street canyon traced by the image method, standing in for
- * DeepMIMO O1 (Wireless InSite ray tracing of a street canyon; channel.md §5.2).
+ * DeepMIMO O1 (Wireless InSite ray tracing of a street canyon; docs/channel.md §4).
  *
  * Street-local frame: x along the street, facades in the planes y = 0 and y = W, ground z = 0.
  * Image sources of the BS b = (x_b, y_b, z_b): y-images at 2nW ± y_b (|2n| or |2n − 1| facade

@@ -1,5 +1,5 @@
 /**
- * Clarke/Jakes isotropic scattering by a sum of sinusoids (channel.md §3.6) — the test oracle
+ * Clarke/Jakes isotropic scattering by a sum of sinusoids (docs/channel.md §5) — the test oracle
  * whose ensemble autocorrelation is exactly J0(2π f_D τ) — and i.i.d. Rayleigh fading.
  *
  * For each fading process:

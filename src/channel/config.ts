@@ -45,7 +45,7 @@ export type MobilityModel = (typeof MOBILITY_MODELS)[number];
 export interface MobilityConfig {
   /**
    * `static` (no motion), `straight` (fixed heading), `random-walk` (Brownian heading,
-   * channel.md §4.1), `street` (along the canyon with lane-keeping wander, §4.2).
+   * docs/channel.md §6.1), `street` (along the canyon with lane-keeping wander, §6.2).
    */
   readonly model: MobilityModel;
   /** Speeds (m/s): one constant speed, or one per phase with `slots`. */
@@ -289,22 +289,22 @@ export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
     gridSpacing: mo.gridSpacing === null ? null : num("mobility.gridSpacing", mo.gridSpacing, 0, 1e3, { exclusiveMin: true }),
   };
   if (preset === "o1-28ghz" && model !== "street" && model !== "straight" && model !== "static") bad("mobility.model", `preset o1-28ghz supports 'street', 'straight' and 'static', got '${model}'`);
-  if (preset === "umi-6ghz" && model === "street") bad("mobility.model", "'street' follows the o1-28ghz canyon; preset umi-6ghz supports 'random-walk', 'straight' and 'static'");
+  if ((preset === "umi-6ghz" || preset === "umi-28ghz") && model === "street") bad("mobility.model", `'street' follows the o1-28ghz canyon; preset ${preset} supports 'random-walk', 'straight' and 'static'`);
   if (preset === "rayleigh" && model !== "static") bad("mobility.model", "preset rayleigh has no geometry; only 'static' applies");
   if (preset === "clarke" && model !== "straight") bad("mobility.model", "preset clarke moves in a straight line; only 'straight' applies");
 
   const normalise = oneOf("normalise", pick("normalise"), NORMALISE_MODES);
-  if (normalise === "large-scale" && (preset === "rayleigh" || preset === "clarke")) bad("normalise", `'large-scale' needs a preset with path loss (umi-6ghz, o1-28ghz); ${preset} has unit power already`);
+  if (normalise === "large-scale" && (preset === "rayleigh" || preset === "clarke")) bad("normalise", `'large-scale' needs a preset with path loss (umi-6ghz, umi-28ghz, o1-28ghz); ${preset} has unit power already`);
   const ceeRaw = pick("cee");
   const cee = ceeRaw === null ? null : num("cee", ceeRaw, -300, 100);
   const ceeReference = oneOf("ceeReference", pick("ceeReference"), ["per-user", "global"] as const);
   const scRaw = pick("subcarriers");
   const subcarriers = scRaw === null ? null : num("subcarriers", scRaw, 1, 1 << 16, { integer: true });
-  if (subcarriers !== null && (preset === "rayleigh" || preset === "clarke")) bad("subcarriers", `OFDM output needs a multipath preset with delays (umi-6ghz, o1-28ghz), not ${preset}`);
+  if (subcarriers !== null && (preset === "rayleigh" || preset === "clarke")) bad("subcarriers", `OFDM output needs a multipath preset with delays (umi-6ghz, umi-28ghz, o1-28ghz), not ${preset}`);
   const subcarrierSpacingHz = num("subcarrierSpacingHz", pick("subcarrierSpacingHz"), 0, 1e9, { exclusiveMin: true });
 
-  for (const [k, p] of [["clarke", "clarke"], ["umi", "umi-6ghz"], ["canyon", "o1-28ghz"]] as const) {
-    if (inp[k] !== undefined && preset !== p) bad(k, `applies to preset ${p} only (preset is ${preset})`);
+  for (const [k, ps] of [["clarke", ["clarke"]], ["umi", ["umi-6ghz", "umi-28ghz"]], ["canyon", ["o1-28ghz"]]] as const) {
+    if (inp[k] !== undefined && !(ps as readonly string[]).includes(preset)) bad(k, `applies to preset${ps.length > 1 ? "s" : ""} ${ps.join(", ")} only (preset is ${preset})`);
   }
 
   let bsAxisOut = axis;
@@ -318,7 +318,7 @@ export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
     const c = block("clarke", d.clarke!, inp.clarke);
     return { ...out, clarke: { sinusoids: num("clarke.sinusoids", c.sinusoids, 8, 1 << 16, { integer: true }), spatial: oneOf("clarke.spatial", c.spatial, ["iid", "geometric"] as const) } };
   }
-  if (preset === "umi-6ghz") {
+  if (preset === "umi-6ghz" || preset === "umi-28ghz") {
     const u = block("umi", d.umi!, inp.umi);
     const umi: UmiParams = {
       table: oneOf("umi.table", u.table, [UMI_TABLE_VERSION] as const),
@@ -336,6 +336,8 @@ export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
       minScattererDistance: num("umi.minScattererDistance", u.minScattererDistance, 0, 1e4, { exclusiveMin: true }),
       crossCorrelation: bool("umi.crossCorrelation", u.crossCorrelation),
       shadowing: bool("umi.shadowing", u.shadowing),
+      indoorFraction: num("umi.indoorFraction", u.indoorFraction, 0, 1),
+      o2iLoss: oneOf("umi.o2iLoss", u.o2iLoss, ["low", "high"] as const),
     };
     if (umi.rMax <= umi.rMin) bad("umi.rMax", `must exceed rMin = ${umi.rMin}, got ${umi.rMax}`);
     if (umi.ueHeight >= umi.bsHeight) bad("umi.ueHeight", `must be below the BS height ${umi.bsHeight} m, got ${umi.ueHeight}`);

@@ -28,6 +28,7 @@ import type { Vec3 } from "./geometry.ts";
 import type { Trajectory } from "./mobility.ts";
 import { quantiseTrajectory, randomWalkTrajectory, speedSchedule, straightTrajectory, streetTrajectory } from "./mobility.ts";
 import { addCsiError, normalisationScales, scaleUsers } from "./normalise.ts";
+import type { UmiUserResult } from "./umi.ts";
 import { buildUmiUser } from "./umi.ts";
 
 /** Largest complex output tensor generateChannel allocates (elements), 2^27 (2 GiB of complex128). */
@@ -47,6 +48,8 @@ export interface ChannelSimulation extends ChannelDataset {
   readonly scale: Float64Array;
   /** UMi only: 1 where user k is in the LOS condition at sample t, [T, K] row-major. */
   readonly los?: Uint8Array;
+  /** UMi only: 1 for an indoor user (O2I penetration loss applied), [K]. */
+  readonly indoor?: Uint8Array;
   /** Each user's array axis (unit vectors), [K, 3]. */
   readonly userAxes: Tensor;
 }
@@ -109,6 +112,31 @@ function trajectoryOf(c: ChannelConfig, speed: Float64Array, k: number, root: Rn
   return { tr, heading };
 }
 
+function umiUserOf(c: ChannelConfig, k: number, tr: Trajectory, root: Rng): UmiUserResult {
+  const label = (l: string): Rng => root.fork(`user${k}/umi/${l}`);
+  return buildUmiUser(
+    { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream: label },
+    tr, c.carrierGHz, c.umi!, c.normalise !== "large-scale",
+  );
+}
+
+/**
+ * The paths {@link generateChannel} builds for user k of a UMi config (same random streams, so the
+ * same paths): for diagnostics and statistical tests that need per-path delays, powers and
+ * directions rather than H. Evaluating them with `evaluateUserChannel` reproduces H of user k.
+ * @param input - a UMi preset config (validated like generateChannel's)
+ * @returns the user's trajectory, paths (UMi diagnostics included) and the BS position
+ */
+export function umiUserPaths(input: ChannelConfigInput | ChannelConfig, k: number): UmiUserResult & { readonly tr: Trajectory; readonly bsPosition: Vec3; readonly config: ChannelConfig } {
+  const c = resolveChannelConfig(input as ChannelConfigInput);
+  if (!c.umi) fail("umiUserPaths", `config.preset must be a UMi preset, got '${c.preset}'`);
+  if (!(Number.isInteger(k) && k >= 0 && k < c.users)) fail("umiUserPaths", `user index k must be an integer in [0, ${c.users - 1}], got ${k}`);
+  const root = new Rng(c.seed);
+  const speed = speedSchedule(c.samples, c.dt, c.mobility.speeds, c.mobility.slots, c.mobility.rampS);
+  const { tr } = trajectoryOf(c, speed, k, root);
+  return { ...umiUserOf(c, k, tr, root), tr, bsPosition: [0, 0, c.umi.bsHeight], config: c };
+}
+
 function notesOf(c: ChannelConfig): string[] {
   const notes = [
     `preset ${c.preset} v${c.version}, seed ${c.seed}, fc ${c.carrierGHz} GHz, dt ${c.dt} s`,
@@ -117,7 +145,7 @@ function notesOf(c: ChannelConfig): string[] {
   ];
   if (c.cee !== null) notes.push(`H_est = H + E, E ~ CN(0, 10^(${c.cee}/10) * mean power (${c.ceeReference}))`);
   if (c.umi) {
-    notes.push(`UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; no polarisation, O2I or blockage`);
+    notes.push(`UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; ${c.umi.indoorFraction > 0 ? `indoor fraction ${c.umi.indoorFraction} with 38.901 ${c.umi.o2iLoss}-loss O2I penetration (outdoor LSPs kept)` : "all users outdoors"}; no polarisation or blockage`);
   }
   if (c.canyon) notes.push(`canyon BS array ${c.canyon.bsArrayOrientation}; facade reflections up to order ${c.canyon.maxOrder}${c.canyon.ground ? " with ground combinations" : ""}; ${c.canyon.diffuseScatterers} diffuse scatterers`);
   if (c.mobility.gridSpacing !== null) notes.push(`positions quantised to a ${c.mobility.gridSpacing} m grid before evaluating the channel`);
@@ -153,6 +181,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   const positions = new Float64Array(T * K * 3);
   const userAxes = new Float64Array(K * 3);
   const los = c.umi ? new Uint8Array(T * K) : undefined;
+  const indoor = c.umi ? new Uint8Array(K) : undefined;
   const notes = notesOf(c);
 
   const shared: MovingPath[] = [];
@@ -180,13 +209,10 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
     if (c.preset === "clarke") {
       clarkeUser(root.fork(`user${k}/clarke`), tr, heading, lambda, c.clarke!, bs, ue, out);
     } else if (c.umi) {
-      const label = (l: string): Rng => root.fork(`user${k}/umi/${l}`);
-      const r = buildUmiUser(
-        { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream: label },
-        tr, c.carrierGHz, c.umi, c.normalise !== "large-scale",
-      );
+      const r = umiUserOf(c, k, tr, root);
       evaluateUserChannel(r.paths, tr, [0, 0, c.umi.bsHeight], bs, ue, lambda, out);
       for (let t = 0; t < T; t++) los![t * K + k] = r.los[t]!;
+      indoor![k] = r.indoor ? 1 : 0;
     } else if (c.canyon) {
       const b = c.canyon.bsPosition;
       const ls: Float64Array[] = [];
@@ -238,6 +264,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
     gainDb: { shape: [T, K], data: gain },
     scale,
     ...(los ? { los } : {}),
+    ...(indoor ? { indoor } : {}),
     userAxes: { shape: [K, 3], data: userAxes },
   };
 }

@@ -3,7 +3,7 @@
  *
  * Every model advances the position exactly, u(t+Δt) = u(t) + v(t)·Δt·ê(t), with a unit heading
  * ê(t) that evolves continuously (never redrawn per sample, which would make the Doppler process
- * depend on the sampling rate; channel.md §4.1). The travelled distance s(t) = Σ v Δt is kept:
+ * depend on the sampling rate; docs/channel.md §6). The travelled distance s(t) = Σ v Δt is kept:
  * cluster birth/death and large-scale processes are functions of s, not of t.
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";
@@ -70,6 +70,11 @@ function allocate(T: number): { pos: Float64Array; heading: Float64Array; s: Flo
 
 /**
  * Straight-line motion at a fixed horizontal heading (azimuth `heading`, rad).
+ * @param start - initial position [x, y, z], m
+ * @param heading - azimuth of the motion, rad
+ * @param speed - speed per sample v[t], m/s, shape [T]
+ * @param dt - sampling interval Δt, s
+ * @returns positions [T, 3] (m), headings [T, 3], speeds [T] (m/s), travelled distance [T] (m)
  */
 export function straightTrajectory(start: Vec3, heading: number, speed: Float64Array, dt: number): Trajectory {
   const T = speed.length;
@@ -101,7 +106,14 @@ export interface RandomWalkOptions {
 
 /**
  * Continuous-time correlated random walk at the given speeds: constant speed, Brownian heading
- * (channel.md §4.1). At the annulus border the radial component of the heading is reflected.
+ * (docs/channel.md §6.1). At the annulus border the radial component of the heading is reflected.
+ * @param rng - the heading noise stream
+ * @param start - initial position [x, y, z], m
+ * @param heading0 - initial heading azimuth, rad
+ * @param speed - speed per sample v[t], m/s, shape [T]
+ * @param dt - sampling interval Δt, s
+ * @param opts - heading diffusion σ_θ (rad/√s) and the annulus (centre, r_min, r_max in m)
+ * @returns positions [T, 3] (m), headings [T, 3], speeds [T] (m/s), travelled distance [T] (m)
  */
 export function randomWalkTrajectory(rng: Rng, start: Vec3, heading0: number, speed: Float64Array, dt: number, opts: RandomWalkOptions): Trajectory {
   const T = speed.length;
@@ -164,7 +176,7 @@ export interface StreetOptions {
 }
 
 /**
- * Vehicular motion along a street running along x (channel.md §4.2): speed v along ±x with a
+ * Vehicular motion along a street running along x (docs/channel.md §6.2): speed v along ±x with a
  * smooth lateral wander. The heading deviation ψ from the street axis follows, per travelled
  * distance s, a critically damped lane-keeping law
  *   dψ = −(ψ + (y − y_lane)/(4L))/L · ds + q dW_s,   dy = sin ψ ds,   q = σ_y / √(2 L³),
@@ -211,6 +223,8 @@ export function streetTrajectory(rng: Rng, start: Vec3, dir: 1 | -1, speed: Floa
 /**
  * Quantise positions to a horizontal grid (DeepMIMO-like sampling of a ray-traced user grid):
  * x and y rounded to multiples of `spacing`, z kept. Returns a new trajectory; `s` is unchanged.
+ * @param tr - positions [T, 3] in m
+ * @param spacing - grid spacing, m
  */
 export function quantiseTrajectory(tr: Trajectory, spacing: number): Trajectory {
   const pos = tr.pos.slice();

@@ -1,5 +1,5 @@
 /**
- * From drawn rays (delay, angles) to scatterers fixed in space (channel.md §3.5), so that as the
+ * From drawn rays (delay, angles) to scatterers fixed in space (docs/channel.md §3.4), so that as the
  * user moves, delays, angles and phases drift consistently with the geometry.
  *
  * For a ray with arrival direction r̂_r (from the UE u) and total length D = d_3D + c(τ + Δτ_0):

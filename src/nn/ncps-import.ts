@@ -1,6 +1,6 @@
 /**
  * Build a liquidwave model from an ncps model exported in the `ncps-golden/1`
- * format (specs/ncps.md §12): class and constructor, effective config, the wiring matrices the
+ * format (docs/formats.md §4.1): class and constructor, effective config, the wiring matrices the
  * model used, and the parameters by PyTorch state-dict name. Every parameter name and shape is
  * checked; fixed masks must agree with the wiring.
  */
@@ -96,7 +96,7 @@ export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): Sequ
 
   if (cls === "LTC") {
     // ncps applies the mapping only for "affine"/"linear"; any other value (None, "identity", a
-    // typo) silently means identity (specs/ncps.md §10.11). The parameter-name check then confirms
+    // typo) silently means identity (docs/cells.md §2.4). The parameter-name check then confirms
     // the document agrees (no input_w/output_w present).
     const mapping = (key: string): LtcMapping => {
       const v = key in config ? maybePythonLiteral(config[key]) : key in ctor ? ctorValue(ctor, key) : "affine";

@@ -1,6 +1,6 @@
 /**
  * The sequence wrapper: runs a {@link RecurrentCell} over time, like ncps's `LTC`/`CfC` modules
- * (specs/ncps.md §3, §6, §7, §8), and back-propagates through time.
+ * (docs/cells.md §6), and back-propagates through time.
  *
  * - input [B, L, I] (batch first), optional initial state [B, S] (and LSTM cell state when mixed);
  * - timespans: null (Δt = 1), [B, L] or [B, L, 1]: **one Δt per sample and step**, broadcast over

@@ -23,6 +23,7 @@ import { requireRegular, type WindowSet } from "./windows.ts";
  * @param rIm - Im r(0…p)
  * @returns AR coefficients a_1…a_p (planar) with Σ_i a_i r(j − i) = r(j), j = 1…p, and the final
  *   prediction-error power; a zero or non-positive r(0) gives all-zero coefficients
+ * @param p - model order
  */
 export function levinsonDurbin(rRe: Float64Array, rIm: Float64Array, p: number): { re: Float64Array; im: Float64Array; error: number } {
   const aRe = new Float64Array(p), aIm = new Float64Array(p);

@@ -1,5 +1,5 @@
 /**
- * Maximum-Doppler estimation for the Wiener predictor with estimated f_D (prediction.md §2):
+ * Maximum-Doppler estimation for the Wiener predictor with estimated f_D (docs/prediction.md §4.5):
  * fit the Clarke autocorrelation ρ(τ) = J0(2π f_D τ) to the empirical one.
  *
  * Empirical normalised autocorrelation at integer lags l (in units of Δt), pooled over antennas
@@ -56,7 +56,11 @@ export function emptyAcf(maxLag: number): Acf {
   return { sum: new Float64Array(maxLag + 1), count: new Float64Array(maxLag + 1), noise: 0 };
 }
 
-/** Add window w's sample pairs to `acf`. Lags are the time differences rounded to whole Δt. */
+/**
+ * Add window w's sample pairs to `acf`. Lags are the time differences rounded to whole Δt.
+ * @param ws - windows, inputs [n, P, M]
+ * @param w - window index
+ */
 export function accumulateAcf(acf: Acf, ws: WindowSet, w: number): void {
   const { history: P, horizon: F, antennas: M } = ws;
   const maxLag = acf.sum.length - 1;
@@ -80,6 +84,7 @@ export function accumulateAcf(acf: Acf, ws: WindowSet, w: number): void {
  * Normalised autocorrelation ρ̂(l), l = 0…maxLag, from the accumulators (NaN where a lag had no
  * pairs). The noise power is removed from lag 0, floored at 5 % of r̂(0) so that a window
  * dominated by noise cannot blow the ratio up.
+ * @returns ρ̂(l), shape [maxLag + 1], dimensionless
  */
 export function normalisedAcf(acf: Acf): Float64Array {
   const out = new Float64Array(acf.sum.length);
@@ -141,6 +146,10 @@ export function fitClarkeDoppler(rho: Float64Array, dt: number, maxHz = 0.38 / d
 
 /**
  * f̂_D from one window (lags up to ⌊P/2⌋, where the pair counts are still reasonable).
+ * @param ws - windows, inputs [n, P, M], complex planar
+ * @param w - window index
+ * @param maxLag - largest lag in units of Δt
+ * @returns f̂_D in Hz
  */
 export function estimateDopplerWindow(ws: WindowSet, w: number, maxLag = Math.max(1, Math.floor(ws.history / 2))): number {
   const acf = emptyAcf(maxLag);
@@ -148,7 +157,12 @@ export function estimateDopplerWindow(ws: WindowSet, w: number, maxLag = Math.ma
   return fitClarkeDoppler(normalisedAcf(acf), ws.dt);
 }
 
-/** f̂_D pooled over all windows of a set (e.g. the training windows). */
+/**
+ * f̂_D pooled over all windows of a set (e.g. the training windows).
+ * @param ws - windows, inputs [n, P, M], complex planar
+ * @param maxLag - largest lag in units of Δt (default P − 1)
+ * @returns f̂_D in Hz
+ */
 export function estimateDopplerPooled(ws: WindowSet, maxLag = Math.max(1, ws.history - 1)): number {
   const acf = emptyAcf(maxLag);
   for (let w = 0; w < ws.count; w++) accumulateAcf(acf, ws, w);

@@ -1,7 +1,7 @@
 /**
  * ESPRIT (parametric, per window): model each antenna's samples as a sum of d complex
  * exponentials with common poles, h_m(n) = Σ_{l=1..d} c_{l,m} z_lⁿ, z_l = e^{j2πν_lΔt}
- * (a sum of plane waves with constant Doppler, prediction.md §5), and extrapolate.
+ * (a sum of plane waves with constant Doppler, docs/prediction.md §4.8), and extrapolate.
  *
  * 1. Hankel data matrix with L rows, the antennas as extra snapshots:
  *    Y = [Y_0 … Y_{M−1}] ∈ C^{L × M(P−L+1)},  (Y_m)_{i,j} = y_m(i + j).

@@ -1,7 +1,7 @@
 /**
  * The channel-prediction experiment: channel trajectories → split by trajectory group → noisy
  * windows → every selected predictor fitted on the training windows and scored on the test
- * windows (prediction.md §6).
+ * windows (docs/prediction.md).
  *
  * `runPrediction(config, { datasets })` returns plain data; everything but the measured times
  * (`usPerPrediction`, `trainSeconds`) is a deterministic function of the config, its seed and
@@ -39,7 +39,7 @@ const learnedSizes = z.object(Object.fromEntries(LEARNED_KINDS.map((k) => [k, po
 const channelSchema = z.record(z.string(), z.unknown()).refine((c) => typeof c["preset"] === "string", { message: "needs a preset name" });
 
 /**
- * The case-study geometry (prediction.md, task a) applied to any preset unless overridden: a
+ * The case-study geometry (docs/prediction.md) applied to any preset unless overridden: a
  * 4-element BS ULA, single-antenna users on independent tracks at 2 m/s, 2000 samples at 1 ms.
  */
 export const PREDICTION_CHANNEL_DEFAULTS = { users: 64, userAntennas: 1, antennas: 4, samples: 2000, dt: 1e-3, speed: 2 } as const;

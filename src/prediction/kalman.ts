@@ -13,7 +13,7 @@
  * started from s ~ CN(0, T_p) at the first input, filtered over the P inputs (predict, update),
  * then propagated k steps: ĥ(t + kΔt) = e_1ᵀ A^k ŝ. All model matrices are real, so one real
  * gain sequence (it depends on σ̃² only, cached) serves the real and imaginary parts of every
- * antenna. In steady state this is the Wiener predictor of the AR(p) model (prediction.md §2).
+ * antenna. In steady state this is the Wiener predictor of the AR(p) model (docs/prediction.md §4.6).
  * Needs regular sampling.
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";
@@ -32,7 +32,13 @@ export interface KalmanOptions {
   readonly loading?: number;
 }
 
-/** AR(p) model of the Clarke process on a Δt grid. */
+/**
+ * AR(p) model of the Clarke process on a Δt grid.
+ * @param fdDt - normalised Doppler f_D·Δt (dimensionless)
+ * @param p - AR order
+ * @param loading - Yule–Walker diagonal loading ε
+ * @returns AR coefficients a [p], innovation power q and ρ(0…p) [p + 1] (unit-power process)
+ */
 export function clarkeArModel(fdDt: number, p: number, loading: number): { a: Float64Array; q: number; rho: Float64Array } {
   const rho = Float64Array.from({ length: p + 1 }, (_, l) => besselJ0(2 * Math.PI * fdDt * l));
   const T = new Float64Array(p * p);

@@ -1,5 +1,5 @@
 /**
- * Prediction metrics (prediction.md §1).
+ * Prediction metrics (docs/prediction.md §3).
  *
  * - NMSE per step k as a ratio of sums over the whole test set:
  *   NMSE_k = Σ_w ‖ĥ_w(t+k) − h_w(t+k)‖² / Σ_w ‖h_w(t+k)‖². (A mean of per-window ratios would
@@ -43,7 +43,11 @@ export function nmsePerStep(pred: ComplexTensor, target: ComplexTensor): Float64
   return err;
 }
 
-/** 10 log10(x) of every entry. */
+/**
+ * 10 log10(x) of every entry.
+ * @param x - linear power ratios
+ * @returns the same values in dB
+ */
 export function toDb(x: ArrayLike<number>): number[] {
   return Array.from(x, (v) => 10 * Math.log10(v));
 }

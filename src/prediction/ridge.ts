@@ -9,7 +9,7 @@
  *
  * a complex linear map (a linear-activation MLP on the real/imaginary stacking would learn the
  * same map, or its widely-linear superset). Trained on enough windows it matches the Wiener-J0
- * predictor on Clarke-like channels (prediction.md §4 note 2) and additionally exploits spatial
+ * predictor on Clarke-like channels (docs/prediction.md §4.7) and additionally exploits spatial
  * correlation. Needs regular sampling (the taps belong to fixed lags).
  */
 import { checkNumber, fail } from "../core/errors.ts";

@@ -148,7 +148,12 @@ export function makeWindows(trajectories: readonly Trajectory[], options: Window
   };
 }
 
-/** The windows at `indices` (in that order), as a new set. */
+/**
+ * The windows at `indices` (in that order), as a new set.
+ * @param ws - windows (inputs [n, P, M], targets [n, F, M])
+ * @param indices - window indices into `ws`
+ * @returns a set of indices.length windows
+ */
 export function selectWindows(ws: WindowSet, indices: ArrayLike<number>): WindowSet {
   const n = indices.length;
   const { history: P, horizon: F, antennas: M } = ws;

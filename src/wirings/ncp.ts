@@ -6,7 +6,7 @@
  * sensory -> inter (fan-out), inter -> command (fan-out), command -> command (recurrent),
  * command -> motor (fan-in), each with a polarity drawn uniformly from {-1, +1}; neurons left
  * without a connection by the random fan-outs are "repaired" with a mean fan-in. All draws come
- * from numpy's legacy `RandomState(seed)` in ncps' exact order (specs/ncps.md §1.4).
+ * from numpy's legacy `RandomState(seed)` in ncps' exact order (docs/wirings.md §4).
  */
 import { fail } from "../core/errors.ts";
 import { LegacyRandomState } from "./numpy-random/mt19937.ts";

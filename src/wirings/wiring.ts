@@ -48,7 +48,7 @@ export class Wiring {
   /**
    * Fix the input dimension and allocate the sensory matrix. Subclasses draw their synapses here.
    * Unlike ncps, building twice with the same I is a no-op (ncps silently re-draws and adds
-   * synapses, see specs/ncps.md §10.6); a different I is an error.
+   * synapses, see docs/wirings.md §1); a different I is an error.
    */
   build(inputDim: number): void {
     if (!Number.isInteger(inputDim) || inputDim < 1) fail("Wiring.build", `input dimension must be a positive integer, got ${inputDim}`);

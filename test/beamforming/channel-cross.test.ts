@@ -1,6 +1,6 @@
 /**
  * Cross-test of the channel simulator and the beamforming engine: ZF on the simulator's i.i.d.
- * Rayleigh preset reproduces the closed-form ZF rate (beamforming-refs.md §3.1).
+ * Rayleigh preset reproduces the closed-form ZF rate (docs/beamforming.md §4).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -169,7 +169,7 @@ test("sanity numbers on i.i.d. Rayleigh (M = 64, K = 4, Nk = 2, P = 10): WMMSE-R
     assert.ok(3 * std(a) / Math.sqrt(a.length) < 0.02 * want, `${name}: the test has power`);
     assert.ok(Math.abs(mean(a) - want) <= 0.02 * want, `${name}: ${mean(a).toFixed(3)} vs ${want}`);
   }
-  // Shi-WMMSE needs many iterations here because the power constraint is inactive early (RUN.md: ~60-70)
+  // Shi-WMMSE needs many iterations here because the power constraint is inactive early (~60-70 iterations in the reference measurements)
   assert.ok(mean(its) > 40, `mean iterations ${mean(its)}`);
 });
 

@@ -86,7 +86,7 @@ test("a reflection whose specular point falls in a facade gap vanishes, with a s
   assert.ok(Math.abs(r(599) - 0.79) < 0.02 && Math.abs(r(601) - 0.21) < 0.02 && amp(603) === 0, `ramp ${r(599)}, ${r(601)}, ${amp(603)}`);
 });
 
-test("o1-like canyon statistics match channel.md §5.2: K ≈ −4 dB, DS ≈ 21 ns, AoD spread ≈ 15°, ~10 paths within 20 dB", () => {
+test("o1-like canyon statistics match docs/channel.md §4.4: K ≈ −4 dB, DS ≈ 21 ns, AoD spread ≈ 15°, ~10 paths within 20 dB", () => {
   // 3000 random positions in the street (infinite smooth concrete facades, as the reference run);
   // tolerances ≈ 3× the sampling error of each median plus the rounding of the reference values.
   const p: CanyonParams = { ...base, crossStreet: null, facadeGap: 0 };
@@ -127,7 +127,7 @@ test("o1-like canyon statistics match channel.md §5.2: K ≈ −4 dB, DS ≈ 21
 });
 
 test("stacked 8 × 64 canyon channels are ill-conditioned along the street, better across it, never like i.i.d. Rayleigh", () => {
-  // Reference (channel.md §6, 40 drops): median cond 19 along / 11 across; i.i.d. Rayleigh 1.77.
+  // Reference (docs/channel.md §4.4, 40 drops): median cond 19 along / 11 across; i.i.d. Rayleigh 1.77.
   // Our 60-drop medians are ≈ 31 / 11 with infinite facades (users near end-fire dominate along
   // the street); the test pins the ordering and the ranges.
   const conds = (orient: "along-street" | "across-street"): number[] => {

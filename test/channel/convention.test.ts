@@ -1,5 +1,5 @@
 /**
- * The channel convention of channel.md §2, checked on a single line-of-sight path (the o1-28ghz
+ * The channel convention of docs/channel.md §1, checked on a single line-of-sight path (the o1-28ghz
  * canyon with no reflections): H = g a_r a_tᵀ (plain transpose), g = λ/(4πD) e^{−j2πD/λ}.
  */
 import { test } from "node:test";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { generateChannel } from "../../src/channel/generate.ts";
 import { configToJson, resolveChannelConfig } from "../../src/channel/config.ts";
 import type { ChannelConfigInput } from "../../src/channel/config.ts";
-import { PRESET_NAMES } from "../../src/channel/presets.ts";
+import { PRESET_NAMES, PRESET_VERSIONS } from "../../src/channel/presets.ts";
 import { checkChannelDataset } from "../../src/channel/dataset.ts";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import { SPEED_OF_LIGHT } from "../../src/channel/constants.ts";
@@ -12,6 +12,7 @@ const small: Record<(typeof PRESET_NAMES)[number], ChannelConfigInput> = {
   rayleigh: { preset: "rayleigh", samples: 20 },
   clarke: { preset: "clarke", samples: 50, users: 2 },
   "umi-6ghz": { preset: "umi-6ghz", samples: 50, users: 2, userAntennas: 2 },
+  "umi-28ghz": { preset: "umi-28ghz", speeds: [6, 30], slots: [20, 20], antennas: 8 },
   "o1-28ghz": { preset: "o1-28ghz", speeds: [6, 30], slots: [20, 20] },
 };
 
@@ -29,7 +30,7 @@ test("every preset returns a well-formed ChannelDataset with H [T, K, Nk, M], t 
     assert.equal(sim.t![1], c.dt);
     if (name !== "rayleigh") assert.deepEqual(sim.positions!.shape, [c.samples, c.users, 3]);
     assert.equal(sim.meta.layout, "liquidwave");
-    assert.equal(sim.meta.source, `liquidwave:${name}@v1`);
+    assert.equal(sim.meta.source, `liquidwave:${name}@v${PRESET_VERSIONS[name]}`);
     assert.ok(sim.H.re.every(Number.isFinite) && sim.H.im.every(Number.isFinite));
   }
 });
@@ -49,7 +50,7 @@ test("the echoed config is complete: feeding it back reproduces H bit for bit", 
   for (const name of PRESET_NAMES) {
     const a = generateChannel({ ...small[name], seed: 9 });
     const echoed = JSON.parse(JSON.stringify(configToJson(a.config))) as ChannelConfigInput;
-    assert.equal((echoed as { version: number }).version, 1);
+    assert.equal((echoed as { version: number }).version, PRESET_VERSIONS[name]);
     const b = generateChannel(echoed);
     assert.ok(equalArrays(a.H.re, b.H.re) && equalArrays(a.H.im, b.H.im), name);
   }
@@ -176,7 +177,7 @@ test("grid quantisation puts the channel positions on the 0.2 m grid", () => {
 
 test("invalid configs fail with one line naming the field and the value", () => {
   const cases: [unknown, RegExp][] = [
-    [{ preset: "indoor" }, /config\.preset: unknown value "indoor", valid options are 'rayleigh', 'clarke', 'umi-6ghz', 'o1-28ghz'/],
+    [{ preset: "indoor" }, /config\.preset: unknown value "indoor", valid options are 'rayleigh', 'clarke', 'umi-6ghz', 'umi-28ghz', 'o1-28ghz'/],
     [{}, /config\.preset: missing; valid options are 'rayleigh'/],
     [{ preset: "clarke", colour: 1 }, /config\.colour: unknown key/],
     [{ preset: "clarke", samples: 0 }, /config\.samples: must be >= 1 and <= 1000000000, got 0/],
@@ -184,13 +185,16 @@ test("invalid configs fail with one line naming the field and the value", () => 
     [{ preset: "umi-6ghz", umi: { bounce: "triple" } }, /config\.umi\.bounce: unknown value "triple"/],
     [{ preset: "umi-6ghz", umi: { colour: 1 } }, /config\.umi\.colour: unknown key/],
     [{ preset: "umi-6ghz", canyon: { maxOrder: 1 } }, /config\.canyon: applies to preset o1-28ghz only/],
+    [{ preset: "umi-28ghz", umi: { indoorFraction: 1.5 } }, /config\.umi\.indoorFraction.*1\.5/],
+    [{ preset: "umi-6ghz", umi: { o2iLoss: "medium" } }, /config\.umi\.o2iLoss: unknown value "medium", valid options are 'low', 'high'/],
+    [{ preset: "o1-28ghz", umi: { indoorFraction: 0.5 } }, /config\.umi: applies to presets umi-6ghz, umi-28ghz only/],
     [{ preset: "o1-28ghz", samples: 500 }, /config\.samples: 500 disagrees with the speed-phase slots \[700,600,500\]/],
     [{ preset: "o1-28ghz", speeds: [1, 2], slots: [3] }, /2 speeds but 1 slot counts/],
     [{ preset: "clarke", speed: 1, speeds: [1] }, /config\.speed: give either speed or speeds/],
     [{ preset: "rayleigh", antennas: 8, bsArray: { shape: [16] } }, /config\.antennas: 8 disagrees with bsArray\.shape \[16\]/],
     [{ preset: "rayleigh", bsArray: { type: "upa" } }, /config\.bsArray\.shape: a UPA needs its shape/],
     [{ preset: "clarke", subcarriers: 64 }, /config\.subcarriers: OFDM output needs a multipath preset/],
-    [{ preset: "umi-6ghz", version: 2 }, /config\.version: preset 'umi-6ghz' is at version 1/],
+    [{ preset: "umi-6ghz", version: 1 }, /config\.version: preset 'umi-6ghz' is at version 2/],
     [{ preset: "umi-6ghz", users: 2, mobility: { start: [[20, 0, 1.5]] } }, /config\.mobility\.start: expected 2 positions/],
     [{ preset: "umi-6ghz", mobility: { start: [[20, 0, 3]] } }, /config\.mobility\.start\[0\]: the height must equal umi\.ueHeight = 1\.5 m/],
     [{ preset: "rayleigh", samples: 1e6, antennas: 1024 }, /more than the limit/],

@@ -137,7 +137,7 @@ test("beamform rejects bad input with one clear line and exit code 1 (2 for usag
     [["beamform", "--data", data, "--normalize", "max"], /--normalize must be one of none, global, per-user, large-scale, got 'max'/, 1],
     [["beamform", "--data", data, "--normalize", "large-scale"], /--normalize large-scale needs the simulator/, 1],
     [["beamform", "--data", data, "--speed", "3"], /--speed applies to --preset only/, 1],
-    [["beamform", "--preset", "moon"], /unknown preset 'moon', valid options are rayleigh, clarke, umi-6ghz, o1-28ghz/, 1],
+    [["beamform", "--preset", "moon"], /unknown preset 'moon', valid options are rayleigh, clarke, umi-6ghz, umi-28ghz, o1-28ghz/, 1],
     [["beamform", "--preset", "rayleigh", "--users", "0"], /argument '0' is invalid/, 2],
     [["beamform", "--data", data, "--antennas", "16"], /--antennas 16 does not match the data \(M = 8\)/, 1],
     [["beamform", "--data", data, "--power-dbm", "x"], /argument 'x' is invalid/, 2],

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly assembler: byte encodings against the spec's examples, modules that the engine
+ * The WebAssembly assembler: byte encodings against the WebAssembly specification's examples, modules that the engine
  * validates and runs, and type errors caught while building rather than by the engine.
  */
 import { test } from "node:test";

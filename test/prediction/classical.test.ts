@@ -1,5 +1,5 @@
 /**
- * The classical predictors and the CI sanity gates of prediction.md §6. Channels are sums of
+ * The classical predictors and the CI sanity gates of docs/prediction.md §6. Channels are sums of
  * sinusoids (helpers.ts) with f_D = 40 Hz, Δt = 1 ms, P = 20, F = 5 unless stated.
  *
  * Sample sizes: the Clarke test set has 300 independent users × 10 windows × 4 antennas. The
@@ -33,7 +33,7 @@ function assertWithin(actualDb: number[], expectedDb: number[], tol: number, lab
   actualDb.forEach((a, k) => assert.ok(Math.abs(a - expectedDb[k]!) <= tol, `${label} step ${k + 1}: ${a.toFixed(2)} dB vs ${expectedDb[k]!.toFixed(2)} dB (±${tol})`));
 }
 
-test("gate: sample-and-hold NMSE on Clarke at Δt = 1 ms is 2(1 − J0(2π f_D kΔt)) within ±0.5 dB (and the spec's −15.0 … −1.5 dB)", () => {
+test("gate: sample-and-hold NMSE on Clarke at Δt = 1 ms is 2(1 − J0(2π f_D kΔt)) within ±0.5 dB (and docs/prediction.md §6: −15.0 … −1.5 dB)", () => {
   const got = toDb(nmsePerStep(new HoldPredictor().predict(clarkeClean), clarkeClean.targets));
   const theory = [1, 2, 3, 4, 5].map((k) => 10 * Math.log10(2 * (1 - besselJ0(2 * Math.PI * FD * k * DT))));
   assertWithin(got, theory, 0.5, "hold");
@@ -48,7 +48,7 @@ test("gate: Wiener-J0 at 20 dB input SNR is within ±0.5 dB of −19.9 −17.1 �
   assertWithin(got, [-19.9, -17.1, -14.6, -12.4, -10.5], 0.5, "wiener");
   const theory = toDb(wienerTheoreticalNmse(regularTimes(P, F), P, F, FD * DT, 0.01));
   assertWithin(got, theory, 0.3, "wiener vs 1 − rᴴ(R + σ²I)⁻¹r");
-  // The spec's table is a 300-window Monte Carlo; the closed form is 0.1–0.2 dB below it.
+  // The docs/prediction.md §6 table is a 300-window Monte Carlo; the closed form is 0.1–0.2 dB below it.
   assertWithin(theory, [-19.9, -17.1, -14.6, -12.4, -10.5], 0.25, "closed form");
 });
 
@@ -68,7 +68,7 @@ test("gate: ridge-LS trained on windows (4 antennas jointly) is within ±0.5 dB 
   assert.equal(ridge.parameterCount(), 2 * (P * 4) * (F * 4));
 });
 
-test("Wiener on a sparse channel at Δt = 5 ms loses to ESPRIT by many dB at 30 dB (prediction.md §4 reading note 3)", () => {
+test("Wiener on a sparse channel at Δt = 5 ms loses to ESPRIT by many dB at 30 dB (docs/prediction.md §4.8)", () => {
   const ws = windows("sparse", 150, 21, 30, 5e-3);
   const wiener = toDb(nmsePerStep(new WienerPredictor({ dopplerHz: FD }).predict(ws), ws.targets));
   const esprit = toDb(nmsePerStep(new EspritPredictor({ order: 4 }).predict(ws), ws.targets));
@@ -140,7 +140,7 @@ test("Levinson–Durbin solves the Hermitian Toeplitz Yule–Walker equations (c
   assert.ok(a.error > 0 && a.error < rRe[0]!);
 });
 
-test("AR(p) on the window beats hold on Clarke at 20 dB but stays far from Wiener (the spec's −15.4 … −4.0 dB)", () => {
+test("AR(p) on the window beats hold on Clarke at 20 dB but stays far from Wiener (docs/prediction.md §6: −15.4 … −4.0 dB)", () => {
   const got = toDb(nmsePerStep(new AutoregressivePredictor({ order: 6 }).predict(clarke20), clarke20.targets));
   assertWithin(got, [-15.4, -11.0, -7.8, -5.6, -4.0], 1.0, "AR(6)");
 });

@@ -1,8 +1,8 @@
 /**
  * Test channels for the prediction tests: sums of plane waves with constant Doppler, seen by an
- * M-element λ/2 ULA at the BS (the physics of prediction.md §5, small enough to reason about).
+ * M-element λ/2 ULA at the BS (the physics of docs/prediction.md §4.8, small enough to reason about).
  *
- * - `dense` (Clarke test mode, channel.md §3.6): S equal-power sinusoids with arrival angles on a
+ * - `dense` (Clarke test mode, docs/channel.md §5): S equal-power sinusoids with arrival angles on a
  *   randomly rotated comb α_s = (2πs + ϑ)/S, so each antenna's ensemble ACF is exactly
  *   J0(2π f_D τ); random phases; a random departure angle per sinusoid couples the antennas.
  * - `sparse`: L paths with random Doppler f_D cos α_l (α_l ~ U(0, 2π)), CN(0, 1/L) gains,

@@ -3,7 +3,8 @@
  * from the built-in simulator, written as an npz file (H, H_est, positions, t, ...; see
  * channel/export.ts).
  * `liquidwave channel stats FILE [--var H] [--dt S] [--max-lag N] [--json]`: power, Doppler and
- * temporal autocorrelation of a channel file.
+ * temporal autocorrelation of a channel file, pooled and per user (axis 1): coherence time and
+ * rms Doppler spread of each user, with their median and 10th/90th percentiles.
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -16,6 +17,7 @@ import { generateChannel } from "../../channel/generate.ts";
 import { NORMALISE_MODES } from "../../channel/normalise.ts";
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from "../../channel/presets.ts";
 import { channelStats } from "../../channel/stats.ts";
+import type { UserPercentiles } from "../../channel/stats.ts";
 import { checkOneOf, fail, formatShape } from "../../core/errors.ts";
 import { isComplexDType, ndToComplex } from "../../core/ndarray.ts";
 import { writeNpz } from "../../io/npz.ts";
@@ -174,7 +176,7 @@ export function registerChannel(program: Command): void {
 
   channel
     .command("stats")
-    .description("power, Doppler and temporal autocorrelation of a channel file (time on the first axis)")
+    .description("power, Doppler and temporal autocorrelation of a channel file (time on the first axis; per-user coherence time and Doppler spread over axis 1)")
     .argument("<file>", "a channel file (.npz from `channel generate`, or any .npy/.npz/.mat/.h5 with a complex [T, ...] variable)")
     .option("--var <name>", "variable to analyse (default H, or the file's only complex variable)")
     .option("--dt <seconds>", "sample interval in s (default: the file's dt, or t[1] - t[0])", floatArg(0))
@@ -227,6 +229,11 @@ export function registerChannel(program: Command): void {
         return;
       }
       const fmt = (x: number | null, unit: string): string => (x === null || !Number.isFinite(x) ? "n/a" : `${formatNumber(x)} ${unit}`);
+      // A per-user percentile is null when it falls on users whose |rho| never drops below 0.5.
+      const longer = `> ${st.lagsS ? formatNumber(st.lagsS[st.lagsS.length - 1]!) : "?"} s`;
+      const pv = (x: number | null, unit: string): string => (x === null ? longer : fmt(x, unit));
+      const pct = (p: UserPercentiles, unit: string): string =>
+        `${pv(p.median, unit)} [${pv(p.p10, unit)}, ${pv(p.p90, unit)}]${p.beyondMaxLag ? ` (${p.beyondMaxLag} user${p.beyondMaxLag > 1 ? "s" : ""} ${longer})` : ""}`;
       process.stdout.write(
         formatTable(
           ["statistic", "value"],
@@ -236,7 +243,13 @@ export function registerChannel(program: Command): void {
             ["Doppler (Clarke-equivalent)", fmt(st.dopplerHz, "Hz")],
             ["Doppler (99 % band)", fmt(st.doppler99Hz, "Hz")],
             ["mean Doppler / rms spread", `${fmt(st.meanDopplerHz, "Hz")} / ${fmt(st.dopplerSpreadHz, "Hz")}`],
-            ["coherence time (|rho| = 0.5)", fmt(st.coherenceTimeS, "s")],
+            ["coherence time (|rho| = 0.5), pooled", fmt(st.coherenceTimeS, "s")],
+            ...(st.perUserSummary
+              ? [
+                  [`coherence time per user (${st.perUserSummary.users}): median [p10, p90]`, pct(st.perUserSummary.coherenceTimeS, "s")],
+                  ["rms Doppler spread per user: median [p10, p90]", pct(st.perUserSummary.dopplerSpreadHz, "Hz")],
+                ]
+              : []),
             ["K-factor (median)", fmt(st.kFactorDb, "dB")],
           ],
         ) + "\n",

@@ -4,7 +4,7 @@
  * like arithmetic: `f64x2.add(acc.get(), f64x2.mul(a, b))`. Operand types are checked when the
  * tree is built, so a mistyped kernel fails loudly in TypeScript rather than in validation.
  *
- * Only the opcodes the kernels need are here (core spec §5.4, SIMD §5.4.8 with prefix 0xFD,
+ * Only the opcodes the kernels need are here (WebAssembly core specification §5.4, SIMD §5.4.8 with prefix 0xFD,
  * relaxed SIMD opcodes 0x100+).
  */
 import type { ByteSink } from "./encode.ts";

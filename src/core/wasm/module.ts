@@ -1,7 +1,7 @@
 /**
  * A tiny WebAssembly module assembler: function bodies are written with typed expressions
  * ({@link Expr}) and structured control flow, and {@link ModuleBuilder.toBytes} produces the
- * binary module (core spec §5.5: type, import, function, export and code sections).
+ * binary module (WebAssembly core specification §5.5: type, import, function, export and code sections).
  *
  * Scope: what the numerical kernels need — one imported (shared) memory, imported and defined
  * functions, i32/i64/f64/v128 locals, blocks, loops, ifs and branches. No tables, globals or data

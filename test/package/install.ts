@@ -3,18 +3,20 @@
  * pack`, and `npm install <tarball>` into a fresh project in the temporary directory.
  *
  * The tests of test/package share one installation per tarball: the project lives in
- * `<tmp>/liquidwave-package-test/<tarball sha1>/` and is reused while the tarball is byte for byte
- * the same (npm packs with fixed timestamps). A lock directory serialises test files that run in
+ * `<tmp>/liquidwave-package-test-<checkout>/<tarball sha1>/` and is reused while the tarball is
+ * byte for byte the same (npm packs with fixed timestamps). A lock directory serialises test files that run in
  * parallel, so that only one of them builds, packs and installs.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const ROOT = join(tmpdir(), "liquidwave-package-test");
+// One root per checkout: worktrees of other branches (other tarballs) must not share it.
+const ROOT = join(tmpdir(), `liquidwave-package-test-${createHash("sha1").update(REPO).digest("hex").slice(0, 8)}`);
 const LOCK = join(ROOT, "lock");
 
 export interface PackedFile {

@@ -182,6 +182,8 @@ export interface ModelForwardOptions {
   returnHidden?: boolean;
 }
 
+const FORWARD_OPTIONS: readonly string[] = ["timespans", "initialState", "initialCell", "returnHidden"];
+
 function checkSeedOption(where: string, seed: unknown): number {
   if (seed === undefined) return 0;
   if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) fail(where, `seed must be a non-negative integer, got ${String(seed)}`);
@@ -253,6 +255,8 @@ export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceMod
   forward(input: TensorLike, options: ModelForwardOptions = {}): SequenceOutput {
     const where = `${this.constructor.name}.forward`;
     const o = options;
+    if (o === null || typeof o !== "object" || Array.isArray(o)) fail(where, `options must be an object, got ${String(o)}`);
+    for (const k of Object.keys(o)) if (!FORWARD_OPTIONS.includes(k)) fail(where, `unknown option '${k}' (valid options: ${FORWARD_OPTIONS.join(", ")})`);
     return this.net.forward(asTensor(input, where, "input"), {
       timespans: o.timespans == null ? null : asTensor(o.timespans, where, "timespans"),
       initialState: o.initialState == null ? null : asTensor(o.initialState, where, "initialState"),

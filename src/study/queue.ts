@@ -71,7 +71,8 @@ async function connect(url: string, where: string, onLost?: (message: string) =>
       return 1000;
     },
   });
-  client.on("error", () => {}); // reported through connect() and onLost
+  let lastError: NodeJS.ErrnoException | null = null;
+  client.on("error", (e: NodeJS.ErrnoException) => (lastError = e)); // reported through connect() and onLost
   client.on("end", () => {
     if (gaveUp) onLost?.(`${where}: lost the connection to Redis at ${safeUrl(url)}`);
   });
@@ -83,10 +84,15 @@ async function connect(url: string, where: string, onLost?: (message: string) =>
     await client.ping();
   } catch (e) {
     client.disconnect();
-    const err = e as NodeJS.ErrnoException;
+    const err = (lastError ?? e) as NodeJS.ErrnoException;
     fail(where, `cannot reach Redis at ${safeUrl(url)} (${err.code ?? err.message}); is redis-server running there? (see README, Studies)`);
   }
   return client;
+}
+
+/** Check that Redis answers at `url` (one error line within a few seconds if not). */
+export async function probeRedis(url: string, where: string): Promise<void> {
+  (await connect(url, where)).disconnect();
 }
 
 /** The job id of a cell: a hash of everything the job runs. */

@@ -25,6 +25,8 @@ export interface RunStudyOptions {
   readonly executor?: Executor;
   /** Threads of the local pool. */
   readonly workers?: number;
+  /** After the options are checked, before the folder is touched (e.g. check that Redis answers). */
+  readonly beforeStart?: () => Promise<void>;
   /** Before the first cell: cells in the grid, already finished. */
   readonly onStart?: (total: number, finished: number, resumed: boolean) => void;
   /** After each finished cell. */
@@ -76,6 +78,7 @@ export async function runStudy(study: Study, file: string, dir: string, o: RunSt
   const cells = expandGrid(study);
   const jobs: CellJob[] = cells.map((cell) => ({ cell, spec: { task: study.task, ...(study.experiment !== undefined ? { experiment: study.experiment } : {}), options: cellOptions(study, cell) } }));
   await checkTaskOptions(study.task, study.experiment, jobs.map((j) => j.spec.options));
+  await o.beforeStart?.();
   const { resumed, warning } = prepareStudyDir(dir, study, file);
   if (warning) o.onWarning?.(warning);
   const writer = new ResultsWriter(dir);

@@ -12,7 +12,7 @@ import { Presets, SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { readStudyFile } from "../../study/schema.ts";
 import { defaultWorkers } from "../../study/pool.ts";
-import { checkQueueUrl, queueExecutor, runWorker } from "../../study/queue.ts";
+import { checkQueueUrl, probeRedis, queueExecutor, runWorker } from "../../study/queue.ts";
 import { runStudy } from "../../study/runner.ts";
 import { groupLabel, summarizeStudy } from "../../study/summary.ts";
 import { writeStudyReport } from "../../study/report.ts";
@@ -44,11 +44,12 @@ export function registerStudy(program: Command): void {
         info(`${where}: --workers is ignored with --queue (each study worker has its own --concurrency)`);
       }
       const s = readStudyFile(file);
+      const queue = o.queue !== undefined ? checkQueueUrl(o.queue, where) : undefined;
       let bar: SingleBar | null = null;
       const t0 = performance.now();
       const report = await runStudy(s, file, o.out, {
         workers: o.workers ?? defaultWorkers(),
-        ...(o.queue !== undefined ? { executor: queueExecutor(checkQueueUrl(o.queue, where), { onWarning: (m) => info(`${where}: ${m}`) }) } : {}),
+        ...(queue !== undefined ? { executor: queueExecutor(queue, { onWarning: (m) => info(`${where}: ${m}`) }), beforeStart: () => probeRedis(queue, where) } : {}),
         onWarning: (m) => info(`${where}: warning: ${m}`),
         onStart: (total, finished, resumed) => {
           info(`${where}: ${total} cells${resumed ? `, ${finished} already finished (resuming)` : ""}; ${o.queue ? `queue ${o.queue}` : `${o.workers ?? defaultWorkers()} worker threads`}; results in ${o.out}/results.jsonl`);

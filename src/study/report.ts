@@ -7,6 +7,7 @@
  * metric (e.g. the algorithm) and per value of the remaining grid keys. Without a numeric grid key
  * the groups are numbered along x (the table says which is which).
  */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/fs.ts";
 import type { Figure, Section } from "../report/html.ts";
@@ -39,6 +40,7 @@ export function summaryRows(s: StudySummary): { header: string[]; rows: (string 
 /** Write the report; returns the path of report.html. */
 export async function writeStudyReport(dir: string, s: StudySummary): Promise<string> {
   const out = join(dir, "report");
+  rmSync(out, { recursive: true, force: true }); // generated: no stale figures from an earlier report
   const { header, rows } = summaryRows(s);
   writeFileAtomic(join(out, "summary.csv"), toCsv(header, rows));
   const xKey = s.groupKeys.find((k) => s.groups.every((g) => typeof g.cell[k] === "number"));
@@ -56,7 +58,10 @@ export async function writeStudyReport(dir: string, s: StudySummary): Promise<st
     }
   });
   const figures: Figure[] = [];
-  for (const [name, points] of byName) {
+  // scalar metrics first (meanNmseDb before nmseDb[0])
+  const names = [...byName.keys()].sort((a, b) => Number(a.includes("[")) - Number(b.includes("[")));
+  for (const name of names) {
+    const points = byName.get(name)!;
     if (figures.length >= MAX_FIGURES) break;
     if (new Set(points.map((p) => p.y)).size < 2) continue; // constant: not worth a figure
     const spec = linePlot(points, { title: name, xTitle: xKey ?? "group (see the table)", yTitle: `${name} (mean, 95 % CI)` });

@@ -8,6 +8,7 @@ import { describe, studentTQuantile } from "../../src/study/stats.ts";
 import { readResults, ResultsWriter } from "../../src/study/results.ts";
 import { prepareStudyDir } from "../../src/study/dir.ts";
 import { summarizeStudy, flattenMetrics } from "../../src/study/summary.ts";
+import { writeStudyReport } from "../../src/study/report.ts";
 import { isTimingKey, stripTimings } from "../../src/study/timing.ts";
 import { SMALL_STUDY, tempDir, writeStudy } from "./helpers.ts";
 
@@ -63,7 +64,7 @@ test("the 97.5 % Student-t quantile matches the printed tables", () => {
   assert.ok(Math.abs(studentTQuantile(0.975, 1e7) - 1.95996) < 1e-4);
 });
 
-test("summary statistics match hand-computed means, deviations and confidence intervals", () => {
+test("summary statistics match hand-computed means, deviations and confidence intervals", async () => {
   // values 1, 2, 3, 4: mean 2.5, std sqrt(5/3) = 1.290994, half-width 3.182446 * 1.290994 / 2 = 2.054260
   const d = describe([1, 2, 3, 4]);
   assert.equal(d.n, 4);
@@ -91,6 +92,14 @@ test("summary statistics match hand-computed means, deviations and confidence in
   assert.equal(g10.mean, 12);
   assert.ok(Math.abs(g10.std! - 2.6457513) < 1e-6);
   assert.ok(Math.abs(g10.halfWidth! - 6.5724106) < 1e-5, String(g10.halfWidth));
+
+  // the report: a page, one figure with error bars, and the summary as CSV
+  const page = await writeStudyReport(dir, s);
+  assert.match(readFileSync(page, "utf8"), /seMean/);
+  assert.match(readFileSync(join(dir, "report", "metric-1-seMean.vl.json"), "utf8"), /errorbar/);
+  const row = readFileSync(join(dir, "report", "summary.csv"), "utf8").split("\n")[2]!.split(",");
+  assert.deepEqual(row.slice(0, 4), ["10", "algorithms[zf].seMean", "3", "12"]);
+  [2.6457513, 12 - 6.5724106, 12 + 6.5724106].forEach((v, i) => assert.ok(Math.abs(Number(row[4 + i]) - v) < 1e-5, row.join(",")));
 });
 
 test("timing fields are recognised by name and left out of comparisons and metrics", () => {

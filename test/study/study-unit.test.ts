@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expandGrid, cellOptions } from "../../src/study/grid.ts";
-import { parseStudy } from "../../src/study/schema.ts";
+import { parseStudy, readStudyFile } from "../../src/study/schema.ts";
+import { checkTaskOptions } from "../../src/study/tasks.ts";
 import { describe, studentTQuantile } from "../../src/study/stats.ts";
 import { readResults, ResultsWriter } from "../../src/study/results.ts";
 import { prepareStudyDir } from "../../src/study/dir.ts";
@@ -137,4 +138,12 @@ test("a changed study file in the same folder is an error naming the changed fie
   assert.equal(prepareStudyDir(dir, study, writeStudy(dir, SMALL_STUDY, "a.yaml")).resumed, true);
   const changed = parseStudy({ ...SMALL_STUDY, grid: { ...SMALL_STUDY.grid, powerDbm: [0, 5, 20] } });
   assert.throws(() => prepareStudyDir(dir, changed, writeStudy(dir, changed, "b.yaml")), /holds a different study \(from a\.yaml; study\.grid\.powerDbm changed\)/);
+});
+
+test("the example study files in studies/ are valid, options included", async () => {
+  const dir = join(import.meta.dirname, "../../studies");
+  for (const f of ["beamform-power.yaml", "predict-snr.yaml", "dynamic.yaml"]) {
+    const s = readStudyFile(join(dir, f));
+    await checkTaskOptions(s.task, s.experiment, expandGrid(s).map((c) => cellOptions(s, c)));
+  }
 });

@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { machineInfo } from "../src/bench/suite.ts";
 import { parseStudy } from "../src/study/schema.ts";
 import { runStudy } from "../src/study/runner.ts";
@@ -36,6 +37,27 @@ async function once(workers: number, i: number): Promise<{ wallS: number; cellS:
   return { wallS, cellS: cellMs / 1000 };
 }
 
+/**
+ * What the machine gives right now: the speedup of a plain CPU loop on 2 threads (twice the work)
+ * over 1. On an idle 2-core machine ~2; on a shared one it is the ceiling of any 2-worker figure.
+ */
+async function threadCeiling(): Promise<number> {
+  const code = "let s = 0; for (let i = 0; i < 2e8; i++) s += Math.sqrt(i); require('node:worker_threads').parentPort.postMessage(s);";
+  const run = async (n: number) => {
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve) => {
+      const w = new Worker(code, { eval: true });
+      w.on("message", () => void w.terminate().then(() => resolve()));
+    })));
+    return performance.now() - t0;
+  };
+  const one = (await run(1)) + (await run(1));
+  const two = (await run(2)) + (await run(2));
+  return (2 * one) / two;
+}
+
+const ceilingBefore = await threadCeiling();
+process.stderr.write(`plain CPU loop, 2 threads vs 1: ${ceilingBefore.toFixed(2)}x\n`);
 const runs: Record<1 | 2, { wallS: number; cellS: number }[]> = { 1: [], 2: [] };
 const load0 = loadavg()[0]!;
 for (let r = 0; r < repeat; r++) {
@@ -49,6 +71,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const w1 = median(runs[1].map((m) => m.wallS));
 const w2 = median(runs[2].map((m) => m.wallS));
 rmSync(root, { recursive: true, force: true });
-const doc = { bench: "study-64-beamform", cells: 64, workers1S: w1, workers2S: w2, speedup: w1 / w2, runs, loadavgBefore: load0, loadavgAfter: loadavg()[0], machine: machineInfo() };
-process.stdout.write(`64-cell beamform study: 1 worker ${w1.toFixed(2)} s, 2 workers ${w2.toFixed(2)} s, speedup ${(w1 / w2).toFixed(2)}x (load average ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)})\n`);
+const ceilingAfter = await threadCeiling();
+const doc = { bench: "study-64-beamform", cells: 64, workers1S: w1, workers2S: w2, speedup: w1 / w2, threadCeiling: [ceilingBefore, ceilingAfter], runs, loadavgBefore: load0, loadavgAfter: loadavg()[0], machine: machineInfo() };
+process.stdout.write(`64-cell beamform study: 1 worker ${w1.toFixed(2)} s, 2 workers ${w2.toFixed(2)} s, speedup ${(w1 / w2).toFixed(2)}x; a plain CPU loop on 2 threads got ${ceilingBefore.toFixed(2)}x before and ${ceilingAfter.toFixed(2)}x after (load average ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)})\n`);
 process.stdout.write(JSON.stringify(doc) + "\n");

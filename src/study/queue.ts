@@ -6,8 +6,9 @@
  *
  * A job is self-contained (task, options with the cell's seed, the liquidwave version) and its id
  * is a hash of that content: re-running the coordinator finds jobs already queued, running or done
- * instead of adding them twice. A worker killed mid-cell loses its lock; BullMQ's stalled-job check
- * (every 30 s by default) puts the cell back on the queue for another worker.
+ * instead of adding them twice. A worker killed mid-cell stops renewing its lock; once the lock has
+ * expired (30 s by default, `--lock-seconds`), another worker's stalled-job check puts the cell
+ * back on the queue (twice at most; a cell that kills its worker three times fails).
  */
 import { createHash } from "node:crypto";
 import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from "bullmq";
@@ -163,6 +164,11 @@ export function queueExecutor(url: string, o: { onWarning?: (message: string) =>
 export interface WorkerOptions {
   /** Cells run at once (threads of this worker's pool). */
   readonly concurrency: number;
+  /**
+   * How long a cell's lock lasts without renewal, ms (default 30 000): the cell of a crashed worker
+   * goes back to the queue after about this long (plus as long again until a stalled check).
+   */
+  readonly lockMs?: number;
   /** Ends the worker (finishing the cells in progress). */
   readonly signal?: AbortSignal;
   /** A log line per event (started, cell done, cell failed). */
@@ -193,8 +199,9 @@ export async function runWorker(url: string, o: WorkerOptions): Promise<{ done: 
         throw new UnrecoverableError((e as Error).message ?? String(e));
       }
     },
-    { connection: client, concurrency: o.concurrency, autorun: false },
+    { connection: client, concurrency: o.concurrency, autorun: false, maxStalledCount: 2, ...(o.lockMs !== undefined ? { lockDuration: o.lockMs, stalledInterval: o.lockMs } : {}) },
   );
+  worker.on("active", (job) => log(`${where}: cell ${job.data.cell} started`));
   worker.on("completed", (job) => {
     done++;
     log(`${where}: cell ${job.data.cell} done in ${(job.returnvalue.ms / 1000).toFixed(2)} s`);

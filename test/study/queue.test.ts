@@ -8,7 +8,7 @@ import { runStudy } from "../../src/study/runner.ts";
 import { runCliInProcess } from "../cli/cli-helpers.ts";
 import { BIN, SMALL_STUDY, resultSet, tempDir, writeStudy } from "./helpers.ts";
 
-const QUEUE_STUDY = { ...SMALL_STUDY, grid: { seed: [1, 2, 3], powerDbm: [0, 10] } };
+const QUEUE_STUDY = { ...SMALL_STUDY, base: { ...SMALL_STUDY.base, samples: 30 }, grid: { seed: [1, 2, 3], powerDbm: [0, 10] } };
 const work = tempDir("queue");
 const file = writeStudy(work, QUEUE_STUDY);
 const hasRedis = spawnSync("redis-server", ["--version"], { encoding: "utf8" }).status === 0;
@@ -73,7 +73,7 @@ test("an unreachable Redis is one clear error line within seconds, for study run
   assert.match(bad.err, /--queue must start with redis:\/\/ or rediss:\/\/, got 'http:\/\/x'/);
 });
 
-test("two study workers on a real redis-server give the same results as the local pool", { timeout: 120_000 }, async (t) => {
+test("two study workers on a real redis-server give the same results as the local pool, also when one is killed mid-cell", { timeout: 120_000 }, async (t) => {
   if (!hasRedis) {
     if (process.env["CI"]) assert.fail("redis-server is not installed (apt-get install redis-server; .ci/run installs it)");
     t.skip("redis-server is not installed: apt-get install redis-server");
@@ -86,17 +86,28 @@ test("two study workers on a real redis-server give the same results as the loca
   const redis = start("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
   try {
     await waitFor(() => /Ready to accept connections/.test(redis.out()), 15_000, "redis-server");
-    const workers = [0, 1].map(() => start(process.execPath, [BIN, "study", "worker", "--queue", url, "--concurrency", "1"]));
+    const worker = () => start(process.execPath, [BIN, "study", "worker", "--queue", url, "--concurrency", "1", "--lock-seconds", "2"]);
+    const workers = [worker(), worker()];
     const dir = join(work, "queued");
     const coordinator = start(process.execPath, [BIN, "study", "run", file, "--out", dir, "--queue", url, "--quiet"]);
+    // kill the first worker in the middle of a cell (after its first); a third worker joins
+    const count = (re: RegExp) => (workers[0]!.out().match(re) ?? []).length;
+    await waitFor(() => (count(/ done in /g) >= 1 && count(/ started/g) > count(/ done in /g)) || coordinator.child.exitCode !== null, 60_000, "the first worker's second cell");
+    workers[0]!.child.kill("SIGKILL");
+    await workers[0]!.exit;
+    const killedDone = count(/ done in /g);
+    const inFlight = count(/ started/g) > killedDone;
+    workers.push(worker());
+    await waitFor(() => /serving/.test(workers[2]!.out()), 60_000, "the third worker");
     const timer = setTimeout(() => coordinator.child.kill("SIGKILL"), 90_000);
     const code = await coordinator.exit;
     clearTimeout(timer);
     assert.equal(code, 0, coordinator.out());
-    const codes = await Promise.all(workers.map((w) => stop(w)));
+    const codes = await Promise.all(workers.slice(1).map((w) => stop(w)));
     assert.deepEqual(codes, [0, 0], workers.map((w) => w.out()).join("\n"));
-    const done = workers.map((w) => Number(/stopped after (\d+) cells/.exec(w.out())?.[1] ?? NaN));
-    assert.equal(done[0]! + done[1]!, 6, `cells per worker: ${done.join(", ")}`);
+    const done = workers.slice(1).map((w) => Number(/stopped after (\d+) cells/.exec(w.out())?.[1] ?? NaN));
+    assert.ok(killedDone + done[0]! + done[1]! >= 6, `cells per worker: ${killedDone} (killed), ${done.join(", ")}`);
+    t.diagnostic(`first worker killed ${inFlight ? "in the middle of a cell" : "between cells"}; cells per worker ${killedDone}, ${done.join(", ")}`);
     await local;
     assert.deepEqual(resultSet(dir), resultSet(localDir));
     // a second run of the coordinator on the same folder has nothing left to do

@@ -70,14 +70,15 @@ export function registerStudy(program: Command): void {
     .description("serve a study queue: run cells put there by `study run --queue` (stop with Ctrl-C or SIGTERM)")
     .requiredOption("--queue <url>", "Redis URL, redis://HOST:PORT")
     .option("--concurrency <n>", `cells at once (worker threads; default all cores, ${defaultWorkers()} here)`, intArg(1, 1024))
-    .action(async (o: { queue: string; concurrency?: number }) => {
+    .option("--lock-seconds <s>", "a crashed worker's cell goes back to the queue after about this long (twice this at most)", intArg(1, 86400), 30)
+    .action(async (o: { queue: string; concurrency?: number; lockSeconds: number }) => {
       const url = checkQueueUrl(o.queue, "study worker");
       const ac = new AbortController();
       const stop = () => ac.abort();
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       try {
-        const r = await runWorker(url, { concurrency: o.concurrency ?? defaultWorkers(), signal: ac.signal, log: info });
+        const r = await runWorker(url, { concurrency: o.concurrency ?? defaultWorkers(), lockMs: o.lockSeconds * 1000, signal: ac.signal, log: info });
         info(`study worker: stopped after ${r.done} cells (${r.failed} failed)`);
       } finally {
         process.off("SIGINT", stop);

@@ -119,15 +119,30 @@ export function queueExecutor(url: string, o: { onWarning?: (message: string) =>
       const byId = new Map<string, CellJob>();
       const toAdd: { name: string; data: JobData; opts: { jobId: string; attempts: number; removeOnComplete: { age: number }; removeOnFail: { age: number } } }[] = [];
       const waiting: Promise<void>[] = [];
-      let failure: Error | null = null;
+      // the first failed cell (or a failed append) ends the wait; other cells stay on the queue
+      // and a later run collects them
+      let stopped = false;
+      let stop: (e: unknown) => void = () => {};
+      const stopPromise = new Promise<never>((_, reject) => {
+        stop = (e) => {
+          if (stopped) return;
+          stopped = true;
+          reject(e);
+        };
+      });
+      stopPromise.catch(() => {});
+      const deliver = (cell: CellJob, r: JobResult) => {
+        if (stopped) return;
+        try {
+          onDone(cell, r.result, r.ms);
+        } catch (e) {
+          stop(e);
+        }
+      };
       const collect = (job: Job<JobData, JobResult>, cell: CellJob) =>
         job.waitUntilFinished(events).then(
-          (r: JobResult) => {
-            if (!failure) onDone(cell, r.result, r.ms);
-          },
-          (e: Error) => {
-            failure ??= new LiquidwaveError(where, `cell ${describeCell(cell.cell)} failed on a worker: ${e.message}`);
-          },
+          (r: JobResult) => deliver(cell, r),
+          (e: Error) => stop(new LiquidwaveError(where, `cell ${describeCell(cell.cell)} failed on a worker: ${e.message}`)),
         );
       for (const cell of jobs) {
         const data: JobData = { spec: cell.spec, version: VERSION, cell: cell.cell.key };
@@ -137,7 +152,7 @@ export function queueExecutor(url: string, o: { onWarning?: (message: string) =>
         if (old) {
           const state = await old.getState();
           if (state === "completed") {
-            onDone(cell, old.returnvalue.result, old.returnvalue.ms);
+            deliver(cell, old.returnvalue);
             continue;
           }
           if (state !== "failed" && state !== "unknown") {
@@ -150,8 +165,7 @@ export function queueExecutor(url: string, o: { onWarning?: (message: string) =>
       }
       for (const job of await queue.addBulk(toAdd)) waiting.push(collect(job as Job<JobData, JobResult>, byId.get(job.id!)!));
       if ((await queue.getWorkersCount()) === 0) o.onWarning?.(`no study worker is connected to ${safeUrl(url)} yet: start some with liquidwave study worker --queue ${safeUrl(url)}`);
-      await Promise.race([Promise.all(waiting), lostPromise]);
-      if (failure) throw failure;
+      await Promise.race([Promise.all(waiting), lostPromise, stopPromise]);
     } finally {
       await events.close().catch(() => {});
       await queue.close().catch(() => {});

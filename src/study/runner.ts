@@ -3,7 +3,7 @@
  * already in results.jsonl, run the rest on an executor (the local thread pool, or a BullMQ queue
  * served by `study worker`s) and append each finished cell as one line.
  */
-import { fail } from "../core/errors.ts";
+import { LiquidwaveError } from "../core/errors.ts";
 import { prepareStudyDir } from "./dir.ts";
 import { cellOptions, expandGrid, type Cell } from "./grid.ts";
 import { createPool } from "./pool.ts";
@@ -46,28 +46,39 @@ export function describeCell(cell: Cell): string {
   return cell.key;
 }
 
-/** The local executor: a piscina pool of `threads` worker threads. */
+/**
+ * The local executor: a piscina pool of `threads` worker threads. The first failed cell stops the
+ * run (the cells in flight are abandoned; the finished ones are already on disk).
+ */
 export function localExecutor(threads: number): Executor {
   return async (jobs, onDone) => {
     if (jobs.length === 0) return;
     const pool = createPool(Math.max(1, Math.min(threads, jobs.length)));
+    let stopped = false;
     try {
-      let failure: { job: CellJob; error: unknown } | null = null;
-      await Promise.all(
-        jobs.map(async (job) => {
-          try {
-            const { result, ms } = await pool.run(job.spec);
-            if (!failure) onDone(job, result, ms);
-          } catch (error) {
-            failure ??= { job, error };
-          }
-        }),
-      );
-      if (failure) {
-        const { job, error } = failure as { job: CellJob; error: unknown };
-        fail("study run", `cell ${describeCell(job.cell)} failed: ${(error as Error)?.message ?? String(error)}`);
-      }
+      await new Promise<void>((resolve, reject) => {
+        let left = jobs.length;
+        const stop = (e: unknown) => {
+          if (!stopped) reject(e);
+          stopped = true;
+        };
+        for (const job of jobs) {
+          pool.run(job.spec).then(
+            ({ result, ms }) => {
+              if (stopped) return;
+              try {
+                onDone(job, result, ms);
+              } catch (e) {
+                return stop(e);
+              }
+              if (--left === 0) resolve();
+            },
+            (e: unknown) => stop(new LiquidwaveError("study run", `cell ${describeCell(job.cell)} failed: ${(e as Error)?.message ?? String(e)}`)),
+          );
+        }
+      });
     } finally {
+      stopped = true;
       await pool.destroy();
     }
   };

@@ -103,6 +103,11 @@ test("two study workers on a real redis-server give the same results as the loca
     const code = await coordinator.exit;
     clearTimeout(timer);
     assert.equal(code, 0, coordinator.out());
+    // a cell that fails on a worker fails the run with one line naming the cell and the reason
+    const bad = writeStudy(work, { task: "beamform", base: { data: join(work, "missing.npz"), algorithms: ["zf"] }, grid: { seed: [1] } }, "bad.yaml");
+    const failed = await runCliInProcess(["study", "run", bad, "--out", join(work, "bad"), "--queue", url, "--quiet"]);
+    assert.equal(failed.code, 1);
+    assert.match(failed.err, /^liquidwave: study run: cell \{"seed":1\} failed on a worker: loadChannelDataset: no such file/m);
     const codes = await Promise.all(workers.slice(1).map((w) => stop(w)));
     assert.deepEqual(codes, [0, 0], workers.map((w) => w.out()).join("\n"));
     const done = workers.slice(1).map((w) => Number(/stopped after (\d+) cells/.exec(w.out())?.[1] ?? NaN));

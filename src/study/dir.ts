@@ -4,7 +4,7 @@
  * that holds a different study is an error; the same study resumes.
  */
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
 import { fail } from "../core/errors.ts";
 import { readJsonOrYamlFile, writeFileAtomic } from "../core/fs.ts";
 import { VERSION } from "../version.ts";
@@ -55,7 +55,8 @@ export function prepareStudyDir(dir: string, study: Study, file: string): { resu
     return { resumed: true, ...(old.liquidwave !== VERSION ? { warning: `${dir} was started with liquidwave ${old.liquidwave}, this is ${VERSION}: results of the two versions may differ` } : {}) };
   }
   if (existsSync(join(dir, "results.jsonl"))) fail(where, `${dir} has a results.jsonl but no ${MANIFEST_FILE}: not a study folder of this tool`);
-  copyFileSync(file, join(dir, `study${extname(file) || ".yaml"}`));
+  const copy = join(dir, `study${extname(file) || ".yaml"}`);
+  if (resolve(copy) !== resolve(file)) copyFileSync(file, copy);
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify({ liquidwave: VERSION, source: basename(file), study }, null, 2) + "\n");
   return { resumed: false };
 }

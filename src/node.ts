@@ -7,6 +7,8 @@
  *   in (liquidwave npz, GLNN, DeepMIMO v2/v3/v4) to channels `H [T, K, Nk, M]`;
  * - reports: Vega-Lite plots rendered headless to SVG and PNG, CSV, the HTML report page, and the
  *   experiments' report writer;
+ * - studies: {@link runStudy} (a task over a grid, thread pool or BullMQ queue, resumable),
+ *   {@link summarizeStudy} (Student-t intervals), {@link writeStudyReport};
  * - {@link writeFileAtomic} and {@link readJsonOrYamlFile}, the file primitives the CLI uses.
  * @packageDocumentation
  */
@@ -19,3 +21,4 @@ export { renderHtml, type ReportDoc, type Section, type Figure, type Table } fro
 export { writeFigure, toCsv, writeReportPage } from "./report/write.ts";
 export { writeExperiment, experimentPoints } from "./report/experiment.ts";
 export { writeDemoReport } from "./report/demo.ts";
+export * from "./study/index.ts";

@@ -9,6 +9,7 @@ import { registerModel } from "./model.ts";
 import { registerPredict } from "./predict.ts";
 import { registerWiring } from "./wiring.ts";
 import { registerExperiment } from "./experiment.ts";
+import { registerStudy } from "./study.ts";
 
 export function registerAll(program: Command): void {
   registerDemo(program);
@@ -16,6 +17,7 @@ export function registerAll(program: Command): void {
   registerData(program);
   registerBeamform(program);
   registerExperiment(program);
+  registerStudy(program);
   registerModel(program);
   registerPredict(program);
   registerWiring(program);

@@ -12,9 +12,12 @@ await ready(); // prepares the WebAssembly kernels (optional in Node, required f
 
 // Data: N sequences of L steps. Input [sin τ, cos τ], target sin 2τ, where τ advances by an
 // irregular step Δt ∈ [0.05, 0.25] that the model also receives as its timespans.
-const N = 16, L = 48;
+const N = 16,
+  L = 48;
 const rng = new Rng(42);
-const x = new Float64Array(N * L * 2), y = new Float64Array(N * L), dt = new Float64Array(N * L);
+const x = new Float64Array(N * L * 2),
+  y = new Float64Array(N * L),
+  dt = new Float64Array(N * L);
 for (let n = 0; n < N; n++) {
   let tau = rng.uniformRange(0, 2 * Math.PI);
   for (let t = 0; t < L; t++) {
@@ -34,7 +37,9 @@ console.log(`CfC over AutoNCP(16, 1): ${model.parameterCount} parameters`);
 console.log(`loss before training: ${evaluate(model, data).toFixed(4)}`);
 
 const result = await fit(model, data, {
-  epochs: 40, batchSize: 8, learningRate: 2e-2,
+  epochs: 40,
+  batchSize: 8,
+  learningRate: 2e-2,
   onEpoch: (log) => log.epoch % 10 === 0 && console.log(`epoch ${log.epoch}: train loss ${log.trainLoss.toFixed(4)}`),
 });
 const trained = evaluate(model, data);

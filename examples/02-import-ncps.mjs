@@ -9,11 +9,15 @@ import { importNcpsModel, verifyNcpsDocument, tensor, modelToJSON } from "liquid
 
 const path = process.argv[2] ?? new URL("./data/cfc-autoncp16.ncps.json", import.meta.url);
 const doc = JSON.parse(readFileSync(path, "utf8"));
-console.log(`ncps export: ${doc.model.class}(${doc.model.ctor.input_size}, ${doc.model.ctor.units}), mode ${doc.model.ctor.mode ?? "-"}, ${doc.parameters.length} parameter tensors`);
+console.log(
+  `ncps export: ${doc.model.class}(${doc.model.ctor.input_size}, ${doc.model.ctor.units}), mode ${doc.model.ctor.mode ?? "-"}, ${doc.parameters.length} parameter tensors`,
+);
 
 // 1. The model, ready to use: same class, wiring and weights.
 const model = importNcpsModel(doc);
-console.log(`imported: ${model.constructor.name}, ${model.inputSize} inputs, ${model.stateSize} neurons, ${model.outputSize} outputs, ${model.parameterCount} parameters`);
+console.log(
+  `imported: ${model.constructor.name}, ${model.inputSize} inputs, ${model.stateSize} neurons, ${model.outputSize} outputs, ${model.parameterCount} parameters`,
+);
 
 // 2. Run it on the export's recorded input (shape [B, L, I]) with its per-sample timespans [B, L].
 for (const run of doc.runs) {
@@ -28,7 +32,9 @@ for (const run of doc.runs) {
 // 3. Or let liquidwave check every recorded quantity (outputs, hidden states, final state; and the
 //    gradients when the export has them) to rtol 1e-9.
 const report = verifyNcpsDocument(doc);
-console.log(`verifyNcpsDocument: ${report.pass ? "PASS" : "FAIL"} (max abs error: outputs ${report.maxAbsErr.outputs.toExponential(2)}, states ${report.maxAbsErr.states.toExponential(2)})`);
+console.log(
+  `verifyNcpsDocument: ${report.pass ? "PASS" : "FAIL"} (max abs error: outputs ${report.maxAbsErr.outputs.toExponential(2)}, states ${report.maxAbsErr.states.toExponential(2)})`,
+);
 if (!report.pass) process.exitCode = 1;
 
 // 4. From here it is a liquidwave model: fine-tune it with fit(), save it with modelToJSON / saveModel.

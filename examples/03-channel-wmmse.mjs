@@ -16,7 +16,10 @@ const noiseDbm = 0;
 for (const snrDb of [0, 10, 20]) {
   // Power budget P and noise variance sigma^2 in the same unit (mW).
   const sys = { sigma2: dbmToLinear(noiseDbm), power: dbmToLinear(noiseDbm + snrDb) };
-  let seZf = 0, seWmmse = 0, minPower = Infinity, maxPower = 0;
+  let seZf = 0,
+    seWmmse = 0,
+    minPower = Infinity,
+    maxPower = 0;
   for (let t = 0; t < T; t++) {
     const h = trajectorySample(sim.H, t); // one sample: K users × Nk × M
     const vZf = zf(h, sys); // V [M, K·d], ||V||_F^2 = P
@@ -30,5 +33,7 @@ for (const snrDb of [0, 10, 20]) {
       maxPower = Math.max(maxPower, precoderPower(v) / sys.power);
     }
   }
-  console.log(`SNR ${String(snrDb).padStart(2)} dB: sum SE  ZF ${seZf.toFixed(2)}  WMMSE ${seWmmse.toFixed(2)} bit/s/Hz  (||V||^2 / P in [${minPower.toFixed(6)}, ${maxPower.toFixed(6)}])`);
+  console.log(
+    `SNR ${String(snrDb).padStart(2)} dB: sum SE  ZF ${seZf.toFixed(2)}  WMMSE ${seWmmse.toFixed(2)} bit/s/Hz  (||V||^2 / P in [${minPower.toFixed(6)}, ${maxPower.toFixed(6)}])`,
+  );
 }

@@ -28,10 +28,14 @@ const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 console.log(`algorithm                    sum SE (bit/s/Hz)  last 20 slots  ms/slot  equal power`);
 for (const r of results) {
   const name = r.label.length > 28 ? `${r.label.slice(0, 25)}...` : r.label;
-  console.log(`${name.padEnd(28)} ${r.seMean.toFixed(2).padStart(8)}          ${mean(r.perSample.slice(-20)).toFixed(2).padStart(8)}   ${r.msPerSample.toFixed(1).padStart(7)}  ${r.equalPower ? "yes" : "NO"}`);
+  console.log(
+    `${name.padEnd(28)} ${r.seMean.toFixed(2).padStart(8)}          ${mean(r.perSample.slice(-20)).toFixed(2).padStart(8)}   ${r.msPerSample.toFixed(1).padStart(7)}  ${r.equalPower ? "yes" : "NO"}`,
+  );
 }
 const wmmse = results.find((r) => r.name === "wmmse");
 for (const r of results.filter((r) => r.name.startsWith("glnn"))) {
-  console.log(`${r.name.split(":")[0]}${r.name.includes(":") ? " (improved)" : ""}: ${((100 * r.seMean) / wmmse.seMean).toFixed(0)} % of WMMSE's sum SE at equal power`);
+  console.log(
+    `${r.name.split(":")[0]}${r.name.includes(":") ? " (improved)" : ""}: ${((100 * r.seMean) / wmmse.seMean).toFixed(0)} % of WMMSE's sum SE at equal power`,
+  );
 }
 if (!results.every((r) => r.equalPower)) process.exitCode = 1;

@@ -54,7 +54,10 @@ export function runOnEstimate(
 ): ScoredPrecoder {
   const known = sample.Hest ?? sample.H;
   if (sample.Hest && (sample.Hest.K !== sample.H.K || sample.Hest.N !== sample.H.N || sample.Hest.M !== sample.H.M)) {
-    fail("runOnEstimate", `estimate is ${sample.Hest.N} x ${sample.Hest.M} (K = ${sample.Hest.K}) but the channel is ${sample.H.N} x ${sample.H.M} (K = ${sample.H.K})`);
+    fail(
+      "runOnEstimate",
+      `estimate is ${sample.Hest.N} x ${sample.Hest.M} (K = ${sample.Hest.K}) but the channel is ${sample.H.N} x ${sample.H.M} (K = ${sample.H.K})`,
+    );
   }
   const out = design(known);
   const V = "rows" in out ? out : out.V;
@@ -139,12 +142,15 @@ export function runAlgorithm(name: ClassicalAlgorithm, sample: CsiSample, sys: S
       let known: ChannelSample = sample.Hest;
       let errorVariance = opts.errorVariance;
       if (errorVariance === undefined) {
-        if (opts.ceeDb === undefined) fail("robust-wmmse", "needs the CSI error statistics: give ceeDb (Hhat = H + E) or errorVariance (H = Hhat + E)");
+        if (opts.ceeDb === undefined)
+          fail("robust-wmmse", "needs the CSI error statistics: give ceeDb (Hhat = H + E) or errorVariance (H = Hhat + E)");
         const model = lmmseCsiModel(sample.Hest, opts.ceeDb, opts.estimatePower);
         known = model.channel;
         errorVariance = model.errorVariance;
       }
-      const res = runOnEstimate({ H: sample.H, Hest: known }, sys, (h) => wmmse(h, sys, { streams, rng, solver: opts.solver, errorVariance, ...iter }));
+      const res = runOnEstimate({ H: sample.H, Hest: known }, sys, (h) =>
+        wmmse(h, sys, { streams, rng, solver: opts.solver, errorVariance, ...iter }),
+      );
       // report the design-side rate on the estimate the caller gave, not on the rescaled one
       return { ...res, seDesign: userRates(sample.Hest, res.V, sys).sumRate };
     }

@@ -49,7 +49,15 @@ import { buildModel, type SequenceModelConfig } from "../nn/models.ts";
 import type { SequenceModel } from "../nn/sequence.ts";
 import { adam, type Adam, type AdamState } from "../training/adam.ts";
 import { mrt, rzf, zf } from "./precoders.ts";
-import { glnnLoss, precoderFromX, sumRateAndGradX, userRatesX, type GlnnLossParams, type Normalization, type RateObjective } from "./rate.ts";
+import {
+  glnnLoss,
+  precoderFromX,
+  sumRateAndGradX,
+  userRatesX,
+  type GlnnLossParams,
+  type Normalization,
+  type RateObjective,
+} from "./rate.ts";
 import { resolveSystem, type ChannelSample, type SystemParams } from "./system.ts";
 
 /** Networks the GLNN loop can drive. */
@@ -164,11 +172,13 @@ export type ResolvedGlnnOptions = Required<Omit<GlnnOptions, "loss">> & { readon
 export function resolveGlnnOptions(o: GlnnOptions = {}): ResolvedGlnnOptions {
   const where = "glnn";
   const network = o.network ?? "ncp-cfc";
-  if (!(GLNN_NETWORKS as readonly string[]).includes(network)) fail(where, `unknown network '${network}', valid options are ${GLNN_NETWORKS.join(", ")}`);
+  if (!(GLNN_NETWORKS as readonly string[]).includes(network))
+    fail(where, `unknown network '${network}', valid options are ${GLNN_NETWORKS.join(", ")}`);
   const init = o.init ?? "random";
   if (!(GLNN_INITS as readonly string[]).includes(init)) fail(where, `unknown init '${init}', valid options are ${GLNN_INITS.join(", ")}`);
   const encoding = o.encoding ?? "rows";
-  if (!(GLNN_ENCODINGS as readonly string[]).includes(encoding)) fail(where, `unknown encoding '${encoding}', valid options are ${GLNN_ENCODINGS.join(", ")}`);
+  if (!(GLNN_ENCODINGS as readonly string[]).includes(encoding))
+    fail(where, `unknown encoding '${encoding}', valid options are ${GLNN_ENCODINGS.join(", ")}`);
   const int = (name: string, v: number | undefined, dflt: number, min: number): number => {
     const x = v ?? dflt;
     if (!Number.isInteger(x) || x < min) fail(where, `${name} must be an integer >= ${min}, got ${v}`);
@@ -392,7 +402,12 @@ export class GlnnBeamformer {
         x.im[i] = this.rng.normal();
       }
     } else {
-      const v = o.init === "mf" ? mrt(known, rs, { streams: this.d }) : o.init === "zf" ? zf(known, rs, { streams: this.d }) : rzf(known, rs, { streams: this.d });
+      const v =
+        o.init === "mf"
+          ? mrt(known, rs, { streams: this.d })
+          : o.init === "zf"
+            ? zf(known, rs, { streams: this.d })
+            : rzf(known, rs, { streams: this.d });
       x = baseFromPrecoder(known, v);
     }
     return scaleBaseToPower(known, x, rs.power, "glnn");
@@ -500,7 +515,12 @@ export class GlnnBeamformer {
    * carried state untouched): network on `g` from `initialState`, `X = base + ΔX`, `W = c Hs^H X`,
    * `L(W; known)`. Parameter gradients are zeroed first, then hold `dL/dθ`. For tests and probes.
    */
-  probe(known: ChannelSample, base: CMat, g: CMat, initialState: Tensor | null = null): { loss: number; X: CMat; power: number; finalState: Tensor | null } {
+  probe(
+    known: ChannelSample,
+    base: CMat,
+    g: CMat,
+    initialState: Tensor | null = null,
+  ): { loss: number; X: CMat; power: number; finalState: Tensor | null } {
     zeroGrads(this.params);
     const pass = this.networkPass(g, base, initialState, true);
     const x = cmat(base.rows, base.cols);
@@ -532,7 +552,8 @@ export class GlnnBeamformer {
   step(known: ChannelSample): GlnnSampleResult {
     const where = "GlnnBeamformer.step";
     const o = this.options;
-    if (known.K !== this.K || known.Nk !== this.Nk) fail(where, `channel has K = ${known.K}, Nk = ${known.Nk}; the learner was built for K = ${this.K}, Nk = ${this.Nk}`);
+    if (known.K !== this.K || known.Nk !== this.Nk)
+      fail(where, `channel has K = ${known.K}, Nk = ${known.Nk}; the learner was built for K = ${this.K}, Nk = ${this.Nk}`);
     if (o.resetState) this.state = null;
     const lr = this.currentLearningRate;
     const x0 = this.initialBase(known);

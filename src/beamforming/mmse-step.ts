@@ -49,8 +49,10 @@ function ah(a: CMat, b: CMat): CMat {
       let sr = 0;
       let si = 0;
       for (let k = 0; k < a.rows; k++) {
-        const xr = a.re[k * a.cols + i]!, xi = -a.im[k * a.cols + i]!;
-        const yr = b.re[k * b.cols + j]!, yi = b.im[k * b.cols + j]!;
+        const xr = a.re[k * a.cols + i]!,
+          xi = -a.im[k * a.cols + i]!;
+        const yr = b.re[k * b.cols + j]!,
+          yi = b.im[k * b.cols + j]!;
         sr += xr * yr - xi * yi;
         si += xr * yi + xi * yr;
       }
@@ -81,10 +83,15 @@ export function mmseStep(g: CMat, K: number, Nk: number, d: number, s2: number |
     const cf = cmat(Nk, Nk);
     for (let a = 0; a < Nk; a++) {
       for (let b = 0; b < Nk; b++) {
-        let sr = 0, si = 0, or = 0, oi = 0;
+        let sr = 0,
+          si = 0,
+          or = 0,
+          oi = 0;
         for (let s = 0; s < S; s++) {
-          const xr = gk.re[a * S + s]!, xi = gk.im[a * S + s]!;
-          const yr = gk.re[b * S + s]!, yi = gk.im[b * S + s]!;
+          const xr = gk.re[a * S + s]!,
+            xi = gk.im[a * S + s]!;
+          const yr = gk.re[b * S + s]!,
+            yi = gk.im[b * S + s]!;
           const pr = xr * yr + xi * yi;
           const pi = xi * yr - xr * yi;
           if (s >= k * d && s < (k + 1) * d) {
@@ -167,10 +174,13 @@ export function precoderStepTerms(
     const uw = cmat(Nk, d);
     for (let i = 0; i < Nk; i++) {
       for (let j = 0; j < d; j++) {
-        let sr = 0, si = 0;
+        let sr = 0,
+          si = 0;
         for (let l = 0; l < d; l++) {
-          const xr = uk.re[i * d + l]!, xi = uk.im[i * d + l]!;
-          const yr = wk.re[l * d + j]!, yi = wk.im[l * d + j]!;
+          const xr = uk.re[i * d + l]!,
+            xi = uk.im[i * d + l]!;
+          const yr = wk.re[l * d + j]!,
+            yi = wk.im[l * d + j]!;
           sr += xr * yr - xi * yi;
           si += xr * yi + xi * yr;
         }
@@ -183,10 +193,13 @@ export function precoderStepTerms(
     // D_k = alpha (U W) U^H
     for (let i = 0; i < Nk; i++) {
       for (let j = 0; j < Nk; j++) {
-        let sr = 0, si = 0;
+        let sr = 0,
+          si = 0;
         for (let l = 0; l < d; l++) {
-          const xr = uw.re[i * d + l]!, xi = uw.im[i * d + l]!;
-          const yr = uk.re[j * d + l]!, yi = uk.im[j * d + l]!;
+          const xr = uw.re[i * d + l]!,
+            xi = uw.im[i * d + l]!;
+          const yr = uk.re[j * d + l]!,
+            yi = uk.im[j * d + l]!;
           sr += xr * yr + xi * yi;
           si += xi * yr - xr * yi;
         }

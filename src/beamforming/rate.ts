@@ -126,8 +126,10 @@ function smallChol(n: number, re: Float64Array, im: Float64Array): number {
       let sr = re[i * n + j]!;
       let si = j === i ? 0 : im[i * n + j]!;
       for (let k = 0; k < j; k++) {
-        const xr = re[i * n + k]!, xi = im[i * n + k]!;
-        const yr = re[j * n + k]!, yi = im[j * n + k]!;
+        const xr = re[i * n + k]!,
+          xi = im[i * n + k]!;
+        const yr = re[j * n + k]!,
+          yi = im[j * n + k]!;
         sr -= xr * yr + xi * yi;
         si -= xi * yr - xr * yi;
       }
@@ -164,8 +166,10 @@ function smallCholSolveColumn(
     let sr = br[bo + i * bs]!;
     let si = bi[bo + i * bs]!;
     for (let k = 0; k < i; k++) {
-      const cr = lr[i * n + k]!, ci = li[i * n + k]!;
-      const yr = br[bo + k * bs]!, yi = bi[bo + k * bs]!;
+      const cr = lr[i * n + k]!,
+        ci = li[i * n + k]!;
+      const yr = br[bo + k * bs]!,
+        yi = bi[bo + k * bs]!;
       sr -= cr * yr - ci * yi;
       si -= cr * yi + ci * yr;
     }
@@ -178,8 +182,10 @@ function smallCholSolveColumn(
     let si = bi[bo + i * bs]!;
     for (let k = i + 1; k < n; k++) {
       // (L^H)[i, k] = conj(L[k, i])
-      const cr = lr[k * n + i]!, ci = -li[k * n + i]!;
-      const yr = br[bo + k * bs]!, yi = bi[bo + k * bs]!;
+      const cr = lr[k * n + i]!,
+        ci = -li[k * n + i]!;
+      const yr = br[bo + k * bs]!,
+        yi = bi[bo + k * bs]!;
       sr -= cr * yr - ci * yi;
       si -= cr * yi + ci * yr;
     }
@@ -230,8 +236,10 @@ export function ratesFromReceived(
         let si = 0;
         for (let s = 0; s < S; s++) {
           if (s >= k * d && s < (k + 1) * d) continue;
-          const xr = gr[ra + s]!, xi = gi[ra + s]!;
-          const yr = gr[rb + s]!, yi = gi[rb + s]!;
+          const xr = gr[ra + s]!,
+            xi = gi[ra + s]!;
+          const yr = gr[rb + s]!,
+            yi = gi[rb + s]!;
           sr += xr * yr + xi * yi;
           si += xi * yr - xr * yi;
         }
@@ -250,8 +258,10 @@ export function ratesFromReceived(
         let sr = 0;
         let si = 0;
         for (let s = k * d; s < (k + 1) * d; s++) {
-          const xr = gr[ra + s]!, xi = gi[ra + s]!;
-          const yr = gr[rb + s]!, yi = gi[rb + s]!;
+          const xr = gr[ra + s]!,
+            xi = gi[ra + s]!;
+          const yr = gr[rb + s]!,
+            yi = gi[rb + s]!;
           sr += xr * yr + xi * yi;
           si += xi * yr - xr * yi;
         }
@@ -456,7 +466,12 @@ export function sumRateAndGradX(
  * @param normalize - how c is chosen (default `power`: ‖W‖_F² = P)
  * @returns per-user rates [K] and weighted sum rate in bit/s/Hz, the power ‖W‖_F² and c
  */
-export function userRatesX(ch: ChannelSample, x: CMat, sys: SystemParams, normalize: Normalization = "power"): RateResult & { power: number; scale: number } {
+export function userRatesX(
+  ch: ChannelSample,
+  x: CMat,
+  sys: SystemParams,
+  normalize: Normalization = "power",
+): RateResult & { power: number; scale: number } {
   const d = baseStreams(ch, x, "userRatesX");
   checkCMatFinite("userRatesX", "base matrix X", x);
   const rs = resolveSystem(sys, ch.K, "userRatesX");

@@ -162,5 +162,14 @@ export function rwmmse(ch: ChannelSample, sys: SystemParams, opts: RwmmseOptions
   }
   const v = scaleToPower(cmatmulAH(ch.H, x), rs.power, where);
   const r = userRates(ch, v, rs);
-  return { V: v, X: x, rates: r.rates, sumRate: r.sumRate, power: precoderPower(v), iterations, converged, history: Float64Array.from(history) };
+  return {
+    V: v,
+    X: x,
+    rates: r.rates,
+    sumRate: r.sumRate,
+    power: precoderPower(v),
+    iterations,
+    converged,
+    history: Float64Array.from(history),
+  };
 }

@@ -299,7 +299,15 @@ export function wmmse(ch: ChannelSample, sys: SystemParams, opts: WmmseOptions =
   if (v === v0) out = { rows: v0.rows, cols: v0.cols, re: v0.re.slice(), im: v0.im.slice() };
   if (opts.fillPower) scaleToPower(out, rs.power, where);
   const r = userRates(ch, out, rs);
-  return { V: out, rates: r.rates, sumRate: r.sumRate, power: precoderPower(out), iterations, converged, history: Float64Array.from(history) };
+  return {
+    V: out,
+    rates: r.rates,
+    sumRate: r.sumRate,
+    power: precoderPower(out),
+    iterations,
+    converged,
+    history: Float64Array.from(history),
+  };
 }
 
 function perUserVariance(v: number | ArrayLike<number>, K: number, where: string): Float64Array {
@@ -310,7 +318,8 @@ function perUserVariance(v: number | ArrayLike<number>, K: number, where: string
     for (let k = 0; k < K; k++) out[k] = v[k]!;
   }
   for (let k = 0; k < K; k++) {
-    if (!(out[k]! >= 0) || !Number.isFinite(out[k]!)) fail(where, `errorVariance must be a finite number >= 0, got ${out[k]}${typeof v === "number" ? "" : ` for user ${k}`}`);
+    if (!(out[k]! >= 0) || !Number.isFinite(out[k]!))
+      fail(where, `errorVariance must be a finite number >= 0, got ${out[k]}${typeof v === "number" ? "" : ` for user ${k}`}`);
   }
   return out;
 }
@@ -374,7 +383,8 @@ export function lmmseCsiModel(
     const v = typeof estimatePower === "number" ? new Float64Array(K).fill(estimatePower) : Float64Array.from(estimatePower);
     if (v.length !== K) fail("lmmseCsiModel", `estimatePower has ${v.length} entries, expected one or K = ${K}`);
     for (let k = 0; k < K; k++) {
-      if (!(v[k]! >= 0) || !Number.isFinite(v[k]!)) fail("lmmseCsiModel", `estimatePower of user ${k} must be a finite number >= 0, got ${v[k]}`);
+      if (!(v[k]! >= 0) || !Number.isFinite(v[k]!))
+        fail("lmmseCsiModel", `estimatePower of user ${k} must be a finite number >= 0, got ${v[k]}`);
       p[k] = v[k]!;
     }
   }
@@ -396,7 +406,12 @@ export function lmmseCsiModel(
  * @param restarts - number of random-start runs R ≥ 1
  * @returns the best run (V is M × K·d, rates in bit/s/Hz) and every run's sum rate [R]
  */
-export function wmmseBestOf(ch: ChannelSample, sys: SystemParams, restarts: number, opts: WmmseOptions = {}): IterativeResult & { all: Float64Array } {
+export function wmmseBestOf(
+  ch: ChannelSample,
+  sys: SystemParams,
+  restarts: number,
+  opts: WmmseOptions = {},
+): IterativeResult & { all: Float64Array } {
   if (!Number.isInteger(restarts) || restarts < 1) fail("wmmseBestOf", `restarts must be an integer >= 1, got ${restarts}`);
   if (typeof opts.init === "object") fail("wmmseBestOf", "restarts need a random init, not a given matrix");
   const rng = opts.rng ?? new Rng(0);

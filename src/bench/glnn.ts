@@ -16,7 +16,8 @@ import { GlnnBeamformer } from "../beamforming/glnn.ts";
 import { lagd } from "../beamforming/lagd.ts";
 import type { BenchCase } from "./suite.ts";
 
-const K = 4, Nk = 2;
+const K = 4,
+  Nk = 2;
 const sys = { sigma2: 1, power: 10 };
 
 function channels(M: number, seed: number): ChannelSample[] {

@@ -59,17 +59,14 @@ export function ula(n: number, { spacing = 0.5, axis = [1, 0, 0] as Vec3 } = {})
  * @param options.axis - first axis (default +x); options.axis2 - second axis (default +z,
  *   i.e. a vertical panel); the two must be orthogonal
  */
-export function upa(
-  n1: number,
-  n2: number,
-  { spacing = 0.5, axis = [1, 0, 0] as Vec3, axis2 = [0, 0, 1] as Vec3 } = {},
-): ArrayGeometry {
+export function upa(n1: number, n2: number, { spacing = 0.5, axis = [1, 0, 0] as Vec3, axis2 = [0, 0, 1] as Vec3 } = {}): ArrayGeometry {
   checkInt("upa", "elements along axis", n1, 1);
   checkInt("upa", "elements along axis2", n2, 1);
   checkNumber("upa", "spacing", spacing, 0);
   const a1 = unitAxis("upa", "axis", axis);
   const a2 = unitAxis("upa", "axis2", axis2);
-  if (Math.abs(dot(a1, a2)) > 1e-9) fail("upa", `axis and axis2 must be orthogonal, got ${JSON.stringify(axis)} and ${JSON.stringify(axis2)}`);
+  if (Math.abs(dot(a1, a2)) > 1e-9)
+    fail("upa", `axis and axis2 must be orthogonal, got ${JSON.stringify(axis)} and ${JSON.stringify(axis2)}`);
   return { type: "upa", shape: [n1, n2], spacing, axis: a1, axis2: a2 };
 }
 

@@ -204,7 +204,11 @@ export function canyonDiffusePaths(rng: Rng, p: CanyonParams, lambda: number, la
     const lossDb = p.diffuseLossDb[0] + (p.diffuseLossDb[1] - p.diffuseLossDb[0]) * rng.uniform();
     const a = 10 ** (-lossDb / 20) / Math.sqrt(p.diffuseRays);
     for (let r = 0; r < p.diffuseRays; r++) {
-      const s: Vec3 = [xc + p.diffusePatch * rng.normal(), wall === 0 ? 0 : p.streetWidth, Math.max(0.1, zc + p.diffusePatch * rng.normal())];
+      const s: Vec3 = [
+        xc + p.diffusePatch * rng.normal(),
+        wall === 0 ? 0 : p.streetWidth,
+        Math.max(0.1, zc + p.diffusePatch * rng.normal()),
+      ];
       const phase = 2 * Math.PI * rng.uniform();
       const ar = a * Math.cos(phase);
       const ai = a * Math.sin(phase);

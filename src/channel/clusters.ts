@@ -74,7 +74,14 @@ function reflectZenith(theta: number): number {
  * @param angles - LOS directions (deg)
  * @param d2D - horizontal distance (for the ZOD offset), m
  */
-export function drawUmiClusters(rng: Rng, table: UmiConditionTable, los: boolean, lsp: UmiLsps, angles: LosAngles, d2D: number): DrawnClusters {
+export function drawUmiClusters(
+  rng: Rng,
+  table: UmiConditionTable,
+  los: boolean,
+  lsp: UmiLsps,
+  angles: LosAngles,
+  d2D: number,
+): DrawnClusters {
   const N0 = table.clusters;
   const rTau = table.delayScaling;
   const ds = lsp.ds;

@@ -104,7 +104,8 @@ const vec3 = z.tuple([rangedNumber(), rangedNumber(), rangedNumber()], { error: 
 
 function pair(min = -Infinity) {
   return z.tuple([rangedNumber(min), rangedNumber(min)], { error: (iss) => `expected [lo, hi], got ${show(iss.input)}` }).check((ctx) => {
-    if (ctx.value[1] < ctx.value[0]) ctx.issues.push({ code: "custom", message: `expected lo <= hi, got ${show(ctx.value)}`, input: ctx.value });
+    if (ctx.value[1] < ctx.value[0])
+      ctx.issues.push({ code: "custom", message: `expected lo <= hi, got ${show(ctx.value)}`, input: ctx.value });
   });
 }
 
@@ -116,7 +117,12 @@ function list<T extends z.ZodType>(each: T) {
 /** A string from a list that is not a type (material names, table versions): input type `string`. */
 function oneOfStrings(valid: readonly string[]) {
   return z.string({ error: (iss) => `expected a string, got ${show(iss.input)}` }).check((ctx) => {
-    if (!valid.includes(ctx.value)) ctx.issues.push({ code: "custom", message: `unknown value ${show(ctx.value)}, valid options are ${valid.map((a) => `'${a}'`).join(", ")}`, input: ctx.value });
+    if (!valid.includes(ctx.value))
+      ctx.issues.push({
+        code: "custom",
+        message: `unknown value ${show(ctx.value)}, valid options are ${valid.map((a) => `'${a}'`).join(", ")}`,
+        input: ctx.value,
+      });
   });
 }
 
@@ -261,7 +267,10 @@ type ParsedInput = z.output<typeof channelConfigInputSchema>;
 
 /** A cross-field problem found while resolving (path like `mobility.start[0]`). */
 class Bad {
-  constructor(readonly path: string, readonly message: string) {}
+  constructor(
+    readonly path: string,
+    readonly message: string,
+  ) {}
 }
 
 function bad(path: string, msg: string): never {
@@ -289,7 +298,10 @@ function resolve(inp: ParsedInput): ChannelConfig {
   const preset = inp.preset;
   const d = presetDefaults(preset);
   if (inp.version !== undefined && inp.version !== d.version) {
-    bad("version", `preset '${preset}' is at version ${d.version} in this liquidwave, got ${show(inp.version)} (regenerate with the current version or use the liquidwave release that had it)`);
+    bad(
+      "version",
+      `preset '${preset}' is at version ${d.version} in this liquidwave, got ${show(inp.version)} (regenerate with the current version or use the liquidwave release that had it)`,
+    );
   }
   const seed = inp.seed ?? d.seed;
   const carrierGHz = inp.carrierGHz ?? d.carrierGHz;
@@ -305,7 +317,8 @@ function resolve(inp: ParsedInput): ChannelConfig {
   if (bsIn.shape !== undefined) shape = [...bsIn.shape];
   else if (inp.antennas !== undefined) shape = type === "ula" ? [inp.antennas] : bad("bsArray.shape", "a UPA needs its shape [M1, M2]");
   else shape = type === d.bsArray.type ? [...d.bsArray.shape] : bad("bsArray.shape", "a UPA needs its shape [M1, M2]");
-  if (shape.length !== (type === "ula" ? 1 : 2)) bad("bsArray.shape", `a ${type.toUpperCase()} needs ${type === "ula" ? "[M]" : "[M1, M2]"}, got ${show(shape)}`);
+  if (shape.length !== (type === "ula" ? 1 : 2))
+    bad("bsArray.shape", `a ${type.toUpperCase()} needs ${type === "ula" ? "[M]" : "[M1, M2]"}, got ${show(shape)}`);
   const antennas = shape.reduce((a, b) => a * b, 1);
   if (inp.antennas !== undefined && inp.antennas !== antennas) {
     bad("antennas", `${inp.antennas} disagrees with bsArray.shape ${show(shape)} (${antennas} elements)`);
@@ -316,7 +329,8 @@ function resolve(inp: ParsedInput): ChannelConfig {
   const axis2In = bsIn.axis2 ?? d.bsArray.axis2;
   if (type === "upa") {
     axis2 = axis2In === undefined ? [0, 0, 1] : unit("bsArray.axis2", axis2In);
-    if (Math.abs(axis[0] * axis2[0] + axis[1] * axis2[1] + axis[2] * axis2[2]) > 1e-9) bad("bsArray.axis2", `must be orthogonal to axis ${show(axis)}, got ${show(axis2)}`);
+    if (Math.abs(axis[0] * axis2[0] + axis[1] * axis2[1] + axis[2] * axis2[2]) > 1e-9)
+      bad("bsArray.axis2", `must be orthogonal to axis ${show(axis)}, got ${show(axis2)}`);
   } else if (axis2In !== undefined) bad("bsArray.axis2", "only a UPA has a second axis");
 
   const ua = { ...d.userArray, ...inp.userArray };
@@ -328,8 +342,10 @@ function resolve(inp: ParsedInput): ChannelConfig {
   // Mobility, with the top-level speed shorthands.
   const moIn = inp.mobility ?? {};
   const mo = { ...d.mobility, ...moIn };
-  if (inp.speed !== undefined && (inp.speeds !== undefined || moIn.speeds !== undefined)) bad("speed", "give either speed or speeds (with slots), not both");
-  if ((inp.speeds !== undefined || inp.speed !== undefined) && moIn.speeds !== undefined) bad("speeds", "given both at the top level and in mobility");
+  if (inp.speed !== undefined && (inp.speeds !== undefined || moIn.speeds !== undefined))
+    bad("speed", "give either speed or speeds (with slots), not both");
+  if ((inp.speeds !== undefined || inp.speed !== undefined) && moIn.speeds !== undefined)
+    bad("speeds", "given both at the top level and in mobility");
   if (inp.slots !== undefined && moIn.slots !== undefined) bad("slots", "given both at the top level and in mobility");
   let speeds: number[];
   let slots: number[] | null;
@@ -341,25 +357,39 @@ function resolve(inp: ParsedInput): ChannelConfig {
   } else {
     speedsPath = inp.speeds !== undefined ? "speeds" : "mobility.speeds";
     speeds = [...(inp.speeds ?? mo.speeds)];
-    const sl = inp.slots ?? (inp.speeds !== undefined || moIn.speeds !== undefined ? moIn.slots ?? null : mo.slots);
+    const sl = inp.slots ?? (inp.speeds !== undefined || moIn.speeds !== undefined ? (moIn.slots ?? null) : mo.slots);
     slots = sl === null || sl === undefined ? null : [...sl];
   }
   let T = samples;
   if (slots !== null) {
-    if (slots.length !== speeds.length) bad(speedsPath, `${speeds.length} speeds but ${slots.length} slot counts; give one count per speed`);
+    if (slots.length !== speeds.length)
+      bad(speedsPath, `${speeds.length} speeds but ${slots.length} slot counts; give one count per speed`);
     const total = slots.reduce((a, b) => a + b, 0);
     if (inp.samples === undefined) T = total;
-    else if (total !== samples) bad("samples", `${samples} disagrees with the speed-phase slots ${show(slots)}, which add up to ${total} (give one constant speed, or slots that add up to the samples)`);
-  } else if (speeds.length !== 1) bad(speedsPath, `${speeds.length} speeds need slots (one count per speed); for one constant speed give a single value`);
+    else if (total !== samples)
+      bad(
+        "samples",
+        `${samples} disagrees with the speed-phase slots ${show(slots)}, which add up to ${total} (give one constant speed, or slots that add up to the samples)`,
+      );
+  } else if (speeds.length !== 1)
+    bad(speedsPath, `${speeds.length} speeds need slots (one count per speed); for one constant speed give a single value`);
   const model = mo.model;
-  const start = mo.start === null ? null : (() => {
-    if (mo.start.length !== users) bad("mobility.start", `expected ${users} positions [x, y, z] (one per user), got ${show(mo.start)}`);
-    return mo.start.map((p) => [p[0], p[1], p[2]] as Vec3);
-  })();
-  const heading = mo.heading === null ? null : (() => {
-    if (mo.heading.length !== users) bad("mobility.heading", `expected ${users} headings in degrees (one per user), got ${show(mo.heading)}`);
-    return [...mo.heading];
-  })();
+  const start =
+    mo.start === null
+      ? null
+      : (() => {
+          if (mo.start.length !== users)
+            bad("mobility.start", `expected ${users} positions [x, y, z] (one per user), got ${show(mo.start)}`);
+          return mo.start.map((p) => [p[0], p[1], p[2]] as Vec3);
+        })();
+  const heading =
+    mo.heading === null
+      ? null
+      : (() => {
+          if (mo.heading.length !== users)
+            bad("mobility.heading", `expected ${users} headings in degrees (one per user), got ${show(mo.heading)}`);
+          return [...mo.heading];
+        })();
   const mobility: MobilityConfig = {
     model,
     speeds,
@@ -370,28 +400,51 @@ function resolve(inp: ParsedInput): ChannelConfig {
     heading,
     gridSpacing: mo.gridSpacing,
   };
-  if (preset === "o1-28ghz" && model !== "street" && model !== "straight" && model !== "static") bad("mobility.model", `preset o1-28ghz supports 'street', 'straight' and 'static', got '${model}'`);
-  if ((preset === "umi-6ghz" || preset === "umi-28ghz") && model === "street") bad("mobility.model", `'street' follows the o1-28ghz canyon; preset ${preset} supports 'random-walk', 'straight' and 'static'`);
+  if (preset === "o1-28ghz" && model !== "street" && model !== "straight" && model !== "static")
+    bad("mobility.model", `preset o1-28ghz supports 'street', 'straight' and 'static', got '${model}'`);
+  if ((preset === "umi-6ghz" || preset === "umi-28ghz") && model === "street")
+    bad("mobility.model", `'street' follows the o1-28ghz canyon; preset ${preset} supports 'random-walk', 'straight' and 'static'`);
   if (preset === "rayleigh" && model !== "static") bad("mobility.model", "preset rayleigh has no geometry; only 'static' applies");
   if (preset === "clarke" && model !== "straight") bad("mobility.model", "preset clarke moves in a straight line; only 'straight' applies");
 
   const normalise = inp.normalise ?? d.normalise;
-  if (normalise === "large-scale" && (preset === "rayleigh" || preset === "clarke")) bad("normalise", `'large-scale' needs a preset with path loss (umi-6ghz, umi-28ghz, o1-28ghz); ${preset} has unit power already`);
+  if (normalise === "large-scale" && (preset === "rayleigh" || preset === "clarke"))
+    bad("normalise", `'large-scale' needs a preset with path loss (umi-6ghz, umi-28ghz, o1-28ghz); ${preset} has unit power already`);
   const cee = inp.cee === undefined ? d.cee : inp.cee;
   const ceeReference = inp.ceeReference ?? d.ceeReference;
   const subcarriers = inp.subcarriers === undefined ? d.subcarriers : inp.subcarriers;
-  if (subcarriers !== null && (preset === "rayleigh" || preset === "clarke")) bad("subcarriers", `OFDM output needs a multipath preset with delays (umi-6ghz, umi-28ghz, o1-28ghz), not ${preset}`);
+  if (subcarriers !== null && (preset === "rayleigh" || preset === "clarke"))
+    bad("subcarriers", `OFDM output needs a multipath preset with delays (umi-6ghz, umi-28ghz, o1-28ghz), not ${preset}`);
   const subcarrierSpacingHz = inp.subcarrierSpacingHz ?? d.subcarrierSpacingHz;
 
-  for (const [k, ps] of [["clarke", ["clarke"]], ["umi", ["umi-6ghz", "umi-28ghz"]], ["canyon", ["o1-28ghz"]]] as const) {
-    if (inp[k] !== undefined && !(ps as readonly string[]).includes(preset)) bad(k, `applies to preset${ps.length > 1 ? "s" : ""} ${ps.join(", ")} only (preset is ${preset})`);
+  for (const [k, ps] of [
+    ["clarke", ["clarke"]],
+    ["umi", ["umi-6ghz", "umi-28ghz"]],
+    ["canyon", ["o1-28ghz"]],
+  ] as const) {
+    if (inp[k] !== undefined && !(ps as readonly string[]).includes(preset))
+      bad(k, `applies to preset${ps.length > 1 ? "s" : ""} ${ps.join(", ")} only (preset is ${preset})`);
   }
 
   let bsAxisOut = axis;
   const out: ChannelConfig = {
-    preset, version: d.version, seed, carrierGHz, samples: T, dt, users, userAntennas, antennas,
+    preset,
+    version: d.version,
+    seed,
+    carrierGHz,
+    samples: T,
+    dt,
+    users,
+    userAntennas,
+    antennas,
     bsArray: { type, shape, spacing, axis: bsAxisOut, ...(axis2 ? { axis2 } : {}) },
-    userArray, mobility, normalise, cee, ceeReference, subcarriers, subcarrierSpacingHz,
+    userArray,
+    mobility,
+    normalise,
+    cee,
+    ceeReference,
+    subcarriers,
+    subcarrierSpacingHz,
   };
 
   if (preset === "clarke") {
@@ -414,7 +467,10 @@ function resolve(inp: ParsedInput): ChannelConfig {
       orientation = cin.bsArrayOrientation;
       const want = axisOf(orientation);
       if (bsIn.axis !== undefined && want !== null && want.some((x, i) => Math.abs(x - axis[i]!) > 1e-12)) {
-        bad("bsArray.axis", `${show(bsIn.axis)} disagrees with canyon.bsArrayOrientation '${orientation}' (${show(want)}); give one of them`);
+        bad(
+          "bsArray.axis",
+          `${show(bsIn.axis)} disagrees with canyon.bsArrayOrientation '${orientation}' (${show(want)}); give one of them`,
+        );
       }
       if (want !== null) bsAxisOut = want;
     } else if (bsIn.axis !== undefined) {
@@ -435,7 +491,8 @@ function resolve(inp: ParsedInput): ChannelConfig {
     };
     const by = canyon.bsPosition[1];
     if (by <= 0 || by >= W) bad("canyon.bsPosition", `the BS must be inside the street (0 < y < ${W}), got ${show(canyon.bsPosition)}`);
-    if (canyon.yRange[0] <= 0 || canyon.yRange[1] >= W) bad("canyon.yRange", `users must stay inside the street (0 < y < ${W}), got ${show(canyon.yRange)}`);
+    if (canyon.yRange[0] <= 0 || canyon.yRange[1] >= W)
+      bad("canyon.yRange", `users must stay inside the street (0 < y < ${W}), got ${show(canyon.yRange)}`);
     if (canyon.xRange[1] <= canyon.xRange[0]) bad("canyon.xRange", `expected lo < hi, got ${show(canyon.xRange)}`);
     checkStartHeights(start, canyon.ueHeight, "canyon.ueHeight");
     return { ...out, bsArray: { ...out.bsArray, axis: bsAxisOut }, canyon };

@@ -150,7 +150,18 @@ export function losPath(b: Vec3, amplitude: number, largeScale: number, fade: Fa
 }
 
 /** One complex dot product Σ_r x[xo + r]·a[ao + r], added into out[o]. */
-function dot1(R: number, xRe: Float64Array, xIm: Float64Array, xo: number, aRe: Float64Array, aIm: Float64Array, ao: number, oRe: Float64Array, oIm: Float64Array, o: number): void {
+function dot1(
+  R: number,
+  xRe: Float64Array,
+  xIm: Float64Array,
+  xo: number,
+  aRe: Float64Array,
+  aIm: Float64Array,
+  ao: number,
+  oRe: Float64Array,
+  oIm: Float64Array,
+  o: number,
+): void {
   let sr = 0;
   let si = 0;
   for (let r = 0; r < R; r++) {
@@ -174,10 +185,17 @@ function dot1(R: number, xRe: Float64Array, xIm: Float64Array, xo: number, aRe: 
  * @param bases - output offset of each of the `count` samples
  */
 export function accumulateRays(
-  count: number, Nk: number, M: number, R: number,
-  xRe: Float64Array, xIm: Float64Array,
-  aRe: Float64Array, aIm: Float64Array,
-  oRe: Float64Array, oIm: Float64Array, bases: Int32Array,
+  count: number,
+  Nk: number,
+  M: number,
+  R: number,
+  xRe: Float64Array,
+  xIm: Float64Array,
+  aRe: Float64Array,
+  aIm: Float64Array,
+  oRe: Float64Array,
+  oIm: Float64Array,
+  bases: Int32Array,
 ): void {
   const M2 = M & ~1;
   for (let b = 0; b < count; b++) {
@@ -267,7 +285,13 @@ export function accumulateRays(
 const BLOCK = 16;
 
 /** Precomputed BS steering of a cluster: at[m·R + r] = a_t(dep_r)[m]. */
-function clusterSteering(c: ScattererCluster, bs: ArrayGeometry, M: number, scRe: Float64Array, scIm: Float64Array): { re: Float64Array; im: Float64Array } {
+function clusterSteering(
+  c: ScattererCluster,
+  bs: ArrayGeometry,
+  M: number,
+  scRe: Float64Array,
+  scIm: Float64Array,
+): { re: Float64Array; im: Float64Array } {
   const R = c.size;
   const re = new Float64Array(M * R);
   const im = new Float64Array(M * R);
@@ -525,5 +549,11 @@ export function pathSnapshot(paths: UserPaths, tr: Trajectory, t: number): PathS
       moving.push(0);
     }
   }
-  return { D: Float64Array.from(D), power: Float64Array.from(power), dep: Float64Array.from(dep), arr: Float64Array.from(arr), moving: Uint8Array.from(moving) };
+  return {
+    D: Float64Array.from(D),
+    power: Float64Array.from(power),
+    dep: Float64Array.from(dep),
+    arr: Float64Array.from(arr),
+    moving: Uint8Array.from(moving),
+  };
 }

@@ -44,7 +44,13 @@ export interface Cplx {
  */
 export function permittivity(material: string, fGHz: number): Cplx | null {
   const law = MATERIALS[material];
-  if (law === undefined) fail("permittivity", `unknown material '${material}', valid options are ${Object.keys(MATERIALS).map((m) => `'${m}'`).join(", ")}`);
+  if (law === undefined)
+    fail(
+      "permittivity",
+      `unknown material '${material}', valid options are ${Object.keys(MATERIALS)
+        .map((m) => `'${m}'`)
+        .join(", ")}`,
+    );
   checkNumber("permittivity", "frequency (GHz)", fGHz, 1e-9);
   if (law === "pec") return null;
   const er = law.a * fGHz ** law.b;

@@ -71,7 +71,11 @@ function userStart(c: ChannelConfig, k: number, rng: Rng): { start: Vec3; headin
     const r = Math.sqrt(u.rMin * u.rMin + (u.rMax * u.rMax - u.rMin * u.rMin) * rng.uniform());
     const phi = 2 * Math.PI * rng.uniform();
     const h = 2 * Math.PI * rng.uniform();
-    return { start: given ?? [r * Math.cos(phi), r * Math.sin(phi), u.ueHeight], heading: headingDeg !== undefined ? (headingDeg * Math.PI) / 180 : h, dir: 1 };
+    return {
+      start: given ?? [r * Math.cos(phi), r * Math.sin(phi), u.ueHeight],
+      heading: headingDeg !== undefined ? (headingDeg * Math.PI) / 180 : h,
+      dir: 1,
+    };
   }
   if (c.canyon) {
     const p = c.canyon;
@@ -104,8 +108,13 @@ function trajectoryOf(c: ChannelConfig, speed: Float64Array, k: number, root: Rn
   } else {
     const p = c.canyon!;
     tr = streetTrajectory(rngMove, start, dir, speed, c.dt, {
-      lateralSigma: p.lateralSigma, lateralLength: p.lateralLength, yMin: p.yRange[0], yMax: p.yRange[1],
-      xRef: p.bsPosition[0], xMinAbs: p.xRange[0], xMaxAbs: p.xRange[1],
+      lateralSigma: p.lateralSigma,
+      lateralLength: p.lateralLength,
+      yMin: p.yRange[0],
+      yMax: p.yRange[1],
+      xRef: p.bsPosition[0],
+      xMinAbs: p.xRange[0],
+      xMaxAbs: p.xRange[1],
     });
   }
   if (m.gridSpacing !== null) tr = quantiseTrajectory(tr, m.gridSpacing);
@@ -116,7 +125,10 @@ function umiUserOf(c: ChannelConfig, k: number, tr: Trajectory, root: Rng): UmiU
   const label = (l: string): Rng => root.fork(`user${k}/umi/${l}`);
   return buildUmiUser(
     { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream: label },
-    tr, c.carrierGHz, c.umi!, c.normalise !== "large-scale",
+    tr,
+    c.carrierGHz,
+    c.umi!,
+    c.normalise !== "large-scale",
   );
 }
 
@@ -127,10 +139,14 @@ function umiUserOf(c: ChannelConfig, k: number, tr: Trajectory, root: Rng): UmiU
  * @param input - a UMi preset config (validated like generateChannel's)
  * @returns the user's trajectory, paths (UMi diagnostics included) and the BS position
  */
-export function umiUserPaths(input: ChannelConfigInput | ChannelConfig, k: number): UmiUserResult & { readonly tr: Trajectory; readonly bsPosition: Vec3; readonly config: ChannelConfig } {
+export function umiUserPaths(
+  input: ChannelConfigInput | ChannelConfig,
+  k: number,
+): UmiUserResult & { readonly tr: Trajectory; readonly bsPosition: Vec3; readonly config: ChannelConfig } {
   const c = resolveChannelConfig(input as ChannelConfigInput);
   if (!c.umi) fail("umiUserPaths", `config.preset must be a UMi preset, got '${c.preset}'`);
-  if (!(Number.isInteger(k) && k >= 0 && k < c.users)) fail("umiUserPaths", `user index k must be an integer in [0, ${c.users - 1}], got ${k}`);
+  if (!(Number.isInteger(k) && k >= 0 && k < c.users))
+    fail("umiUserPaths", `user index k must be an integer in [0, ${c.users - 1}], got ${k}`);
   const root = new Rng(c.seed);
   const speed = speedSchedule(c.samples, c.dt, c.mobility.speeds, c.mobility.slots, c.mobility.rampS);
   const { tr } = trajectoryOf(c, speed, k, root);
@@ -145,10 +161,16 @@ function notesOf(c: ChannelConfig): string[] {
   ];
   if (c.cee !== null) notes.push(`H_est = H + E, E ~ CN(0, 10^(${c.cee}/10) * mean power (${c.ceeReference}))`);
   if (c.umi) {
-    notes.push(`UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; ${c.umi.indoorFraction > 0 ? `indoor fraction ${c.umi.indoorFraction} with 38.901 ${c.umi.o2iLoss}-loss O2I penetration (outdoor LSPs kept)` : "all users outdoors"}; no polarisation or blockage`);
+    notes.push(
+      `UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; ${c.umi.indoorFraction > 0 ? `indoor fraction ${c.umi.indoorFraction} with 38.901 ${c.umi.o2iLoss}-loss O2I penetration (outdoor LSPs kept)` : "all users outdoors"}; no polarisation or blockage`,
+    );
   }
-  if (c.canyon) notes.push(`canyon BS array ${c.canyon.bsArrayOrientation}; facade reflections up to order ${c.canyon.maxOrder}${c.canyon.ground ? " with ground combinations" : ""}; ${c.canyon.diffuseScatterers} diffuse scatterers`);
-  if (c.mobility.gridSpacing !== null) notes.push(`positions quantised to a ${c.mobility.gridSpacing} m grid before evaluating the channel`);
+  if (c.canyon)
+    notes.push(
+      `canyon BS array ${c.canyon.bsArrayOrientation}; facade reflections up to order ${c.canyon.maxOrder}${c.canyon.ground ? " with ground combinations" : ""}; ${c.canyon.diffuseScatterers} diffuse scatterers`,
+    );
+  if (c.mobility.gridSpacing !== null)
+    notes.push(`positions quantised to a ${c.mobility.gridSpacing} m grid before evaluating the channel`);
   return notes;
 }
 
@@ -168,7 +190,10 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   const F = c.subcarriers ?? 0;
   const n = T * K * Nk * M;
   if (n * Math.max(F, 1) > MAX_CHANNEL_ELEMENTS || n > MAX_CHANNEL_ELEMENTS) {
-    fail("generateChannel", `the output would hold ${n}${F ? ` x ${F} subcarriers` : ""} complex entries, more than the limit ${MAX_CHANNEL_ELEMENTS}; reduce samples, users or antennas${F ? " or subcarriers" : ""}`);
+    fail(
+      "generateChannel",
+      `the output would hold ${n}${F ? ` x ${F} subcarriers` : ""} complex entries, more than the limit ${MAX_CHANNEL_ELEMENTS}; reduce samples, users or antennas${F ? " or subcarriers" : ""}`,
+    );
   }
   const root = new Rng(c.seed);
   const lambda = wavelength(c.carrierGHz * 1e9);
@@ -225,9 +250,14 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
           let p = 0;
           for (const path of shared) {
             const w = fadeWeight(path.fade, tr.s[t]!);
-            if (w > 0 && path.evaluate(tr.pos[3 * t]!, tr.pos[3 * t + 1]!, tr.pos[3 * t + 2]!, smp)) p += w * w * (smp.ampRe ** 2 + smp.ampIm ** 2);
+            if (w > 0 && path.evaluate(tr.pos[3 * t]!, tr.pos[3 * t + 1]!, tr.pos[3 * t + 2]!, smp))
+              p += w * w * (smp.ampRe ** 2 + smp.ampIm ** 2);
           }
-          if (!(p > 0)) fail("generateChannel", `user ${k} has no propagation path at sample ${t} (position ${Array.from(tr.pos.subarray(3 * t, 3 * t + 3)).join(", ")}); cannot normalise 'large-scale'`);
+          if (!(p > 0))
+            fail(
+              "generateChannel",
+              `user ${k} has no propagation path at sample ${t} (position ${Array.from(tr.pos.subarray(3 * t, 3 * t + 3)).join(", ")}); cannot normalise 'large-scale'`,
+            );
           f[t] = 1 / Math.sqrt(p);
         }
         ls.push(f);
@@ -250,7 +280,9 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   }
   const Hest = c.cee !== null ? addCsiError(root.fork("cee"), H, c.cee, c.ceeReference) : undefined;
   if (ofdm) {
-    notes.push(`OFDM: ${F} subcarriers, spacing ${c.subcarrierSpacingHz} Hz, baseband f_i = (i - ${Math.floor(F / 2)}) df; delays relative to the straight-line delay |u - b|/c`);
+    notes.push(
+      `OFDM: ${F} subcarriers, spacing ${c.subcarrierSpacingHz} Hz, baseband f_i = (i - ${Math.floor(F / 2)}) df; delays relative to the straight-line delay |u - b|/c`,
+    );
   }
   const t = Float64Array.from({ length: T }, (_, i) => i * c.dt);
   return {

@@ -22,7 +22,14 @@ export type { ArrayGeometry } from "./array.ts";
 export { SPEED_OF_LIGHT, wavelength, dbToLinear, linearToDb, DEG } from "./constants.ts";
 export type { Vec3 } from "./geometry.ts";
 export { unitVector, anglesOf } from "./geometry.ts";
-export { umiLosPathLossDb, umiNlosPathLossDb, umiLosProbability, umiBreakpointDistance, umiShadowFadingStdDb, freeSpacePathLossDb } from "./pathloss.ts";
+export {
+  umiLosPathLossDb,
+  umiNlosPathLossDb,
+  umiLosProbability,
+  umiBreakpointDistance,
+  umiShadowFadingStdDb,
+  freeSpacePathLossDb,
+} from "./pathloss.ts";
 export { UMI_LOS, UMI_NLOS, UMI_TABLE_VERSION, RAY_OFFSETS, fcLaw, zsdMean, zodOffsetDeg } from "./umi-tables.ts";
 export type { UmiConditionTable } from "./umi-tables.ts";
 export { LspField, lspsFromNormals, lspCorrelationMatrix } from "./lsp.ts";

@@ -29,7 +29,13 @@ export interface Trajectory {
  * @param samples - T; must equal Σ slots when slots are given
  * @returns v[t], m/s
  */
-export function speedSchedule(samples: number, dt: number, speeds: readonly number[], slots: readonly number[] | null, rampS = 0): Float64Array {
+export function speedSchedule(
+  samples: number,
+  dt: number,
+  speeds: readonly number[],
+  slots: readonly number[] | null,
+  rampS = 0,
+): Float64Array {
   const where = "speedSchedule";
   checkInt(where, "samples", samples, 1);
   if (speeds.length === 0) fail(where, "speeds must not be empty");
@@ -115,7 +121,14 @@ export interface RandomWalkOptions {
  * @param opts - heading diffusion σ_θ (rad/√s) and the annulus (centre, r_min, r_max in m)
  * @returns positions [T, 3] (m), headings [T, 3], speeds [T] (m/s), travelled distance [T] (m)
  */
-export function randomWalkTrajectory(rng: Rng, start: Vec3, heading0: number, speed: Float64Array, dt: number, opts: RandomWalkOptions): Trajectory {
+export function randomWalkTrajectory(
+  rng: Rng,
+  start: Vec3,
+  heading0: number,
+  speed: Float64Array,
+  dt: number,
+  opts: RandomWalkOptions,
+): Trajectory {
   const T = speed.length;
   const tr = allocate(T);
   const c = opts.center ?? [0, 0, 0];

@@ -43,10 +43,15 @@ export function placeCluster(rng: Rng, cluster: DrawnCluster, b: Vec3, u: Vec3, 
   const R = cluster.rays.length;
   const out = {
     size: R,
-    sx: new Float64Array(R), sy: new Float64Array(R), sz: new Float64Array(R),
+    sx: new Float64Array(R),
+    sy: new Float64Array(R),
+    sz: new Float64Array(R),
     dFix: new Float64Array(R),
-    ampRe: new Float64Array(R), ampIm: new Float64Array(R),
-    depX: new Float64Array(R), depY: new Float64Array(R), depZ: new Float64Array(R),
+    ampRe: new Float64Array(R),
+    ampIm: new Float64Array(R),
+    depX: new Float64Array(R),
+    depY: new Float64Array(R),
+    depZ: new Float64Array(R),
     largeScale: opts.largeScale,
     fade: opts.fade,
   };

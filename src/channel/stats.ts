@@ -81,7 +81,11 @@ export interface ChannelStats {
   /** Per-user coherence time and Doppler (null without dt). */
   readonly perUser: PerUserStats | null;
   /** Median and 10th / 90th percentiles of the per-user figures over users (null without dt). */
-  readonly perUserSummary: { readonly users: number; readonly coherenceTimeS: UserPercentiles; readonly dopplerSpreadHz: UserPercentiles } | null;
+  readonly perUserSummary: {
+    readonly users: number;
+    readonly coherenceTimeS: UserPercentiles;
+    readonly dopplerSpreadHz: UserPercentiles;
+  } | null;
 }
 
 /**
@@ -182,7 +186,12 @@ function percentileWithMissing(xs: (number | null)[], p: number): number | null 
 }
 
 function percentiles(xs: (number | null)[]): UserPercentiles {
-  return { median: percentileWithMissing(xs, 0.5), p10: percentileWithMissing(xs, 0.1), p90: percentileWithMissing(xs, 0.9), beyondMaxLag: xs.filter((x) => x === null).length };
+  return {
+    median: percentileWithMissing(xs, 0.5),
+    p10: percentileWithMissing(xs, 0.1),
+    p90: percentileWithMissing(xs, 0.9),
+    beyondMaxLag: xs.filter((x) => x === null).length,
+  };
 }
 
 function median(xs: number[]): number {
@@ -231,7 +240,8 @@ export function channelStats(H: ComplexTensor, opts: ChannelStatsOptions = {}): 
   const coherence = dt !== null ? coherenceOf(abs, maxLag, dt) : null;
   const r1 = rho.re[1]!;
   const a1 = abs[1]!;
-  const clarkeDoppler = (re1: number, d: number): number | null => (re1 >= 0.3 ? besselJ0Inverse(Math.min(1, re1)) / (2 * Math.PI * d) : null);
+  const clarkeDoppler = (re1: number, d: number): number | null =>
+    re1 >= 0.3 ? besselJ0Inverse(Math.min(1, re1)) / (2 * Math.PI * d) : null;
   const rmsSpread = (abs1: number, d: number): number => Math.sqrt(Math.max(0, 2 * (1 - Math.min(1, abs1)))) / (2 * Math.PI * d);
   const dopplerHz = dt !== null ? clarkeDoppler(r1, dt) : null;
   const meanDopplerHz = dt !== null ? Math.atan2(rho.im[1]!, rho.re[1]!) / (2 * Math.PI * dt) : null;
@@ -316,6 +326,8 @@ export function channelStats(H: ComplexTensor, opts: ChannelStatsOptions = {}): 
     coherenceTimeS: coherence,
     kFactorDb,
     perUser: userStats,
-    perUserSummary: userStats ? { users: K, coherenceTimeS: percentiles(userStats.coherenceTimeS), dopplerSpreadHz: percentiles(userStats.dopplerSpreadHz) } : null,
+    perUserSummary: userStats
+      ? { users: K, coherenceTimeS: percentiles(userStats.coherenceTimeS), dopplerSpreadHz: percentiles(userStats.dopplerSpreadHz) }
+      : null,
   };
 }

@@ -41,7 +41,14 @@ import { anglesOf } from "./geometry.ts";
 import { LspField, lspsFromNormals } from "./lsp.ts";
 import type { Trajectory } from "./mobility.ts";
 import type { O2iModel } from "./pathloss.ts";
-import { O2I_SIGMA_DB, o2iThroughWallLossDb, umiIndoorDistance, umiLosPathLossDb, umiLosProbability, umiNlosPathLossDb } from "./pathloss.ts";
+import {
+  O2I_SIGMA_DB,
+  o2iThroughWallLossDb,
+  umiIndoorDistance,
+  umiLosPathLossDb,
+  umiLosProbability,
+  umiNlosPathLossDb,
+} from "./pathloss.ts";
 import type { BounceModel } from "./scatterers.ts";
 import { placeCluster } from "./scatterers.ts";
 import { UMI_LOS, UMI_NLOS } from "./umi-tables.ts";
@@ -239,10 +246,15 @@ export function buildUmiUser(streams: UmiStreams, tr: Trajectory, fcGHz: number,
         const bornAt = Math.max(birth, 0);
         const death = Math.min(bornAt + life, seg.end);
         const cl = set.set.clusters[n % set.set.clusters.length]!;
-        clusters.push(placeCluster(slotRng, cl, b, set.u, {
-          bounce: p.bounce, delayOffset: offset, minDistance: p.minScattererDistance, largeScale: lsIdx,
-          fade: { fadeIn: birth, fadeOut: death, ramp: dg },
-        }));
+        clusters.push(
+          placeCluster(slotRng, cl, b, set.u, {
+            bounce: p.bounce,
+            delayOffset: offset,
+            minDistance: p.minScattererDistance,
+            largeScale: lsIdx,
+            fade: { fadeIn: birth, fadeOut: death, ramp: dg },
+          }),
+        );
         created++;
         if (death >= seg.end || death > sEnd) break;
         birth = death;
@@ -276,7 +288,12 @@ export function buildUmiUser(streams: UmiStreams, tr: Trajectory, fcGHz: number,
     gainDb[t] = los[t] ? gL : gN;
   }
   return {
-    paths: { moving, clusters, largeScale: [lsLos, lsNlos] }, los, pathGainDb: gainDb, clustersCreated: created,
-    indoor, indoorDistance: indoor ? dIn : 0, o2iLossDb,
+    paths: { moving, clusters, largeScale: [lsLos, lsNlos] },
+    los,
+    pathGainDb: gainDb,
+    clustersCreated: created,
+    indoor,
+    indoorDistance: indoor ? dIn : 0,
+    o2iLossDb,
   };
 }

@@ -17,7 +17,11 @@ export function floatArg(min = -Infinity, max = Infinity): (value: string) => nu
   return (value) => {
     const n = Number(value);
     if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-      throw new InvalidArgumentError(Number.isFinite(min) || Number.isFinite(max) ? `expected a number in [${min}, ${max}], got '${value}'` : `expected a number, got '${value}'`);
+      throw new InvalidArgumentError(
+        Number.isFinite(min) || Number.isFinite(max)
+          ? `expected a number in [${min}, ${max}], got '${value}'`
+          : `expected a number, got '${value}'`,
+      );
     }
     return n;
   };
@@ -35,7 +39,10 @@ export function numberListArg(value: string): number[] {
 
 /** A comma-separated list of names (e.g. `--algorithms zf,wmmse`). */
 export function nameListArg(value: string): string[] {
-  const parts = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const parts = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (parts.length === 0) throw new InvalidArgumentError(`expected a comma-separated list, got '${value}'`);
   return parts;
 }

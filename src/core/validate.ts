@@ -51,7 +51,12 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
  * @throws LiquidwaveError (one line) when `value` does not satisfy `schema`
  * @returns the schema's output (defaults filled in, transforms applied)
  */
-export function parseConfig<S extends z.ZodType>(where: string, schema: S, value: unknown, naming: string | ParseConfigNaming = "config"): z.output<S> {
+export function parseConfig<S extends z.ZodType>(
+  where: string,
+  schema: S,
+  value: unknown,
+  naming: string | ParseConfigNaming = "config",
+): z.output<S> {
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
   const nm: ParseConfigNaming = typeof naming === "string" ? { root: naming } : naming;
@@ -89,7 +94,8 @@ export function rangedNumber(min = -Infinity, max = Infinity, { integer = false,
   return z.number({ error: (iss) => `expected a finite number, got ${showValue(iss.input)}` }).check((ctx) => {
     const v = ctx.value;
     if (integer && !Number.isInteger(v)) ctx.issues.push({ code: "custom", message: `expected an integer, got ${showValue(v)}`, input: v });
-    else if (v < min || v > max || (exclusiveMin && v === min)) ctx.issues.push({ code: "custom", message: `${range}, got ${v}`, input: v });
+    else if (v < min || v > max || (exclusiveMin && v === min))
+      ctx.issues.push({ code: "custom", message: `${range}, got ${v}`, input: v });
   });
 }
 
@@ -100,7 +106,8 @@ export function rangedNumber(min = -Infinity, max = Infinity, { integer = false,
 export function choice<const T extends readonly [string, ...string[]]>(values: T) {
   const valid = values.map((a) => `'${a}'`).join(", ");
   return z.enum(values, {
-    error: (iss) => (iss.input === undefined ? `missing; valid options are ${valid}` : `unknown value ${showValue(iss.input)}, valid options are ${valid}`),
+    error: (iss) =>
+      iss.input === undefined ? `missing; valid options are ${valid}` : `unknown value ${showValue(iss.input)}, valid options are ${valid}`,
   });
 }
 
@@ -115,8 +122,11 @@ export function flag() {
  */
 export function strictBlock<S extends Record<string, z.ZodType>, R extends keyof S = never>(shape: S, required: readonly R[] = []) {
   const keys = Object.keys(shape).join(", ");
-  const fields = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, (required as readonly string[]).includes(k) ? v : v.optional()]));
+  const fields = Object.fromEntries(
+    Object.entries(shape).map(([k, v]) => [k, (required as readonly string[]).includes(k) ? v : v.optional()]),
+  );
   return z.strictObject(fields as { [K in keyof S]: K extends R ? S[K] : z.ZodOptional<S[K]> }, {
-    error: (iss) => (iss.code === "unrecognized_keys" ? `unknown key (valid keys: ${keys})` : `expected an object, got ${showValue(iss.input)}`),
+    error: (iss) =>
+      iss.code === "unrecognized_keys" ? `unknown key (valid keys: ${keys})` : `expected an object, got ${showValue(iss.input)}`,
   });
 }

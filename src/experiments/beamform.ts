@@ -31,7 +31,9 @@ export const BEAMFORM_DEFAULT_ALGORITHMS = ["zf", "rzf", "mrt", "bd", "wmmse", "
 export const BEAMFORM_LAYOUTS = ["auto", "liquidwave", "glnn", "deepmimo-v2", "deepmimo-v3", "deepmimo-v4"] as const;
 
 const streamsSchema = z
-  .union([z.literal("full"), z.number(), z.string()], { error: (iss) => `must be 1, a positive integer or 'full', got ${showValue(iss.input)}` })
+  .union([z.literal("full"), z.number(), z.string()], {
+    error: (iss) => `must be 1, a positive integer or 'full', got ${showValue(iss.input)}`,
+  })
   .transform((v, ctx): "full" | number => {
     if (v === "full") return "full";
     const n = typeof v === "number" ? v : /^[1-9]\d*$/.test(v) ? Number(v) : NaN;
@@ -94,7 +96,10 @@ export const beamformConfigSchema = z.strictObject(
     /** Streams per user: a positive integer or `full` (= user antennas). */
     streams: streamsSchema.default(1),
     /** Classical names or online specs (`glnn:chain:warm:steps=5`, `lagd:iters=100`). */
-    algorithms: z.array(z.string(), { error: (iss) => `expected a list of algorithm names, got ${showValue(iss.input)}` }).min(1, { error: "expected at least one algorithm" }).default([...BEAMFORM_DEFAULT_ALGORITHMS]),
+    algorithms: z
+      .array(z.string(), { error: (iss) => `expected a list of algorithm names, got ${showValue(iss.input)}` })
+      .min(1, { error: "expected at least one algorithm" })
+      .default([...BEAMFORM_DEFAULT_ALGORITHMS]),
     /** Random restarts of the upper bound. */
     restarts: rangedNumber(1, 1e6, { integer: true }).default(100),
     /** Iteration cap of the iterative algorithms. */
@@ -102,7 +107,9 @@ export const beamformConfigSchema = z.strictObject(
     /** Relative sum-rate tolerance of the iterative algorithms. */
     tol: rangedNumber(0, 1).default(1e-3),
     /** Channel scaling (default: none for data, the preset's own for presets). */
-    normalize: z.enum(NORMALISE_MODES, { error: (iss) => `must be one of ${NORMALISE_MODES.join(", ")}, got '${String(iss.input)}'` }).optional(),
+    normalize: z
+      .enum(NORMALISE_MODES, { error: (iss) => `must be one of ${NORMALISE_MODES.join(", ")}, got '${String(iss.input)}'` })
+      .optional(),
     /** Seed of the channel (simulator), the CSI error and the random initialisations. */
     seed: channelFields.seed.default(0),
     /** glnn/lstm: the GLNN reference code's power normalisation (for reproducing its numbers only). */
@@ -110,7 +117,12 @@ export const beamformConfigSchema = z.strictObject(
     /** 20 samples and at most 10 restarts (a smoke run). */
     quick: flag().default(false),
   },
-  { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown option (valid options: ${BEAMFORM_OPTION_NAMES.join(", ")})` : `expected an object of options, got ${showValue(iss.input)}`) },
+  {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `unknown option (valid options: ${BEAMFORM_OPTION_NAMES.join(", ")})`
+        : `expected an object of options, got ${showValue(iss.input)}`,
+  },
 );
 
 const BEAMFORM_OPTION_NAMES: readonly string[] = Object.keys(beamformConfigSchema.shape);
@@ -175,7 +187,11 @@ export interface RunBeamformOptions {
 /** Slice samples [start, start + count) of a [T, K, Nk, M] tensor (views, no copy). */
 function sliceSamples(t: ComplexTensor, start: number, count: number): ComplexTensor {
   const per = t.shape.slice(1).reduce((a, b) => a * b, 1);
-  return { shape: [count, ...t.shape.slice(1)], re: t.re.subarray(start * per, (start + count) * per), im: t.im.subarray(start * per, (start + count) * per) };
+  return {
+    shape: [count, ...t.shape.slice(1)],
+    re: t.re.subarray(start * per, (start + count) * per),
+    im: t.im.subarray(start * per, (start + count) * per),
+  };
 }
 
 function meanPower(t: ComplexTensor): number {
@@ -271,13 +287,16 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
     for (const k of simulatorOnly) {
       if (o[k] !== undefined) fail(where, `${opt(k)} applies to ${opt("preset")} only (the data fixes the channel)`);
     }
-    if (o.normalize === "large-scale") fail(where, `${opt("normalize")} large-scale needs the simulator's path gains; for data use none, global or per-user`);
+    if (o.normalize === "large-scale")
+      fail(where, `${opt("normalize")} large-scale needs the simulator's path gains; for data use none, global or per-user`);
     H = ds!.H;
     Hest = ds!.Hest;
     source = { data: o.data ?? ds!.meta.source, layout: ds!.meta.layout, notes: ds!.meta.notes };
     if (H.shape.length !== 4) fail(where, `the dataset's H must have shape [T, K, Nk, M], got [${H.shape.join(", ")}]`);
-    if (o.antennas !== undefined && o.antennas !== H.shape[3]) fail(where, `${opt("antennas")} ${o.antennas} does not match the data (M = ${H.shape[3]})`);
-    if (o.userAntennas !== undefined && o.userAntennas !== H.shape[2]) fail(where, `${opt("userAntennas")} ${o.userAntennas} does not match the data (Nk = ${H.shape[2]})`);
+    if (o.antennas !== undefined && o.antennas !== H.shape[3])
+      fail(where, `${opt("antennas")} ${o.antennas} does not match the data (M = ${H.shape[3]})`);
+    if (o.userAntennas !== undefined && o.userAntennas !== H.shape[2])
+      fail(where, `${opt("userAntennas")} ${o.userAntennas} does not match the data (Nk = ${H.shape[2]})`);
   }
   const Ttotal = H.shape[0]!;
   const count = o.samples ?? (o.quick ? Math.min(20, Ttotal - o.start) : Ttotal - o.start);
@@ -336,7 +355,9 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
     algorithms: o.algorithms,
     legacyNormalization: o.legacyNormalization,
   };
-  log(`beamform: ${count} samples, K=${H.shape[1]}, Nk=${H.shape[2]}, M=${H.shape[3]}, P=${powerDbm} dBm, noise ${o.noiseDbm} dBm, ${Hest ? `estimate (CEE ${measured!.toFixed(2)} dB measured)` : "perfect CSI"}`);
+  log(
+    `beamform: ${count} samples, K=${H.shape[1]}, Nk=${H.shape[2]}, M=${H.shape[3]}, P=${powerDbm} dBm, noise ${o.noiseDbm} dBm, ${Hest ? `estimate (CEE ${measured!.toFixed(2)} dB measured)` : "perfect CSI"}`,
+  );
   let lastStep = -1;
   const results = runBeamformers(H, Hest, sys, o.algorithms, {
     ...(o.legacyNormalization ? { glnn: { legacyNormalization: true } } : {}),
@@ -357,9 +378,15 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
   });
   const mean = results.length ? results.reduce((s, r) => s + r.seMean, 0) / results.length : 0;
   if (mean < 1 && normalize === "none") {
-    log(`beamform: mean SE ${mean.toFixed(3)} bit/s/Hz is tiny: raw path-loss channels at this noise level? try ${opt("normalize")} global or per-user`);
+    log(
+      `beamform: mean SE ${mean.toFixed(3)} bit/s/Hz is tiny: raw path-loss channels at this noise level? try ${opt("normalize")} global or per-user`,
+    );
   }
-  for (const r of results) if (!r.equalPower) log(`beamform: ${r.label}: max transmit power ${(10 * Math.log10(r.maxPower)).toFixed(2)} dBm exceeds the budget ${powerDbm} dBm — NOT an equal-power comparison`);
+  for (const r of results)
+    if (!r.equalPower)
+      log(
+        `beamform: ${r.label}: max transmit power ${(10 * Math.log10(r.maxPower)).toFixed(2)} dBm exceeds the budget ${powerDbm} dBm — NOT an equal-power comparison`,
+      );
   return { config: docConfig, algorithms: results.map((r) => ({ ...r, maxPowerDbm: 10 * Math.log10(r.maxPower) })) };
 }
 

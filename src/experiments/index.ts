@@ -52,7 +52,11 @@ export const EXPERIMENTS: Readonly<Record<string, (o: ExperimentOptions) => Expe
  * @returns the figure's series, table and notes ({@link ExperimentResult})
  * @throws LiquidwaveError (one line) for an unknown name or a bad option
  */
-export function runExperiment(name: string, opts: ExperimentConfigInput & Pick<ExperimentOptions, "onProgress"> = {}, naming?: OptionNaming): ExperimentResult {
+export function runExperiment(
+  name: string,
+  opts: ExperimentConfigInput & Pick<ExperimentOptions, "onProgress"> = {},
+  naming?: OptionNaming,
+): ExperimentResult {
   const f = EXPERIMENTS[name];
   if (!f) fail("experiment", `unknown experiment '${name}', valid options are ${Object.keys(EXPERIMENTS).join(", ")}`);
   const { onProgress, ...rest } = opts;

@@ -7,7 +7,9 @@ import { formatPath, type ParseConfigNaming } from "../core/validate.ts";
 import { PRESET_NAMES } from "../channel/presets.ts";
 
 /** A simulator preset name: `names an unknown preset 'moon', valid options are rayleigh, ...`. */
-export const presetOption = z.enum(PRESET_NAMES, { error: (iss) => `names an unknown preset '${String(iss.input)}', valid options are ${PRESET_NAMES.join(", ")}` });
+export const presetOption = z.enum(PRESET_NAMES, {
+  error: (iss) => `names an unknown preset '${String(iss.input)}', valid options are ${PRESET_NAMES.join(", ")}`,
+});
 
 /** How an experiment's errors name the function and its options (the CLI names its flags). */
 export interface OptionNaming {

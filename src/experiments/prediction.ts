@@ -22,19 +22,47 @@ import { LEARNED_KINDS, LearnedPredictor } from "../prediction/learned.ts";
 import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "../prediction/metrics.ts";
 import type { Predictor } from "../prediction/predictor.ts";
 import { createPredictor, PREDICTOR_NAMES } from "../prediction/registry.ts";
-import { segmentTrajectories, splitByGroup, trajectoriesFromDatasets, type Trajectory, type TrajectorySplit } from "../prediction/trajectories.ts";
+import {
+  segmentTrajectories,
+  splitByGroup,
+  trajectoriesFromDatasets,
+  type Trajectory,
+  type TrajectorySplit,
+} from "../prediction/trajectories.ts";
 import { regularTimes, WienerPredictor, wienerTheoreticalNmse } from "../prediction/wiener.ts";
 import { makeWindows, selectWindows, type WindowSet } from "../prediction/windows.ts";
 
 /** Speed of light, m/s (f_D = v f_c / c). */
 const SPEED_OF_LIGHT = 299_792_458;
 
-export const DEFAULT_MODELS = ["hold", "linear", "ar", "wiener", "wiener-est", "kalman", "ridge", "esprit", "mlp", "gru", "lstm", "cfc", "ltc", "ncp"] as const;
+export const DEFAULT_MODELS = [
+  "hold",
+  "linear",
+  "ar",
+  "wiener",
+  "wiener-est",
+  "kalman",
+  "ridge",
+  "esprit",
+  "mlp",
+  "gru",
+  "lstm",
+  "cfc",
+  "ltc",
+  "ncp",
+] as const;
 
 const posInt = rangedNumber(1, Number.MAX_SAFE_INTEGER, { integer: true });
 const nonNegative = rangedNumber(0);
 const positive = rangedNumber(0, Infinity, { exclusiveMin: true });
-const learnedSizes = z.object(Object.fromEntries(LEARNED_KINDS.map((k) => [k, posInt.optional()])) as Record<(typeof LEARNED_KINDS)[number], z.ZodOptional<typeof posInt>>).strict();
+const learnedSizes = z
+  .object(
+    Object.fromEntries(LEARNED_KINDS.map((k) => [k, posInt.optional()])) as Record<
+      (typeof LEARNED_KINDS)[number],
+      z.ZodOptional<typeof posInt>
+    >,
+  )
+  .strict();
 
 /**
  * The channel of the case study when no datasets are passed: the simulator's config (a preset
@@ -48,56 +76,65 @@ const channelSchema = z.record(z.string(), z.unknown()).refine((c) => typeof c["
  */
 export const PREDICTION_CHANNEL_DEFAULTS = { users: 64, userAntennas: 1, antennas: 4, samples: 2000, dt: 1e-3, speed: 2 } as const;
 
-export const predictionConfigSchema = z.object({
-  /** Channel source when no datasets are given: `{ preset: "umi-6ghz", users: 64, ... }`. */
-  channel: channelSchema.optional(),
-  /**
-   * Test on a different channel (generalisation): overrides of `channel` for the test set, e.g.
-   * `{ speed: 4 }` (an unseen speed), simulated as another drop (seed + 1). All trajectories of
-   * `channel` then go to training and validation.
-   */
-  testChannel: z.record(z.string(), z.unknown()).optional(),
-  /** P past samples per window. */
-  history: posInt.default(20),
-  /** F future samples to predict. */
-  horizon: posInt.default(5),
-  /** Input SNR in dB w.r.t. each trajectory's mean power (null: noiseless inputs). */
-  snrDb: rangedNumber(-50, 200).nullable().default(20),
-  /** Sampling interval Δt of data files that do not record it, s (a simulated channel sets its own). */
-  dt: positive.optional(),
-  /** True maximum Doppler f_D, Hz (default: speed · f_c / c when both are known). */
-  dopplerHz: nonNegative.optional(),
-  /** UE speed of a data file, m/s (for f_D; a simulated channel knows its speed). */
-  speed: nonNegative.optional(),
-  /** Carrier frequency, Hz (for f_D when the dataset does not record it). */
-  carrierHz: positive.optional(),
-  /** Samples between window starts (default: the window span, no sample shared). */
-  stride: posInt.optional(),
-  /** Largest random input gap in samples (1: regular sampling). */
-  maxGap: posInt.default(1),
-  /** Cut each trajectory into segments of this many samples, each its own split group. */
-  segment: posInt.optional(),
-  /** Fractions of trajectory groups for training, validation and test. */
-  split: z.tuple([nonNegative, nonNegative, nonNegative], { error: (iss) => `expected [train, validation, test] fractions, got ${showValue(iss.input)}` }).default([0.6, 0.2, 0.2]),
-  /** Score on at most this many test windows (evenly spaced over the test set). */
-  maxTestWindows: posInt.optional(),
-  models: z.array(choice(PREDICTOR_NAMES)).min(1, { error: "expected at least one model" }).default([...DEFAULT_MODELS]),
-  seed: channelFields.seed.default(0),
-  /** Learned models. */
-  epochs: posInt.default(30),
-  batchSize: posInt.default(32),
-  learningRate: positive.default(3e-3),
-  patience: posInt.default(6),
-  maxTrainWindows: posInt.optional(),
-  sizes: learnedSizes.optional(),
-  /** Classical models. */
-  arOrder: posInt.default(6),
-  kalmanOrder: posInt.default(8),
-  espritOrder: posInt.default(4),
-  espritRows: posInt.optional(),
-  ridge: nonNegative.default(1e-4),
-  linearDegree: rangedNumber(0, 8, { integer: true }).default(1),
-}).strict();
+export const predictionConfigSchema = z
+  .object({
+    /** Channel source when no datasets are given: `{ preset: "umi-6ghz", users: 64, ... }`. */
+    channel: channelSchema.optional(),
+    /**
+     * Test on a different channel (generalisation): overrides of `channel` for the test set, e.g.
+     * `{ speed: 4 }` (an unseen speed), simulated as another drop (seed + 1). All trajectories of
+     * `channel` then go to training and validation.
+     */
+    testChannel: z.record(z.string(), z.unknown()).optional(),
+    /** P past samples per window. */
+    history: posInt.default(20),
+    /** F future samples to predict. */
+    horizon: posInt.default(5),
+    /** Input SNR in dB w.r.t. each trajectory's mean power (null: noiseless inputs). */
+    snrDb: rangedNumber(-50, 200).nullable().default(20),
+    /** Sampling interval Δt of data files that do not record it, s (a simulated channel sets its own). */
+    dt: positive.optional(),
+    /** True maximum Doppler f_D, Hz (default: speed · f_c / c when both are known). */
+    dopplerHz: nonNegative.optional(),
+    /** UE speed of a data file, m/s (for f_D; a simulated channel knows its speed). */
+    speed: nonNegative.optional(),
+    /** Carrier frequency, Hz (for f_D when the dataset does not record it). */
+    carrierHz: positive.optional(),
+    /** Samples between window starts (default: the window span, no sample shared). */
+    stride: posInt.optional(),
+    /** Largest random input gap in samples (1: regular sampling). */
+    maxGap: posInt.default(1),
+    /** Cut each trajectory into segments of this many samples, each its own split group. */
+    segment: posInt.optional(),
+    /** Fractions of trajectory groups for training, validation and test. */
+    split: z
+      .tuple([nonNegative, nonNegative, nonNegative], {
+        error: (iss) => `expected [train, validation, test] fractions, got ${showValue(iss.input)}`,
+      })
+      .default([0.6, 0.2, 0.2]),
+    /** Score on at most this many test windows (evenly spaced over the test set). */
+    maxTestWindows: posInt.optional(),
+    models: z
+      .array(choice(PREDICTOR_NAMES))
+      .min(1, { error: "expected at least one model" })
+      .default([...DEFAULT_MODELS]),
+    seed: channelFields.seed.default(0),
+    /** Learned models. */
+    epochs: posInt.default(30),
+    batchSize: posInt.default(32),
+    learningRate: positive.default(3e-3),
+    patience: posInt.default(6),
+    maxTrainWindows: posInt.optional(),
+    sizes: learnedSizes.optional(),
+    /** Classical models. */
+    arOrder: posInt.default(6),
+    kalmanOrder: posInt.default(8),
+    espritOrder: posInt.default(4),
+    espritRows: posInt.optional(),
+    ridge: nonNegative.default(1e-4),
+    linearDegree: rangedNumber(0, 8, { integer: true }).default(1),
+  })
+  .strict();
 
 export type PredictionConfigInput = z.input<typeof predictionConfigSchema>;
 export type PredictionConfig = z.output<typeof predictionConfigSchema>;
@@ -155,10 +192,15 @@ export function parsePredictionConfig(value: PredictionConfigInput | undefined):
   const c = parseConfig("runPrediction", predictionConfigSchema, value ?? {});
   if (c.channel) {
     for (const key of ["dt", "speed", "carrierHz"] as const) {
-      if (c[key] !== undefined) fail("runPrediction", `config.${key} describes a data file; with a simulated channel set it inside config.channel (dt, speed, carrierGHz)`);
+      if (c[key] !== undefined)
+        fail(
+          "runPrediction",
+          `config.${key} describes a data file; with a simulated channel set it inside config.channel (dt, speed, carrierGHz)`,
+        );
     }
   }
-  if (c.split[0] <= 0 || c.split[2] <= 0) fail("runPrediction", `split needs positive training and test fractions, got [${c.split.join(", ")}]`);
+  if (c.split[0] <= 0 || c.split[2] <= 0)
+    fail("runPrediction", `split needs positive training and test fractions, got [${c.split.join(", ")}]`);
   return c;
 }
 
@@ -177,7 +219,8 @@ function resolveDoppler(config: PredictionConfig, datasets: readonly ChannelData
   let speed = config.speed;
   // A simulated channel knows its speed (one constant speed; speed phases have no single f_D).
   const sim = datasets[0] as Partial<ChannelSimulation>;
-  if (speed === undefined && sim.config && sim.config.mobility.slots === null && sim.config.mobility.model !== "static") speed = sim.config.mobility.speeds[0];
+  if (speed === undefined && sim.config && sim.config.mobility.slots === null && sim.config.mobility.model !== "static")
+    speed = sim.config.mobility.speeds[0];
   if (speed !== undefined && fc !== undefined) return (speed * fc) / SPEED_OF_LIGHT;
   return null;
 }
@@ -186,9 +229,11 @@ function resolveDoppler(config: PredictionConfig, datasets: readonly ChannelData
 export function predictionChannelConfig(channel: Record<string, unknown>, seed: number): ChannelConfigInput {
   const c: Record<string, unknown> = { ...PREDICTION_CHANNEL_DEFAULTS, seed, ...channel };
   // Speed phases replace the constant speed.
-  if (channel["speeds"] !== undefined || (channel["mobility"] as Record<string, unknown> | undefined)?.["speeds"] !== undefined) delete c["speed"];
+  if (channel["speeds"] !== undefined || (channel["mobility"] as Record<string, unknown> | undefined)?.["speeds"] !== undefined)
+    delete c["speed"];
   // A BS array given in full replaces the antenna-count shorthand.
-  if ((channel["bsArray"] as Record<string, unknown> | undefined)?.["shape"] !== undefined && channel["antennas"] === undefined) delete c["antennas"];
+  if ((channel["bsArray"] as Record<string, unknown> | undefined)?.["shape"] !== undefined && channel["antennas"] === undefined)
+    delete c["antennas"];
   return c as unknown as ChannelConfigInput;
 }
 
@@ -241,7 +286,8 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
   const dt = resolveDt(config, datasets);
   if (testDatasets) {
     const tdt = resolveDt(config, testDatasets);
-    if (Math.abs(tdt - dt) > 1e-12 * dt) fail(where, `the test channel is sampled every ${tdt} s, the training channel every ${dt} s; they must agree`);
+    if (Math.abs(tdt - dt) > 1e-12 * dt)
+      fail(where, `the test channel is sampled every ${tdt} s, the training channel every ${dt} s; they must agree`);
   }
   const trainDopplerHz = resolveDoppler(config, datasets);
   const dopplerHz = testDatasets ? resolveDoppler(config, testDatasets) : trainDopplerHz;
@@ -258,13 +304,19 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
   if (testDatasets) {
     // Training source → train/validation only; the test source → test (ids and groups kept apart).
     const inner = splitByGroup(trajectories, [config.split[0], config.split[1], 0], rng.fork("split"));
-    const idBase = trajectories.length, groupBase = Math.max(...trajectories.map((t) => t.group)) + 1;
+    const idBase = trajectories.length,
+      groupBase = Math.max(...trajectories.map((t) => t.group)) + 1;
     const test = segment(trajectoriesFromDatasets(testDatasets)).map((t) => ({ ...t, id: t.id + idBase, group: t.group + groupBase }));
     split = { train: inner.train, validation: inner.validation, test };
   } else split = splitByGroup(trajectories, config.split, rng.fork("split"));
   const windowsOf = (trs: Trajectory[], label: string): WindowSet =>
     makeWindows(trs, {
-      history: config.history, horizon: config.horizon, dt, snrDb: config.snrDb, stride: config.stride, maxGap: config.maxGap,
+      history: config.history,
+      horizon: config.horizon,
+      dt,
+      snrDb: config.snrDb,
+      stride: config.stride,
+      maxGap: config.maxGap,
       rng: rng.fork(`windows:${label}`),
     });
   const train = windowsOf(split.train, "train");
@@ -273,13 +325,21 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
   if (config.maxTestWindows !== undefined && test.count > config.maxTestWindows) {
     // Evenly spaced, so every test trajectory keeps its share.
     const n = config.maxTestWindows;
-    test = selectWindows(test, Array.from({ length: n }, (_, i) => Math.floor((i * test.count) / n)));
+    test = selectWindows(
+      test,
+      Array.from({ length: n }, (_, i) => Math.floor((i * test.count) / n)),
+    );
   }
   if (train.count === 0 || test.count === 0) {
-    fail(where, `no complete window of ${span} samples in the ${train.count === 0 ? "training" : "test"} trajectories; use longer trajectories or a shorter history/horizon`);
+    fail(
+      where,
+      `no complete window of ${span} samples in the ${train.count === 0 ? "training" : "test"} trajectories; use longer trajectories or a shorter history/horizon`,
+    );
   }
   const fd = (x: number | null) => (x === null ? "unknown" : `${x.toFixed(2)} Hz`);
-  log(`predict: ${trajectories.length + (testDatasets ? split.test.length : 0)} trajectories (${split.train.length}/${split.validation.length}/${split.test.length}), windows ${train.count}/${validation.count}/${test.count}, Δt ${dt * 1e3} ms, f_D ${testDatasets ? `train ${fd(trainDopplerHz)}, test ${fd(dopplerHz)}` : fd(dopplerHz)}, SNR ${config.snrDb ?? "∞"} dB`);
+  log(
+    `predict: ${trajectories.length + (testDatasets ? split.test.length : 0)} trajectories (${split.train.length}/${split.validation.length}/${split.test.length}), windows ${train.count}/${validation.count}/${test.count}, Δt ${dt * 1e3} ms, f_D ${testDatasets ? `train ${fd(trainDopplerHz)}, test ${fd(dopplerHz)}` : fd(dopplerHz)}, SNR ${config.snrDb ?? "∞"} dB`,
+  );
   return { train, validation, test, split, trajectories: trajectories.length, dt, dopplerHz, trainDopplerHz, datasets, testDatasets };
 }
 
@@ -292,7 +352,10 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
 export function runPrediction(configIn: PredictionConfigInput, options: RunOptions = {}): PredictionResult {
   const config = parsePredictionConfig(configIn);
   const log = options.onProgress ?? (() => {});
-  const { train, validation, test, split, dt, dopplerHz, trainDopplerHz, datasets, testDatasets } = preparePredictionWindows(config, options);
+  const { train, validation, test, split, dt, dopplerHz, trainDopplerHz, datasets, testDatasets } = preparePredictionWindows(
+    config,
+    options,
+  );
   const warm = selectFirst(test, Math.min(16, test.count));
   const settings = {
     dopplerHz,
@@ -302,8 +365,13 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
     ridge: { ridge: config.ridge },
     esprit: { order: config.espritOrder, ...(config.espritRows !== undefined ? { rows: config.espritRows } : {}) },
     learned: {
-      epochs: config.epochs, batchSize: config.batchSize, learningRate: config.learningRate, patience: config.patience, seed: config.seed,
-      ...(config.maxTrainWindows !== undefined ? { maxTrainWindows: config.maxTrainWindows } : {}), sizes: config.sizes ?? {},
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      patience: config.patience,
+      seed: config.seed,
+      ...(config.maxTrainWindows !== undefined ? { maxTrainWindows: config.maxTrainWindows } : {}),
+      sizes: config.sizes ?? {},
     },
   };
   // Build every predictor first so a bad name or a missing f_D fails before any training.
@@ -317,8 +385,13 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
     const { pred, us } = timedPredict(p, test, warm);
     const nmse = nmsePerStep(pred, test.targets);
     const r: ModelResult = {
-      name: p.name, nmseDb: toDb(nmse), meanNmseDb: meanNmseDb(nmse), mrtGain: Array.from(mrtGain(pred, test.targets)),
-      params: p.parameterCount(), usPerPrediction: us, trainSeconds,
+      name: p.name,
+      nmseDb: toDb(nmse),
+      meanNmseDb: meanNmseDb(nmse),
+      mrtGain: Array.from(mrtGain(pred, test.targets)),
+      params: p.parameterCount(),
+      usPerPrediction: us,
+      trainSeconds,
     };
     const notes = notesOf(p);
     if (notes) r.notes = notes;
@@ -328,11 +401,17 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
   const hold = models.find((m) => m.name === "hold");
   if (hold) {
     const ref = hold.nmseDb.map((d) => 10 ** (d / 10));
-    for (const m of models) m.gainDb = predictionGainDb(m.nmseDb.map((d) => 10 ** (d / 10)), ref);
+    for (const m of models)
+      m.gainDb = predictionGainDb(
+        m.nmseDb.map((d) => 10 ** (d / 10)),
+        ref,
+      );
   }
   const result: PredictionResult = {
     config: {
-      ...config, dt, dopplerHz,
+      ...config,
+      dt,
+      dopplerHz,
       ...(testDatasets ? { trainDopplerHz, testSource: testDatasets.map((d) => d.meta.source) } : {}),
       source: datasets.map((d) => d.meta.source),
       windows: { train: train.count, validation: validation.count, test: test.count },
@@ -358,12 +437,20 @@ function clarke(lagTimesFd: number): number {
 }
 
 function selectFirst(ws: WindowSet, n: number): WindowSet {
-  return selectWindows(ws, Array.from({ length: n }, (_, i) => i));
+  return selectWindows(
+    ws,
+    Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 function notesOf(p: Predictor): Record<string, number | string | null> | null {
   if (p instanceof LearnedPredictor && p.training) {
-    return { epochs: p.training.epochs, bestEpoch: p.training.bestEpoch, bestValLoss: p.training.bestValLoss, trainWindows: p.training.trainWindows };
+    return {
+      epochs: p.training.epochs,
+      bestEpoch: p.training.bestEpoch,
+      bestValLoss: p.training.bestValLoss,
+      trainWindows: p.training.trainWindows,
+    };
   }
   if (p instanceof WienerPredictor && p.lastEstimates) {
     const e = Array.from(p.lastEstimates).sort((a, b) => a - b);
@@ -424,7 +511,10 @@ export const predictOptionsSchema = z.strictObject(
     /** Cut long tracks into segments of this many samples (split units). */
     segment: rangedNumber(2, 1e9, { integer: true }).optional(),
     /** Models (default {@link DEFAULT_MODELS}). */
-    models: z.array(choice(PREDICTOR_NAMES), { error: (iss) => `expected a list of model names, got ${showValue(iss.input)}` }).min(1, { error: "expected at least one model" }).optional(),
+    models: z
+      .array(choice(PREDICTOR_NAMES), { error: (iss) => `expected a list of model names, got ${showValue(iss.input)}` })
+      .min(1, { error: "expected at least one model" })
+      .optional(),
     /** Maximum training epochs of the learned models (default 30; 8 with `quick`). */
     epochs: rangedNumber(1, 1e6, { integer: true }).optional(),
     batchSize: rangedNumber(1, 1e9, { integer: true }).optional(),
@@ -517,6 +607,7 @@ export function predictionConfigFromOptions(options: PredictOptionsInput, naming
 export function runPredict(options: PredictOptionsInput, run: RunOptions = {}, naming?: OptionNaming): PredictionResult {
   const config = predictionConfigFromOptions(options, naming);
   const nm = naming ?? libraryNaming("runPredict");
-  if ((options.preset === undefined) === (run.datasets === undefined)) fail(nm.where, `give exactly one channel source: ${nm.option("preset")} or datasets`);
+  if ((options.preset === undefined) === (run.datasets === undefined))
+    fail(nm.where, `give exactly one channel source: ${nm.option("preset")} or datasets`);
   return runPrediction(config, run);
 }

@@ -76,7 +76,11 @@ export const experimentOptionsSchema = z.strictObject(
   {
     quick: flag().optional(),
     seed: rangedNumber(0, Number.MAX_SAFE_INTEGER, { integer: true }).optional(),
-    algorithms: z.array(z.string(), { error: (iss) => `expected a list of algorithm names, got ${showValue(iss.input)}` }).min(1, { error: "expected at least one algorithm" }).readonly().optional(),
+    algorithms: z
+      .array(z.string(), { error: (iss) => `expected a list of algorithm names, got ${showValue(iss.input)}` })
+      .min(1, { error: "expected at least one algorithm" })
+      .readonly()
+      .optional(),
     /** Channel samples per point (sweeps, complexity) or trajectory length (dynamic). */
     samples: rangedNumber(1, 1e9, { integer: true }).optional(),
     restarts: rangedNumber(1, 1e6, { integer: true }).optional(),
@@ -92,7 +96,11 @@ export const experimentOptionsSchema = z.strictObject(
     /** dynamic: moving-average window, samples. */
     window: rangedNumber(1, 1e9, { integer: true }).optional(),
     /** complexity: antenna counts M. */
-    antennas: z.array(rangedNumber(1, 65536, { integer: true })).min(1).readonly().optional(),
+    antennas: z
+      .array(rangedNumber(1, 65536, { integer: true }))
+      .min(1)
+      .readonly()
+      .optional(),
     /** complexity: untimed warm-up samples. */
     warmup: rangedNumber(0, 1e6, { integer: true }).optional(),
   },

@@ -36,9 +36,15 @@ export function besselJ0Interpolated(x: number): number {
   const u = ax / TABLE_STEP;
   const i = Math.max(1, Math.floor(u));
   const t = u - i; // in [0, 1) between nodes i and i+1 (nodes i-1 … i+2); J0 is even, so node -1 = node 1
-  const f0 = j0Table[i - 1]!, f1 = j0Table[i]!, f2 = j0Table[i + 1]!, f3 = j0Table[i + 2]!;
+  const f0 = j0Table[i - 1]!,
+    f1 = j0Table[i]!,
+    f2 = j0Table[i + 1]!,
+    f3 = j0Table[i + 2]!;
   return (
-    (-t * (t - 1) * (t - 2) * f0) / 6 + ((t + 1) * (t - 1) * (t - 2) * f1) / 2 - ((t + 1) * t * (t - 2) * f2) / 2 + ((t + 1) * t * (t - 1) * f3) / 6
+    (-t * (t - 1) * (t - 2) * f0) / 6 +
+    ((t + 1) * (t - 1) * (t - 2) * f1) / 2 -
+    ((t + 1) * t * (t - 2) * f2) / 2 +
+    ((t + 1) * t * (t - 1) * f3) / 6
   );
 }
 
@@ -70,7 +76,8 @@ export function accumulateAcf(acf: Acf, ws: WindowSet, w: number): void {
     for (let j = 0; j <= i; j++) {
       const lag = Math.round((ti - ws.times[base + j]!) / ws.dt);
       if (lag > maxLag) continue;
-      const a = (w * P + i) * M, b = (w * P + j) * M;
+      const a = (w * P + i) * M,
+        b = (w * P + j) * M;
       let s = 0;
       for (let m = 0; m < M; m++) s += ws.inputs.re[a + m]! * ws.inputs.re[b + m]! + ws.inputs.im[a + m]! * ws.inputs.im[b + m]!;
       acf.sum[lag]! += s;
@@ -124,8 +131,10 @@ export function fitClarkeDoppler(rho: Float64Array, dt: number, maxHz = 0.38 / d
   let lo = (Math.max(0, best - 1) / cells) * maxHz;
   let hi = (Math.min(cells, best + 1) / cells) * maxHz;
   const g = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-  let c1 = cost(x1), c2 = cost(x2);
+  let x1 = hi - g * (hi - lo),
+    x2 = lo + g * (hi - lo);
+  let c1 = cost(x1),
+    c2 = cost(x2);
   for (let it = 0; it < 40 && hi - lo > 1e-9 * maxHz; it++) {
     if (c1 <= c2) {
       hi = x2;

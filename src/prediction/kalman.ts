@@ -110,7 +110,8 @@ export class KalmanPredictor implements Predictor {
     const p = this.order;
     if (p > P) fail("KalmanPredictor", `order ${p} exceeds the history ${P}`);
     const out = emptyPrediction(ws);
-    const sr = new Float64Array(p), si = new Float64Array(p);
+    const sr = new Float64Array(p),
+      si = new Float64Array(p);
     for (let w = 0; w < n; w++) {
       const noise = ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : 0;
       const key = `${ws.dt}|${noise}|${P}`;
@@ -127,7 +128,8 @@ export class KalmanPredictor implements Predictor {
         for (let t = 0; t < P; t++) {
           if (t > 0) propagate(a, sr, si, p);
           const o = (w * P + t) * M + m;
-          const er = ws.inputs.re[o]! - sr[0]!, ei = ws.inputs.im[o]! - si[0]!;
+          const er = ws.inputs.re[o]! - sr[0]!,
+            ei = ws.inputs.im[o]! - si[0]!;
           for (let i = 0; i < p; i++) {
             sr[i]! += K[t * p + i]! * er;
             si[i]! += K[t * p + i]! * ei;
@@ -147,7 +149,8 @@ export class KalmanPredictor implements Predictor {
 
 /** s ← A s for the companion matrix of a (new head aᵀ s, the rest shifts down). */
 function propagate(a: Float64Array, sr: Float64Array, si: Float64Array, p: number): void {
-  let hr = 0, hi = 0;
+  let hr = 0,
+    hi = 0;
   for (let i = 0; i < p; i++) {
     hr += a[i]! * sr[i]!;
     hi += a[i]! * si[i]!;

@@ -133,8 +133,10 @@ export class WienerPredictor implements Predictor {
   }
 
   predict(ws: WindowSet): ComplexTensor {
-    const P = ws.history, F = ws.horizon;
-    if (this.mode !== "window" && this.fd === null) fail("WienerPredictor", "f_D is unknown: call fit() on training windows first (estimate: 'train')");
+    const P = ws.history,
+      F = ws.horizon;
+    if (this.mode !== "window" && this.fd === null)
+      fail("WienerPredictor", "f_D is unknown: call fit() on training windows first (estimate: 'train')");
     const est = this.mode === "window" ? new Float64Array(ws.count) : null;
     const out = applyLinearFilters(ws, (w) => {
       const t = windowTimes(ws, w);

@@ -8,7 +8,15 @@
  */
 import { fail } from "../core/errors.ts";
 import type { DatasetLayout } from "../channel/dataset.ts";
-import { beamformConfigSchema, EXPERIMENTS, parseBeamformConfig, runBeamform, runExperiment, runPrediction, parsePredictionConfig } from "../experiments/index.ts";
+import {
+  beamformConfigSchema,
+  EXPERIMENTS,
+  parseBeamformConfig,
+  runBeamform,
+  runExperiment,
+  runPrediction,
+  parsePredictionConfig,
+} from "../experiments/index.ts";
 import { loadChannelDataset } from "../io/load.ts";
 import type { StudyTask } from "./schema.ts";
 
@@ -43,14 +51,19 @@ export async function runTask(spec: TaskSpec): Promise<unknown> {
  * Check the options of every cell before anything runs, so a typo fails at once with one line
  * (instead of once per cell, in the middle of a study).
  */
-export async function checkTaskOptions(task: StudyTask, experiment: string | undefined, cells: readonly Record<string, unknown>[]): Promise<void> {
+export async function checkTaskOptions(
+  task: StudyTask,
+  experiment: string | undefined,
+  cells: readonly Record<string, unknown>[],
+): Promise<void> {
   const where = `study (task ${task})`;
   if (task === "predict") {
     for (const o of cells) parsePredictionConfig(o);
     return;
   }
   const known = task === "beamform" ? beamformOptionNames() : EXPERIMENT_KEYS;
-  if (task === "experiment" && !(experiment! in EXPERIMENTS)) fail(where, `study.experiment: unknown experiment '${experiment}', valid options are ${Object.keys(EXPERIMENTS).join(", ")}`);
+  if (task === "experiment" && !(experiment! in EXPERIMENTS))
+    fail(where, `study.experiment: unknown experiment '${experiment}', valid options are ${Object.keys(EXPERIMENTS).join(", ")}`);
   for (const o of cells) {
     for (const k of Object.keys(o)) {
       if (!known.includes(k)) fail(where, `option '${k}' is not an option of ${task} (valid options: ${known.join(", ")})`);
@@ -66,10 +79,13 @@ function beamformOptionNames(): string[] {
 /** A beamform cell: `runBeamform`, with the dataset file loaded first when `data` names one (as the CLI does). */
 async function beamformCell(options: Record<string, unknown>): Promise<unknown> {
   const config = parseBeamformConfig(options);
-  const dataset = config.data === undefined ? undefined : await loadChannelDataset(config.data, {
-    layout: config.layout as DatasetLayout | "auto",
-    ...(config.users !== undefined ? { users: config.users } : {}),
-    ...(config.estimateKey !== undefined ? { cee: config.estimateKey } : {}),
-  });
+  const dataset =
+    config.data === undefined
+      ? undefined
+      : await loadChannelDataset(config.data, {
+          layout: config.layout as DatasetLayout | "auto",
+          ...(config.users !== undefined ? { users: config.users } : {}),
+          ...(config.estimateKey !== undefined ? { cee: config.estimateKey } : {}),
+        });
   return runBeamform(config, dataset ? { dataset } : {});
 }

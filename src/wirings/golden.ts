@@ -87,7 +87,8 @@ export function compareWithGolden(w: Wiring, goldenEntry: Record<string, unknown
   scalar("input_dim", w.inputDim);
   scalar("num_layers", w.numLayers);
   const adj = goldenMatrix(where, "adjacency_matrix", entry["adjacency_matrix"]);
-  if (adj.shape[0] !== w.units || adj.shape[1] !== w.units) out.push(`adjacency_matrix: expected shape [${adj.shape.join(", ")}], got [${w.units}, ${w.units}]`);
+  if (adj.shape[0] !== w.units || adj.shape[1] !== w.units)
+    out.push(`adjacency_matrix: expected shape [${adj.shape.join(", ")}], got [${w.units}, ${w.units}]`);
   else push(diffArrays("adjacency_matrix", adj.data, Array.from(w.adjacency), w.units));
   const sens = goldenMatrix(where, "sensory_adjacency_matrix", entry["sensory_adjacency_matrix"]);
   if (sens.shape[0] !== w.inputDim || sens.shape[1] !== w.units) {
@@ -149,7 +150,8 @@ function runCase(index: number, rawEntry: unknown): GoldenCaseResult {
     const ctor = entry["ctor"];
     if (!isRecord(ctor) && typeof ctor !== "string") fail(where, `ctor must be an object or a constructor string, got ${describe(ctor)}`);
     const inputDim = entry["build_input_dim"] ?? entry["input_dim"];
-    if (typeof inputDim !== "number" || !Number.isInteger(inputDim) || inputDim < 1) fail(where, `build_input_dim must be a positive integer, got ${describe(inputDim)}`);
+    if (typeof inputDim !== "number" || !Number.isInteger(inputDim) || inputDim < 1)
+      fail(where, `build_input_dim must be a positive integer, got ${describe(inputDim)}`);
     const w = wiringFromNcpsCtor(ctor);
     w.build(inputDim);
     const mismatches = compareWithGolden(w, entry, where);
@@ -161,13 +163,28 @@ function runCase(index: number, rawEntry: unknown): GoldenCaseResult {
 }
 
 const STREAMS: { re: RegExp; gen: (seed: number, n: number) => unknown[] }[] = [
-  { re: /^mt19937_legacy_seed_(\d+)_first_(\d+)_uint32$/, gen: (s, n) => { const g = new MT19937(s); return Array.from({ length: n }, () => g.next32()); } },
+  {
+    re: /^mt19937_legacy_seed_(\d+)_first_(\d+)_uint32$/,
+    gen: (s, n) => {
+      const g = new MT19937(s);
+      return Array.from({ length: n }, () => g.next32());
+    },
+  },
   { re: /^seedsequence_(\d+)_generate_state_(\d+)_uint32$/, gen: (s, n) => Array.from(new SeedSequence(s).generateState(n)) },
   {
     re: /^pcg64_seedsequence_(\d+)_first_(\d+)_uint64_as_decimal_strings$/,
-    gen: (s, n) => { const g = PCG64.fromSeed(s); return Array.from({ length: n }, () => g.next64().toString()); },
+    gen: (s, n) => {
+      const g = PCG64.fromSeed(s);
+      return Array.from({ length: n }, () => g.next64().toString());
+    },
   },
-  { re: /^generator_(\d+)_choice_m1_p1_p1_first_(\d+)$/, gen: (s, n) => { const g = new NumpyGenerator(s); return Array.from({ length: n }, () => g.choice([-1, 1, 1])); } },
+  {
+    re: /^generator_(\d+)_choice_m1_p1_p1_first_(\d+)$/,
+    gen: (s, n) => {
+      const g = new NumpyGenerator(s);
+      return Array.from({ length: n }, () => g.choice([-1, 1, 1]));
+    },
+  },
   { re: /^randomstate_(\d+)_permutation_(\d+)$/, gen: (s, n) => new LegacyRandomState(s).permutation(n) },
 ];
 
@@ -181,8 +198,10 @@ export function checkRngStreams(streams: unknown): RngStreamResult[] {
     const [, seedText, countText] = spec.re.exec(name)!;
     const seed = Number(seedText);
     const count = Number(countText);
-    if (!Array.isArray(values)) return { name, checked: true, pass: false, detail: `expected a list of ${count} values, got ${describe(values)}` };
-    if (values.length !== count) return { name, checked: true, pass: false, detail: `the name says ${count} values but the list has ${values.length}` };
+    if (!Array.isArray(values))
+      return { name, checked: true, pass: false, detail: `expected a list of ${count} values, got ${describe(values)}` };
+    if (values.length !== count)
+      return { name, checked: true, pass: false, detail: `the name says ${count} values but the list has ${values.length}` };
     try {
       const ours = spec.gen(seed, count);
       const d = diffArrays(name, values, ours);
@@ -239,7 +258,8 @@ export function verifyModelWiring(doc: unknown): ModelWiringResult {
   const ctor = isRecord(model["ctor"]) ? model["ctor"] : {};
   try {
     const inputDim = literal(wobj["input_dim"] ?? ctor["input_size"]);
-    if (typeof inputDim !== "number" || !Number.isInteger(inputDim) || inputDim < 1) fail(where, `wiring.input_dim must be a positive integer, got ${describe(inputDim)}`);
+    if (typeof inputDim !== "number" || !Number.isInteger(inputDim) || inputDim < 1)
+      fail(where, `wiring.input_dim must be a positive integer, got ${describe(inputDim)}`);
     // The wiring object's own arguments come first; an NCP object has no seed (ncps's
     // NCP.get_config loses it), and then the constructor string (e.g. "NCP(6, 4, ..., seed=4242)")
     // is the only complete description.
@@ -262,7 +282,9 @@ export function verifyModelWiring(doc: unknown): ModelWiringResult {
         return JSON.stringify(r);
       };
       if (norm(fromString) !== norm(fromObject)) {
-        mismatches.push(`model.ctor.units '${units}' describes ${JSON.stringify(fromString)}, the wiring object ${JSON.stringify(fromObject)}`);
+        mismatches.push(
+          `model.ctor.units '${units}' describes ${JSON.stringify(fromString)}, the wiring object ${JSON.stringify(fromObject)}`,
+        );
       }
     }
     return { present: true, pass: mismatches.length === 0, mismatches, wiring: w };

@@ -57,7 +57,10 @@ test("image paths: exact lengths and specular geometry for LOS, ground and facad
   const len = Math.hypot(q[0]! - bx, q[1]! - by, q[2]! - bz) + Math.hypot(u[0] - q[0]!, u[1] - q[1]!, u[2] - q[2]!);
   assert.ok(Math.abs(s.D - len) < 1e-9, `D ${s.D} vs two-segment length ${len}`);
   const l1 = Math.hypot(q[0]! - bx, q[1]! - by, q[2]! - bz);
-  assert.ok(Math.abs(s.dep[0] - (q[0]! - bx) / l1) < 1e-12 && Math.abs(s.dep[1] - (q[1]! - by) / l1) < 1e-12, "departure towards the specular point");
+  assert.ok(
+    Math.abs(s.dep[0] - (q[0]! - bx) / l1) < 1e-12 && Math.abs(s.dep[1] - (q[1]! - by) / l1) < 1e-12,
+    "departure towards the specular point",
+  );
   const l2 = Math.hypot(u[0] - q[0]!, u[1] - q[1]!, u[2] - q[2]!);
   assert.ok(Math.abs(s.arr[1] - (q[1]! - u[1]) / l2) < 1e-12, "arrival from the specular point");
   // Its amplitude: λ/(4πD)·Γ_TE(cos θ_i = |Δy|/D).
@@ -120,7 +123,10 @@ test("o1-like canyon statistics match docs/channel.md §4.4: K ≈ −4 dB, DS �
     n20.push(pw.filter((x) => x >= mx / 100).length);
   }
   assert.ok(Math.abs(median(ks) + 4) < 0.6, `K median ${median(ks)} dB`);
-  assert.ok(Math.abs(quantile(ks, 0.1) + 6) < 0.8 && Math.abs(quantile(ks, 0.9) - 3) < 1, `K 10–90 %: ${quantile(ks, 0.1)} … ${quantile(ks, 0.9)}`);
+  assert.ok(
+    Math.abs(quantile(ks, 0.1) + 6) < 0.8 && Math.abs(quantile(ks, 0.9) - 3) < 1,
+    `K 10–90 %: ${quantile(ks, 0.1)} … ${quantile(ks, 0.9)}`,
+  );
   assert.ok(Math.abs(median(ds) * 1e9 - 21) < 2, `DS median ${median(ds) * 1e9} ns`);
   assert.ok(Math.abs(median(as) - 15) < 2, `AoD spread median ${median(as)}°`);
   assert.ok(median(n20) >= 8 && median(n20) <= 10, `paths within 20 dB: ${median(n20)}`);
@@ -133,7 +139,13 @@ test("stacked 8 × 64 canyon channels are ill-conditioned along the street, bett
   const conds = (orient: "along-street" | "across-street"): number[] => {
     const out: number[] = [];
     for (let seed = 1; seed <= 60; seed++) {
-      const sim = generateChannel({ preset: "o1-28ghz", seed, samples: 1, speed: 0, canyon: { bsArrayOrientation: orient, crossStreet: null, facadeGap: 0 } });
+      const sim = generateChannel({
+        preset: "o1-28ghz",
+        seed,
+        samples: 1,
+        speed: 0,
+        canyon: { bsArrayOrientation: orient, crossStreet: null, facadeGap: 0 },
+      });
       const sv = singularValues(sim.H.re, sim.H.im, 0, 8, 64);
       out.push(sv[0]! / sv[7]!);
     }

@@ -75,16 +75,26 @@ test("the channel schema rejects each out-of-range value naming the field, the v
     [{ preset: "umi-6ghz", umi: { nlosDelayOffsetNs: [50, 10] } }, "config.umi.nlosDelayOffsetNs: expected lo <= hi, got [50,10]"],
     [{ preset: "umi-6ghz", umi: { shadowing: "yes" } }, 'config.umi.shadowing: expected true or false, got "yes"'],
     [{ preset: "o1-28ghz", canyon: { maxOrder: 11 } }, "config.canyon.maxOrder: must be >= 0 and <= 10, got 11"],
-    [{ preset: "o1-28ghz", canyon: { facadeMaterial: "cheese" } }, 'config.canyon.facadeMaterial: unknown value "cheese", valid options are '],
-    [{ preset: "o1-28ghz", canyon: { yRange: [0, 10] } }, "config.canyon.yRange: users must stay inside the street (0 < y < 40), got [0,10]"],
+    [
+      { preset: "o1-28ghz", canyon: { facadeMaterial: "cheese" } },
+      'config.canyon.facadeMaterial: unknown value "cheese", valid options are ',
+    ],
+    [
+      { preset: "o1-28ghz", canyon: { yRange: [0, 10] } },
+      "config.canyon.yRange: users must stay inside the street (0 < y < 40), got [0,10]",
+    ],
     [{ preset: "o1-28ghz", canyon: { colour: 1 } }, "config.canyon.colour: unknown key (valid keys: streetWidth, "],
     [{ preset: "clarke", mobility: 3 }, "config.mobility: expected an object, got 3"],
   ];
   for (const [cfg, text] of cases) rejects(cfg, new RegExp(`^generateChannel: ${esc(text)}`));
   // generateChannel reports the same line
-  assert.throws(() => generateChannel({ preset: "clarke", dt: 7200 }), { message: "generateChannel: config.dt: must be > 0 and <= 3600, got 7200" });
+  assert.throws(() => generateChannel({ preset: "clarke", dt: 7200 }), {
+    message: "generateChannel: config.dt: must be > 0 and <= 3600, got 7200",
+  });
   // the caller's name when it resolves for itself (the CLI)
-  assert.throws(() => resolveChannelConfig({ preset: "clarke", dt: 7200 }, "channel generate"), { message: "channel generate: config.dt: must be > 0 and <= 3600, got 7200" });
+  assert.throws(() => resolveChannelConfig({ preset: "clarke", dt: 7200 }, "channel generate"), {
+    message: "channel generate: config.dt: must be > 0 and <= 3600, got 7200",
+  });
 });
 
 test("the schema resolves presets with their defaults, and a resolved config is a valid input that resolves to itself", () => {

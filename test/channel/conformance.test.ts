@@ -135,7 +135,9 @@ function drops(preset: "umi-6ghz" | "umi-28ghz", n: number, seed: number): Drop[
     const ds = Math.sqrt(Math.max(0, m2 / tot - (m1 / tot) ** 2));
     const d2D = Math.hypot(r.tr.pos[0]!, r.tr.pos[1]!);
     const los = r.los[0] === 1;
-    const pl = los ? umiLosPathLossDb(d2D, u.bsHeight, u.ueHeight, c.carrierGHz) : umiNlosPathLossDb(d2D, u.bsHeight, u.ueHeight, c.carrierGHz);
+    const pl = los
+      ? umiLosPathLossDb(d2D, u.bsHeight, u.ueHeight, c.carrierGHz)
+      : umiNlosPathLossDb(d2D, u.bsHeight, u.ueHeight, c.carrierGHz);
     out.push({
       los,
       d2D,
@@ -158,7 +160,7 @@ function quantile(x: number[], p: number): number {
   const s = [...x].sort((a, b) => a - b);
   const i = p * (s.length - 1);
   const l = Math.floor(i);
-  return s[l]! + (i - l) * ((s[Math.min(l + 1, s.length - 1)]!) - s[l]!);
+  return s[l]! + (i - l) * (s[Math.min(l + 1, s.length - 1)]! - s[l]!);
 }
 function corr(a: number[], b: number[]): number {
   const ma = mean(a);
@@ -176,8 +178,12 @@ function corr(a: number[], b: number[]): number {
 
 /** Assert |x − ref| ≤ Z·se with a message naming the statistic. */
 function near(name: string, x: number, ref: number, se: number): void {
-  if (process.env["LIQUIDWAVE_CONFORMANCE_REPORT"]) process.stdout.write(`# ${name}: ${x.toFixed(4)} vs ${ref.toFixed(4)} ± ${(Z * se).toFixed(4)}\n`);
-  assert.ok(Math.abs(x - ref) <= Z * se, `${name}: measured ${x.toFixed(4)}, 38.901 ${ref.toFixed(4)}, tolerance ${(Z * se).toFixed(4)} (${Z} standard errors)`);
+  if (process.env["LIQUIDWAVE_CONFORMANCE_REPORT"])
+    process.stdout.write(`# ${name}: ${x.toFixed(4)} vs ${ref.toFixed(4)} ± ${(Z * se).toFixed(4)}\n`);
+  assert.ok(
+    Math.abs(x - ref) <= Z * se,
+    `${name}: measured ${x.toFixed(4)}, 38.901 ${ref.toFixed(4)}, tolerance ${(Z * se).toFixed(4)} (${Z} standard errors)`,
+  );
 }
 
 /** Check a log-normal statistic through its median and upper-half quantile gap. */
@@ -200,7 +206,10 @@ function tableCorr(t: UmiConditionTable, a: string, b: string): number {
 }
 
 /** The realised BS azimuth spread of a drawn ASD (deg, capped at 104°) with the ray offsets c_ASD. */
-const withRays = (cAsd: number) => (lgAsd: number): number => Math.log10(Math.hypot(Math.min(10 ** lgAsd, 104), cAsd));
+const withRays =
+  (cAsd: number) =>
+  (lgAsd: number): number =>
+    Math.log10(Math.hypot(Math.min(10 ** lgAsd, 104), cAsd));
 
 function conformance(preset: "umi-6ghz" | "umi-28ghz", seed: number): void {
   const all = drops(preset, N_DROPS, seed);
@@ -232,7 +241,10 @@ function conformance(preset: "umi-6ghz" | "umi-28ghz", seed: number): void {
     const sfDs = corr(sf, lgDs);
     assert.ok(sfDs < 0, `${tag}: SF–DS correlation ${sfDs.toFixed(3)} should be negative (38.901: ${tableCorr(t, "SF", "DS")})`);
     if (los) {
-      const sfK = corr(sf, d.map((x) => x.kDb));
+      const sfK = corr(
+        sf,
+        d.map((x) => x.kDb),
+      );
       assert.ok(sfK > 0, `${tag}: SF–K correlation ${sfK.toFixed(3)} should be positive (38.901: +0.5)`);
     }
   }
@@ -245,7 +257,10 @@ function conformance(preset: "umi-6ghz" | "umi-28ghz", seed: number): void {
     const frac = inBin.filter((x) => x.los).length / inBin.length;
     const se = Math.sqrt(p.reduce((a, q) => a + q * (1 - q), 0)) / inBin.length;
     assert.ok(inBin.length >= 20, `${preset}: only ${inBin.length} drops in ${edges[b]}–${edges[b + 1]} m`);
-    assert.ok(Math.abs(frac - mean(p)) <= Z * se + 1e-12, `${preset} LOS fraction at ${edges[b]}–${edges[b + 1]} m: measured ${frac.toFixed(4)}, 38.901 ${mean(p).toFixed(4)}, tolerance ${(Z * se).toFixed(4)}`);
+    assert.ok(
+      Math.abs(frac - mean(p)) <= Z * se + 1e-12,
+      `${preset} LOS fraction at ${edges[b]}–${edges[b + 1]} m: measured ${frac.toFixed(4)}, 38.901 ${mean(p).toFixed(4)}, tolerance ${(Z * se).toFixed(4)}`,
+    );
   }
 }
 
@@ -253,13 +268,28 @@ const N_DROPS = 4000;
 
 test("the paths umiUserPaths reports are the ones generateChannel evaluates (H and LOS flags bit for bit)", () => {
   for (const preset of ["umi-6ghz", "umi-28ghz"] as const) {
-    const input = { preset, users: 6, samples: 3, speed: 10, normalise: "none" as const, antennas: 4, userAntennas: 2, userArray: { spacing: 0.5, axis: [0, 1, 0] as [number, number, number] }, seed: 5 };
+    const input = {
+      preset,
+      users: 6,
+      samples: 3,
+      speed: 10,
+      normalise: "none" as const,
+      antennas: 4,
+      userAntennas: 2,
+      userArray: { spacing: 0.5, axis: [0, 1, 0] as [number, number, number] },
+      seed: 5,
+    };
     const sim = generateChannel(input);
     for (let k = 0; k < 6; k++) {
       const r = umiUserPaths(input, k);
       const re = new Float64Array(3 * 8);
       const im = new Float64Array(3 * 8);
-      evaluateUserChannel(r.paths, r.tr, r.bsPosition, ula(4), ula(2, { axis: [0, 1, 0] }), wavelength(r.config.carrierGHz * 1e9), { re, im, users: 1, user: 0 });
+      evaluateUserChannel(r.paths, r.tr, r.bsPosition, ula(4), ula(2, { axis: [0, 1, 0] }), wavelength(r.config.carrierGHz * 1e9), {
+        re,
+        im,
+        users: 1,
+        user: 0,
+      });
       for (let t = 0; t < 3; t++) {
         assert.equal(r.los[t], sim.los![t * 6 + k]);
         for (let i = 0; i < 8; i++) {

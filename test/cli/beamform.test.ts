@@ -21,19 +21,30 @@ function run(args: string[]): { code: number; stdout: string; stderr: string } {
 
 /** A small trajectory: T samples, K = 2 users, Nk = 2, M = 8, estimate with per-entry error 0.1. */
 function makeData(name: string, layout: "liquidwave" | "glnn", T = 4): string {
-  const K = 2, Nk = 2, M = 8;
+  const K = 2,
+    Nk = 2,
+    M = 8;
   const n = T * K * Nk * M;
   const rng = new Rng(7);
-  const re = new Float64Array(n), im = new Float64Array(n);
+  const re = new Float64Array(n),
+    im = new Float64Array(n);
   rng.fillComplexNormal(re, im);
-  const er = new Float64Array(n), ei = new Float64Array(n);
+  const er = new Float64Array(n),
+    ei = new Float64Array(n);
   rng.fillComplexNormal(er, ei, 0.1);
-  const hr = re.map((x, i) => x + er[i]!), hi = im.map((x, i) => x + ei[i]!);
+  const hr = re.map((x, i) => x + er[i]!),
+    hi = im.map((x, i) => x + ei[i]!);
   const path = join(dir, name);
   if (layout === "liquidwave") {
-    writeNpz(path, { H: { shape: [T, K, Nk, M], dtype: "complex128", data: re, imag: im }, H_est: { shape: [T, K, Nk, M], dtype: "complex128", data: hr, imag: hi } });
+    writeNpz(path, {
+      H: { shape: [T, K, Nk, M], dtype: "complex128", data: re, imag: im },
+      H_est: { shape: [T, K, Nk, M], dtype: "complex128", data: hr, imag: hi },
+    });
   } else {
-    writeNpz(path, { HH: { shape: [T * K, Nk, M], dtype: "complex128", data: re, imag: im }, HH_est_10dB: { shape: [T * K, Nk, M], dtype: "complex128", data: hr, imag: hi } });
+    writeNpz(path, {
+      HH: { shape: [T * K, Nk, M], dtype: "complex128", data: re, imag: im },
+      HH_est_10dB: { shape: [T * K, Nk, M], dtype: "complex128", data: hr, imag: hi },
+    });
   }
   return path;
 }
@@ -79,7 +90,10 @@ test("beamform reads the GLNN layout (HH, HH_est_10dB), takes options from a con
   assert.deepEqual(JSON.parse(readFileSync(out, "utf8")), doc);
   // the same seed gives the same numbers
   const again = JSON.parse(run(["beamform", "--data", glnn, "--users", "2", "--config", cfg, "--json"]).stdout);
-  assert.deepEqual(again.algorithms.map((a: { perSample: number[] }) => a.perSample), doc.algorithms.map((a: { perSample: number[] }) => a.perSample));
+  assert.deepEqual(
+    again.algorithms.map((a: { perSample: number[] }) => a.perSample),
+    doc.algorithms.map((a: { perSample: number[] }) => a.perSample),
+  );
 });
 
 test("beamform prints a table without --json, and --normalize per-user rescales the channels", () => {
@@ -93,7 +107,24 @@ test("beamform prints a table without --json, and --normalize per-user rescales 
 });
 
 test("beamform runs on a simulator preset, with the CSI error drawn by the simulator", () => {
-  const args = ["beamform", "--preset", "rayleigh", "--antennas", "8", "--users", "2", "--user-antennas", "2", "--samples", "3", "--cee", "-10", "--algorithms", "zf,robust-wmmse", "--json"];
+  const args = [
+    "beamform",
+    "--preset",
+    "rayleigh",
+    "--antennas",
+    "8",
+    "--users",
+    "2",
+    "--user-antennas",
+    "2",
+    "--samples",
+    "3",
+    "--cee",
+    "-10",
+    "--algorithms",
+    "zf,robust-wmmse",
+    "--json",
+  ];
   const r = run(args);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
@@ -114,7 +145,8 @@ test("beamform runs on a simulator preset, with the CSI error drawn by the simul
 test("beamform --cee adds the simulator's CSI error to data without an estimate", () => {
   const plain = join(dir, "plain.npz");
   const rng = new Rng(3);
-  const re = new Float64Array(3 * 2 * 2 * 8), im = new Float64Array(re.length);
+  const re = new Float64Array(3 * 2 * 2 * 8),
+    im = new Float64Array(re.length);
   rng.fillComplexNormal(re, im);
   writeNpz(plain, { H: { shape: [3, 2, 2, 8], dtype: "complex128", data: re, imag: im } });
   const perfect = JSON.parse(run(["beamform", "--data", plain, "--algorithms", "zf", "--json"]).stdout);
@@ -164,7 +196,10 @@ test("beamform --dt 7200 fails at the CLI boundary, before any simulation, with 
   assert.equal(r.out, "");
   assert.equal(r.err, "liquidwave: beamform: --dt must be > 0 and <= 3600, got 7200\n");
   // the same range as the simulator's own (the library names its function and field)
-  assert.throws(() => runBeamform({ preset: "clarke", dt: 7200 }), (e: unknown) => e instanceof LiquidwaveError && e.message === "runBeamform: config.dt: must be > 0 and <= 3600, got 7200");
+  assert.throws(
+    () => runBeamform({ preset: "clarke", dt: 7200 }),
+    (e: unknown) => e instanceof LiquidwaveError && e.message === "runBeamform: config.dt: must be > 0 and <= 3600, got 7200",
+  );
   // other schema-checked options name their flag too
   for (const [args, line] of [
     [["--tol", "2"], "beamform: --tol must be >= 0 and <= 1, got 2"],
@@ -184,15 +219,64 @@ function withoutTimes(doc: BeamformDocument): unknown {
 }
 
 test("runBeamform and the CLI produce the same document for the same options (preset and dataset)", async () => {
-  const cli = await runCliInProcess(["beamform", "--preset", "rayleigh", "--antennas", "8", "--users", "2", "--user-antennas", "2", "--samples", "3", "--cee", "-10", "--power-dbm", "15", "--algorithms", "zf,wmmse,robust-wmmse", "--seed", "4", "--json"]);
+  const cli = await runCliInProcess([
+    "beamform",
+    "--preset",
+    "rayleigh",
+    "--antennas",
+    "8",
+    "--users",
+    "2",
+    "--user-antennas",
+    "2",
+    "--samples",
+    "3",
+    "--cee",
+    "-10",
+    "--power-dbm",
+    "15",
+    "--algorithms",
+    "zf,wmmse,robust-wmmse",
+    "--seed",
+    "4",
+    "--json",
+  ]);
   assert.equal(cli.code, 0, cli.err);
-  const lib = runBeamform({ preset: "rayleigh", antennas: 8, users: 2, userAntennas: 2, samples: 3, cee: -10, powerDbm: 15, algorithms: ["zf", "wmmse", "robust-wmmse"], seed: 4 });
+  const lib = runBeamform({
+    preset: "rayleigh",
+    antennas: 8,
+    users: 2,
+    userAntennas: 2,
+    samples: 3,
+    cee: -10,
+    powerDbm: 15,
+    algorithms: ["zf", "wmmse", "robust-wmmse"],
+    seed: 4,
+  });
   assert.deepEqual(withoutTimes(JSON.parse(cli.out)), withoutTimes(JSON.parse(JSON.stringify(lib))));
 
-  const cliData = await runCliInProcess(["beamform", "--data", data, "--algorithms", "zf,rwmmse", "--normalize", "per-user", "--streams", "full", "--start", "1", "--samples", "2", "--json"]);
+  const cliData = await runCliInProcess([
+    "beamform",
+    "--data",
+    data,
+    "--algorithms",
+    "zf,rwmmse",
+    "--normalize",
+    "per-user",
+    "--streams",
+    "full",
+    "--start",
+    "1",
+    "--samples",
+    "2",
+    "--json",
+  ]);
   assert.equal(cliData.code, 0, cliData.err);
   const dataset = await loadChannelDataset(data);
-  const libData = runBeamform({ data, algorithms: ["zf", "rwmmse"], normalize: "per-user", streams: "full", start: 1, samples: 2 }, { dataset });
+  const libData = runBeamform(
+    { data, algorithms: ["zf", "rwmmse"], normalize: "per-user", streams: "full", start: 1, samples: 2 },
+    { dataset },
+  );
   assert.deepEqual(withoutTimes(JSON.parse(cliData.out)), withoutTimes(JSON.parse(JSON.stringify(libData))));
   assert.equal(libData.config.samples, 2);
   assert.equal(libData.config.streams, "full");
@@ -203,11 +287,18 @@ test("runBeamform names the function, the option and the value in its errors", (
     [{ preset: "rayleigh", powerDbm: 500 }, /^runBeamform: config\.powerDbm: must be >= -200 and <= 200, got 500$/],
     [{ preset: "rayleigh", streams: "two" }, /^runBeamform: config\.streams: must be 1, a positive integer or 'full', got 'two'$/],
     [{ preset: "rayleigh", colour: 1 }, /^runBeamform: config\.colour: unknown option \(valid options: preset, /],
-    [{ preset: "moon" }, /^runBeamform: config\.preset: names an unknown preset 'moon', valid options are rayleigh, clarke, umi-6ghz, umi-28ghz, o1-28ghz$/],
+    [
+      { preset: "moon" },
+      /^runBeamform: config\.preset: names an unknown preset 'moon', valid options are rayleigh, clarke, umi-6ghz, umi-28ghz, o1-28ghz$/,
+    ],
     [{}, /^runBeamform: give exactly one channel source: config\.preset or a dataset$/],
     [{ preset: "rayleigh", algorithms: ["zf", "foo"] }, /unknown algorithm 'foo'/],
   ];
   for (const [cfg, re] of cases) {
-    assert.throws(() => runBeamform(cfg as never), (e: unknown) => e instanceof LiquidwaveError && re.test(e.message), JSON.stringify(cfg));
+    assert.throws(
+      () => runBeamform(cfg as never),
+      (e: unknown) => e instanceof LiquidwaveError && re.test(e.message),
+      JSON.stringify(cfg),
+    );
   }
 });

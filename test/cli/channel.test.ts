@@ -14,7 +14,23 @@ const run = runCliInProcess;
 
 test("channel generate --json writes H, H_est, positions, t and prints exactly one document", async () => {
   const out = join(tmp, "o1.npz");
-  const r = await run(["channel", "generate", "--preset", "o1-28ghz", "--speeds", "6,15,30", "--slots", "7,6,5", "--cee", "-10", "--seed", "4", "--out", out, "--json"]);
+  const r = await run([
+    "channel",
+    "generate",
+    "--preset",
+    "o1-28ghz",
+    "--speeds",
+    "6,15,30",
+    "--slots",
+    "7,6,5",
+    "--cee",
+    "-10",
+    "--seed",
+    "4",
+    "--out",
+    out,
+    "--json",
+  ]);
   assert.equal(r.code, 0, r.err);
   const doc = JSON.parse(r.out);
   assert.equal(doc.out, out);
@@ -69,7 +85,10 @@ test("channel stats reads a generated file and reports power, Doppler and autoco
 
 test("channel generate takes a YAML channel config and lets flags override it", async () => {
   const cfg = join(tmp, "scenario.yaml");
-  writeFileSync(cfg, "preset: umi-6ghz\nsamples: 30\nusers: 2\numi:\n  bounce: double\n  condition: nlos\nspeeds: [1, 2]\nslots: [15, 15]\n");
+  writeFileSync(
+    cfg,
+    "preset: umi-6ghz\nsamples: 30\nusers: 2\numi:\n  bounce: double\n  condition: nlos\nspeeds: [1, 2]\nslots: [15, 15]\n",
+  );
   const out = join(tmp, "umi.npz");
   const r = await run(["channel", "generate", "--channel-config", cfg, "--speed", "3", "--out", out, "--json"]);
   assert.equal(r.code, 0, r.err);

@@ -16,10 +16,26 @@ saveChannelDataset(file, { ...ds, meta: { ...ds.meta, fc: 6e9 } });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("predict --data --json prints exactly one JSON document with the contract's fields; progress goes to stderr", () => {
-  const r = runCli(["predict", "--data", file, "--speed", "2", "--models", "hold,wiener,ridge,mlp", "--epochs", "2", "--seed", "3", "--json"]);
+  const r = runCli([
+    "predict",
+    "--data",
+    file,
+    "--speed",
+    "2",
+    "--models",
+    "hold,wiener,ridge,mlp",
+    "--epochs",
+    "2",
+    "--seed",
+    "3",
+    "--json",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { config: Record<string, unknown>; models: Record<string, unknown>[] };
-  assert.deepEqual(doc.models.map((m) => m["name"]), ["hold", "wiener", "ridge", "mlp"]);
+  assert.deepEqual(
+    doc.models.map((m) => m["name"]),
+    ["hold", "wiener", "ridge", "mlp"],
+  );
   for (const m of doc.models) {
     for (const key of ["nmseDb", "meanNmseDb", "params", "usPerPrediction", "gainDb"]) assert.ok(key in m, `${key} missing`);
     assert.equal((m["nmseDb"] as number[]).length, 5);
@@ -65,11 +81,32 @@ function withoutTimes(r: PredictionResult): unknown {
 }
 
 test("runPredict takes the CLI's options in camelCase and gives the CLI's document", async () => {
-  const cli = await runCliInProcess(["predict", "--data", file, "--speed", "2", "--carrier-ghz", "6", "--models", "hold,ar,ridge", "--horizon", "3", "--seed", "2", "--json"]);
+  const cli = await runCliInProcess([
+    "predict",
+    "--data",
+    file,
+    "--speed",
+    "2",
+    "--carrier-ghz",
+    "6",
+    "--models",
+    "hold,ar,ridge",
+    "--horizon",
+    "3",
+    "--seed",
+    "2",
+    "--json",
+  ]);
   assert.equal(cli.code, 0, cli.err);
   const datasets = [await loadChannelDataset(file)];
   const lib = runPredict({ data: file, speed: 2, carrierGhz: 6, models: ["hold", "ar", "ridge"], horizon: 3, seed: 2 }, { datasets });
   assert.deepEqual(withoutTimes(JSON.parse(cli.out)), withoutTimes(JSON.parse(JSON.stringify(lib))));
-  assert.throws(() => runPredict({ data: file, history: 0 }, { datasets }), /^LiquidwaveError: runPredict: config\.history: must be >= 1 and <= 1000000, got 0$/);
-  assert.throws(() => runPredict({ data: file, users: 3 }, { datasets }), /runPredict: config\.users applies to a simulated channel \(config\.preset\), not to a dataset/);
+  assert.throws(
+    () => runPredict({ data: file, history: 0 }, { datasets }),
+    /^LiquidwaveError: runPredict: config\.history: must be >= 1 and <= 1000000, got 0$/,
+  );
+  assert.throws(
+    () => runPredict({ data: file, users: 3 }, { datasets }),
+    /runPredict: config\.users applies to a simulated channel \(config\.preset\), not to a dataset/,
+  );
 });

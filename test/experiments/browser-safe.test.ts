@@ -22,7 +22,9 @@ test("experiments/ is browser-safe: no node: import, process or Buffer reachable
   assert.ok(files.some((f) => f.endsWith("experiments/beamform.ts")) && files.some((f) => f.endsWith("experiments/prediction.ts")));
   for (const f of files) {
     // comments may mention them; code may not
-    const code = readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
+    const code = readFileSync(f, "utf8")
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/(^|[^:])\/\/.*$/gm, "$1");
     assert.doesNotMatch(code, /from\s+"node:|require\(|\bprocess\.|\bBuffer\b/, f);
   }
 });

@@ -24,7 +24,12 @@ const skip = !existsSync(CHROMIUM) && !inCi ? `${CHROMIUM} is missing (apt-get i
 
 const CASES = { cfc: "cfc_default_autoncp16_out2.json", ltc: "ltc_fc8_out2.json" } as const;
 
-interface RunOut { name: string; output: number[]; finalState: number[]; reference: number[] }
+interface RunOut {
+  name: string;
+  output: number[];
+  finalState: number[];
+  reference: number[];
+}
 interface Result {
   ncps: Record<string, RunOut[]>;
   clarke: { shape: number[]; re: number[]; im: number[] };
@@ -59,26 +64,43 @@ describe("the installed package in headless Chromium", { skip }, () => {
   const notFound: string[] = [];
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser test: ${CHROMIUM} is missing and CI is set; install Debian's chromium package (.ci/run does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`browser test: ${CHROMIUM} is missing and CI is set; install Debian's chromium package (.ci/run does)`);
     pkg = installedPackage();
     dir = scratchDir(pkg, "browser");
     for (const f of ["compute.mjs", "page.mjs"]) copyFileSync(join(here, "browser", f), join(dir, f));
     for (const [name, file] of Object.entries(CASES)) copyFileSync(join(REPO, "test", "fixtures", "ncps", file), join(dir, `${name}.json`));
-    writeFileSync(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>liquidwave</title><p id="status">loading</p><script type="module" src="page.js"></script>\n');
+    writeFileSync(
+      join(dir, "index.html"),
+      '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>liquidwave</title><p id="status">loading</p><script type="module" src="page.js"></script>\n',
+    );
 
     const esbuild = await import("esbuild");
     const alloc = join(pkg.project, "node_modules", "liquidwave", "dist", "core", "wasm", "alloc.js");
     assert.ok(existsSync(alloc), `the kernel counter's module moved: ${alloc}`);
     const built = await esbuild.build({
-      absWorkingDir: dir, entryPoints: ["page.mjs"], outfile: join(dir, "page.js"), bundle: true, format: "esm",
-      platform: "browser", target: "es2022", metafile: true, logLevel: "silent",
+      absWorkingDir: dir,
+      entryPoints: ["page.mjs"],
+      outfile: join(dir, "page.js"),
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      metafile: true,
+      logLevel: "silent",
       plugins: [{ name: "probe", setup: (b) => b.onResolve({ filter: /^liquidwave-internal-alloc$/ }, () => ({ path: alloc })) }],
     });
     const inputs = Object.keys(built.metafile.inputs);
     // Resolution for the browser reached no Node built-in (it would not resolve), and the package
     // code in the bundle is the installed tarball's, not the repository's sources.
-    assert.deepEqual(inputs.filter((p) => p.startsWith("node:") || /(^|\/)src\/.*\.ts$/.test(p)), []);
-    assert.ok(inputs.some((p) => p.includes("node_modules/liquidwave/dist/channel/")), "liquidwave/channel is in the bundle");
+    assert.deepEqual(
+      inputs.filter((p) => p.startsWith("node:") || /(^|\/)src\/.*\.ts$/.test(p)),
+      [],
+    );
+    assert.ok(
+      inputs.some((p) => p.includes("node_modules/liquidwave/dist/channel/")),
+      "liquidwave/channel is in the bundle",
+    );
 
     server = createServer((req, res) => {
       const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
@@ -109,8 +131,18 @@ describe("the installed package in headless Chromium", { skip }, () => {
   test("the page's ncps golden outputs, Clarke channel, beamforming and prediction numbers equal Node's to 1e-12, with the WebAssembly kernels", async () => {
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     const pageErrors: string[] = [];
     const consoleErrors: string[] = [];
@@ -133,20 +165,33 @@ describe("the installed package in headless Chromium", { skip }, () => {
     assert.deepEqual(consoleErrors, [], "console errors");
     assert.deepEqual(failed, [], "failed requests");
     assert.deepEqual(notFound, [], "requests answered 404");
-    assert.deepEqual(requests.filter((p) => p.includes("node:")), [], "requests for node: modules");
+    assert.deepEqual(
+      requests.filter((p) => p.includes("node:")),
+      [],
+      "requests for node: modules",
+    );
     assert.deepEqual([...new Set(requests)].sort(), ["/", "/page.js"], "the page loads index.html and the bundle only");
 
     // The kernels ran: cross-origin isolated (shared memory), and the package's own counters moved.
     assert.equal(result.crossOriginIsolated, true, "the page is cross-origin isolated");
-    for (const family of ["gemm", "cfc", "ltc"] as const) assert.ok(result.kernelCalls[family] > 0, `no ${family} kernel call in the page: ${JSON.stringify(result.kernelCalls)}`);
+    for (const family of ["gemm", "cfc", "ltc"] as const)
+      assert.ok(result.kernelCalls[family] > 0, `no ${family} kernel call in the page: ${JSON.stringify(result.kernelCalls)}`);
 
     // Node computes the same with the same installed package.
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", `
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `
       import { compute } from "./compute.mjs";
       import cfc from "./cfc.json" with { type: "json" };
       import ltc from "./ltc.json" with { type: "json" };
       process.stdout.write(JSON.stringify(await compute({ cfc, ltc })));
-    `], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
+    `,
+      ],
+      { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 },
+    );
     assert.equal(r.status, 0, r.stderr);
     const node = JSON.parse(r.stdout) as Result;
 
@@ -157,18 +202,41 @@ describe("the installed package in headless Chromium", { skip }, () => {
       assert.ok(runs.length >= 2, `${name}: regular and irregular runs`);
       runs.forEach((run, i) => {
         const n = node.ncps[name]![i]!;
-        diffs[`${name}/${run.name}`] = Math.max(maxDiff(run.output, n.output, `${name}/${run.name} output`), maxDiff(run.finalState, n.finalState, `${name}/${run.name} final state`));
+        diffs[`${name}/${run.name}`] = Math.max(
+          maxDiff(run.output, n.output, `${name}/${run.name} output`),
+          maxDiff(run.finalState, n.finalState, `${name}/${run.name} final state`),
+        );
         // And the page reproduces ncps itself (the golden reference, 1e-9 relative + 1e-12).
-        run.output.forEach((v, k) => assert.ok(Math.abs(v - run.reference[k]!) <= 1e-9 * Math.abs(run.reference[k]!) + 1e-12, `${name}/${run.name} output ${k}: ${v} vs ncps ${run.reference[k]}`));
+        run.output.forEach((v, k) =>
+          assert.ok(
+            Math.abs(v - run.reference[k]!) <= 1e-9 * Math.abs(run.reference[k]!) + 1e-12,
+            `${name}/${run.name} output ${k}: ${v} vs ncps ${run.reference[k]}`,
+          ),
+        );
       });
     }
     assert.deepEqual(result.clarke.shape, node.clarke.shape);
-    diffs["clarke H"] = Math.max(maxDiff(result.clarke.re, node.clarke.re, "clarke H re"), maxDiff(result.clarke.im, node.clarke.im, "clarke H im"));
-    assert.deepEqual(result.beamforming.map((b) => b.name), ["zf", "wmmse", "glnn"]);
-    assert.ok(result.beamforming.every((b) => b.equalPower && b.seMean > 0), JSON.stringify(result.beamforming));
-    diffs["zf/wmmse/glnn sum SE"] = maxDiff(result.beamforming.map((b) => b.seMean), node.beamforming.map((b) => b.seMean), "sum SE");
+    diffs["clarke H"] = Math.max(
+      maxDiff(result.clarke.re, node.clarke.re, "clarke H re"),
+      maxDiff(result.clarke.im, node.clarke.im, "clarke H im"),
+    );
+    assert.deepEqual(
+      result.beamforming.map((b) => b.name),
+      ["zf", "wmmse", "glnn"],
+    );
+    assert.ok(
+      result.beamforming.every((b) => b.equalPower && b.seMean > 0),
+      JSON.stringify(result.beamforming),
+    );
+    diffs["zf/wmmse/glnn sum SE"] = maxDiff(
+      result.beamforming.map((b) => b.seMean),
+      node.beamforming.map((b) => b.seMean),
+      "sum SE",
+    );
     diffs["hold NMSE dB"] = maxDiff([result.holdNmseDb], [node.holdNmseDb], "hold NMSE dB");
     for (const [what, d] of Object.entries(diffs)) assert.ok(d <= 1e-12, `${what}: largest |browser − node| = ${d}`);
-    console.log(`# browser vs node, max abs difference: ${JSON.stringify(diffs)}; kernel calls in the page ${JSON.stringify(result.kernelCalls)}`);
+    console.log(
+      `# browser vs node, max abs difference: ${JSON.stringify(diffs)}; kernel calls in the page ${JSON.stringify(result.kernelCalls)}`,
+    );
   });
 });

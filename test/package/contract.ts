@@ -3,10 +3,35 @@
 // against the package's shipped .d.ts files; contract.mjs runs the same program. Excluded from
 // the repository's own typecheck (it needs the installed package).
 import {
-  CfC, LTC, LSTM, GRU, MLP, AutoNCP, NCP, FullyConnected, Random, tensor, fit, predict, evaluate,
-  modelToJSON, modelFromJSON, importNcpsModel, verifyNcpsDocument, ready, VERSION,
-  type CfCOptions, type LTCOptions, type EpochLog, type FitResult, type Model, type ModelDocument,
-  type NestedNumbers, type SequenceOutput, type Tensor, type CaseReport,
+  CfC,
+  LTC,
+  LSTM,
+  GRU,
+  MLP,
+  AutoNCP,
+  NCP,
+  FullyConnected,
+  Random,
+  tensor,
+  fit,
+  predict,
+  evaluate,
+  modelToJSON,
+  modelFromJSON,
+  importNcpsModel,
+  verifyNcpsDocument,
+  ready,
+  VERSION,
+  type CfCOptions,
+  type LTCOptions,
+  type EpochLog,
+  type FitResult,
+  type Model,
+  type ModelDocument,
+  type NestedNumbers,
+  type SequenceOutput,
+  type Tensor,
+  type CaseReport,
 } from "liquidwave";
 import { saveModel, loadModel } from "liquidwave/node";
 import { generateChannel } from "liquidwave/channel";
@@ -24,7 +49,19 @@ const ltc = new LTC(3, new FullyConnected(8, 2), ltcOptions);
 const others = [
   new LSTM(3, 5, { seed: 7 }),
   new GRU(3, 5, { seed: 7 }),
-  new CfC(3, new NCP({ interNeurons: 4, commandNeurons: 3, motorNeurons: 2, sensoryFanout: 2, interFanout: 2, recurrentCommandSynapses: 3, motorFanin: 2 }), { seed: 7 }),
+  new CfC(
+    3,
+    new NCP({
+      interNeurons: 4,
+      commandNeurons: 3,
+      motorNeurons: 2,
+      sensoryFanout: 2,
+      interFanout: 2,
+      recurrentCommandSynapses: 3,
+      motorFanin: 2,
+    }),
+    { seed: 7 },
+  ),
   new LTC(3, new Random(6, 2, { sparsityLevel: 0.5, seed: 3 })),
 ];
 
@@ -33,7 +70,12 @@ const dt: Tensor = tensor(new Float64Array(4 * 10).fill(0.5), [4, 10]);
 const { output, finalState }: SequenceOutput = model.forward(x, { timespans: dt });
 const shape: readonly number[] = output.shape;
 const state: Float64Array = finalState.data;
-const nestedX: NestedNumbers = [[[0, 1, 2], [3, 4, 5]]];
+const nestedX: NestedNumbers = [
+  [
+    [0, 1, 2],
+    [3, 4, 5],
+  ],
+];
 model.forward(nestedX, { timespans: [[0.5, 1.5]] });
 dense.forward(x);
 ltc.forward(x, { timespans: dt, returnHidden: true }).hiddenSequence?.shape;
@@ -41,7 +83,11 @@ for (const m of others) m.forward(x, { timespans: dt });
 
 const y = tensor(new Float64Array(4 * 10 * 2), [4, 10, 2]);
 const logs: EpochLog[] = [];
-const result: FitResult = await fit(model, { inputs: x, targets: y, timespans: dt }, { epochs: 3, learningRate: 1e-2, onEpoch: (log) => logs.push(log) });
+const result: FitResult = await fit(
+  model,
+  { inputs: x, targets: y, timespans: dt },
+  { epochs: 3, learningRate: 1e-2, onEpoch: (log) => logs.push(log) },
+);
 const lastLoss: number = result.history[result.history.length - 1]!.trainLoss;
 const yHat: Tensor = predict(model, x, { timespans: dt });
 const mse: number = evaluate(model, { inputs: x, targets: y, timespans: dt });

@@ -47,7 +47,12 @@ function newest(dir: string): number {
 
 function run(cmd: string, args: string[], cwd: string): string {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+    return execFileSync(cmd, args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, npm_config_update_notifier: "false" },
+    });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
@@ -57,7 +62,11 @@ function run(cmd: string, args: string[], cwd: string): string {
 /** Build dist/ from scratch when it is missing or older than src/ or the build config. */
 function ensureBuilt(): void {
   const built = existsSync(join(REPO, "dist", "index.js")) ? statSync(join(REPO, "dist", "index.js")).mtimeMs : 0;
-  const sources = Math.max(newest(join(REPO, "src")), statSync(join(REPO, "tsconfig.build.json")).mtimeMs, statSync(join(REPO, "tsconfig.json")).mtimeMs);
+  const sources = Math.max(
+    newest(join(REPO, "src")),
+    statSync(join(REPO, "tsconfig.build.json")).mtimeMs,
+    statSync(join(REPO, "tsconfig.json")).mtimeMs,
+  );
   if (built > sources) return;
   // From scratch: files of deleted sources must not linger in dist/ (and in the tarball).
   rmSync(join(REPO, "dist"), { recursive: true, force: true });
@@ -111,14 +120,19 @@ export function installedPackage(): Installed {
     mkdirSync(packDir);
     // --ignore-scripts: dist/ is built above; `prepare` would build it a second time.
     const info = JSON.parse(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", packDir], REPO))[0] as {
-      filename: string; shasum: string; files: PackedFile[]; unpackedSize: number; version: string;
+      filename: string;
+      shasum: string;
+      files: PackedFile[];
+      unpackedSize: number;
+      version: string;
     };
     const home = join(ROOT, info.shasum);
     const tarball = join(home, info.filename);
     const project = join(home, "project");
     if (!existsSync(join(home, "installed"))) {
       // Another tarball's installation is stale now: remove it, keep the lock and our pack dir.
-      for (const e of readdirSync(ROOT)) if (e !== "lock" && e !== `pack-${process.pid}`) rmSync(join(ROOT, e), { recursive: true, force: true });
+      for (const e of readdirSync(ROOT))
+        if (e !== "lock" && e !== `pack-${process.pid}`) rmSync(join(ROOT, e), { recursive: true, force: true });
       mkdirSync(project, { recursive: true });
       writeFileSync(tarball, readFileSync(join(packDir, info.filename)));
       writeFileSync(join(project, "package.json"), JSON.stringify({ name: "liquidwave-consumer", private: true, type: "module" }, null, 2));

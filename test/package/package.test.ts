@@ -13,7 +13,12 @@ import { installedPackage, REPO, scratchDir, type Installed } from "./install.ts
 const here = new URL(".", import.meta.url).pathname;
 
 function runIn(cwd: string, cmd: string, args: string[], timeoutMs = 120_000): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, npm_config_update_notifier: "false" } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    env: { ...process.env, npm_config_update_notifier: "false" },
+  });
   return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? (r.error ? String(r.error) : "") };
 }
 
@@ -38,24 +43,40 @@ describe("the packed and installed package", () => {
   test("the TypeScript contract type-checks against the installed types with strict and nodenext, and misspelt options are errors", () => {
     const dir = scratchDir(pkg, "typescript");
     copyFileSync(join(here, "contract.ts"), join(dir, "contract.ts"));
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
-      compilerOptions: {
-        target: "es2022", module: "nodenext", moduleResolution: "nodenext", strict: true, noEmit: true,
-        // The package's own .d.ts files are checked too (a user's default is skipLibCheck false).
-        skipLibCheck: false,
-        // The user's project has @types/node; this one borrows the repository's.
-        typeRoots: [join(REPO, "node_modules", "@types")], types: ["node"],
-      },
-      files: ["contract.ts"],
-    }, null, 2));
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: "es2022",
+            module: "nodenext",
+            moduleResolution: "nodenext",
+            strict: true,
+            noEmit: true,
+            // The package's own .d.ts files are checked too (a user's default is skipLibCheck false).
+            skipLibCheck: false,
+            // The user's project has @types/node; this one borrows the repository's.
+            typeRoots: [join(REPO, "node_modules", "@types")],
+            types: ["node"],
+          },
+          files: ["contract.ts"],
+        },
+        null,
+        2,
+      ),
+    );
     const tsc = join(REPO, "node_modules", ".bin", "tsc");
     const r = runIn(dir, tsc, ["-p", "tsconfig.json"]);
     assert.equal(r.code, 0, explain(r));
     // The check is not vacuous: without the @ts-expect-error lines the misspelt options fail.
-    writeFileSync(join(dir, "contract.ts"), readFileSync(join(dir, "contract.ts"), "utf8").replaceAll("// @ts-expect-error", "// (expected error)"));
+    writeFileSync(
+      join(dir, "contract.ts"),
+      readFileSync(join(dir, "contract.ts"), "utf8").replaceAll("// @ts-expect-error", "// (expected error)"),
+    );
     const bad = runIn(dir, tsc, ["-p", "tsconfig.json"]);
     assert.notEqual(bad.code, 0, "removing the @ts-expect-error lines should give errors");
-    for (const name of ["backboneUnit", "timespan", "learningrate", "mode"]) assert.match(bad.stdout, new RegExp(`'${name}'`), `no error names '${name}':\n${bad.stdout}`);
+    for (const name of ["backboneUnit", "timespan", "learningrate", "mode"])
+      assert.match(bad.stdout, new RegExp(`'${name}'`), `no error names '${name}':\n${bad.stdout}`);
   });
 
   test("npx liquidwave --version prints package.json's version and --help lists the commands", () => {
@@ -67,7 +88,8 @@ describe("the packed and installed package", () => {
     const h = runIn(pkg.project, "npx", ["--no-install", "liquidwave", "--help"]);
     assert.equal(h.code, 0, explain(h));
     assert.match(h.stdout, /^Usage: liquidwave/m);
-    for (const command of ["demo", "channel", "beamform", "predict"]) assert.match(h.stdout, new RegExp(`^  ${command}\\b`, "m"), `--help lacks ${command}`);
+    for (const command of ["demo", "channel", "beamform", "predict"])
+      assert.match(h.stdout, new RegExp(`^  ${command}\\b`, "m"), `--help lacks ${command}`);
   });
 
   test("the tarball holds under 2 MB of JavaScript, the compiled entries and no sources, tests or fixtures", () => {
@@ -75,10 +97,15 @@ describe("the packed and installed package", () => {
     const js = pkg.files.filter((f) => /\.(m?js|cjs)$/.test(f.path)).reduce((n, f) => n + f.size, 0);
     assert.ok(js > 100_000 && js < 2_000_000, `JavaScript unpacked: ${js} bytes`);
     assert.ok(pkg.unpackedSize < 2_000_000, `unpacked: ${pkg.unpackedSize} bytes`);
-    const offending = paths.filter((p) => /^(src|test|tools|examples|docs)\//.test(p) || /fixtures|\.test\.|(?<!\.d)\.ts$/.test(p) || p.startsWith("dist/lab/"));
+    const offending = paths.filter(
+      (p) => /^(src|test|tools|examples|docs)\//.test(p) || /fixtures|\.test\.|(?<!\.d)\.ts$/.test(p) || p.startsWith("dist/lab/"),
+    );
     assert.deepEqual(offending, [], "files that must not ship");
-    for (const p of ["LICENSE", "README.md", "CHANGELOG.md", "bin/liquidwave.mjs", "package.json"]) assert.ok(paths.includes(p), `missing ${p}`);
-    const manifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>> };
+    for (const p of ["LICENSE", "README.md", "CHANGELOG.md", "bin/liquidwave.mjs", "package.json"])
+      assert.ok(paths.includes(p), `missing ${p}`);
+    const manifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+      exports: Record<string, string | Record<string, string>>;
+    };
     for (const [entry, target] of Object.entries(manifest.exports)) {
       for (const file of typeof target === "string" ? [target] : Object.values(target)) {
         assert.ok(paths.includes(file.replace(/^\.\//, "")), `exports["${entry}"] points to ${file}, which is not in the tarball`);
@@ -91,7 +118,9 @@ describe("the packed and installed package", () => {
     const index = JSON.parse(readFileSync(join(fixtures, "index.json"), "utf8")) as { cases: { case: string; file: string }[] };
     const dir = scratchDir(pkg, "golden");
     // Documents in other formats (the index, the wiring matrices) are reported as skipped.
-    writeFileSync(join(dir, "golden.mjs"), `
+    writeFileSync(
+      join(dir, "golden.mjs"),
+      `
       import { readFileSync } from "node:fs";
       import { importNcpsModel, verifyNcpsDocument } from "liquidwave";
       const out = [];
@@ -104,13 +133,31 @@ describe("the packed and installed package", () => {
                    compared: r.runs.reduce((n, run) => n + run.outputs.count + run.states.count + run.gradients.count, 0) });
       }
       console.log(JSON.stringify(out));
-    `);
-    const files = readdirSync(fixtures).filter((f) => f.endsWith(".json")).map((f) => join(fixtures, f));
+    `,
+    );
+    const files = readdirSync(fixtures)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => join(fixtures, f));
     const r = runIn(dir, process.execPath, ["golden.mjs", ...files]);
     assert.equal(r.code, 0, explain(r));
-    const reports = JSON.parse(r.stdout) as { path: string; skipped?: string; case?: string; pass?: boolean; runs?: number; kind?: string; compared?: number; maxAbsErr?: Record<string, number> }[];
+    const reports = JSON.parse(r.stdout) as {
+      path: string;
+      skipped?: string;
+      case?: string;
+      pass?: boolean;
+      runs?: number;
+      kind?: string;
+      compared?: number;
+      maxAbsErr?: Record<string, number>;
+    }[];
     const ran = reports.filter((x) => !x.skipped);
-    assert.deepEqual(reports.filter((x) => x.skipped).map((x) => x.skipped).sort(), ["ncps-golden-index/1", "ncps-wirings-golden/1"]);
+    assert.deepEqual(
+      reports
+        .filter((x) => x.skipped)
+        .map((x) => x.skipped)
+        .sort(),
+      ["ncps-golden-index/1", "ncps-wirings-golden/1"],
+    );
     assert.deepEqual(ran.map((x) => x.case).sort(), index.cases.map((c) => c.case).sort(), "every case of the index ran");
     assert.equal(ran.length, 8);
     for (const x of ran) {

@@ -63,16 +63,42 @@ describe("liquidwave wiring show", () => {
   it("writes json, dot and svg exports atomically, and the json export rebuilds the same wiring", async () => {
     for (const format of ["json", "dot", "svg"]) {
       const out = join(dir, `w.${format}`);
-      const r = await run("wiring", "show", "--type", "autoncp", "--units", "16", "--outputs", "2", "--inputs", "3", "--seed", "5", "--format", format, "--out", out);
+      const r = await run(
+        "wiring",
+        "show",
+        "--type",
+        "autoncp",
+        "--units",
+        "16",
+        "--outputs",
+        "2",
+        "--inputs",
+        "3",
+        "--seed",
+        "5",
+        "--format",
+        format,
+        "--out",
+        out,
+      );
       assert.equal(r.code, 0, r.err);
       assert.match(r.err, new RegExp(`wrote ${format} to`));
     }
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), [], "no temporary files left");
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith(".tmp")),
+      [],
+      "no temporary files left",
+    );
     const w = wiringFromConfig(JSON.parse(readFileSync(join(dir, "w.json"), "utf8")));
     const ref = new AutoNCP(16, 2, 0.5, 5);
     ref.build(3);
     assert.deepEqual(Array.from(w.adjacency), Array.from(ref.adjacency));
-    assert.equal(readFileSync(join(dir, "w.dot"), "utf8").split("\n").filter((l) => l.includes(" -> ")).length, ref.synapseCount + ref.sensorySynapseCount);
+    assert.equal(
+      readFileSync(join(dir, "w.dot"), "utf8")
+        .split("\n")
+        .filter((l) => l.includes(" -> ")).length,
+      ref.synapseCount + ref.sensorySynapseCount,
+    );
     parseXml(readFileSync(join(dir, "w.svg"), "utf8"));
     // --from reads the config back.
     const again = await run("wiring", "show", "--from", join(dir, "w.json"), "--json");
@@ -81,7 +107,21 @@ describe("liquidwave wiring show", () => {
 
   it("takes options from --config and rejects unknown keys there", async () => {
     const cfg = join(dir, "opts.json");
-    writeFileSync(cfg, JSON.stringify({ type: "ncp", inter: 4, command: 3, outputs: 2, sensoryFanout: 2, interFanout: 2, recurrentCommand: 3, motorFanin: 2, seed: 1, inputs: 3 }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        type: "ncp",
+        inter: 4,
+        command: 3,
+        outputs: 2,
+        sensoryFanout: 2,
+        interFanout: 2,
+        recurrentCommand: 3,
+        motorFanin: 2,
+        seed: 1,
+        inputs: 3,
+      }),
+    );
     const r = await run("wiring", "show", "--config", cfg, "--json");
     assert.equal(r.code, 0, r.err);
     // Golden NCP(4, 3, 2, 2, 2, 3, 2, seed=1) built with 3 inputs: 17 and 7 synapses.

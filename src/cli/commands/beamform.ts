@@ -38,20 +38,39 @@ export function registerBeamform(program: Command): void {
     .option("--speeds <list>", "speed phases in m/s, e.g. 6,15,30 (simulator, with --slots)", numberListArg)
     .option("--slots <list>", "samples per speed phase, e.g. 700,600,500 (simulator)", numberListArg)
     .option("--dt <s>", "sample interval in s (simulator)", floatArg())
-    .option("--samples <T>", "number of samples (default: all of the data or the preset's trajectory; 20 with --quick); a window of a preset with speed phases", intArg())
+    .option(
+      "--samples <T>",
+      "number of samples (default: all of the data or the preset's trajectory; 20 with --quick); a window of a preset with speed phases",
+      intArg(),
+    )
     .option("--start <n>", "first sample of the trajectory to use", intArg(), 0)
     .option("--power-dbm <P>", "sum transmit power budget in dBm", floatArg(), 10)
     .option("--noise-dbm <S>", "noise power per receive antenna in dBm", floatArg(), 0)
     .option("--snr-db <dB>", "set the power budget to noise + SNR (overrides --power-dbm)", floatArg())
-    .option("--cee <dB>", "CSI error (CEE) in dB: the estimate is H + E (simulator; or data without an estimate), and the statistics robust-wmmse assumes (default: measured from the data's estimate)", floatArg())
+    .option(
+      "--cee <dB>",
+      "CSI error (CEE) in dB: the estimate is H + E (simulator; or data without an estimate), and the statistics robust-wmmse assumes (default: measured from the data's estimate)",
+      floatArg(),
+    )
     .option("--streams <d>", "streams per user: 1 or full (= user antennas)", "1")
-    .option("--algorithms <list>", `comma-separated: ${knownAlgorithms().join(", ")}; online ones take options, e.g. glnn:legacy, glnn:chain:warm:steps=5, lagd:iters=100 (see src/beamforming/learned.ts)`, nameListArg, [...BEAMFORM_DEFAULT_ALGORITHMS])
+    .option(
+      "--algorithms <list>",
+      `comma-separated: ${knownAlgorithms().join(", ")}; online ones take options, e.g. glnn:legacy, glnn:chain:warm:steps=5, lagd:iters=100 (see src/beamforming/learned.ts)`,
+      nameListArg,
+      [...BEAMFORM_DEFAULT_ALGORITHMS],
+    )
     .option("--restarts <R>", "random restarts of the upper bound", intArg(), 100)
     .option("--max-iter <n>", "iteration cap of the iterative algorithms", intArg(), 100)
     .option("--tol <x>", "relative sum-rate tolerance of the iterative algorithms", floatArg(), 1e-3)
-    .option("--normalize <how>", `channel scaling: ${NORMALISE_MODES.join(", ")} (global: mean |h|^2 = 1; per-user: each user's; the estimate scaled alike). Default: none for data, the preset's own for presets`)
+    .option(
+      "--normalize <how>",
+      `channel scaling: ${NORMALISE_MODES.join(", ")} (global: mean |h|^2 = 1; per-user: each user's; the estimate scaled alike). Default: none for data, the preset's own for presets`,
+    )
     .option("--seed <n>", "seed of the random initialisations", intArg(), 0)
-    .option("--legacy-normalization", "glnn/lstm: the GLNN reference code's power normalisation (transmit power P·||H^H X||_F, NOT P; for reproducing its numbers only)")
+    .option(
+      "--legacy-normalization",
+      "glnn/lstm: the GLNN reference code's power normalisation (transmit power P·||H^H X||_F, NOT P; for reproducing its numbers only)",
+    )
     .option("--quick", "20 samples and 10 restarts (a smoke run)")
     .option("--out <file>", "also write the JSON document to this file")
     .option("--json", "print one JSON document")
@@ -59,14 +78,18 @@ export function registerBeamform(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = resolveOptions<Record<string, unknown>>(cmd);
       const where = "beamform";
-      if ((opts["preset"] === undefined) === (opts["data"] === undefined)) fail(where, "give exactly one channel source: --preset NAME or --data FILE");
+      if ((opts["preset"] === undefined) === (opts["data"] === undefined))
+        fail(where, "give exactly one channel source: --preset NAME or --data FILE");
       // The library's schema checks every value (the CLI has no ranges of its own).
       const config = parseBeamformConfig(libraryOptions(opts, ["out", "json"]), NAMING);
-      const dataset = config.data === undefined ? undefined : await loadChannelDataset(config.data, {
-        layout: config.layout as DatasetLayout | "auto",
-        ...(config.users !== undefined ? { users: config.users } : {}),
-        ...(config.estimateKey !== undefined ? { cee: config.estimateKey } : {}),
-      });
+      const dataset =
+        config.data === undefined
+          ? undefined
+          : await loadChannelDataset(config.data, {
+              layout: config.layout as DatasetLayout | "auto",
+              ...(config.users !== undefined ? { users: config.users } : {}),
+              ...(config.estimateKey !== undefined ? { cee: config.estimateKey } : {}),
+            });
       const doc = runBeamform(config, { ...(dataset ? { dataset } : {}), onProgress: info, naming: NAMING });
       if (opts["out"]) writeFileAtomic(String(opts["out"]), JSON.stringify(doc, null, 2) + "\n");
       if (opts["json"]) {
@@ -76,7 +99,15 @@ export function registerBeamform(program: Command): void {
       process.stdout.write(
         formatTable(
           ["algorithm", "SE mean", "SE std", "SE on design CSI", "max power dBm", "ms/sample", "iterations"],
-          doc.algorithms.map((r) => [r.name, r.seMean, r.seStd, r.seDesignMean, 10 * Math.log10(r.maxPower), r.msPerSample, r.iterationsMean]),
+          doc.algorithms.map((r) => [
+            r.name,
+            r.seMean,
+            r.seStd,
+            r.seDesignMean,
+            10 * Math.log10(r.maxPower),
+            r.msPerSample,
+            r.iterationsMean,
+          ]),
         ) + "\n",
       );
     });

@@ -123,7 +123,10 @@ export function registerChannel(program: Command): void {
     .command("generate")
     .description(`generate channels from a preset (${PRESET_NAMES.join(", ")}) and write them as .npz`)
     .option("--preset <name>", PRESET_NAMES.map((p) => `${p}: ${PRESET_DESCRIPTIONS[p]}`).join("; "))
-    .option("--channel-config <file>", "a full channel config (JSON or YAML; any field of generateChannel, e.g. umi.bounce, canyon.maxOrder); flags override it")
+    .option(
+      "--channel-config <file>",
+      "a full channel config (JSON or YAML; any field of generateChannel, e.g. umi.bounce, canyon.maxOrder); flags override it",
+    )
     .option("--antennas <M>", "BS antennas (ULA)", intArg())
     .option("--users <K>", "number of users", intArg())
     .option("--user-antennas <Nk>", "antennas per user", intArg())
@@ -147,7 +150,10 @@ export function registerChannel(program: Command): void {
     .action((_opts: unknown, cmd: Command) => {
       const o = resolveOptions<GenerateOptions & Record<string, unknown>>(cmd);
       if (!o.out) fail("channel generate", "--out FILE.npz is required");
-      const dtype = checkOneOf("channel generate", "--dtype", o.dtype ?? "complex128", ["complex128", "complex64"] as const) as ChannelFileDType;
+      const dtype = checkOneOf("channel generate", "--dtype", o.dtype ?? "complex128", [
+        "complex128",
+        "complex64",
+      ] as const) as ChannelFileDType;
       // The simulator's schema checks every value (the flags have no ranges of their own); errors
       // name the command and the config field (a value may come from --channel-config or a flag).
       const input = resolveChannelConfig(channelConfigFromOptions(o), "channel generate");
@@ -172,13 +178,22 @@ export function registerChannel(program: Command): void {
         printJson(doc);
         return;
       }
-      process.stdout.write(formatTable(["array", "shape", "dtype"], Object.entries(arrays).map(([k, a]) => [k, formatShape(a.shape), a.dtype])) + "\n");
-      process.stdout.write(`preset ${c.preset} v${c.version}, seed ${c.seed}, normalisation ${c.normalise}, mean |h|^2 ${formatNumber(doc.meanPower)}\n`);
+      process.stdout.write(
+        formatTable(
+          ["array", "shape", "dtype"],
+          Object.entries(arrays).map(([k, a]) => [k, formatShape(a.shape), a.dtype]),
+        ) + "\n",
+      );
+      process.stdout.write(
+        `preset ${c.preset} v${c.version}, seed ${c.seed}, normalisation ${c.normalise}, mean |h|^2 ${formatNumber(doc.meanPower)}\n`,
+      );
     });
 
   channel
     .command("stats")
-    .description("power, Doppler and temporal autocorrelation of a channel file (time on the first axis; per-user coherence time and Doppler spread over axis 1)")
+    .description(
+      "power, Doppler and temporal autocorrelation of a channel file (time on the first axis; per-user coherence time and Doppler spread over axis 1)",
+    )
     .argument("<file>", "a channel file (.npz from `channel generate`, or any .npy/.npz/.mat/.h5 with a complex [T, ...] variable)")
     .option("--var <name>", "variable to analyse (default H, or the file's only complex variable)")
     .option("--dt <seconds>", "sample interval in s (default: the file's dt, or t[1] - t[0])", floatArg(0))
@@ -194,13 +209,30 @@ export function registerChannel(program: Command): void {
         const complex = listed.filter((v) => isComplexDType(v.dtype as never));
         if (listed.some((v) => v.name === "H")) name = "H";
         else if (complex.length === 1) name = complex[0]!.name;
-        else fail(where, `--var is required: ${file} has ${complex.length} complex variables (${complex.slice(0, 8).map((v) => v.name).join(", ") || "none"})`);
+        else
+          fail(
+            where,
+            `--var is required: ${file} has ${complex.length} complex variables (${
+              complex
+                .slice(0, 8)
+                .map((v) => v.name)
+                .join(", ") || "none"
+            })`,
+          );
       }
-      if (!listed.some((v) => v.name === name)) fail(where, `${file} has no readable variable '${name}' (variables: ${listed.map((v) => v.name).slice(0, 12).join(", ")})`);
+      if (!listed.some((v) => v.name === name))
+        fail(
+          where,
+          `${file} has no readable variable '${name}' (variables: ${listed
+            .map((v) => v.name)
+            .slice(0, 12)
+            .join(", ")})`,
+        );
       const wanted = [name, ...["dt", "t"].filter((k) => k !== name && listed.some((v) => v.name === k))];
       const { variables } = await readArrays(file, { variables: wanted });
       const h = variables.get(name)!;
-      if (h.shape.length < 1 || h.shape[0]! < 2) fail(where, `'${name}' has shape ${formatShape(h.shape)}; need time on the first axis with at least 2 samples`);
+      if (h.shape.length < 1 || h.shape[0]! < 2)
+        fail(where, `'${name}' has shape ${formatShape(h.shape)}; need time on the first axis with at least 2 samples`);
       let dt = o.dt ?? null;
       let dtSource = "--dt";
       if (dt === null) {
@@ -218,7 +250,10 @@ export function registerChannel(program: Command): void {
       if (dt === null) info(`${file}: no dt or t in the file and no --dt; Doppler and times are not reported`);
       const H = ndToComplex(h);
       const T = H.shape[0]!;
-      const st = channelStats(H, { ...(dt !== null ? { dt } : {}), ...(o.maxLag !== undefined ? { maxLag: Math.min(o.maxLag, T - 1) } : {}) });
+      const st = channelStats(H, {
+        ...(dt !== null ? { dt } : {}),
+        ...(o.maxLag !== undefined ? { maxLag: Math.min(o.maxLag, T - 1) } : {}),
+      });
       const doc = {
         file,
         variable: name,
@@ -258,7 +293,10 @@ export function registerChannel(program: Command): void {
       );
       const show = [1, 2, 5, 10, 20, 50].filter((l) => l < st.lags.length);
       process.stdout.write(
-        formatTable(["lag", "time", "Re rho", "|rho|"], show.map((l) => [l, st.lagsS ? fmt(st.lagsS[l]!, "s") : "", st.autocorrelation[l]!, st.autocorrelationAbs[l]!])) + "\n",
+        formatTable(
+          ["lag", "time", "Re rho", "|rho|"],
+          show.map((l) => [l, st.lagsS ? fmt(st.lagsS[l]!, "s") : "", st.autocorrelation[l]!, st.autocorrelationAbs[l]!]),
+        ) + "\n",
       );
     });
 }

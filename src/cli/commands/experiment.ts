@@ -44,15 +44,19 @@ export function registerExperiment(program: Command): void {
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const o = resolveOptions<ExperimentCliOptions & Record<string, unknown>>(cmd);
       const t0 = performance.now();
-      const result = runExperiment(name, {
-        quick: o.quick ?? false,
-        seed: o.seed,
-        ...(o.samples !== undefined ? { samples: o.samples } : {}),
-        ...(o.algorithms !== undefined ? { algorithms: o.algorithms } : {}),
-        ...(o.restarts !== undefined ? { restarts: o.restarts } : {}),
-        ...(o.lagdIterations !== undefined ? { lagdIterations: o.lagdIterations } : {}),
-        onProgress: (m) => info(m),
-      }, { where: "experiment", option: flagName });
+      const result = runExperiment(
+        name,
+        {
+          quick: o.quick ?? false,
+          seed: o.seed,
+          ...(o.samples !== undefined ? { samples: o.samples } : {}),
+          ...(o.algorithms !== undefined ? { algorithms: o.algorithms } : {}),
+          ...(o.restarts !== undefined ? { restarts: o.restarts } : {}),
+          ...(o.lagdIterations !== undefined ? { lagdIterations: o.lagdIterations } : {}),
+          onProgress: (m) => info(m),
+        },
+        { where: "experiment", option: flagName },
+      );
       const dir = o.out ?? join("results", `${name}-${stamp()}`);
       const files = await writeExperiment(result, dir);
       info(`experiment ${name}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s; files in ${dir}`);
@@ -60,6 +64,8 @@ export function registerExperiment(program: Command): void {
         printJson({ name: result.name, series: result.series, files, config: result.config, table: result.table, notes: result.notes });
         return;
       }
-      process.stdout.write(`${result.title}\n${formatTable(result.table.header, result.table.rows)}\n\n${result.notes.map((n) => `- ${n}`).join("\n")}\n\nfiles:\n${files.map((f) => `  ${f}`).join("\n")}\n`);
+      process.stdout.write(
+        `${result.title}\n${formatTable(result.table.header, result.table.rows)}\n\n${result.notes.map((n) => `- ${n}`).join("\n")}\n\nfiles:\n${files.map((f) => `  ${f}`).join("\n")}\n`,
+      );
     });
 }

@@ -8,7 +8,15 @@ import { fail } from "../../core/errors.ts";
 import { loadChannelDataset } from "../../io/load.ts";
 import type { ChannelDataset } from "../../channel/dataset.ts";
 import { PRESET_NAMES } from "../../channel/presets.ts";
-import { DEFAULT_MODELS, predictionConfigFromOptions, QUICK, runPrediction, type PredictionConfigInput, type PredictionResult, type PredictOptionsInput } from "../../experiments/prediction.ts";
+import {
+  DEFAULT_MODELS,
+  predictionConfigFromOptions,
+  QUICK,
+  runPrediction,
+  type PredictionConfigInput,
+  type PredictionResult,
+  type PredictOptionsInput,
+} from "../../experiments/prediction.ts";
 import { resolveOptions } from "../config.ts";
 import { formatTable, info, printJson } from "../output.ts";
 import { flagName, floatArg, intArg, libraryOptions, nameListArg } from "../parse.ts";
@@ -38,7 +46,9 @@ export function formatPredictionTable(r: PredictionResult): string {
   ]);
   const lines = [formatTable(header, rows)];
   if (r.reference) {
-    lines.push(`Clarke closed forms: hold ${r.reference.holdDb.map((v) => v.toFixed(1)).join(" ")} | Wiener-J0 ${r.reference.wienerDb.map((v) => v.toFixed(1)).join(" ")} dB`);
+    lines.push(
+      `Clarke closed forms: hold ${r.reference.holdDb.map((v) => v.toFixed(1)).join(" ")} | Wiener-J0 ${r.reference.wienerDb.map((v) => v.toFixed(1)).join(" ")} dB`,
+    );
   }
   return lines.join("\n");
 }
@@ -47,7 +57,10 @@ export function registerPredict(program: Command): void {
   program
     .command("predict")
     .description("channel prediction case study: P past noisy CSI samples → the next F, liquid models vs classical baselines")
-    .option("--preset <name>", `simulated channel: ${PRESET_NAMES.join(", ")} (case-study geometry: 4-antenna BS, 1-antenna users, 2 m/s, 2000 samples at 1 ms)`)
+    .option(
+      "--preset <name>",
+      `simulated channel: ${PRESET_NAMES.join(", ")} (case-study geometry: 4-antenna BS, 1-antenna users, 2 m/s, 2000 samples at 1 ms)`,
+    )
     .option("--users <k>", "simulated users = independent trajectories (default 64)", intArg())
     .option("--samples <t>", "samples per simulated trajectory (default 2000)", intArg())
     .option("--antennas <m>", "BS antennas of the simulated channel (default 4)", intArg())
@@ -64,7 +77,11 @@ export function registerPredict(program: Command): void {
     .option("--test-speed <mps>", "generalisation: test on another drop of the preset at this (unseen) speed", floatArg())
     .option("--max-gap <n>", "irregular sampling: random input gaps of 1…n samples", intArg())
     .option("--segment <n>", "cut long tracks into segments of n samples (split units)", intArg())
-    .option("--models <list>", `comma-separated models (default ${DEFAULT_MODELS.join(",")}; also wiener-train, ltc-ncp and hybrids such as cfc+ridge, cfc+esprit)`, nameListArg)
+    .option(
+      "--models <list>",
+      `comma-separated models (default ${DEFAULT_MODELS.join(",")}; also wiener-train, ltc-ncp and hybrids such as cfc+ridge, cfc+esprit)`,
+      nameListArg,
+    )
     .option("--epochs <n>", "maximum training epochs of the learned models", intArg())
     .option("--batch-size <n>", "training batch size", intArg())
     .option("--lr <x>", "Adam learning rate", floatArg())
@@ -75,18 +92,23 @@ export function registerPredict(program: Command): void {
     .option("--ar-order <p>", "AR order of the per-window AR predictor", intArg())
     .option("--kalman-order <p>", "AR order of the Kalman state model", intArg())
     .option("--seed <n>", "seed (split, noise, initialisation)", intArg(), 0)
-    .option("--quick", `small fast run (${QUICK.epochs} epochs, ≤ ${QUICK.maxTrainWindows} training and ${QUICK.maxTestWindows} test windows)`)
+    .option(
+      "--quick",
+      `small fast run (${QUICK.epochs} epochs, ≤ ${QUICK.maxTrainWindows} training and ${QUICK.maxTestWindows} test windows)`,
+    )
     .option("--config <file>", "options from a .json/.yaml file (flags override)")
     .option("--json", "print one JSON document")
     .action(async (_o: unknown, cmd: Command) => {
       const where = "predict";
       const opts = resolveOptions<Record<string, unknown>>(cmd);
-      if ((opts["preset"] === undefined) === (opts["data"] === undefined)) fail(where, "give exactly one channel source: --preset NAME or --data FILE");
+      if ((opts["preset"] === undefined) === (opts["data"] === undefined))
+        fail(where, "give exactly one channel source: --preset NAME or --data FILE");
       // The library's schema checks every value (the CLI has no ranges of its own).
       const options = libraryOptions(opts, ["json"]) as PredictOptionsInput;
       const config = predictConfigFromOptions(options);
       let datasets: ChannelDataset[] | undefined;
-      if (options.data !== undefined) datasets = [await loadChannelDataset(options.data, options.layout ? { layout: options.layout as never } : {})];
+      if (options.data !== undefined)
+        datasets = [await loadChannelDataset(options.data, options.layout ? { layout: options.layout as never } : {})];
       const result = runPrediction(config, { datasets, onProgress: info });
       if (opts["json"]) printJson(result);
       else process.stdout.write(formatPredictionTable(result) + "\n");

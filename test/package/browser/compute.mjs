@@ -26,7 +26,9 @@ export async function compute(cases) {
   // Beamforming: ZF, WMMSE and GLNN (a CfC over an NCP wiring, tuned online) on a small Rayleigh
   // trajectory, equal power.
   const ray = generateChannel({ preset: "rayleigh", samples: 2, users: 2, userAntennas: 1, antennas: 4, seed: 5 });
-  const beams = runBeamformers(ray.H, undefined, { sigma2: dbmToLinear(-10), power: dbmToLinear(10) }, ["zf", "wmmse", "glnn"], { seed: 1 });
+  const beams = runBeamformers(ray.H, undefined, { sigma2: dbmToLinear(-10), power: dbmToLinear(10) }, ["zf", "wmmse", "glnn"], {
+    seed: 1,
+  });
   // Prediction metrics: the one-step hold predictor's NMSE on the Clarke channel.
   const [T, , , M] = clarke.H.shape;
   const n = T - 1;

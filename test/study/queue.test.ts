@@ -121,7 +121,9 @@ test("two study workers on a real redis-server give the same results as the loca
     const codes = await Promise.all(workers.slice(1).map((w) => stop(w)));
     assert.deepEqual(codes, [0, 0], workers.map((w) => w.out()).join("\n"));
     const done = workers.slice(1).map((w) => Number(/stopped after (\d+) cells/.exec(w.out())?.[1] ?? NaN));
-    assert.ok(killedDone + done[0]! + done[1]! >= 6, `cells per worker: ${killedDone} (killed), ${done.join(", ")}`);
+    // Every cell was run by some worker. The killed worker's last "done" line can be lost with its
+    // pipe (SIGKILL right after the result reached Redis), so its count is a lower bound.
+    assert.ok(killedDone + done[0]! + done[1]! >= 5 && done[0]! + done[1]! >= 1, `cells per worker: ${killedDone} (killed), ${done.join(", ")}`);
     t.diagnostic(
       `first worker killed ${inFlight ? "in the middle of a cell" : "between cells"}; cells per worker ${killedDone}, ${done.join(", ")}`,
     );

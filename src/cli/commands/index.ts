@@ -8,6 +8,7 @@ import { registerDemo } from "./demo.ts";
 import { registerModel } from "./model.ts";
 import { registerPredict } from "./predict.ts";
 import { registerWiring } from "./wiring.ts";
+import { registerLab } from "./lab.ts";
 import { registerExperiment } from "./experiment.ts";
 import { registerStudy } from "./study.ts";
 
@@ -22,4 +23,5 @@ export function registerAll(program: Command): void {
   registerPredict(program);
   registerWiring(program);
   registerBench(program);
+  registerLab(program);
 }

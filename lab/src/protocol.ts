@@ -1,0 +1,133 @@
+/**
+ * Messages between the page (main.ts) and the lab's Web Worker (worker.ts). Everything crossing
+ * is structured-clone data: numbers, strings, arrays, plain objects.
+ */
+import type { BeamformDocument, PredictionResult, PredictOptionsInput } from "../../src/experiments/index.ts";
+
+/** Which compute path the worker runs. */
+export interface EnvInfo {
+  version: string;
+  crossOriginIsolated: boolean;
+  /** True when the shared-memory WebAssembly kernels are in place; false: the JavaScript kernels. */
+  wasm: boolean;
+  fma: boolean;
+}
+
+export type WiringKind = "fully-connected" | "ncp" | "autoncp" | "random";
+
+export interface WiringSpec {
+  kind: WiringKind;
+  inputs: number;
+  units: number;
+  outputs: number;
+  sparsity: number;
+  seed: number;
+  selfConnections: boolean;
+  inter: number;
+  command: number;
+  sensoryFanout: number;
+  interFanout: number;
+  recurrentCommand: number;
+  motorFanin: number;
+}
+
+/** A built wiring as the page draws it. */
+export interface WiringView {
+  className: string;
+  units: number;
+  inputDim: number;
+  outputDim: number;
+  /** adjacency[src][dst] ∈ {-1, 0, 1}. */
+  adjacency: number[][];
+  /** sensory[input][dst] ∈ {-1, 0, 1}. */
+  sensory: number[][];
+  /** The neuron ids of each layer group, drawn left to right after the sensory column. */
+  groups: { type: "inter" | "command" | "motor"; ids: number[] }[];
+  synapses: number;
+  sensorySynapses: number;
+  excitatory: number;
+  inhibitory: number;
+}
+
+export interface NeuronOptions {
+  preset: "clarke" | "umi-6ghz";
+  speed: number;
+  dtMs: number;
+  snrDb: number;
+  units: number;
+  sparsity: number;
+  epochs: number;
+  seed: number;
+  /** Samples per training sequence and per shown trajectory. */
+  length: number;
+}
+
+export interface NeuronResult {
+  wiring: WiringView;
+  /** Time of each step, ms. */
+  timeMs: number[];
+  /** Per neuron, its state over time: traces[neuron][t]. */
+  traces: number[][];
+  /** Inputs (Re/Im of h per antenna, normalised) over time: inputs[i][t]. */
+  inputs: number[][];
+  inputNames: string[];
+  outputNames: string[];
+  /** Prediction and target of each motor output over time. */
+  outputs: number[][];
+  targets: number[][];
+  /** saliency[motor][input][t] = ∂y_t[motor] / ∂x_t[input] (exact, by back-propagation). */
+  saliency: number[][][];
+  /** memory[motor][lag] = Σ_i |∂y_T[motor] / ∂x_{T-lag}[i]|: how far back the last output looks. */
+  memory: number[][];
+  /** Largest relative difference between the back-propagated saliency and central differences. */
+  gradientCheck: number;
+  losses: { epoch: number; train: number; val: number | null }[];
+  testNmseDb: number;
+  holdNmseDb: number;
+  parameters: number;
+}
+
+export interface BeamformOptions {
+  preset: "umi-6ghz" | "rayleigh";
+  users: number;
+  antennas: number;
+  samples: number;
+  speed: number;
+  dtMs: number;
+  powerDbm: number;
+  noiseDbm: number;
+  seed: number;
+  algorithms: string[];
+}
+
+export interface BeamformView {
+  doc: BeamformDocument;
+  /** User positions over time: positions[user][t] = [x, y] m (the BS at the origin). */
+  positions: number[][][];
+  timeMs: number[];
+  options: Record<string, unknown>;
+}
+
+export interface DataView {
+  kind: "channel" | "ncps";
+  name: string;
+  lines: [string, string][];
+  /** Channel files: |h| over time of user 0, antenna 0 (dB), and a hold predictor's NMSE. */
+  series?: { t: number[]; magnitudeDb: number[] };
+  /** ncps documents: the verification report. */
+  verify?: { passed: boolean; worst: number; cases: { name: string; maxAbs: number; passed: boolean }[] };
+}
+
+export type Request =
+  | { type: "env" }
+  | { type: "wiring"; spec: WiringSpec }
+  | { type: "predict"; options: PredictOptionsInput }
+  | { type: "neurons"; options: NeuronOptions }
+  | { type: "beamform"; options: BeamformOptions }
+  | { type: "data"; name: string; bytes: ArrayBuffer };
+
+export type Progress =
+  | { kind: "epoch"; model: string; epoch: number; train: number; val: number | null }
+  | { kind: "log"; message: string };
+
+export type Reply = { id: number; progress: Progress } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };

@@ -1,0 +1,310 @@
+/**
+ * The lab's Web Worker: every library computation of the page runs here, so the page stays
+ * responsive while a model trains. Requests and replies are in protocol.ts.
+ */
+import { AutoNCP, CfC, FullyConnected, fit, NCP, Random, Rng, ready, VERSION, type Wiring } from "../../src/index.ts";
+import { generateChannel } from "../../src/channel/index.ts";
+import { runBeamform, runPredict } from "../../src/experiments/index.ts";
+import { verifyNcpsDocument, wiringToConfig } from "../../src/index.ts";
+import { wasmRuntime } from "../../src/core/wasm/runtime.ts";
+import type {
+  BeamformOptions,
+  BeamformView,
+  DataView,
+  EnvInfo,
+  NeuronOptions,
+  NeuronResult,
+  Progress,
+  Reply,
+  Request,
+  WiringSpec,
+  WiringView,
+} from "./protocol.ts";
+import { readChannelBytes } from "./files.ts";
+
+const post = (r: Reply): void => (self as unknown as { postMessage(m: Reply): void }).postMessage(r);
+
+function makeWiring(s: WiringSpec): Wiring {
+  switch (s.kind) {
+    case "fully-connected":
+      return new FullyConnected(s.units, s.outputs, { seed: s.seed, selfConnections: s.selfConnections });
+    case "random":
+      return new Random(s.units, s.outputs, { sparsityLevel: s.sparsity, seed: s.seed });
+    case "autoncp":
+      return new AutoNCP(s.units, s.outputs, { sparsityLevel: s.sparsity, seed: s.seed });
+    case "ncp":
+      return new NCP(s.inter, s.command, s.outputs, s.sensoryFanout, s.interFanout, s.recurrentCommand, s.motorFanin, s.seed);
+  }
+}
+
+/** A built wiring as plain data for drawing (rows: source, columns: destination). */
+export function viewOf(w: Wiring): WiringView {
+  const N = w.units;
+  const I = w.inputDim ?? 0;
+  const adjacency = Array.from({ length: N }, (_, i) => Array.from(w.adjacency.subarray(i * N, (i + 1) * N)));
+  const sensory = Array.from({ length: I }, (_, k) => Array.from(w.sensoryAdjacency!.subarray(k * N, (k + 1) * N)));
+  const order = ["inter", "command", "motor"] as const;
+  const groups = order
+    .map((type) => ({ type, ids: Array.from({ length: N }, (_, i) => i).filter((i) => w.neuronType(i) === type) }))
+    .filter((g) => g.ids.length > 0);
+  let excitatory = 0;
+  let inhibitory = 0;
+  for (const v of w.adjacency) v > 0 ? excitatory++ : v < 0 && inhibitory++;
+  for (const v of w.sensoryAdjacency ?? []) v > 0 ? excitatory++ : v < 0 && inhibitory++;
+  return {
+    className: wiringToConfig(w).class,
+    units: N,
+    inputDim: I,
+    outputDim: w.outputDim ?? N,
+    adjacency,
+    sensory,
+    groups,
+    synapses: w.synapseCount,
+    sensorySynapses: w.sensorySynapseCount,
+    excitatory,
+    inhibitory,
+  };
+}
+
+function env(): EnvInfo {
+  const rt = wasmRuntime();
+  return { version: VERSION, crossOriginIsolated: globalThis.crossOriginIsolated === true, wasm: rt !== null, fma: rt?.fma ?? false };
+}
+
+/** `cfc: epoch 3/8 train 1.234e-2 val 2.345e-2 (0.4 s)`: the learned predictors' progress lines. */
+const EPOCH_LINE = /^(\S+): epoch (\d+)\/\d+ train (\S+)(?: val (\S+))?/;
+
+function predict(id: number, options: Parameters<typeof runPredict>[0]) {
+  return runPredict(options, {
+    onProgress: (message) => {
+      const m = EPOCH_LINE.exec(message);
+      const progress: Progress = m
+        ? { kind: "epoch", model: m[1]!, epoch: Number(m[2]), train: Number(m[3]), val: m[4] === undefined ? null : Number(m[4]) }
+        : { kind: "log", message };
+      post({ id, progress });
+    },
+  });
+}
+
+/**
+ * The neuron-activity study: a CfC over an AutoNCP wiring learns one-step prediction of a channel
+ * (inputs Re/Im of h_t per BS antenna, outputs h_{t+1}); then one held-out trajectory is run with
+ * every neuron's state recorded, and the saliency ∂y_t/∂x_t is back-propagated exactly.
+ */
+function neurons(id: number, o: NeuronOptions): NeuronResult {
+  const M = 2;
+  const trainUsers = 6;
+  const L = o.length;
+  const dt = o.dtMs / 1000;
+  const sim = generateChannel({ preset: o.preset, users: trainUsers + 2, userAntennas: 1, antennas: M, samples: L + 1, dt, speed: o.speed, seed: o.seed });
+  const [, K] = sim.H.shape as [number, number, number, number];
+  const I = 2 * M;
+  const O = 2 * M;
+  // Per-user sequences, each normalised by its RMS; noisy inputs at the SNR, clean targets.
+  const noise = new Rng(o.seed).fork("lab:neurons:noise");
+  const noiseStd = Math.sqrt(10 ** (-o.snrDb / 10) / 2);
+  const seqs = Array.from({ length: K }, (_, k) => {
+    const h = Array.from({ length: L + 1 }, (_, t) =>
+      Array.from({ length: M }, (_, m) => {
+        const i = (t * K + k) * M + m; // Nk = 1
+        return [sim.H.re[i]!, sim.H.im[i]!] as const;
+      }),
+    );
+    let p = 0;
+    for (const row of h) for (const [a, b] of row) p += a * a + b * b;
+    const s = 1 / Math.sqrt(p / ((L + 1) * M));
+    const clean = h.map((row) => row.flatMap(([a, b]) => [a * s, b * s]));
+    const x = clean.slice(0, L).map((v) => v.map((u) => u + noiseStd * noise.normal()));
+    const y = clean.slice(1);
+    return { x, y };
+  });
+  const pack = (ks: number[], f: "x" | "y") => {
+    const data = new Float64Array(ks.length * L * I);
+    ks.forEach((k, b) => seqs[k]![f].forEach((v, t) => data.set(v, (b * L + t) * I)));
+    return { shape: [ks.length, L, I], data };
+  };
+  const trainIds = Array.from({ length: trainUsers }, (_, k) => k);
+  const valIds = [trainUsers];
+  const testId = trainUsers + 1;
+  const wiring = new AutoNCP(o.units, O, { sparsityLevel: o.sparsity, seed: o.seed });
+  const model = new CfC(I, wiring, { seed: o.seed });
+  const losses: NeuronResult["losses"] = [];
+  fit(
+    model,
+    { inputs: pack(trainIds, "x"), targets: pack(trainIds, "y") },
+    {
+      epochs: o.epochs,
+      batchSize: 2,
+      learningRate: 1e-2,
+      clipNorm: 1,
+      seed: o.seed,
+      validation: { inputs: pack(valIds, "x"), targets: pack(valIds, "y") },
+      onEpoch: (e) => {
+        losses.push({ epoch: e.epoch, train: e.trainLoss, val: e.valLoss });
+        post({ id, progress: { kind: "epoch", model: "ncp", epoch: e.epoch, train: e.trainLoss, val: e.valLoss } });
+      },
+    },
+  );
+  const x = pack([testId], "x");
+  const yTrue = seqs[testId]!.y;
+  const out = model.forward(x, { returnHidden: true });
+  const S = model.stateSize;
+  const hidden = out.hiddenSequence!.data;
+  const traces = Array.from({ length: S }, (_, n) => Array.from({ length: L }, (_, t) => hidden[t * S + n]!));
+  const outputs = Array.from({ length: O }, (_, j) => Array.from({ length: L }, (_, t) => out.output.data[t * O + j]!));
+  const targets = Array.from({ length: O }, (_, j) => Array.from({ length: L }, (_, t) => yTrue[t]![j]!));
+  const inputs = Array.from({ length: I }, (_, i) => Array.from({ length: L }, (_, t) => x.data[t * I + i]!));
+
+  // Saliency by back-propagation: one backward per (motor, step) with a one-hot output gradient.
+  const net = model.net;
+  const saliency = Array.from({ length: O }, () => Array.from({ length: I }, () => new Array<number>(L).fill(0)));
+  const memory = Array.from({ length: O }, () => new Array<number>(L).fill(0));
+  const dOut = { shape: [1, L, O], data: new Float64Array(L * O) };
+  for (let j = 0; j < O; j++) {
+    for (let t = 0; t < L; t++) {
+      net.forward(x, { record: true });
+      dOut.data.fill(0);
+      dOut.data[t * O + j] = 1;
+      const d = net.backward(dOut).dInput.data;
+      for (let i = 0; i < I; i++) saliency[j]![i]![t] = d[t * I + i]!;
+      if (t === L - 1) for (let s = 0; s < L; s++) for (let i = 0; i < I; i++) memory[j]![L - 1 - s]! += Math.abs(d[s * I + i]!);
+    }
+  }
+  // Check a few entries against central differences of the plain forward pass.
+  let gradientCheck = 0;
+  const h = 1e-6;
+  for (const [j, i, t] of [
+    [0, 0, L - 1],
+    [O - 1, I - 1, Math.floor(L / 2)],
+    [1 % O, 2 % I, 3 % L],
+  ] as const) {
+    const xp = { shape: x.shape, data: x.data.slice() };
+    xp.data[t * I + i]! += h;
+    const yp = model.forward(xp).output.data[t * O + j]!;
+    xp.data[t * I + i]! -= 2 * h;
+    const ym = model.forward(xp).output.data[t * O + j]!;
+    const fd = (yp - ym) / (2 * h);
+    const bp = saliency[j]![i]![t]!;
+    gradientCheck = Math.max(gradientCheck, Math.abs(fd - bp) / Math.max(1e-8, Math.abs(fd), Math.abs(bp)));
+  }
+  // NMSE of the network's one-step prediction and of holding the last (noisy) sample.
+  let err = 0;
+  let hold = 0;
+  let pow = 0;
+  for (let t = 0; t < L; t++)
+    for (let j = 0; j < O; j++) {
+      const y = yTrue[t]![j]!;
+      err += (out.output.data[t * O + j]! - y) ** 2;
+      hold += (x.data[t * I + j]! - y) ** 2;
+      pow += y * y;
+    }
+  const names = Array.from({ length: M }, (_, m) => [`Re h${m + 1}`, `Im h${m + 1}`]).flat();
+  return {
+    wiring: viewOf(wiring),
+    timeMs: Array.from({ length: L }, (_, t) => t * o.dtMs),
+    traces,
+    inputs,
+    inputNames: names,
+    outputNames: names.map((n) => `${n}(t+Δt)`),
+    outputs,
+    targets,
+    saliency,
+    memory,
+    gradientCheck,
+    losses,
+    testNmseDb: 10 * Math.log10(err / pow),
+    holdNmseDb: 10 * Math.log10(hold / pow),
+    parameters: model.parameterCount,
+  };
+}
+
+function beamform(id: number, o: BeamformOptions): BeamformView {
+  const options = {
+    preset: o.preset,
+    users: o.users,
+    antennas: o.antennas,
+    userAntennas: 1,
+    samples: o.samples,
+    speed: o.speed,
+    dt: o.dtMs / 1000,
+    powerDbm: o.powerDbm,
+    noiseDbm: o.noiseDbm,
+    seed: o.seed,
+    algorithms: o.algorithms,
+  };
+  const doc = runBeamform(options, { onProgress: (message) => post({ id, progress: { kind: "log", message } }) });
+  // The same channel again (runBeamform simulates it from the same inputs) for the users' tracks.
+  const sim = generateChannel({
+    preset: o.preset,
+    seed: o.seed,
+    users: o.users,
+    userAntennas: 1,
+    antennas: o.antennas,
+    dt: o.dtMs / 1000,
+    speed: o.speed,
+    samples: o.samples,
+  });
+  const T = o.samples;
+  const positions: number[][][] = [];
+  if (sim.positions) {
+    const p = sim.positions.data;
+    for (let k = 0; k < o.users; k++)
+      positions.push(Array.from({ length: T }, (_, t) => [p[(t * o.users + k) * 3]!, p[(t * o.users + k) * 3 + 1]!]));
+  }
+  return { doc, positions, timeMs: Array.from({ length: T }, (_, t) => t * o.dtMs), options };
+}
+
+async function data(name: string, bytes: ArrayBuffer): Promise<DataView> {
+  const u8 = new Uint8Array(bytes);
+  if (/\.json$/i.test(name) || u8[0] === 0x7b) {
+    const doc = JSON.parse(new TextDecoder().decode(u8)) as Record<string, unknown>;
+    const r = verifyNcpsDocument(doc);
+    return {
+      kind: "ncps",
+      name,
+      lines: [
+        ["case", r.case],
+        ["runs", String(r.runs.length)],
+        ["largest |Δ| outputs", r.maxAbsErr.outputs.toExponential(2)],
+        ["largest |Δ| states", r.maxAbsErr.states.toExponential(2)],
+        ["largest |Δ| gradients", r.maxAbsErr.gradients.toExponential(2)],
+        ["verdict", r.pass ? "pass (rtol 1e-9, atol 1e-12)" : "FAIL"],
+      ],
+      verify: {
+        passed: r.pass,
+        worst: Math.max(r.maxAbsErr.outputs, r.maxAbsErr.states, r.maxAbsErr.gradients),
+        cases: r.runs.map((run) => ({ name: run.name, maxAbs: Math.max(run.outputs.maxAbsErr, run.states.maxAbsErr), passed: run.pass })),
+      },
+    };
+  }
+  return readChannelBytes(name, u8);
+}
+
+async function handle(id: number, req: Request): Promise<unknown> {
+  await ready();
+  switch (req.type) {
+    case "env":
+      return env();
+    case "wiring": {
+      const w = makeWiring(req.spec);
+      w.build(req.spec.inputs);
+      return viewOf(w);
+    }
+    case "predict":
+      return predict(id, req.options);
+    case "neurons":
+      return neurons(id, req.options);
+    case "beamform":
+      return beamform(id, req.options);
+    case "data":
+      return data(req.name, req.bytes);
+  }
+}
+
+self.onmessage = (e: MessageEvent<{ id: number; req: Request }>) => {
+  const { id, req } = e.data;
+  handle(id, req).then(
+    (value) => post({ id, ok: true, value }),
+    (err: unknown) => post({ id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+  );
+};

@@ -69,7 +69,10 @@ interface Frame {
   bottom: number;
 }
 
-function frame(container: HTMLElement, o: { title: string; xLabel: string; yLabel: string; width?: number; height?: number; legend: number }): {
+function frame(
+  container: HTMLElement,
+  o: { title: string; xLabel: string; yLabel: string; width?: number; height?: number; legend: number; left?: number },
+): {
   svg: SVGSVGElement;
   W: number;
   H: number;
@@ -83,7 +86,7 @@ function frame(container: HTMLElement, o: { title: string; xLabel: string; yLabe
   container.replaceChildren();
   const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": o.title }, container);
   svgEl("title", {}, svg).textContent = o.title;
-  const left = 64;
+  const left = o.left ?? 64;
   const right = W - 16;
   const top = 28 + Math.ceil(o.legend / 4) * 16;
   const bottom = H - 44;
@@ -91,7 +94,11 @@ function frame(container: HTMLElement, o: { title: string; xLabel: string; yLabe
   t.textContent = o.title;
   const xl = svgEl("text", { x: (left + right) / 2, y: H - 8, "text-anchor": "middle", class: "axis-label" }, svg);
   xl.textContent = o.xLabel;
-  const yl = svgEl("text", { x: 14, y: (top + bottom) / 2, "text-anchor": "middle", class: "axis-label", transform: `rotate(-90 14 ${(top + bottom) / 2})` }, svg);
+  const yl = svgEl(
+    "text",
+    { x: 14, y: (top + bottom) / 2, "text-anchor": "middle", class: "axis-label", transform: `rotate(-90 14 ${(top + bottom) / 2})` },
+    svg,
+  );
   yl.textContent = o.yLabel;
   return { svg, W, H, left, top, right, bottom };
 }
@@ -119,7 +126,11 @@ function legend(svg: SVGSVGElement, left: number, items: { name: string; colour:
   items.forEach((it, i) => {
     const x = left + (i % 4) * 120;
     const y = 30 + Math.floor(i / 4) * 16;
-    svgEl("line", { x1: x, y1: y - 4, x2: x + 18, y2: y - 4, stroke: it.colour, "stroke-width": 3, ...(it.dash ? { "stroke-dasharray": "5 3" } : {}) }, g);
+    svgEl(
+      "line",
+      { x1: x, y1: y - 4, x2: x + 18, y2: y - 4, stroke: it.colour, "stroke-width": 3, ...(it.dash ? { "stroke-dasharray": "5 3" } : {}) },
+      g,
+    );
     const t = svgEl("text", { x: x + 22, y }, g);
     t.textContent = it.name;
   });
@@ -147,7 +158,9 @@ export function lineChart(container: HTMLElement, o: LineChartOptions): void {
     x: (v) => f0.left + ((v - x0) / (x1 - x0)) * (f0.right - f0.left),
     y: (v) => f0.bottom - ((tr(v) - a) / (b - a)) * (f0.bottom - f0.top),
   };
-  const yt = o.logY ? ticks(Math.ceil(a), Math.floor(b), 4).map((e) => 10 ** Math.round(e)) : ticks(a, b);
+  let yt = o.logY ? ticks(Math.ceil(a), Math.floor(b), 4).map((e) => 10 ** Math.round(e)) : ticks(a, b);
+  // Less than a decade or two shown: ticks at nice values of the data's own range.
+  if (o.logY && yt.length < 2) yt = ticks(10 ** a, 10 ** b, 4).filter((v) => v > 0);
   axes(f, ticks(x0, x1), yt, (v) => fmt(v));
   o.series.forEach((s, i) => {
     let d = "";
@@ -163,13 +176,22 @@ export function lineChart(container: HTMLElement, o: LineChartOptions): void {
     });
     svgEl(
       "path",
-      { d, fill: "none", stroke: seriesColour(i), "stroke-width": 2, class: "series", "data-series": s.name, ...(s.dash ? { "stroke-dasharray": "6 4" } : {}) },
+      {
+        d,
+        fill: "none",
+        stroke: seriesColour(i),
+        "stroke-width": 2,
+        class: "series",
+        "data-series": s.name,
+        ...(s.dash ? { "stroke-dasharray": "6 4" } : {}),
+      },
       f.svg,
     );
     if (s.points || s.x.length <= 12)
       s.x.forEach((xv, k) => {
         const yv = s.y[k];
-        if (yv !== null && yv !== undefined && Number.isFinite(yv)) svgEl("circle", { cx: f.x(xv), cy: f.y(yv), r: 3, fill: seriesColour(i) }, f.svg);
+        if (yv !== null && yv !== undefined && Number.isFinite(yv))
+          svgEl("circle", { cx: f.x(xv), cy: f.y(yv), r: 3, fill: seriesColour(i) }, f.svg);
       });
   });
   legend(
@@ -239,7 +261,7 @@ export function diverging(v: number): string {
 
 /** A heat map with a diverging colour scale symmetric around 0 and a colour bar. */
 export function heatmap(container: HTMLElement, o: HeatmapOptions): void {
-  const f0 = frame(container, { ...o, yLabel: o.rowLabel, legend: 0, height: o.height ?? 40 + 44 + o.rows.length * 22 + 24 });
+  const f0 = frame(container, { ...o, yLabel: o.rowLabel, legend: 0, left: 150, height: o.height ?? 40 + 44 + o.rows.length * 18 + 24 });
   const right = f0.right - 70;
   let vmax = 0;
   for (const r of o.values) for (const v of r) vmax = Math.max(vmax, Math.abs(v));

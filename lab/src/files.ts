@@ -7,7 +7,7 @@
 import type { NdArray } from "../../src/core/ndarray.ts";
 import { fromLiquidwaveArrays } from "../../src/io/dataset.ts";
 import { parseNpy } from "../../src/io/npy.ts";
-import type { DataView } from "./protocol.ts";
+import type { DataReport } from "./protocol.ts";
 
 const u16 = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8);
 const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
@@ -52,14 +52,17 @@ async function unzip(b: Uint8Array): Promise<Map<string, Uint8Array>> {
   return out;
 }
 
-export async function readChannelBytes(name: string, bytes: Uint8Array): Promise<DataView> {
+export async function readChannelBytes(name: string, bytes: Uint8Array): Promise<DataReport> {
   const vars = new Map<string, NdArray>();
   if (/\.npz$/i.test(name) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) {
-    for (const [member, data] of await unzip(bytes)) if (member.endsWith(".npy")) vars.set(member.slice(0, -4), parseNpy(data, `${name}:${member}`));
+    for (const [member, data] of await unzip(bytes))
+      if (member.endsWith(".npy")) vars.set(member.slice(0, -4), parseNpy(data, `${name}:${member}`));
   } else if (/\.npy$/i.test(name) || bytes[0] === 0x93) {
     vars.set("H", parseNpy(bytes, name));
   } else {
-    throw new Error(`${name}: the browser reads .npz and .npy channel files and ncps .json exports (for .mat and .h5 use the CLI: liquidwave data inspect)`);
+    throw new Error(
+      `${name}: the browser reads .npz and .npy channel files and ncps .json exports (for .mat and .h5 use the CLI: liquidwave data inspect)`,
+    );
   }
   const ds = fromLiquidwaveArrays(vars, name);
   const [T, K, Nk, M] = ds.H.shape as [number, number, number, number];

@@ -6,7 +6,7 @@ import { fmt, heatmap, lineChart, type Series, svgEl } from "./charts.ts";
 import type {
   BeamformOptions,
   BeamformView,
-  DataView,
+  DataReport,
   EnvInfo,
   NeuronOptions,
   NeuronResult,
@@ -27,7 +27,7 @@ interface LabState {
   predictionOptions?: Record<string, unknown>;
   neurons?: NeuronResult;
   beamforming?: BeamformView;
-  data?: DataView;
+  data?: DataReport;
   /** Panels whose last run failed: panel → message. */
   errors: Record<string, string>;
 }
@@ -172,9 +172,10 @@ async function buildWiring(): Promise<void> {
     lab.wiring = w;
     const layers = w.groups.map((g) => `${g.ids.length} ${g.type}`).join(", ");
     status.textContent = `${w.className}: ${w.units} neurons (${layers}), ${w.inputDim} inputs, ${w.synapses} synapses + ${w.sensorySynapses} sensory (${w.excitatory} excitatory, ${w.inhibitory} inhibitory).`;
-    drawWiring(out("wiring-graph"), w, { title: `${w.className} wiring, seed ${spec.seed}: synapses by layer and polarity` });
+    drawWiring(out("wiring-graph"), w, { width: 1100, title: `${w.className} wiring, seed ${spec.seed}: synapses by layer and polarity` });
     out("wiring-cli").textContent = `$ ${wiringCli(spec)}`;
-    const rows = (m: number[][], label: string) => m.map((r, i) => `${label}${String(i).padStart(2)} ${r.map((v) => (v > 0 ? " +" : v < 0 ? " -" : " .")).join("")}`);
+    const rows = (m: number[][], label: string) =>
+      m.map((r, i) => `${label}${String(i).padStart(2)} ${r.map((v) => (v > 0 ? " +" : v < 0 ? " -" : " .")).join("")}`);
     out("wiring-matrix").textContent = [
       "sensory adjacency [input → neuron]:",
       ...rows(w.sensory, "x"),
@@ -228,7 +229,13 @@ async function runPrediction(): Promise<void> {
         if (c.val.some((v) => v !== null)) series.push({ name: `${name} val`, x: c.epoch, y: c.val, dash: true, points: true });
       }
       if (series.length > 0)
-        lineChart(out("prediction-loss"), { title: "Training loss (live)", xLabel: "epoch", yLabel: "MSE (normalised channel)", series, logY: true });
+        lineChart(out("prediction-loss"), {
+          title: "Training loss (live)",
+          xLabel: "epoch",
+          yLabel: "MSE (normalised channel)",
+          series,
+          logY: true,
+        });
     };
     status.textContent = "simulating the channel…";
     const r = await call<PredictionResult>({ type: "predict", options: options as never }, (p) => {
@@ -253,7 +260,12 @@ async function runPrediction(): Promise<void> {
     const steps = Array.from({ length: r.config.horizon }, (_, k) => (k + 1) * dtMs);
     const series: Series[] = r.models.map((m) => ({ name: m.name, x: steps, y: m.nmseDb, points: true }));
     if (r.reference) series.push({ name: "Wiener theory", x: steps, y: r.reference.wienerDb, dash: true });
-    lineChart(out("prediction-nmse"), { title: "Prediction NMSE per step ahead (test users)", xLabel: "prediction lead (ms)", yLabel: "NMSE (dB)", series });
+    lineChart(out("prediction-nmse"), {
+      title: "Prediction NMSE per step ahead (test users)",
+      xLabel: "prediction lead (ms)",
+      yLabel: "NMSE (dB)",
+      series,
+    });
     table(
       out("prediction-table"),
       ["model", "mean NMSE (dB)", ...steps.map((s) => `NMSE @${fmt(s)} ms (dB)`), "parameters", "training (s)"],
@@ -326,7 +338,12 @@ async function runNeurons(): Promise<void> {
       title: "Every neuron's state over time (held-out user)",
       xLabel: "time (ms)",
       yLabel: "neuron state",
-      series: r.traces.map((y, n) => ({ name: `${motor.has(n) ? "motor" : command.has(n) ? "cmd" : "inter"} ${n}`, x: r.timeMs, y, ...(motor.has(n) ? {} : { dash: !command.has(n) }) })),
+      series: r.traces.map((y, n) => ({
+        name: `${motor.has(n) ? "motor" : command.has(n) ? "cmd" : "inter"} ${n}`,
+        x: r.timeMs,
+        y,
+        ...(motor.has(n) ? {} : { dash: !command.has(n) }),
+      })),
       height: 360,
     });
     const rows: string[] = [];
@@ -355,10 +372,11 @@ async function runNeurons(): Promise<void> {
       logY: true,
     });
     lineChart(out("neurons-outputs"), {
-      title: "Motor outputs: one-step prediction vs the true channel (held-out user)",
+      title: "Motor outputs for BS antenna 1: one-step prediction vs the true channel (held-out user)",
+      width: 1100,
       xLabel: "time (ms)",
       yLabel: "normalised channel (1)",
-      series: r.outputs.flatMap((y, j) => [
+      series: r.outputs.slice(0, 2).flatMap((y, j) => [
         { name: `${r.outputNames[j]} NCP`, x: r.timeMs, y },
         { name: `${r.outputNames[j]} true`, x: r.timeMs, y: r.targets[j]!, dash: true },
       ]),
@@ -405,10 +423,18 @@ function drawMap(container: HTMLElement, v: BeamformView): void {
   const B = H - 40;
   const sx = (x: number) => L + ((x - x0) / (x1 - x0)) * (R - L);
   const sy = (y: number) => B - ((y - y0) / (y1 - y0)) * (B - T);
-  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": "Map of the users' tracks around the base station" }, container);
+  const svg = svgEl(
+    "svg",
+    { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": "Map of the users' tracks around the base station" },
+    container,
+  );
   svgEl("text", { x: L, y: 16, class: "chart-title" }, svg).textContent = "Map: users' tracks (base station at the origin)";
   svgEl("text", { x: (L + R) / 2, y: H - 6, "text-anchor": "middle", class: "axis-label" }, svg).textContent = "x (m)";
-  svgEl("text", { x: 14, y: (T + B) / 2, "text-anchor": "middle", class: "axis-label", transform: `rotate(-90 14 ${(T + B) / 2})` }, svg).textContent = "y (m)";
+  svgEl(
+    "text",
+    { x: 14, y: (T + B) / 2, "text-anchor": "middle", class: "axis-label", transform: `rotate(-90 14 ${(T + B) / 2})` },
+    svg,
+  ).textContent = "y (m)";
   const g = svgEl("g", { class: "axes" }, svg);
   svgEl("rect", { x: L, y: T, width: R - L, height: B - T, fill: "none", stroke: "var(--line)" }, g);
   const step = span / 4;
@@ -428,7 +454,8 @@ function drawMap(container: HTMLElement, v: BeamformView): void {
     svgEl("text", { x: sx(end[0]!) + 6, y: sy(end[1]!) - 6 }, svg).textContent = `user ${k + 1}`;
   });
   const dist = v.positions.map((tr) => Math.hypot(tr[0]![0]! - tr[tr.length - 1]![0]!, tr[0]![1]! - tr[tr.length - 1]![1]!));
-  svgEl("text", { x: L + 4, y: T + 14, class: "tick" }, svg).textContent = `each moves ${fmt(Math.max(...dist))} m in ${fmt(v.timeMs[v.timeMs.length - 1]!)} ms`;
+  svgEl("text", { x: L + 4, y: T + 14, class: "tick" }, svg).textContent =
+    `each moves ${fmt(Math.max(...dist))} m in ${fmt(v.timeMs[v.timeMs.length - 1]!)} ms`;
 }
 
 async function runBeamforming(): Promise<void> {
@@ -472,10 +499,11 @@ async function readFile(file: File): Promise<void> {
   status.textContent = `reading ${file.name} (${fmt(file.size / 1024)} KiB)…`;
   try {
     const bytes = await file.arrayBuffer();
-    const v = await call<DataView>({ type: "data", name: file.name, bytes }, undefined, [bytes]);
+    const v = await call<DataReport>({ type: "data", name: file.name, bytes }, undefined, [bytes]);
     lab.data = v;
     table(out("data-table"), ["property", "value"], v.lines);
-    status.textContent = v.kind === "ncps" ? `${file.name}: ncps export verified${v.verify?.passed ? "" : " — MISMATCH"}` : `${file.name}: channel read`;
+    status.textContent =
+      v.kind === "ncps" ? `${file.name}: ncps export verified${v.verify?.passed ? "" : " — MISMATCH"}` : `${file.name}: channel read`;
     if (v.series)
       lineChart(out("data-chart"), {
         title: "Channel gain of user 1, BS antenna 1",

@@ -2,7 +2,7 @@
  * Messages between the page (main.ts) and the lab's Web Worker (worker.ts). Everything crossing
  * is structured-clone data: numbers, strings, arrays, plain objects.
  */
-import type { BeamformDocument, PredictionResult, PredictOptionsInput } from "../../src/experiments/index.ts";
+import type { BeamformDocument, PredictOptionsInput } from "../../src/experiments/index.ts";
 
 /** Which compute path the worker runs. */
 export interface EnvInfo {
@@ -108,7 +108,7 @@ export interface BeamformView {
   options: Record<string, unknown>;
 }
 
-export interface DataView {
+export interface DataReport {
   kind: "channel" | "ncps";
   name: string;
   lines: [string, string][];
@@ -130,4 +130,7 @@ export type Progress =
   | { kind: "epoch"; model: string; epoch: number; train: number; val: number | null }
   | { kind: "log"; message: string };
 
-export type Reply = { id: number; progress: Progress } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+export type Reply =
+  | { id: number; progress: Progress }
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string };

@@ -29,7 +29,11 @@ export function drawWiring(container: HTMLElement, w: WiringView, o: DrawOptions
     ["arrow-exc", "exc"],
     ["arrow-inh", "inh"],
   ] as const) {
-    const m = svgEl("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 5, markerHeight: 5, orient: "auto-start-reverse" }, defs);
+    const m = svgEl(
+      "marker",
+      { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 5, markerHeight: 5, orient: "auto-start-reverse" },
+      defs,
+    );
     svgEl("path", { d: "M0,0L10,5L0,10z", class: `${cls}-fill` }, m);
   }
   const pos = new Map<string, { x: number; y: number }>();

@@ -10,7 +10,7 @@ import { wasmRuntime } from "../../src/core/wasm/runtime.ts";
 import type {
   BeamformOptions,
   BeamformView,
-  DataView,
+  DataReport,
   EnvInfo,
   NeuronOptions,
   NeuronResult,
@@ -93,10 +93,19 @@ function predict(id: number, options: Parameters<typeof runPredict>[0]) {
  */
 function neurons(id: number, o: NeuronOptions): NeuronResult {
   const M = 2;
-  const trainUsers = 6;
+  const trainUsers = 12;
   const L = o.length;
   const dt = o.dtMs / 1000;
-  const sim = generateChannel({ preset: o.preset, users: trainUsers + 2, userAntennas: 1, antennas: M, samples: L + 1, dt, speed: o.speed, seed: o.seed });
+  const sim = generateChannel({
+    preset: o.preset,
+    users: trainUsers + 2,
+    userAntennas: 1,
+    antennas: M,
+    samples: L + 1,
+    dt,
+    speed: o.speed,
+    seed: o.seed,
+  });
   const [, K] = sim.H.shape as [number, number, number, number];
   const I = 2 * M;
   const O = 2 * M;
@@ -128,6 +137,9 @@ function neurons(id: number, o: NeuronOptions): NeuronResult {
   const testId = trainUsers + 1;
   const wiring = new AutoNCP(o.units, O, { sparsityLevel: o.sparsity, seed: o.seed });
   const model = new CfC(I, wiring, { seed: o.seed });
+  // The same class, sizes and seed draw the same synapses: a built copy to draw.
+  const shown = new AutoNCP(o.units, O, { sparsityLevel: o.sparsity, seed: o.seed });
+  shown.build(I);
   const losses: NeuronResult["losses"] = [];
   fit(
     model,
@@ -200,12 +212,12 @@ function neurons(id: number, o: NeuronOptions): NeuronResult {
     }
   const names = Array.from({ length: M }, (_, m) => [`Re h${m + 1}`, `Im h${m + 1}`]).flat();
   return {
-    wiring: viewOf(wiring),
+    wiring: viewOf(shown),
     timeMs: Array.from({ length: L }, (_, t) => t * o.dtMs),
     traces,
     inputs,
     inputNames: names,
-    outputNames: names.map((n) => `${n}(t+Δt)`),
+    outputNames: names.map((n) => n.replace("h", "ĥ")),
     outputs,
     targets,
     saliency,
@@ -254,7 +266,7 @@ function beamform(id: number, o: BeamformOptions): BeamformView {
   return { doc, positions, timeMs: Array.from({ length: T }, (_, t) => t * o.dtMs), options };
 }
 
-async function data(name: string, bytes: ArrayBuffer): Promise<DataView> {
+async function data(name: string, bytes: ArrayBuffer): Promise<DataReport> {
   const u8 = new Uint8Array(bytes);
   if (/\.json$/i.test(name) || u8[0] === 0x7b) {
     const doc = JSON.parse(new TextDecoder().decode(u8)) as Record<string, unknown>;

@@ -69,7 +69,11 @@ export async function startLabServer(o: LabServerOptions): Promise<{ server: Ser
       "Content-Type": type,
       "Cache-Control": "no-cache",
       ...(isolation
-        ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp", "Cross-Origin-Resource-Policy": "same-origin" }
+        ? {
+            "Cross-Origin-Opener-Policy": "same-origin",
+            "Cross-Origin-Embedder-Policy": "require-corp",
+            "Cross-Origin-Resource-Policy": "same-origin",
+          }
         : {}),
     });
     res.end(req.method === "HEAD" ? undefined : readFileSync(file));
@@ -96,6 +100,8 @@ export function registerLab(program: Command): void {
       if (dir === null || !existsSync(join(dir, "index.html")))
         fail("lab", `no built lab page${o.dir ? ` in ${o.dir}` : ""}: run \`npm run build:lab\` in the repository (it writes dist/lab/)`);
       const { url } = await startLabServer({ dir, port: o.port, host: o.host, isolation: o.isolation });
-      info(`lab: serving ${dir} at ${url}${o.isolation ? " (cross-origin isolated: WebAssembly kernels)" : " (no COOP/COEP: JavaScript kernels)"}; Ctrl-C stops`);
+      info(
+        `lab: serving ${dir} at ${url}${o.isolation ? " (cross-origin isolated: WebAssembly kernels)" : " (no COOP/COEP: JavaScript kernels)"}; Ctrl-C stops`,
+      );
     });
 }

@@ -112,13 +112,17 @@ async function busy(panel: string, status: HTMLElement, job: () => Promise<void>
 
 // ---- compute path
 async function showEnv(): Promise<void> {
-  const env = await call<EnvInfo>({ type: "env" });
+  const kernels = new URLSearchParams(location.search).get("kernels") === "js" ? "js" : "auto";
+  const env = await call<EnvInfo>({ type: "env", kernels });
   lab.env = env;
   const el = $("#env");
   el.dataset["path"] = env.wasm ? "wasm" : "js";
+  const isolation = env.crossOriginIsolated
+    ? "the page is cross-origin isolated (COOP/COEP headers)"
+    : "the page is not cross-origin isolated (the host sends no COOP/COEP headers)";
   el.textContent = env.wasm
-    ? `Compute path: WebAssembly SIMD kernels on shared memory${env.fma ? " (fused multiply-add)" : ""}: this page is cross-origin isolated. liquidwave ${env.version}.`
-    : `Compute path: JavaScript kernels${env.crossOriginIsolated ? "" : " (this host sends no COOP/COEP headers, so the page is not cross-origin isolated and shared WebAssembly memory is unavailable; the numbers are the same up to rounding, only slower)"}. liquidwave ${env.version}.`;
+    ? `Compute path: WebAssembly SIMD kernels on shared memory${env.fma ? " with fused multiply-add" : ""}, in a Web Worker; ${isolation}${env.crossOriginIsolated ? "" : ", and this browser still grants the worker shared WebAssembly memory"}. liquidwave ${env.version}.`
+    : `Compute path: JavaScript kernels, in a Web Worker (${kernels === "js" ? "chosen with ?kernels=js" : `${isolation}, so shared WebAssembly memory is unavailable`}); the numbers are the same up to rounding, only slower. liquidwave ${env.version}.`;
   out("footer").textContent = `liquidwave ${env.version} · computed in your browser · ${env.wasm ? "WebAssembly" : "JavaScript"} kernels`;
 }
 

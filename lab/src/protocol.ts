@@ -119,7 +119,7 @@ export interface DataReport {
 }
 
 export type Request =
-  | { type: "env" }
+  | { type: "env"; kernels: "auto" | "js" }
   | { type: "wiring"; spec: WiringSpec }
   | { type: "predict"; options: PredictOptionsInput }
   | { type: "neurons"; options: NeuronOptions }

@@ -293,6 +293,10 @@ async function data(name: string, bytes: ArrayBuffer): Promise<DataReport> {
 }
 
 async function handle(id: number, req: Request): Promise<unknown> {
+  // `?kernels=js`: the library's LIQUIDWAVE_WASM=0 flag, given through the process-like global its
+  // platform layer reads, before the kernels are first prepared (the page's first request is env).
+  if (req.type === "env" && req.kernels === "js" && (globalThis as { process?: unknown }).process === undefined)
+    (globalThis as { process?: unknown }).process = { env: { LIQUIDWAVE_WASM: "0" } };
   await ready();
   switch (req.type) {
     case "env":

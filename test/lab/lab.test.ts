@@ -43,14 +43,20 @@ const ARGS = [
   "--disable-sync",
 ];
 
+interface Matrix {
+  shape: [number, number];
+  data: number[];
+}
 interface GoldenWiring {
   ctor: Record<string, unknown>;
   build_input_dim: number;
-  adjacency_matrix: number[][];
-  sensory_adjacency_matrix: number[][];
+  adjacency_matrix: Matrix;
+  sensory_adjacency_matrix: Matrix;
 }
 const golden = (JSON.parse(readFileSync(join(REPO, "test", "fixtures", "ncps", "wirings.json"), "utf8")) as { wirings: GoldenWiring[] })
   .wirings;
+/** A golden matrix as rows (the page's layout: [source][destination]). */
+const rows = (m: Matrix): number[][] => Array.from({ length: m.shape[0] }, (_, i) => m.data.slice(i * m.shape[1], (i + 1) * m.shape[1]));
 
 interface Lab {
   env?: { wasm: boolean; crossOriginIsolated: boolean };
@@ -155,8 +161,8 @@ describe("the lab page in headless Chromium", { skip }, () => {
     assert.equal(lab.env?.crossOriginIsolated, true);
     assert.equal(await page.getAttribute("#env", "data-path"), "wasm");
     const g1 = golden.find((w) => w.ctor["class"] === "AutoNCP" && w.ctor["units"] === 16 && w.build_input_dim === 3)!;
-    assert.deepEqual(lab.wiring!.adjacency, g1.adjacency_matrix, "AutoNCP(16, 2, 0.5, seed 22222) adjacency = ncps");
-    assert.deepEqual(lab.wiring!.sensory, g1.sensory_adjacency_matrix, "AutoNCP sensory adjacency = ncps");
+    assert.deepEqual(lab.wiring!.adjacency, rows(g1.adjacency_matrix), "AutoNCP(16, 2, 0.5, seed 22222) adjacency = ncps");
+    assert.deepEqual(lab.wiring!.sensory, rows(g1.sensory_adjacency_matrix), "AutoNCP sensory adjacency = ncps");
     await fill(page, "wiring", {
       kind: "ncp",
       inputs: 3,
@@ -173,8 +179,8 @@ describe("the lab page in headless Chromium", { skip }, () => {
     lab = await labState(page);
     const g2 = golden.find((w) => w.ctor["class"] === "NCP" && w.ctor["seed"] === 1)!;
     assert.equal(lab.wiring!.className, "NCP");
-    assert.deepEqual(lab.wiring!.adjacency, g2.adjacency_matrix, "NCP(4, 3, 2, seed 1) adjacency = ncps");
-    assert.deepEqual(lab.wiring!.sensory, g2.sensory_adjacency_matrix);
+    assert.deepEqual(lab.wiring!.adjacency, rows(g2.adjacency_matrix), "NCP(4, 3, 2, seed 1) adjacency = ncps");
+    assert.deepEqual(lab.wiring!.sensory, rows(g2.sensory_adjacency_matrix));
     assert.ok((await page.locator('[data-out="wiring-graph"] path.edge').count()) > 0, "synapses drawn");
     await shot(page, "wiring");
 
@@ -332,27 +338,43 @@ describe("the lab page in headless Chromium", { skip }, () => {
     await page.close();
   });
 
-  test("from a host without COOP/COEP the page runs on its JavaScript path and says so", async () => {
+  test("from a host without COOP/COEP the page says which path runs, and ?kernels=js runs the JavaScript kernels", async () => {
     const { server, url: plain } = await startLabServer({ dir: join(dir, "site"), isolation: false });
     try {
-      const page = await browser.newPage({ colorScheme: "dark" });
       const problems: string[] = [];
-      page.on("pageerror", (e) => problems.push(String(e)));
-      page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
-      await page.goto(plain);
-      await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-panel="wiring"]')!.dataset["state"] === "done", null, {
-        timeout: 60_000,
-      });
-      const lab = await labState(page);
+      const open = async (path: string, dark: boolean): Promise<Page> => {
+        const page = await browser.newPage({ colorScheme: dark ? "dark" : "light", viewport: { width: 1280, height: 900 } });
+        page.on("pageerror", (e) => problems.push(String(e)));
+        page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+        await page.goto(new URL(path, plain).href);
+        await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-panel="wiring"]')!.dataset["state"] === "done", null, {
+          timeout: 60_000,
+        });
+        return page;
+      };
+      const g1 = golden.find((w) => w.ctor["class"] === "AutoNCP" && w.ctor["units"] === 16 && w.build_input_dim === 3)!;
+      // Not isolated: whatever the browser grants, the page states it truthfully.
+      let page = await open("./", false);
+      let lab = await labState(page);
       assert.equal(lab.env?.crossOriginIsolated, false);
+      assert.equal(await page.getAttribute("#env", "data-path"), lab.env?.wasm ? "wasm" : "js");
+      assert.match((await page.textContent("#env"))!, /not cross-origin isolated/);
+      await page.close();
+      // The JavaScript kernels (the library's LIQUIDWAVE_WASM=0), dark scheme: same wiring, and a panel runs.
+      page = await open("./?kernels=js", true);
+      lab = await labState(page);
       assert.equal(lab.env?.wasm, false);
       assert.equal(await page.getAttribute("#env", "data-path"), "js");
       assert.match((await page.textContent("#env"))!, /JavaScript kernels/);
-      const g1 = golden.find((w) => w.ctor["class"] === "AutoNCP" && w.ctor["units"] === 16 && w.build_input_dim === 3)!;
-      assert.deepEqual(lab.wiring!.adjacency, g1.adjacency_matrix);
+      assert.deepEqual(lab.wiring!.adjacency, rows(g1.adjacency_matrix));
+      await fill(page, "neurons", { preset: "clarke", units: 8, length: 20, epochs: 1, seed: 2 });
+      await run(page, "neurons");
+      lab = await labState(page);
+      assert.ok(lab.neurons!.gradientCheck < 1e-5);
       await shot(page, "wiring", "-dark-js");
-      assert.deepEqual(problems, []);
+      await shot(page, "neurons", "-dark-js");
       await page.close();
+      assert.deepEqual(problems, []);
     } finally {
       server.close();
     }

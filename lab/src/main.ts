@@ -511,6 +511,7 @@ async function readFile(file: File): Promise<void> {
     if (v.series)
       lineChart(out("data-chart"), {
         title: "Channel gain of user 1, BS antenna 1",
+        width: 1100,
         xLabel: "sample",
         yLabel: "|h|² (dB)",
         series: [{ name: "|h|²", x: v.series.t, y: v.series.magnitudeDb }],

@@ -59,7 +59,7 @@ function run(cmd: string, args: string[], cwd: string): string {
   }
 }
 
-/** Build dist/ from scratch when it is missing or older than src/ or the build config. */
+/** Build dist/ from scratch when it is missing or older than src/ or the build config; build the lab page likewise. */
 function ensureBuilt(): void {
   const built = existsSync(join(REPO, "dist", "index.js")) ? statSync(join(REPO, "dist", "index.js")).mtimeMs : 0;
   const sources = Math.max(
@@ -67,10 +67,16 @@ function ensureBuilt(): void {
     statSync(join(REPO, "tsconfig.build.json")).mtimeMs,
     statSync(join(REPO, "tsconfig.json")).mtimeMs,
   );
-  if (built > sources) return;
-  // From scratch: files of deleted sources must not linger in dist/ (and in the tarball).
-  rmSync(join(REPO, "dist"), { recursive: true, force: true });
-  run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], REPO);
+  if (built <= sources) {
+    // From scratch: files of deleted sources must not linger in dist/ (and in the tarball).
+    rmSync(join(REPO, "dist"), { recursive: true, force: true });
+    run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], REPO);
+  }
+  // The lab page (dist/lab/, shipped): Vite, when missing or older than its sources or the library's.
+  const page = join(REPO, "dist", "lab", "index.html");
+  const lab = existsSync(page) ? statSync(page).mtimeMs : 0;
+  if (lab <= Math.max(sources, newest(join(REPO, "lab"))))
+    run(process.execPath, [join(REPO, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "lab/vite.config.ts"], REPO);
 }
 
 function sleep(ms: number): void {
@@ -118,7 +124,7 @@ export function installedPackage(): Installed {
     const packDir = join(ROOT, `pack-${process.pid}`);
     rmSync(packDir, { recursive: true, force: true });
     mkdirSync(packDir);
-    // --ignore-scripts: dist/ is built above; `prepare` would build it a second time.
+    // --ignore-scripts: dist/ and dist/lab/ are built above; `prepare` would build them a second time.
     const info = JSON.parse(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", packDir], REPO))[0] as {
       filename: string;
       shasum: string;

@@ -4,7 +4,7 @@
  * tarball's contents, and the ncps golden cases through the installed public API.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
@@ -92,13 +92,47 @@ describe("the packed and installed package", () => {
       assert.match(h.stdout, new RegExp(`^  ${command}\\b`, "m"), `--help lacks ${command}`);
   });
 
-  test("the tarball holds under 2 MB of JavaScript, the compiled entries and no sources, tests or fixtures", () => {
+  test("liquidwave lab serves the shipped page from the installed package, cross-origin isolated", async () => {
+    const bin = join(pkg.project, "node_modules", "liquidwave", "bin", "liquidwave.mjs");
+    const child = spawn(process.execPath, [bin, "lab", "--port", "0"], { cwd: pkg.project, stdio: ["ignore", "ignore", "pipe"] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let err = "";
+        child.stderr.on("data", (d: Buffer) => {
+          err += d.toString();
+          const m = /at (http:\/\/\S+\/)/.exec(err);
+          if (m) resolve(m[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`liquidwave lab exited (${code}): ${err}`)));
+      });
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get("cross-origin-embedder-policy"), "require-corp");
+      assert.equal(page.headers.get("cross-origin-opener-policy"), "same-origin");
+      const html = await page.text();
+      assert.match(html, /data-panel="wiring"/);
+      for (const [, asset] of html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)) {
+        const r = await fetch(new URL(asset!, url));
+        assert.equal(r.status, 200, asset);
+      }
+    } finally {
+      child.kill();
+    }
+  });
+
+  test("the tarball holds under 2 MB of JavaScript, the compiled entries, the built lab page and no sources, tests or fixtures", () => {
     const paths = pkg.files.map((f) => f.path);
     const js = pkg.files.filter((f) => /\.(m?js|cjs)$/.test(f.path)).reduce((n, f) => n + f.size, 0);
     assert.ok(js > 100_000 && js < 2_000_000, `JavaScript unpacked: ${js} bytes`);
-    assert.ok(pkg.unpackedSize < 2_000_000, `unpacked: ${pkg.unpackedSize} bytes`);
+    // The lab's static site (dist/lab/: its JavaScript counts above) is shipped for `liquidwave lab`.
+    assert.ok(pkg.unpackedSize < 2_500_000, `unpacked: ${pkg.unpackedSize} bytes`);
+    assert.ok(paths.includes("dist/lab/index.html"), "the lab page ships");
     const offending = paths.filter(
-      (p) => /^(src|test|tools|examples|docs)\//.test(p) || /fixtures|\.test\.|(?<!\.d)\.ts$/.test(p) || p.startsWith("dist/lab/"),
+      (p) =>
+        /^(src|test|tools|examples|docs)\//.test(p) ||
+        /fixtures|\.test\.|(?<!\.d)\.ts$/.test(p) ||
+        (p.startsWith("dist/lab/") && !/^dist\/lab\/(index\.html|assets\/[\w.-]+\.(js|css))$/.test(p)),
     );
     assert.deepEqual(offending, [], "files that must not ship");
     for (const p of ["LICENSE", "README.md", "CHANGELOG.md", "bin/liquidwave.mjs", "package.json"])

@@ -17,7 +17,7 @@ export default defineConfig({
   root,
   base: "./",
   publicDir: false,
-  logLevel: "warn",
+  logLevel: "info",
   build: {
     outDir: fileURLToPath(new URL("../dist/lab", import.meta.url)),
     emptyOutDir: true,

@@ -86,7 +86,7 @@ function frame(
   container.replaceChildren();
   const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": o.title }, container);
   svgEl("title", {}, svg).textContent = o.title;
-  const left = o.left ?? 64;
+  const left = o.left ?? 72;
   const right = W - 16;
   const top = 28 + Math.ceil(o.legend / 4) * 16;
   const bottom = H - 44;
@@ -303,7 +303,7 @@ export function heatmap(container: HTMLElement, o: HeatmapOptions): void {
     const t = svgEl("text", { x: bx + 16, y, class: "tick" }, f0.svg);
     t.textContent = fmt(v, 2);
   }
-  const vl = svgEl("text", { x: bx, y: f0.top - 6, class: "tick" }, f0.svg);
+  const vl = svgEl("text", { x: bx - 10, y: f0.top - 10, class: "tick" }, f0.svg);
   vl.textContent = o.valueLabel;
   container.tabIndex = 0;
   container.classList.add("chart-box");

@@ -37,9 +37,9 @@ export function drawWiring(container: HTMLElement, w: WiringView, o: DrawOptions
     svgEl("path", { d: "M0,0L10,5L0,10z", class: `${cls}-fill` }, m);
   }
   const pos = new Map<string, { x: number; y: number }>();
-  const colW = (W - 80) / Math.max(1, columns.length - 1);
+  const colW = (W - 120) / Math.max(1, columns.length - 1);
   columns.forEach((c, ci) => {
-    const x = 40 + ci * colW;
+    const x = 70 + ci * colW;
     const gap = Math.min(22, (H - 70) / Math.max(1, c.ids.length));
     const y0 = 40 + (H - 70 - gap * (c.ids.length - 1)) / 2;
     c.ids.forEach((id, k) => pos.set(`${c.sensory ? "s" : "n"}${id}`, { x, y: y0 + k * gap }));

@@ -15,7 +15,7 @@
  * Without /usr/bin/chromium the test is skipped, except in CI (CI=true), where it fails.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -147,6 +147,24 @@ describe("the lab page in headless Chromium", { skip }, () => {
     page.on("pageerror", (e) => problems.push(`page error: ${String(e)}`));
     page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
     page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+    // The CLI's run of the prediction below, started now: it computes while the page does.
+    const cliPrediction = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          join(REPO, "bin", "liquidwave.mjs"),
+          "predict",
+          ...["--preset", "umi-6ghz", "--users", "6", "--samples", "120", "--speed", "3", "--dt", "0.001", "--snr-db", "15"],
+          ...["--history", "6", "--horizon", "2", "--epochs", "2", "--seed", "4", "--models", "hold,wiener,cfc,ltc,ncp", "--json"],
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
     const res = await page.goto(url);
     assert.equal(res?.headers()["cross-origin-embedder-policy"], "require-corp", "liquidwave lab sends COEP");
     for (const name of ["wiring", "prediction", "neurons", "beamforming", "data"])
@@ -230,17 +248,8 @@ describe("the lab page in headless Chromium", { skip }, () => {
     assert.ok((await page.locator('[data-out="prediction-loss"] path.series').count()) >= 3, "loss curves drawn");
     assert.ok((await page.locator('[data-out="prediction-table"] tbody tr').count()) === 5, "one table row per model");
     const pagePred = lab.prediction!;
-    // The CLI, same options and seed.
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(REPO, "bin", "liquidwave.mjs"),
-        "predict",
-        ...["--preset", "umi-6ghz", "--users", "6", "--samples", "120", "--speed", "3", "--dt", "0.001", "--snr-db", "15"],
-        ...["--history", "6", "--horizon", "2", "--epochs", "2", "--seed", "4", "--models", "hold,wiener,cfc,ltc,ncp", "--json"],
-      ],
-      { encoding: "utf8", maxBuffer: 1 << 26 },
-    );
+    // The CLI, same options and seed (started with the test, it ran while the page worked).
+    const r = await cliPrediction;
     assert.equal(r.status, 0, r.stderr);
     const cliPred = JSON.parse(r.stdout) as { models: { name: string; nmseDb: number[] }[] };
     assert.deepEqual(

@@ -2,7 +2,7 @@
  * The lab page: forms, charts and the Web Worker client. No library computation runs on this
  * thread; the worker (worker.ts) does it all and sends plain data back.
  */
-import { fmt, heatmap, lineChart, type Series, svgEl } from "./charts.ts";
+import { fmt, heatmap, lineChart, type Series, svgEl, ticks } from "./charts.ts";
 import type {
   BeamformOptions,
   BeamformView,
@@ -412,44 +412,49 @@ function drawMap(container: HTMLElement, v: BeamformView): void {
     container.textContent = "This channel has no geometry (Rayleigh): no map.";
     return;
   }
-  const xs = [0, ...pts.map((p) => p[0]!)];
-  const ys = [0, ...pts.map((p) => p[1]!)];
+  const [bx, by] = v.bs;
+  const xs = [bx, ...pts.map((p) => p[0]!)];
+  const ys = [by, ...pts.map((p) => p[1]!), ...(v.street ? [0, v.street.width] : [])];
   let [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const span = Math.max(x1 - x0, y1 - y0, 10) * 1.1;
+  const span = Math.max(x1 - x0, y1 - y0, 10) * 1.15;
   const cx = (x0 + x1) / 2;
   const cy = (y0 + y1) / 2;
   [x0, x1, y0, y1] = [cx - span / 2, cx + span / 2, cy - span / 2, cy + span / 2];
-  const W = 420;
-  const H = 380;
-  const L = 56;
+  const W = 440;
+  const H = 400;
+  const L = 64;
   const R = W - 16;
   const T = 44;
   const B = H - 40;
   const sx = (x: number) => L + ((x - x0) / (x1 - x0)) * (R - L);
   const sy = (y: number) => B - ((y - y0) / (y1 - y0)) * (B - T);
-  const svg = svgEl(
-    "svg",
-    { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": "Map of the users' tracks around the base station" },
-    container,
-  );
-  svgEl("text", { x: L, y: 16, class: "chart-title" }, svg).textContent = "Map: users' tracks (base station at the origin)";
+  const title = v.street
+    ? `Street map: users' tracks in a ${fmt(v.street.width)} m wide street canyon`
+    : "Map: users' tracks around the base station";
+  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": title }, container);
+  svgEl("text", { x: L, y: 16, class: "chart-title" }, svg).textContent = title;
   svgEl("text", { x: (L + R) / 2, y: H - 6, "text-anchor": "middle", class: "axis-label" }, svg).textContent = "x (m)";
   svgEl(
     "text",
     { x: 14, y: (T + B) / 2, "text-anchor": "middle", class: "axis-label", transform: `rotate(-90 14 ${(T + B) / 2})` },
     svg,
   ).textContent = "y (m)";
+  const clip = svgEl("clipPath", { id: "map-clip" }, svgEl("defs", {}, svg));
+  svgEl("rect", { x: L, y: T, width: R - L, height: B - T }, clip);
+  if (v.street) {
+    // Buildings beyond the facades (y < 0 and y > W), the street between them.
+    const g = svgEl("g", { "clip-path": "url(#map-clip)" }, svg);
+    svgEl("rect", { x: L, y: sy(v.street.width) - 2000, width: R - L, height: 2000, class: "building" }, g);
+    svgEl("rect", { x: L, y: sy(0), width: R - L, height: 2000, class: "building" }, g);
+    svgEl("text", { x: R - 6, y: sy(v.street.width) - 6, "text-anchor": "end", class: "tick" }, svg).textContent = "buildings";
+    svgEl("text", { x: R - 6, y: sy(0) + 14, "text-anchor": "end", class: "tick" }, svg).textContent = "buildings";
+  }
   const g = svgEl("g", { class: "axes" }, svg);
   svgEl("rect", { x: L, y: T, width: R - L, height: B - T, fill: "none", stroke: "var(--line)" }, g);
-  const step = span / 4;
-  for (let k = 0; k <= 4; k++) {
-    const xv = x0 + k * step;
-    const yv = y0 + k * step;
-    svgEl("text", { x: sx(xv), y: B + 14, "text-anchor": "middle" }, g).textContent = fmt(xv);
-    svgEl("text", { x: L - 4, y: sy(yv) + 4, "text-anchor": "end" }, g).textContent = fmt(yv);
-  }
-  svgEl("path", { d: `M${sx(0)},${sy(0) - 9}L${sx(0) - 7},${sy(0) + 6}L${sx(0) + 7},${sy(0) + 6}Z`, fill: "var(--fg)" }, svg);
-  svgEl("text", { x: sx(0) + 9, y: sy(0) + 4 }, svg).textContent = "BS";
+  for (const xv of ticks(x0, x1, 4)) svgEl("text", { x: sx(xv), y: B + 14, "text-anchor": "middle" }, g).textContent = fmt(xv);
+  for (const yv of ticks(y0, y1, 4)) svgEl("text", { x: L - 4, y: sy(yv) + 4, "text-anchor": "end" }, g).textContent = fmt(yv);
+  svgEl("path", { d: `M${sx(bx)},${sy(by) - 9}L${sx(bx) - 7},${sy(by) + 6}L${sx(bx) + 7},${sy(by) + 6}Z`, fill: "var(--fg)" }, svg);
+  svgEl("text", { x: sx(bx) + 9, y: sy(by) + 4 }, svg).textContent = "BS";
   v.positions.forEach((track, k) => {
     const d = track.map((p, t) => `${t ? "L" : "M"}${sx(p[0]!).toFixed(1)},${sy(p[1]!).toFixed(1)}`).join("");
     svgEl("path", { d, fill: "none", stroke: `var(--c${k % 8})`, "stroke-width": 2.5 }, svg);
@@ -459,7 +464,7 @@ function drawMap(container: HTMLElement, v: BeamformView): void {
   });
   const dist = v.positions.map((tr) => Math.hypot(tr[0]![0]! - tr[tr.length - 1]![0]!, tr[0]![1]! - tr[tr.length - 1]![1]!));
   svgEl("text", { x: L + 4, y: T + 14, class: "tick" }, svg).textContent =
-    `each moves ${fmt(Math.max(...dist))} m in ${fmt(v.timeMs[v.timeMs.length - 1]!)} ms`;
+    `users move up to ${fmt(Math.max(...dist))} m in ${fmt(v.timeMs[v.timeMs.length - 1]!)} ms (dot: last position)`;
 }
 
 async function runBeamforming(): Promise<void> {

@@ -88,7 +88,7 @@ export interface NeuronResult {
 }
 
 export interface BeamformOptions {
-  preset: "umi-6ghz" | "rayleigh";
+  preset: "umi-6ghz" | "o1-28ghz" | "rayleigh";
   users: number;
   antennas: number;
   samples: number;
@@ -106,6 +106,10 @@ export interface BeamformView {
   positions: number[][][];
   timeMs: number[];
   options: Record<string, unknown>;
+  /** The base station's position [x, y], m. */
+  bs: [number, number];
+  /** A street canyon (o1-28ghz): facades at y = 0 and y = width, m. */
+  street: { width: number } | null;
 }
 
 export interface DataReport {

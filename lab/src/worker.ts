@@ -263,7 +263,15 @@ function beamform(id: number, o: BeamformOptions): BeamformView {
     for (let k = 0; k < o.users; k++)
       positions.push(Array.from({ length: T }, (_, t) => [p[(t * o.users + k) * 3]!, p[(t * o.users + k) * 3 + 1]!]));
   }
-  return { doc, positions, timeMs: Array.from({ length: T }, (_, t) => t * o.dtMs), options };
+  const canyon = sim.config.canyon;
+  return {
+    doc,
+    positions,
+    timeMs: Array.from({ length: T }, (_, t) => t * o.dtMs),
+    options,
+    bs: canyon ? [canyon.bsPosition[0], canyon.bsPosition[1]] : [0, 0],
+    street: canyon ? { width: canyon.streetWidth } : null,
+  };
 }
 
 async function data(name: string, bytes: ArrayBuffer): Promise<DataReport> {

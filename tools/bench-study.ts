@@ -45,10 +45,16 @@ async function threadCeiling(): Promise<number> {
   const code = "let s = 0; for (let i = 0; i < 2e8; i++) s += Math.sqrt(i); require('node:worker_threads').parentPort.postMessage(s);";
   const run = async (n: number) => {
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve) => {
-      const w = new Worker(code, { eval: true });
-      w.on("message", () => void w.terminate().then(() => resolve()));
-    })));
+    await Promise.all(
+      Array.from(
+        { length: n },
+        () =>
+          new Promise<void>((resolve) => {
+            const w = new Worker(code, { eval: true });
+            w.on("message", () => void w.terminate().then(() => resolve()));
+          }),
+      ),
+    );
     return performance.now() - t0;
   };
   const one = (await run(1)) + (await run(1));
@@ -72,6 +78,19 @@ const w1 = median(runs[1].map((m) => m.wallS));
 const w2 = median(runs[2].map((m) => m.wallS));
 rmSync(root, { recursive: true, force: true });
 const ceilingAfter = await threadCeiling();
-const doc = { bench: "study-64-beamform", cells: 64, workers1S: w1, workers2S: w2, speedup: w1 / w2, threadCeiling: [ceilingBefore, ceilingAfter], runs, loadavgBefore: load0, loadavgAfter: loadavg()[0], machine: machineInfo() };
-process.stdout.write(`64-cell beamform study: 1 worker ${w1.toFixed(2)} s, 2 workers ${w2.toFixed(2)} s, speedup ${(w1 / w2).toFixed(2)}x; a plain CPU loop on 2 threads got ${ceilingBefore.toFixed(2)}x before and ${ceilingAfter.toFixed(2)}x after (load average ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)})\n`);
+const doc = {
+  bench: "study-64-beamform",
+  cells: 64,
+  workers1S: w1,
+  workers2S: w2,
+  speedup: w1 / w2,
+  threadCeiling: [ceilingBefore, ceilingAfter],
+  runs,
+  loadavgBefore: load0,
+  loadavgAfter: loadavg()[0],
+  machine: machineInfo(),
+};
+process.stdout.write(
+  `64-cell beamform study: 1 worker ${w1.toFixed(2)} s, 2 workers ${w2.toFixed(2)} s, speedup ${(w1 / w2).toFixed(2)}x; a plain CPU loop on 2 threads got ${ceilingBefore.toFixed(2)}x before and ${ceilingAfter.toFixed(2)}x after (load average ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)})\n`,
+);
 process.stdout.write(JSON.stringify(doc) + "\n");

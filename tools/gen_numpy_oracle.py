@@ -1,7 +1,7 @@
 """Generate test/fixtures/numpy/oracle.json: reference draws from numpy itself, for the
 numpy-compatible generators in src/wirings/numpy-random/ (paths the ncps golden file does not
 reach: the tail-shuffle branch of Generator.choice, large bounded ranges, multi-word seeds), and
-two large wirings drawn with numpy's real generators following specs/ncps.md section 1.
+two large wirings drawn with numpy's real generators following docs/wirings.md.
 
 Run: python3 tools/gen_numpy_oracle.py > test/fixtures/numpy/oracle.json
 (numpy only; no ncps or torch import.)
@@ -47,7 +47,7 @@ def raw_cases():
 
 
 def random_wiring(units, output_dim, sparsity, seed, input_dim):
-    """ncps Random (spec section 1.3) with numpy's own Generator."""
+    """ncps Random (docs/wirings.md §3) with numpy's own Generator."""
     rng = np.random.default_rng(seed)
     a = np.zeros((units, units), dtype=int)
     n = int(np.round(units * units * (1 - sparsity)))
@@ -67,7 +67,7 @@ def random_wiring(units, output_dim, sparsity, seed, input_dim):
 
 
 def auto_ncp(units, output_size, sparsity, seed, input_dim):
-    """ncps AutoNCP/NCP (spec sections 1.4, 1.5) with numpy's legacy RandomState."""
+    """ncps AutoNCP/NCP (docs/wirings.md §4, §5) with numpy's legacy RandomState."""
     d = 1.0 - sparsity
     ic = units - output_size
     c = max(int(0.4 * ic), 1)

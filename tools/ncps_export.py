@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Part of liquidwave. Written for this project from the `ncps-golden/1` format description
-# (specs/ncps.md §12); it imports ncps and torch at run time but contains no code from them.
+# (docs/formats.md §4.1); it imports ncps and torch at run time but contains no code from them.
 """Export a live ncps (PyTorch) model as an ``ncps-golden/1`` reference document.
 
 The document holds the model's class, constructor arguments, effective configuration read back

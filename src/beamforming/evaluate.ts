@@ -2,7 +2,7 @@
  * Design on the estimated channel, score on the true one; and the registry of classical
  * beamformers by name (what the CLI and the experiments call).
  *
- * Imperfect-CSI protocol (specs wmmse.md §1.4, beamforming-refs.md §1): the transmitter computes
+ * Imperfect-CSI protocol (docs/beamforming.md §9): the transmitter computes
  * V from `Hhat`; the reported rate is evaluated on the true H with that V (the user is assumed to
  * know its effective channel `H_k V` after downlink pilots). Evaluating on Hhat would overstate it.
  */
@@ -43,6 +43,9 @@ export interface ScoredPrecoder {
 /**
  * Run any design function on the channel the transmitter knows and score it on the true channel.
  * @param design - maps the known channel to a precoder (and optionally an iteration count)
+ * @param sample - true channel (scoring) and optional estimate (design), each N × M
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @returns V (M × K·d), per-user rates [K] and SE on the true channel in bit/s/Hz, power ‖V‖_F²
  */
 export function runOnEstimate(
   sample: CsiSample,
@@ -51,7 +54,10 @@ export function runOnEstimate(
 ): ScoredPrecoder {
   const known = sample.Hest ?? sample.H;
   if (sample.Hest && (sample.Hest.K !== sample.H.K || sample.Hest.N !== sample.H.N || sample.Hest.M !== sample.H.M)) {
-    fail("runOnEstimate", `estimate is ${sample.Hest.N} x ${sample.Hest.M} (K = ${sample.Hest.K}) but the channel is ${sample.H.N} x ${sample.H.M} (K = ${sample.H.K})`);
+    fail(
+      "runOnEstimate",
+      `estimate is ${sample.Hest.N} x ${sample.Hest.M} (K = ${sample.Hest.K}) but the channel is ${sample.H.N} x ${sample.H.M} (K = ${sample.H.K})`,
+    );
   }
   const out = design(known);
   const V = "rows" in out ? out : out.V;
@@ -106,6 +112,9 @@ export interface AlgorithmOptions {
  * `upper` is the best of `restarts` WMMSE runs on the *true* channel (perfect CSI; the GLNN
  * paper's upper bound). `robust-wmmse` needs the error statistics (`ceeDb` or `errorVariance`)
  * when an estimate is given; with perfect CSI it is plain WMMSE.
+ * @param sample - true channel H (N × M) and optional estimate
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @returns V (M × K·d), per-user rates [K] and SE on the true channel in bit/s/Hz, power ‖V‖_F², iterations
  */
 export function runAlgorithm(name: ClassicalAlgorithm, sample: CsiSample, sys: SystemParams, opts: AlgorithmOptions = {}): ScoredPrecoder {
   const streams = opts.streams;
@@ -133,12 +142,15 @@ export function runAlgorithm(name: ClassicalAlgorithm, sample: CsiSample, sys: S
       let known: ChannelSample = sample.Hest;
       let errorVariance = opts.errorVariance;
       if (errorVariance === undefined) {
-        if (opts.ceeDb === undefined) fail("robust-wmmse", "needs the CSI error statistics: give ceeDb (Hhat = H + E) or errorVariance (H = Hhat + E)");
+        if (opts.ceeDb === undefined)
+          fail("robust-wmmse", "needs the CSI error statistics: give ceeDb (Hhat = H + E) or errorVariance (H = Hhat + E)");
         const model = lmmseCsiModel(sample.Hest, opts.ceeDb, opts.estimatePower);
         known = model.channel;
         errorVariance = model.errorVariance;
       }
-      const res = runOnEstimate({ H: sample.H, Hest: known }, sys, (h) => wmmse(h, sys, { streams, rng, solver: opts.solver, errorVariance, ...iter }));
+      const res = runOnEstimate({ H: sample.H, Hest: known }, sys, (h) =>
+        wmmse(h, sys, { streams, rng, solver: opts.solver, errorVariance, ...iter }),
+      );
       // report the design-side rate on the estimate the caller gave, not on the rescaled one
       return { ...res, seDesign: userRates(sample.Hest, res.V, sys).sumRate };
     }

@@ -1,7 +1,7 @@
 /**
  * GLNN: the gradient-based liquid neural network beamformer (Wang, Zhu, Huang et al., IEEE WCL
- * 2024, arXiv 2405.07291), as its reference code really runs it (specs glnn.md §3-§6), with the
- * power normalisation of the paper (the reference code's is a bug, glnn.md §8.1: kept only behind
+ * 2024, arXiv 2405.07291), as its reference code really runs it (docs/beamforming.md §7), with the
+ * power normalisation of the paper (the reference code's is a bug, docs/beamforming.md §7.3: kept only behind
  * `legacyNormalization`).
  *
  * Per channel sample (stacked estimate `Hs`, N × M, N = K·Nk), base matrix X (N × K·d, W = Hs^H X):
@@ -20,7 +20,7 @@
  *  4. The precoder of the last repetition is the output (scored on the true channel by the caller).
  *
  * One network and one Adam state live across the whole trajectory (online learning; no reset, no
- * warm-up phase). Loss (glnn.md §5): `L = -sum_k R_k + 0.7 sum_k ReLU(2.5 - R_k) + 0.3 Var(R)`, the
+ * warm-up phase). Loss (docs/beamforming.md §7.2): `L = -sum_k R_k + 0.7 sum_k ReLU(2.5 - R_k) + 0.3 Var(R)`, the
  * floor per user, the unbiased variance.
  *
  * The network: ncps CfC over AutoNCP(30, 2Kd) (wiring seed 22222, inter 14 / command 8 / motor 8
@@ -29,7 +29,7 @@
  *
  * Arithmetic is float64 throughout (the reference runs complex64 / float32), so numbers agree with
  * it in distribution, not digit for digit (its own results move by ~1 bit/s/Hz with the random
- * stream, specs glnn-run.md §5.1).
+ * stream; docs/beamforming.md §7.1).
  *
  * Variants beyond the reference (all off by default, each one option, see {@link GlnnOptions}):
  * chained iterates, warm start from the previous sample, classical initialisations, normalised
@@ -49,7 +49,15 @@ import { buildModel, type SequenceModelConfig } from "../nn/models.ts";
 import type { SequenceModel } from "../nn/sequence.ts";
 import { adam, type Adam, type AdamState } from "../training/adam.ts";
 import { mrt, rzf, zf } from "./precoders.ts";
-import { glnnLoss, precoderFromX, sumRateAndGradX, userRatesX, type GlnnLossParams, type Normalization, type RateObjective } from "./rate.ts";
+import {
+  glnnLoss,
+  precoderFromX,
+  sumRateAndGradX,
+  userRatesX,
+  type GlnnLossParams,
+  type Normalization,
+  type RateObjective,
+} from "./rate.ts";
 import { resolveSystem, type ChannelSample, type SystemParams } from "./system.ts";
 
 /** Networks the GLNN loop can drive. */
@@ -164,11 +172,13 @@ export type ResolvedGlnnOptions = Required<Omit<GlnnOptions, "loss">> & { readon
 export function resolveGlnnOptions(o: GlnnOptions = {}): ResolvedGlnnOptions {
   const where = "glnn";
   const network = o.network ?? "ncp-cfc";
-  if (!(GLNN_NETWORKS as readonly string[]).includes(network)) fail(where, `unknown network '${network}', valid options are ${GLNN_NETWORKS.join(", ")}`);
+  if (!(GLNN_NETWORKS as readonly string[]).includes(network))
+    fail(where, `unknown network '${network}', valid options are ${GLNN_NETWORKS.join(", ")}`);
   const init = o.init ?? "random";
   if (!(GLNN_INITS as readonly string[]).includes(init)) fail(where, `unknown init '${init}', valid options are ${GLNN_INITS.join(", ")}`);
   const encoding = o.encoding ?? "rows";
-  if (!(GLNN_ENCODINGS as readonly string[]).includes(encoding)) fail(where, `unknown encoding '${encoding}', valid options are ${GLNN_ENCODINGS.join(", ")}`);
+  if (!(GLNN_ENCODINGS as readonly string[]).includes(encoding))
+    fail(where, `unknown encoding '${encoding}', valid options are ${GLNN_ENCODINGS.join(", ")}`);
   const int = (name: string, v: number | undefined, dflt: number, min: number): number => {
     const x = v ?? dflt;
     if (!Number.isInteger(x) || x < min) fail(where, `${name} must be an integer >= ${min}, got ${v}`);
@@ -248,7 +258,12 @@ function scaleBaseToPower(ch: ChannelSample, x: CMat, power: number, where: stri
   return x;
 }
 
-/** Least-squares base matrix of a precoder in the row space: `X = (H H^H)^+ H V`. */
+/**
+ * Least-squares base matrix of a precoder in the row space: `X = (H H^H)^+ H V`.
+ * @param ch - channel sample, H of shape N × M
+ * @param v - precoder, M × K·d, complex
+ * @returns X, N × K·d, complex
+ */
 export function baseFromPrecoder(ch: ChannelSample, v: CMat): CMat {
   return cmatmul(cpinvHermitian(ch.gram).pinv, cmatmul(ch.H, v));
 }
@@ -387,7 +402,12 @@ export class GlnnBeamformer {
         x.im[i] = this.rng.normal();
       }
     } else {
-      const v = o.init === "mf" ? mrt(known, rs, { streams: this.d }) : o.init === "zf" ? zf(known, rs, { streams: this.d }) : rzf(known, rs, { streams: this.d });
+      const v =
+        o.init === "mf"
+          ? mrt(known, rs, { streams: this.d })
+          : o.init === "zf"
+            ? zf(known, rs, { streams: this.d })
+            : rzf(known, rs, { streams: this.d });
       x = baseFromPrecoder(known, v);
     }
     return scaleBaseToPower(known, x, rs.power, "glnn");
@@ -495,7 +515,12 @@ export class GlnnBeamformer {
    * carried state untouched): network on `g` from `initialState`, `X = base + ΔX`, `W = c Hs^H X`,
    * `L(W; known)`. Parameter gradients are zeroed first, then hold `dL/dθ`. For tests and probes.
    */
-  probe(known: ChannelSample, base: CMat, g: CMat, initialState: Tensor | null = null): { loss: number; X: CMat; power: number; finalState: Tensor | null } {
+  probe(
+    known: ChannelSample,
+    base: CMat,
+    g: CMat,
+    initialState: Tensor | null = null,
+  ): { loss: number; X: CMat; power: number; finalState: Tensor | null } {
     zeroGrads(this.params);
     const pass = this.networkPass(g, base, initialState, true);
     const x = cmat(base.rows, base.cols);
@@ -527,7 +552,8 @@ export class GlnnBeamformer {
   step(known: ChannelSample): GlnnSampleResult {
     const where = "GlnnBeamformer.step";
     const o = this.options;
-    if (known.K !== this.K || known.Nk !== this.Nk) fail(where, `channel has K = ${known.K}, Nk = ${known.Nk}; the learner was built for K = ${this.K}, Nk = ${this.Nk}`);
+    if (known.K !== this.K || known.Nk !== this.Nk)
+      fail(where, `channel has K = ${known.K}, Nk = ${known.Nk}; the learner was built for K = ${this.K}, Nk = ${this.Nk}`);
     if (o.resetState) this.state = null;
     const lr = this.currentLearningRate;
     const x0 = this.initialBase(known);

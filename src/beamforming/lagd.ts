@@ -1,7 +1,7 @@
 /**
  * LAGD: learning-aided gradient descent (Yang, Xia, Luo, Zhang, Gündüz, IEEE WCL 2022), the GLNN
- * paper's second baseline, adapted from MISO to users with Nk antennas and d = 1 stream (specs
- * glnn.md §7; the GLNN authors' own MIMO adaptation is not published).
+ * paper's second baseline, adapted from MISO to users with Nk antennas and d = 1 stream
+ * (docs/beamforming.md §8; the GLNN authors' own MIMO adaptation is not published).
  *
  * Per channel sample a FRESH network `Linear(2M → h) → Linear(h → 2M)` (no activation between,
  * i.e. an affine map of rank ≤ h; PyTorch default init) is trained from scratch:
@@ -30,7 +30,7 @@ import { resolveSystem, resolveStreams, type ChannelSample, type SystemParams } 
 export interface LagdOptions {
   /** Adam steps per sample; default 500 (the LAGD script). */
   readonly iterations?: number;
-  /** Width h of the linear bottleneck; default 20 (glnn.md §7; one version of the LAGD script uses 40). */
+  /** Width h of the linear bottleneck; default 20 (docs/beamforming.md §8; one version of the LAGD script uses 40). */
   readonly hidden?: number;
   /** Adam learning rate; default 0.01. */
   readonly learningRate?: number;

@@ -87,47 +87,99 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
     const bad = () => fail(where, `unknown option '${tok}' for ${b} in '${spec}'`);
     if (b === "glnn" || b === "lstm") {
       switch (key) {
-        case "legacy": glnn.legacyNormalization = true; break;
-        case "chain": glnn.chain = true; break;
-        case "warm": glnn.warmStart = true; break;
-        case "best": glnn.selectBest = true; break;
-        case "reset": glnn.resetState = true; break;
-        case "norm-in": glnn.normalizeInput = true; break;
-        case "scale-out": glnn.scaleOutput = true; break;
-        case "per-user": glnn.encoding = "per-user"; break;
-        case "gd-base": glnn.gdBase = true; break;
-        case "zero-out": glnn.zeroOutput = true; break;
-        case "precond": glnn.precondition = true; break;
-        case "steps": glnn.tuningSteps = num(tok, value, true); break;
-        case "units": glnn.units = num(tok, value, true); break;
-        case "seed": glnn.seed = num(tok, value, true); break;
-        case "lr": glnn.learningRate = num(tok, value, false); break;
-        case "decay": glnn.lrDecay = num(tok, value, false); break;
-        case "lrmin": glnn.lrMin = num(tok, value, false); break;
-        case "gd": glnn.gdStep = num(tok, value, false); break;
-        case "beta": loss.beta = num(tok, value, false); break;
-        case "gamma": loss.gamma = num(tok, value, false); break;
-        case "lambda": loss.lambda = num(tok, value, false); break;
+        case "legacy":
+          glnn.legacyNormalization = true;
+          break;
+        case "chain":
+          glnn.chain = true;
+          break;
+        case "warm":
+          glnn.warmStart = true;
+          break;
+        case "best":
+          glnn.selectBest = true;
+          break;
+        case "reset":
+          glnn.resetState = true;
+          break;
+        case "norm-in":
+          glnn.normalizeInput = true;
+          break;
+        case "scale-out":
+          glnn.scaleOutput = true;
+          break;
+        case "per-user":
+          glnn.encoding = "per-user";
+          break;
+        case "gd-base":
+          glnn.gdBase = true;
+          break;
+        case "zero-out":
+          glnn.zeroOutput = true;
+          break;
+        case "precond":
+          glnn.precondition = true;
+          break;
+        case "steps":
+          glnn.tuningSteps = num(tok, value, true);
+          break;
+        case "units":
+          glnn.units = num(tok, value, true);
+          break;
+        case "seed":
+          glnn.seed = num(tok, value, true);
+          break;
+        case "lr":
+          glnn.learningRate = num(tok, value, false);
+          break;
+        case "decay":
+          glnn.lrDecay = num(tok, value, false);
+          break;
+        case "lrmin":
+          glnn.lrMin = num(tok, value, false);
+          break;
+        case "gd":
+          glnn.gdStep = num(tok, value, false);
+          break;
+        case "beta":
+          loss.beta = num(tok, value, false);
+          break;
+        case "gamma":
+          loss.gamma = num(tok, value, false);
+          break;
+        case "lambda":
+          loss.lambda = num(tok, value, false);
+          break;
         case "net":
-          if (!(GLNN_NETWORKS as readonly string[]).includes(value ?? "")) fail(where, `net=${value} in '${spec}': valid networks are ${GLNN_NETWORKS.join(", ")}`);
+          if (!(GLNN_NETWORKS as readonly string[]).includes(value ?? ""))
+            fail(where, `net=${value} in '${spec}': valid networks are ${GLNN_NETWORKS.join(", ")}`);
           glnn.network = value as GlnnNetwork;
           break;
         case "init":
-          if (!(GLNN_INITS as readonly string[]).includes(value ?? "")) fail(where, `init=${value} in '${spec}': valid inits are ${GLNN_INITS.join(", ")}`);
+          if (!(GLNN_INITS as readonly string[]).includes(value ?? ""))
+            fail(where, `init=${value} in '${spec}': valid inits are ${GLNN_INITS.join(", ")}`);
           glnn.init = value as GlnnInit;
           break;
-        default: bad();
+        default:
+          bad();
       }
     } else if (b === "lagd") {
       switch (key) {
-        case "iters": lg.iterations = num(tok, value, true); break;
-        case "hidden": lg.hidden = num(tok, value, true); break;
-        case "lr": lg.learningRate = num(tok, value, false); break;
+        case "iters":
+          lg.iterations = num(tok, value, true);
+          break;
+        case "hidden":
+          lg.hidden = num(tok, value, true);
+          break;
+        case "lr":
+          lg.learningRate = num(tok, value, false);
+          break;
         case "project":
           if (value !== "always" && value !== "end") fail(where, `project=${value} in '${spec}': valid values are always, end`);
           lg.project = value;
           break;
-        default: bad();
+        default:
+          bad();
       }
     } else {
       if (key === "iters") trackIterations = num(tok, value, true);
@@ -170,7 +222,13 @@ export interface OnlineBeamformer {
  * @param shape - K users × Nk antennas
  * @param seed - default seed (a spec's `seed=` wins for GLNN)
  */
-export function createOnlineBeamformer(spec: LearnedSpec, shape: { K: number; Nk: number }, sys: SystemParams, seed: number, streams = 1): OnlineBeamformer {
+export function createOnlineBeamformer(
+  spec: LearnedSpec,
+  shape: { K: number; Nk: number },
+  sys: SystemParams,
+  seed: number,
+  streams = 1,
+): OnlineBeamformer {
   const root = new Rng(seed);
   switch (spec.base) {
     case "glnn":

@@ -49,8 +49,10 @@ function ah(a: CMat, b: CMat): CMat {
       let sr = 0;
       let si = 0;
       for (let k = 0; k < a.rows; k++) {
-        const xr = a.re[k * a.cols + i]!, xi = -a.im[k * a.cols + i]!;
-        const yr = b.re[k * b.cols + j]!, yi = b.im[k * b.cols + j]!;
+        const xr = a.re[k * a.cols + i]!,
+          xi = -a.im[k * a.cols + i]!;
+        const yr = b.re[k * b.cols + j]!,
+          yi = b.im[k * b.cols + j]!;
         sr += xr * yr - xi * yi;
         si += xr * yi + xi * yr;
       }
@@ -81,10 +83,15 @@ export function mmseStep(g: CMat, K: number, Nk: number, d: number, s2: number |
     const cf = cmat(Nk, Nk);
     for (let a = 0; a < Nk; a++) {
       for (let b = 0; b < Nk; b++) {
-        let sr = 0, si = 0, or = 0, oi = 0;
+        let sr = 0,
+          si = 0,
+          or = 0,
+          oi = 0;
         for (let s = 0; s < S; s++) {
-          const xr = gk.re[a * S + s]!, xi = gk.im[a * S + s]!;
-          const yr = gk.re[b * S + s]!, yi = gk.im[b * S + s]!;
+          const xr = gk.re[a * S + s]!,
+            xi = gk.im[a * S + s]!;
+          const yr = gk.re[b * S + s]!,
+            yi = gk.im[b * S + s]!;
           const pr = xr * yr + xi * yi;
           const pi = xi * yr - xr * yi;
           if (s >= k * d && s < (k + 1) * d) {
@@ -167,10 +174,13 @@ export function precoderStepTerms(
     const uw = cmat(Nk, d);
     for (let i = 0; i < Nk; i++) {
       for (let j = 0; j < d; j++) {
-        let sr = 0, si = 0;
+        let sr = 0,
+          si = 0;
         for (let l = 0; l < d; l++) {
-          const xr = uk.re[i * d + l]!, xi = uk.im[i * d + l]!;
-          const yr = wk.re[l * d + j]!, yi = wk.im[l * d + j]!;
+          const xr = uk.re[i * d + l]!,
+            xi = uk.im[i * d + l]!;
+          const yr = wk.re[l * d + j]!,
+            yi = wk.im[l * d + j]!;
           sr += xr * yr - xi * yi;
           si += xr * yi + xi * yr;
         }
@@ -183,10 +193,13 @@ export function precoderStepTerms(
     // D_k = alpha (U W) U^H
     for (let i = 0; i < Nk; i++) {
       for (let j = 0; j < Nk; j++) {
-        let sr = 0, si = 0;
+        let sr = 0,
+          si = 0;
         for (let l = 0; l < d; l++) {
-          const xr = uw.re[i * d + l]!, xi = uw.im[i * d + l]!;
-          const yr = uk.re[j * d + l]!, yi = uk.im[j * d + l]!;
+          const xr = uw.re[i * d + l]!,
+            xi = uw.im[i * d + l]!;
+          const yr = uk.re[j * d + l]!,
+            yi = uk.im[j * d + l]!;
           sr += xr * yr + xi * yi;
           si += xi * yr - xr * yi;
         }
@@ -206,10 +219,13 @@ export function precoderStepTerms(
  *
  * Eigenvalues below `1e-10 · lambda_max` are dropped (their phi_m is round-off: the right-hand side
  * lies in the range of the matrix), which makes the `mu -> 0` limit the minimum-norm solution
- * rather than round-off times 1/mu^2 (specs wmmse.md §1, the null-space pitfall). If
+ * rather than round-off times 1/mu^2 (docs/beamforming.md §5.1). If
  * `p(0) <= P` the constraint is inactive and mu = 0; otherwise bisection on
  * `[0, sqrt(sum phi / P)]` until the bracket is relatively 1e-14 wide, returning the feasible end.
  * @returns mu and the mask of kept eigenvalues
+ * @param lambda - eigenvalues λ_m of the precoder-step matrix, length r
+ * @param phi - weights φ_m of the power function, length r (same unit as P times λ²)
+ * @param power - power budget P > 0
  */
 export function powerMultiplier(lambda: Float64Array, phi: Float64Array, power: number): { mu: number; keep: Uint8Array } {
   const n = lambda.length;

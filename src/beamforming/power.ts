@@ -4,7 +4,11 @@
 import { fail } from "../core/errors.ts";
 import { cfrob2, type CMat } from "../core/linalg/cmat.ts";
 
-/** Transmit power `sum_k tr(V_k V_k^H) = ||V||_F^2`. */
+/**
+ * Transmit power `sum_k tr(V_k V_k^H) = ||V||_F^2`.
+ * @param v - precoder, M × K·d, complex
+ * @returns ‖V‖_F², in the unit of P
+ */
 export function precoderPower(v: CMat): number {
   return cfrob2(v);
 }
@@ -12,6 +16,9 @@ export function precoderPower(v: CMat): number {
 /**
  * Rescale V in place so that `||V||_F^2 = P` (to the last few ulps).
  * @throws LiquidwaveError if V is zero (no direction to scale) or non-finite.
+ * @param v - precoder, M × K·d, complex (modified in place)
+ * @param power - target power P > 0 (linear)
+ * @returns `v`
  */
 export function scaleToPower(v: CMat, power: number, where = "scaleToPower"): CMat {
   const p = cfrob2(v);

@@ -5,7 +5,7 @@
  * from the N × N Gram matrix `H H^H` (cost O(N^2 M) once, then O(N^3)).
  *
  * Streams: with d = Nk ("full") each receive antenna is a virtual user (the usual multi-user MIMO
- * treatment, specs beamforming-refs.md §2). With d < Nk user k is served on its d dominant
+ * treatment, docs/beamforming.md §4). With d < Nk user k is served on its d dominant
  * eigenmodes: its rows are replaced by the effective rows `u_{k,i}^H H_k`, u_{k,i} the dominant
  * left singular vectors of H_k ("ZF on dominant eigenmodes").
  *
@@ -34,6 +34,9 @@ export type PowerAllocation = "equal" | "waterfilling";
 /**
  * The stream-selection matrix E (S × N, S = K·d): block k holds the d dominant left singular
  * vectors of H_k as rows (`u^H`), or the identity when d = Nk. Effective rows are `E H`.
+ * @param ch - channel sample, H of shape N × M
+ * @param d - streams per user, 1..Nk
+ * @returns E, K·d × N, complex
  */
 export function streamSelector(ch: ChannelSample, d: number): CMat {
   const { K, Nk, N } = ch;
@@ -76,8 +79,10 @@ function effectiveGram(ch: ChannelSample, e: CMat): CMat {
       let sr = 0;
       let si = 0;
       for (let k = 0; k < n; k++) {
-        const xr = t.re[i * n + k]!, xi = t.im[i * n + k]!;
-        const yr = e.re[j * n + k]!, yi = e.im[j * n + k]!;
+        const xr = t.re[i * n + k]!,
+          xi = t.im[i * n + k]!;
+        const yr = e.re[j * n + k]!,
+          yi = e.im[j * n + k]!;
         sr += xr * yr + xi * yi;
         si += xi * yr - xr * yi;
       }
@@ -146,7 +151,11 @@ function allocate(gains: Float64Array, power: number, sigma2: number, how: Power
   for (const g of gains) if (g > 0) active++;
   if (active === 0) fail(where, "no stream has a positive gain (channel rank 0 for this precoder)");
   if (how === "equal") return gains.map((g) => (g > 0 ? power / active : 0));
-  if (how === "waterfilling") return waterFilling(gains.map((g) => g / sigma2), power);
+  if (how === "waterfilling")
+    return waterFilling(
+      gains.map((g) => g / sigma2),
+      power,
+    );
   return fail(where, `unknown power allocation '${how as string}', valid options are 'equal', 'waterfilling'`);
 }
 
@@ -157,7 +166,11 @@ function allocate(gains: Float64Array, power: number, sigma2: number, how: Power
  * `||V||_F^2 = P`.
  * @returns V, shape [M, K·d]
  */
-export function rzf(ch: ChannelSample, sys: SystemParams, opts: PrecoderOptions & { errorVariance?: number; regularization?: number } = {}): CMat {
+export function rzf(
+  ch: ChannelSample,
+  sys: SystemParams,
+  opts: PrecoderOptions & { errorVariance?: number; regularization?: number } = {},
+): CMat {
   const rs = resolveSystem(sys, ch.K, "rzf");
   const d = resolveStreams(opts.streams, ch.Nk, "rzf");
   const ev = opts.errorVariance ?? 0;
@@ -241,8 +254,10 @@ export function bd(ch: ChannelSample, sys: SystemParams, opts: PrecoderOptions &
         let sr = 0;
         let si = 0;
         for (let b = 0; b < Nk; b++) {
-          const xr = t.re[a * Nk + b]!, xi = t.im[a * Nk + b]!;
-          const yr = u.re[b * Nk + col]!, yi = u.im[b * Nk + col]!;
+          const xr = t.re[a * Nk + b]!,
+            xi = t.im[a * Nk + b]!;
+          const yr = u.re[b * Nk + col]!,
+            yi = u.im[b * Nk + col]!;
           sr += xr * yr - xi * yi;
           si += xr * yi + xi * yr;
         }
@@ -252,7 +267,10 @@ export function bd(ch: ChannelSample, sys: SystemParams, opts: PrecoderOptions &
     }
   }
   if (!gains.some((g) => g > 0)) {
-    fail("bd", `no user has a usable null space: block diagonalisation needs M > (K-1)·Nk = ${(K - 1) * Nk} for full-rank channels, got M = ${ch.M}`);
+    fail(
+      "bd",
+      `no user has a usable null space: block diagonalisation needs M > (K-1)·Nk = ${(K - 1) * Nk} for full-rank channels, got M = ${ch.M}`,
+    );
   }
   const powers = allocate(gains, rs.power, rs.sigma2, opts.powerAllocation ?? "waterfilling", "bd");
   for (let r = 0; r < N; r++) {

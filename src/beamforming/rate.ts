@@ -71,7 +71,7 @@ export interface GlnnLossParams {
  *     L = -sum_k r_k + gamma sum_k ReLU(lambda - r_k) + beta Var(r)
  *
  * with the unbiased variance (divide by K - 1) and the floor applied per user, as in the code
- * (the paper writes `ReLU(lambda K - R)` on the sum; see specs glnn.md §5). With K = 1 the
+ * (the paper writes `ReLU(lambda K - R)` on the sum; see docs/beamforming.md §7.2). With K = 1 the
  * variance term is 0. The ReLU derivative at the kink is taken as 0 (`[r_k < lambda]`).
  */
 export function glnnLoss(params: GlnnLossParams = {}): RateObjective {
@@ -126,8 +126,10 @@ function smallChol(n: number, re: Float64Array, im: Float64Array): number {
       let sr = re[i * n + j]!;
       let si = j === i ? 0 : im[i * n + j]!;
       for (let k = 0; k < j; k++) {
-        const xr = re[i * n + k]!, xi = im[i * n + k]!;
-        const yr = re[j * n + k]!, yi = im[j * n + k]!;
+        const xr = re[i * n + k]!,
+          xi = im[i * n + k]!;
+        const yr = re[j * n + k]!,
+          yi = im[j * n + k]!;
         sr -= xr * yr + xi * yi;
         si -= xi * yr - xr * yi;
       }
@@ -164,8 +166,10 @@ function smallCholSolveColumn(
     let sr = br[bo + i * bs]!;
     let si = bi[bo + i * bs]!;
     for (let k = 0; k < i; k++) {
-      const cr = lr[i * n + k]!, ci = li[i * n + k]!;
-      const yr = br[bo + k * bs]!, yi = bi[bo + k * bs]!;
+      const cr = lr[i * n + k]!,
+        ci = li[i * n + k]!;
+      const yr = br[bo + k * bs]!,
+        yi = bi[bo + k * bs]!;
       sr -= cr * yr - ci * yi;
       si -= cr * yi + ci * yr;
     }
@@ -178,8 +182,10 @@ function smallCholSolveColumn(
     let si = bi[bo + i * bs]!;
     for (let k = i + 1; k < n; k++) {
       // (L^H)[i, k] = conj(L[k, i])
-      const cr = lr[k * n + i]!, ci = -li[k * n + i]!;
-      const yr = br[bo + k * bs]!, yi = bi[bo + k * bs]!;
+      const cr = lr[k * n + i]!,
+        ci = -li[k * n + i]!;
+      const yr = br[bo + k * bs]!,
+        yi = bi[bo + k * bs]!;
       sr -= cr * yr - ci * yi;
       si -= cr * yi + ci * yr;
     }
@@ -230,8 +236,10 @@ export function ratesFromReceived(
         let si = 0;
         for (let s = 0; s < S; s++) {
           if (s >= k * d && s < (k + 1) * d) continue;
-          const xr = gr[ra + s]!, xi = gi[ra + s]!;
-          const yr = gr[rb + s]!, yi = gi[rb + s]!;
+          const xr = gr[ra + s]!,
+            xi = gi[ra + s]!;
+          const yr = gr[rb + s]!,
+            yi = gi[rb + s]!;
           sr += xr * yr + xi * yi;
           si += xi * yr - xr * yi;
         }
@@ -250,8 +258,10 @@ export function ratesFromReceived(
         let sr = 0;
         let si = 0;
         for (let s = k * d; s < (k + 1) * d; s++) {
-          const xr = gr[ra + s]!, xi = gi[ra + s]!;
-          const yr = gr[rb + s]!, yi = gi[rb + s]!;
+          const xr = gr[ra + s]!,
+            xi = gi[ra + s]!;
+          const yr = gr[rb + s]!,
+            yi = gi[rb + s]!;
           sr += xr * yr + xi * yi;
           si += xi * yr - xr * yi;
         }
@@ -370,7 +380,7 @@ export function sumRateAndGradW(ch: ChannelSample, v: CMat, sys: SystemParams, o
  * - `"none"`: c = 1;
  * - `"power"`: `c = sqrt(P / ||H^H X||_F^2)`, so `||W||_F^2 = P` (the paper's eq. 9);
  * - `"legacy"`: `c = sqrt(P) / sqrt(||H^H X||_F)` as in the GLNN reference code, which gives
- *   `||W||_F^2 = P ||H^H X||_F` (a bug, specs glnn.md §8.1; only for reproducing its numbers).
+ *   `||W||_F^2 = P ||H^H X||_F` (a bug, docs/beamforming.md §7.3; only for reproducing its numbers).
  */
 export type Normalization = "none" | "power" | "legacy";
 
@@ -450,8 +460,18 @@ export function sumRateAndGradX(
 
 /**
  * Rates of `W = c H^H X` without the gradient (same normalisation rules as {@link sumRateAndGradX}).
+ * @param ch - channel sample, H of shape N × M
+ * @param x - base matrix X, N × K·d, complex
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @param normalize - how c is chosen (default `power`: ‖W‖_F² = P)
+ * @returns per-user rates [K] and weighted sum rate in bit/s/Hz, the power ‖W‖_F² and c
  */
-export function userRatesX(ch: ChannelSample, x: CMat, sys: SystemParams, normalize: Normalization = "power"): RateResult & { power: number; scale: number } {
+export function userRatesX(
+  ch: ChannelSample,
+  x: CMat,
+  sys: SystemParams,
+  normalize: Normalization = "power",
+): RateResult & { power: number; scale: number } {
   const d = baseStreams(ch, x, "userRatesX");
   checkCMatFinite("userRatesX", "base matrix X", x);
   const rs = resolveSystem(sys, ch.K, "userRatesX");
@@ -469,7 +489,13 @@ export function userRatesX(ch: ChannelSample, x: CMat, sys: SystemParams, normal
   return { rates, sumRate: weightedSum(rates, rs.weights), power: c * c * t, scale: c };
 }
 
-/** The precoder `W = c H^H X` (M × K·d) with the normalisation of {@link sumRateAndGradX}. */
+/**
+ * The precoder `W = c H^H X` (M × K·d) with the normalisation of {@link sumRateAndGradX}.
+ * @param ch - channel sample, H of shape N × M
+ * @param x - base matrix X, N × K·d, complex
+ * @param sys - noise variance σ², power budget P, user weights
+ * @returns W, M × K·d, complex
+ */
 export function precoderFromX(ch: ChannelSample, x: CMat, sys: SystemParams, normalize: Normalization = "power"): CMat {
   baseStreams(ch, x, "precoderFromX");
   const rs = resolveSystem(sys, ch.K, "precoderFromX");

@@ -65,10 +65,18 @@ export function runBeamformers(
     if (!spec) {
       const [r] = runTrajectory(H, Hest, sys, [name], opts);
       // runTrajectory reports the largest power only
-      out.push({ ...r!, label: name, normalization: null, powerBudget: rs.power, meanPower: null, equalPower: r!.maxPower <= rs.power * (1 + 1e-9) });
+      out.push({
+        ...r!,
+        label: name,
+        normalization: null,
+        powerBudget: rs.power,
+        meanPower: null,
+        equalPower: r!.maxPower <= rs.power * (1 + 1e-9),
+      });
       return;
     }
-    const withDefaults: typeof spec = spec.base === "glnn" || spec.base === "lstm" ? { ...spec, glnn: { ...opts.glnn, ...spec.glnn } } : spec;
+    const withDefaults: typeof spec =
+      spec.base === "glnn" || spec.base === "lstm" ? { ...spec, glnn: { ...opts.glnn, ...spec.glnn } } : spec;
     const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
     const se: number[] = [];
     let seDesign = 0;

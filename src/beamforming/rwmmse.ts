@@ -90,6 +90,8 @@ function initialBase(ch: ChannelSample, power: number, d: number, init: "random"
  * R-WMMSE on one channel sample.
  * @param ch - the channel the transmitter knows
  * @returns precoder at power P, its base matrix X, rates on `ch`, iterations, rate history
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @param opts - streams, initialisation, stopping rule
  */
 export function rwmmse(ch: ChannelSample, sys: SystemParams, opts: RwmmseOptions = {}): RwmmseResult {
   const where = "rwmmse";
@@ -160,5 +162,14 @@ export function rwmmse(ch: ChannelSample, sys: SystemParams, opts: RwmmseOptions
   }
   const v = scaleToPower(cmatmulAH(ch.H, x), rs.power, where);
   const r = userRates(ch, v, rs);
-  return { V: v, X: x, rates: r.rates, sumRate: r.sumRate, power: precoderPower(v), iterations, converged, history: Float64Array.from(history) };
+  return {
+    V: v,
+    X: x,
+    rates: r.rates,
+    sumRate: r.sumRate,
+    power: precoderPower(v),
+    iterations,
+    converged,
+    history: Float64Array.from(history),
+  };
 }

@@ -161,7 +161,12 @@ export function resolveStreams(streams: number | "full" | undefined, Nk: number,
   return streams;
 }
 
-/** Check that a precoder has M rows and K·d columns; returns d. */
+/**
+ * Check that a precoder has M rows and K·d columns; returns d.
+ * @param ch - channel sample, H of shape N × M
+ * @param v - precoder, expected M × K·d
+ * @returns streams per user d
+ */
 export function precoderStreams(ch: ChannelSample, v: CMat, where: string, name = "precoder V"): number {
   if (v.rows !== ch.M || v.cols % ch.K !== 0 || v.cols === 0) {
     fail(where, `${name} is ${v.rows} x ${v.cols}, expected ${ch.M} x (K·d) with K = ${ch.K}`);
@@ -171,7 +176,12 @@ export function precoderStreams(ch: ChannelSample, v: CMat, where: string, name 
   return d;
 }
 
-/** Check that a base matrix X has N rows and K·d columns; returns d. */
+/**
+ * Check that a base matrix X has N rows and K·d columns; returns d.
+ * @param ch - channel sample, H of shape N × M
+ * @param x - base matrix, expected N × K·d
+ * @returns streams per user d
+ */
 export function baseStreams(ch: ChannelSample, x: CMat, where: string): number {
   if (x.rows !== ch.N || x.cols % ch.K !== 0 || x.cols === 0) {
     fail(where, `base matrix X is ${x.rows} x ${x.cols}, expected ${ch.N} x (K·d) with K = ${ch.K}`);

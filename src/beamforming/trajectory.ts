@@ -98,7 +98,16 @@ export function runTrajectory(
     }
     const mean = se.reduce((s, x) => s + x, 0) / T;
     const std = T > 1 ? Math.sqrt(se.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
-    out.push({ name, seMean: mean, seStd: std, maxPower, msPerSample: ms / T, perSample: se, seDesignMean: seDesign / T, iterationsMean: iters / T });
+    out.push({
+      name,
+      seMean: mean,
+      seStd: std,
+      maxPower,
+      msPerSample: ms / T,
+      perSample: se,
+      seDesignMean: seDesign / T,
+      iterationsMean: iters / T,
+    });
   }
   return out;
 }

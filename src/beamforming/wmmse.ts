@@ -16,9 +16,9 @@
  *   (rank r), `L = E_r G_r^{1/2}` (N × r) and `H^H = F L^H` (F orthonormal, M × r):
  *   `V = F (L^H D L + mu I)^{-1} L^H Y`, so one r × r eigendecomposition per iteration and an exact
  *   bisection on `p(mu) = sum_m phi_m / (lambda_m + mu)^2`; the precoder is `V = H^H X`,
- *   `X = E_r G_r^{-1/2} z`. Cost O(N^3) per iteration plus O(N^2 M) once (specs wmmse.md §1.1c).
+ *   `X = E_r G_r^{-1/2} z`. Cost O(N^3) per iteration plus O(N^2 M) once (docs/beamforming.md §5.2).
  * - `"eig"`: the textbook M × M form: eigendecompose A once per iteration, same bisection
- *   (O(M^3) per iteration; the paper-style timing baseline done right, wmmse.md §1.1). The
+ *   (O(M^3) per iteration; the paper-style timing baseline done right, docs/beamforming.md §5.2). The
  *   eigenvectors are used through their action on the M × K·d right-hand side (Householder
  *   reflectors and QL rotations applied to it, see `ceighApply`), which skips their O(M^3)
  *   accumulation: the tridiagonalisation remains the dominant cost.
@@ -134,8 +134,12 @@ export function resolveStop(o: StopOptions, where: string): { maxIter: number; r
  * - `"random"`: V_k with i.i.d. CN(0, 1) entries, each user scaled to power P/K (WMMSE-RI as in
  *   the public MATLAB code);
  * - `"mf"`: matched filter on the d dominant eigenmodes of each user, jointly scaled to P;
- * - `"rzf"`, `"bd"`: the closed-form precoders (beamforming-refs.md suggests starting from both and
- *   keeping the better).
+ * - `"rzf"`, `"bd"`: the closed-form precoders (docs/beamforming.md §5.2; a good practice is to
+ *   start from both and keep the better).
+ * @param ch - channel sample, H of shape N × M
+ * @param rs - resolved system (σ², P, weights)
+ * @param d - streams per user
+ * @returns V, M × K·d, complex
  */
 export function initialPrecoder(ch: ChannelSample, rs: ResolvedSystem, d: number, init: "random" | "mf" | "rzf" | "bd", rng: Rng): CMat {
   if (init === "mf") return mrt(ch, rs, { streams: d });
@@ -218,6 +222,7 @@ function eigenPrecoderStep(a: CMat, b: CMat, power: number): CMat {
  * @param ch - the channel the transmitter knows
  * @param sys - noise variance, power budget, weights
  * @returns precoder, rates on `ch`, power, iterations, objective history
+ * @param opts - streams, solver, initialisation, stopping rule, robust error variance
  */
 export function wmmse(ch: ChannelSample, sys: SystemParams, opts: WmmseOptions = {}): IterativeResult {
   const where = "wmmse";
@@ -294,7 +299,15 @@ export function wmmse(ch: ChannelSample, sys: SystemParams, opts: WmmseOptions =
   if (v === v0) out = { rows: v0.rows, cols: v0.cols, re: v0.re.slice(), im: v0.im.slice() };
   if (opts.fillPower) scaleToPower(out, rs.power, where);
   const r = userRates(ch, out, rs);
-  return { V: out, rates: r.rates, sumRate: r.sumRate, power: precoderPower(out), iterations, converged, history: Float64Array.from(history) };
+  return {
+    V: out,
+    rates: r.rates,
+    sumRate: r.sumRate,
+    power: precoderPower(out),
+    iterations,
+    converged,
+    history: Float64Array.from(history),
+  };
 }
 
 function perUserVariance(v: number | ArrayLike<number>, K: number, where: string): Float64Array {
@@ -305,7 +318,8 @@ function perUserVariance(v: number | ArrayLike<number>, K: number, where: string
     for (let k = 0; k < K; k++) out[k] = v[k]!;
   }
   for (let k = 0; k < K; k++) {
-    if (!(out[k]! >= 0) || !Number.isFinite(out[k]!)) fail(where, `errorVariance must be a finite number >= 0, got ${out[k]}${typeof v === "number" ? "" : ` for user ${k}`}`);
+    if (!(out[k]! >= 0) || !Number.isFinite(out[k]!))
+      fail(where, `errorVariance must be a finite number >= 0, got ${out[k]}${typeof v === "number" ? "" : ` for user ${k}`}`);
   }
   return out;
 }
@@ -369,7 +383,8 @@ export function lmmseCsiModel(
     const v = typeof estimatePower === "number" ? new Float64Array(K).fill(estimatePower) : Float64Array.from(estimatePower);
     if (v.length !== K) fail("lmmseCsiModel", `estimatePower has ${v.length} entries, expected one or K = ${K}`);
     for (let k = 0; k < K; k++) {
-      if (!(v[k]! >= 0) || !Number.isFinite(v[k]!)) fail("lmmseCsiModel", `estimatePower of user ${k} must be a finite number >= 0, got ${v[k]}`);
+      if (!(v[k]! >= 0) || !Number.isFinite(v[k]!))
+        fail("lmmseCsiModel", `estimatePower of user ${k} must be a finite number >= 0, got ${v[k]}`);
       p[k] = v[k]!;
     }
   }
@@ -384,8 +399,19 @@ export function lmmseCsiModel(
   return { channel: new ChannelSample(scaled, K, "lmmseCsiModel"), errorVariance };
 }
 
-/** Best of R runs of WMMSE from independent random initialisations (the GLNN "upper bound" when run on perfect CSI). */
-export function wmmseBestOf(ch: ChannelSample, sys: SystemParams, restarts: number, opts: WmmseOptions = {}): IterativeResult & { all: Float64Array } {
+/**
+ * Best of R runs of WMMSE from independent random initialisations (the GLNN "upper bound" when run on perfect CSI).
+ * @param ch - channel sample, H of shape N × M
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @param restarts - number of random-start runs R ≥ 1
+ * @returns the best run (V is M × K·d, rates in bit/s/Hz) and every run's sum rate [R]
+ */
+export function wmmseBestOf(
+  ch: ChannelSample,
+  sys: SystemParams,
+  restarts: number,
+  opts: WmmseOptions = {},
+): IterativeResult & { all: Float64Array } {
   if (!Number.isInteger(restarts) || restarts < 1) fail("wmmseBestOf", `restarts must be an integer >= 1, got ${restarts}`);
   if (typeof opts.init === "object") fail("wmmseBestOf", "restarts need a random init, not a given matrix");
   const rng = opts.rng ?? new Rng(0);

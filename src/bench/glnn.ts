@@ -6,7 +6,7 @@
  * - `glnn-m64-sample`, `glnn-m160-sample`: one GLNN sample with the reference settings (CfC over
  *   AutoNCP(30, 8), 3 tuning steps: 3 forward/backward passes over the 8-row sequence, 3 Adam steps,
  *   gradient input and 3 loss gradients in the row space, correct normalisation). The reference
- *   PyTorch loop measured 20.8-21.5 ms per sample on this machine (specs glnn-run.md §5.3).
+ *   PyTorch loop measured 20.8-21.5 ms per sample on the development machine (2 vCPU, torch 1.13 CPU).
  * - `lagd-m64-sample`: LAGD, a fresh Linear(128 → 20 → 128) trained for 500 Adam steps per sample.
  */
 import { Rng } from "../core/random.ts";
@@ -16,7 +16,8 @@ import { GlnnBeamformer } from "../beamforming/glnn.ts";
 import { lagd } from "../beamforming/lagd.ts";
 import type { BenchCase } from "./suite.ts";
 
-const K = 4, Nk = 2;
+const K = 4,
+  Nk = 2;
 const sys = { sigma2: 1, power: 10 };
 
 function channels(M: number, seed: number): ChannelSample[] {

@@ -16,7 +16,9 @@ import { adam } from "../training/adam.ts";
 import { mseLoss } from "../training/loss.ts";
 import type { BenchCase } from "./suite.ts";
 
-const B = 32, L = 32, I = 8;
+const B = 32,
+  L = 32,
+  I = 8;
 
 function seq(model: Model): SequenceModel {
   if (model.kind !== "sequence") throw new Error("sequence model expected");
@@ -28,8 +30,12 @@ function denseWiring(n: number, inputs: number, outputs: number, seed: number): 
   const rng = new Rng(seed);
   const pol = () => (rng.int(3) === 0 ? -1 : 1);
   return {
-    class: "Wiring", units: n, outputDim: outputs, inputDim: inputs,
-    adjacency: Array.from({ length: n * n }, pol), sensoryAdjacency: Array.from({ length: inputs * n }, pol),
+    class: "Wiring",
+    units: n,
+    outputDim: outputs,
+    inputDim: inputs,
+    adjacency: Array.from({ length: n * n }, pol),
+    sensoryAdjacency: Array.from({ length: inputs * n }, pol),
   };
 }
 
@@ -85,7 +91,15 @@ export function lnnCases(): BenchCase[] {
     batchCase("ltc32-forward", "LTC 8->32 fully connected, 6 unfolds, B=32 L=32, forward", ltc32, false),
     batchCase("ltc32-train", "LTC 8->32 fully connected, 6 unfolds, B=32 L=32, forward+backward+Adam", ltc32, true),
     latencyCase("cfc30-latency", "CfC 8->30, backbone 128, one step, batch 1", { type: "cfc", inputSize: I, units: 30 }),
-    latencyCase("ltc30-latency", "LTC 8->30 fully connected, 6 unfolds, one step, batch 1", { type: "ltc", inputSize: I, wiring: denseWiring(30, I, 30, 2) }),
-    latencyCase("wired-cfc30-latency", "wired CfC over NCP(30 units, 8 motor), one step, batch 1", { type: "wired-cfc", inputSize: I, wiring: denseWiring(30, I, 8, 3) }),
+    latencyCase("ltc30-latency", "LTC 8->30 fully connected, 6 unfolds, one step, batch 1", {
+      type: "ltc",
+      inputSize: I,
+      wiring: denseWiring(30, I, 30, 2),
+    }),
+    latencyCase("wired-cfc30-latency", "wired CfC over NCP(30 units, 8 motor), one step, batch 1", {
+      type: "wired-cfc",
+      inputSize: I,
+      wiring: denseWiring(30, I, 8, 3),
+    }),
   ];
 }

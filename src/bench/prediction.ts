@@ -16,7 +16,10 @@ import { WienerPredictor } from "../prediction/wiener.ts";
 import { makeWindows, type WindowSet } from "../prediction/windows.ts";
 import type { BenchCase } from "./suite.ts";
 
-const P = 20, F = 5, M = 4, DT = 1e-3;
+const P = 20,
+  F = 5,
+  M = 4,
+  DT = 1e-3;
 
 /** Windows of a random channel (the values do not matter for timing). */
 function windows(n: number, seed: number): WindowSet {
@@ -47,7 +50,11 @@ function learned(kind: LearnedKind): () => Predictor {
 export function predictionCases(): BenchCase[] {
   return [
     predictCase("predict-wiener-us", "Wiener-J0 filter (cached), per antenna", () => new WienerPredictor({ dopplerHz: 40 })),
-    predictCase("predict-wiener-est-us", "Wiener with f_D estimated on the window (J0 fit + 20x20 solve)", () => new WienerPredictor({ estimate: "window" })),
+    predictCase(
+      "predict-wiener-est-us",
+      "Wiener with f_D estimated on the window (J0 fit + 20x20 solve)",
+      () => new WienerPredictor({ estimate: "window" }),
+    ),
     predictCase("predict-kalman-us", "Kalman filter, AR(8) Clarke state model", () => new KalmanPredictor({ dopplerHz: 40 })),
     predictCase("predict-ridge-us", "ridge-LS space-time filter 80 -> 20 complex taps", () => new RidgePredictor()),
     predictCase("predict-esprit-us", "ESPRIT d=4 (11x11 Hermitian eig, 4x4 eig, LS amplitudes)", () => new EspritPredictor()),

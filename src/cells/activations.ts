@@ -40,11 +40,17 @@ const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 const FORWARD_KERNEL: Partial<Record<Activation, keyof Kernels>> = {
-  lecun_tanh: "vlecunTanh", tanh: "vtanh", relu: "vrelu", silu: "vsilu",
+  lecun_tanh: "vlecunTanh",
+  tanh: "vtanh",
+  relu: "vrelu",
+  silu: "vsilu",
 };
 /** Backward kernels take (out, dOut) for the tanh family and (pre, dOut) otherwise. */
 const BACKWARD_KERNEL: Partial<Record<Activation, [keyof Kernels, "out" | "pre"]>> = {
-  lecun_tanh: ["vlecunTanhBack", "out"], tanh: ["vtanhBack", "out"], relu: ["vreluBack", "pre"], silu: ["vsiluBack", "pre"],
+  lecun_tanh: ["vlecunTanhBack", "out"],
+  tanh: ["vtanhBack", "out"],
+  relu: ["vreluBack", "pre"],
+  silu: ["vsiluBack", "pre"],
 };
 
 /** Apply φ elementwise: out[i] = φ(pre[i]) for i in [0, n). */
@@ -77,7 +83,12 @@ export function activate(kind: Activation, pre: Float64Array, out: Float64Array,
 
 /** Backward: dPre[i] = dOut[i]·φ'(pre[i]) (`out` = φ(pre), reused where it is cheaper). */
 export function activateBackward(
-  kind: Activation, pre: Float64Array, out: Float64Array, dOut: Float64Array, dPre: Float64Array, n: number,
+  kind: Activation,
+  pre: Float64Array,
+  out: Float64Array,
+  dOut: Float64Array,
+  dPre: Float64Array,
+  n: number,
 ): void {
   const spec = BACKWARD_KERNEL[kind];
   const fits = n <= pre.length && n <= out.length && n <= dOut.length && n <= dPre.length;

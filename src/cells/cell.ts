@@ -47,7 +47,13 @@ export interface RecurrentCell<C extends StepCache = StepCache> {
    * @param dhNew - gradient w.r.t. the new state
    */
   backward(
-    x: Float64Array, h: Float64Array, dt: Float64Array, cache: C,
-    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+    x: Float64Array,
+    h: Float64Array,
+    dt: Float64Array,
+    cache: C,
+    dy: Float64Array | null,
+    dhNew: Float64Array,
+    dx: Float64Array,
+    dh: Float64Array,
   ): void;
 }

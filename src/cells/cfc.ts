@@ -1,6 +1,6 @@
 /**
  * Closed-form continuous-time (CfC) cell, ncps PyTorch flavour (Hasani et al., "Closed-form
- * continuous-time neural networks", Nature Machine Intelligence 2022; specs/ncps.md §4).
+ * continuous-time neural networks", Nature Machine Intelligence 2022; docs/cells.md §3).
  *
  * With z₀ = [x, h] (input first), the backbone z = φ(… φ(z₀ W₁ᵀ + b₁) …) (or z = z₀ when it has no
  * layers), and linear heads f1, f2, t_a, t_b: F → H:
@@ -115,9 +115,15 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       if (nHeads === 4) headMask.set(m, H * F);
       this.maskParam = new Param("sparsity_mask", [H, cat], heapFrom(m), undefined, false);
     }
-    const headSpecs = this.mode === "pure"
-      ? [{ name: "ff1", rows: H }]
-      : [{ name: "ff1", rows: H }, { name: "ff2", rows: H }, { name: "time_a", rows: H }, { name: "time_b", rows: H }];
+    const headSpecs =
+      this.mode === "pure"
+        ? [{ name: "ff1", rows: H }]
+        : [
+            { name: "ff1", rows: H },
+            { name: "ff2", rows: H },
+            { name: "time_a", rows: H },
+            { name: "time_b", rows: H },
+          ];
     this.heads = new Linear(F, headSpecs, { mask: headMask });
     this.wTau = this.mode === "pure" ? new Param("w_tau", [1, H]) : null;
     this.A = this.mode === "pure" ? new Param("A", [1, H]) : null;
@@ -155,7 +161,10 @@ export class CfCCell implements RecurrentCell<CfCCache> {
 
   /** Per-step buffers, on the WebAssembly heap so the kernels work in place. */
   createCache(batch: number): CfCCache {
-    const H = this.stateSize, U = this.backboneUnits, cat = this.inputSize + H, F = this.featureSize;
+    const H = this.stateSize,
+      U = this.backboneUnits,
+      cat = this.inputSize + H,
+      F = this.featureSize;
     const nHead = this.heads.outFeatures;
     const layers = this.backbone.map((_, l) => {
       const pre = heapF64(batch * U);
@@ -182,11 +191,16 @@ export class CfCCell implements RecurrentCell<CfCCache> {
   }
 
   forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: CfCCache, training: boolean): void {
-    const B = c.batch, I = this.inputSize, H = this.stateSize, cat = I + H;
+    const B = c.batch,
+      I = this.inputSize,
+      H = this.stateSize,
+      cat = I + H;
     const z0 = c.z0;
     // z₀ = [x, h] row by row (plain loops: a subarray per row would allocate in the hot path).
     for (let r = 0; r < B; r++) {
-      const o = r * cat, xo = r * I, ho = r * H;
+      const o = r * cat,
+        xo = r * I,
+        ho = r * H;
       for (let i = 0; i < I; i++) z0[o + i] = x[xo + i]!;
       for (let j = 0; j < H; j++) z0[o + I + j] = h[ho + j]!;
     }
@@ -212,7 +226,9 @@ export class CfCCell implements RecurrentCell<CfCCache> {
     const out = c.h;
     const nH = this.heads.outFeatures;
     if (this.mode === "pure") {
-      const wt = this.wTau!.value, A = this.A!.value, e = c.e;
+      const wt = this.wTau!.value,
+        A = this.A!.value,
+        e = c.e;
       for (let r = 0; r < B; r++) {
         const t = dt[r]!;
         for (let j = 0; j < H; j++) {
@@ -225,7 +241,9 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       return;
     }
     const gate = this.mode === "default";
-    const g1 = c.g1, g2 = c.g2, ti = c.ti;
+    const g1 = c.g1,
+      g2 = c.g2,
+      ti = c.ti;
     const k = dt.length >= B ? heapKernels(P, dt, g1, g2, ti, out) : null;
     if (k) {
       // Fused epilogue: tanh, σ and the interpolation in one pass (kernels/cfc.ts).
@@ -250,16 +268,28 @@ export class CfCCell implements RecurrentCell<CfCCache> {
   }
 
   backward(
-    _x: Float64Array, _h: Float64Array, dt: Float64Array, c: CfCCache,
-    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+    _x: Float64Array,
+    _h: Float64Array,
+    dt: Float64Array,
+    c: CfCCache,
+    dy: Float64Array | null,
+    dhNew: Float64Array,
+    dx: Float64Array,
+    dh: Float64Array,
   ): void {
-    const B = c.batch, I = this.inputSize, H = this.stateSize, cat = I + H;
+    const B = c.batch,
+      I = this.inputSize,
+      H = this.stateSize,
+      cat = I + H;
     const nH = this.heads.outFeatures;
     const dP = c.dHeads;
     const P = c.heads;
     if (this.mode === "pure") {
-      const wt = this.wTau!.value, A = this.A!.value, e = c.e;
-      const gwt = this.wTau!.grad, gA = this.A!.grad;
+      const wt = this.wTau!.value,
+        A = this.A!.value,
+        e = c.e;
+      const gwt = this.wTau!.grad,
+        gA = this.A!.grad;
       for (let r = 0; r < B; r++) {
         const t = dt[r]!;
         for (let j = 0; j < H; j++) {
@@ -274,28 +304,33 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       }
     } else {
       const gate = this.mode === "default";
-      const g1 = c.g1, g2 = c.g2, ti = c.ti;
+      const g1 = c.g1,
+        g2 = c.g2,
+        ti = c.ti;
       const k = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H) ? heapKernels(g1, g2, ti, dhNew, dy, dt, dP) : null;
       if (k) {
         kernelCalls.cfc++;
         k.cfcHeadsBack(addr(g1), addr(g2), addr(ti), addr(dhNew), dy ? addr(dy) : 0, addr(dt), addr(dP), B, H, gate ? 1 : 0);
-      } else for (let r = 0; r < B; r++) {
-        const t = dt[r]!;
-        const o = r * nH;
-        for (let j = 0; j < H; j++) {
-          const k = r * H + j;
-          const g = dhNew[k]! + (dy ? dy[k]! : 0);
-          const a = g1[k]!, b = g2[k]!, s = ti[k]!;
-          const da = gate ? g * (1 - s) : g;
-          const db = g * s;
-          const ds = gate ? g * (b - a) : g * b;
-          const dpre = ds * s * (1 - s);
-          dP[o + j] = da * (1 - a * a);
-          dP[o + H + j] = db * (1 - b * b);
-          dP[o + 2 * H + j] = dpre * t;
-          dP[o + 3 * H + j] = dpre;
+      } else
+        for (let r = 0; r < B; r++) {
+          const t = dt[r]!;
+          const o = r * nH;
+          for (let j = 0; j < H; j++) {
+            const k = r * H + j;
+            const g = dhNew[k]! + (dy ? dy[k]! : 0);
+            const a = g1[k]!,
+              b = g2[k]!,
+              s = ti[k]!;
+            const da = gate ? g * (1 - s) : g;
+            const db = g * s;
+            const ds = gate ? g * (b - a) : g * b;
+            const dpre = ds * s * (1 - s);
+            dP[o + j] = da * (1 - a * a);
+            dP[o + H + j] = db * (1 - b * b);
+            dP[o + 2 * H + j] = dpre * t;
+            dP[o + 3 * H + j] = dpre;
+          }
         }
-      }
     }
     // Back through the heads and the backbone to dz0 = d[x, h].
     const nb = this.backbone.length;

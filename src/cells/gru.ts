@@ -42,7 +42,12 @@ export class GruCell implements RecurrentCell<GruCache> {
     this.ih = Linear.simple(inputSize, 3 * hiddenSize);
     this.hh = Linear.simple(hiddenSize, 3 * hiddenSize);
     const rename = (p: Param, suffix: string) => p.withName(p.name === "weight" ? `weight_${suffix}` : `bias_${suffix}`);
-    this.params = [rename(this.ih.params[0]!, "ih"), rename(this.hh.params[0]!, "hh"), rename(this.ih.params[1]!, "ih"), rename(this.hh.params[1]!, "hh")];
+    this.params = [
+      rename(this.ih.params[0]!, "ih"),
+      rename(this.hh.params[0]!, "hh"),
+      rename(this.ih.params[1]!, "ih"),
+      rename(this.hh.params[1]!, "hh"),
+    ];
   }
 
   /** PyTorch init: every parameter U(±1/√H). */
@@ -55,15 +60,22 @@ export class GruCell implements RecurrentCell<GruCache> {
     const H = this.stateSize;
     const h = heapF64(batch * H);
     return {
-      batch, y: h, h,
-      gi: heapF64(batch * 3 * H), gh: heapF64(batch * 3 * H),
-      r: heapF64(batch * H), z: heapF64(batch * H), n: heapF64(batch * H),
-      dgi: heapF64(batch * 3 * H), dgh: heapF64(batch * 3 * H),
+      batch,
+      y: h,
+      h,
+      gi: heapF64(batch * 3 * H),
+      gh: heapF64(batch * 3 * H),
+      r: heapF64(batch * H),
+      z: heapF64(batch * H),
+      n: heapF64(batch * H),
+      dgi: heapF64(batch * 3 * H),
+      dgh: heapF64(batch * 3 * H),
     };
   }
 
   forward(x: Float64Array, h: Float64Array, _dt: Float64Array, c: GruCache): void {
-    const B = c.batch, H = this.stateSize;
+    const B = c.batch,
+      H = this.stateSize;
     this.ih.forward(x, 0, c.gi, B);
     this.hh.forward(h, 0, c.gh, B);
     for (let b = 0; b < B; b++) {
@@ -73,29 +85,44 @@ export class GruCell implements RecurrentCell<GruCache> {
         const r = sigmoid(c.gi[o + j]! + c.gh[o + j]!);
         const z = sigmoid(c.gi[o + H + j]! + c.gh[o + H + j]!);
         const n = Math.tanh(c.gi[o + 2 * H + j]! + r * c.gh[o + 2 * H + j]!);
-        c.r[k] = r; c.z[k] = z; c.n[k] = n;
+        c.r[k] = r;
+        c.z[k] = z;
+        c.n[k] = n;
         c.h[k] = (1 - z) * n + z * h[k]!;
       }
     }
   }
 
   backward(
-    x: Float64Array, h: Float64Array, _dt: Float64Array, c: GruCache,
-    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+    x: Float64Array,
+    h: Float64Array,
+    _dt: Float64Array,
+    c: GruCache,
+    dy: Float64Array | null,
+    dhNew: Float64Array,
+    dx: Float64Array,
+    dh: Float64Array,
   ): void {
-    const B = c.batch, H = this.stateSize;
+    const B = c.batch,
+      H = this.stateSize;
     for (let b = 0; b < B; b++) {
       const o = b * 3 * H;
       for (let j = 0; j < H; j++) {
         const k = b * H + j;
         const g = dhNew[k]! + (dy ? dy[k]! : 0);
-        const r = c.r[k]!, z = c.z[k]!, n = c.n[k]!;
+        const r = c.r[k]!,
+          z = c.z[k]!,
+          n = c.n[k]!;
         const dn = g * (1 - z) * (1 - n * n);
         const dz = g * (h[k]! - n) * z * (1 - z);
         const ghn = c.gh[o + 2 * H + j]!;
         const dr = dn * ghn * r * (1 - r);
-        c.dgi[o + j] = dr; c.dgi[o + H + j] = dz; c.dgi[o + 2 * H + j] = dn;
-        c.dgh[o + j] = dr; c.dgh[o + H + j] = dz; c.dgh[o + 2 * H + j] = dn * r;
+        c.dgi[o + j] = dr;
+        c.dgi[o + H + j] = dz;
+        c.dgi[o + 2 * H + j] = dn;
+        c.dgh[o + j] = dr;
+        c.dgh[o + H + j] = dz;
+        c.dgh[o + 2 * H + j] = dn * r;
         dh[k] = g * z; // direct path; the h·W_hh path is added below
       }
     }

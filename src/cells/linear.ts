@@ -33,7 +33,11 @@ export class Linear {
   /** Named parameters, one weight (+ bias) per head, in head order. */
   readonly params: Param[];
 
-  constructor(inFeatures: number, heads: readonly HeadSpec[], { bias = true, mask = null }: { bias?: boolean; mask?: Float64Array | null } = {}) {
+  constructor(
+    inFeatures: number,
+    heads: readonly HeadSpec[],
+    { bias = true, mask = null }: { bias?: boolean; mask?: Float64Array | null } = {},
+  ) {
     this.inFeatures = inFeatures;
     this.outFeatures = heads.reduce((s, h) => s + h.rows, 0);
     const nW = this.outFeatures * inFeatures;
@@ -52,9 +56,13 @@ export class Linear {
       const w1 = (row + h.rows) * inFeatures;
       const prefix = h.name === "" ? "" : `${h.name}.`;
       // Registered sub-views: a Param may outlive this Linear and must keep the block alive.
-      this.params.push(new Param(`${prefix}weight`, [h.rows, inFeatures], heapSubview(this.weight, w0, w1), heapSubview(this.weightGrad, w0, w1)));
+      this.params.push(
+        new Param(`${prefix}weight`, [h.rows, inFeatures], heapSubview(this.weight, w0, w1), heapSubview(this.weightGrad, w0, w1)),
+      );
       if (this.bias && this.biasGrad) {
-        this.params.push(new Param(`${prefix}bias`, [h.rows], heapSubview(this.bias, row, row + h.rows), heapSubview(this.biasGrad, row, row + h.rows)));
+        this.params.push(
+          new Param(`${prefix}bias`, [h.rows], heapSubview(this.bias, row, row + h.rows), heapSubview(this.biasGrad, row, row + h.rows)),
+        );
       }
       row += h.rows;
     }
@@ -84,7 +92,9 @@ export class Linear {
   /** Weight actually used: W, or W ⊙ M when masked. */
   effectiveWeight(): Float64Array {
     if (!this.mask || !this.masked) return this.weight;
-    const w = this.weight, m = this.mask, out = this.masked;
+    const w = this.weight,
+      m = this.mask,
+      out = this.masked;
     const k = heapKernels(w, m, out);
     if (k) {
       kernelCalls.elementwise++;
@@ -108,12 +118,14 @@ export class Linear {
    * weights (the masked effective weight is reused).
    */
   backward(x: Float64Array, xOff: number, dy: Float64Array, batch: number, dx: Float64Array | null, dxAccumulate = false): void {
-    const inF = this.inFeatures, out = this.outFeatures;
+    const inF = this.inFeatures,
+      out = this.outFeatures;
     // dW[out, in] += dyᵀ[out, B] · x[B, in]: A = dyᵀ read through strides.
     if (this.mask && this.maskScratch) {
       const tmp = this.maskScratch;
       gemmNN(dy, 0, 1, out, x, xOff, tmp, 0, out, batch, inF, false);
-      const m = this.mask, g = this.weightGrad;
+      const m = this.mask,
+        g = this.weightGrad;
       const k = heapKernels(g, tmp, m);
       if (k) {
         kernelCalls.elementwise++;
@@ -127,10 +139,11 @@ export class Linear {
     if (gb && kb) {
       kernelCalls.elementwise++;
       kb.colSumAdd(addr(dy), addr(gb), batch, out);
-    } else if (gb) for (let r = 0; r < batch; r++) {
-      const o = r * out;
-      for (let j = 0; j < out; j++) gb[j] += dy[o + j]!;
-    }
+    } else if (gb)
+      for (let r = 0; r < batch; r++) {
+        const o = r * out;
+        for (let j = 0; j < out; j++) gb[j] += dy[o + j]!;
+      }
     if (dx) {
       const w = this.mask ? this.masked! : this.weight;
       gemmNN(dy, 0, out, 1, w, 0, dx, 0, batch, out, inF, dxAccumulate);

@@ -1,5 +1,5 @@
 /**
- * LSTM cell in ncps's formulation (`ncps.torch.LSTMCell`, specs/ncps.md §7), used as the mixed
+ * LSTM cell in ncps's formulation (`ncps.torch.LSTMCell`, docs/cells.md §5), used as the mixed
  * memory in front of LTC/CfC and, on its own, as the LSTM baseline:
  *
  *   z = x·W_inᵀ + b_in + h·W_recᵀ, split in four H-wide chunks [candidate, input, forget, output]
@@ -80,21 +80,37 @@ export class LstmCell implements RecurrentCell<LstmCache> {
     const n = batch * H;
     const hOut = heapF64(n);
     return {
-      batch, y: hOut, h: heapF64(2 * n), hOut, cOut: heapF64(n),
-      z: heapF64(4 * n), zRec: heapF64(4 * n),
-      cand: heapF64(n), gi: heapF64(n), gf: heapF64(n), go: heapF64(n),
-      tc: heapF64(n), dz: heapF64(4 * n),
-      hPacked: heapF64(2 * n), hIn: heapF64(n), cIn: heapF64(n),
-      dhIn: heapF64(n), dcIn: heapF64(n), dhPrev: heapF64(n), dcPrev: heapF64(n),
+      batch,
+      y: hOut,
+      h: heapF64(2 * n),
+      hOut,
+      cOut: heapF64(n),
+      z: heapF64(4 * n),
+      zRec: heapF64(4 * n),
+      cand: heapF64(n),
+      gi: heapF64(n),
+      gf: heapF64(n),
+      go: heapF64(n),
+      tc: heapF64(n),
+      dz: heapF64(4 * n),
+      hPacked: heapF64(2 * n),
+      hIn: heapF64(n),
+      cIn: heapF64(n),
+      dhIn: heapF64(n),
+      dcIn: heapF64(n),
+      dhPrev: heapF64(n),
+      dcPrev: heapF64(n),
     };
   }
 
   /** One step on separate h [B, H] and c [B, H]; writes c.hOut, c.cOut. */
   forwardHC(x: Float64Array, h: Float64Array, cPrev: Float64Array, c: LstmCache): void {
-    const B = c.batch, H = this.hiddenSize;
+    const B = c.batch,
+      H = this.hiddenSize;
     this.inputMap.forward(x, 0, c.z, B);
     this.recurrentMap.forward(h, 0, c.zRec, B);
-    const z = c.z, zr = c.zRec;
+    const z = c.z,
+      zr = c.zRec;
     for (let r = 0; r < B; r++) {
       const o = r * 4 * H;
       for (let j = 0; j < H; j++) {
@@ -105,8 +121,13 @@ export class LstmCell implements RecurrentCell<LstmCache> {
         const go = sigmoid(z[o + 3 * H + j]! + zr[o + 3 * H + j]!);
         const cn = cPrev[k]! * gf + cand * gi;
         const tc = Math.tanh(cn);
-        c.cand[k] = cand; c.gi[k] = gi; c.gf[k] = gf; c.go[k] = go;
-        c.cOut[k] = cn; c.tc[k] = tc; c.hOut[k] = tc * go;
+        c.cand[k] = cand;
+        c.gi[k] = gi;
+        c.gf[k] = gf;
+        c.go[k] = go;
+        c.cOut[k] = cn;
+        c.tc[k] = tc;
+        c.hOut[k] = tc * go;
       }
     }
   }
@@ -116,17 +137,29 @@ export class LstmCell implements RecurrentCell<LstmCache> {
    * when `dxAccumulate`), dh [B, H] and dc [B, H] for the previous state.
    */
   backwardHC(
-    x: Float64Array, h: Float64Array, cPrev: Float64Array, c: LstmCache,
-    dhOut: Float64Array, dcOut: Float64Array | null,
-    dx: Float64Array, dxAccumulate: boolean, dh: Float64Array, dc: Float64Array,
+    x: Float64Array,
+    h: Float64Array,
+    cPrev: Float64Array,
+    c: LstmCache,
+    dhOut: Float64Array,
+    dcOut: Float64Array | null,
+    dx: Float64Array,
+    dxAccumulate: boolean,
+    dh: Float64Array,
+    dc: Float64Array,
   ): void {
-    const B = c.batch, H = this.hiddenSize;
+    const B = c.batch,
+      H = this.hiddenSize;
     const dz = c.dz;
     for (let r = 0; r < B; r++) {
       const o = r * 4 * H;
       for (let j = 0; j < H; j++) {
         const k = r * H + j;
-        const go = c.go[k]!, tc = c.tc[k]!, gi = c.gi[k]!, gf = c.gf[k]!, cand = c.cand[k]!;
+        const go = c.go[k]!,
+          tc = c.tc[k]!,
+          gi = c.gi[k]!,
+          gf = c.gf[k]!,
+          cand = c.cand[k]!;
         const dho = dhOut[k]!;
         const dcn = (dcOut ? dcOut[k]! : 0) + dho * go * (1 - tc * tc);
         dz[o + j] = dcn * gi * (1 - cand * cand);
@@ -147,35 +180,47 @@ export class LstmCell implements RecurrentCell<LstmCache> {
   }
 
   backward(
-    x: Float64Array, _h: Float64Array, _dt: Float64Array, c: LstmCache,
-    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+    x: Float64Array,
+    _h: Float64Array,
+    _dt: Float64Array,
+    c: LstmCache,
+    dy: Float64Array | null,
+    dhNew: Float64Array,
+    dx: Float64Array,
+    dh: Float64Array,
   ): void {
-    const B = c.batch, H = this.hiddenSize;
-    const dhOut = c.dhIn, dcOut = c.dcIn;
+    const B = c.batch,
+      H = this.hiddenSize;
+    const dhOut = c.dhIn,
+      dcOut = c.dcIn;
     // Split d[h', c'] and add the output gradient to dh'.
-    for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
-      dhOut[r * H + j] = dhNew[r * 2 * H + j]! + (dy ? dy[r * H + j]! : 0);
-      dcOut[r * H + j] = dhNew[r * 2 * H + H + j]!;
-    }
-    const dhPrev = c.dhPrev, dcPrev = c.dcPrev;
+    for (let r = 0; r < B; r++)
+      for (let j = 0; j < H; j++) {
+        dhOut[r * H + j] = dhNew[r * 2 * H + j]! + (dy ? dy[r * H + j]! : 0);
+        dcOut[r * H + j] = dhNew[r * 2 * H + H + j]!;
+      }
+    const dhPrev = c.dhPrev,
+      dcPrev = c.dcPrev;
     this.backwardHC(x, c.hIn, c.cIn, c, dhOut, dcOut, dx, false, dhPrev, dcPrev);
     this.pack(dhPrev, dcPrev, dh, B);
   }
 
   private unpack(packed: Float64Array, h: Float64Array, c: Float64Array, B: number): void {
     const H = this.hiddenSize;
-    for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
-      h[r * H + j] = packed[r * 2 * H + j]!;
-      c[r * H + j] = packed[r * 2 * H + H + j]!;
-    }
+    for (let r = 0; r < B; r++)
+      for (let j = 0; j < H; j++) {
+        h[r * H + j] = packed[r * 2 * H + j]!;
+        c[r * H + j] = packed[r * 2 * H + H + j]!;
+      }
   }
 
   private pack(h: Float64Array, c: Float64Array, packed: Float64Array, B: number): void {
     const H = this.hiddenSize;
-    for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
-      packed[r * 2 * H + j] = h[r * H + j]!;
-      packed[r * 2 * H + H + j] = c[r * H + j]!;
-    }
+    for (let r = 0; r < B; r++)
+      for (let j = 0; j < H; j++) {
+        packed[r * 2 * H + j] = h[r * H + j]!;
+        packed[r * 2 * H + H + j] = c[r * H + j]!;
+      }
   }
 }
 
@@ -200,8 +245,9 @@ export function orthogonalInit(w: Float64Array, rows: number, cols: number, rng:
     nrm = Math.sqrt(nrm);
     for (let i = 0; i < n; i++) va[i] /= nrm;
   }
-  for (let a = 0; a < m; a++) for (let i = 0; i < n; i++) {
-    if (tall) w[i * cols + a] = v[a * n + i]!;
-    else w[a * cols + i] = v[a * n + i]!;
-  }
+  for (let a = 0; a < m; a++)
+    for (let i = 0; i < n; i++) {
+      if (tall) w[i * cols + a] = v[a * n + i]!;
+      else w[a * cols + i] = v[a * n + i]!;
+    }
 }

@@ -47,7 +47,10 @@ export class SynapseTable {
    * @param N - number of destination neurons
    */
   constructor(mask: ArrayLike<number>, rows: number, N: number) {
-    const src: number[] = [], dst: number[] = [], idx: number[] = [], lane: number[] = [];
+    const src: number[] = [],
+      dst: number[] = [],
+      idx: number[] = [],
+      lane: number[] = [];
     this.pairStart = heapI32(N);
     this.runLength = heapI32(N);
     this.adjacentPairs = heapI32(N);
@@ -109,9 +112,13 @@ export class SynapseTable {
    * @param implicit - f₊ = softplus (true) or identity (false)
    */
   gather(w: Float64Array, sigma: Float64Array, mu: Float64Array, erev: Float64Array, implicit: boolean): void {
-    const rec = this.rec, idx = this.idx, slot = this.slot, rawW = this.rawW;
+    const rec = this.rec,
+      idx = this.idx,
+      slot = this.slot,
+      rawW = this.rawW;
     for (let s = 0; s < this.count; s++) {
-      const k = idx[s]!, o = slot[s]!;
+      const k = idx[s]!,
+        o = slot[s]!;
       const raw = w[k]!;
       // NaN never equals itself, so a NaN weight is always recomputed.
       if (raw !== rawW[s]) {
@@ -132,9 +139,12 @@ export class SynapseTable {
 
   /** Add the accumulated gradients into the matrices' gradients (W̄ chained through f₊′). */
   scatter(wGrad: Float64Array, sigmaGrad: Float64Array, muGrad: Float64Array, erevGrad: Float64Array): void {
-    const g = this.grad, idx = this.idx, gslot = this.gslot;
+    const g = this.grad,
+      idx = this.idx,
+      gslot = this.gslot;
     for (let s = 0; s < this.count; s++) {
-      const k = idx[s]!, o = gslot[s]!;
+      const k = idx[s]!,
+        o = gslot[s]!;
       sigmaGrad[k] += g[o]!;
       muGrad[k] += g[o + 2]!;
       wGrad[k] += g[o + 4]! * this.dW[s]!;

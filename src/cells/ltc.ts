@@ -1,6 +1,6 @@
 /**
  * Liquid time-constant (LTC) cell, ncps PyTorch flavour (Hasani et al., "Liquid time-constant
- * networks", AAAI 2021; specs/ncps.md §2), with the fused semi-implicit ODE solver.
+ * networks", AAAI 2021; docs/cells.md §2), with the fused semi-implicit ODE solver.
  *
  * Membrane ODE of neuron j (presynaptic i, input feature k):
  *   C_j v̇_j = g_L,j (v_leak,j − v_j) + Σ_i a_ij (E_ij − v_j) + Σ_k s_kj (E^s_kj − v_j),
@@ -134,11 +134,14 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     this.odeUnfolds = checkInt(where, "odeUnfolds", cfg.odeUnfolds ?? 6, 1);
     this.epsilon = checkNumber(where, "epsilon", cfg.epsilon ?? 1e-8, 0);
     this.implicitParamConstraints = cfg.implicitParamConstraints ?? true;
-    const adj = cfg.adjacency, sadj = cfg.sensoryAdjacency;
+    const adj = cfg.adjacency,
+      sadj = cfg.sensoryAdjacency;
     if (adj.length !== N * N) fail(where, `adjacency has ${adj.length} entries, expected ${N}x${N}`);
     if (sadj.length !== I * N) fail(where, `sensoryAdjacency has ${sadj.length} entries, expected ${I}x${N}`);
-    for (let i = 0; i < adj.length; i++) if (![-1, 0, 1].includes(adj[i]!)) fail(where, `adjacency[${i}] must be -1, 0 or 1, got ${adj[i]}`);
-    for (let i = 0; i < sadj.length; i++) if (![-1, 0, 1].includes(sadj[i]!)) fail(where, `sensoryAdjacency[${i}] must be -1, 0 or 1, got ${sadj[i]}`);
+    for (let i = 0; i < adj.length; i++)
+      if (![-1, 0, 1].includes(adj[i]!)) fail(where, `adjacency[${i}] must be -1, 0 or 1, got ${adj[i]}`);
+    for (let i = 0; i < sadj.length; i++)
+      if (![-1, 0, 1].includes(sadj[i]!)) fail(where, `sensoryAdjacency[${i}] must be -1, 0 or 1, got ${sadj[i]}`);
 
     this.gleak = new Param("gleak", [N]);
     this.vleak = new Param("vleak", [N]);
@@ -153,15 +156,26 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     this.sensoryErev = new Param("sensory_erev", [I, N], heapFrom(sadj));
     this.sparsityMask = new Param("sparsity_mask", [N, N], heapFrom(Array.from(adj, Math.abs)), undefined, false);
     this.sensorySparsityMask = new Param("sensory_sparsity_mask", [I, N], heapFrom(Array.from(sadj, Math.abs)), undefined, false);
-    const im = this.inputMapping, om = this.outputMapping;
+    const im = this.inputMapping,
+      om = this.outputMapping;
     this.inputW = im === "none" ? null : new Param("input_w", [I], heapFrom(new Float64Array(I).fill(1)));
     this.inputB = im === "affine" ? new Param("input_b", [I]) : null;
     this.outputW = om === "none" ? null : new Param("output_w", [this.motorSize], heapFrom(new Float64Array(this.motorSize).fill(1)));
     this.outputB = om === "affine" ? new Param("output_b", [this.motorSize]) : null;
     this.params = [
-      this.gleak, this.vleak, this.cm, this.sigma, this.mu, this.w, this.erev,
-      this.sensorySigma, this.sensoryMu, this.sensoryW, this.sensoryErev,
-      this.sparsityMask, this.sensorySparsityMask,
+      this.gleak,
+      this.vleak,
+      this.cm,
+      this.sigma,
+      this.mu,
+      this.w,
+      this.erev,
+      this.sensorySigma,
+      this.sensoryMu,
+      this.sensoryW,
+      this.sensoryErev,
+      this.sparsityMask,
+      this.sensorySparsityMask,
       ...[this.inputW, this.inputB, this.outputW, this.outputB].filter((p): p is Param => p !== null),
     ];
 
@@ -186,18 +200,43 @@ export class LtcCell implements RecurrentCell<LtcCache> {
    * ones/zeros so the kernels have no special cases.
    */
   private buildDescriptor(): [Int32Array | null, (Float64Array | Int32Array)[]] {
-    const N = this.stateSize, I = this.inputSize, M = this.motorSize;
+    const N = this.stateSize,
+      I = this.inputSize,
+      M = this.motorSize;
     const ones = (n: number) => heapFrom(new Float64Array(n).fill(1));
-    const syn = this.synapses, sens = this.sensory;
+    const syn = this.synapses,
+      sens = this.sensory;
     const fields: Record<keyof typeof LTC_DESC, Float64Array | Int32Array | number> = {
-      N, I, M, K: this.odeUnfolds,
-      synPair: syn.pairStart, synLen: syn.runLength, synAdj: syn.adjacentPairs, synRec: syn.rec, synGrad: syn.grad, nSynPairs: syn.pairs,
-      sensPair: sens.pairStart, sensLen: sens.runLength, sensAdj: sens.adjacentPairs, sensRec: sens.rec, sensGrad: sens.grad, nSensPairs: sens.pairs,
-      gL: this.gL, vleak: this.vleak.value, cm: this.cmP,
-      iw: this.inputW?.value ?? ones(I), ib: this.inputB?.value ?? heapF64(I),
-      ow: this.outputW?.value ?? ones(M), ob: this.outputB?.value ?? heapF64(M),
-      gGL: this.gGL, gVleak: this.gVleak, gCm: this.gCm,
-      gIw: this.gMap[0], gIb: this.gMap[1], gOw: this.gMap[2], gOb: this.gMap[3],
+      N,
+      I,
+      M,
+      K: this.odeUnfolds,
+      synPair: syn.pairStart,
+      synLen: syn.runLength,
+      synAdj: syn.adjacentPairs,
+      synRec: syn.rec,
+      synGrad: syn.grad,
+      nSynPairs: syn.pairs,
+      sensPair: sens.pairStart,
+      sensLen: sens.runLength,
+      sensAdj: sens.adjacentPairs,
+      sensRec: sens.rec,
+      sensGrad: sens.grad,
+      nSensPairs: sens.pairs,
+      gL: this.gL,
+      vleak: this.vleak.value,
+      cm: this.cmP,
+      iw: this.inputW?.value ?? ones(I),
+      ib: this.inputB?.value ?? heapF64(I),
+      ow: this.outputW?.value ?? ones(M),
+      ob: this.outputB?.value ?? heapF64(M),
+      gGL: this.gGL,
+      gVleak: this.gVleak,
+      gCm: this.gCm,
+      gIw: this.gMap[0],
+      gIb: this.gMap[1],
+      gOw: this.gMap[2],
+      gOb: this.gMap[3],
       gxt: heapF64(I),
     };
     // The descriptor holds bare addresses: the cell keeps the arrays themselves reachable.
@@ -247,7 +286,8 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     const imp = this.implicitParamConstraints;
     this.synapses.gather(this.w.value, this.sigma.value, this.mu.value, this.erev.value, imp);
     this.sensory.gather(this.sensoryW.value, this.sensorySigma.value, this.sensoryMu.value, this.sensoryErev.value, imp);
-    const gl = this.gleak.value, cm = this.cm.value;
+    const gl = this.gleak.value,
+      cm = this.cm.value;
     for (let j = 0; j < this.stateSize; j++) {
       if (gl[j] !== this.rawGL[j]) {
         this.rawGL[j] = gl[j]!;
@@ -263,7 +303,9 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   createCache(batch: number): LtcCache {
-    const N = this.stateSize, I = this.inputSize, K = this.odeUnfolds;
+    const N = this.stateSize,
+      I = this.inputSize,
+      K = this.odeUnfolds;
     const BN = batch * N;
     const f = heapF64;
     const c: LtcCache = {
@@ -290,8 +332,22 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     };
     const desc = heapI32(LTC_CACHE_WORDS);
     const bufs: Record<keyof typeof LTC_CACHE, Float64Array> = {
-      xt: c.xt, sensSig: c.sensSig, numS: c.numS, denS: c.denS, cmt: c.cmt, vs: c.vs, dens: c.dens, sig: c.sig, y: c.y, h: c.h,
-      gv: c.gv, gvn: c.gvNext, dvSyn: c.dvSyn, gNumS: c.gNumS, gDenS: c.gDenS, gc: c.gc,
+      xt: c.xt,
+      sensSig: c.sensSig,
+      numS: c.numS,
+      denS: c.denS,
+      cmt: c.cmt,
+      vs: c.vs,
+      dens: c.dens,
+      sig: c.sig,
+      y: c.y,
+      h: c.h,
+      gv: c.gv,
+      gvn: c.gvNext,
+      dvSyn: c.dvSyn,
+      gNumS: c.gNumS,
+      gDenS: c.gDenS,
+      gc: c.gc,
     };
     if (isHeapView(desc) && Object.values(bufs).every(isHeapView)) {
       for (const [name, b] of Object.entries(bufs)) desc[LTC_CACHE[name as keyof typeof LTC_CACHE]] = addr(b);
@@ -309,7 +365,9 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: LtcCache): void {
-    const B = c.batch, N = this.stateSize, I = this.inputSize;
+    const B = c.batch,
+      N = this.stateSize,
+      I = this.inputSize;
     this.checkDt("LtcCell.forward", dt, B);
     this.gather();
     const kern = this.desc && c.desc && x.length >= B * I && h.length >= B * N && dt.length >= B ? heapKernels(x, h, dt) : null;
@@ -321,27 +379,44 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 
   /** JavaScript forward (fallback and oracle of the kernel). */
   private forwardJs(x: Float64Array, h: Float64Array, dt: Float64Array, c: LtcCache): void {
-    const B = c.batch, N = this.stateSize, I = this.inputSize, K = this.odeUnfolds, M = this.motorSize;
-    const iw = this.inputW?.value, ib = this.inputB?.value;
+    const B = c.batch,
+      N = this.stateSize,
+      I = this.inputSize,
+      K = this.odeUnfolds,
+      M = this.motorSize;
+    const iw = this.inputW?.value,
+      ib = this.inputB?.value;
     const xt = c.xt;
-    for (let r = 0; r < B; r++) for (let k = 0; k < I; k++) {
-      let v = x[r * I + k]!;
-      if (iw) v *= iw[k]!;
-      if (ib) v += ib[k]!;
-      xt[r * I + k] = v;
-    }
-    const sens = this.sensory, syn = this.synapses;
-    const gL = this.gL, vleak = this.vleak.value, cmP = this.cmP, eps = this.epsilon;
-    const num = c.num, den = c.den;
+    for (let r = 0; r < B; r++)
+      for (let k = 0; k < I; k++) {
+        let v = x[r * I + k]!;
+        if (iw) v *= iw[k]!;
+        if (ib) v += ib[k]!;
+        xt[r * I + k] = v;
+      }
+    const sens = this.sensory,
+      syn = this.synapses;
+    const gL = this.gL,
+      vleak = this.vleak.value,
+      cmP = this.cmP,
+      eps = this.epsilon;
+    const num = c.num,
+      den = c.den;
     const BN = B * N;
-    const nSensLanes = 2 * sens.pairs, nSynLanes = 2 * syn.pairs;
+    const nSensLanes = 2 * sens.pairs,
+      nSynLanes = 2 * syn.pairs;
     for (let r = 0; r < B; r++) {
       const t = dt[r]!;
       // Sensory synapses: constant over the unfolds.
       const o = r * N;
-      const numS = c.numS, denS = c.denS;
-      for (let j = 0; j < N; j++) { numS[o + j] = 0; denS[o + j] = 0; }
-      const xo = r * I, so = r * nSensLanes;
+      const numS = c.numS,
+        denS = c.denS;
+      for (let j = 0; j < N; j++) {
+        numS[o + j] = 0;
+        denS[o + j] = 0;
+      }
+      const xo = r * I,
+        so = r * nSensLanes;
       const srec = sens.rec;
       for (let s = 0; s < sens.count; s++) {
         const q = sens.slot[s]!;
@@ -382,7 +457,8 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       }
       const vLast = K * BN + o;
       for (let j = 0; j < N; j++) c.h[o + j] = vs[vLast + j]!;
-      const ow = this.outputW?.value, ob = this.outputB?.value;
+      const ow = this.outputW?.value,
+        ob = this.outputB?.value;
       for (let j = 0; j < M; j++) {
         let y = vs[vLast + j]!;
         if (ow) y *= ow[j]!;
@@ -393,15 +469,30 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   backward(
-    x: Float64Array, _h: Float64Array, dt: Float64Array, c: LtcCache,
-    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+    x: Float64Array,
+    _h: Float64Array,
+    dt: Float64Array,
+    c: LtcCache,
+    dy: Float64Array | null,
+    dhNew: Float64Array,
+    dx: Float64Array,
+    dh: Float64Array,
   ): void {
     // Parameters are gathered again (cheap) in case another forward ran with other values.
     this.gather();
-    const B = c.batch, N = this.stateSize, I = this.inputSize, M = this.motorSize;
+    const B = c.batch,
+      N = this.stateSize,
+      I = this.inputSize,
+      M = this.motorSize;
     this.synapses.zeroGrads();
     this.sensory.zeroGrads();
-    const fits = x.length >= B * I && dt.length >= B && dhNew.length >= B * N && dx.length >= B * I && dh.length >= B * N && (!dy || dy.length >= B * M);
+    const fits =
+      x.length >= B * I &&
+      dt.length >= B &&
+      dhNew.length >= B * N &&
+      dx.length >= B * I &&
+      dh.length >= B * N &&
+      (!dy || dy.length >= B * M);
     const kern = this.desc && c.desc && fits ? heapKernels(x, dt, dy, dhNew, dx, dh) : null;
     if (kern) {
       for (const g of [this.gGL, this.gVleak, this.gCm, ...this.gMap]) g.fill(0);
@@ -418,19 +509,35 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 
   /** JavaScript backward (fallback and oracle of the kernel). */
   private backwardJs(
-    x: Float64Array, dt: Float64Array, c: LtcCache,
-    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+    x: Float64Array,
+    dt: Float64Array,
+    c: LtcCache,
+    dy: Float64Array | null,
+    dhNew: Float64Array,
+    dx: Float64Array,
+    dh: Float64Array,
   ): void {
-    const B = c.batch, N = this.stateSize, I = this.inputSize, K = this.odeUnfolds, M = this.motorSize;
+    const B = c.batch,
+      N = this.stateSize,
+      I = this.inputSize,
+      K = this.odeUnfolds,
+      M = this.motorSize;
     const BN = B * N;
-    const syn = this.synapses, sens = this.sensory;
-    const rec = syn.rec, grec = syn.grad;
-    const gL = this.gL, vleak = this.vleak.value;
-    const gGL = new Float64Array(N), gVleak = new Float64Array(N), gCm = new Float64Array(N);
+    const syn = this.synapses,
+      sens = this.sensory;
+    const rec = syn.rec,
+      grec = syn.grad;
+    const gL = this.gL,
+      vleak = this.vleak.value;
+    const gGL = new Float64Array(N),
+      gVleak = new Float64Array(N),
+      gCm = new Float64Array(N);
     const vs = c.vs;
     const ow = this.outputW?.value;
-    const gOw = this.outputW?.grad, gOb = this.outputB?.grad;
-    const nSynLanes = 2 * syn.pairs, nSensLanes = 2 * sens.pairs;
+    const gOw = this.outputW?.grad,
+      gOb = this.outputB?.grad;
+    const nSynLanes = 2 * syn.pairs,
+      nSensLanes = 2 * sens.pairs;
     const gxt = new Float64Array(I);
 
     for (let r = 0; r < B; r++) {
@@ -447,8 +554,12 @@ export class LtcCell implements RecurrentCell<LtcCache> {
           gv[j] += ow ? g * ow[j]! : g;
         }
       }
-      const gNumS = c.gNumS.subarray(o, o + N), gDenS = c.gDenS.subarray(o, o + N), gc = c.gc.subarray(o, o + N);
-      gNumS.fill(0); gDenS.fill(0); gc.fill(0);
+      const gNumS = c.gNumS.subarray(o, o + N),
+        gDenS = c.gDenS.subarray(o, o + N),
+        gc = c.gc.subarray(o, o + N);
+      gNumS.fill(0);
+      gDenS.fill(0);
+      gc.fill(0);
       for (let u = K - 1; u >= 0; u--) {
         const vIn = u * BN + o;
         const vOut = vIn + BN;
@@ -457,7 +568,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
         for (let j = 0; j < N; j++) {
           const d = c.dens[dBase + j]!;
           const nb = gv[j]! / d;
-          const db = -gv[j]! * vs[vOut + j]! / d;
+          const db = (-gv[j]! * vs[vOut + j]!) / d;
           gvn[j] = nb; // n̄ (temporarily)
           gc[j] += nb * vs[vIn + j]! + db;
           gGL[j] += nb * vleak[j]! + db;
@@ -471,10 +582,14 @@ export class LtcCell implements RecurrentCell<LtcCache> {
         const dvSyn = c.num; // scratch: synaptic part of v̄ for the previous sub-step
         dvSyn.fill(0);
         for (let s = 0; s < syn.count; s++) {
-          const j = syn.dst[s]!, q = syn.slot[s]!, g = syn.gslot[s]!;
-          const nb = gvn[j]!, db = gv[j]!;
+          const j = syn.dst[s]!,
+            q = syn.slot[s]!,
+            g = syn.gslot[s]!;
+          const nb = gvn[j]!,
+            db = gv[j]!;
           const sg = c.sig[sigBase + syn.lane[s]!]!;
-          const w = rec[q + 4]!, sgm = rec[q]!;
+          const w = rec[q + 4]!,
+            sgm = rec[q]!;
           const a = w * sg;
           const abar = nb * rec[q + 6]! + db;
           grec[g + 6] += nb * a;
@@ -493,13 +608,19 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       const kdt = K / dt[r]!;
       for (let j = 0; j < N; j++) gCm[j] += gc[j]! * kdt;
       // Sensory synapses with num̄_s, dēn_s accumulated over the unfolds.
-      const xo = r * I, so = r * nSensLanes;
+      const xo = r * I,
+        so = r * nSensLanes;
       gxt.fill(0);
-      const srec = sens.rec, sgrec = sens.grad;
+      const srec = sens.rec,
+        sgrec = sens.grad;
       for (let s = 0; s < sens.count; s++) {
-        const j = sens.dst[s]!, k = sens.src[s]!, q = sens.slot[s]!, g = sens.gslot[s]!;
+        const j = sens.dst[s]!,
+          k = sens.src[s]!,
+          q = sens.slot[s]!,
+          g = sens.gslot[s]!;
         const sg = c.sensSig[so + sens.lane[s]!]!;
-        const w = srec[q + 4]!, sgm = srec[q]!;
+        const w = srec[q + 4]!,
+          sgm = srec[q]!;
         const a = w * sg;
         const abar = gNumS[j]! * srec[q + 6]! + gDenS[j]!;
         sgrec[g + 6] += gNumS[j]! * a;
@@ -509,7 +630,8 @@ export class LtcCell implements RecurrentCell<LtcCache> {
         sgrec[g + 2] -= ub * sgm;
         gxt[k] += ub * sgm;
       }
-      const iw = this.inputW, ib = this.inputB;
+      const iw = this.inputW,
+        ib = this.inputB;
       for (let k = 0; k < I; k++) {
         const g = gxt[k]!;
         dx[xo + k] = iw ? g * iw.value[k]! : g;

@@ -1,6 +1,6 @@
 /**
  * Wired CfC: one CfC layer (no backbone) per wiring layer, e.g. NCP inter → command → motor
- * (ncps `WiredCfCCell`, specs/ncps.md §5). Layer l reads the new state of layer l − 1 (layer 0 reads
+ * (ncps `WiredCfCCell`, docs/cells.md §4). Layer l reads the new state of layer l − 1 (layer 0 reads
  * the input); its ff1/ff2 weights are masked by the wiring's synapses into the layer (sensory matrix
  * for layer 0, adjacency from the previous layer otherwise), recurrence inside a layer is dense, and
  * there is no feedback between layers — all as in ncps.
@@ -59,13 +59,16 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
       off += h;
     }
     if (off !== wiring.units) fail(where, `wiring layers cover ${off} of ${wiring.units} neurons`);
-    this.layerCells = layers.map((ids, l) => new CfCCell({
-      inputSize: l === 0 ? I : layers[l - 1]!.length,
-      hiddenSize: ids.length,
-      mode: cfg.mode ?? "default",
-      backboneLayers: 0,
-      sparsityMask: wiredCfcLayerMask(wiring, l).data,
-    }));
+    this.layerCells = layers.map(
+      (ids, l) =>
+        new CfCCell({
+          inputSize: l === 0 ? I : layers[l - 1]!.length,
+          hiddenSize: ids.length,
+          mode: cfg.mode ?? "default",
+          backboneLayers: 0,
+          sparsityMask: wiredCfcLayerMask(wiring, l).data,
+        }),
+    );
     this.params = this.layerCells.flatMap((cell, l) => cell.params.map((p) => p.prefixed(`layer_${l}.`)));
   }
 
@@ -93,10 +96,12 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
   }
 
   forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: WiredCfCCache, training: boolean): void {
-    const B = c.batch, N = this.stateSize;
+    const B = c.batch,
+      N = this.stateSize;
     let u = x;
     for (let l = 0; l < this.layerCells.length; l++) {
-      const H = this.layerSizes[l]!, off = this.offsets[l]!;
+      const H = this.layerSizes[l]!,
+        off = this.offsets[l]!;
       const hl = c.hIn[l]!;
       for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) hl[r * H + j] = h[r * N + off + j]!;
       this.layerCells[l]!.forward(u, hl, dt, c.layers[l]!, training);
@@ -107,20 +112,29 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
   }
 
   backward(
-    x: Float64Array, _h: Float64Array, dt: Float64Array, c: WiredCfCCache,
-    dy: Float64Array | null, dhNew: Float64Array, dx: Float64Array, dh: Float64Array,
+    x: Float64Array,
+    _h: Float64Array,
+    dt: Float64Array,
+    c: WiredCfCCache,
+    dy: Float64Array | null,
+    dhNew: Float64Array,
+    dx: Float64Array,
+    dh: Float64Array,
   ): void {
-    const B = c.batch, N = this.stateSize;
+    const B = c.batch,
+      N = this.stateSize;
     const last = this.layerCells.length - 1;
     for (let l = last; l >= 0; l--) {
-      const H = this.layerSizes[l]!, off = this.offsets[l]!;
+      const H = this.layerSizes[l]!,
+        off = this.offsets[l]!;
       const g = c.gOut[l]!;
-      for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
-        let v = dhNew[r * N + off + j]!;
-        if (l === last && dy) v += dy[r * H + j]!;
-        if (l < last) v += c.dxLayer[l + 1]![r * H + j]!;
-        g[r * H + j] = v;
-      }
+      for (let r = 0; r < B; r++)
+        for (let j = 0; j < H; j++) {
+          let v = dhNew[r * N + off + j]!;
+          if (l === last && dy) v += dy[r * H + j]!;
+          if (l < last) v += c.dxLayer[l + 1]![r * H + j]!;
+          g[r * H + j] = v;
+        }
       const u = l === 0 ? x : c.layers[l - 1]!.h;
       const dxl = l === 0 ? dx : c.dxLayer[l]!;
       this.layerCells[l]!.backward(u, c.hIn[l]!, dt, c.layers[l]!, null, g, dxl, c.dhIn[l]!);

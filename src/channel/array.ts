@@ -2,7 +2,7 @@
  * Antenna arrays: uniform linear (ULA) and uniform planar (UPA) arrays of isotropic elements,
  * at any spacing and orientation, and their steering vectors.
  *
- * Convention (channel.md §2): element m sits at p_m = p_0 + i1·d·û1 + i2·d·û2 (d in wavelengths,
+ * Convention (docs/channel.md §1.2): element m sits at p_m = p_0 + i1·d·û1 + i2·d·û2 (d in wavelengths,
  * û1, û2 unit axes; a ULA has only û1), with m = i1·N2 + i2 (row-major over [N1, N2]). For a
  * direction r̂ pointing from the array towards the path's interaction point,
  *
@@ -41,6 +41,7 @@ function unitAxis(where: string, name: string, v: Vec3): Vec3 {
 /**
  * A uniform linear array.
  * @param n - number of elements M ≥ 1
+ * @param options - spacing and axis
  * @param options.spacing - element spacing in wavelengths (default 0.5)
  * @param options.axis - array axis (normalised; default +x)
  */
@@ -52,20 +53,20 @@ export function ula(n: number, { spacing = 0.5, axis = [1, 0, 0] as Vec3 } = {})
 
 /**
  * A uniform planar array of n1 × n2 elements (element m = i1·n2 + i2).
+ * @param n1 - elements along the first axis
+ * @param n2 - elements along the second axis
+ * @param options - spacing and axes
  * @param options.axis - first axis (default +x); options.axis2 - second axis (default +z,
  *   i.e. a vertical panel); the two must be orthogonal
  */
-export function upa(
-  n1: number,
-  n2: number,
-  { spacing = 0.5, axis = [1, 0, 0] as Vec3, axis2 = [0, 0, 1] as Vec3 } = {},
-): ArrayGeometry {
+export function upa(n1: number, n2: number, { spacing = 0.5, axis = [1, 0, 0] as Vec3, axis2 = [0, 0, 1] as Vec3 } = {}): ArrayGeometry {
   checkInt("upa", "elements along axis", n1, 1);
   checkInt("upa", "elements along axis2", n2, 1);
   checkNumber("upa", "spacing", spacing, 0);
   const a1 = unitAxis("upa", "axis", axis);
   const a2 = unitAxis("upa", "axis2", axis2);
-  if (Math.abs(dot(a1, a2)) > 1e-9) fail("upa", `axis and axis2 must be orthogonal, got ${JSON.stringify(axis)} and ${JSON.stringify(axis2)}`);
+  if (Math.abs(dot(a1, a2)) > 1e-9)
+    fail("upa", `axis and axis2 must be orthogonal, got ${JSON.stringify(axis)} and ${JSON.stringify(axis2)}`);
   return { type: "upa", shape: [n1, n2], spacing, axis: a1, axis2: a2 };
 }
 
@@ -116,6 +117,9 @@ function geometric(w: number, n: number, re: Float64Array, im: Float64Array, off
  * @param a - the array
  * @param dir - unit direction from the array towards the path (need not be normalised exactly;
  *   the projection on the axes is used as is)
+ * @param re - real parts, receives M entries from `offset`
+ * @param im - imaginary parts, same layout
+ * @param offset - first index written (default 0)
  */
 export function steeringVectorInto(a: ArrayGeometry, dir: Vec3, re: Float64Array, im: Float64Array, offset = 0): void {
   const w1 = 2 * Math.PI * a.spacing * dot(a.axis, dir);
@@ -141,7 +145,12 @@ export function steeringVectorInto(a: ArrayGeometry, dir: Vec3, re: Float64Array
   }
 }
 
-/** The steering vector a(r̂) as a complex tensor of shape [M]. */
+/**
+ * The steering vector a(r̂) as a complex tensor of shape [M].
+ * @param a - the array (M elements)
+ * @param dir - unit direction [x, y, z] from the array towards the path
+ * @returns a(r̂), shape [M], complex planar, unit-modulus entries
+ */
 export function steeringVector(a: ArrayGeometry, dir: Vec3): ComplexTensor {
   const m = arraySize(a);
   const re = new Float64Array(m);

@@ -1,6 +1,6 @@
 /**
  * The `o1-28ghz` scenario: a street canyon traced by the image method, standing in for
- * DeepMIMO O1 (Wireless InSite ray tracing of a street canyon; channel.md §5.2).
+ * DeepMIMO O1 (Wireless InSite ray tracing of a street canyon; docs/channel.md §4).
  *
  * Street-local frame: x along the street, facades in the planes y = 0 and y = W, ground z = 0.
  * Image sources of the BS b = (x_b, y_b, z_b): y-images at 2nW ± y_b (|2n| or |2n − 1| facade
@@ -204,7 +204,11 @@ export function canyonDiffusePaths(rng: Rng, p: CanyonParams, lambda: number, la
     const lossDb = p.diffuseLossDb[0] + (p.diffuseLossDb[1] - p.diffuseLossDb[0]) * rng.uniform();
     const a = 10 ** (-lossDb / 20) / Math.sqrt(p.diffuseRays);
     for (let r = 0; r < p.diffuseRays; r++) {
-      const s: Vec3 = [xc + p.diffusePatch * rng.normal(), wall === 0 ? 0 : p.streetWidth, Math.max(0.1, zc + p.diffusePatch * rng.normal())];
+      const s: Vec3 = [
+        xc + p.diffusePatch * rng.normal(),
+        wall === 0 ? 0 : p.streetWidth,
+        Math.max(0.1, zc + p.diffusePatch * rng.normal()),
+      ];
       const phase = 2 * Math.PI * rng.uniform();
       const ar = a * Math.cos(phase);
       const ai = a * Math.sin(phase);

@@ -1,5 +1,5 @@
 /**
- * Clarke/Jakes isotropic scattering by a sum of sinusoids (channel.md §3.6) — the test oracle
+ * Clarke/Jakes isotropic scattering by a sum of sinusoids (docs/channel.md §5) — the test oracle
  * whose ensemble autocorrelation is exactly J0(2π f_D τ) — and i.i.d. Rayleigh fading.
  *
  * For each fading process:
@@ -34,7 +34,12 @@ export interface ClarkeParams {
 const RESYNC = 256;
 
 /** Advance S phasors along the track, calling `emit(t, zr, zi)` at every sample. */
-function runPhasors(k: Float64Array, phi: Float64Array, s: Float64Array, emit: (t: number, zr: Float64Array, zi: Float64Array) => void): void {
+function runPhasors(
+  k: Float64Array,
+  phi: Float64Array,
+  s: Float64Array,
+  emit: (t: number, zr: Float64Array, zi: Float64Array) => void,
+): void {
   const S = k.length;
   const zr = new Float64Array(S);
   const zi = new Float64Array(S);
@@ -167,7 +172,13 @@ export function clarkeUser(
 }
 
 /** Fill one user's entries of H [T, K, Nk, M] with i.i.d. CN(0, 1) (independent over time too). */
-export function rayleighUser(rng: Rng, T: number, Nk: number, M: number, out: { re: Float64Array; im: Float64Array; users: number; user: number }): void {
+export function rayleighUser(
+  rng: Rng,
+  T: number,
+  Nk: number,
+  M: number,
+  out: { re: Float64Array; im: Float64Array; users: number; user: number },
+): void {
   const n = Nk * M;
   const re = new Float64Array(n);
   const im = new Float64Array(n);

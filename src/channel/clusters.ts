@@ -1,5 +1,5 @@
 /**
- * 38.901 §7.5 steps 5–8 for UMi: cluster delays, powers, angles and rays (channel.md §3.4).
+ * 38.901 §7.5 steps 5–8 for UMi: cluster delays, powers, angles and rays (docs/channel.md §3.3).
  *
  * 5. Delays τ'_n = −r_τ DS ln X_n, shifted to τ_1 = 0 and sorted; in LOS the delays used for the
  *    channel are divided by C_τ = 0.7705 − 0.0433K + 0.0002K² + 0.000017K³ (K in dB). As in
@@ -74,7 +74,14 @@ function reflectZenith(theta: number): number {
  * @param angles - LOS directions (deg)
  * @param d2D - horizontal distance (for the ZOD offset), m
  */
-export function drawUmiClusters(rng: Rng, table: UmiConditionTable, los: boolean, lsp: UmiLsps, angles: LosAngles, d2D: number): DrawnClusters {
+export function drawUmiClusters(
+  rng: Rng,
+  table: UmiConditionTable,
+  los: boolean,
+  lsp: UmiLsps,
+  angles: LosAngles,
+  d2D: number,
+): DrawnClusters {
   const N0 = table.clusters;
   const rTau = table.delayScaling;
   const ds = lsp.ds;

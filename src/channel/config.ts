@@ -3,10 +3,12 @@
  * the resolved, validated config that every dataset echoes (all parameters explicit, with the
  * preset's `version`). Feeding a resolved config back in reproduces the dataset bit for bit.
  *
- * Validation is by hand so every message names the offending path and value in one line, e.g.
- * `generateChannel: config.umi.bounce: unknown value 'triple', valid options are 'single', 'double'`.
+ * Validation is a zod schema ({@link channelConfigSchema}); every message names the offending path
+ * and value in one line, e.g.
+ * `generateChannel: config.umi.bounce: unknown value "triple", valid options are 'single', 'double'`.
  */
-import { fail } from "../core/errors.ts";
+import { z } from "zod";
+import { choice, flag, parseConfig, rangedNumber, showValue, strictBlock } from "../core/validate.ts";
 import type { ClarkeParams } from "./clarke.ts";
 import type { CanyonParams } from "./canyon.ts";
 import { MATERIALS } from "./fresnel.ts";
@@ -45,7 +47,7 @@ export type MobilityModel = (typeof MOBILITY_MODELS)[number];
 export interface MobilityConfig {
   /**
    * `static` (no motion), `straight` (fixed heading), `random-walk` (Brownian heading,
-   * channel.md §4.1), `street` (along the canyon with lane-keeping wander, §4.2).
+   * docs/channel.md §6.1), `street` (along the canyon with lane-keeping wander, §6.2).
    */
   readonly model: MobilityModel;
   /** Speeds (m/s): one constant speed, or one per phase with `slots`. */
@@ -93,98 +95,197 @@ export interface ChannelConfig {
   readonly canyon?: CanyonParams;
 }
 
-type Deep<T> = T extends readonly (infer U)[] ? readonly U[] : T extends object ? { readonly [K in keyof T]?: Deep<T[K]> } : T;
+// ---- The schema: every field's type and range, then the resolution against the preset.
+
+const show = showValue;
+const WHERE = "generateChannel";
+
+const vec3 = z.tuple([rangedNumber(), rangedNumber(), rangedNumber()], { error: (iss) => `expected [x, y, z], got ${show(iss.input)}` });
+
+function pair(min = -Infinity) {
+  return z.tuple([rangedNumber(min), rangedNumber(min)], { error: (iss) => `expected [lo, hi], got ${show(iss.input)}` }).check((ctx) => {
+    if (ctx.value[1] < ctx.value[0])
+      ctx.issues.push({ code: "custom", message: `expected lo <= hi, got ${show(ctx.value)}`, input: ctx.value });
+  });
+}
+
+function list<T extends z.ZodType>(each: T) {
+  const msg = (input: unknown) => `expected a list of at least 1 number, got ${show(input)}`;
+  return z.array(each, { error: (iss) => msg(iss.input) }).min(1, { error: (iss) => msg(iss.input) });
+}
+
+/** A string from a list that is not a type (material names, table versions): input type `string`. */
+function oneOfStrings(valid: readonly string[]) {
+  return z.string({ error: (iss) => `expected a string, got ${show(iss.input)}` }).check((ctx) => {
+    if (!valid.includes(ctx.value))
+      ctx.issues.push({
+        code: "custom",
+        message: `unknown value ${show(ctx.value)}, valid options are ${valid.map((a) => `'${a}'`).join(", ")}`,
+        input: ctx.value,
+      });
+  });
+}
+
+const material = oneOfStrings(Object.keys(MATERIALS));
+
+/**
+ * The ranges of the top-level channel parameters, one zod schema each (shared with the CLI and
+ * the experiments so their limits are the simulator's):
+ *
+ * | field | unit | range |
+ * |-------|------|-------|
+ * | seed | — | integer in [0, 2^53 − 1] |
+ * | carrierGHz | GHz | (0, 1000] |
+ * | samples | samples | integer in [1, 1e9] |
+ * | dt | s | (0, 3600] |
+ * | users | — | integer in [1, 10000] |
+ * | userAntennas, antennas | elements | integer in [1, 4096], [1, 65536] |
+ * | speed, speeds[i] | m/s | [0, 1000] |
+ * | slots[i] | samples | integer in [1, 1e9] |
+ * | cee | dB | [−300, 100] or null |
+ * | subcarriers | — | integer in [1, 65536] or null |
+ * | subcarrierSpacingHz | Hz | (0, 1e9] |
+ */
+export const channelFields = {
+  preset: choice(PRESET_NAMES),
+  version: rangedNumber(),
+  seed: rangedNumber(0, Number.MAX_SAFE_INTEGER, { integer: true }),
+  carrierGHz: rangedNumber(0, 1000, { exclusiveMin: true }),
+  samples: rangedNumber(1, 1e9, { integer: true }),
+  dt: rangedNumber(0, 3600, { exclusiveMin: true }),
+  users: rangedNumber(1, 10000, { integer: true }),
+  userAntennas: rangedNumber(1, 4096, { integer: true }),
+  antennas: rangedNumber(1, 65536, { integer: true }),
+  normalise: choice(NORMALISE_MODES),
+  cee: rangedNumber(-300, 100).nullable(),
+  ceeReference: choice(["per-user", "global"]),
+  subcarriers: rangedNumber(1, 1 << 16, { integer: true }).nullable(),
+  subcarrierSpacingHz: rangedNumber(0, 1e9, { exclusiveMin: true }),
+  speed: rangedNumber(0, 1000),
+  speeds: list(rangedNumber(0, 1000)),
+  slots: list(rangedNumber(1, 1e9, { integer: true })),
+} as const;
+
+const bsArraySchema = strictBlock({
+  type: choice(["ula", "upa"]),
+  shape: list(rangedNumber(1, 65536, { integer: true })),
+  spacing: rangedNumber(0, 1e6, { exclusiveMin: true }),
+  axis: vec3,
+  axis2: vec3,
+});
+
+const userArraySchema = strictBlock({
+  spacing: rangedNumber(0, 1e6, { exclusiveMin: true }),
+  axis: z.union([z.literal("random"), vec3], { error: (iss) => `expected 'random' or [x, y, z], got ${show(iss.input)}` }),
+});
+
+const mobilitySchema = strictBlock({
+  model: choice(MOBILITY_MODELS),
+  speeds: list(rangedNumber(0, 1000)),
+  slots: list(rangedNumber(1, 1e9, { integer: true })).nullable(),
+  rampS: rangedNumber(0, 1e6),
+  headingSigma: rangedNumber(0, 1e3),
+  start: z.array(vec3, { error: (iss) => `expected positions [x, y, z] (one per user), got ${show(iss.input)}` }).nullable(),
+  heading: z.array(rangedNumber(), { error: (iss) => `expected headings in degrees (one per user), got ${show(iss.input)}` }).nullable(),
+  gridSpacing: rangedNumber(0, 1e3, { exclusiveMin: true }).nullable(),
+});
+
+const clarkeSchema = strictBlock({
+  sinusoids: rangedNumber(8, 1 << 16, { integer: true }),
+  spatial: choice(["iid", "geometric"]),
+});
+
+const umiSchema = strictBlock({
+  table: oneOfStrings([UMI_TABLE_VERSION]),
+  bsHeight: rangedNumber(1.5, 1000, { exclusiveMin: true }),
+  ueHeight: rangedNumber(1, 1000, { exclusiveMin: true }),
+  rMin: rangedNumber(0),
+  rMax: rangedNumber(0, 5000),
+  condition: choice(["auto", "los", "nlos"]),
+  losCorrDistance: rangedNumber(0, 1e6, { exclusiveMin: true }),
+  crossFade: rangedNumber(0, 1e4, { exclusiveMin: true }),
+  visibilityLos: rangedNumber(0, 1e9, { exclusiveMin: true }),
+  visibilityNlos: rangedNumber(0, 1e9, { exclusiveMin: true }),
+  bounce: choice(["single", "double"]),
+  nlosDelayOffsetNs: pair(0),
+  minScattererDistance: rangedNumber(0, 1e4, { exclusiveMin: true }),
+  crossCorrelation: flag(),
+  shadowing: flag(),
+  indoorFraction: rangedNumber(0, 1),
+  o2iLoss: choice(["low", "high"]),
+});
+
+const canyonSchema = strictBlock({
+  streetWidth: rangedNumber(0, 1e4, { exclusiveMin: true }),
+  bsPosition: vec3,
+  bsArrayOrientation: choice(["along-street", "across-street", "custom"]),
+  ueHeight: rangedNumber(0, 1e3, { exclusiveMin: true }),
+  xRange: pair(0),
+  yRange: pair(),
+  facadeLength: rangedNumber(0, 1e6, { exclusiveMin: true }),
+  facadeGap: rangedNumber(0, 1e6),
+  facadeOffsets: pair(),
+  crossStreet: pair().nullable(),
+  maxOrder: rangedNumber(0, 10, { integer: true }),
+  ground: flag(),
+  facadeMaterial: material,
+  groundMaterial: material,
+  extraReflectionLossDb: rangedNumber(0, 300),
+  edgeRamp: rangedNumber(0, 1e3),
+  diffuseScatterers: rangedNumber(0, 10000, { integer: true }),
+  diffuseRays: rangedNumber(1, 1000, { integer: true }),
+  diffusePatch: rangedNumber(0, 1e3),
+  diffuseLossDb: pair(0),
+  lateralSigma: rangedNumber(0, 1e3),
+  lateralLength: rangedNumber(0, 1e6, { exclusiveMin: true }),
+});
+
+/** What users write, field by field (types and ranges); {@link channelConfigSchema} adds the preset resolution. */
+export const channelConfigInputSchema = strictBlock(
+  {
+    ...channelFields,
+    bsArray: bsArraySchema,
+    userArray: userArraySchema,
+    mobility: mobilitySchema,
+    clarke: clarkeSchema,
+    umi: umiSchema,
+    canyon: canyonSchema,
+  },
+  ["preset"],
+);
+
+type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 /**
  * What users pass: a preset and any overrides (nested blocks may be partial). `speed` is a
- * shorthand for `mobility.speeds = [speed]`, `speeds`/`slots` for the mobility schedule.
+ * shorthand for `mobility.speeds = [speed]`, `speeds`/`slots` for the mobility schedule,
+ * `antennas` for a ULA's `bsArray.shape = [antennas]`. A resolved {@link ChannelConfig} is a
+ * valid input too (it reproduces its dataset).
  */
-export type ChannelConfigInput = { readonly preset: PresetName } & Deep<Omit<ChannelConfig, "preset">> & {
-  readonly speed?: number;
-  readonly speeds?: readonly number[];
-  readonly slots?: readonly number[];
-};
+export type ChannelConfigInput = DeepReadonly<z.input<typeof channelConfigInputSchema>>;
+type ParsedInput = z.output<typeof channelConfigInputSchema>;
 
-const WHERE = "generateChannel";
+/** A cross-field problem found while resolving (path like `mobility.start[0]`). */
+class Bad {
+  constructor(
+    readonly path: string,
+    readonly message: string,
+  ) {}
+}
 
 function bad(path: string, msg: string): never {
-  fail(WHERE, `config.${path}: ${msg}`);
+  throw new Bad(path, msg);
 }
 
-function show(v: unknown): string {
-  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + "..." : s;
+function pathSegments(path: string): (string | number)[] {
+  return (path.match(/[^.[\]]+/g) ?? []).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
+function unit(path: string, v: readonly number[]): Vec3 {
+  const n = Math.hypot(v[0]!, v[1]!, v[2]!);
+  if (!(n > 0)) bad(path, `must be a non-zero vector, got ${show(v)}`);
+  return [v[0]! / n, v[1]! / n, v[2]! / n];
 }
-
-function checkKeys(path: string, o: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) bad(path ? `${path}.${k}` : k, `unknown key (valid keys: ${allowed.join(", ")})`);
-  }
-}
-
-function num(path: string, v: unknown, min = -Infinity, max = Infinity, { integer = false, exclusiveMin = false } = {}): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) bad(path, `expected a finite number, got ${show(v)}`);
-  if (integer && !Number.isInteger(v)) bad(path, `expected an integer, got ${show(v)}`);
-  if (v < min || v > max || (exclusiveMin && v === min)) {
-    bad(path, `must be ${exclusiveMin ? "> " + min : ">= " + min}${max === Infinity ? "" : ` and <= ${max}`}, got ${v}`);
-  }
-  return v;
-}
-
-function oneOf<T extends string>(path: string, v: unknown, allowed: readonly T[]): T {
-  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
-    bad(path, `unknown value ${show(v)}, valid options are ${allowed.map((a) => `'${a}'`).join(", ")}`);
-  }
-  return v as T;
-}
-
-function bool(path: string, v: unknown): boolean {
-  if (typeof v !== "boolean") bad(path, `expected true or false, got ${show(v)}`);
-  return v;
-}
-
-function vec3(path: string, v: unknown, { unit = false } = {}): Vec3 {
-  if (!Array.isArray(v) || v.length !== 3) bad(path, `expected [x, y, z], got ${show(v)}`);
-  const x = v.map((e, i) => num(`${path}[${i}]`, e)) as [number, number, number];
-  if (unit) {
-    const n = Math.hypot(...x);
-    if (!(n > 0)) bad(path, `must be a non-zero vector, got ${show(v)}`);
-    return [x[0] / n, x[1] / n, x[2] / n];
-  }
-  return x;
-}
-
-function pair(path: string, v: unknown, min = -Infinity): readonly [number, number] {
-  if (!Array.isArray(v) || v.length !== 2) bad(path, `expected [lo, hi], got ${show(v)}`);
-  const a = num(`${path}[0]`, v[0], min);
-  const b = num(`${path}[1]`, v[1], min);
-  if (b < a) bad(path, `expected lo <= hi, got ${show(v)}`);
-  return [a, b];
-}
-
-function list(path: string, v: unknown, each: (p: string, x: unknown) => number, minLen = 1): number[] {
-  if (!Array.isArray(v) || v.length < minLen) bad(path, `expected a list of at least ${minLen} number${minLen === 1 ? "" : "s"}, got ${show(v)}`);
-  return v.map((x, i) => each(`${path}[${i}]`, x));
-}
-
-/** Merge a partial block over defaults, checking the keys. */
-function block<T extends object>(path: string, defaults: T, input: unknown): Record<string, unknown> {
-  if (input === undefined) return { ...(defaults as Record<string, unknown>) };
-  if (!isObj(input)) bad(path, `expected an object, got ${show(input)}`);
-  checkKeys(path, input, Object.keys(defaults).concat(path === "bsArray" ? ["axis2"] : []));
-  return { ...(defaults as Record<string, unknown>), ...input };
-}
-
-const TOP_KEYS = [
-  "preset", "version", "seed", "carrierGHz", "samples", "dt", "users", "userAntennas", "antennas", "bsArray", "userArray",
-  "mobility", "normalise", "cee", "ceeReference", "subcarriers", "subcarrierSpacingHz", "clarke", "umi", "canyon",
-  "speed", "speeds", "slots",
-];
 
 function checkStartHeights(start: readonly Vec3[] | null, h: number, name: string): void {
   start?.forEach((p, i) => {
@@ -192,207 +293,238 @@ function checkStartHeights(start: readonly Vec3[] | null, h: number, name: strin
   });
 }
 
-/**
- * Resolve a user config against its preset's defaults and validate every field.
- * @throws LiquidwaveError naming the offending path and value
- */
-export function resolveChannelConfig(input: ChannelConfigInput): ChannelConfig {
-  if (!isObj(input)) fail(WHERE, `config must be an object, got ${show(input)}`);
-  if (input.preset === undefined) bad("preset", `missing; valid options are ${PRESET_NAMES.map((p) => `'${p}'`).join(", ")}`);
-  const preset = oneOf("preset", input.preset, PRESET_NAMES);
-  checkKeys("", input, TOP_KEYS);
+/** Resolve a field-checked input against its preset's defaults and check how the fields fit together. */
+function resolve(inp: ParsedInput): ChannelConfig {
+  const preset = inp.preset;
   const d = presetDefaults(preset);
-  const inp = input as Record<string, unknown>;
-  const pick = (k: string): unknown => (inp[k] === undefined ? (d as unknown as Record<string, unknown>)[k] : inp[k]);
-
   if (inp.version !== undefined && inp.version !== d.version) {
-    bad("version", `preset '${preset}' is at version ${d.version} in this liquidwave, got ${show(inp.version)} (regenerate with the current version or use the liquidwave release that had it)`);
+    bad(
+      "version",
+      `preset '${preset}' is at version ${d.version} in this liquidwave, got ${show(inp.version)} (regenerate with the current version or use the liquidwave release that had it)`,
+    );
   }
-  const seed = num("seed", pick("seed"), 0, Number.MAX_SAFE_INTEGER, { integer: true });
-  const carrierGHz = num("carrierGHz", pick("carrierGHz"), 0, 1000, { exclusiveMin: true });
-  const samples = num("samples", pick("samples"), 1, 1e9, { integer: true });
-  const dt = num("dt", pick("dt"), 0, 3600, { exclusiveMin: true });
-  const users = num("users", pick("users"), 1, 10000, { integer: true });
-  const userAntennas = num("userAntennas", pick("userAntennas"), 1, 4096, { integer: true });
+  const seed = inp.seed ?? d.seed;
+  const carrierGHz = inp.carrierGHz ?? d.carrierGHz;
+  const samples = inp.samples ?? d.samples;
+  const dt = inp.dt ?? d.dt;
+  const users = inp.users ?? d.users;
+  const userAntennas = inp.userAntennas ?? d.userAntennas;
 
   // BS array: `antennas` is the ULA shorthand.
-  const ba = block("bsArray", d.bsArray, inp.bsArray);
-  const type = oneOf("bsArray.type", ba.type, ["ula", "upa"] as const);
-  const bsInput = isObj(inp.bsArray) ? inp.bsArray : {};
+  const bsIn = inp.bsArray ?? {};
+  const type = bsIn.type ?? d.bsArray.type;
   let shape: number[];
-  if (bsInput.shape !== undefined) shape = list("bsArray.shape", bsInput.shape, (p, x) => num(p, x, 1, 65536, { integer: true }));
-  else if (inp.antennas !== undefined) shape = type === "ula" ? [num("antennas", inp.antennas, 1, 65536, { integer: true })] : bad("bsArray.shape", "a UPA needs its shape [M1, M2]");
+  if (bsIn.shape !== undefined) shape = [...bsIn.shape];
+  else if (inp.antennas !== undefined) shape = type === "ula" ? [inp.antennas] : bad("bsArray.shape", "a UPA needs its shape [M1, M2]");
   else shape = type === d.bsArray.type ? [...d.bsArray.shape] : bad("bsArray.shape", "a UPA needs its shape [M1, M2]");
-  if (shape.length !== (type === "ula" ? 1 : 2)) bad("bsArray.shape", `a ${type.toUpperCase()} needs ${type === "ula" ? "[M]" : "[M1, M2]"}, got ${show(shape)}`);
+  if (shape.length !== (type === "ula" ? 1 : 2))
+    bad("bsArray.shape", `a ${type.toUpperCase()} needs ${type === "ula" ? "[M]" : "[M1, M2]"}, got ${show(shape)}`);
   const antennas = shape.reduce((a, b) => a * b, 1);
-  if (inp.antennas !== undefined && num("antennas", inp.antennas, 1, 65536, { integer: true }) !== antennas) {
+  if (inp.antennas !== undefined && inp.antennas !== antennas) {
     bad("antennas", `${inp.antennas} disagrees with bsArray.shape ${show(shape)} (${antennas} elements)`);
   }
-  const spacing = num("bsArray.spacing", ba.spacing, 0, 1e6, { exclusiveMin: true });
-  let axis = vec3("bsArray.axis", ba.axis, { unit: true });
+  const spacing = bsIn.spacing ?? d.bsArray.spacing;
+  const axis = unit("bsArray.axis", bsIn.axis ?? d.bsArray.axis);
   let axis2: Vec3 | undefined;
+  const axis2In = bsIn.axis2 ?? d.bsArray.axis2;
   if (type === "upa") {
-    axis2 = ba.axis2 === undefined ? [0, 0, 1] : vec3("bsArray.axis2", ba.axis2, { unit: true });
-    if (Math.abs(axis[0] * axis2[0] + axis[1] * axis2[1] + axis[2] * axis2[2]) > 1e-9) bad("bsArray.axis2", `must be orthogonal to axis ${show(axis)}, got ${show(axis2)}`);
-  } else if (ba.axis2 !== undefined) bad("bsArray.axis2", "only a UPA has a second axis");
+    axis2 = axis2In === undefined ? [0, 0, 1] : unit("bsArray.axis2", axis2In);
+    if (Math.abs(axis[0] * axis2[0] + axis[1] * axis2[1] + axis[2] * axis2[2]) > 1e-9)
+      bad("bsArray.axis2", `must be orthogonal to axis ${show(axis)}, got ${show(axis2)}`);
+  } else if (axis2In !== undefined) bad("bsArray.axis2", "only a UPA has a second axis");
 
-  const ua = block("userArray", d.userArray, inp.userArray);
+  const ua = { ...d.userArray, ...inp.userArray };
   const userArray: UserArrayConfig = {
-    spacing: num("userArray.spacing", ua.spacing, 0, 1e6, { exclusiveMin: true }),
-    axis: ua.axis === "random" ? "random" : vec3("userArray.axis", ua.axis, { unit: true }),
+    spacing: ua.spacing,
+    axis: ua.axis === "random" ? "random" : unit("userArray.axis", ua.axis),
   };
 
   // Mobility, with the top-level speed shorthands.
-  const mo = block("mobility", d.mobility, inp.mobility);
-  const moIn = isObj(inp.mobility) ? inp.mobility : {};
-  if (inp.speed !== undefined && (inp.speeds !== undefined || moIn.speeds !== undefined)) bad("speed", "give either speed or speeds (with slots), not both");
-  if ((inp.speeds !== undefined || inp.speed !== undefined) && moIn.speeds !== undefined) bad("speeds", "given both at the top level and in mobility");
+  const moIn = inp.mobility ?? {};
+  const mo = { ...d.mobility, ...moIn };
+  if (inp.speed !== undefined && (inp.speeds !== undefined || moIn.speeds !== undefined))
+    bad("speed", "give either speed or speeds (with slots), not both");
+  if ((inp.speeds !== undefined || inp.speed !== undefined) && moIn.speeds !== undefined)
+    bad("speeds", "given both at the top level and in mobility");
   if (inp.slots !== undefined && moIn.slots !== undefined) bad("slots", "given both at the top level and in mobility");
   let speeds: number[];
   let slots: number[] | null;
   let speedsPath = "mobility.speeds";
   if (inp.speed !== undefined) {
-    speeds = [num("speed", inp.speed, 0, 1000)];
+    speeds = [inp.speed];
     slots = null;
     if (inp.slots !== undefined) bad("slots", "slots need speeds (one per phase), not a single speed");
   } else {
-    const sv = inp.speeds ?? mo.speeds;
     speedsPath = inp.speeds !== undefined ? "speeds" : "mobility.speeds";
-    speeds = list(speedsPath, sv, (p, x) => num(p, x, 0, 1000));
-    const sl = inp.slots ?? (inp.speeds !== undefined || moIn.speeds !== undefined ? moIn.slots ?? null : mo.slots);
-    slots = sl === null || sl === undefined ? null : list(inp.slots !== undefined ? "slots" : "mobility.slots", sl, (p, x) => num(p, x, 1, 1e9, { integer: true }));
+    speeds = [...(inp.speeds ?? mo.speeds)];
+    const sl = inp.slots ?? (inp.speeds !== undefined || moIn.speeds !== undefined ? (moIn.slots ?? null) : mo.slots);
+    slots = sl === null || sl === undefined ? null : [...sl];
   }
   let T = samples;
   if (slots !== null) {
-    if (slots.length !== speeds.length) bad(speedsPath, `${speeds.length} speeds but ${slots.length} slot counts; give one count per speed`);
+    if (slots.length !== speeds.length)
+      bad(speedsPath, `${speeds.length} speeds but ${slots.length} slot counts; give one count per speed`);
     const total = slots.reduce((a, b) => a + b, 0);
     if (inp.samples === undefined) T = total;
-    else if (total !== samples) bad("samples", `${samples} disagrees with the speed-phase slots ${show(slots)}, which add up to ${total} (give one constant speed, or slots that add up to the samples)`);
-  } else if (speeds.length !== 1) bad(speedsPath, `${speeds.length} speeds need slots (one count per speed); for one constant speed give a single value`);
-  const model = oneOf("mobility.model", mo.model, MOBILITY_MODELS);
-  const start = mo.start === null ? null : (() => {
-    if (!Array.isArray(mo.start) || mo.start.length !== users) bad("mobility.start", `expected ${users} positions [x, y, z] (one per user), got ${show(mo.start)}`);
-    return mo.start.map((p, i) => vec3(`mobility.start[${i}]`, p));
-  })();
-  const heading = mo.heading === null ? null : (() => {
-    if (!Array.isArray(mo.heading) || mo.heading.length !== users) bad("mobility.heading", `expected ${users} headings in degrees (one per user), got ${show(mo.heading)}`);
-    return mo.heading.map((h, i) => num(`mobility.heading[${i}]`, h));
-  })();
+    else if (total !== samples)
+      bad(
+        "samples",
+        `${samples} disagrees with the speed-phase slots ${show(slots)}, which add up to ${total} (give one constant speed, or slots that add up to the samples)`,
+      );
+  } else if (speeds.length !== 1)
+    bad(speedsPath, `${speeds.length} speeds need slots (one count per speed); for one constant speed give a single value`);
+  const model = mo.model;
+  const start =
+    mo.start === null
+      ? null
+      : (() => {
+          if (mo.start.length !== users)
+            bad("mobility.start", `expected ${users} positions [x, y, z] (one per user), got ${show(mo.start)}`);
+          return mo.start.map((p) => [p[0], p[1], p[2]] as Vec3);
+        })();
+  const heading =
+    mo.heading === null
+      ? null
+      : (() => {
+          if (mo.heading.length !== users)
+            bad("mobility.heading", `expected ${users} headings in degrees (one per user), got ${show(mo.heading)}`);
+          return [...mo.heading];
+        })();
   const mobility: MobilityConfig = {
     model,
     speeds,
     slots,
-    rampS: num("mobility.rampS", mo.rampS, 0, 1e6),
-    headingSigma: num("mobility.headingSigma", mo.headingSigma, 0, 1e3),
+    rampS: mo.rampS,
+    headingSigma: mo.headingSigma,
     start,
     heading,
-    gridSpacing: mo.gridSpacing === null ? null : num("mobility.gridSpacing", mo.gridSpacing, 0, 1e3, { exclusiveMin: true }),
+    gridSpacing: mo.gridSpacing,
   };
-  if (preset === "o1-28ghz" && model !== "street" && model !== "straight" && model !== "static") bad("mobility.model", `preset o1-28ghz supports 'street', 'straight' and 'static', got '${model}'`);
-  if (preset === "umi-6ghz" && model === "street") bad("mobility.model", "'street' follows the o1-28ghz canyon; preset umi-6ghz supports 'random-walk', 'straight' and 'static'");
+  if (preset === "o1-28ghz" && model !== "street" && model !== "straight" && model !== "static")
+    bad("mobility.model", `preset o1-28ghz supports 'street', 'straight' and 'static', got '${model}'`);
+  if ((preset === "umi-6ghz" || preset === "umi-28ghz") && model === "street")
+    bad("mobility.model", `'street' follows the o1-28ghz canyon; preset ${preset} supports 'random-walk', 'straight' and 'static'`);
   if (preset === "rayleigh" && model !== "static") bad("mobility.model", "preset rayleigh has no geometry; only 'static' applies");
   if (preset === "clarke" && model !== "straight") bad("mobility.model", "preset clarke moves in a straight line; only 'straight' applies");
 
-  const normalise = oneOf("normalise", pick("normalise"), NORMALISE_MODES);
-  if (normalise === "large-scale" && (preset === "rayleigh" || preset === "clarke")) bad("normalise", `'large-scale' needs a preset with path loss (umi-6ghz, o1-28ghz); ${preset} has unit power already`);
-  const ceeRaw = pick("cee");
-  const cee = ceeRaw === null ? null : num("cee", ceeRaw, -300, 100);
-  const ceeReference = oneOf("ceeReference", pick("ceeReference"), ["per-user", "global"] as const);
-  const scRaw = pick("subcarriers");
-  const subcarriers = scRaw === null ? null : num("subcarriers", scRaw, 1, 1 << 16, { integer: true });
-  if (subcarriers !== null && (preset === "rayleigh" || preset === "clarke")) bad("subcarriers", `OFDM output needs a multipath preset with delays (umi-6ghz, o1-28ghz), not ${preset}`);
-  const subcarrierSpacingHz = num("subcarrierSpacingHz", pick("subcarrierSpacingHz"), 0, 1e9, { exclusiveMin: true });
+  const normalise = inp.normalise ?? d.normalise;
+  if (normalise === "large-scale" && (preset === "rayleigh" || preset === "clarke"))
+    bad("normalise", `'large-scale' needs a preset with path loss (umi-6ghz, umi-28ghz, o1-28ghz); ${preset} has unit power already`);
+  const cee = inp.cee === undefined ? d.cee : inp.cee;
+  const ceeReference = inp.ceeReference ?? d.ceeReference;
+  const subcarriers = inp.subcarriers === undefined ? d.subcarriers : inp.subcarriers;
+  if (subcarriers !== null && (preset === "rayleigh" || preset === "clarke"))
+    bad("subcarriers", `OFDM output needs a multipath preset with delays (umi-6ghz, umi-28ghz, o1-28ghz), not ${preset}`);
+  const subcarrierSpacingHz = inp.subcarrierSpacingHz ?? d.subcarrierSpacingHz;
 
-  for (const [k, p] of [["clarke", "clarke"], ["umi", "umi-6ghz"], ["canyon", "o1-28ghz"]] as const) {
-    if (inp[k] !== undefined && preset !== p) bad(k, `applies to preset ${p} only (preset is ${preset})`);
+  for (const [k, ps] of [
+    ["clarke", ["clarke"]],
+    ["umi", ["umi-6ghz", "umi-28ghz"]],
+    ["canyon", ["o1-28ghz"]],
+  ] as const) {
+    if (inp[k] !== undefined && !(ps as readonly string[]).includes(preset))
+      bad(k, `applies to preset${ps.length > 1 ? "s" : ""} ${ps.join(", ")} only (preset is ${preset})`);
   }
 
   let bsAxisOut = axis;
   const out: ChannelConfig = {
-    preset, version: d.version, seed, carrierGHz, samples: T, dt, users, userAntennas, antennas,
+    preset,
+    version: d.version,
+    seed,
+    carrierGHz,
+    samples: T,
+    dt,
+    users,
+    userAntennas,
+    antennas,
     bsArray: { type, shape, spacing, axis: bsAxisOut, ...(axis2 ? { axis2 } : {}) },
-    userArray, mobility, normalise, cee, ceeReference, subcarriers, subcarrierSpacingHz,
+    userArray,
+    mobility,
+    normalise,
+    cee,
+    ceeReference,
+    subcarriers,
+    subcarrierSpacingHz,
   };
 
   if (preset === "clarke") {
-    const c = block("clarke", d.clarke!, inp.clarke);
-    return { ...out, clarke: { sinusoids: num("clarke.sinusoids", c.sinusoids, 8, 1 << 16, { integer: true }), spatial: oneOf("clarke.spatial", c.spatial, ["iid", "geometric"] as const) } };
+    return { ...out, clarke: { ...d.clarke!, ...inp.clarke } };
   }
-  if (preset === "umi-6ghz") {
-    const u = block("umi", d.umi!, inp.umi);
-    const umi: UmiParams = {
-      table: oneOf("umi.table", u.table, [UMI_TABLE_VERSION] as const),
-      bsHeight: num("umi.bsHeight", u.bsHeight, 1.5, 1000, { exclusiveMin: true }),
-      ueHeight: num("umi.ueHeight", u.ueHeight, 1, 1000, { exclusiveMin: true }),
-      rMin: num("umi.rMin", u.rMin, 0),
-      rMax: num("umi.rMax", u.rMax, 0, 5000),
-      condition: oneOf("umi.condition", u.condition, ["auto", "los", "nlos"] as const),
-      losCorrDistance: num("umi.losCorrDistance", u.losCorrDistance, 0, 1e6, { exclusiveMin: true }),
-      crossFade: num("umi.crossFade", u.crossFade, 0, 1e4, { exclusiveMin: true }),
-      visibilityLos: num("umi.visibilityLos", u.visibilityLos, 0, 1e9, { exclusiveMin: true }),
-      visibilityNlos: num("umi.visibilityNlos", u.visibilityNlos, 0, 1e9, { exclusiveMin: true }),
-      bounce: oneOf("umi.bounce", u.bounce, ["single", "double"] as const),
-      nlosDelayOffsetNs: pair("umi.nlosDelayOffsetNs", u.nlosDelayOffsetNs, 0),
-      minScattererDistance: num("umi.minScattererDistance", u.minScattererDistance, 0, 1e4, { exclusiveMin: true }),
-      crossCorrelation: bool("umi.crossCorrelation", u.crossCorrelation),
-      shadowing: bool("umi.shadowing", u.shadowing),
-    };
+  if (preset === "umi-6ghz" || preset === "umi-28ghz") {
+    const u = { ...d.umi!, ...inp.umi };
+    const umi: UmiParams = { ...u, nlosDelayOffsetNs: [u.nlosDelayOffsetNs[0], u.nlosDelayOffsetNs[1]] };
     if (umi.rMax <= umi.rMin) bad("umi.rMax", `must exceed rMin = ${umi.rMin}, got ${umi.rMax}`);
     if (umi.ueHeight >= umi.bsHeight) bad("umi.ueHeight", `must be below the BS height ${umi.bsHeight} m, got ${umi.ueHeight}`);
     checkStartHeights(start, umi.ueHeight, "umi.ueHeight");
     return { ...out, umi };
   }
   if (preset === "o1-28ghz") {
-    const c = block("canyon", d.canyon!, inp.canyon);
-    const cin = isObj(inp.canyon) ? inp.canyon : {};
-    const bsIn = isObj(inp.bsArray) ? inp.bsArray : {};
+    const cin = inp.canyon ?? {};
+    const c = { ...d.canyon!, ...cin };
     let orientation: "along-street" | "across-street" | "custom";
     const axisOf = (o: string): Vec3 | null => (o === "along-street" ? [1, 0, 0] : o === "across-street" ? [0, 1, 0] : null);
     if (cin.bsArrayOrientation !== undefined) {
-      orientation = oneOf("canyon.bsArrayOrientation", cin.bsArrayOrientation, ["along-street", "across-street", "custom"] as const);
+      orientation = cin.bsArrayOrientation;
       const want = axisOf(orientation);
       if (bsIn.axis !== undefined && want !== null && want.some((x, i) => Math.abs(x - axis[i]!) > 1e-12)) {
-        bad("bsArray.axis", `${show(bsIn.axis)} disagrees with canyon.bsArrayOrientation '${orientation}' (${show(want)}); give one of them`);
+        bad(
+          "bsArray.axis",
+          `${show(bsIn.axis)} disagrees with canyon.bsArrayOrientation '${orientation}' (${show(want)}); give one of them`,
+        );
       }
       if (want !== null) bsAxisOut = want;
     } else if (bsIn.axis !== undefined) {
       orientation = Math.abs(axis[0]) === 1 ? "along-street" : Math.abs(axis[1]) === 1 ? "across-street" : "custom";
-    } else orientation = oneOf("canyon.bsArrayOrientation", c.bsArrayOrientation, ["along-street", "across-street", "custom"] as const);
+    } else orientation = c.bsArrayOrientation;
     if (orientation === "custom" && bsIn.axis === undefined) bad("canyon.bsArrayOrientation", "'custom' needs bsArray.axis");
-    const W = num("canyon.streetWidth", c.streetWidth, 0, 1e4, { exclusiveMin: true });
-    const canyon = {
-      streetWidth: W,
-      bsPosition: vec3("canyon.bsPosition", c.bsPosition),
+    const W = c.streetWidth;
+    const p2 = (v: readonly number[]): readonly [number, number] => [v[0]!, v[1]!];
+    const canyon: CanyonParams = {
+      ...c,
+      bsPosition: [c.bsPosition[0], c.bsPosition[1], c.bsPosition[2]],
       bsArrayOrientation: orientation,
-      ueHeight: num("canyon.ueHeight", c.ueHeight, 0, 1e3, { exclusiveMin: true }),
-      xRange: pair("canyon.xRange", c.xRange, 0),
-      yRange: pair("canyon.yRange", c.yRange),
-      facadeLength: num("canyon.facadeLength", c.facadeLength, 0, 1e6, { exclusiveMin: true }),
-      facadeGap: num("canyon.facadeGap", c.facadeGap, 0, 1e6),
-      facadeOffsets: pair("canyon.facadeOffsets", c.facadeOffsets),
-      crossStreet: c.crossStreet === null ? null : pair("canyon.crossStreet", c.crossStreet),
-      maxOrder: num("canyon.maxOrder", c.maxOrder, 0, 10, { integer: true }),
-      ground: bool("canyon.ground", c.ground),
-      facadeMaterial: oneOf("canyon.facadeMaterial", c.facadeMaterial, Object.keys(MATERIALS)),
-      groundMaterial: oneOf("canyon.groundMaterial", c.groundMaterial, Object.keys(MATERIALS)),
-      extraReflectionLossDb: num("canyon.extraReflectionLossDb", c.extraReflectionLossDb, 0, 300),
-      edgeRamp: num("canyon.edgeRamp", c.edgeRamp, 0, 1e3),
-      diffuseScatterers: num("canyon.diffuseScatterers", c.diffuseScatterers, 0, 10000, { integer: true }),
-      diffuseRays: num("canyon.diffuseRays", c.diffuseRays, 1, 1000, { integer: true }),
-      diffusePatch: num("canyon.diffusePatch", c.diffusePatch, 0, 1e3),
-      diffuseLossDb: pair("canyon.diffuseLossDb", c.diffuseLossDb, 0),
-      lateralSigma: num("canyon.lateralSigma", c.lateralSigma, 0, 1e3),
-      lateralLength: num("canyon.lateralLength", c.lateralLength, 0, 1e6, { exclusiveMin: true }),
-    } as const;
-    const [bx, by] = canyon.bsPosition;
+      xRange: p2(c.xRange),
+      yRange: p2(c.yRange),
+      facadeOffsets: p2(c.facadeOffsets),
+      crossStreet: c.crossStreet === null ? null : p2(c.crossStreet),
+      diffuseLossDb: p2(c.diffuseLossDb),
+    };
+    const by = canyon.bsPosition[1];
     if (by <= 0 || by >= W) bad("canyon.bsPosition", `the BS must be inside the street (0 < y < ${W}), got ${show(canyon.bsPosition)}`);
-    if (canyon.yRange[0] <= 0 || canyon.yRange[1] >= W) bad("canyon.yRange", `users must stay inside the street (0 < y < ${W}), got ${show(canyon.yRange)}`);
+    if (canyon.yRange[0] <= 0 || canyon.yRange[1] >= W)
+      bad("canyon.yRange", `users must stay inside the street (0 < y < ${W}), got ${show(canyon.yRange)}`);
     if (canyon.xRange[1] <= canyon.xRange[0]) bad("canyon.xRange", `expected lo < hi, got ${show(canyon.xRange)}`);
-    void bx;
     checkStartHeights(start, canyon.ueHeight, "canyon.ueHeight");
     return { ...out, bsArray: { ...out.bsArray, axis: bsAxisOut }, canyon };
   }
   return out;
+}
+
+/**
+ * The channel config schema: {@link ChannelConfigInput} (a preset plus overrides, every field
+ * type- and range-checked) → the resolved {@link ChannelConfig} (preset defaults filled in, the
+ * shorthands expanded, axes normalised, cross-field rules checked).
+ */
+export const channelConfigSchema = channelConfigInputSchema.transform((inp, ctx): ChannelConfig => {
+  try {
+    return resolve(inp);
+  } catch (e) {
+    if (!(e instanceof Bad)) throw e;
+    ctx.issues.push({ code: "custom", message: e.message, path: pathSegments(e.path), input: undefined });
+    return z.NEVER;
+  }
+});
+
+/**
+ * Resolve a user config against its preset's defaults and validate every field.
+ * @param input - a preset name plus overrides (see {@link ChannelConfigInput}); units as in {@link ChannelConfig}
+ * @param where - the function named in errors (default `generateChannel`)
+ * @returns the resolved config, every field explicit
+ * @throws LiquidwaveError, one line naming the function, the offending path and value, e.g.
+ *   `generateChannel: config.dt: must be > 0 and <= 3600, got 7200`
+ */
+export function resolveChannelConfig(input: ChannelConfigInput, where = WHERE): ChannelConfig {
+  return parseConfig(where, channelConfigSchema, input);
 }
 
 /** Plain-JSON view of a resolved config (what datasets and the CLI echo). */

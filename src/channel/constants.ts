@@ -3,7 +3,11 @@
 /** Speed of light in vacuum, m/s (exact by definition of the metre). */
 export const SPEED_OF_LIGHT = 299_792_458;
 
-/** Wavelength in m of a carrier at `fcHz`. */
+/**
+ * Wavelength in m of a carrier at `fcHz`.
+ * @param fcHz - carrier frequency, Hz
+ * @returns λ = c/f_c, m
+ */
 export function wavelength(fcHz: number): number {
   return SPEED_OF_LIGHT / fcHz;
 }

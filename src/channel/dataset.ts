@@ -47,7 +47,8 @@ export function checkChannelDataset(ds: ChannelDataset, where = "checkChannelDat
   const s = ds.H.shape;
   if (s.length !== 4) fail(where, `H has shape ${formatShape(s)}, expected [T, K, Nk, M]`);
   const [T, K] = s as [number, number, number, number];
-  if (ds.Hest && formatShape(ds.Hest.shape) !== formatShape(s)) fail(where, `Hest has shape ${formatShape(ds.Hest.shape)}, expected ${formatShape(s)} like H`);
+  if (ds.Hest && formatShape(ds.Hest.shape) !== formatShape(s))
+    fail(where, `Hest has shape ${formatShape(ds.Hest.shape)}, expected ${formatShape(s)} like H`);
   if (ds.t && ds.t.length !== T) fail(where, `t has ${ds.t.length} entries, expected T = ${T}`);
   if (ds.positions && formatShape(ds.positions.shape) !== formatShape([T, K, 3])) {
     fail(where, `positions has shape ${formatShape(ds.positions.shape)}, expected [${T}, ${K}, 3]`);

@@ -1,5 +1,5 @@
 /**
- * The geometry-anchored multipath engine (channel.md §0, §3.1, §3.5): every path has physical
+ * The geometry-anchored multipath engine (docs/channel.md §2): every path has physical
  * interaction points and is re-evaluated exactly at every sample from the user's position,
  *
  *     H(t) = Σ_l g_l(t) · a_r(r̂_r,l(t)) · a_t(r̂_t,l(t))ᵀ ,     H ∈ C^{Nk × M}
@@ -18,7 +18,7 @@
  * - {@link MovingPath}: paths whose both ends move with the user (line of sight, specular
  *   reflections from image sources); evaluated by a callback each sample.
  *
- * Wideband (OFDM) output, §3.2: H[f](t) = Σ_l g_l(t) exp(−j2π f (τ_l(t) − τ_ref(t))) a_r a_tᵀ with
+ * Wideband (OFDM) output (docs/channel.md §2): H[f](t) = Σ_l g_l(t) exp(−j2π f (τ_l(t) − τ_ref(t))) a_r a_tᵀ with
  * τ_l = D_l/c and τ_ref(t) = |u(t) − b|/c the straight-line delay (a smooth timing reference ≤ every
  * path delay). At f = 0 it equals the narrowband H exactly.
  */
@@ -46,7 +46,11 @@ export interface Fade {
 /** A fade that is always 1. */
 export const ALWAYS: Fade = { fadeIn: -Infinity, fadeOut: Infinity, ramp: 1 };
 
-/** Amplitude weight w(s) of a {@link Fade}. */
+/**
+ * Amplitude weight w(s) of a {@link Fade}.
+ * @param s - travelled distance, m
+ * @returns w(s) ∈ [0, 1]
+ */
 export function fadeWeight(f: Fade, s: number): number {
   let w = 1;
   if (s < f.fadeIn + f.ramp) {
@@ -146,7 +150,18 @@ export function losPath(b: Vec3, amplitude: number, largeScale: number, fade: Fa
 }
 
 /** One complex dot product Σ_r x[xo + r]·a[ao + r], added into out[o]. */
-function dot1(R: number, xRe: Float64Array, xIm: Float64Array, xo: number, aRe: Float64Array, aIm: Float64Array, ao: number, oRe: Float64Array, oIm: Float64Array, o: number): void {
+function dot1(
+  R: number,
+  xRe: Float64Array,
+  xIm: Float64Array,
+  xo: number,
+  aRe: Float64Array,
+  aIm: Float64Array,
+  ao: number,
+  oRe: Float64Array,
+  oIm: Float64Array,
+  o: number,
+): void {
   let sr = 0;
   let si = 0;
   for (let r = 0; r < R; r++) {
@@ -170,10 +185,17 @@ function dot1(R: number, xRe: Float64Array, xIm: Float64Array, xo: number, aRe: 
  * @param bases - output offset of each of the `count` samples
  */
 export function accumulateRays(
-  count: number, Nk: number, M: number, R: number,
-  xRe: Float64Array, xIm: Float64Array,
-  aRe: Float64Array, aIm: Float64Array,
-  oRe: Float64Array, oIm: Float64Array, bases: Int32Array,
+  count: number,
+  Nk: number,
+  M: number,
+  R: number,
+  xRe: Float64Array,
+  xIm: Float64Array,
+  aRe: Float64Array,
+  aIm: Float64Array,
+  oRe: Float64Array,
+  oIm: Float64Array,
+  bases: Int32Array,
 ): void {
   const M2 = M & ~1;
   for (let b = 0; b < count; b++) {
@@ -263,7 +285,13 @@ export function accumulateRays(
 const BLOCK = 16;
 
 /** Precomputed BS steering of a cluster: at[m·R + r] = a_t(dep_r)[m]. */
-function clusterSteering(c: ScattererCluster, bs: ArrayGeometry, M: number, scRe: Float64Array, scIm: Float64Array): { re: Float64Array; im: Float64Array } {
+function clusterSteering(
+  c: ScattererCluster,
+  bs: ArrayGeometry,
+  M: number,
+  scRe: Float64Array,
+  scIm: Float64Array,
+): { re: Float64Array; im: Float64Array } {
   const R = c.size;
   const re = new Float64Array(M * R);
   const im = new Float64Array(M * R);
@@ -465,4 +493,67 @@ export function evaluateUserChannel(
       }
     }
   }
+}
+
+/**
+ * The paths of one user at sample t, as the engine evaluates them there (paths with zero weight
+ * omitted): length D_l (m; delay D_l/c), power |w_l β_l α_l|² (fade and large-scale factor
+ * included, i.e. |g_l(t)|²), departure and arrival unit vectors [L, 3], and whether each is a
+ * {@link MovingPath} (LOS, specular reflections) rather than a scatterer ray. The power delay
+ * profile and angular power spectra of the channel follow from these; the coherent sum
+ * Σ_l g_l a_r a_tᵀ is H(t).
+ */
+export interface PathSnapshot {
+  readonly D: Float64Array;
+  readonly power: Float64Array;
+  readonly dep: Float64Array;
+  readonly arr: Float64Array;
+  readonly moving: Uint8Array;
+}
+
+/** {@link PathSnapshot} of `paths` at sample t of trajectory `tr`. */
+export function pathSnapshot(paths: UserPaths, tr: Trajectory, t: number): PathSnapshot {
+  const D: number[] = [];
+  const power: number[] = [];
+  const dep: number[] = [];
+  const arr: number[] = [];
+  const moving: number[] = [];
+  const ux = tr.pos[3 * t]!;
+  const uy = tr.pos[3 * t + 1]!;
+  const uz = tr.pos[3 * t + 2]!;
+  const s = tr.s[t]!;
+  const sample: PathSample = { D: 0, ampRe: 0, ampIm: 0, dep: [0, 0, 0], arr: [0, 0, 0] };
+  for (const p of paths.moving) {
+    const w = fadeWeight(p.fade, s);
+    if (w === 0 || !p.evaluate(ux, uy, uz, sample)) continue;
+    const ls = p.largeScale >= 0 ? paths.largeScale[p.largeScale]![t]! : 1;
+    D.push(sample.D);
+    power.push((w * ls) ** 2 * (sample.ampRe ** 2 + sample.ampIm ** 2));
+    dep.push(...sample.dep);
+    arr.push(...sample.arr);
+    moving.push(1);
+  }
+  for (const c of paths.clusters) {
+    const w = fadeWeight(c.fade, s);
+    if (w === 0) continue;
+    const ls = c.largeScale >= 0 ? paths.largeScale[c.largeScale]![t]! : 1;
+    for (let r = 0; r < c.size; r++) {
+      const dx = c.sx[r]! - ux;
+      const dy = c.sy[r]! - uy;
+      const dz = c.sz[r]! - uz;
+      const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
+      D.push(c.dFix[r]! + d);
+      power.push((w * ls) ** 2 * (c.ampRe[r]! ** 2 + c.ampIm[r]! ** 2));
+      dep.push(c.depX[r]!, c.depY[r]!, c.depZ[r]!);
+      arr.push(dx / d, dy / d, dz / d);
+      moving.push(0);
+    }
+  }
+  return {
+    D: Float64Array.from(D),
+    power: Float64Array.from(power),
+    dep: Float64Array.from(dep),
+    arr: Float64Array.from(arr),
+    moving: Uint8Array.from(moving),
+  };
 }

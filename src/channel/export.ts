@@ -13,7 +13,8 @@
  * | `fc`, `dt`    | float64                | []                 | carrier (Hz), sample interval (s)              |
  * | `gain_db`     | float64                | [T, K]             | 10 log10(‖H_k(t)‖²/(Nk M)) before normalisation |
  * | `scale`       | float64                | [K]                | amplitude factor of the normalisation          |
- * | `los`         | uint8                  | [T, K]             | LOS condition (umi-6ghz only)                  |
+ * | `los`         | uint8                  | [T, K]             | LOS condition (UMi presets only)               |
+ * | `indoor`      | uint8                  | [K]                | 1 for an indoor (O2I) user (UMi presets only)  |
  * | `user_axes`   | float64                | [K, 3]             | each user's array axis                         |
  * | `config_json` | uint8                  | [bytes]            | the resolved config as UTF-8 JSON              |
  */
@@ -44,6 +45,7 @@ export function simulationArrays(sim: ChannelSimulation, dtype: ChannelFileDType
   out["gain_db"] = { shape: [...sim.gainDb.shape], dtype: "float64", data: sim.gainDb.data };
   out["scale"] = { shape: [sim.scale.length], dtype: "float64", data: sim.scale };
   if (sim.los) out["los"] = { shape: [sim.H.shape[0]!, sim.H.shape[1]!], dtype: "uint8", data: sim.los };
+  if (sim.indoor) out["indoor"] = { shape: [sim.indoor.length], dtype: "uint8", data: sim.indoor };
   out["user_axes"] = { shape: [...sim.userAxes.shape], dtype: "float64", data: sim.userAxes.data };
   const json = new TextEncoder().encode(JSON.stringify(configToJson(sim.config)));
   out["config_json"] = { shape: [json.length], dtype: "uint8", data: json };

@@ -12,7 +12,11 @@ export function nextPow2(n: number): number {
   return p;
 }
 
-/** Forward DFT of (re, im) in place; the length must be a power of two. */
+/**
+ * Forward DFT of (re, im) in place; the length must be a power of two.
+ * @param re - real parts, length N (a power of two), overwritten with X
+ * @param im - imaginary parts, length N
+ */
 export function fftInPlace(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   if (im.length !== n || (n & (n - 1)) !== 0) fail("fftInPlace", `length must be a power of two with re/im equal, got ${n}/${im.length}`);

@@ -1,6 +1,6 @@
 /**
  * Fresnel reflection coefficients of a smooth dielectric half-space and ITU-R P.2040 material
- * parameters (channel.md §5.2).
+ * parameters (docs/channel.md §4.2).
  *
  * Complex relative permittivity ε = ε_r − j·σ/(2π f ε_0) = ε_r − j·17.98·σ/f_GHz (σ in S/m), with
  * ε_r = a·f_GHz^b and σ = c·f_GHz^d. For an incidence angle θ_i from the surface normal:
@@ -36,10 +36,21 @@ export interface Cplx {
   im: number;
 }
 
-/** Complex relative permittivity of a material at f_GHz; null for a perfect conductor. */
+/**
+ * Complex relative permittivity of a material at f_GHz; null for a perfect conductor.
+ * @param material - a key of {@link MATERIALS}
+ * @param fGHz - frequency, GHz
+ * @returns ε = ε_r − j·17.98·σ/f_GHz (dimensionless)
+ */
 export function permittivity(material: string, fGHz: number): Cplx | null {
   const law = MATERIALS[material];
-  if (law === undefined) fail("permittivity", `unknown material '${material}', valid options are ${Object.keys(MATERIALS).map((m) => `'${m}'`).join(", ")}`);
+  if (law === undefined)
+    fail(
+      "permittivity",
+      `unknown material '${material}', valid options are ${Object.keys(MATERIALS)
+        .map((m) => `'${m}'`)
+        .join(", ")}`,
+    );
   checkNumber("permittivity", "frequency (GHz)", fGHz, 1e-9);
   if (law === "pec") return null;
   const er = law.a * fGHz ** law.b;

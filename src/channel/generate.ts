@@ -28,6 +28,7 @@ import type { Vec3 } from "./geometry.ts";
 import type { Trajectory } from "./mobility.ts";
 import { quantiseTrajectory, randomWalkTrajectory, speedSchedule, straightTrajectory, streetTrajectory } from "./mobility.ts";
 import { addCsiError, normalisationScales, scaleUsers } from "./normalise.ts";
+import type { UmiUserResult } from "./umi.ts";
 import { buildUmiUser } from "./umi.ts";
 
 /** Largest complex output tensor generateChannel allocates (elements), 2^27 (2 GiB of complex128). */
@@ -47,6 +48,8 @@ export interface ChannelSimulation extends ChannelDataset {
   readonly scale: Float64Array;
   /** UMi only: 1 where user k is in the LOS condition at sample t, [T, K] row-major. */
   readonly los?: Uint8Array;
+  /** UMi only: 1 for an indoor user (O2I penetration loss applied), [K]. */
+  readonly indoor?: Uint8Array;
   /** Each user's array axis (unit vectors), [K, 3]. */
   readonly userAxes: Tensor;
 }
@@ -68,7 +71,11 @@ function userStart(c: ChannelConfig, k: number, rng: Rng): { start: Vec3; headin
     const r = Math.sqrt(u.rMin * u.rMin + (u.rMax * u.rMax - u.rMin * u.rMin) * rng.uniform());
     const phi = 2 * Math.PI * rng.uniform();
     const h = 2 * Math.PI * rng.uniform();
-    return { start: given ?? [r * Math.cos(phi), r * Math.sin(phi), u.ueHeight], heading: headingDeg !== undefined ? (headingDeg * Math.PI) / 180 : h, dir: 1 };
+    return {
+      start: given ?? [r * Math.cos(phi), r * Math.sin(phi), u.ueHeight],
+      heading: headingDeg !== undefined ? (headingDeg * Math.PI) / 180 : h,
+      dir: 1,
+    };
   }
   if (c.canyon) {
     const p = c.canyon;
@@ -101,12 +108,49 @@ function trajectoryOf(c: ChannelConfig, speed: Float64Array, k: number, root: Rn
   } else {
     const p = c.canyon!;
     tr = streetTrajectory(rngMove, start, dir, speed, c.dt, {
-      lateralSigma: p.lateralSigma, lateralLength: p.lateralLength, yMin: p.yRange[0], yMax: p.yRange[1],
-      xRef: p.bsPosition[0], xMinAbs: p.xRange[0], xMaxAbs: p.xRange[1],
+      lateralSigma: p.lateralSigma,
+      lateralLength: p.lateralLength,
+      yMin: p.yRange[0],
+      yMax: p.yRange[1],
+      xRef: p.bsPosition[0],
+      xMinAbs: p.xRange[0],
+      xMaxAbs: p.xRange[1],
     });
   }
   if (m.gridSpacing !== null) tr = quantiseTrajectory(tr, m.gridSpacing);
   return { tr, heading };
+}
+
+function umiUserOf(c: ChannelConfig, k: number, tr: Trajectory, root: Rng): UmiUserResult {
+  const label = (l: string): Rng => root.fork(`user${k}/umi/${l}`);
+  return buildUmiUser(
+    { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream: label },
+    tr,
+    c.carrierGHz,
+    c.umi!,
+    c.normalise !== "large-scale",
+  );
+}
+
+/**
+ * The paths {@link generateChannel} builds for user k of a UMi config (same random streams, so the
+ * same paths): for diagnostics and statistical tests that need per-path delays, powers and
+ * directions rather than H. Evaluating them with `evaluateUserChannel` reproduces H of user k.
+ * @param input - a UMi preset config (validated like generateChannel's)
+ * @returns the user's trajectory, paths (UMi diagnostics included) and the BS position
+ */
+export function umiUserPaths(
+  input: ChannelConfigInput | ChannelConfig,
+  k: number,
+): UmiUserResult & { readonly tr: Trajectory; readonly bsPosition: Vec3; readonly config: ChannelConfig } {
+  const c = resolveChannelConfig(input as ChannelConfigInput);
+  if (!c.umi) fail("umiUserPaths", `config.preset must be a UMi preset, got '${c.preset}'`);
+  if (!(Number.isInteger(k) && k >= 0 && k < c.users))
+    fail("umiUserPaths", `user index k must be an integer in [0, ${c.users - 1}], got ${k}`);
+  const root = new Rng(c.seed);
+  const speed = speedSchedule(c.samples, c.dt, c.mobility.speeds, c.mobility.slots, c.mobility.rampS);
+  const { tr } = trajectoryOf(c, speed, k, root);
+  return { ...umiUserOf(c, k, tr, root), tr, bsPosition: [0, 0, c.umi.bsHeight], config: c };
 }
 
 function notesOf(c: ChannelConfig): string[] {
@@ -117,10 +161,16 @@ function notesOf(c: ChannelConfig): string[] {
   ];
   if (c.cee !== null) notes.push(`H_est = H + E, E ~ CN(0, 10^(${c.cee}/10) * mean power (${c.ceeReference}))`);
   if (c.umi) {
-    notes.push(`UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; no polarisation, O2I or blockage`);
+    notes.push(
+      `UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; ${c.umi.indoorFraction > 0 ? `indoor fraction ${c.umi.indoorFraction} with 38.901 ${c.umi.o2iLoss}-loss O2I penetration (outdoor LSPs kept)` : "all users outdoors"}; no polarisation or blockage`,
+    );
   }
-  if (c.canyon) notes.push(`canyon BS array ${c.canyon.bsArrayOrientation}; facade reflections up to order ${c.canyon.maxOrder}${c.canyon.ground ? " with ground combinations" : ""}; ${c.canyon.diffuseScatterers} diffuse scatterers`);
-  if (c.mobility.gridSpacing !== null) notes.push(`positions quantised to a ${c.mobility.gridSpacing} m grid before evaluating the channel`);
+  if (c.canyon)
+    notes.push(
+      `canyon BS array ${c.canyon.bsArrayOrientation}; facade reflections up to order ${c.canyon.maxOrder}${c.canyon.ground ? " with ground combinations" : ""}; ${c.canyon.diffuseScatterers} diffuse scatterers`,
+    );
+  if (c.mobility.gridSpacing !== null)
+    notes.push(`positions quantised to a ${c.mobility.gridSpacing} m grid before evaluating the channel`);
   return notes;
 }
 
@@ -140,7 +190,10 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   const F = c.subcarriers ?? 0;
   const n = T * K * Nk * M;
   if (n * Math.max(F, 1) > MAX_CHANNEL_ELEMENTS || n > MAX_CHANNEL_ELEMENTS) {
-    fail("generateChannel", `the output would hold ${n}${F ? ` x ${F} subcarriers` : ""} complex entries, more than the limit ${MAX_CHANNEL_ELEMENTS}; reduce samples, users or antennas${F ? " or subcarriers" : ""}`);
+    fail(
+      "generateChannel",
+      `the output would hold ${n}${F ? ` x ${F} subcarriers` : ""} complex entries, more than the limit ${MAX_CHANNEL_ELEMENTS}; reduce samples, users or antennas${F ? " or subcarriers" : ""}`,
+    );
   }
   const root = new Rng(c.seed);
   const lambda = wavelength(c.carrierGHz * 1e9);
@@ -153,6 +206,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   const positions = new Float64Array(T * K * 3);
   const userAxes = new Float64Array(K * 3);
   const los = c.umi ? new Uint8Array(T * K) : undefined;
+  const indoor = c.umi ? new Uint8Array(K) : undefined;
   const notes = notesOf(c);
 
   const shared: MovingPath[] = [];
@@ -180,13 +234,10 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
     if (c.preset === "clarke") {
       clarkeUser(root.fork(`user${k}/clarke`), tr, heading, lambda, c.clarke!, bs, ue, out);
     } else if (c.umi) {
-      const label = (l: string): Rng => root.fork(`user${k}/umi/${l}`);
-      const r = buildUmiUser(
-        { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream: label },
-        tr, c.carrierGHz, c.umi, c.normalise !== "large-scale",
-      );
+      const r = umiUserOf(c, k, tr, root);
       evaluateUserChannel(r.paths, tr, [0, 0, c.umi.bsHeight], bs, ue, lambda, out);
       for (let t = 0; t < T; t++) los![t * K + k] = r.los[t]!;
+      indoor![k] = r.indoor ? 1 : 0;
     } else if (c.canyon) {
       const b = c.canyon.bsPosition;
       const ls: Float64Array[] = [];
@@ -199,9 +250,14 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
           let p = 0;
           for (const path of shared) {
             const w = fadeWeight(path.fade, tr.s[t]!);
-            if (w > 0 && path.evaluate(tr.pos[3 * t]!, tr.pos[3 * t + 1]!, tr.pos[3 * t + 2]!, smp)) p += w * w * (smp.ampRe ** 2 + smp.ampIm ** 2);
+            if (w > 0 && path.evaluate(tr.pos[3 * t]!, tr.pos[3 * t + 1]!, tr.pos[3 * t + 2]!, smp))
+              p += w * w * (smp.ampRe ** 2 + smp.ampIm ** 2);
           }
-          if (!(p > 0)) fail("generateChannel", `user ${k} has no propagation path at sample ${t} (position ${Array.from(tr.pos.subarray(3 * t, 3 * t + 3)).join(", ")}); cannot normalise 'large-scale'`);
+          if (!(p > 0))
+            fail(
+              "generateChannel",
+              `user ${k} has no propagation path at sample ${t} (position ${Array.from(tr.pos.subarray(3 * t, 3 * t + 3)).join(", ")}); cannot normalise 'large-scale'`,
+            );
           f[t] = 1 / Math.sqrt(p);
         }
         ls.push(f);
@@ -224,7 +280,9 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   }
   const Hest = c.cee !== null ? addCsiError(root.fork("cee"), H, c.cee, c.ceeReference) : undefined;
   if (ofdm) {
-    notes.push(`OFDM: ${F} subcarriers, spacing ${c.subcarrierSpacingHz} Hz, baseband f_i = (i - ${Math.floor(F / 2)}) df; delays relative to the straight-line delay |u - b|/c`);
+    notes.push(
+      `OFDM: ${F} subcarriers, spacing ${c.subcarrierSpacingHz} Hz, baseband f_i = (i - ${Math.floor(F / 2)}) df; delays relative to the straight-line delay |u - b|/c`,
+    );
   }
   const t = Float64Array.from({ length: T }, (_, i) => i * c.dt);
   return {
@@ -238,6 +296,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
     gainDb: { shape: [T, K], data: gain },
     scale,
     ...(los ? { los } : {}),
+    ...(indoor ? { indoor } : {}),
     userAxes: { shape: [K, 3], data: userAxes },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * 3-D geometry conventions (channel.md §2): global frame with x, y horizontal and z up (m);
+ * 3-D geometry conventions (docs/channel.md §1.1): global frame with x, y horizontal and z up (m);
  * azimuth φ measured from +x counter-clockwise, zenith θ from +z (θ = 90° is the horizon).
  * Vectors are plain `[x, y, z]` triples or strided Float64Array entries.
  */

@@ -3,14 +3,15 @@
  *
  * One entry point, {@link generateChannel}(config) → {@link ChannelSimulation} (a
  * `ChannelDataset`: H [T, K, Nk, M] complex, H_est, t [T], positions [T, K, 3], plus the echoed
- * config). Presets `rayleigh`, `clarke`, `umi-6ghz`, `o1-28ghz` (see presets.ts). The building
+ * config). Presets `rayleigh`, `clarke`, `umi-6ghz`, `umi-28ghz`, `o1-28ghz` (see presets.ts). The building
  * blocks (arrays, 38.901 tables and path loss, mobility, Fresnel, statistics) are exported for
- * custom scenarios; the ray engine's internals are not.
+ * custom scenarios, and `umiUserPaths` / `pathSnapshot` expose the paths behind a channel; the
+ * ray engine's internals are not exported.
  * @packageDocumentation
  */
 export { checkChannelDataset, channelDatasetToArrays } from "./dataset.ts";
 export type { ChannelDataset, ChannelDatasetMeta, DatasetLayout } from "./dataset.ts";
-export { generateChannel, MAX_CHANNEL_ELEMENTS } from "./generate.ts";
+export { generateChannel, umiUserPaths, MAX_CHANNEL_ELEMENTS } from "./generate.ts";
 export type { ChannelSimulation } from "./generate.ts";
 export { resolveChannelConfig, configToJson, MOBILITY_MODELS } from "./config.ts";
 export type { ChannelConfig, ChannelConfigInput, BsArrayConfig, UserArrayConfig, MobilityConfig, MobilityModel } from "./config.ts";
@@ -21,7 +22,14 @@ export type { ArrayGeometry } from "./array.ts";
 export { SPEED_OF_LIGHT, wavelength, dbToLinear, linearToDb, DEG } from "./constants.ts";
 export type { Vec3 } from "./geometry.ts";
 export { unitVector, anglesOf } from "./geometry.ts";
-export { umiLosPathLossDb, umiNlosPathLossDb, umiLosProbability, umiBreakpointDistance, umiShadowFadingStdDb, freeSpacePathLossDb } from "./pathloss.ts";
+export {
+  umiLosPathLossDb,
+  umiNlosPathLossDb,
+  umiLosProbability,
+  umiBreakpointDistance,
+  umiShadowFadingStdDb,
+  freeSpacePathLossDb,
+} from "./pathloss.ts";
 export { UMI_LOS, UMI_NLOS, UMI_TABLE_VERSION, RAY_OFFSETS, fcLaw, zsdMean, zodOffsetDeg } from "./umi-tables.ts";
 export type { UmiConditionTable } from "./umi-tables.ts";
 export { LspField, lspsFromNormals, lspCorrelationMatrix } from "./lsp.ts";
@@ -35,6 +43,8 @@ export type { UmiParams, UmiStreams, UmiUserResult } from "./umi.ts";
 export { canyonPaths, canyonImages, canyonDiffusePaths, facadeEdgeDistance } from "./canyon.ts";
 export type { CanyonParams, ImagePath } from "./canyon.ts";
 export { fresnel, permittivity, MATERIALS } from "./fresnel.ts";
+export { pathSnapshot } from "./engine.ts";
+export type { PathSnapshot, UserPaths } from "./engine.ts";
 export { speedSchedule, straightTrajectory, randomWalkTrajectory, streetTrajectory, quantiseTrajectory } from "./mobility.ts";
 export type { Trajectory, RandomWalkOptions, StreetOptions } from "./mobility.ts";
 export { clarkeUser, rayleighUser } from "./clarke.ts";

@@ -109,7 +109,15 @@ export class LspField {
 }
 
 /** Map correlated standard normals x (order of `LSP_ORDER`) to LSP values. */
-export function lspsFromNormals(table: UmiConditionTable, los: boolean, x: Float64Array, fcGHz: number, d2D: number, hBs: number, hUt: number): UmiLsps {
+export function lspsFromNormals(
+  table: UmiConditionTable,
+  los: boolean,
+  x: Float64Array,
+  fcGHz: number,
+  d2D: number,
+  hBs: number,
+  hUt: number,
+): UmiLsps {
   const g = (name: LspName): number => x[LSP_ORDER.indexOf(name)]!;
   const lg = (p: { mu: readonly [number, number]; sigma: readonly [number, number] }, v: number): number =>
     fcLaw(p.mu, fcGHz) + fcLaw(p.sigma, fcGHz) * v;

@@ -3,7 +3,7 @@
  *
  * Every model advances the position exactly, u(t+Δt) = u(t) + v(t)·Δt·ê(t), with a unit heading
  * ê(t) that evolves continuously (never redrawn per sample, which would make the Doppler process
- * depend on the sampling rate; channel.md §4.1). The travelled distance s(t) = Σ v Δt is kept:
+ * depend on the sampling rate; docs/channel.md §6). The travelled distance s(t) = Σ v Δt is kept:
  * cluster birth/death and large-scale processes are functions of s, not of t.
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";
@@ -29,7 +29,13 @@ export interface Trajectory {
  * @param samples - T; must equal Σ slots when slots are given
  * @returns v[t], m/s
  */
-export function speedSchedule(samples: number, dt: number, speeds: readonly number[], slots: readonly number[] | null, rampS = 0): Float64Array {
+export function speedSchedule(
+  samples: number,
+  dt: number,
+  speeds: readonly number[],
+  slots: readonly number[] | null,
+  rampS = 0,
+): Float64Array {
   const where = "speedSchedule";
   checkInt(where, "samples", samples, 1);
   if (speeds.length === 0) fail(where, "speeds must not be empty");
@@ -47,7 +53,10 @@ export function speedSchedule(samples: number, dt: number, speeds: readonly numb
   // phase boundaries T_b, evaluated at mid-slot times; overlapping ramps superpose.
   const boundaries: number[] = [];
   let acc = 0;
-  for (let i = 0; i < slots.length - 1; i++) boundaries.push((acc += slots[i]!));
+  for (let i = 0; i < slots.length - 1; i++) {
+    acc += slots[i]!;
+    boundaries.push(acc);
+  }
   for (let k = 0; k < samples; k++) {
     const tk = (k + 0.5) * dt;
     let vk = speeds[0]!;
@@ -67,6 +76,11 @@ function allocate(T: number): { pos: Float64Array; heading: Float64Array; s: Flo
 
 /**
  * Straight-line motion at a fixed horizontal heading (azimuth `heading`, rad).
+ * @param start - initial position [x, y, z], m
+ * @param heading - azimuth of the motion, rad
+ * @param speed - speed per sample v[t], m/s, shape [T]
+ * @param dt - sampling interval Δt, s
+ * @returns positions [T, 3] (m), headings [T, 3], speeds [T] (m/s), travelled distance [T] (m)
  */
 export function straightTrajectory(start: Vec3, heading: number, speed: Float64Array, dt: number): Trajectory {
   const T = speed.length;
@@ -98,9 +112,23 @@ export interface RandomWalkOptions {
 
 /**
  * Continuous-time correlated random walk at the given speeds: constant speed, Brownian heading
- * (channel.md §4.1). At the annulus border the radial component of the heading is reflected.
+ * (docs/channel.md §6.1). At the annulus border the radial component of the heading is reflected.
+ * @param rng - the heading noise stream
+ * @param start - initial position [x, y, z], m
+ * @param heading0 - initial heading azimuth, rad
+ * @param speed - speed per sample v[t], m/s, shape [T]
+ * @param dt - sampling interval Δt, s
+ * @param opts - heading diffusion σ_θ (rad/√s) and the annulus (centre, r_min, r_max in m)
+ * @returns positions [T, 3] (m), headings [T, 3], speeds [T] (m/s), travelled distance [T] (m)
  */
-export function randomWalkTrajectory(rng: Rng, start: Vec3, heading0: number, speed: Float64Array, dt: number, opts: RandomWalkOptions): Trajectory {
+export function randomWalkTrajectory(
+  rng: Rng,
+  start: Vec3,
+  heading0: number,
+  speed: Float64Array,
+  dt: number,
+  opts: RandomWalkOptions,
+): Trajectory {
   const T = speed.length;
   const tr = allocate(T);
   const c = opts.center ?? [0, 0, 0];
@@ -161,7 +189,7 @@ export interface StreetOptions {
 }
 
 /**
- * Vehicular motion along a street running along x (channel.md §4.2): speed v along ±x with a
+ * Vehicular motion along a street running along x (docs/channel.md §6.2): speed v along ±x with a
  * smooth lateral wander. The heading deviation ψ from the street axis follows, per travelled
  * distance s, a critically damped lane-keeping law
  *   dψ = −(ψ + (y − y_lane)/(4L))/L · ds + q dW_s,   dy = sin ψ ds,   q = σ_y / √(2 L³),
@@ -208,6 +236,8 @@ export function streetTrajectory(rng: Rng, start: Vec3, dir: 1 | -1, speed: Floa
 /**
  * Quantise positions to a horizontal grid (DeepMIMO-like sampling of a ray-traced user grid):
  * x and y rounded to multiples of `spacing`, z kept. Returns a new trajectory; `s` is unchanged.
+ * @param tr - positions [T, 3] in m
+ * @param spacing - grid spacing, m
  */
 export function quantiseTrajectory(tr: Trajectory, spacing: number): Trajectory {
   const pos = tr.pos.slice();

@@ -1,5 +1,5 @@
 /**
- * Channel power normalisation and CSI-error injection on H [T, K, Nk, M] (channel.md §5.3).
+ * Channel power normalisation and CSI-error injection on H [T, K, Nk, M] (docs/channel.md §7).
  *
  * Normalisation modes:
  * - `none`: absolute channel gains (path loss and shadowing included where the preset has them;
@@ -21,7 +21,11 @@ import type { Rng } from "../core/random.ts";
 export const NORMALISE_MODES = ["none", "global", "per-user", "large-scale"] as const;
 export type NormaliseMode = (typeof NORMALISE_MODES)[number];
 
-/** Mean |h|² of each user over (t, n, m) of H [T, K, Nk, M] (or [T, F, K, Nk, M] with `lead` = T·F). */
+/**
+ * Mean |h|² of each user over (t, n, m) of H [T, K, Nk, M] (or [T, F, K, Nk, M] with `lead` = T·F).
+ * @param H - channel, shape [T, K, Nk, M] or [T, F, K, Nk, M], complex planar
+ * @returns mean |h|² per user, shape [K] (linear)
+ */
 export function perUserMeanPower(H: ComplexTensor): Float64Array {
   const s = H.shape;
   const K = s[s.length - 3]!;
@@ -62,6 +66,8 @@ export function scaleUsers(H: ComplexTensor, scale: Float64Array): void {
  * The amplitude factors that normalise H [T, K, Nk, M] in `mode` (`global` or `per-user`; other
  * modes give 1).
  * @throws LiquidwaveError if a user (or the whole tensor) has zero power
+ * @param H - channel, shape [T, K, Nk, M], complex planar
+ * @returns amplitude factors, shape [K]
  */
 export function normalisationScales(H: ComplexTensor, mode: NormaliseMode): Float64Array {
   const p = perUserMeanPower(H);

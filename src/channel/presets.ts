@@ -7,11 +7,27 @@
  * |------------|---|-----------------------------------------------------------------------|------------------------------------------|
  * | `rayleigh` | 1 | i.i.d. CN(0, 1) entries, independent over time (block fading)         | 64, 4, 2, 100, 1 ms, —                   |
  * | `clarke`   | 1 | sum of 64 sinusoids, ensemble ACF J0(2π f_D τ); the test oracle      | 4, 1, 1, 2000, 1 ms, 2 m/s at 6 GHz       |
- * | `umi-6ghz` | 1 | TR 38.901 UMi street canyon clusters as drifting scatterers           | 4, 1, 1, 2000, 1 ms, 2 m/s random walk    |
- * | `o1-28ghz` | 1 | image-method street canyon (DeepMIMO O1 look-alike), 28 GHz           | 64, 4, 2, 1800, 0.125 ms, 6/15/30 m/s for 700/600/500 slots |
+ * | `umi-6ghz` | 2 | TR 38.901 UMi street canyon clusters as drifting scatterers           | 4, 1, 1, 2000, 1 ms, 2 m/s random walk    |
+ * | `umi-28ghz`| 1 | the same 38.901 UMi procedure at 28 GHz (beamforming geometry)        | 64, 4, 2, 1800, 0.125 ms, 6/15/30 m/s for 700/600/500 slots, random walk |
+ * | `o1-28ghz` | 1 | image-method street canyon (DeepMIMO O1 look-alike), 28 GHz; specular only by default | 64, 4, 2, 1800, 0.125 ms, 6/15/30 m/s for 700/600/500 slots |
+ *
+ * Versions: `umi-6ghz` v2 applies shadow fading as a gain (−PL + SF); v1 subtracted it, which
+ * inverted every SF cross-correlation of the absolute-power output.
+ *
+ * `umi-28ghz` is `umi-6ghz`'s model at f_c = 28 GHz: the LSP laws of Table 7.5-6 are evaluated at
+ * 28 GHz (medians LOS DS 32 ns, ASD 13.7°, ASA 41°; NLOS DS 66 ns, ASD 15.6°), with path loss at
+ * 28 GHz, and the geometry and speed phases of the beamforming case study (64-element BS ULA,
+ * 4 users × 2 antennas, 6/15/30 m/s, Δt = 0.125 ms). Users move on the random walk with a slow
+ * heading diffusion (0.1 rad/√s, vehicle-like).
+ *
+ * `o1-28ghz` is specular only (LOS, ground and facade reflections; `canyon.diffuseScatterers` 0):
+ * a DeepMIMO O1 look-alike, not a 38.901-conformant channel. Measured on it: K-factor about
+ * −3 dB, arrival spread about 13°, at most ~10 paths, and at 30 m/s a Doppler spread and
+ * coherence time far from Clarke's (the channel barely changes between slots). Use `umi-28ghz`
+ * for 38.901 statistics at 28 GHz.
  *
  * `umi-6ghz` places each ray on two scatterers (drawn AoD at the BS, drawn AoA at the UE;
- * channel.md §3.5), because single-bounce geometry distorts the BS-side angle spread (see the
+ * docs/channel.md §3.4), because single-bounce geometry distorts the BS-side angle spread (see the
  * comment in the preset); `umi.bounce: "single"` is available.
  *
  * `o1-28ghz` samples every 0.125 ms, one NR slot at 120 kHz subcarrier spacing (FR2): at 30 m/s
@@ -22,7 +38,7 @@
 import type { ChannelConfig } from "./config.ts";
 import { UMI_TABLE_VERSION } from "./umi-tables.ts";
 
-export const PRESET_NAMES = ["rayleigh", "clarke", "umi-6ghz", "o1-28ghz"] as const;
+export const PRESET_NAMES = ["rayleigh", "clarke", "umi-6ghz", "umi-28ghz", "o1-28ghz"] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** A short description of each preset (CLI help, reports). */
@@ -30,14 +46,16 @@ export const PRESET_DESCRIPTIONS: Readonly<Record<PresetName, string>> = {
   rayleigh: "i.i.d. CN(0,1) entries, independent over time",
   clarke: "Clarke/Jakes sum of sinusoids, autocorrelation J0(2 pi fD tau)",
   "umi-6ghz": "3GPP TR 38.901 UMi street canyon, 6 GHz, clusters anchored to scatterers",
-  "o1-28ghz": "28 GHz street canyon by the image method (DeepMIMO O1 look-alike)",
+  "umi-28ghz": "3GPP TR 38.901 UMi street canyon, 28 GHz, 64-antenna BS, 4 users x 2 antennas, 6/15/30 m/s",
+  "o1-28ghz": "28 GHz street canyon by the image method, specular paths only (DeepMIMO O1 look-alike, not 38.901 statistics)",
 };
 
 /** The current version of each preset's parameter set. */
 export const PRESET_VERSIONS: Readonly<Record<PresetName, number>> = {
   rayleigh: 1,
   clarke: 1,
-  "umi-6ghz": 1,
+  "umi-6ghz": 2,
+  "umi-28ghz": 1,
   "o1-28ghz": 1,
 };
 
@@ -55,8 +73,14 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
     case "rayleigh":
       return {
         ...common,
-        preset, version: PRESET_VERSIONS[preset],
-        carrierGHz: 28, samples: 100, dt: 1e-3, users: 4, userAntennas: 2, antennas: 64,
+        preset,
+        version: PRESET_VERSIONS[preset],
+        carrierGHz: 28,
+        samples: 100,
+        dt: 1e-3,
+        users: 4,
+        userAntennas: 2,
+        antennas: 64,
         bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0] },
         mobility: { model: "static", speeds: [0], slots: null, rampS: 0, headingSigma: 0, start: null, heading: null, gridSpacing: null },
         subcarrierSpacingHz: 120e3,
@@ -64,8 +88,14 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
     case "clarke":
       return {
         ...common,
-        preset, version: PRESET_VERSIONS[preset],
-        carrierGHz: 6, samples: 2000, dt: 1e-3, users: 1, userAntennas: 1, antennas: 4,
+        preset,
+        version: PRESET_VERSIONS[preset],
+        carrierGHz: 6,
+        samples: 2000,
+        dt: 1e-3,
+        users: 1,
+        userAntennas: 1,
+        antennas: 4,
         bsArray: { type: "ula", shape: [4], spacing: 0.5, axis: [1, 0, 0] },
         mobility: { model: "straight", speeds: [2], slots: null, rampS: 0, headingSigma: 0, start: null, heading: null, gridSpacing: null },
         subcarrierSpacingHz: 30e3,
@@ -75,10 +105,25 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
       return {
         ...common,
         normalise: "per-user",
-        preset, version: PRESET_VERSIONS[preset],
-        carrierGHz: 6, samples: 2000, dt: 1e-3, users: 1, userAntennas: 1, antennas: 4,
+        preset,
+        version: PRESET_VERSIONS[preset],
+        carrierGHz: 6,
+        samples: 2000,
+        dt: 1e-3,
+        users: 1,
+        userAntennas: 1,
+        antennas: 4,
         bsArray: { type: "ula", shape: [4], spacing: 0.5, axis: [1, 0, 0] },
-        mobility: { model: "random-walk", speeds: [2], slots: null, rampS: 0, headingSigma: 0.5, start: null, heading: null, gridSpacing: null },
+        mobility: {
+          model: "random-walk",
+          speeds: [2],
+          slots: null,
+          rampS: 0,
+          headingSigma: 0.5,
+          start: null,
+          heading: null,
+          gridSpacing: null,
+        },
         subcarrierSpacingHz: 30e3,
         umi: {
           table: UMI_TABLE_VERSION,
@@ -99,16 +144,59 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
           minScattererDistance: 3,
           crossCorrelation: true,
           shadowing: true,
+          indoorFraction: 0,
+          o2iLoss: "low",
         },
       };
+    case "umi-28ghz": {
+      const base = presetDefaults("umi-6ghz");
+      return {
+        ...base,
+        preset,
+        version: PRESET_VERSIONS[preset],
+        carrierGHz: 28,
+        samples: 1800,
+        dt: 1.25e-4,
+        users: 4,
+        userAntennas: 2,
+        antennas: 64,
+        bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0] },
+        mobility: {
+          model: "random-walk",
+          speeds: [6, 15, 30],
+          slots: [700, 600, 500],
+          rampS: 0,
+          headingSigma: 0.1,
+          start: null,
+          heading: null,
+          gridSpacing: null,
+        },
+        subcarrierSpacingHz: 120e3,
+      };
+    }
     case "o1-28ghz":
       return {
         ...common,
         normalise: "per-user",
-        preset, version: PRESET_VERSIONS[preset],
-        carrierGHz: 28, samples: 1800, dt: 1.25e-4, users: 4, userAntennas: 2, antennas: 64,
+        preset,
+        version: PRESET_VERSIONS[preset],
+        carrierGHz: 28,
+        samples: 1800,
+        dt: 1.25e-4,
+        users: 4,
+        userAntennas: 2,
+        antennas: 64,
         bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0] },
-        mobility: { model: "street", speeds: [6, 15, 30], slots: [700, 600, 500], rampS: 0, headingSigma: 0, start: null, heading: null, gridSpacing: null },
+        mobility: {
+          model: "street",
+          speeds: [6, 15, 30],
+          slots: [700, 600, 500],
+          rampS: 0,
+          headingSigma: 0,
+          start: null,
+          heading: null,
+          gridSpacing: null,
+        },
         subcarrierSpacingHz: 120e3,
         canyon: {
           streetWidth: 40,

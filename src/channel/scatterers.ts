@@ -1,5 +1,5 @@
 /**
- * From drawn rays (delay, angles) to scatterers fixed in space (channel.md §3.5), so that as the
+ * From drawn rays (delay, angles) to scatterers fixed in space (docs/channel.md §3.4), so that as the
  * user moves, delays, angles and phases drift consistently with the geometry.
  *
  * For a ray with arrival direction r̂_r (from the UE u) and total length D = d_3D + c(τ + Δτ_0):
@@ -43,10 +43,15 @@ export function placeCluster(rng: Rng, cluster: DrawnCluster, b: Vec3, u: Vec3, 
   const R = cluster.rays.length;
   const out = {
     size: R,
-    sx: new Float64Array(R), sy: new Float64Array(R), sz: new Float64Array(R),
+    sx: new Float64Array(R),
+    sy: new Float64Array(R),
+    sz: new Float64Array(R),
     dFix: new Float64Array(R),
-    ampRe: new Float64Array(R), ampIm: new Float64Array(R),
-    depX: new Float64Array(R), depY: new Float64Array(R), depZ: new Float64Array(R),
+    ampRe: new Float64Array(R),
+    ampIm: new Float64Array(R),
+    depX: new Float64Array(R),
+    depY: new Float64Array(R),
+    depZ: new Float64Array(R),
     largeScale: opts.largeScale,
     fade: opts.fade,
   };

@@ -15,6 +15,15 @@
  *   average Hann-windowed periodogram of all entries (zero-padded to a power of two).
  * - `coherenceTimeS`: the first lag where |ρ| falls below 0.5 (linear interpolation), null if it
  *   never does within the lags computed.
+ * - Per user (index k of axis 1, e.g. users of [T, K, Nk, M]; the whole tensor when H has one
+ *   axis): `perUser` holds each user's own ρ_k(ℓ) over that user's entries, and from it the same
+ *   coherence time (|ρ_k| = 0.5), rms Doppler spread and Clarke-equivalent Doppler as above.
+ *   The pooled ρ weights users by power, so one slow strong user dominates it; the per-user
+ *   figures and `perUserSummary` (median, 10th and 90th percentiles over users) show the spread.
+ *   A user whose |ρ_k| stays above 0.5 over all computed lags (e.g. a Ricean user with K > 0 dB,
+ *   whose LOS term alone keeps |ρ_k| ≥ K/(K+1)) has coherence time null: in the percentiles it
+ *   ranks as longer than every finite value, and a percentile that falls on such users is null
+ *   (`beyondMaxLag` counts them).
  * - `kFactorDb`: median over entries of the moment estimate K = √(G_a² − G_v)/(G_a − √(G_a² − G_v))
  *   with G_a = mean |h|², G_v = var |h|² (Greenstein et al. 1999); −Infinity when G_v ≥ G_a²
  *   (Rayleigh-like or worse). Meaningful over tracks where the large-scale gain is constant.
@@ -32,6 +41,22 @@ export interface ChannelStatsOptions {
   readonly maxLag?: number;
   /** Skip the Doppler spectrum (its FFTs dominate the cost on big tensors). */
   readonly spectrum?: boolean;
+}
+
+/** Median and 10th / 90th percentiles over users (null where the percentile falls on a missing value). */
+export interface UserPercentiles {
+  readonly median: number | null;
+  readonly p10: number | null;
+  readonly p90: number | null;
+  /** Users without a value (coherence: |ρ_k| never fell below 0.5 within maxLag). */
+  readonly beyondMaxLag: number;
+}
+
+/** Per-user temporal statistics (arrays indexed by user). */
+export interface PerUserStats {
+  readonly coherenceTimeS: (number | null)[];
+  readonly dopplerSpreadHz: (number | null)[];
+  readonly dopplerHz: (number | null)[];
 }
 
 /** What {@link channelStats} reports (the `liquidwave channel stats` JSON document). */
@@ -53,9 +78,22 @@ export interface ChannelStats {
   readonly doppler99Hz: number | null;
   readonly coherenceTimeS: number | null;
   readonly kFactorDb: number | null;
+  /** Per-user coherence time and Doppler (null without dt). */
+  readonly perUser: PerUserStats | null;
+  /** Median and 10th / 90th percentiles of the per-user figures over users (null without dt). */
+  readonly perUserSummary: {
+    readonly users: number;
+    readonly coherenceTimeS: UserPercentiles;
+    readonly dopplerSpreadHz: UserPercentiles;
+  } | null;
 }
 
-/** Complex lag-ℓ correlation ρ(ℓ) for ℓ = 0..maxLag. */
+/**
+ * Complex lag-ℓ correlation ρ(ℓ) for ℓ = 0..maxLag.
+ * @param H - channel time series, shape [T, ...] (time first), complex planar
+ * @param maxLag - largest lag ℓ in samples
+ * @returns ρ(ℓ) for ℓ = 0..maxLag, planar, each of length maxLag + 1 (dimensionless)
+ */
 export function temporalAutocorrelation(H: ComplexTensor, maxLag: number): { re: Float64Array; im: Float64Array } {
   const T = H.shape[0]!;
   const E = H.re.length / T;
@@ -97,6 +135,9 @@ export function temporalAutocorrelation(H: ComplexTensor, maxLag: number): { re:
 /**
  * Average Doppler power spectrum of all entries: Hann-windowed periodograms, zero-padded to
  * N = nextPow2(T), in fftshift order with frequencies f_i = (i − N/2)/(NΔt).
+ * @param H - channel time series, shape [T, ...] (time first), complex planar
+ * @param dt - sampling interval Δt, s
+ * @returns frequencies [N] in Hz and the average power spectral density [N] (linear, per bin)
  */
 export function dopplerSpectrum(H: ComplexTensor, dt: number): { freqs: Float64Array; psd: Float64Array } {
   const T = H.shape[0]!;
@@ -118,6 +159,39 @@ export function dopplerSpectrum(H: ComplexTensor, dt: number): { freqs: Float64A
   }
   const freqs = Float64Array.from({ length: N }, (_, i) => (i - N / 2) / (N * dt));
   return { freqs, psd };
+}
+
+/** Coherence time: first lag where |ρ| falls below 0.5 (linear interpolation), null if never. */
+function coherenceOf(abs: ArrayLike<number>, maxLag: number, dt: number): number | null {
+  for (let l = 1; l <= maxLag; l++) {
+    if (abs[l]! < 0.5) {
+      const f = (abs[l - 1]! - 0.5) / (abs[l - 1]! - abs[l]!);
+      return (l - 1 + f) * dt;
+    }
+  }
+  return null;
+}
+
+/**
+ * Percentile p ∈ [0, 1] of values with nulls ranked above every number (linear interpolation
+ * between order statistics; null if it touches a null).
+ */
+function percentileWithMissing(xs: (number | null)[], p: number): number | null {
+  const s = xs.map((x) => (x === null ? Infinity : x)).sort((a, b) => a - b);
+  const i = p * (s.length - 1);
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  if (!Number.isFinite(s[hi]!)) return null;
+  return s[lo]! + (i - lo) * (s[hi]! - s[lo]!);
+}
+
+function percentiles(xs: (number | null)[]): UserPercentiles {
+  return {
+    median: percentileWithMissing(xs, 0.5),
+    p10: percentileWithMissing(xs, 0.1),
+    p90: percentileWithMissing(xs, 0.9),
+    beyondMaxLag: xs.filter((x) => x === null).length,
+  };
 }
 
 function median(xs: number[]): number {
@@ -163,19 +237,42 @@ export function channelStats(H: ComplexTensor, opts: ChannelStatsOptions = {}): 
   const rho = temporalAutocorrelation(H, maxLag);
   const lags = Array.from({ length: maxLag + 1 }, (_, l) => l);
   const abs = lags.map((l) => Math.hypot(rho.re[l]!, rho.im[l]!));
-  let coherence: number | null = null;
-  for (let l = 1; l <= maxLag && dt !== null; l++) {
-    if (abs[l]! < 0.5) {
-      const f = (abs[l - 1]! - 0.5) / (abs[l - 1]! - abs[l]!);
-      coherence = (l - 1 + f) * dt;
-      break;
-    }
-  }
+  const coherence = dt !== null ? coherenceOf(abs, maxLag, dt) : null;
   const r1 = rho.re[1]!;
   const a1 = abs[1]!;
-  const dopplerHz = dt !== null && r1 >= 0.3 ? besselJ0Inverse(Math.min(1, r1)) / (2 * Math.PI * dt) : null;
+  const clarkeDoppler = (re1: number, d: number): number | null =>
+    re1 >= 0.3 ? besselJ0Inverse(Math.min(1, re1)) / (2 * Math.PI * d) : null;
+  const rmsSpread = (abs1: number, d: number): number => Math.sqrt(Math.max(0, 2 * (1 - Math.min(1, abs1)))) / (2 * Math.PI * d);
+  const dopplerHz = dt !== null ? clarkeDoppler(r1, dt) : null;
   const meanDopplerHz = dt !== null ? Math.atan2(rho.im[1]!, rho.re[1]!) / (2 * Math.PI * dt) : null;
-  const dopplerSpreadHz = dt !== null ? Math.sqrt(Math.max(0, 2 * (1 - Math.min(1, a1)))) / (2 * Math.PI * dt) : null;
+  const dopplerSpreadHz = dt !== null ? rmsSpread(a1, dt) : null;
+
+  let userStats: PerUserStats | null = null;
+  if (dt !== null) {
+    const coh: (number | null)[] = [];
+    const spread: (number | null)[] = [];
+    const dop: (number | null)[] = [];
+    for (let k = 0; k < K; k++) {
+      let sub: ComplexTensor;
+      if (K === 1) sub = H;
+      else {
+        const re = new Float64Array(T * per);
+        const im = new Float64Array(T * per);
+        for (let t = 0; t < T; t++) {
+          re.set(H.re.subarray(t * E + k * per, t * E + (k + 1) * per), t * per);
+          im.set(H.im.subarray(t * E + k * per, t * E + (k + 1) * per), t * per);
+        }
+        sub = { shape: [T, per], re, im };
+      }
+      const rk = temporalAutocorrelation(sub, maxLag);
+      const ak = Array.from({ length: maxLag + 1 }, (_, l) => Math.hypot(rk.re[l]!, rk.im[l]!));
+      const ok = Number.isFinite(ak[1]!);
+      coh.push(ok ? coherenceOf(ak, maxLag, dt) : null);
+      spread.push(ok ? rmsSpread(ak[1]!, dt) : null);
+      dop.push(ok ? clarkeDoppler(rk.re[1]!, dt) : null);
+    }
+    userStats = { coherenceTimeS: coh, dopplerSpreadHz: spread, dopplerHz: dop };
+  }
 
   let doppler99Hz: number | null = null;
   if (dt !== null && opts.spectrum !== false) {
@@ -228,5 +325,9 @@ export function channelStats(H: ComplexTensor, opts: ChannelStatsOptions = {}): 
     doppler99Hz,
     coherenceTimeS: coherence,
     kFactorDb,
+    perUser: userStats,
+    perUserSummary: userStats
+      ? { users: K, coherenceTimeS: percentiles(userStats.coherenceTimeS), dopplerSpreadHz: percentiles(userStats.dopplerSpreadHz) }
+      : null,
   };
 }

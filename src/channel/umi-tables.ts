@@ -51,8 +51,8 @@ export type LspName = (typeof LSP_ORDER)[number];
 
 /** 38.901 ray offset angles α_m of the 20 rays of a cluster (Table 7.5-3), unit-free. */
 export const RAY_OFFSETS: readonly number[] = [
-  0.0447, -0.0447, 0.1413, -0.1413, 0.2492, -0.2492, 0.3715, -0.3715, 0.5129, -0.5129,
-  0.6797, -0.6797, 0.8844, -0.8844, 1.1481, -1.1481, 1.5195, -1.5195, 2.1551, -2.1551,
+  0.0447, -0.0447, 0.1413, -0.1413, 0.2492, -0.2492, 0.3715, -0.3715, 0.5129, -0.5129, 0.6797, -0.6797, 0.8844, -0.8844, 1.1481, -1.1481,
+  1.5195, -1.5195, 2.1551, -2.1551,
 ];
 
 /**
@@ -86,9 +86,19 @@ export const UMI_LOS: UmiConditionTable = {
   cThetaNlos: 1.104,
   corrDist: { SF: 10, K: 15, DS: 7, ASD: 8, ASA: 8, ZSD: 12, ZSA: 12 },
   crossCorr: [
-    ["ASD", "DS", 0.5], ["ASA", "DS", 0.8], ["ASA", "SF", -0.4], ["ASD", "SF", -0.5], ["DS", "SF", -0.4],
-    ["ASD", "ASA", 0.4], ["ASD", "K", -0.2], ["ASA", "K", -0.3], ["DS", "K", -0.7], ["SF", "K", 0.5],
-    ["ZSD", "ASD", 0.5], ["ZSA", "ASD", 0.3], ["ZSA", "DS", 0.2],
+    ["ASD", "DS", 0.5],
+    ["ASA", "DS", 0.8],
+    ["ASA", "SF", -0.4],
+    ["ASD", "SF", -0.5],
+    ["DS", "SF", -0.4],
+    ["ASD", "ASA", 0.4],
+    ["ASD", "K", -0.2],
+    ["ASA", "K", -0.3],
+    ["DS", "K", -0.7],
+    ["SF", "K", 0.5],
+    ["ZSD", "ASD", 0.5],
+    ["ZSA", "ASD", 0.3],
+    ["ZSA", "DS", 0.2],
   ],
 };
 
@@ -111,8 +121,13 @@ export const UMI_NLOS: UmiConditionTable = {
   cThetaNlos: 1.184,
   corrDist: { SF: 13, K: 15, DS: 10, ASD: 10, ASA: 9, ZSD: 10, ZSA: 10 },
   crossCorr: [
-    ["ASA", "DS", 0.4], ["ASA", "SF", -0.4], ["DS", "SF", -0.7], ["ZSD", "DS", -0.5], ["ZSD", "ASD", 0.5],
-    ["ZSA", "ASD", 0.5], ["ZSA", "ASA", 0.2],
+    ["ASA", "DS", 0.4],
+    ["ASA", "SF", -0.4],
+    ["DS", "SF", -0.7],
+    ["ZSD", "DS", -0.5],
+    ["ZSD", "ASD", 0.5],
+    ["ZSA", "ASD", 0.5],
+    ["ZSA", "ASA", 0.2],
   ],
 };
 

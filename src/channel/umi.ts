@@ -1,6 +1,6 @@
 /**
  * The `umi-6ghz` scenario: 3GPP TR 38.901 UMi – Street Canyon statistics with spatial
- * consistency through scatterer geometry (channel.md §3.3–3.5, §4.4, §5.1).
+ * consistency through scatterer geometry (docs/channel.md §3).
  *
  * Along each user's track (travelled distance s):
  * - Large-scale grid: nodes every Δg metres (Δg = the cross-fade length, default 2 m). At each
@@ -17,11 +17,18 @@
  *   clusters and the mean power stay constant.
  * - Path loss (Table 7.4.1-1) of each condition at d_2D(t) and shadow fading (σ 4 / 7.82 dB,
  *   correlation 10 / 13 m, linearly interpolated between grid nodes so it is smooth) form the
- *   large-scale factor of that condition's paths.
+ *   large-scale gain −PL + SF (dB) of that condition's paths. SF is the SF component of the LSP
+ *   field, so it carries 38.901's cross-correlations with DS, ASD, ASA and K; those are defined
+ *   for SF as a gain (a positive SF means more received power).
+ *
+ * - Indoor users (`indoorFraction`, default 0): 38.901 §7.4.3 O2I penetration loss PL_tw + 0.5
+ *   d_2D-in + N(0, σ_P²) (low- or high-loss model) on every path, fixed over the track, and the LOS
+ *   probability evaluated at the outdoor distance d_2D − d_2D-in.
  *
  * Simplifications (documented in the config notes): one K-factor per segment (the LOS path
  * amplitude √(K_R/(K_R+1)) is fixed within a segment), no user-to-user correlation of
- * scatterers, isotropic elements, no polarisation, no O2I, no blockage.
+ * scatterers, isotropic elements, no polarisation, no blockage; indoor users keep the outdoor
+ * LOS/NLOS LSPs and shadow fading (38.901's separate O2I LSP column is not implemented).
  */
 import { normalQuantile } from "../core/normal.ts";
 import type { Rng } from "../core/random.ts";
@@ -33,7 +40,15 @@ import type { Vec3 } from "./geometry.ts";
 import { anglesOf } from "./geometry.ts";
 import { LspField, lspsFromNormals } from "./lsp.ts";
 import type { Trajectory } from "./mobility.ts";
-import { umiLosPathLossDb, umiLosProbability, umiNlosPathLossDb } from "./pathloss.ts";
+import type { O2iModel } from "./pathloss.ts";
+import {
+  O2I_SIGMA_DB,
+  o2iThroughWallLossDb,
+  umiIndoorDistance,
+  umiLosPathLossDb,
+  umiLosProbability,
+  umiNlosPathLossDb,
+} from "./pathloss.ts";
 import type { BounceModel } from "./scatterers.ts";
 import { placeCluster } from "./scatterers.ts";
 import { UMI_LOS, UMI_NLOS } from "./umi-tables.ts";
@@ -68,6 +83,14 @@ export interface UmiParams {
   readonly crossCorrelation: boolean;
   /** Include shadow fading in the large-scale factor. */
   readonly shadowing: boolean;
+  /**
+   * Probability that a user is indoors (38.901 §7.4.3 outdoor-to-indoor; 38.901's UMi evaluations
+   * use 0.8). An indoor user gets the O2I penetration loss on all its paths and its LOS
+   * probability at the outdoor distance d_2D − d_2D-in; its small-scale LSPs stay the outdoor ones.
+   */
+  readonly indoorFraction: number;
+  /** O2I penetration model of indoor users: 38.901 `low`- or `high`-loss building. */
+  readonly o2iLoss: O2iModel;
 }
 
 /** Random streams a user's UMi scenario draws from (one per component). */
@@ -89,10 +112,14 @@ export interface UmiUserResult {
   readonly paths: UserPaths;
   /** 1 where the LOS condition dominates (LOS-state fade weight² ≥ 1/2), per sample. */
   readonly los: Uint8Array;
-  /** Large-scale gain −(PL + SF) in dB of the dominating condition, per sample. */
+  /** Large-scale gain −PL + SF in dB of the dominating condition, per sample (SF is a gain). */
   readonly pathGainDb: Float64Array;
   /** Number of clusters created over the track (initial sets and replacements). */
   readonly clustersCreated: number;
+  /** Whether the user is indoors, its indoor distance d_2D-in (m) and O2I loss (dB, 0 outdoors). */
+  readonly indoor: boolean;
+  readonly indoorDistance: number;
+  readonly o2iLossDb: number;
 }
 
 /** Position on the trajectory at travelled distance s (linear interpolation; clamped). */
@@ -133,6 +160,16 @@ export function buildUmiUser(streams: UmiStreams, tr: Trajectory, fcGHz: number,
   const J = Math.floor(sEnd / dg) + 2; // nodes 0 … J−1 cover [0, sEnd] with one to spare
   const d2At = (u: Vec3): number => Math.hypot(u[0] - b[0], u[1] - b[1]);
 
+  // Outdoor-to-indoor (38.901 §7.4.3.1): one draw per user from its own stream (always the same
+  // four numbers, so the fraction and model never change the other streams).
+  const o2i = streams.stream("o2i");
+  const indoorDraw = o2i.uniform();
+  const dIn = umiIndoorDistance(o2i.uniform(), o2i.uniform());
+  const o2iNormal = o2i.normal();
+  const indoor = indoorDraw < p.indoorFraction;
+  const o2iLossDb = indoor ? o2iThroughWallLossDb(p.o2iLoss, fcGHz) + 0.5 * dIn + O2I_SIGMA_DB[p.o2iLoss] * o2iNormal : 0;
+  const dOut = (u: Vec3): number => (indoor ? Math.max(d2At(u) - dIn, 0) : d2At(u));
+
   // LOS state and LSP normals at the grid nodes.
   const losNode = new Uint8Array(J);
   const xLos: Float64Array[] = [];
@@ -148,7 +185,7 @@ export function buildUmiUser(streams: UmiStreams, tr: Trajectory, fcGHz: number,
       fNlos.advance(dg);
     }
     const u = positionAt(tr, j * dg);
-    losNode[j] = p.condition === "los" ? 1 : p.condition === "nlos" ? 0 : z < normalQuantile(umiLosProbability(d2At(u))) ? 1 : 0;
+    losNode[j] = p.condition === "los" ? 1 : p.condition === "nlos" ? 0 : z < normalQuantile(umiLosProbability(dOut(u))) ? 1 : 0;
     xLos.push(fLos.normals());
     xNlos.push(fNlos.normals());
   }
@@ -209,10 +246,15 @@ export function buildUmiUser(streams: UmiStreams, tr: Trajectory, fcGHz: number,
         const bornAt = Math.max(birth, 0);
         const death = Math.min(bornAt + life, seg.end);
         const cl = set.set.clusters[n % set.set.clusters.length]!;
-        clusters.push(placeCluster(slotRng, cl, b, set.u, {
-          bounce: p.bounce, delayOffset: offset, minDistance: p.minScattererDistance, largeScale: lsIdx,
-          fade: { fadeIn: birth, fadeOut: death, ramp: dg },
-        }));
+        clusters.push(
+          placeCluster(slotRng, cl, b, set.u, {
+            bounce: p.bounce,
+            delayOffset: offset,
+            minDistance: p.minScattererDistance,
+            largeScale: lsIdx,
+            fade: { fadeIn: birth, fadeOut: death, ramp: dg },
+          }),
+        );
         created++;
         if (death >= seg.end || death > sEnd) break;
         birth = death;
@@ -234,8 +276,10 @@ export function buildUmiUser(streams: UmiStreams, tr: Trajectory, fcGHz: number,
     const s = tr.s[t]!;
     const sfL = p.shadowing ? sfLosSigma * normalsAt(xLos, s)[0]! : 0;
     const sfN = p.shadowing ? sfNlosSigma * normalsAt(xNlos, s)[0]! : 0;
-    const gL = -(umiLosPathLossDb(d2, p.bsHeight, p.ueHeight, fcGHz) + sfL);
-    const gN = -(umiNlosPathLossDb(d2, p.bsHeight, p.ueHeight, fcGHz) + sfN);
+    // SF is a gain (dB): a positive SF raises the received power. Its 38.901 cross-correlations
+    // (LOS DS–SF −0.4, SF–K +0.5; NLOS DS–SF −0.7) are defined with that sign.
+    const gL = -umiLosPathLossDb(d2, p.bsHeight, p.ueHeight, fcGHz) + sfL - o2iLossDb;
+    const gN = -umiNlosPathLossDb(d2, p.bsHeight, p.ueHeight, fcGHz) + sfN - o2iLossDb;
     lsLos[t] = pathLoss ? 10 ** (gL / 20) : 1;
     lsNlos[t] = pathLoss ? 10 ** (gN / 20) : 1;
     let wl = 0;
@@ -243,5 +287,13 @@ export function buildUmiUser(streams: UmiStreams, tr: Trajectory, fcGHz: number,
     los[t] = wl * wl >= 0.5 ? 1 : 0;
     gainDb[t] = los[t] ? gL : gN;
   }
-  return { paths: { moving, clusters, largeScale: [lsLos, lsNlos] }, los, pathGainDb: gainDb, clustersCreated: created };
+  return {
+    paths: { moving, clusters, largeScale: [lsLos, lsNlos] },
+    los,
+    pathGainDb: gainDb,
+    clustersCreated: created,
+    indoor,
+    indoorDistance: indoor ? dIn : 0,
+    o2iLossDb,
+  };
 }

@@ -28,7 +28,10 @@ export async function main(argv: string[]): Promise<number> {
   // --debug is accepted anywhere on the line, before or after the command name.
   const debug = argv.includes("--debug");
   try {
-    await program.parseAsync(argv.filter((a) => a !== "--debug"), { from: "user" });
+    await program.parseAsync(
+      argv.filter((a) => a !== "--debug"),
+      { from: "user" },
+    );
     // A command may report a negative verdict (e.g. `model verify` FAIL) through process.exitCode.
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {

@@ -5,7 +5,11 @@ import type { Tensor } from "../core/tensor.ts";
 import { readArrays } from "../io/read.ts";
 
 /** Read the named real variables of a data file as float64 tensors. */
-export async function readTensors(file: string, names: Record<string, string | undefined>, where: string): Promise<Record<string, Tensor | null>> {
+export async function readTensors(
+  file: string,
+  names: Record<string, string | undefined>,
+  where: string,
+): Promise<Record<string, Tensor | null>> {
   const wanted = Object.values(names).filter((n): n is string => n !== undefined);
   const { variables } = await readArrays(file, { variables: wanted });
   const out: Record<string, Tensor | null> = {};

@@ -17,7 +17,11 @@ export function floatArg(min = -Infinity, max = Infinity): (value: string) => nu
   return (value) => {
     const n = Number(value);
     if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a number in [${min}, ${max}], got '${value}'`);
+      throw new InvalidArgumentError(
+        Number.isFinite(min) || Number.isFinite(max)
+          ? `expected a number in [${min}, ${max}], got '${value}'`
+          : `expected a number, got '${value}'`,
+      );
     }
     return n;
   };
@@ -35,7 +39,25 @@ export function numberListArg(value: string): number[] {
 
 /** A comma-separated list of names (e.g. `--algorithms zf,wmmse`). */
 export function nameListArg(value: string): string[] {
-  const parts = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const parts = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (parts.length === 0) throw new InvalidArgumentError(`expected a comma-separated list, got '${value}'`);
   return parts;
+}
+
+/** `userAntennas` → `--user-antennas`: the flag of a camelCase option name. */
+export function flagName(option: string): string {
+  return "--" + option.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+}
+
+/**
+ * The command's options as a library config: drop the CLI-only keys (`config`, `json`, `out`,
+ * ...) and the unset ones. Values keep the camelCase names of the flags.
+ */
+export function libraryOptions(opts: Record<string, unknown>, cliOnly: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined && !cliOnly.includes(k) && k !== "config") out[k] = v;
+  return out;
 }

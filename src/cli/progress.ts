@@ -2,10 +2,20 @@
 import { SingleBar, Presets } from "cli-progress";
 
 /** A bar over `total` steps; silent when `quiet` (e.g. under --json with no TTY). */
-export function progressBar(label: string, total: number, { quiet = false }: { quiet?: boolean } = {}): { tick: (info?: string) => void; stop: () => void } {
+export function progressBar(
+  label: string,
+  total: number,
+  { quiet = false }: { quiet?: boolean } = {},
+): { tick: (info?: string) => void; stop: () => void } {
   if (quiet) return { tick: () => {}, stop: () => {} };
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {value}/{total} {info}`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000, hideCursor: false },
+    {
+      format: `${label} [{bar}] {value}/{total} {info}`,
+      stream: process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
+      hideCursor: false,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0, { info: "" });

@@ -28,12 +28,7 @@ export function formatShape(shape: readonly number[]): string {
  * Check that `actual` matches `expected`, where `null` in `expected` accepts any extent.
  * @throws LiquidwaveError naming `where`, `name`, the expected and the actual shape.
  */
-export function checkShape(
-  where: string,
-  name: string,
-  actual: readonly number[],
-  expected: readonly (number | null)[],
-): void {
+export function checkShape(where: string, name: string, actual: readonly number[], expected: readonly (number | null)[]): void {
   const ok = actual.length === expected.length && expected.every((e, i) => e === null || e === actual[i]);
   if (!ok) {
     const want = `[${expected.map((e) => (e === null ? "*" : String(e))).join(", ")}]`;

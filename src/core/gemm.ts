@@ -30,10 +30,15 @@ function within(where: string, name: string, a: Float64Array, last: number): voi
  * @param bias - optional [n] added to every row of the product
  */
 export function gemmNT(
-  a: Float64Array, aOff: number,
-  b: Float64Array, bOff: number,
-  c: Float64Array, cOff: number,
-  m: number, k: number, n: number,
+  a: Float64Array,
+  aOff: number,
+  b: Float64Array,
+  bOff: number,
+  c: Float64Array,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
   accumulate: boolean,
   bias: Float64Array | null = null,
 ): void {
@@ -49,14 +54,24 @@ export function gemmNT(
     within(where, "C", c, cOff + m * n - 1);
     if (bias) within(where, "bias", bias, n - 1);
     kernelCalls.gemm++;
-    rt.kernels.gemmNT(a.byteOffset + 8 * aOff, b.byteOffset + 8 * bOff, c.byteOffset + 8 * cOff, m, k, n, accumulate ? 1 : 0, bias ? bias.byteOffset : 0);
+    rt.kernels.gemmNT(
+      a.byteOffset + 8 * aOff,
+      b.byteOffset + 8 * bOff,
+      c.byteOffset + 8 * cOff,
+      m,
+      k,
+      n,
+      accumulate ? 1 : 0,
+      bias ? bias.byteOffset : 0,
+    );
     return;
   }
   gemmNTjs(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
-  if (bias) for (let i = 0; i < m; i++) {
-    const o = cOff + i * n;
-    for (let j = 0; j < n; j++) c[o + j] += bias[j]!;
-  }
+  if (bias)
+    for (let i = 0; i < m; i++) {
+      const o = cOff + i * n;
+      for (let j = 0; j < n; j++) c[o + j] += bias[j]!;
+    }
 }
 
 /**
@@ -65,10 +80,17 @@ export function gemmNT(
  * @param c - C, row-major [m, n] starting at `cOff`
  */
 export function gemmNN(
-  a: Float64Array, aOff: number, as0: number, as1: number,
-  b: Float64Array, bOff: number,
-  c: Float64Array, cOff: number,
-  m: number, k: number, n: number,
+  a: Float64Array,
+  aOff: number,
+  as0: number,
+  as1: number,
+  b: Float64Array,
+  bOff: number,
+  c: Float64Array,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
   accumulate: boolean,
 ): void {
   if (m <= 0 || n <= 0) return;
@@ -89,10 +111,15 @@ export function gemmNN(
 
 /** JavaScript {@link gemmNT} (no bias): the fallback and the oracle of the wasm kernel. */
 export function gemmNTjs(
-  a: Float64Array, aOff: number,
-  b: Float64Array, bOff: number,
-  c: Float64Array, cOff: number,
-  m: number, k: number, n: number,
+  a: Float64Array,
+  aOff: number,
+  b: Float64Array,
+  bOff: number,
+  c: Float64Array,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
   accumulate: boolean,
 ): void {
   let i = 0;
@@ -105,29 +132,48 @@ export function gemmNTjs(
     for (; j + 1 < n; j += 2) {
       const b0 = bOff + j * k;
       const b1 = b0 + k;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0;
       for (let p = 0; p < k; p++) {
-        const x0 = a[a0 + p]!, x1 = a[a1 + p]!, y0 = b[b0 + p]!, y1 = b[b1 + p]!;
+        const x0 = a[a0 + p]!,
+          x1 = a[a1 + p]!,
+          y0 = b[b0 + p]!,
+          y1 = b[b1 + p]!;
         s00 += x0 * y0;
         s01 += x0 * y1;
         s10 += x1 * y0;
         s11 += x1 * y1;
       }
       if (accumulate) {
-        c[c0 + j] += s00; c[c0 + j + 1] += s01; c[c1 + j] += s10; c[c1 + j + 1] += s11;
+        c[c0 + j] += s00;
+        c[c0 + j + 1] += s01;
+        c[c1 + j] += s10;
+        c[c1 + j + 1] += s11;
       } else {
-        c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c1 + j] = s10; c[c1 + j + 1] = s11;
+        c[c0 + j] = s00;
+        c[c0 + j + 1] = s01;
+        c[c1 + j] = s10;
+        c[c1 + j + 1] = s11;
       }
     }
     if (j < n) {
       const b0 = bOff + j * k;
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       for (let p = 0; p < k; p++) {
         const y = b[b0 + p]!;
         s0 += a[a0 + p]! * y;
         s1 += a[a1 + p]! * y;
       }
-      if (accumulate) { c[c0 + j] += s0; c[c1 + j] += s1; } else { c[c0 + j] = s0; c[c1 + j] = s1; }
+      if (accumulate) {
+        c[c0 + j] += s0;
+        c[c1 + j] += s1;
+      } else {
+        c[c0 + j] = s0;
+        c[c1 + j] = s1;
+      }
     }
   }
   if (i < m) {
@@ -137,27 +183,41 @@ export function gemmNTjs(
       const b0 = bOff + j * k;
       let s = 0;
       for (let p = 0; p < k; p++) s += a[a0 + p]! * b[b0 + p]!;
-      if (accumulate) c[c0 + j] += s; else c[c0 + j] = s;
+      if (accumulate) c[c0 + j] += s;
+      else c[c0 + j] = s;
     }
   }
 }
 
 /** JavaScript {@link gemmNN}: the fallback and the oracle of the wasm kernel. */
 export function gemmNNjs(
-  a: Float64Array, aOff: number, as0: number, as1: number,
-  b: Float64Array, bOff: number,
-  c: Float64Array, cOff: number,
-  m: number, k: number, n: number,
+  a: Float64Array,
+  aOff: number,
+  as0: number,
+  as1: number,
+  b: Float64Array,
+  bOff: number,
+  c: Float64Array,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
   accumulate: boolean,
 ): void {
   if (!accumulate) c.fill(0, cOff, cOff + m * n);
   let i = 0;
   for (; i + 3 < m; i += 4) {
-    const c0 = cOff + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+    const c0 = cOff + i * n,
+      c1 = c0 + n,
+      c2 = c1 + n,
+      c3 = c2 + n;
     const ar = aOff + i * as0;
     for (let p = 0; p < k; p++) {
       const ap = ar + p * as1;
-      const x0 = a[ap]!, x1 = a[ap + as0]!, x2 = a[ap + 2 * as0]!, x3 = a[ap + 3 * as0]!;
+      const x0 = a[ap]!,
+        x1 = a[ap + as0]!,
+        x2 = a[ap + 2 * as0]!,
+        x3 = a[ap + 3 * as0]!;
       const bp = bOff + p * n;
       for (let j = 0; j < n; j++) {
         const y = b[bp + j]!;

@@ -8,18 +8,21 @@ import type { ComplexTensor } from "./complex.ts";
 import type { Tensor } from "./tensor.ts";
 import { sizeOf } from "./tensor.ts";
 
-export type RealDType =
-  | "float32" | "float64"
-  | "int8" | "int16" | "int32" | "int64"
-  | "uint8" | "uint16" | "uint32" | "uint64"
-  | "bool";
+export type RealDType = "float32" | "float64" | "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64" | "bool";
 export type ComplexDType = "complex64" | "complex128";
 export type DType = RealDType | ComplexDType;
 
 export type NumericArray =
-  | Float64Array | Float32Array
-  | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
+  | Float64Array
+  | Float32Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array;
 
 /** An array with the dtype of its file. `imag` is present iff the dtype is complex. */
 export interface NdArray {

@@ -16,7 +16,13 @@ export interface PythonCall {
 }
 
 export function isPythonCall(v: unknown): v is PythonCall {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && typeof (v as PythonCall).call === "string" && Array.isArray((v as PythonCall).args);
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as PythonCall).call === "string" &&
+    Array.isArray((v as PythonCall).args)
+  );
 }
 
 /** Parse one Python literal or call expression (the whole text must be consumed). */

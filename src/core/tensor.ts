@@ -86,7 +86,13 @@ export type TensorLike = Tensor | readonly NestedNumbers[];
 
 /** True for a {@link Tensor} (an object with a `shape` array and a Float64Array `data`). */
 export function isTensor(x: unknown): x is Tensor {
-  return typeof x === "object" && x !== null && !Array.isArray(x) && Array.isArray((x as Tensor).shape) && (x as Tensor).data instanceof Float64Array;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    !Array.isArray(x) &&
+    Array.isArray((x as Tensor).shape) &&
+    (x as Tensor).data instanceof Float64Array
+  );
 }
 
 /**
@@ -97,7 +103,8 @@ export function isTensor(x: unknown): x is Tensor {
 export function asTensor(x: TensorLike, where: string, name: string): Tensor {
   if (Array.isArray(x)) return fromNested(x, `${where} (${name})`);
   if (isTensor(x)) {
-    if (x.data.length !== sizeOf(x.shape)) fail(where, `${name} has ${x.data.length} elements but shape ${formatShape(x.shape)} needs ${sizeOf(x.shape)}`);
+    if (x.data.length !== sizeOf(x.shape))
+      fail(where, `${name} has ${x.data.length} elements but shape ${formatShape(x.shape)} needs ${sizeOf(x.shape)}`);
     return x;
   }
   fail(where, `${name} must be a tensor or nested number arrays, got ${x === null ? "null" : typeof x}`);

@@ -37,7 +37,16 @@ export function ceeSweep(o: CeeSweepOptions = {}): ExperimentResult {
     title: `Sum SE vs channel-estimation error (P = ${powerDbm} dBm)`,
     xLabel: "CEE (dB)",
     yLabel: "sum SE on the true channel (bit/s/Hz)",
-    config: { scenario: { ...scenario, ceeDb: cees }, ceesDb: cees, powerDbm, noiseDbm: 0, algorithms: c.algorithms, restarts: c.restarts, lagdIterations: c.lagdIterations, seed: c.seed },
+    config: {
+      scenario: { ...scenario, ceeDb: cees },
+      ceesDb: cees,
+      powerDbm,
+      noiseDbm: 0,
+      algorithms: c.algorithms,
+      restarts: c.restarts,
+      lagdIterations: c.lagdIterations,
+      seed: c.seed,
+    },
     series,
     table: {
       header: ["algorithm", ...cees.map((x) => `SE @ CEE ${x} dB`), "within budget"],

@@ -32,8 +32,22 @@ export function defaultScenario(samples: number, seed: number, ceeDb: number | n
   const a = Math.round((samples * 7) / 18);
   const b = Math.round((samples * 6) / 18);
   // very short runs drop the phases that would get no sample
-  const phases = [[6, a], [15, b], [30, samples - a - b]].filter(([, n]) => n! > 0);
-  return { preset: "o1-28ghz", users: 4, userAntennas: 2, antennas, samples, speeds: phases.map((p) => p[0]!), slots: phases.map((p) => p[1]!), ceeDb, seed };
+  const phases = [
+    [6, a],
+    [15, b],
+    [30, samples - a - b],
+  ].filter(([, n]) => n! > 0);
+  return {
+    preset: "o1-28ghz",
+    users: 4,
+    userAntennas: 2,
+    antennas,
+    samples,
+    speeds: phases.map((p) => p[0]!),
+    slots: phases.map((p) => p[1]!),
+    ceeDb,
+    seed,
+  };
 }
 
 /** A generated scenario: true channel, estimate (if any), the simulator's notes. */
@@ -78,7 +92,8 @@ export function commonOptions(o: ExperimentOptions, defaults: { algorithms: stri
   const restarts = o.restarts ?? (quick ? 2 : 10);
   if (!Number.isInteger(restarts) || restarts < 1) fail("experiment", `restarts must be an integer >= 1, got ${o.restarts}`);
   const lagdIterations = o.lagdIterations ?? (quick ? 50 : 500);
-  if (!Number.isInteger(lagdIterations) || lagdIterations < 1) fail("experiment", `lagdIterations must be an integer >= 1, got ${o.lagdIterations}`);
+  if (!Number.isInteger(lagdIterations) || lagdIterations < 1)
+    fail("experiment", `lagdIterations must be an integer >= 1, got ${o.lagdIterations}`);
   const algorithms = checkAlgorithms((o.algorithms ?? defaults.algorithms).map((a) => withLagdIterations(a, lagdIterations)));
   return { quick, seed, samples, restarts, lagdIterations, algorithms, progress: o.onProgress ?? (() => undefined) };
 }
@@ -132,7 +147,16 @@ export function r4(x: number): number {
  * @param run - results of all algorithms at point x, in the order of `algorithms`
  */
 export function sweepSeries(points: readonly number[], algorithms: readonly string[], run: (x: number) => BeamformerResult[]) {
-  const acc = algorithms.map((name) => ({ name, label: name, x: [] as number[], y: [] as number[], yStd: [] as number[], maxPowerDbm: [] as number[], msPerSample: [] as number[], equalPower: true }));
+  const acc = algorithms.map((name) => ({
+    name,
+    label: name,
+    x: [] as number[],
+    y: [] as number[],
+    yStd: [] as number[],
+    maxPowerDbm: [] as number[],
+    msPerSample: [] as number[],
+    equalPower: true,
+  }));
   const all: BeamformerResult[] = [];
   for (const x of points) {
     const res = run(x);

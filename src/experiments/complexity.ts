@@ -8,6 +8,7 @@
  * bisection with an M × M solve per step, as in the public MATLAB code the paper's group uses; it
  * returns the last bisection mid-point, so its power can exceed P by ~1e-5 dB, which the notes say).
  */
+import type { CMat } from "../core/linalg/cmat.ts";
 import { Rng } from "../core/random.ts";
 import { runAlgorithm, type ClassicalAlgorithm, type CsiSample } from "../beamforming/evaluate.ts";
 import { createOnlineBeamformer, isClassical, parseLearnedSpec } from "../beamforming/learned.ts";
@@ -38,14 +39,18 @@ function median(a: number[]): number {
 function timeAlgorithm(name: string, sc: Scenario, warm: number, powerDbm: number, seed: number, restarts: number, ceeDb: number) {
   const sys = systemAt(powerDbm);
   const T = sc.H.shape[0]!;
-  const K = sc.H.shape[1]!, Nk = sc.H.shape[2]!;
+  const K = sc.H.shape[1]!,
+    Nk = sc.H.shape[2]!;
   const online = isClassical(name) ? null : createOnlineBeamformer(parseLearnedSpec(name), { K, Nk }, sys, seed);
   const root = new Rng(seed);
   const times: number[] = [];
-  let se = 0, iters = 0, maxPower = 0;
+  let se = 0,
+    iters = 0,
+    maxPower = 0;
   for (let t = 0; t < T; t++) {
     const sample: CsiSample = { H: trajectorySample(sc.H, t), ...(sc.Hest ? { Hest: trajectorySample(sc.Hest, t) } : {}) };
-    let V, it;
+    let V: CMat;
+    let it: number;
     const t0 = performance.now();
     if (online) {
       const d = online.design(sample, t);
@@ -64,7 +69,15 @@ function timeAlgorithm(name: string, sc: Scenario, warm: number, powerDbm: numbe
     maxPower = Math.max(maxPower, precoderPower(V));
   }
   const n = T - warm;
-  return { median: median(times), mean: times.reduce((a, b) => a + b, 0) / n, se: se / n, iterations: iters / n, maxPower, equalPower: maxPower <= sys.power * (1 + 1e-9), budget: sys.power };
+  return {
+    median: median(times),
+    mean: times.reduce((a, b) => a + b, 0) / n,
+    se: se / n,
+    iterations: iters / n,
+    maxPower,
+    equalPower: maxPower <= sys.power * (1 + 1e-9),
+    budget: sys.power,
+  };
 }
 
 export function complexityExperiment(o: ComplexityOptions = {}): ExperimentResult {
@@ -73,7 +86,15 @@ export function complexityExperiment(o: ComplexityOptions = {}): ExperimentResul
   const warm = o.warmup ?? (c.quick ? 2 : 10);
   const ceeDb = -10;
   const powerDbm = 10;
-  const series: ExperimentSeries[] = c.algorithms.map((name) => ({ name, label: name, x: [], y: [], msPerSample: [], maxPowerDbm: [], equalPower: true }));
+  const series: ExperimentSeries[] = c.algorithms.map((name) => ({
+    name,
+    label: name,
+    x: [],
+    y: [],
+    msPerSample: [],
+    maxPowerDbm: [],
+    equalPower: true,
+  }));
   const se: number[][] = c.algorithms.map(() => []);
   const iters: number[][] = c.algorithms.map(() => []);
   const worst = new Map<string, number>();
@@ -95,10 +116,15 @@ export function complexityExperiment(o: ComplexityOptions = {}): ExperimentResul
   }
   const last = antennas.length - 1;
   const g = c.algorithms.indexOf("glnn");
-  const ratioNotes = g < 0 ? [] : c.algorithms.filter((a) => a.startsWith("wmmse")).map((a) => {
-    const i = c.algorithms.indexOf(a);
-    return `GLNN time / ${a} time at M = ${antennas[last]}: ${((100 * series[g]!.y[last]!) / series[i]!.y[last]!).toFixed(2)} % (the paper reports 1.61 % against its WMMSE).`;
-  });
+  const ratioNotes =
+    g < 0
+      ? []
+      : c.algorithms
+          .filter((a) => a.startsWith("wmmse"))
+          .map((a) => {
+            const i = c.algorithms.indexOf(a);
+            return `GLNN time / ${a} time at M = ${antennas[last]}: ${((100 * series[g]!.y[last]!) / series[i]!.y[last]!).toFixed(2)} % (the paper reports 1.61 % against its WMMSE).`;
+          });
   return {
     name: "complexity",
     title: "Design time per sample vs BS antennas",
@@ -108,7 +134,12 @@ export function complexityExperiment(o: ComplexityOptions = {}): ExperimentResul
     config: { antennas, samples: c.samples, warmup: warm, ceeDb, powerDbm, noiseDbm: 0, algorithms: c.algorithms, seed: c.seed },
     series,
     table: {
-      header: ["algorithm", ...antennas.map((M) => `median ms @ M=${M}`), ...antennas.map((M) => `SE @ M=${M}`), `iterations @ M=${antennas[last]}`],
+      header: [
+        "algorithm",
+        ...antennas.map((M) => `median ms @ M=${M}`),
+        ...antennas.map((M) => `SE @ M=${M}`),
+        `iterations @ M=${antennas[last]}`,
+      ],
       rows: series.map((s, i) => [s.label, ...s.y.map(r4), ...se[i]!.map(r4), r4(iters[i]![last]!)]),
       caption: `Median wall time of the design per sample over ${c.samples} samples after ${warm} warm-up samples (the series' msPerSample hold the means; shared 2-core machine: preliminary)`,
     },

@@ -12,7 +12,7 @@
  *
  * Returns plain data; the CLI prints tables and `report/demo.ts` writes the report.
  */
-import { runPrediction, type PredictionResult } from "../prediction/experiment.ts";
+import { runPrediction, type PredictionResult } from "./prediction.ts";
 import { dynamicExperiment } from "./dynamic.ts";
 import type { ExperimentResult } from "./types.ts";
 
@@ -37,7 +37,13 @@ export const DEMO_PREDICTION_MODELS = ["hold", "wiener", "kalman", "ridge", "esp
  * estimate, 5 steps), the LSTM in the same loop, LAGD, and the classical references.
  */
 export const DEMO_BEAMFORMING_ALGORITHMS = [
-  "glnn", "glnn:warm:chain:norm-in:scale-out:per-user:best:steps=5", "lstm", "lagd", "wmmse", "rzf", "upper",
+  "glnn",
+  "glnn:warm:chain:norm-in:scale-out:per-user:best:steps=5",
+  "lstm",
+  "lagd",
+  "wmmse",
+  "rzf",
+  "upper",
 ] as const;
 
 export function runDemo(o: DemoOptions = {}): DemoResult {
@@ -45,17 +51,20 @@ export function runDemo(o: DemoOptions = {}): DemoResult {
   const seed = o.seed ?? 1;
   const progress = o.onProgress ?? (() => {});
   progress("prediction: simulating umi-6ghz trajectories and training the predictors");
-  const prediction = runPrediction({
-    channel: { preset: "umi-6ghz", users: quick ? 12 : 32, samples: quick ? 1000 : 2000 },
-    snrDb: 20,
-    history: 20,
-    horizon: 5,
-    models: [...DEMO_PREDICTION_MODELS],
-    epochs: quick ? 4 : 20,
-    maxTrainWindows: quick ? 600 : 4000,
-    maxTestWindows: quick ? 300 : 1500,
-    seed,
-  }, { onProgress: progress });
+  const prediction = runPrediction(
+    {
+      channel: { preset: "umi-6ghz", users: quick ? 12 : 32, samples: quick ? 1000 : 2000 },
+      snrDb: 20,
+      history: 20,
+      horizon: 5,
+      models: [...DEMO_PREDICTION_MODELS],
+      epochs: quick ? 4 : 20,
+      maxTrainWindows: quick ? 600 : 4000,
+      maxTestWindows: quick ? 300 : 1500,
+      seed,
+    },
+    { onProgress: progress },
+  );
   progress("beamforming: o1-28ghz speed-phase trajectory");
   const beamforming = dynamicExperiment({
     quick,

@@ -24,16 +24,35 @@ export function powerSweep(o: PowerSweepOptions = {}): ExperimentResult {
     return runAt(sc, p, c.algorithms, { seed: c.seed, restarts: c.restarts });
   });
   const ref = series.find((s) => s.name === "wmmse");
-  const rows = series.map((s) => [s.label, ...s.y.map(r4), ...(ref ? [r4((100 * s.y[s.y.length >> 1]!) / ref.y[ref.y.length >> 1]!)] : []), s.equalPower ? "yes" : "NO"]);
+  const rows = series.map((s) => [
+    s.label,
+    ...s.y.map(r4),
+    ...(ref ? [r4((100 * s.y[s.y.length >> 1]!) / ref.y[ref.y.length >> 1]!)] : []),
+    s.equalPower ? "yes" : "NO",
+  ]);
   return {
     name: "power-sweep",
     title: "Sum SE vs transmit power (perfect CSI)",
     xLabel: "transmit power P (dBm)",
     yLabel: "sum SE (bit/s/Hz)",
-    config: { scenario, powersDbm: powers, noiseDbm: 0, csi: "perfect", algorithms: c.algorithms, restarts: c.restarts, lagdIterations: c.lagdIterations, seed: c.seed },
+    config: {
+      scenario,
+      powersDbm: powers,
+      noiseDbm: 0,
+      csi: "perfect",
+      algorithms: c.algorithms,
+      restarts: c.restarts,
+      lagdIterations: c.lagdIterations,
+      seed: c.seed,
+    },
     series,
     table: {
-      header: ["algorithm", ...powers.map((p) => `SE @ ${p} dBm`), ...(ref ? [`% of WMMSE @ ${powers[powers.length >> 1]} dBm`] : []), "within budget"],
+      header: [
+        "algorithm",
+        ...powers.map((p) => `SE @ ${p} dBm`),
+        ...(ref ? [`% of WMMSE @ ${powers[powers.length >> 1]} dBm`] : []),
+        "within budget",
+      ],
       rows,
       caption: `Mean sum SE over ${c.samples} samples, perfect CSI, K = 4, Nk = 2, M = 64, noise 0 dBm`,
     },

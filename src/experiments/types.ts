@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { flag, rangedNumber, showValue } from "../core/validate.ts";
+
 /**
  * The plain-data shape every experiment returns: a figure's series plus the config that produced
  * them (with its seed), notes and a summary table. The CLI and the report only move this around;
@@ -64,3 +67,45 @@ export interface ExperimentOptions {
   /** Progress callback (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
 }
+
+/**
+ * The options of the papers' experiments (`liquidwave experiment NAME` flags in camelCase, plus
+ * each experiment's own sweep points), with their ranges. `onProgress` is passed beside them.
+ */
+export const experimentOptionsSchema = z.strictObject(
+  {
+    quick: flag().optional(),
+    seed: rangedNumber(0, Number.MAX_SAFE_INTEGER, { integer: true }).optional(),
+    algorithms: z
+      .array(z.string(), { error: (iss) => `expected a list of algorithm names, got ${showValue(iss.input)}` })
+      .min(1, { error: "expected at least one algorithm" })
+      .readonly()
+      .optional(),
+    /** Channel samples per point (sweeps, complexity) or trajectory length (dynamic). */
+    samples: rangedNumber(1, 1e9, { integer: true }).optional(),
+    restarts: rangedNumber(1, 1e6, { integer: true }).optional(),
+    lagdIterations: rangedNumber(1, 1e9, { integer: true }).optional(),
+    /** power-sweep: power budgets, dBm. */
+    powersDbm: z.array(rangedNumber(-200, 200)).min(1).readonly().optional(),
+    /** cee-sweep: CEE points, dB. */
+    ceesDb: z.array(rangedNumber(-300, 100)).min(1).readonly().optional(),
+    /** cee-sweep, dynamic: power budget, dBm. */
+    powerDbm: rangedNumber(-200, 200).optional(),
+    /** dynamic: CEE, dB. */
+    ceeDb: rangedNumber(-300, 100).optional(),
+    /** dynamic: moving-average window, samples. */
+    window: rangedNumber(1, 1e9, { integer: true }).optional(),
+    /** complexity: antenna counts M. */
+    antennas: z
+      .array(rangedNumber(1, 65536, { integer: true }))
+      .min(1)
+      .readonly()
+      .optional(),
+    /** complexity: untimed warm-up samples. */
+    warmup: rangedNumber(0, 1e6, { integer: true }).optional(),
+  },
+  { error: (iss) => (iss.code === "unrecognized_keys" ? "unknown option" : `expected an object of options, got ${showValue(iss.input)}`) },
+);
+
+/** Experiment options as users write them (see {@link experimentOptionsSchema}). */
+export type ExperimentConfigInput = z.input<typeof experimentOptionsSchema>;

@@ -15,16 +15,29 @@ type Ctor = { new (n: number): NumericArray; new (b: ArrayBuffer, o: number, n: 
 /** The typed array that stores one part (real or imaginary) of `dtype`. */
 export function storageCtor(dtype: DType): Ctor {
   switch (dtype) {
-    case "float64": case "complex128": return Float64Array as unknown as Ctor;
-    case "float32": case "complex64": return Float32Array as unknown as Ctor;
-    case "int8": return Int8Array as unknown as Ctor;
-    case "int16": return Int16Array as unknown as Ctor;
-    case "int32": return Int32Array as unknown as Ctor;
-    case "int64": return BigInt64Array as unknown as Ctor;
-    case "uint8": case "bool": return Uint8Array as unknown as Ctor;
-    case "uint16": return Uint16Array as unknown as Ctor;
-    case "uint32": return Uint32Array as unknown as Ctor;
-    case "uint64": return BigUint64Array as unknown as Ctor;
+    case "float64":
+    case "complex128":
+      return Float64Array as unknown as Ctor;
+    case "float32":
+    case "complex64":
+      return Float32Array as unknown as Ctor;
+    case "int8":
+      return Int8Array as unknown as Ctor;
+    case "int16":
+      return Int16Array as unknown as Ctor;
+    case "int32":
+      return Int32Array as unknown as Ctor;
+    case "int64":
+      return BigInt64Array as unknown as Ctor;
+    case "uint8":
+    case "bool":
+      return Uint8Array as unknown as Ctor;
+    case "uint16":
+      return Uint16Array as unknown as Ctor;
+    case "uint32":
+      return Uint32Array as unknown as Ctor;
+    case "uint64":
+      return BigUint64Array as unknown as Ctor;
   }
 }
 

@@ -15,13 +15,18 @@ import { checkChannelDataset } from "../channel/dataset.ts";
 /** Fetch a variable, or fail naming what the layout expected. */
 export function need(vars: ReadonlyMap<string, NdArray>, name: string, layout: string, expected: string, where: string): NdArray {
   const a = vars.get(name);
-  if (!a) fail(where, `${layout} layout needs variable '${name}' (${expected}); the file has ${[...vars.keys()].slice(0, 12).join(", ") || "none"}`);
+  if (!a)
+    fail(
+      where,
+      `${layout} layout needs variable '${name}' (${expected}); the file has ${[...vars.keys()].slice(0, 12).join(", ") || "none"}`,
+    );
   return a;
 }
 
 function scalarOf(a: NdArray | undefined, name: string, where: string): number | undefined {
   if (!a) return undefined;
-  if (a.data.length !== 1 || isComplexDType(a.dtype)) fail(where, `'${name}' has shape ${formatShape(a.shape)} (${a.dtype}), expected a real scalar`);
+  if (a.data.length !== 1 || isComplexDType(a.dtype))
+    fail(where, `'${name}' has shape ${formatShape(a.shape)} (${a.dtype}), expected a real scalar`);
   return Number(a.data[0]);
 }
 
@@ -42,7 +47,9 @@ export function fromLiquidwaveArrays(vars: ReadonlyMap<string, NdArray>, source:
     ...(t ? { t: ndToTensor(t, where).data } : {}),
     ...(p ? { positions: ndToTensor(p, where) } : {}),
     meta: {
-      source, layout: "liquidwave", notes: [],
+      source,
+      layout: "liquidwave",
+      notes: [],
       ...(vars.has("fc") ? { fc: scalarOf(vars.get("fc"), "fc", where)! } : {}),
       ...(vars.has("dt") ? { dt: scalarOf(vars.get("dt"), "dt", where)! } : {}),
     },
@@ -65,7 +72,12 @@ export interface GlnnOptions {
  * sample s holds rows K s .. K s + K - 1, one [Nk, M] matrix per user: row r = s K + k. In C
  * order that is exactly a reshape to [S, K, Nk, M] (no data movement): H[s, k] = HH[s K + k].
  */
-export function fromGlnnArrays(vars: ReadonlyMap<string, NdArray>, source: string, { users = 4, cee }: GlnnOptions = {}, where = "loadChannelDataset"): ChannelDataset {
+export function fromGlnnArrays(
+  vars: ReadonlyMap<string, NdArray>,
+  source: string,
+  { users = 4, cee }: GlnnOptions = {},
+  where = "loadChannelDataset",
+): ChannelDataset {
   const hh = need(vars, "HH", "GLNN", "complex [K*S, Nk, M]", where);
   if (hh.shape.length !== 3) fail(where, `GLNN layout: 'HH' has shape ${formatShape(hh.shape)}, expected [K*S, Nk, M]`);
   const [rows, nk, m] = hh.shape as [number, number, number];
@@ -86,7 +98,8 @@ export function fromGlnnArrays(vars: ReadonlyMap<string, NdArray>, source: strin
   let Hest: ComplexTensor | undefined;
   if (estKey) {
     const e = vars.get(estKey)!;
-    if (formatShape(e.shape) !== formatShape(hh.shape)) fail(where, `GLNN layout: '${estKey}' has shape ${formatShape(e.shape)}, expected ${formatShape(hh.shape)} like 'HH'`);
+    if (formatShape(e.shape) !== formatShape(hh.shape))
+      fail(where, `GLNN layout: '${estKey}' has shape ${formatShape(e.shape)}, expected ${formatShape(hh.shape)} like 'HH'`);
     Hest = { ...ndToComplex(e), shape };
     notes.push(`Hest from ${estKey}`);
   }

@@ -51,7 +51,9 @@ export function looksLikeDeepMimoV2(vars: ReadonlyMap<string, NdArray>): boolean
 }
 
 function v3ChannelKey(vars: ReadonlyMap<string, NdArray>): string | undefined {
-  const keys = [...vars.keys()].filter((k) => (k === "channel" || /(^|\.)channel$/.test(k)) && (vars.get(k)!.shape.length === 4 || vars.get(k)!.shape.length === 5));
+  const keys = [...vars.keys()].filter(
+    (k) => (k === "channel" || /(^|\.)channel$/.test(k)) && (vars.get(k)!.shape.length === 4 || vars.get(k)!.shape.length === 5),
+  );
   return keys[0];
 }
 
@@ -61,7 +63,12 @@ export function looksLikeDeepMimoV3(vars: ReadonlyMap<string, NdArray>): boolean
 }
 
 /** Copy channel[u, :, :, sc] for each user u into H[u] (users on the first axis, C order). */
-function sliceSubcarrier(ch: NdArray, sc: number, where: string, name: string): { re: Float64Array; im: Float64Array; n: number; rx: number; tx: number; ksc: number } {
+function sliceSubcarrier(
+  ch: NdArray,
+  sc: number,
+  where: string,
+  name: string,
+): { re: Float64Array; im: Float64Array; n: number; rx: number; tx: number; ksc: number } {
   const [n, rx, tx, ksc] = ch.shape as [number, number, number, number];
   if (sc >= ksc) fail(where, `subcarrier ${sc} is out of range: '${name}' has ${ksc} along its last axis (shape ${formatShape(ch.shape)})`);
   const c = ndToComplex(ch);
@@ -97,7 +104,12 @@ function positionsFrom(loc: NdArray | undefined, T: number, K: number, where: st
  * drops a trailing singleton, so [M_UE, M_BS] means one subcarrier), optional `.loc` [1, 3].
  * @returns H [U / K, K, M_UE, M_BS] at the chosen subcarrier
  */
-export function fromDeepMimoV2Arrays(vars: ReadonlyMap<string, NdArray>, source: string, opts: DeepMimoOptions = {}, where = "loadChannelDataset"): ChannelDataset {
+export function fromDeepMimoV2Arrays(
+  vars: ReadonlyMap<string, NdArray>,
+  source: string,
+  opts: DeepMimoOptions = {},
+  where = "loadChannelDataset",
+): ChannelDataset {
   const bs = opts.bs ?? 1;
   const sc = checkInt(where, "subcarrier", opts.subcarrier ?? 0, 0);
   const users = new Map<number, { key: string; a: NdArray }>();
@@ -118,7 +130,8 @@ export function fromDeepMimoV2Arrays(vars: ReadonlyMap<string, NdArray>, source:
   const first = users.get(1)!.a;
   const dims = (a: NdArray) => (a.shape.length === 2 ? [...a.shape, 1] : [...a.shape]);
   const [mue, mbs, ksc] = dims(first) as [number, number, number];
-  if (dims(first).length !== 3) fail(where, `DeepMIMO v2 layout: '${users.get(1)!.key}' has shape ${formatShape(first.shape)}, expected [M_UE, M_BS, K_sc]`);
+  if (dims(first).length !== 3)
+    fail(where, `DeepMIMO v2 layout: '${users.get(1)!.key}' has shape ${formatShape(first.shape)}, expected [M_UE, M_BS, K_sc]`);
   if (sc >= ksc) fail(where, `subcarrier ${sc} is out of range: '${users.get(1)!.key}' has ${ksc} subcarriers`);
   const U = ids.length;
   const K = opts.usersPerSample ?? 1;
@@ -130,7 +143,8 @@ export function fromDeepMimoV2Arrays(vars: ReadonlyMap<string, NdArray>, source:
   let havePos = true;
   for (let u = 0; u < U; u++) {
     const { key, a } = users.get(u + 1)!;
-    if (formatShape(dims(a)) !== formatShape([mue, mbs, ksc])) fail(where, `DeepMIMO v2 layout: '${key}' has shape ${formatShape(a.shape)}, expected ${formatShape([mue, mbs, ksc])} like user{1}`);
+    if (formatShape(dims(a)) !== formatShape([mue, mbs, ksc]))
+      fail(where, `DeepMIMO v2 layout: '${key}' has shape ${formatShape(a.shape)}, expected ${formatShape([mue, mbs, ksc])} like user{1}`);
     const c = ndToComplex(a);
     for (let i = 0; i < per; i++) {
       re[u * per + i] = c.re[i * ksc + sc]!;
@@ -145,8 +159,11 @@ export function fromDeepMimoV2Arrays(vars: ReadonlyMap<string, NdArray>, source:
     H,
     ...(havePos ? { positions: { shape: [T, K, 3], data: pos } } : {}),
     meta: {
-      source, layout: "deepmimo-v2",
-      notes: [`${prefix}.user{1..${U}}.channel [${mue}, ${mbs}, ${ksc}] at subcarrier ${sc} -> H [${T}, ${K}, ${mue}, ${mbs}], user u = t*${K} + k`],
+      source,
+      layout: "deepmimo-v2",
+      notes: [
+        `${prefix}.user{1..${U}}.channel [${mue}, ${mbs}, ${ksc}] at subcarrier ${sc} -> H [${T}, ${K}, ${mue}, ${mbs}], user u = t*${K} + k`,
+      ],
     },
   };
 }
@@ -156,7 +173,12 @@ export function fromDeepMimoV2Arrays(vars: ReadonlyMap<string, NdArray>, source:
  * `channel` (or `<x>.user.channel`) complex [n_ue, M_rx, M_tx, K_sc], or with a trailing time
  * axis [n_ue, M_rx, M_tx, K_sc, N_t]; positions from a sibling `location` or `rx_pos` [n_ue, 3].
  */
-export function fromDeepMimoV3Arrays(vars: ReadonlyMap<string, NdArray>, source: string, opts: DeepMimoOptions = {}, where = "loadChannelDataset"): ChannelDataset {
+export function fromDeepMimoV3Arrays(
+  vars: ReadonlyMap<string, NdArray>,
+  source: string,
+  opts: DeepMimoOptions = {},
+  where = "loadChannelDataset",
+): ChannelDataset {
   const key = v3ChannelKey(vars);
   if (!key) {
     const cands = [...vars.keys()].filter((k) => /channel/.test(k)).map((k) => `${k} ${formatShape(vars.get(k)!.shape)}`);
@@ -166,7 +188,13 @@ export function fromDeepMimoV3Arrays(vars: ReadonlyMap<string, NdArray>, source:
   const sc = checkInt(where, "subcarrier", opts.subcarrier ?? 0, 0);
   const base = key.slice(0, key.length - "channel".length);
   const loc = vars.get(`${base}location`) ?? vars.get(`${base}rx_pos`) ?? vars.get("location") ?? vars.get("rx_pos");
-  const locName = vars.has(`${base}location`) ? `${base}location` : vars.has(`${base}rx_pos`) ? `${base}rx_pos` : vars.has("location") ? "location" : "rx_pos";
+  const locName = vars.has(`${base}location`)
+    ? `${base}location`
+    : vars.has(`${base}rx_pos`)
+      ? `${base}rx_pos`
+      : vars.has("location")
+        ? "location"
+        : "rx_pos";
   if (ch.shape.length === 4) {
     const { re, im, n, rx, tx, ksc } = sliceSubcarrier(ch, sc, where, key);
     const K = opts.usersPerSample ?? 1;
@@ -175,7 +203,11 @@ export function fromDeepMimoV3Arrays(vars: ReadonlyMap<string, NdArray>, source:
     return {
       H: { shape: [T, K, rx, tx], re, im },
       ...(positions ? { positions } : {}),
-      meta: { source, layout: "deepmimo-v3", notes: [`${key} [${n}, ${rx}, ${tx}, ${ksc}] at subcarrier ${sc} -> H [${T}, ${K}, ${rx}, ${tx}], user u = t*${K} + k`] },
+      meta: {
+        source,
+        layout: "deepmimo-v3",
+        notes: [`${key} [${n}, ${rx}, ${tx}, ${ksc}] at subcarrier ${sc} -> H [${T}, ${K}, ${rx}, ${tx}], user u = t*${K} + k`],
+      },
     };
   }
   // [n_ue, M_rx, M_tx, K_sc, N_t]: time is the last axis, users stay users.
@@ -205,8 +237,12 @@ export function fromDeepMimoV3Arrays(vars: ReadonlyMap<string, NdArray>, source:
     H: { shape: [nt, n, rx, tx], re, im },
     ...(positions ? { positions } : {}),
     meta: {
-      source, layout: "deepmimo-v3",
-      notes: [`${key} [${n}, ${rx}, ${tx}, ${ksc}, ${nt}] at subcarrier ${sc} -> H [${nt}, ${n}, ${rx}, ${tx}] (last axis is time)`, ...(positions ? ["positions repeated over time (static users)"] : [])],
+      source,
+      layout: "deepmimo-v3",
+      notes: [
+        `${key} [${n}, ${rx}, ${tx}, ${ksc}, ${nt}] at subcarrier ${sc} -> H [${nt}, ${n}, ${rx}, ${tx}] (last axis is time)`,
+        ...(positions ? ["positions repeated over time (static users)"] : []),
+      ],
     },
   };
 }
@@ -251,14 +287,24 @@ function findNumber(obj: unknown, key: string, depth = 0): number | undefined {
  * tried in that order as DeepMIMO does).
  * @throws LiquidwaveError naming the missing matrix file or a shape mismatch
  */
-export async function readDeepMimoV4Paths(folder: string, opts: DeepMimoOptions = {}, where = "readDeepMimoV4Paths"): Promise<DeepMimoPaths> {
+export async function readDeepMimoV4Paths(
+  folder: string,
+  opts: DeepMimoOptions = {},
+  where = "readDeepMimoV4Paths",
+): Promise<DeepMimoPaths> {
   const files = readdirSync(folder);
-  const pairs = [...new Set(files.map((f) => /^power_(t\d{3}_tx\d{3}_r\d{3})\.(mat|npz|npy)$/.exec(f)?.[1]).filter((x): x is string => !!x))].sort();
+  const pairs = [
+    ...new Set(files.map((f) => /^power_(t\d{3}_tx\d{3}_r\d{3})\.(mat|npz|npy)$/.exec(f)?.[1]).filter((x): x is string => !!x)),
+  ].sort();
   if (pairs.length === 0) fail(where, `'${folder}' is not a DeepMIMO v4 scenario folder (no power_tXXX_txXXX_rXXX.{mat,npz,npy} file)`);
   const want = (n: number | undefined) => (n === undefined ? "\\d{3}" : String(n).padStart(3, "0"));
   const re = new RegExp(`^t${want(opts.txSet)}_tx${want(opts.tx)}_r${want(opts.rxSet)}$`);
   const pair = pairs.find((p) => re.test(p));
-  if (!pair) fail(where, `'${folder}' has no paths for txSet ${opts.txSet ?? "*"}, tx ${opts.tx ?? "*"}, rxSet ${opts.rxSet ?? "*"} (present: ${pairs.join(", ")})`);
+  if (!pair)
+    fail(
+      where,
+      `'${folder}' has no paths for txSet ${opts.txSet ?? "*"}, tx ${opts.tx ?? "*"}, rxSet ${opts.rxSet ?? "*"} (present: ${pairs.join(", ")})`,
+    );
   const got: Partial<Record<(typeof V4_MATRICES)[number], Tensor>> = {};
   for (const m of V4_MATRICES) {
     const ext = ["mat", "npz", "npy"].find((e) => existsSync(join(folder, `${m}_${pair}.${e}`)));
@@ -276,9 +322,11 @@ export async function readDeepMimoV4Paths(folder: string, opts: DeepMimoOptions 
   if (rx.shape.length !== 2 || rx.shape[1] !== 3) fail(where, `rx_pos_${pair} has shape ${formatShape(rx.shape)}, expected [N_ue, 3]`);
   const nUe = rx.shape[0]!;
   const power = got.power!;
-  if (power.shape.length !== 2 || power.shape[0] !== nUe) fail(where, `power_${pair} has shape ${formatShape(power.shape)}, expected [${nUe}, MAX_PATHS]`);
+  if (power.shape.length !== 2 || power.shape[0] !== nUe)
+    fail(where, `power_${pair} has shape ${formatShape(power.shape)}, expected [${nUe}, MAX_PATHS]`);
   for (const m of ["phase", "delay", "aoa_az", "aoa_el", "aod_az", "aod_el"] as const) {
-    if (formatShape(got[m]!.shape) !== formatShape(power.shape)) fail(where, `${m}_${pair} has shape ${formatShape(got[m]!.shape)}, expected ${formatShape(power.shape)} like power`);
+    if (formatShape(got[m]!.shape) !== formatShape(power.shape))
+      fail(where, `${m}_${pair} has shape ${formatShape(got[m]!.shape)}, expected ${formatShape(power.shape)} like power`);
   }
   let fc: number | undefined;
   const params = join(folder, "params.json");
@@ -290,8 +338,17 @@ export async function readDeepMimoV4Paths(folder: string, opts: DeepMimoOptions 
     }
   }
   return {
-    rxPos: rx, ...(got.tx_pos ? { txPos: got.tx_pos } : {}), power, phase: got.phase!, delay: got.delay!,
-    aoaAz: got.aoa_az!, aoaEl: got.aoa_el!, aodAz: got.aod_az!, aodEl: got.aod_el!, ...(fc !== undefined ? { fc } : {}), pair,
+    rxPos: rx,
+    ...(got.tx_pos ? { txPos: got.tx_pos } : {}),
+    power,
+    phase: got.phase!,
+    delay: got.delay!,
+    aoaAz: got.aoa_az!,
+    aoaEl: got.aoa_el!,
+    aodAz: got.aod_az!,
+    aodEl: got.aod_el!,
+    ...(fc !== undefined ? { fc } : {}),
+    pair,
   };
 }
 
@@ -354,7 +411,11 @@ export function synthesizeFromPaths(p: DeepMimoPaths, bsAntennas: number, ueAnte
  * {@link readDeepMimoV4Paths}, narrowband channels from {@link synthesizeFromPaths}, users
  * grouped `usersPerSample` per time sample.
  */
-export async function loadDeepMimoV4Folder(folder: string, opts: DeepMimoOptions = {}, where = "loadChannelDataset"): Promise<ChannelDataset> {
+export async function loadDeepMimoV4Folder(
+  folder: string,
+  opts: DeepMimoOptions = {},
+  where = "loadChannelDataset",
+): Promise<ChannelDataset> {
   const p = await readDeepMimoV4Paths(folder, opts, where);
   const M = checkInt(where, "bsAntennas", opts.bsAntennas ?? 64, 1);
   const N = checkInt(where, "ueAntennas", opts.ueAntennas ?? 1, 1);
@@ -366,7 +427,9 @@ export async function loadDeepMimoV4Folder(folder: string, opts: DeepMimoOptions
     H: { shape: [T, K, N, M], re: h.re, im: h.im },
     positions: { shape: [T, K, 3], data: p.rxPos.data },
     meta: {
-      source: folder, layout: "deepmimo-v4", ...(p.fc !== undefined ? { fc: p.fc } : {}),
+      source: folder,
+      layout: "deepmimo-v4",
+      ...(p.fc !== undefined ? { fc: p.fc } : {}),
       notes: [
         `paths ${p.pair}: ${n} users -> narrowband H [${T}, ${K}, ${N}, ${M}], user u = t*${K} + k`,
         `half-wavelength ULAs along y (BS ${M}, UE ${N}); gains sqrt(10^(P_dBW/10)) exp(j phase)`,

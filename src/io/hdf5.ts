@@ -94,7 +94,11 @@ function capturingStderr<T>(f: (diag: () => string | undefined) => T): T {
     return (origWriteSync as (...a: unknown[]) => number)(fd, buf, ...rest);
   }) as typeof fsMod.writeSync;
   const diag = (): string | undefined => {
-    const frames = lines.join("").split("\n").map((l) => /#\d+: .*?\(\): (.*)$/.exec(l)?.[1]).filter((x): x is string => !!x);
+    const frames = lines
+      .join("")
+      .split("\n")
+      .map((l) => /#\d+: .*?\(\): (.*)$/.exec(l)?.[1])
+      .filter((x): x is string => !!x);
     return frames[frames.length - 1];
   };
   try {
@@ -105,7 +109,11 @@ function capturingStderr<T>(f: (diag: () => string | undefined) => T): T {
   }
 }
 
-async function withH5<T>(path: string, where: string, f: (file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }) => T): Promise<T> {
+async function withH5<T>(
+  path: string,
+  where: string,
+  f: (file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }) => T,
+): Promise<T> {
   const L = await lib(where);
   if (!existsSync(path)) fail(where, `no such file '${path}'`);
   return capturingStderr((diag) => {
@@ -146,7 +154,9 @@ type ElemKind =
 
 function realDType(float: boolean, size: number, signed: boolean): DType | "float16" | undefined {
   if (float) return size === 2 ? "float16" : size === 4 ? "float32" : size === 8 ? "float64" : undefined;
-  const t: Record<number, DType> = signed ? { 1: "int8", 2: "int16", 4: "int32", 8: "int64" } : { 1: "uint8", 2: "uint16", 4: "uint32", 8: "uint64" };
+  const t: Record<number, DType> = signed
+    ? { 1: "int8", 2: "int16", 4: "int32", 8: "int64" }
+    : { 1: "uint8", 2: "uint16", 4: "uint32", 8: "uint64" };
   return t[size];
 }
 
@@ -160,10 +170,19 @@ function elemKind(md: H5Metadata): ElemKind {
   if (md.type === H5T.COMPOUND && md.compound_type) {
     const m = md.compound_type.members;
     const names = m.map((x) => x.name).join(",");
-    if (m.length === 2 && (names === "real,imag" || names === "r,i") && m.every((x) => x.type === H5T.FLOAT && x.size === m[0]!.size) && (m[0]!.size === 4 || m[0]!.size === 8)) {
+    if (
+      m.length === 2 &&
+      (names === "real,imag" || names === "r,i") &&
+      m.every((x) => x.type === H5T.FLOAT && x.size === m[0]!.size) &&
+      (m[0]!.size === 4 || m[0]!.size === 8)
+    ) {
       return {
-        kind: "complex", dtype: m[0]!.size === 4 ? "complex64" : "complex128", size: md.size,
-        reOff: m[0]!.offset, imOff: m[1]!.offset, partSize: m[0]!.size,
+        kind: "complex",
+        dtype: m[0]!.size === 4 ? "complex64" : "complex128",
+        size: md.size,
+        reOff: m[0]!.offset,
+        imOff: m[1]!.offset,
+        partSize: m[0]!.size,
       };
     }
     return { kind: "other", what: "compound" };
@@ -203,9 +222,17 @@ function readNumeric(file: H5File, module: Awaited<H5Lib["ready"]>, ds: H5Datase
     if (!ptr) fail(where, `${file.filename}: cannot allocate ${nbytes} bytes in the HDF5 heap for '${ds.path}'`);
     let raw: Uint8Array;
     try {
-      const status = shape.length === 0
-        ? module.get_dataset_data(file.file_id, ds.path, null, null, null, BigInt(ptr))
-        : module.get_dataset_data(file.file_id, ds.path, [BigInt(nr), ...shape.slice(1).map(BigInt)], [BigInt(r0), ...shape.slice(1).map(() => 0n)], shape.map(() => 1n), BigInt(ptr));
+      const status =
+        shape.length === 0
+          ? module.get_dataset_data(file.file_id, ds.path, null, null, null, BigInt(ptr))
+          : module.get_dataset_data(
+              file.file_id,
+              ds.path,
+              [BigInt(nr), ...shape.slice(1).map(BigInt)],
+              [BigInt(r0), ...shape.slice(1).map(() => 0n)],
+              shape.map(() => 1n),
+              BigInt(ptr),
+            );
       if (status < 0) fail(where, `${file.filename}: HDF5 read of '${ds.path}' failed (truncated or corrupt file?)`);
       raw = module.HEAPU8.slice(ptr, ptr + nbytes);
     } finally {
@@ -266,8 +293,17 @@ function attrString(obj: H5Dataset | H5Group, name: string): string | undefined 
 }
 
 const MATLAB_NUMERIC: Record<string, DType> = {
-  double: "float64", single: "float32", int8: "int8", uint8: "uint8", int16: "int16", uint16: "uint16",
-  int32: "int32", uint32: "uint32", int64: "int64", uint64: "uint64", logical: "bool",
+  double: "float64",
+  single: "float32",
+  int8: "int8",
+  uint8: "uint8",
+  int16: "int16",
+  uint16: "uint16",
+  int32: "int32",
+  uint32: "uint32",
+  int64: "int64",
+  uint64: "uint64",
+  logical: "bool",
 };
 
 function isDataset(e: unknown, L: { h5: H5Lib }): e is H5Dataset {
@@ -318,7 +354,13 @@ function walkHdf5(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> 
         const shape = e.shape ?? [];
         if (kind.kind === "real" || kind.kind === "complex") {
           out.push({
-            info: { name: path, shape, dtype: kind.dtype, readable: true, ...(kind.kind === "real" && kind.half ? { note: "float16 in the file, read as float32" } : {}) },
+            info: {
+              name: path,
+              shape,
+              dtype: kind.dtype,
+              readable: true,
+              ...(kind.kind === "real" && kind.half ? { note: "float16 in the file, read as float32" } : {}),
+            },
             load: () => readNumeric(file, L.module, e, kind, where),
           });
         } else {
@@ -350,7 +392,9 @@ function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]>
       const keys = e.keys().filter((k) => !k.startsWith("#"));
       // A struct array stores each field as a dataset of references, one per element.
       const fields = keys.map((k) => [k, e.get(k)] as const);
-      const refFields = fields.filter(([, v]) => isDataset(v, L) && elemKind(v.metadata).kind === "reference" && attrString(v, "MATLAB_class") === undefined);
+      const refFields = fields.filter(
+        ([, v]) => isDataset(v, L) && elemKind(v.metadata).kind === "reference" && attrString(v, "MATLAB_class") === undefined,
+      );
       if (refFields.length > 0 && refFields.length === fields.length) {
         const n = checkedSize(where, (refFields[0]![1] as H5Dataset).shape ?? []);
         for (let i = 0; i < n; i++) {
@@ -384,7 +428,10 @@ function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]>
       if (cls === "cell" || cls === "struct" || cls === "char" || dt === undefined) {
         out.push({ info: { name: path, shape: edims, dtype: cls ?? "empty", readable: false, note: `empty ${cls ?? "value"}` } });
       } else {
-        out.push({ info: { name: path, shape: edims, dtype, readable: true, note: "empty" }, load: () => ({ shape: edims, dtype, data: allocPart(dtype, 0) }) });
+        out.push({
+          info: { name: path, shape: edims, dtype, readable: true, note: "empty" },
+          load: () => ({ shape: edims, dtype, data: allocPart(dtype, 0) }),
+        });
       }
       return;
     }
@@ -439,7 +486,12 @@ export async function inspectHdf5(path: string, matlab: boolean, where = "hdf5")
  * Read numeric variables of an HDF5 / MATLAB v7.3 file: all readable ones, or `names`.
  * @throws LiquidwaveError for a missing or non-numeric variable, or a file HDF5 cannot read
  */
-export async function readHdf5(path: string, matlab: boolean, names: readonly string[] | undefined, where = "hdf5"): Promise<Map<string, NdArray>> {
+export async function readHdf5(
+  path: string,
+  matlab: boolean,
+  names: readonly string[] | undefined,
+  where = "hdf5",
+): Promise<Map<string, NdArray>> {
   return withH5(path, where, (file, L) => {
     const leaves = walk(file, L, matlab, where);
     const byName = new Map(leaves.map((l) => [l.info.name, l]));
@@ -449,12 +501,18 @@ export async function readHdf5(path: string, matlab: boolean, names: readonly st
       const l = byName.get(n);
       if (!l) {
         const list = leaves.map((x) => x.info.name);
-        fail(where, `${path} has no variable '${n}' (variables: ${list.slice(0, 12).join(", ") || "none"}${list.length > 12 ? ", ..." : ""})`);
+        fail(
+          where,
+          `${path} has no variable '${n}' (variables: ${list.slice(0, 12).join(", ") || "none"}${list.length > 12 ? ", ..." : ""})`,
+        );
       }
-      if (!l.load) fail(where, `${path}: variable '${n}' is ${l.info.dtype} ${formatShape(l.info.shape)}, not a numeric array${l.info.note ? ` (${l.info.note})` : ""}`);
+      if (!l.load)
+        fail(
+          where,
+          `${path}: variable '${n}' is ${l.info.dtype} ${formatShape(l.info.shape)}, not a numeric array${l.info.note ? ` (${l.info.note})` : ""}`,
+        );
       out.set(n, l.load());
     }
     return out;
   });
 }
-

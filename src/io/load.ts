@@ -53,15 +53,26 @@ export async function loadChannelDataset(path: string, options: LoadDatasetOptio
     if (vars.has("HH")) return "glnn";
     if (looksLikeDeepMimoV2(vars)) return "deepmimo-v2";
     if (looksLikeDeepMimoV3(vars)) return "deepmimo-v3";
-    const list = [...vars].slice(0, 12).map(([k, v]) => `${k} [${v.shape.join(", ")}] ${v.dtype}`).join("; ");
-    fail(where, `${path}: cannot tell the dataset layout from its variables (${list || "none"}); expected 'H' [T, K, Nk, M] (liquidwave), 'HH' [K*S, Nk, M] (GLNN), '<x>{b}.user{u}.channel' (DeepMIMO v2) or 'channel' [n_ue, M_rx, M_tx, K_sc] (DeepMIMO v3); or pass a layout`);
+    const list = [...vars]
+      .slice(0, 12)
+      .map(([k, v]) => `${k} [${v.shape.join(", ")}] ${v.dtype}`)
+      .join("; ");
+    fail(
+      where,
+      `${path}: cannot tell the dataset layout from its variables (${list || "none"}); expected 'H' [T, K, Nk, M] (liquidwave), 'HH' [K*S, Nk, M] (GLNN), '<x>{b}.user{u}.channel' (DeepMIMO v2) or 'channel' [n_ue, M_rx, M_tx, K_sc] (DeepMIMO v3); or pass a layout`,
+    );
   };
   switch (pick()) {
-    case "liquidwave": return fromLiquidwaveArrays(vars, path, where);
-    case "glnn": return fromGlnnArrays(vars, path, options, where);
-    case "deepmimo-v2": return fromDeepMimoV2Arrays(vars, path, options, where);
-    case "deepmimo-v3": return fromDeepMimoV3Arrays(vars, path, options, where);
-    case "deepmimo-v4": return fail(where, `deepmimo-v4 layout expects a scenario folder`);
+    case "liquidwave":
+      return fromLiquidwaveArrays(vars, path, where);
+    case "glnn":
+      return fromGlnnArrays(vars, path, options, where);
+    case "deepmimo-v2":
+      return fromDeepMimoV2Arrays(vars, path, options, where);
+    case "deepmimo-v3":
+      return fromDeepMimoV3Arrays(vars, path, options, where);
+    case "deepmimo-v4":
+      return fail(where, `deepmimo-v4 layout expects a scenario folder`);
   }
 }
 

@@ -30,11 +30,52 @@ import { withFile } from "./source.ts";
 import type { VariableInfo } from "./types.ts";
 
 // Data types (mi*) and array classes (mx*) of the format.
-const MI = { INT8: 1, UINT8: 2, INT16: 3, UINT16: 4, INT32: 5, UINT32: 6, SINGLE: 7, DOUBLE: 9, INT64: 12, UINT64: 13, MATRIX: 14, COMPRESSED: 15, UTF8: 16, UTF16: 17, UTF32: 18 } as const;
+const MI = {
+  INT8: 1,
+  UINT8: 2,
+  INT16: 3,
+  UINT16: 4,
+  INT32: 5,
+  UINT32: 6,
+  SINGLE: 7,
+  DOUBLE: 9,
+  INT64: 12,
+  UINT64: 13,
+  MATRIX: 14,
+  COMPRESSED: 15,
+  UTF8: 16,
+  UTF16: 17,
+  UTF32: 18,
+} as const;
 const MI_BYTES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 4, 9: 8, 12: 8, 13: 8, 16: 1, 17: 2, 18: 4 };
-const MI_DTYPE: Record<number, DType> = { 1: "int8", 2: "uint8", 3: "int16", 4: "uint16", 5: "int32", 6: "uint32", 7: "float32", 9: "float64", 12: "int64", 13: "uint64", 16: "uint8", 17: "uint16", 18: "uint32" };
+const MI_DTYPE: Record<number, DType> = {
+  1: "int8",
+  2: "uint8",
+  3: "int16",
+  4: "uint16",
+  5: "int32",
+  6: "uint32",
+  7: "float32",
+  9: "float64",
+  12: "int64",
+  13: "uint64",
+  16: "uint8",
+  17: "uint16",
+  18: "uint32",
+};
 const MX = { CELL: 1, STRUCT: 2, OBJECT: 3, CHAR: 4, SPARSE: 5, FUNCTION: 16, OPAQUE: 17 } as const;
-const MX_DTYPE: Record<number, DType> = { 6: "float64", 7: "float32", 8: "int8", 9: "uint8", 10: "int16", 11: "uint16", 12: "int32", 13: "uint32", 14: "int64", 15: "uint64" };
+const MX_DTYPE: Record<number, DType> = {
+  6: "float64",
+  7: "float32",
+  8: "int8",
+  9: "uint8",
+  10: "int16",
+  11: "uint16",
+  12: "int32",
+  13: "uint32",
+  14: "int64",
+  15: "uint64",
+};
 const MAX_DEPTH = 64;
 
 /** A parsed MATLAB value. Numeric `array` is absent when parsed headers-only (inspection). */
@@ -122,7 +163,9 @@ class Cursor {
   }
 
   text(t: Tag): string {
-    return new TextDecoder(t.type === MI.UTF8 || t.type === MI.INT8 || t.type === MI.UINT8 ? "utf-8" : "latin1").decode(this.buf.subarray(t.data, t.data + t.nbytes));
+    return new TextDecoder(t.type === MI.UTF8 || t.type === MI.INT8 || t.type === MI.UINT8 ? "utf-8" : "latin1").decode(
+      this.buf.subarray(t.data, t.data + t.nbytes),
+    );
   }
 }
 
@@ -152,9 +195,14 @@ function product(dims: readonly number[]): number {
  */
 function parseMatrix(c: Cursor, start: number, end: number, depth: number, path: string): { name: string; node: MatNode } {
   if (depth > MAX_DEPTH) c.bad(`'${path}' is nested more than ${MAX_DEPTH} levels deep`);
-  if (start === end) return { name: "", node: { kind: "numeric", dims: [0, 0], dtype: "float64", array: { shape: [0, 0], dtype: "float64", data: new Float64Array(0) } } };
+  if (start === end)
+    return {
+      name: "",
+      node: { kind: "numeric", dims: [0, 0], dtype: "float64", array: { shape: [0, 0], dtype: "float64", data: new Float64Array(0) } },
+    };
   const fl = c.tag(start, end, `'${path}' array flags`);
-  if (fl.type !== MI.UINT32 || fl.nbytes !== 8) c.bad(`'${path}': array flags element has type ${fl.type} and ${fl.nbytes} bytes, expected uint32 x 2`);
+  if (fl.type !== MI.UINT32 || fl.nbytes !== 8)
+    c.bad(`'${path}': array flags element has type ${fl.type} and ${fl.nbytes} bytes, expected uint32 x 2`);
   const flags = c.u32(fl.data);
   const cls = flags & 0xff;
   const complex = (flags & 0x800) !== 0;
@@ -184,14 +232,18 @@ function parseMatrix(c: Cursor, start: number, end: number, depth: number, path:
       if (!c.decode) return { name, node: { kind: "numeric", dims, dtype: "complex128" } };
       const re = colMajorToRowMajor(convertPart(c, rt, "float64", n, `'${label}' real part`), dims);
       const im = colMajorToRowMajor(convertPart(c, it, "float64", n, `'${label}' imaginary part`), dims);
-      return { name, node: { kind: "numeric", dims, dtype: "complex128", array: { shape: dims, dtype: "complex128", data: re, imag: im } } };
+      return {
+        name,
+        node: { kind: "numeric", dims, dtype: "complex128", array: { shape: dims, dtype: "complex128", data: re, imag: im } },
+      };
     }
     const rt = c.tag(p, end, `'${label}' real part`);
     const it = complex ? c.tag(rt.next, end, `'${label}' imaginary part`) : undefined;
     if (!c.decode) {
       // Headers only: still check that the data holds the declared number of values.
       const size = MI_BYTES[rt.type];
-      if (size === undefined || rt.nbytes !== n * size) c.bad(`'${label}' real part holds ${size ? rt.nbytes / size : "?"} values, its dims ${formatShape(dims)} need ${n}`);
+      if (size === undefined || rt.nbytes !== n * size)
+        c.bad(`'${label}' real part holds ${size ? rt.nbytes / size : "?"} values, its dims ${formatShape(dims)} need ${n}`);
       return { name, node: { kind: "numeric", dims, dtype: d } };
     }
     const storage: DType = d === "bool" ? "uint8" : d;
@@ -287,12 +339,18 @@ function parseMatrix(c: Cursor, start: number, end: number, depth: number, path:
 /** Flatten a value into leaf paths (depth-first, file order). */
 export function flattenMat(path: string, node: MatNode, visit: (path: string, leaf: MatNode) => void): void {
   if (node.kind === "struct") {
-    if (node.elements.length === 0 || node.fields.length === 0) return visit(path, node);
+    if (node.elements.length === 0 || node.fields.length === 0) {
+      visit(path, node);
+      return;
+    }
     node.elements.forEach((m, i) => {
       for (const [f, v] of m) flattenMat(node.elements.length === 1 ? `${path}.${f}` : `${path}(${i + 1}).${f}`, v, visit);
     });
   } else if (node.kind === "cell") {
-    if (node.elements.length === 0) return visit(path, node);
+    if (node.elements.length === 0) {
+      visit(path, node);
+      return;
+    }
     node.elements.forEach((v, i) => flattenMat(`${path}{${i + 1}}`, v, visit));
   } else visit(path, node);
 }
@@ -341,7 +399,8 @@ function matrixHeader(c: Cursor, start: number): { cls: number; flags: number; d
   const lim = c.buf.length;
   if (start + 8 > lim) return undefined;
   const fl = c.tag(start, Number.MAX_SAFE_INTEGER, "array flags");
-  if (fl.type !== MI.UINT32 || fl.nbytes !== 8) c.bad(`array flags element at byte ${start} has type ${fl.type} and ${fl.nbytes} bytes, expected uint32 x 2`);
+  if (fl.type !== MI.UINT32 || fl.nbytes !== 8)
+    c.bad(`array flags element at byte ${start} has type ${fl.type} and ${fl.nbytes} bytes, expected uint32 x 2`);
   if (fl.next + 8 > lim) return undefined;
   const dt = c.tag(fl.next, Number.MAX_SAFE_INTEGER, "dimensions");
   if (dt.data + dt.nbytes > lim || dt.next + 8 > lim) return undefined;
@@ -417,8 +476,7 @@ function inspectElement(el: TopElement): MatNode {
   const dtype = MX_DTYPE[el.cls];
   const complex = (el.flags & 0x800) !== 0;
   if (dtype !== undefined) {
-    const d: DType = (el.flags & 0x200) !== 0 && !complex ? "bool"
-      : complex ? (dtype === "float32" ? "complex64" : "complex128") : dtype;
+    const d: DType = (el.flags & 0x200) !== 0 && !complex ? "bool" : complex ? (dtype === "float32" ? "complex64" : "complex128") : dtype;
     return { kind: "numeric", dims: el.dims, dtype: d };
   }
   if (el.cls === MX.CHAR) return { kind: "char", dims: el.dims, text: "" };
@@ -466,10 +524,21 @@ export function readMat5Source(src: ByteSource, names: readonly string[] | undef
       continue;
     }
     const info = infos.get(n);
-    if (info) fail(where, `${src.label}: variable '${n}' is ${info.dtype} ${formatShape(info.shape)}, not a numeric array${info.note ? ` (${info.note})` : ""}`);
+    if (info)
+      fail(
+        where,
+        `${src.label}: variable '${n}' is ${info.dtype} ${formatShape(info.shape)}, not a numeric array${info.note ? ` (${info.note})` : ""}`,
+      );
     const prefix = [...infos.keys()].filter((k) => k.startsWith(n + ".") || k.startsWith(n + "(") || k.startsWith(n + "{"));
-    if (prefix.length > 0) fail(where, `${src.label}: '${n}' is a struct or cell; its variables are ${prefix.slice(0, 8).join(", ")}${prefix.length > 8 ? ", ..." : ""}`);
-    fail(where, `${src.label} has no variable '${n}' (variables: ${[...infos.keys()].slice(0, 12).join(", ") || "none"}${infos.size > 12 ? ", ..." : ""})`);
+    if (prefix.length > 0)
+      fail(
+        where,
+        `${src.label}: '${n}' is a struct or cell; its variables are ${prefix.slice(0, 8).join(", ")}${prefix.length > 8 ? ", ..." : ""}`,
+      );
+    fail(
+      where,
+      `${src.label} has no variable '${n}' (variables: ${[...infos.keys()].slice(0, 12).join(", ") || "none"}${infos.size > 12 ? ", ..." : ""})`,
+    );
   }
   return out;
 }
@@ -500,9 +569,19 @@ export interface MatCell {
 }
 
 const DTYPE_MX: Record<DType, [number, number]> = {
-  float64: [6, MI.DOUBLE], complex128: [6, MI.DOUBLE], float32: [7, MI.SINGLE], complex64: [7, MI.SINGLE],
-  int8: [8, MI.INT8], uint8: [9, MI.UINT8], bool: [9, MI.UINT8], int16: [10, MI.INT16], uint16: [11, MI.UINT16],
-  int32: [12, MI.INT32], uint32: [13, MI.UINT32], int64: [14, MI.INT64], uint64: [15, MI.UINT64],
+  float64: [6, MI.DOUBLE],
+  complex128: [6, MI.DOUBLE],
+  float32: [7, MI.SINGLE],
+  complex64: [7, MI.SINGLE],
+  int8: [8, MI.INT8],
+  uint8: [9, MI.UINT8],
+  bool: [9, MI.UINT8],
+  int16: [10, MI.INT16],
+  uint16: [11, MI.UINT16],
+  int32: [12, MI.INT32],
+  uint32: [13, MI.UINT32],
+  int64: [14, MI.INT64],
+  uint64: [15, MI.UINT64],
 };
 
 /** Writes little-endian elements into a growing list of chunks. */
@@ -566,11 +645,13 @@ function encodeMatrix(name: string, v: MatValue, where: string, depth: number): 
     w.element(MI.INT8, new TextEncoder().encode(name));
   };
   if (typeof v === "string") {
-    const codes = Uint16Array.from([...v].map((ch) => {
-      const cp = ch.codePointAt(0)!;
-      if (cp > 0xffff) fail(where, `'${name}': character U+${cp.toString(16)} does not fit MATLAB's 16-bit char`);
-      return cp;
-    }));
+    const codes = Uint16Array.from(
+      [...v].map((ch) => {
+        const cp = ch.codePointAt(0)!;
+        if (cp > 0xffff) fail(where, `'${name}': character U+${cp.toString(16)} does not fit MATLAB's 16-bit char`);
+        return cp;
+      }),
+    );
     header(MX.CHAR, 0, [1, codes.length]);
     w.element(MI.UINT16, leBytes(codes, 2));
   } else if ("kind" in v && v.kind === "cell") {
@@ -588,7 +669,8 @@ function encodeMatrix(name: string, v: MatValue, where: string, depth: number): 
     const fields = Object.keys(elements[0] ?? {});
     for (const e of elements) {
       const k = Object.keys(e);
-      if (k.length !== fields.length || k.some((f, i) => f !== fields[i])) fail(where, `struct array '${name}': elements have different fields`);
+      if (k.length !== fields.length || k.some((f, i) => f !== fields[i]))
+        fail(where, `struct array '${name}': elements have different fields`);
     }
     const len = Math.max(...fields.map((f) => new TextEncoder().encode(f).length + 1), 1);
     if (len > 64) fail(where, `struct '${name}': field names longer than 63 bytes are not supported by MAT v5`);
@@ -625,7 +707,11 @@ export interface Mat5Options {
  * (0-d -> 1x1, 1-d -> 1xn); bool is written as MATLAB logical; complex as separate real and
  * imaginary parts. Deterministic (no timestamp in the header).
  */
-export function encodeMat5(vars: Readonly<Record<string, MatValue>>, { compress = true }: Mat5Options = {}, where = "writeMat5"): Uint8Array[] {
+export function encodeMat5(
+  vars: Readonly<Record<string, MatValue>>,
+  { compress = true }: Mat5Options = {},
+  where = "writeMat5",
+): Uint8Array[] {
   const header = new Uint8Array(128).fill(0x20);
   const text = new TextEncoder().encode("MATLAB 5.0 MAT-file, written by liquidwave");
   header.set(text, 0);

@@ -15,9 +15,7 @@ import { fail, formatShape } from "../core/errors.ts";
 import type { DType, NdArray, NumericArray } from "../core/ndarray.ts";
 import { isComplexDType } from "../core/ndarray.ts";
 import { writeFileAtomic } from "../core/fs.ts";
-import {
-  HOST_LITTLE_ENDIAN, allocPart, bytesOf, checkNdArray, checkedSize, colMajorToRowMajor, partBytes, swapBytes,
-} from "./arrays.ts";
+import { HOST_LITTLE_ENDIAN, allocPart, bytesOf, checkNdArray, checkedSize, colMajorToRowMajor, partBytes, swapBytes } from "./arrays.ts";
 import type { ByteSource } from "./source.ts";
 import { memorySource, withFile } from "./source.ts";
 
@@ -54,7 +52,8 @@ type PyValue = string | number | boolean | null | PyValue[] | { [k: string]: PyV
 
 function parsePyLiteral(text: string, where: string): PyValue {
   let i = 0;
-  const bad = (what: string): never => fail(where, `malformed .npy header (${what} at character ${i}): ${JSON.stringify(text.slice(0, 200))}`);
+  const bad = (what: string): never =>
+    fail(where, `malformed .npy header (${what} at character ${i}): ${JSON.stringify(text.slice(0, 200))}`);
   const ws = () => {
     while (i < text.length && /\s/.test(text[i]!)) i++;
   };
@@ -67,7 +66,10 @@ function parsePyLiteral(text: string, where: string): PyValue {
       const obj: { [k: string]: PyValue } = {};
       for (;;) {
         ws();
-        if (text[i] === "}") { i++; return obj; }
+        if (text[i] === "}") {
+          i++;
+          return obj;
+        }
         const k = value(depth + 1);
         if (typeof k !== "string") bad("dict key is not a string");
         ws();
@@ -85,7 +87,10 @@ function parsePyLiteral(text: string, where: string): PyValue {
       const arr: PyValue[] = [];
       for (;;) {
         ws();
-        if (text[i] === close) { i++; return arr; }
+        if (text[i] === close) {
+          i++;
+          return arr;
+        }
         arr.push(value(depth + 1));
         ws();
         if (text[i] === ",") i++;
@@ -118,7 +123,10 @@ function parsePyLiteral(text: string, where: string): PyValue {
  * @returns the dtype, whether the file is big-endian, and the stored item size in bytes
  * @throws LiquidwaveError for structured, object, string, datetime and extended-precision dtypes
  */
-export function parseDescr(descr: PyValue, where: string): { dtype: DType; fileDType: DType | "float16"; bigEndian: boolean; itemSize: number } {
+export function parseDescr(
+  descr: PyValue,
+  where: string,
+): { dtype: DType; fileDType: DType | "float16"; bigEndian: boolean; itemSize: number } {
   if (typeof descr !== "string") {
     fail(where, `structured dtype ${JSON.stringify(descr)} is not supported (only plain numeric arrays)`);
   }
@@ -138,8 +146,12 @@ export function parseDescr(descr: PyValue, where: string): { dtype: DType; fileD
   const fileDType = table[kind!]?.[size];
   if (!fileDType) {
     const what: Record<string, string> = {
-      O: "object arrays (pickled Python objects)", U: "unicode string arrays", S: "byte string arrays",
-      V: "void/structured arrays", M: "datetime arrays", m: "timedelta arrays",
+      O: "object arrays (pickled Python objects)",
+      U: "unicode string arrays",
+      S: "byte string arrays",
+      V: "void/structured arrays",
+      M: "datetime arrays",
+      m: "timedelta arrays",
     };
     fail(where, `dtype '${descr}' is not supported${what[kind!] ? ` (${what[kind!]})` : ""}; numeric, complex and bool dtypes are`);
   }
@@ -191,9 +203,22 @@ export function readNpyHeader(src: ByteSource, where = "npy"): NpyHeader {
   const dataOffset = start + headerLen;
   const dataBytes = n * d.itemSize;
   if (dataOffset + dataBytes > src.size) {
-    fail(where, `${what} is truncated: shape ${formatShape(dims)} of '${descr}' needs ${dataBytes} data bytes, file has ${src.size - dataOffset}`);
+    fail(
+      where,
+      `${what} is truncated: shape ${formatShape(dims)} of '${descr}' needs ${dataBytes} data bytes, file has ${src.size - dataOffset}`,
+    );
   }
-  return { dtype: d.dtype, descr: descr as string, fileDType: d.fileDType, shape: dims, fortranOrder: fortran, bigEndian: d.bigEndian, itemSize: d.itemSize, dataOffset, dataBytes };
+  return {
+    dtype: d.dtype,
+    descr: descr as string,
+    fileDType: d.fileDType,
+    shape: dims,
+    fortranOrder: fortran,
+    bigEndian: d.bigEndian,
+    itemSize: d.itemSize,
+    dataOffset,
+    dataBytes,
+  };
 }
 
 /** IEEE 754 half-precision bits to a number. */
@@ -270,9 +295,19 @@ export function readNpy(path: string): NdArray {
 // Writing
 
 const DESCR: Record<DType, string> = {
-  float64: "<f8", float32: "<f4", complex128: "<c16", complex64: "<c8",
-  int8: "|i1", int16: "<i2", int32: "<i4", int64: "<i8",
-  uint8: "|u1", uint16: "<u2", uint32: "<u4", uint64: "<u8", bool: "|b1",
+  float64: "<f8",
+  float32: "<f4",
+  complex128: "<c16",
+  complex64: "<c8",
+  int8: "|i1",
+  int16: "<i2",
+  int32: "<i4",
+  int64: "<i8",
+  uint8: "|u1",
+  uint16: "<u2",
+  uint32: "<u4",
+  uint64: "<u8",
+  bool: "|b1",
 };
 
 /**

@@ -50,7 +50,10 @@ export function inspectNpzSource(src: ByteSource, where = "npz"): VariableInfo[]
     const headerSrc: ByteSource = { ...memorySource(prefix, `${src.label}:${e.name}`), size: e.uncompressedSize };
     const h = readNpyHeader(headerSrc, where);
     out.push({
-      name: k, shape: h.shape, dtype: h.dtype, readable: true,
+      name: k,
+      shape: h.shape,
+      dtype: h.dtype,
+      readable: true,
       ...(h.fileDType === "float16" ? { note: "float16 in the file, read as float32" } : {}),
     });
   }
@@ -69,7 +72,11 @@ export interface NpzOptions {
 }
 
 /** Encode arrays as .npz bytes (chunks in order); member names are `{key}.npy`, keys must be non-empty. */
-export function encodeNpzParts(arrays: Readonly<Record<string, NdArray>>, { compress = true }: NpzOptions = {}, where = "writeNpz"): Uint8Array[] {
+export function encodeNpzParts(
+  arrays: Readonly<Record<string, NdArray>>,
+  { compress = true }: NpzOptions = {},
+  where = "writeNpz",
+): Uint8Array[] {
   const keys = Object.keys(arrays);
   const members = keys.map((k) => {
     if (k.length === 0) fail(where, "array names must be non-empty");

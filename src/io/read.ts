@@ -57,10 +57,15 @@ export async function inspectFile(path: string): Promise<InspectResult> {
   const variables = withFile(path, where, (src) => {
     if (format === "npy") {
       const h = readNpyHeader(src, where);
-      return [{
-        name: NPY_VARIABLE, shape: h.shape, dtype: h.dtype, readable: true,
-        ...(h.fileDType === "float16" ? { note: "float16 in the file, read as float32" } : {}),
-      }];
+      return [
+        {
+          name: NPY_VARIABLE,
+          shape: h.shape,
+          dtype: h.dtype,
+          readable: true,
+          ...(h.fileDType === "float16" ? { note: "float16 in the file, read as float32" } : {}),
+        },
+      ];
     }
     if (format === "npz") return inspectNpzSource(src, where);
     return inspectMat5Source(src, where);
@@ -84,7 +89,13 @@ export async function readArrays(path: string, options: ReadOptions = {}): Promi
   const variables = withFile(path, where, (src) => {
     if (format === "npy") {
       if (names && names.some((n) => n !== NPY_VARIABLE)) {
-        fail(where, `${path} is a .npy file with one array, called '${NPY_VARIABLE}'; asked for ${names.filter((n) => n !== NPY_VARIABLE).map((n) => `'${n}'`).join(", ")}`);
+        fail(
+          where,
+          `${path} is a .npy file with one array, called '${NPY_VARIABLE}'; asked for ${names
+            .filter((n) => n !== NPY_VARIABLE)
+            .map((n) => `'${n}'`)
+            .join(", ")}`,
+        );
       }
       return new Map([[NPY_VARIABLE, readNpySource(src, where)]]);
     }

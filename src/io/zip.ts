@@ -103,9 +103,18 @@ export function listZip(src: ByteSource, where: string): ZipEntry[] {
       const len = u16(cd, x + 2);
       if (id === 1) {
         let q = x + 4;
-        if (usize === 0xffffffff) { usize = u64(cd, q); q += 8; }
-        if (csize === 0xffffffff) { csize = u64(cd, q); q += 8; }
-        if (offset === 0xffffffff) { offset = u64(cd, q); q += 8; }
+        if (usize === 0xffffffff) {
+          usize = u64(cd, q);
+          q += 8;
+        }
+        if (csize === 0xffffffff) {
+          csize = u64(cd, q);
+          q += 8;
+        }
+        if (offset === 0xffffffff) {
+          offset = u64(cd, q);
+          q += 8;
+        }
       }
       x += 4 + len;
     }
@@ -129,7 +138,10 @@ export function entryDataOffset(src: ByteSource, e: ZipEntry, where: string): nu
 
 function checkMethod(src: ByteSource, e: ZipEntry, where: string): void {
   if (e.method !== 0 && e.method !== 8) {
-    fail(where, `${src.label} (zip): member '${e.name}' uses compression method ${e.method}; only stored (0) and deflate (8) are supported`);
+    fail(
+      where,
+      `${src.label} (zip): member '${e.name}' uses compression method ${e.method}; only stored (0) and deflate (8) are supported`,
+    );
   }
   // Deflate cannot expand data by more than ~1032x; a larger claim is a corrupt or hostile header.
   if (e.method === 8 && e.uncompressedSize > e.compressedSize * 1032 + 1024) {
@@ -155,7 +167,10 @@ export function readEntry(src: ByteSource, e: ZipEntry, where: string): Uint8Arr
       const b = inflateRawSync(comp, { maxOutputLength: Math.max(1, e.uncompressedSize) });
       out = new Uint8Array(b.buffer, b.byteOffset, b.length); // plain view: Buffer#slice would not copy
     } catch (err) {
-      fail(where, `${src.label} (zip): member '${e.name}' does not inflate to its declared ${e.uncompressedSize} bytes (${(err as Error).message})`);
+      fail(
+        where,
+        `${src.label} (zip): member '${e.name}' does not inflate to its declared ${e.uncompressedSize} bytes (${(err as Error).message})`,
+      );
     }
   }
   if (out.length !== e.uncompressedSize) {
@@ -196,7 +211,11 @@ const DOS_1980 = { time: 0, date: (0 << 9) | (1 << 5) | 1 }; // 1980-01-01 00:00
  * @returns the file as chunks, in order (concatenate or write them one after another)
  * @throws LiquidwaveError if a member or the archive would exceed 4 GiB (no ZIP64 writing)
  */
-export function buildZip(members: readonly { name: string; parts: readonly Uint8Array[] }[], compress: boolean, where: string): Uint8Array[] {
+export function buildZip(
+  members: readonly { name: string; parts: readonly Uint8Array[] }[],
+  compress: boolean,
+  where: string,
+): Uint8Array[] {
   const chunks: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;

@@ -51,10 +51,14 @@ export class Mlp {
     const B = input.shape[0] ?? 0;
     const F = B > 0 ? input.data.length / B : 0;
     if (input.shape.length < 2 || F !== this.inputSize) {
-      fail(where, `input has shape ${formatShape(input.shape)}, expected [batch, ${this.inputSize}] (or [batch, ...] with ${this.inputSize} features in total)`);
+      fail(
+        where,
+        `input has shape ${formatShape(input.shape)}, expected [batch, ${this.inputSize}] (or [batch, ...] with ${this.inputSize} features in total)`,
+      );
     }
     checkFinite(where, "input", input.data);
-    const pre: Float64Array[] = [], act: Float64Array[] = [];
+    const pre: Float64Array[] = [],
+      act: Float64Array[] = [];
     let z = input.data;
     this.layers.forEach((lin, l) => {
       const p = new Float64Array(B * lin.outFeatures);

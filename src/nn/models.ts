@@ -45,31 +45,56 @@ const sequenceOptions = {
 const wiringSchema = z.record(z.string(), z.unknown());
 
 export const modelConfigSchema = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("cfc"), ...sequenceOptions, units: posInt,
-    mode: z.enum(CFC_MODES).optional(), activation: z.enum(ACTIVATIONS).optional(),
-    backboneUnits: z.number().int().min(0).optional(), backboneLayers: z.number().int().min(0).optional(),
-    backboneDropout: z.number().min(0).max(0.999).optional(),
-    projSize: posInt.nullable().optional(), mixedMemory: z.boolean().optional(),
-  }).strict(),
-  z.object({
-    type: z.literal("wired-cfc"), ...sequenceOptions, wiring: wiringSchema,
-    mode: z.enum(CFC_MODES).optional(), projSize: posInt.nullable().optional(), mixedMemory: z.boolean().optional(),
-  }).strict(),
-  z.object({
-    type: z.literal("ltc"), ...sequenceOptions, wiring: wiringSchema,
-    inputMapping: z.enum(LTC_MAPPINGS).optional(), outputMapping: z.enum(LTC_MAPPINGS).optional(),
-    odeUnfolds: posInt.optional(), epsilon: z.number().min(0).optional(),
-    implicitParamConstraints: z.boolean().optional(), mixedMemory: z.boolean().optional(),
-    // liquidwave extension (ncps's LTC has none): a Linear head on the motor outputs.
-    projSize: posInt.nullable().optional(),
-  }).strict(),
+  z
+    .object({
+      type: z.literal("cfc"),
+      ...sequenceOptions,
+      units: posInt,
+      mode: z.enum(CFC_MODES).optional(),
+      activation: z.enum(ACTIVATIONS).optional(),
+      backboneUnits: z.number().int().min(0).optional(),
+      backboneLayers: z.number().int().min(0).optional(),
+      backboneDropout: z.number().min(0).max(0.999).optional(),
+      projSize: posInt.nullable().optional(),
+      mixedMemory: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("wired-cfc"),
+      ...sequenceOptions,
+      wiring: wiringSchema,
+      mode: z.enum(CFC_MODES).optional(),
+      projSize: posInt.nullable().optional(),
+      mixedMemory: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("ltc"),
+      ...sequenceOptions,
+      wiring: wiringSchema,
+      inputMapping: z.enum(LTC_MAPPINGS).optional(),
+      outputMapping: z.enum(LTC_MAPPINGS).optional(),
+      odeUnfolds: posInt.optional(),
+      epsilon: z.number().min(0).optional(),
+      implicitParamConstraints: z.boolean().optional(),
+      mixedMemory: z.boolean().optional(),
+      // liquidwave extension (ncps's LTC has none): a Linear head on the motor outputs.
+      projSize: posInt.nullable().optional(),
+    })
+    .strict(),
   z.object({ type: z.literal("lstm"), ...sequenceOptions, hiddenSize: posInt, projSize: posInt.nullable().optional() }).strict(),
   z.object({ type: z.literal("gru"), ...sequenceOptions, hiddenSize: posInt, projSize: posInt.nullable().optional() }).strict(),
-  z.object({
-    type: z.literal("mlp"), inputSize: posInt, hidden: z.array(posInt), outputSize: posInt,
-    activation: z.enum(ACTIVATIONS).optional(),
-  }).strict(),
+  z
+    .object({
+      type: z.literal("mlp"),
+      inputSize: posInt,
+      hidden: z.array(posInt),
+      outputSize: posInt,
+      activation: z.enum(ACTIVATIONS).optional(),
+    })
+    .strict(),
 ]);
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
@@ -89,7 +114,6 @@ export function parseModelConfig(value: unknown, where = "buildModel"): ModelCon
  * generator).
  */
 function assembleSequence(config: SequenceModelConfig, seed: number): SequenceModel {
-
   const rng = new Rng(seed).fork("init");
   let cell: RecurrentCell;
   let mixed: LstmCell | null = null;
@@ -97,8 +121,13 @@ function assembleSequence(config: SequenceModelConfig, seed: number): SequenceMo
   switch (config.type) {
     case "cfc": {
       const c = new CfCCell({
-        inputSize: config.inputSize, hiddenSize: config.units, mode: config.mode, activation: config.activation,
-        backboneUnits: config.backboneUnits, backboneLayers: config.backboneLayers, backboneDropout: config.backboneDropout,
+        inputSize: config.inputSize,
+        hiddenSize: config.units,
+        mode: config.mode,
+        activation: config.activation,
+        backboneUnits: config.backboneUnits,
+        backboneLayers: config.backboneLayers,
+        backboneDropout: config.backboneDropout,
       });
       c.init(rng);
       c.dropoutRng = new Rng(seed).fork("dropout");
@@ -117,10 +146,16 @@ function assembleSequence(config: SequenceModelConfig, seed: number): SequenceMo
     case "ltc": {
       const w = buildWiringFromConfig(config.wiring, config.inputSize);
       const c = new LtcCell({
-        units: w.units, inputSize: config.inputSize, motorSize: w.outputDim ?? w.units,
-        adjacency: w.adjacency, sensoryAdjacency: w.sensoryAdjacency!,
-        inputMapping: config.inputMapping, outputMapping: config.outputMapping, odeUnfolds: config.odeUnfolds,
-        epsilon: config.epsilon, implicitParamConstraints: config.implicitParamConstraints,
+        units: w.units,
+        inputSize: config.inputSize,
+        motorSize: w.outputDim ?? w.units,
+        adjacency: w.adjacency,
+        sensoryAdjacency: w.sensoryAdjacency!,
+        inputMapping: config.inputMapping,
+        outputMapping: config.outputMapping,
+        odeUnfolds: config.odeUnfolds,
+        epsilon: config.epsilon,
+        implicitParamConstraints: config.implicitParamConstraints,
       });
       c.init(rng);
       cell = c;
@@ -154,7 +189,6 @@ function assembleSequence(config: SequenceModelConfig, seed: number): SequenceMo
   return new SequenceModel({ cell, mixedMemory: mixed, proj, returnSequences: config.returnSequences ?? true });
 }
 
-
 /** Options every model class takes. */
 export interface ModelOptions {
   /** Seed of the weight initialisation (and of CfC dropout); default 0. */
@@ -182,9 +216,12 @@ export interface ModelForwardOptions {
   returnHidden?: boolean;
 }
 
+const FORWARD_OPTIONS: readonly string[] = ["timespans", "initialState", "initialCell", "returnHidden"];
+
 function checkSeedOption(where: string, seed: unknown): number {
   if (seed === undefined) return 0;
-  if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) fail(where, `seed must be a non-negative integer, got ${String(seed)}`);
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0)
+    fail(where, `seed must be a non-negative integer, got ${String(seed)}`);
   return seed;
 }
 
@@ -195,9 +232,15 @@ function optionNames(type: ModelConfig["type"], exclude: readonly string[]): str
 }
 
 /** Options minus `seed`, checked to be a plain object with known keys only. */
-function configOptions(where: string, options: unknown, types: readonly ModelConfig["type"][], sizes: readonly string[]): { seed: number; rest: Record<string, unknown> } {
+function configOptions(
+  where: string,
+  options: unknown,
+  types: readonly ModelConfig["type"][],
+  sizes: readonly string[],
+): { seed: number; rest: Record<string, unknown> } {
   if (options === undefined) return { seed: 0, rest: {} };
-  if (options === null || typeof options !== "object" || Array.isArray(options)) fail(where, `options must be an object, got ${String(options)}`);
+  if (options === null || typeof options !== "object" || Array.isArray(options))
+    fail(where, `options must be an object, got ${String(options)}`);
   const valid = [...new Set(types.flatMap((t) => optionNames(t, sizes)))];
   for (const k of Object.keys(options)) if (!valid.includes(k)) fail(where, `unknown option '${k}' (valid options: ${valid.join(", ")})`);
   const { seed, ...rest } = options as Record<string, unknown>;
@@ -253,6 +296,9 @@ export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceMod
   forward(input: TensorLike, options: ModelForwardOptions = {}): SequenceOutput {
     const where = `${this.constructor.name}.forward`;
     const o = options;
+    if (o === null || typeof o !== "object" || Array.isArray(o)) fail(where, `options must be an object, got ${String(o)}`);
+    for (const k of Object.keys(o))
+      if (!FORWARD_OPTIONS.includes(k)) fail(where, `unknown option '${k}' (valid options: ${FORWARD_OPTIONS.join(", ")})`);
     return this.net.forward(asTensor(input, where, "input"), {
       timespans: o.timespans == null ? null : asTensor(o.timespans, where, "timespans"),
       initialState: o.initialState == null ? null : asTensor(o.initialState, where, "initialState"),
@@ -417,7 +463,12 @@ export class MLP {
   constructor(inputSize: number, hidden: readonly number[], outputSize: number, options?: MLPOptions) {
     const where = "MLP";
     const { seed, rest } = configOptions(where, options, ["mlp"], ["inputSize", "hidden", "outputSize"]);
-    this.config = parseConfig(where, modelConfigSchema, { type: "mlp", inputSize, hidden: Array.isArray(hidden) ? [...hidden] : hidden, outputSize, ...rest }, "options") as MlpConfig;
+    this.config = parseConfig(
+      where,
+      modelConfigSchema,
+      { type: "mlp", inputSize, hidden: Array.isArray(hidden) ? [...hidden] : hidden, outputSize, ...rest },
+      "options",
+    ) as MlpConfig;
     this.seed = seed;
     this.net = new Mlp(this.config.inputSize, this.config.hidden, this.config.outputSize, this.config.activation ?? "relu");
     this.net.init(new Rng(seed).fork("init"));
@@ -473,7 +524,9 @@ export function buildModel(config: ModelConfigInput, { seed = 0 }: { seed?: numb
     case "lstm":
     case "gru": {
       const { hiddenSize, ...rest } = o as Record<string, unknown>;
-      return c.type === "lstm" ? new LSTM(inputSize, hiddenSize as number, { ...stripNull(rest), seed }) : new GRU(inputSize, hiddenSize as number, { ...stripNull(rest), seed });
+      return c.type === "lstm"
+        ? new LSTM(inputSize, hiddenSize as number, { ...stripNull(rest), seed })
+        : new GRU(inputSize, hiddenSize as number, { ...stripNull(rest), seed });
     }
     case "mlp":
       return new MLP(inputSize, c.hidden, c.outputSize, { ...(c.activation ? { activation: c.activation } : {}), seed });

@@ -1,5 +1,5 @@
 /**
- * Reading the `ncps-golden/1` document (specs/ncps.md §12): an ncps model's class, constructor,
+ * Reading the `ncps-golden/1` document (docs/formats.md §4.1): an ncps model's class, constructor,
  * effective config, wiring matrices, parameters by state-dict name, and reference runs. Nested
  * values may be JSON or Python-literal strings (as the reference generator writes them).
  */

@@ -1,6 +1,6 @@
 /**
  * Build a liquidwave model from an ncps model exported in the `ncps-golden/1`
- * format (specs/ncps.md §12): class and constructor, effective config, the wiring matrices the
+ * format (docs/formats.md §4.1): class and constructor, effective config, the wiring matrices the
  * model used, and the parameters by PyTorch state-dict name. Every parameter name and shape is
  * checked; fixed masks must agree with the wiring.
  */
@@ -47,10 +47,12 @@ export function readNcpsWiring(doc: Json, where: string): NcpsWiringData | null 
   if (adjT.shape.length !== 2 || adjT.shape[0] !== units || adjT.shape[1] !== units) {
     fail(where, `wiring.adjacency_matrix has shape ${formatShape(adjT.shape)}, expected [${units}, ${units}]`);
   }
-  if (sT.shape.length !== 2 || sT.shape[1] !== units) fail(where, `wiring.sensory_adjacency_matrix has shape ${formatShape(sT.shape)}, expected [I, ${units}]`);
+  if (sT.shape.length !== 2 || sT.shape[1] !== units)
+    fail(where, `wiring.sensory_adjacency_matrix has shape ${formatShape(sT.shape)}, expected [I, ${units}]`);
   const layersRaw = maybePythonLiteral(w["layers"], where);
   const layers: number[][] = Array.isArray(layersRaw) ? (layersRaw as number[][]) : [Array.from({ length: units }, (_, i) => i)];
-  if (!layers.every((l) => Array.isArray(l) && l.every((i) => Number.isInteger(i)))) fail(where, `wiring.layers must be lists of neuron ids, got ${describe(layersRaw)}`);
+  if (!layers.every((l) => Array.isArray(l) && l.every((i) => Number.isInteger(i))))
+    fail(where, `wiring.layers must be lists of neuron ids, got ${describe(layersRaw)}`);
   return {
     className: asString(w["class"], where, "wiring.class"),
     units,
@@ -81,14 +83,20 @@ export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): Sequ
   const inputSize = asNumber(ctor["input_size"], where, "model.ctor.input_size");
   const mixedMemory = asBool(model["mixed_memory"] ?? config["mixed_memory"] ?? false, where, "model.mixed_memory");
   if (model["batch_first"] !== undefined && model["batch_first"] !== true) fail(where, "only batch_first = true models are supported");
-  const returnSequences = model["return_sequences"] === undefined ? true : asBool(model["return_sequences"], where, "model.return_sequences");
+  const returnSequences =
+    model["return_sequences"] === undefined ? true : asBool(model["return_sequences"], where, "model.return_sequences");
   const wiring = readNcpsWiring(doc, where);
   const wiringConfig = () => {
     if (!wiring) fail(where, `a ${cls} document with a wiring needs its wiring matrices`);
     if (wiring.inputDim !== inputSize) fail(where, `wiring input dim ${wiring.inputDim} differs from input_size ${inputSize}`);
     return {
-      class: "LayeredWiring", units: wiring.units, outputDim: wiring.outputDim, inputDim: wiring.inputDim,
-      adjacency: Array.from(wiring.adjacency), sensoryAdjacency: Array.from(wiring.sensoryAdjacency), layers: wiring.layers,
+      class: "LayeredWiring",
+      units: wiring.units,
+      outputDim: wiring.outputDim,
+      inputDim: wiring.inputDim,
+      adjacency: Array.from(wiring.adjacency),
+      sensoryAdjacency: Array.from(wiring.sensoryAdjacency),
+      layers: wiring.layers,
     };
   };
   const projRaw = maybePythonLiteral(config["proj_size"] ?? ctorValue(ctor, "proj_size") ?? null);
@@ -96,7 +104,7 @@ export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): Sequ
 
   if (cls === "LTC") {
     // ncps applies the mapping only for "affine"/"linear"; any other value (None, "identity", a
-    // typo) silently means identity (specs/ncps.md §10.11). The parameter-name check then confirms
+    // typo) silently means identity (docs/cells.md §2.4). The parameter-name check then confirms
     // the document agrees (no input_w/output_w present).
     const mapping = (key: string): LtcMapping => {
       const v = key in config ? maybePythonLiteral(config[key]) : key in ctor ? ctorValue(ctor, key) : "affine";
@@ -105,8 +113,13 @@ export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): Sequ
       return "none";
     };
     return {
-      type: "ltc", inputSize, returnSequences, mixedMemory, wiring: wiringConfig(),
-      inputMapping: mapping("input_mapping"), outputMapping: mapping("output_mapping"),
+      type: "ltc",
+      inputSize,
+      returnSequences,
+      mixedMemory,
+      wiring: wiringConfig(),
+      inputMapping: mapping("input_mapping"),
+      outputMapping: mapping("output_mapping"),
       odeUnfolds: asNumber(config["ode_unfolds"] ?? 6, where, "config.ode_unfolds"),
       epsilon: asNumber(config["epsilon"] ?? 1e-8, where, "config.epsilon"),
       implicitParamConstraints: asBool(config["implicit_param_constraints"] ?? true, where, "config.implicit_param_constraints"),
@@ -114,7 +127,8 @@ export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): Sequ
   }
   if (cls !== "CfC") fail(where, `model.class must be 'LTC' or 'CfC', got ${describe(cls)}`);
   const mode = (config["mode"] ?? ctorValue(ctor, "mode") ?? "default") as string;
-  if (!(CFC_MODES as readonly string[]).includes(mode)) fail(where, `unknown CfC mode ${describe(mode)}, valid options are ${CFC_MODES.join(", ")}`);
+  if (!(CFC_MODES as readonly string[]).includes(mode))
+    fail(where, `unknown CfC mode ${describe(mode)}, valid options are ${CFC_MODES.join(", ")}`);
   const wired = config["wired"] === undefined ? wiring !== null : asBool(config["wired"], where, "config.wired");
   if (wired) {
     return { type: "wired-cfc", inputSize, returnSequences, mixedMemory, projSize, mode: mode as CfCMode, wiring: wiringConfig() };
@@ -126,9 +140,16 @@ export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): Sequ
     if (!a) fail(where, `unknown backbone activation module ${describe(actModule)}`);
     activation = a;
   }
-  if (!(ACTIVATIONS as readonly string[]).includes(activation)) fail(where, `unknown activation ${describe(activation)}, valid options are ${ACTIVATIONS.join(", ")}`);
+  if (!(ACTIVATIONS as readonly string[]).includes(activation))
+    fail(where, `unknown activation ${describe(activation)}, valid options are ${ACTIVATIONS.join(", ")}`);
   return {
-    type: "cfc", inputSize, returnSequences, mixedMemory, projSize, mode: mode as CfCMode, activation: activation as Activation,
+    type: "cfc",
+    inputSize,
+    returnSequences,
+    mixedMemory,
+    projSize,
+    mode: mode as CfCMode,
+    activation: activation as Activation,
     units: asNumber(ctorValue(ctor, "units"), where, "model.ctor.units"),
     backboneUnits: asNumber(config["backbone_units"] ?? ctorValue(ctor, "backbone_units") ?? 128, where, "config.backbone_units"),
     backboneLayers: asNumber(config["backbone_layers"] ?? ctorValue(ctor, "backbone_layers") ?? 1, where, "config.backbone_layers"),

@@ -52,7 +52,8 @@ function emptyCmp(): Comparison {
 function compareInto(acc: Comparison, ours: ArrayLike<number>, ref: ArrayLike<number>, rtol: number, atol: number, what: string): void {
   if (ours.length !== ref.length) fail("verifyNcps", `${what}: ${ours.length} values vs ${ref.length} in the reference`);
   for (let i = 0; i < ref.length; i++) {
-    const a = ours[i]!, e = ref[i]!;
+    const a = ours[i]!,
+      e = ref[i]!;
     const d = Math.abs(a - e);
     const bad = !(d <= rtol * Math.abs(e) + atol);
     if (bad) acc.failures++;
@@ -74,7 +75,9 @@ function verifyRun(model: SequenceModel, run: Json, rtol: number, atol: number, 
     fail(w, `only initial_state 'zeros' is supported, got ${JSON.stringify(run["initial_state"]).slice(0, 40)}`);
   }
   const res = model.forward(input, { timespans, record: true, returnHidden: true });
-  const outputs = emptyCmp(), states = emptyCmp(), gradients = emptyCmp();
+  const outputs = emptyCmp(),
+    states = emptyCmp(),
+    gradients = emptyCmp();
   compareInto(outputs, res.output.data, asTensor(run["output"], w, "output").data, rtol, atol, "output");
   compareInto(states, res.hiddenSequence!.data, asTensor(run["hidden_sequence"], w, "hidden_sequence").data, rtol, atol, "hidden_sequence");
   compareInto(states, res.finalState.data, asTensor(run["final_state"], w, "final_state").data, rtol, atol, "final_state");
@@ -113,7 +116,8 @@ function verifyRun(model: SequenceModel, run: Json, rtol: number, atol: number, 
 /** Verify every run of an `ncps-golden/1` document. */
 export function verifyNcpsDocument(docIn: unknown, opts: VerifyOptions = {}): CaseReport {
   const where = "verifyNcps";
-  const rtol = opts.rtol ?? 1e-9, atol = opts.atol ?? 1e-12;
+  const rtol = opts.rtol ?? 1e-9,
+    atol = opts.atol ?? 1e-12;
   const doc = asObject(docIn, where, "document");
   const caseName = typeof doc["case"] === "string" ? doc["case"] : "unnamed";
   const imported = importNcpsModel(doc, `${where} '${caseName}'`);
@@ -126,7 +130,11 @@ export function verifyNcpsDocument(docIn: unknown, opts: VerifyOptions = {}): Ca
   return {
     case: caseName,
     runs: reports,
-    maxAbsErr: { outputs: max((r) => r.outputs.maxAbsErr), states: max((r) => r.states.maxAbsErr), gradients: max((r) => r.gradients.maxAbsErr) },
+    maxAbsErr: {
+      outputs: max((r) => r.outputs.maxAbsErr),
+      states: max((r) => r.states.maxAbsErr),
+      gradients: max((r) => r.gradients.maxAbsErr),
+    },
     pass: reports.every((r) => r.pass),
   };
 }

@@ -43,7 +43,8 @@ export function loadNamedParameters(params: readonly Param[], entries: unknown, 
     }
     if (!p.trainable) {
       for (let k = 0; k < t.data.length; k++) {
-        if (t.data[k] !== p.value[k]) fail(where, `fixed parameter '${name}' differs from the wiring at flat index ${k}: file ${t.data[k]}, wiring ${p.value[k]}`);
+        if (t.data[k] !== p.value[k])
+          fail(where, `fixed parameter '${name}' differs from the wiring at flat index ${k}: file ${t.data[k]}, wiring ${p.value[k]}`);
       }
     } else p.value.set(t.data);
   });

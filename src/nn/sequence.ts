@@ -1,6 +1,6 @@
 /**
  * The sequence wrapper: runs a {@link RecurrentCell} over time, like ncps's `LTC`/`CfC` modules
- * (specs/ncps.md §3, §6, §7, §8), and back-propagates through time.
+ * (docs/cells.md §6), and back-propagates through time.
  *
  * - input [B, L, I] (batch first), optional initial state [B, S] (and LSTM cell state when mixed);
  * - timespans: null (Δt = 1), [B, L] or [B, L, 1]: **one Δt per sample and step**, broadcast over
@@ -101,7 +101,10 @@ export class SequenceModel {
     this.returnSequences = parts.returnSequences ?? true;
     if (this.mixedMemory) {
       if (this.mixedMemory.hiddenSize !== this.cell.stateSize || this.mixedMemory.inputSize !== this.cell.inputSize) {
-        fail("SequenceModel", `mixed-memory LSTM is ${this.mixedMemory.inputSize}->${this.mixedMemory.hiddenSize}, cell needs ${this.cell.inputSize}->${this.cell.stateSize}`);
+        fail(
+          "SequenceModel",
+          `mixed-memory LSTM is ${this.mixedMemory.inputSize}->${this.mixedMemory.hiddenSize}, cell needs ${this.cell.inputSize}->${this.cell.stateSize}`,
+        );
       }
     }
     if (this.proj && this.proj.inFeatures !== this.cell.outputSize) {
@@ -201,10 +204,12 @@ export class SequenceModel {
     // The input, time-major [L, B, I] on the heap: step t reads a contiguous view, no gathers.
     const xAll = this.stepBuf("x", L * B * I);
     const src = input.data;
-    for (let r = 0; r < B; r++) for (let t = 0; t < L; t++) {
-      const from = (r * L + t) * I, to = (t * B + r) * I;
-      for (let i = 0; i < I; i++) xAll[to + i] = src[from + i]!;
-    }
+    for (let r = 0; r < B; r++)
+      for (let t = 0; t < L; t++) {
+        const from = (r * L + t) * I,
+          to = (t * B + r) * I;
+        for (let i = 0; i < I; i++) xAll[to + i] = src[from + i]!;
+      }
     const tape: Tape | null = record
       ? { batch: B, length: L, xAll, dtAll, xs: [], dts: [], states: [], caches: [], lstmCaches: [], lstmH: [], lstmC: [] }
       : null;
@@ -266,7 +271,11 @@ export class SequenceModel {
     const where = "SequenceModel.backward";
     const tape = this.tape;
     if (!tape) fail(where, "no recorded forward pass (call forward with record: true)");
-    const B = tape.batch, L = tape.length, I = this.inputSize, S = this.stateSize, O = this.cell.outputSize;
+    const B = tape.batch,
+      L = tape.length,
+      I = this.inputSize,
+      S = this.stateSize,
+      O = this.cell.outputSize;
     const P = this.outputSize;
     checkShape(where, "dOutput", dOutput.shape, this.returnSequences ? [B, L, P] : [B, P]);
     const dInput = new Float64Array(B * L * I);
@@ -306,7 +315,8 @@ export class SequenceModel {
       cur = next;
       if (this.mixedMemory && dc && dcPair) {
         const lc = tape.lstmCaches[t]!;
-        const dhL = dhPair[next]!.subarray(0, B * S), dcL = dcPair[next]!.subarray(0, B * S);
+        const dhL = dhPair[next]!.subarray(0, B * S),
+          dcL = dcPair[next]!.subarray(0, B * S);
         this.mixedMemory.backwardHC(tape.xs[t]!, tape.lstmH[t]!, tape.lstmC[t]!, lc, dhPrev, dc, dx, true, dhL, dcL);
         dh = dhL;
         dc = dcL;
@@ -329,14 +339,16 @@ export class SequenceModel {
   /** Δt per step and sample into `out`, laid out [L, B] (step-major: each step reads a contiguous slice). */
   private resolveTimespans(where: string, ts: Tensor | null, B: number, L: number, out: Float64Array): Float64Array {
     if (!ts) return out.fill(1);
-    const okShape = (ts.shape.length === 2 && ts.shape[0] === B && ts.shape[1] === L)
-      || (ts.shape.length === 3 && ts.shape[0] === B && ts.shape[1] === L && ts.shape[2] === 1);
+    const okShape =
+      (ts.shape.length === 2 && ts.shape[0] === B && ts.shape[1] === L) ||
+      (ts.shape.length === 3 && ts.shape[0] === B && ts.shape[1] === L && ts.shape[2] === 1);
     if (!okShape) fail(where, `timespans has shape ${formatShape(ts.shape)}, expected [${B}, ${L}] or [${B}, ${L}, 1]`);
-    for (let r = 0; r < B; r++) for (let t = 0; t < L; t++) {
-      const v = ts.data[r * L + t]!;
-      if (!Number.isFinite(v) || v < 0) fail(where, `timespans[${r}, ${t}] must be finite and >= 0, got ${v}`);
-      out[t * B + r] = v;
-    }
+    for (let r = 0; r < B; r++)
+      for (let t = 0; t < L; t++) {
+        const v = ts.data[r * L + t]!;
+        if (!Number.isFinite(v) || v < 0) fail(where, `timespans[${r}, ${t}] must be finite and >= 0, got ${v}`);
+        out[t * B + r] = v;
+      }
     return out;
   }
 }

@@ -23,24 +23,31 @@ import { requireRegular, type WindowSet } from "./windows.ts";
  * @param rIm - Im r(0…p)
  * @returns AR coefficients a_1…a_p (planar) with Σ_i a_i r(j − i) = r(j), j = 1…p, and the final
  *   prediction-error power; a zero or non-positive r(0) gives all-zero coefficients
+ * @param p - model order
  */
 export function levinsonDurbin(rRe: Float64Array, rIm: Float64Array, p: number): { re: Float64Array; im: Float64Array; error: number } {
-  const aRe = new Float64Array(p), aIm = new Float64Array(p);
+  const aRe = new Float64Array(p),
+    aIm = new Float64Array(p);
   let err = rRe[0]!;
   if (!(err > 0)) return { re: aRe, im: aIm, error: 0 };
-  const tRe = new Float64Array(p), tIm = new Float64Array(p);
+  const tRe = new Float64Array(p),
+    tIm = new Float64Array(p);
   for (let m = 0; m < p; m++) {
     // k = (r(m+1) − Σ_{i<m} a_i r(m − i)) / err   (a_i is the coefficient of lag i+1)
-    let nr = rRe[m + 1]!, ni = rIm[m + 1]!;
+    let nr = rRe[m + 1]!,
+      ni = rIm[m + 1]!;
     for (let i = 0; i < m; i++) {
-      const lr = rRe[m - i]!, li = rIm[m - i]!;
+      const lr = rRe[m - i]!,
+        li = rIm[m - i]!;
       nr -= aRe[i]! * lr - aIm[i]! * li;
       ni -= aRe[i]! * li + aIm[i]! * lr;
     }
-    const kr = nr / err, ki = ni / err;
+    const kr = nr / err,
+      ki = ni / err;
     // a_i ← a_i − k · conj(a_{m−1−i}), a_m ← k
     for (let i = 0; i < m; i++) {
-      const br = aRe[m - 1 - i]!, bi = -aIm[m - 1 - i]!;
+      const br = aRe[m - 1 - i]!,
+        bi = -aIm[m - 1 - i]!;
       tRe[i] = aRe[i]! - (kr * br - ki * bi);
       tIm[i] = aIm[i]! - (kr * bi + ki * br);
     }
@@ -83,16 +90,20 @@ export class AutoregressivePredictor implements Predictor {
     const p = this.order;
     if (p >= P) fail("AutoregressivePredictor", `order ${p} needs a history longer than ${p}, got ${P}`);
     const out = emptyPrediction(ws);
-    const rRe = new Float64Array(p + 1), rIm = new Float64Array(p + 1);
+    const rRe = new Float64Array(p + 1),
+      rIm = new Float64Array(p + 1);
     // Running buffer of the last p values (most recent last) per antenna.
-    const bRe = new Float64Array(p + F), bIm = new Float64Array(p + F);
+    const bRe = new Float64Array(p + F),
+      bIm = new Float64Array(p + F);
     const { re: yr, im: yi } = ws.inputs;
     for (let w = 0; w < n; w++) {
       const base = w * P * M;
       for (let l = 0; l <= p; l++) {
-        let sr = 0, si = 0;
+        let sr = 0,
+          si = 0;
         for (let t = l; t < P; t++) {
-          const a = base + t * M, b = base + (t - l) * M;
+          const a = base + t * M,
+            b = base + (t - l) * M;
           for (let m = 0; m < M; m++) {
             // y(t) conj(y(t − l))
             sr += yr[a + m]! * yr[b + m]! + yi[a + m]! * yi[b + m]!;
@@ -109,10 +120,12 @@ export class AutoregressivePredictor implements Predictor {
           bIm[i] = yi[base + (P - p + i) * M + m]!;
         }
         for (let k = 0; k < F; k++) {
-          let sr = 0, si = 0;
+          let sr = 0,
+            si = 0;
           for (let i = 0; i < p; i++) {
             // a_{i+1} multiplies the sample i+1 steps back
-            const xr = bRe[p + k - 1 - i]!, xi = bIm[p + k - 1 - i]!;
+            const xr = bRe[p + k - 1 - i]!,
+              xi = bIm[p + k - 1 - i]!;
             sr += a.re[i]! * xr - a.im[i]! * xi;
             si += a.re[i]! * xi + a.im[i]! * xr;
           }

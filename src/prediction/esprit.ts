@@ -1,7 +1,7 @@
 /**
  * ESPRIT (parametric, per window): model each antenna's samples as a sum of d complex
  * exponentials with common poles, h_m(n) = Σ_{l=1..d} c_{l,m} z_lⁿ, z_l = e^{j2πν_lΔt}
- * (a sum of plane waves with constant Doppler, prediction.md §5), and extrapolate.
+ * (a sum of plane waves with constant Doppler, docs/prediction.md §4.8), and extrapolate.
  *
  * 1. Hankel data matrix with L rows, the antennas as extra snapshots:
  *    Y = [Y_0 … Y_{M−1}] ∈ C^{L × M(P−L+1)},  (Y_m)_{i,j} = y_m(i + j).
@@ -57,7 +57,8 @@ export function espritFit(yRe: Float64Array, yIm: Float64Array, P: number, M: nu
   const eig = ceigh(cgram(Y)); // ascending
   const U = eig.vectors!;
   // Columns of the d largest eigenvalues.
-  const U1 = cmat(L - 1, d), U2 = cmat(L - 1, d);
+  const U1 = cmat(L - 1, d),
+    U2 = cmat(L - 1, d);
   for (let l = 0; l < d; l++) {
     const col = L - 1 - l;
     for (let i = 0; i < L - 1; i++) {
@@ -79,7 +80,8 @@ export function espritFit(yRe: Float64Array, yIm: Float64Array, P: number, M: nu
   // Vandermonde V [P, d] and the window Y_win [P, M].
   const V = cmat(P, d);
   for (let l = 0; l < d; l++) {
-    let pr = 1, pi = 0;
+    let pr = 1,
+      pi = 0;
     for (let n = 0; n < P; n++) {
       V.re[n * d + l] = pr;
       V.im[n * d + l] = pi;
@@ -125,7 +127,10 @@ export class EspritPredictor implements Predictor {
     const d = this.order;
     const L = this.rowsFor(P);
     if (L > P || d >= L || d > M * (P - L + 1)) {
-      fail("EspritPredictor", `order ${d} with ${L} Hankel rows does not fit a history of ${P} samples and ${M} antennas (need d < L ≤ P and d ≤ M(P − L + 1))`);
+      fail(
+        "EspritPredictor",
+        `order ${d} with ${L} Hankel rows does not fit a history of ${P} samples and ${M} antennas (need d < L ≤ P and d ≤ M(P − L + 1))`,
+      );
     }
     const out = emptyPrediction(ws);
     this.fallbacks = 0;
@@ -150,9 +155,11 @@ export class EspritPredictor implements Predictor {
           // z_l^e by repeated multiplication in polar form (|z| ≤ 1, no overflow).
           const r = Math.hypot(fitted.zRe[l]!, fitted.zIm[l]!);
           const th = Math.atan2(fitted.zIm[l]!, fitted.zRe[l]!);
-          const pr = r ** e * Math.cos(th * e), pi = r ** e * Math.sin(th * e);
+          const pr = r ** e * Math.cos(th * e),
+            pi = r ** e * Math.sin(th * e);
           for (let m = 0; m < M; m++) {
-            const cr = fitted.c.re[l * M + m]!, ci = fitted.c.im[l * M + m]!;
+            const cr = fitted.c.re[l * M + m]!,
+              ci = fitted.c.im[l * M + m]!;
             out.re[dst + m]! += cr * pr - ci * pi;
             out.im[dst + m]! += cr * pi + ci * pr;
           }

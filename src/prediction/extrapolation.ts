@@ -68,7 +68,8 @@ export class ExtrapolationPredictor implements Predictor {
     return 0;
   }
   predict(ws: WindowSet): ComplexTensor {
-    if (ws.history < this.degree + 1) fail("ExtrapolationPredictor", `degree ${this.degree} needs at least ${this.degree + 1} past samples, history is ${ws.history}`);
+    if (ws.history < this.degree + 1)
+      fail("ExtrapolationPredictor", `degree ${this.degree} needs at least ${this.degree + 1} past samples, history is ${ws.history}`);
     return applyLinearFilters(ws, (w) => {
       const t = windowTimes(ws, w);
       return this.cache.get(timesKey(t), () => extrapolationFilter(t, ws.history, ws.horizon, this.degree, this.span));

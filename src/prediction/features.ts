@@ -93,11 +93,13 @@ export function stackedTargets(ws: WindowSet, scales: Float64Array): Tensor {
  */
 export function unstackPredictions(pred: Tensor, scales: Float64Array, horizon: number, antennas: number): ComplexTensor {
   const n = scales.length;
-  const F = horizon, M = antennas;
+  const F = horizon,
+    M = antennas;
   if (pred.shape.length !== 2 || pred.shape[0] !== n || pred.shape[1] !== F * 2 * M) {
     fail("unstackPredictions", `predictions have shape ${formatShape(pred.shape)}, expected [${n}, ${F * 2 * M}]`);
   }
-  const re = new Float64Array(n * F * M), im = new Float64Array(n * F * M);
+  const re = new Float64Array(n * F * M),
+    im = new Float64Array(n * F * M);
   for (let w = 0; w < n; w++) {
     const s = scales[w]!;
     for (let k = 0; k < F; k++) {

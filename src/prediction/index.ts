@@ -1,8 +1,8 @@
 /**
  * Channel prediction (case study 1): windows of past CSI → the next samples, classical
  * baselines (hold, extrapolation, AR, Wiener-J0, Kalman, ridge, ESPRIT), learned predictors on
- * the nn core (MLP, GRU, LSTM, CfC, LTC, NCP), metrics and the experiment behind
- * `liquidwave predict`.
+ * the nn core (MLP, GRU, LSTM, CfC, LTC, NCP), metrics and the predictor
+ * registry. The experiment behind `liquidwave predict` (`runPrediction`) lives in `experiments/`.
  */
 export * from "./trajectories.ts";
 export * from "./windows.ts";
@@ -20,4 +20,3 @@ export * from "./ridge.ts";
 export * from "./esprit.ts";
 export * from "./learned.ts";
 export * from "./registry.ts";
-export * from "./experiment.ts";

@@ -13,7 +13,7 @@
  * started from s ~ CN(0, T_p) at the first input, filtered over the P inputs (predict, update),
  * then propagated k steps: ĥ(t + kΔt) = e_1ᵀ A^k ŝ. All model matrices are real, so one real
  * gain sequence (it depends on σ̃² only, cached) serves the real and imaginary parts of every
- * antenna. In steady state this is the Wiener predictor of the AR(p) model (prediction.md §2).
+ * antenna. In steady state this is the Wiener predictor of the AR(p) model (docs/prediction.md §4.6).
  * Needs regular sampling.
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";
@@ -32,7 +32,13 @@ export interface KalmanOptions {
   readonly loading?: number;
 }
 
-/** AR(p) model of the Clarke process on a Δt grid. */
+/**
+ * AR(p) model of the Clarke process on a Δt grid.
+ * @param fdDt - normalised Doppler f_D·Δt (dimensionless)
+ * @param p - AR order
+ * @param loading - Yule–Walker diagonal loading ε
+ * @returns AR coefficients a [p], innovation power q and ρ(0…p) [p + 1] (unit-power process)
+ */
 export function clarkeArModel(fdDt: number, p: number, loading: number): { a: Float64Array; q: number; rho: Float64Array } {
   const rho = Float64Array.from({ length: p + 1 }, (_, l) => besselJ0(2 * Math.PI * fdDt * l));
   const T = new Float64Array(p * p);
@@ -104,7 +110,8 @@ export class KalmanPredictor implements Predictor {
     const p = this.order;
     if (p > P) fail("KalmanPredictor", `order ${p} exceeds the history ${P}`);
     const out = emptyPrediction(ws);
-    const sr = new Float64Array(p), si = new Float64Array(p);
+    const sr = new Float64Array(p),
+      si = new Float64Array(p);
     for (let w = 0; w < n; w++) {
       const noise = ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : 0;
       const key = `${ws.dt}|${noise}|${P}`;
@@ -121,7 +128,8 @@ export class KalmanPredictor implements Predictor {
         for (let t = 0; t < P; t++) {
           if (t > 0) propagate(a, sr, si, p);
           const o = (w * P + t) * M + m;
-          const er = ws.inputs.re[o]! - sr[0]!, ei = ws.inputs.im[o]! - si[0]!;
+          const er = ws.inputs.re[o]! - sr[0]!,
+            ei = ws.inputs.im[o]! - si[0]!;
           for (let i = 0; i < p; i++) {
             sr[i]! += K[t * p + i]! * er;
             si[i]! += K[t * p + i]! * ei;
@@ -141,7 +149,8 @@ export class KalmanPredictor implements Predictor {
 
 /** s ← A s for the companion matrix of a (new head aᵀ s, the rest shifts down). */
 function propagate(a: Float64Array, sr: Float64Array, si: Float64Array, p: number): void {
-  let hr = 0, hi = 0;
+  let hr = 0,
+    hi = 0;
   for (let i = 0; i < p; i++) {
     hr += a[i]! * sr[i]!;
     hi += a[i]! * si[i]!;

@@ -74,7 +74,14 @@ export type LearnedBase = (typeof LEARNED_BASES)[number];
  * @param outputSize - F·2M
  * @param history - P (the MLP's input is P · inputSize)
  */
-export function learnedModelConfig(kind: LearnedKind, inputSize: number, outputSize: number, history: number, size: number, seed = 0): ModelConfigInput {
+export function learnedModelConfig(
+  kind: LearnedKind,
+  inputSize: number,
+  outputSize: number,
+  history: number,
+  size: number,
+  seed = 0,
+): ModelConfigInput {
   const head = { projSize: outputSize, returnSequences: false };
   // NCP motor neurons: a third of the neurons, but at least the 2M per-step features (fewer
   // cannot even carry the last observation to the head), and at most what AutoNCP allows.
@@ -145,7 +152,8 @@ export class LearnedPredictor implements Predictor {
       if (this.base) {
         // The network's target is what the linear base misses.
         const b = this.base.predict(ws);
-        const re = ws.targets.re.map((v, i) => v - b.re[i]!), im = ws.targets.im.map((v, i) => v - b.im[i]!);
+        const re = ws.targets.re.map((v, i) => v - b.re[i]!),
+          im = ws.targets.im.map((v, i) => v - b.im[i]!);
         targets = stackedTargets({ ...ws, targets: { shape: ws.targets.shape, re, im } }, scales);
       } else targets = stackedTargets(ws, scales);
     }
@@ -160,7 +168,10 @@ export class LearnedPredictor implements Predictor {
     if (this.maxTrainWindows !== null && train.count > this.maxTrainWindows) {
       const idx = Array.from({ length: train.count }, (_, i) => i);
       new Rng(this.seed).fork("subset").shuffle(idx);
-      train = selectWindows(train, idx.slice(0, this.maxTrainWindows).sort((a, b) => a - b));
+      train = selectWindows(
+        train,
+        idx.slice(0, this.maxTrainWindows).sort((a, b) => a - b),
+      );
     }
     const { history: P, horizon: F, antennas: M } = train;
     this.timeFeature = !train.regular || (validation !== null && !validation.regular);
@@ -184,9 +195,17 @@ export class LearnedPredictor implements Predictor {
       validation: val,
       patience: val ? this.patience : null,
       seed: this.seed,
-      onEpoch: (e) => log?.(`${this.name}: epoch ${e.epoch}/${this.epochs} train ${e.trainLoss.toExponential(3)}${e.valLoss === null ? "" : ` val ${e.valLoss.toExponential(3)}`} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
+      onEpoch: (e) =>
+        log?.(
+          `${this.name}: epoch ${e.epoch}/${this.epochs} train ${e.trainLoss.toExponential(3)}${e.valLoss === null ? "" : ` val ${e.valLoss.toExponential(3)}`} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+        ),
     });
-    this.training = { epochs: result.history.length, bestEpoch: result.bestEpoch, bestValLoss: result.bestValLoss, trainWindows: train.count };
+    this.training = {
+      epochs: result.history.length,
+      bestEpoch: result.bestEpoch,
+      bestValLoss: result.bestValLoss,
+      trainWindows: train.count,
+    };
   }
 
   /** Trainable network parameters (plus the linear base's coefficients for the residual variant). */
@@ -198,7 +217,10 @@ export class LearnedPredictor implements Predictor {
     if (!this.model || !this.shape) fail(`${this.name}.predict`, "not trained: call fit() first");
     const [P, F, M] = this.shape;
     if (ws.history !== P || ws.horizon !== F || ws.antennas !== M) {
-      fail(`${this.name}.predict`, `trained for history ${P}, horizon ${F}, ${M} antennas; got ${ws.history}, ${ws.horizon}, ${ws.antennas}`);
+      fail(
+        `${this.name}.predict`,
+        `trained for history ${P}, horizon ${F}, ${M} antennas; got ${ws.history}, ${ws.horizon}, ${ws.antennas}`,
+      );
     }
     const d = this.dataset(ws, false);
     const out = unstackPredictions(modelPredict(this.model, d.inputs, { timespans: d.timespans ?? null }), d.scales, F, M);

@@ -1,5 +1,5 @@
 /**
- * Prediction metrics (prediction.md §1).
+ * Prediction metrics (docs/prediction.md §3).
  *
  * - NMSE per step k as a ratio of sums over the whole test set:
  *   NMSE_k = Σ_w ‖ĥ_w(t+k) − h_w(t+k)‖² / Σ_w ‖h_w(t+k)‖². (A mean of per-window ratios would
@@ -33,7 +33,8 @@ export function nmsePerStep(pred: ComplexTensor, target: ComplexTensor): Float64
     for (let k = 0; k < F; k++) {
       const o = (w * F + k) * M;
       for (let m = o; m < o + M; m++) {
-        const dr = pred.re[m]! - target.re[m]!, di = pred.im[m]! - target.im[m]!;
+        const dr = pred.re[m]! - target.re[m]!,
+          di = pred.im[m]! - target.im[m]!;
         err[k]! += dr * dr + di * di;
         pow[k]! += target.re[m]! ** 2 + target.im[m]! ** 2;
       }
@@ -43,7 +44,11 @@ export function nmsePerStep(pred: ComplexTensor, target: ComplexTensor): Float64
   return err;
 }
 
-/** 10 log10(x) of every entry. */
+/**
+ * 10 log10(x) of every entry.
+ * @param x - linear power ratios
+ * @returns the same values in dB
+ */
 export function toDb(x: ArrayLike<number>): number[] {
   return Array.from(x, (v) => 10 * Math.log10(v));
 }
@@ -60,7 +65,8 @@ export function meanNmseDb(nmse: ArrayLike<number>): number {
 
 /** Prediction gain over a reference (sample-and-hold), per step, dB: ref_dB − model_dB. */
 export function predictionGainDb(modelNmse: ArrayLike<number>, referenceNmse: ArrayLike<number>): number[] {
-  if (modelNmse.length !== referenceNmse.length) fail("predictionGainDb", `${modelNmse.length} steps vs ${referenceNmse.length} reference steps`);
+  if (modelNmse.length !== referenceNmse.length)
+    fail("predictionGainDb", `${modelNmse.length} steps vs ${referenceNmse.length} reference steps`);
   return Array.from(modelNmse, (v, k) => 10 * Math.log10(referenceNmse[k]! / v));
 }
 
@@ -76,9 +82,15 @@ export function mrtGain(pred: ComplexTensor, target: ComplexTensor): Float64Arra
   for (let w = 0; w < n; w++) {
     for (let k = 0; k < F; k++) {
       const o = (w * F + k) * M;
-      let ir = 0, ii = 0, hh = 0, pp = 0;
+      let ir = 0,
+        ii = 0,
+        hh = 0,
+        pp = 0;
       for (let m = o; m < o + M; m++) {
-        const hr = target.re[m]!, hi = target.im[m]!, pr = pred.re[m]!, pi = pred.im[m]!;
+        const hr = target.re[m]!,
+          hi = target.im[m]!,
+          pr = pred.re[m]!,
+          pi = pred.im[m]!;
         // hᴴ ĥ = Σ conj(h) ĥ
         ir += hr * pr + hi * pi;
         ii += hr * pi - hi * pr;

@@ -28,7 +28,12 @@ export interface PredictorSettings {
   readonly ridge?: { ridge?: number };
   readonly esprit?: { order?: number; rows?: number };
   readonly learned?: {
-    epochs?: number; batchSize?: number; learningRate?: number; patience?: number; seed?: number; maxTrainWindows?: number;
+    epochs?: number;
+    batchSize?: number;
+    learningRate?: number;
+    patience?: number;
+    seed?: number;
+    maxTrainWindows?: number;
     sizes?: Partial<Record<LearnedKind, number>>;
   };
 }
@@ -44,22 +49,38 @@ export function createPredictor(name: string, s: PredictorSettings): Predictor {
     return s.dopplerHz;
   };
   switch (n) {
-    case "hold": return new HoldPredictor();
-    case "linear": return new ExtrapolationPredictor(s.linear ?? {});
-    case "ar": return new AutoregressivePredictor(s.ar ?? {});
-    case "wiener": return new WienerPredictor({ dopplerHz: needFd() });
-    case "wiener-est": return new WienerPredictor({ estimate: "window" });
-    case "wiener-train": return new WienerPredictor({ estimate: "train" });
-    case "kalman": return new KalmanPredictor({ dopplerHz: needFd(), ...s.kalman });
-    case "ridge": return new RidgePredictor(s.ridge ?? {});
-    case "esprit": return new EspritPredictor(s.esprit ?? {});
+    case "hold":
+      return new HoldPredictor();
+    case "linear":
+      return new ExtrapolationPredictor(s.linear ?? {});
+    case "ar":
+      return new AutoregressivePredictor(s.ar ?? {});
+    case "wiener":
+      return new WienerPredictor({ dopplerHz: needFd() });
+    case "wiener-est":
+      return new WienerPredictor({ estimate: "window" });
+    case "wiener-train":
+      return new WienerPredictor({ estimate: "train" });
+    case "kalman":
+      return new KalmanPredictor({ dopplerHz: needFd(), ...s.kalman });
+    case "ridge":
+      return new RidgePredictor(s.ridge ?? {});
+    case "esprit":
+      return new EspritPredictor(s.esprit ?? {});
     default: {
       const l = s.learned ?? {};
       const [kind, base] = n.split("+") as [LearnedKind, LearnedBase | undefined];
       const size = l.sizes?.[kind];
       return new LearnedPredictor({
-        kind, epochs: l.epochs, batchSize: l.batchSize, learningRate: l.learningRate, patience: l.patience, seed: l.seed,
-        maxTrainWindows: l.maxTrainWindows, base: base ?? null, ...(size !== undefined ? { size } : {}),
+        kind,
+        epochs: l.epochs,
+        batchSize: l.batchSize,
+        learningRate: l.learningRate,
+        patience: l.patience,
+        seed: l.seed,
+        maxTrainWindows: l.maxTrainWindows,
+        base: base ?? null,
+        ...(size !== undefined ? { size } : {}),
       });
     }
   }

@@ -9,7 +9,7 @@
  *
  * a complex linear map (a linear-activation MLP on the real/imaginary stacking would learn the
  * same map, or its widely-linear superset). Trained on enough windows it matches the Wiener-J0
- * predictor on Clarke-like channels (prediction.md §4 note 2) and additionally exploits spatial
+ * predictor on Clarke-like channels (docs/prediction.md §4.7) and additionally exploits spatial
  * correlation. Needs regular sampling (the taps belong to fixed lags).
  */
 import { checkNumber, fail } from "../core/errors.ts";
@@ -26,7 +26,8 @@ export interface RidgeOptions {
 
 /** Scaled design matrix [n, per] of windows' planar data (each row divided by its window scale). */
 function scaledRows(re: Float64Array, im: Float64Array, n: number, per: number, scales: Float64Array): CMat {
-  const r = new Float64Array(n * per), i = new Float64Array(n * per);
+  const r = new Float64Array(n * per),
+    i = new Float64Array(n * per);
   for (let w = 0; w < n; w++) {
     const inv = 1 / scales[w]!;
     for (let j = w * per; j < (w + 1) * per; j++) {
@@ -76,20 +77,26 @@ export class RidgePredictor implements Predictor {
     requireRegular(ws, "RidgePredictor.predict");
     const [P, F, M] = this.shape;
     if (ws.history !== P || ws.horizon !== F || ws.antennas !== M) {
-      fail("RidgePredictor.predict", `trained for history ${P}, horizon ${F}, ${M} antennas; got ${ws.history}, ${ws.horizon}, ${ws.antennas}`);
+      fail(
+        "RidgePredictor.predict",
+        `trained for history ${P}, horizon ${F}, ${M} antennas; got ${ws.history}, ${ws.horizon}, ${ws.antennas}`,
+      );
     }
     const out = emptyPrediction(ws);
     const W = this.weights;
-    const din = P * M, dout = F * M;
+    const din = P * M,
+      dout = F * M;
     const { re: yr, im: yi } = ws.inputs;
     // No normalisation needed at prediction time: the map is linear, ĥ = s (x/s)ᵀ W = xᵀ W.
     for (let w = 0; w < ws.count; w++) {
       const o = w * dout;
       for (let i = 0; i < din; i++) {
-        const xr = yr[w * din + i]!, xi = yi[w * din + i]!;
+        const xr = yr[w * din + i]!,
+          xi = yi[w * din + i]!;
         const row = i * dout;
         for (let j = 0; j < dout; j++) {
-          const wr = W.re[row + j]!, wi = W.im[row + j]!;
+          const wr = W.re[row + j]!,
+            wi = W.im[row + j]!;
           out.re[o + j]! += xr * wr - xi * wi;
           out.im[o + j]! += xr * wi + xi * wr;
         }

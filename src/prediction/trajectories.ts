@@ -115,11 +115,15 @@ export interface TrajectorySplit {
 export function splitByGroup(trajectories: readonly Trajectory[], fractions: SplitFractions, rng: Rng): TrajectorySplit {
   const where = "splitByGroup";
   const sum = fractions[0] + fractions[1] + fractions[2];
-  if (fractions.some((f) => !(f >= 0)) || !(sum > 0)) fail(where, `fractions must be non-negative with a positive sum, got [${fractions.join(", ")}]`);
+  if (fractions.some((f) => !(f >= 0)) || !(sum > 0))
+    fail(where, `fractions must be non-negative with a positive sum, got [${fractions.join(", ")}]`);
   const groups = [...new Set(trajectories.map((t) => t.group))].sort((a, b) => a - b);
   const need = fractions.filter((f) => f > 0).length;
   if (groups.length < need) {
-    fail(where, `${groups.length} independent trajectory group(s) cannot fill ${need} splits; use more users/drops or cut long tracks into segments`);
+    fail(
+      where,
+      `${groups.length} independent trajectory group(s) cannot fill ${need} splits; use more users/drops or cut long tracks into segments`,
+    );
   }
   rng.shuffle(groups);
   const n = groups.length;

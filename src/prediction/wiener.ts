@@ -83,7 +83,10 @@ export function wienerTheoreticalNmse(times: Float64Array, P: number, F: number,
   return out;
 }
 
-/** Uniform times −(P−1) … 0, 1 … F (units of Δt). */
+/**
+ * Uniform times −(P−1) … 0, 1 … F (units of Δt).
+ * @returns times [P + F] in units of Δt relative to the last input
+ */
 export function regularTimes(P: number, F: number): Float64Array {
   return Float64Array.from({ length: P + F }, (_, i) => (i < P ? i - (P - 1) : i - P + 1));
 }
@@ -130,8 +133,10 @@ export class WienerPredictor implements Predictor {
   }
 
   predict(ws: WindowSet): ComplexTensor {
-    const P = ws.history, F = ws.horizon;
-    if (this.mode !== "window" && this.fd === null) fail("WienerPredictor", "f_D is unknown: call fit() on training windows first (estimate: 'train')");
+    const P = ws.history,
+      F = ws.horizon;
+    if (this.mode !== "window" && this.fd === null)
+      fail("WienerPredictor", "f_D is unknown: call fit() on training windows first (estimate: 'train')");
     const est = this.mode === "window" ? new Float64Array(ws.count) : null;
     const out = applyLinearFilters(ws, (w) => {
       const t = windowTimes(ws, w);

@@ -102,8 +102,10 @@ export function makeWindows(trajectories: readonly Trajectory[], options: Window
     }
   }
   const n = plan.length;
-  const inRe = new Float64Array(n * P * M), inIm = new Float64Array(n * P * M);
-  const tgRe = new Float64Array(n * F * M), tgIm = new Float64Array(n * F * M);
+  const inRe = new Float64Array(n * P * M),
+    inIm = new Float64Array(n * P * M);
+  const tgRe = new Float64Array(n * F * M),
+    tgIm = new Float64Array(n * F * M);
   const times = new Float64Array(n * (P + F));
   const noiseVar = new Float64Array(n);
   const power = new Float64Array(n);
@@ -141,14 +143,28 @@ export function makeWindows(trajectories: readonly Trajectory[], options: Window
     origin[w * 3 + 2] = start + last + F + 1;
   });
   return {
-    history: P, horizon: F, antennas: M, count: n, dt, regular,
+    history: P,
+    horizon: F,
+    antennas: M,
+    count: n,
+    dt,
+    regular,
     inputs: { shape: [n, P, M], re: inRe, im: inIm },
     targets: { shape: [n, F, M], re: tgRe, im: tgIm },
-    times, noiseVar, power, group, origin,
+    times,
+    noiseVar,
+    power,
+    group,
+    origin,
   };
 }
 
-/** The windows at `indices` (in that order), as a new set. */
+/**
+ * The windows at `indices` (in that order), as a new set.
+ * @param ws - windows (inputs [n, P, M], targets [n, F, M])
+ * @param indices - window indices into `ws`
+ * @returns a set of indices.length windows
+ */
 export function selectWindows(ws: WindowSet, indices: ArrayLike<number>): WindowSet {
   const n = indices.length;
   const { history: P, horizon: F, antennas: M } = ws;
@@ -177,10 +193,19 @@ export function selectWindows(ws: WindowSet, indices: ArrayLike<number>): Window
     }
   }
   return {
-    history: P, horizon: F, antennas: M, count: n, dt: ws.dt, regular,
+    history: P,
+    horizon: F,
+    antennas: M,
+    count: n,
+    dt: ws.dt,
+    regular,
     inputs: { shape: [n, P, M], re: take(ws.inputs.re, P * M), im: take(ws.inputs.im, P * M) },
     targets: { shape: [n, F, M], re: take(ws.targets.re, F * M), im: take(ws.targets.im, F * M) },
-    times, noiseVar: take(ws.noiseVar, 1), power: take(ws.power, 1), group: takeInt(ws.group, 1), origin: takeInt(ws.origin, 3),
+    times,
+    noiseVar: take(ws.noiseVar, 1),
+    power: take(ws.power, 1),
+    group: takeInt(ws.group, 1),
+    origin: takeInt(ws.origin, 3),
   };
 }
 

@@ -17,16 +17,28 @@ export async function writeDemoReport(dir: string, r: DemoResult, meta: Record<s
   const steps = Array.from({ length: F }, (_, k) => k + 1);
   const predHeader = ["model", ...steps.map((k) => `NMSE k=${k} (dB)`), "mean (dB)", "gain over hold (dB)", "params", "µs/prediction"];
   const predRows = p.models.map((m) => [
-    m.name, ...m.nmseDb, m.meanNmseDb,
-    m.gainDb ? m.gainDb.reduce((a, b) => a + b, 0) / F : 0, m.params, m.usPerPrediction,
+    m.name,
+    ...m.nmseDb,
+    m.meanNmseDb,
+    m.gainDb ? m.gainDb.reduce((a, b) => a + b, 0) / F : 0,
+    m.params,
+    m.usPerPrediction,
   ]);
   writeFileAtomic(join(dir, "prediction.json"), JSON.stringify(p, null, 1) + "\n");
   writeFileAtomic(join(dir, "prediction.csv"), toCsv(predHeader, predRows));
-  const predFig = await writeFigure(dir, "prediction-nmse",
-    linePlot(p.models.flatMap((m) => m.nmseDb.map((y, k) => ({ x: k + 1, y, series: m.name }))), {
-      title: `Channel prediction, ${p.config.history} → ${F} samples (input SNR ${p.config.snrDb ?? "∞"} dB)`,
-      xTitle: "prediction step k", yTitle: "NMSE (dB)",
-    }), "NMSE per prediction step (ratio of sums over the test windows); lower is better.");
+  const predFig = await writeFigure(
+    dir,
+    "prediction-nmse",
+    linePlot(
+      p.models.flatMap((m) => m.nmseDb.map((y, k) => ({ x: k + 1, y, series: m.name }))),
+      {
+        title: `Channel prediction, ${p.config.history} → ${F} samples (input SNR ${p.config.snrDb ?? "∞"} dB)`,
+        xTitle: "prediction step k",
+        yTitle: "NMSE (dB)",
+      },
+    ),
+    "NMSE per prediction step (ratio of sums over the test windows); lower is better.",
+  );
   const bfFiles = await writeExperiment(r.beamforming, dir);
   const b = r.beamforming;
   const best = [...p.models].sort((a, c) => a.meanNmseDb - c.meanNmseDb);
@@ -38,7 +50,13 @@ export async function writeDemoReport(dir: string, r: DemoResult, meta: Record<s
         `Best predictor: ${best[0]!.name} (${best[0]!.meanNmseDb.toFixed(2)} dB mean NMSE). Best liquid model: ${liquid ? `${liquid.name} (${liquid.meanNmseDb.toFixed(2)} dB)` : "none run"}.`,
         "Inputs carry estimation noise; targets are noiseless. Train, validation and test windows come from different trajectories.",
       ],
-      tables: [{ header: predHeader, rows: predRows.map((row) => row.map((v) => (typeof v === "number" ? Number(v.toPrecision(4)) : v))), caption: "NMSE per step" }],
+      tables: [
+        {
+          header: predHeader,
+          rows: predRows.map((row) => row.map((v) => (typeof v === "number" ? Number(v.toPrecision(4)) : v))),
+          caption: "NMSE per step",
+        },
+      ],
       figures: [predFig],
     },
     {

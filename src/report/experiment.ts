@@ -38,7 +38,10 @@ export async function writeExperiment(r: ExperimentResult, dir: string): Promise
   for (const s of r.series) {
     s.x.forEach((x, i) => {
       csvRows.push([
-        s.name, s.label, x, s.y[i]!,
+        s.name,
+        s.label,
+        x,
+        s.y[i]!,
         s.yStd ? s.yStd[i]! : null,
         s.raw ? s.raw[i]! : null,
         s.maxPowerDbm && s.maxPowerDbm.length === s.x.length ? s.maxPowerDbm[i]! : (s.maxPowerDbm?.[0] ?? null),
@@ -48,11 +51,25 @@ export async function writeExperiment(r: ExperimentResult, dir: string): Promise
     });
   }
   const files = [`${base}.json`, `${base}.csv`, `${base}-table.csv`, `${base}.vl.json`, `${base}.svg`, `${base}.png`];
-  writeFileAtomic(files[1]!, toCsv(["series", "label", "x", "y", "y_std", "raw", "max_power_dbm", "ms_per_sample", "equal_power"], csvRows));
+  writeFileAtomic(
+    files[1]!,
+    toCsv(["series", "label", "x", "y", "y_std", "raw", "max_power_dbm", "ms_per_sample", "equal_power"], csvRows),
+  );
   writeFileAtomic(files[2]!, toCsv(r.table.header, r.table.rows));
-  const spec = linePlot(experimentPoints(r), { title: r.title, xTitle: r.xLabel, yTitle: r.yLabel, logX: r.logX, logY: r.logY, width: 560, height: 320 });
+  const spec = linePlot(experimentPoints(r), {
+    title: r.title,
+    xTitle: r.xLabel,
+    yTitle: r.yLabel,
+    logX: r.logX,
+    logY: r.logY,
+    width: 560,
+    height: 320,
+  });
   // labels carry warnings (e.g. "NOT the budget P"): do not truncate them in the legend
-  (spec as { config?: Record<string, unknown> }).config = { ...(spec as { config?: Record<string, unknown> }).config, legend: { labelLimit: 0 } };
+  (spec as { config?: Record<string, unknown> }).config = {
+    ...(spec as { config?: Record<string, unknown> }).config,
+    legend: { labelLimit: 0 },
+  };
   await writeFigure(dir, r.name, spec, r.title);
   writeFileAtomic(files[0]!, JSON.stringify({ ...r, files }, null, 1) + "\n");
   return files;

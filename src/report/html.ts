@@ -47,20 +47,31 @@ function cell(v: string | number): string {
 
 function table(t: Table): string {
   const head = t.header.map((h) => `<th>${esc(h)}</th>`).join("");
-  const body = t.rows.map((r) => `<tr>${r.map((v, j) => `<td${j > 0 && typeof v === "number" ? ' class="num"' : ""}>${cell(v)}</td>`).join("")}</tr>`).join("\n");
+  const body = t.rows
+    .map((r) => `<tr>${r.map((v, j) => `<td${j > 0 && typeof v === "number" ? ' class="num"' : ""}>${cell(v)}</td>`).join("")}</tr>`)
+    .join("\n");
   return `<table>${t.caption ? `<caption>${esc(t.caption)}</caption>` : ""}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 /** The report page as an HTML string. */
 export function renderHtml(doc: ReportDoc): string {
-  const meta = Object.entries(doc.meta).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${cell(v)}</td></tr>`).join("\n");
-  const sections = doc.sections.map((s) => [
-    `<section><h2>${esc(s.heading)}</h2>`,
-    ...(s.text ?? []).map((p) => `<p>${esc(p)}</p>`),
-    ...(s.tables ?? []).map(table),
-    ...(s.figures ?? []).map((f) => `<figure><img src="${esc(f.svg)}" alt="${esc(f.caption)}"><figcaption>${esc(f.caption)} (<a href="${esc(f.png)}">PNG</a>)</figcaption></figure>`),
-    "</section>",
-  ].join("\n")).join("\n");
+  const meta = Object.entries(doc.meta)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${cell(v)}</td></tr>`)
+    .join("\n");
+  const sections = doc.sections
+    .map((s) =>
+      [
+        `<section><h2>${esc(s.heading)}</h2>`,
+        ...(s.text ?? []).map((p) => `<p>${esc(p)}</p>`),
+        ...(s.tables ?? []).map(table),
+        ...(s.figures ?? []).map(
+          (f) =>
+            `<figure><img src="${esc(f.svg)}" alt="${esc(f.caption)}"><figcaption>${esc(f.caption)} (<a href="${esc(f.png)}">PNG</a>)</figcaption></figure>`,
+        ),
+        "</section>",
+      ].join("\n"),
+    )
+    .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(doc.title)}</title>
 <style>

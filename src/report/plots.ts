@@ -36,7 +36,10 @@ export function linePlot(points: readonly SeriesPoint[], o: LinePlotOptions): To
   const layers: object[] = [{ mark: { type: "line", point: perSeries <= 40 }, encoding: { x, y, color } }];
   if (points.some((p) => p.err !== undefined)) {
     layers.push({
-      transform: [{ calculate: "datum.y - datum.err", as: "lo" }, { calculate: "datum.y + datum.err", as: "hi" }],
+      transform: [
+        { calculate: "datum.y - datum.err", as: "lo" },
+        { calculate: "datum.y + datum.err", as: "hi" },
+      ],
       mark: { type: "errorbar", ticks: true },
       encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color },
     });

@@ -26,6 +26,8 @@ export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
     font: { fontFiles: [font], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
     fitTo: { mode: "zoom", value: scale },
     background: "white",
-  }).render().asPng();
+  })
+    .render()
+    .asPng();
   return new Uint8Array(png);
 }

@@ -51,10 +51,20 @@ export function prepareStudyDir(dir: string, study: Study, file: string): { resu
   const old = readManifest(dir, where);
   if (old) {
     const diff = firstDifference(old.study, study);
-    if (diff) fail(where, `${dir} holds a different study (from ${old.source}; ${diff} changed): use a new --out folder, or restore the study file`);
-    return { resumed: true, ...(old.liquidwave !== VERSION ? { warning: `${dir} was started with liquidwave ${old.liquidwave}, this is ${VERSION}: results of the two versions may differ` } : {}) };
+    if (diff)
+      fail(
+        where,
+        `${dir} holds a different study (from ${old.source}; ${diff} changed): use a new --out folder, or restore the study file`,
+      );
+    return {
+      resumed: true,
+      ...(old.liquidwave !== VERSION
+        ? { warning: `${dir} was started with liquidwave ${old.liquidwave}, this is ${VERSION}: results of the two versions may differ` }
+        : {}),
+    };
   }
-  if (existsSync(join(dir, "results.jsonl"))) fail(where, `${dir} has a results.jsonl but no ${MANIFEST_FILE}: not a study folder of this tool`);
+  if (existsSync(join(dir, "results.jsonl")))
+    fail(where, `${dir} has a results.jsonl but no ${MANIFEST_FILE}: not a study folder of this tool`);
   const copy = join(dir, `study${extname(file) || ".yaml"}`);
   if (resolve(copy) !== resolve(file)) copyFileSync(file, copy);
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify({ liquidwave: VERSION, source: basename(file), study }, null, 2) + "\n");

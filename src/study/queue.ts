@@ -80,7 +80,9 @@ async function connect(url: string, where: string, onLost?: (message: string) =>
   try {
     await Promise.race([
       client.connect(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS + 500).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS + 500).unref(),
+      ),
     ]);
     await client.ping();
   } catch (e) {
@@ -117,7 +119,11 @@ export function queueExecutor(url: string, o: { onWarning?: (message: string) =>
     try {
       await events.waitUntilReady();
       const byId = new Map<string, CellJob>();
-      const toAdd: { name: string; data: JobData; opts: { jobId: string; attempts: number; removeOnComplete: { age: number }; removeOnFail: { age: number } } }[] = [];
+      const toAdd: {
+        name: string;
+        data: JobData;
+        opts: { jobId: string; attempts: number; removeOnComplete: { age: number }; removeOnFail: { age: number } };
+      }[] = [];
       const waiting: Promise<void>[] = [];
       // the first failed cell (or a failed append) ends the wait; other cells stay on the queue
       // and a later run collects them
@@ -161,10 +167,17 @@ export function queueExecutor(url: string, o: { onWarning?: (message: string) =>
           }
           await old.remove();
         }
-        toAdd.push({ name: "cell", data, opts: { jobId: id, attempts: 1, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } } });
+        toAdd.push({
+          name: "cell",
+          data,
+          opts: { jobId: id, attempts: 1, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } },
+        });
       }
       for (const job of await queue.addBulk(toAdd)) waiting.push(collect(job as Job<JobData, JobResult>, byId.get(job.id!)!));
-      if ((await queue.getWorkersCount()) === 0) o.onWarning?.(`no study worker is connected to ${safeUrl(url)} yet: start some with liquidwave study worker --queue ${safeUrl(url)}`);
+      if ((await queue.getWorkersCount()) === 0)
+        o.onWarning?.(
+          `no study worker is connected to ${safeUrl(url)} yet: start some with liquidwave study worker --queue ${safeUrl(url)}`,
+        );
       await Promise.race([Promise.all(waiting), lostPromise, stopPromise]);
     } finally {
       await events.close().catch(() => {});
@@ -205,7 +218,10 @@ export async function runWorker(url: string, o: WorkerOptions): Promise<{ done: 
   const worker = new Worker<JobData, JobResult>(
     QUEUE_NAME,
     async (job) => {
-      if (job.data.version !== VERSION) throw new UnrecoverableError(`the job is from liquidwave ${job.data.version}, this worker runs ${VERSION}: run the same version on every machine`);
+      if (job.data.version !== VERSION)
+        throw new UnrecoverableError(
+          `the job is from liquidwave ${job.data.version}, this worker runs ${VERSION}: run the same version on every machine`,
+        );
       try {
         return (await pool.run(job.data.spec)) as JobResult;
       } catch (e) {
@@ -213,7 +229,13 @@ export async function runWorker(url: string, o: WorkerOptions): Promise<{ done: 
         throw new UnrecoverableError((e as Error).message ?? String(e));
       }
     },
-    { connection: client, concurrency: o.concurrency, autorun: false, maxStalledCount: 2, ...(o.lockMs !== undefined ? { lockDuration: o.lockMs, stalledInterval: o.lockMs } : {}) },
+    {
+      connection: client,
+      concurrency: o.concurrency,
+      autorun: false,
+      maxStalledCount: 2,
+      ...(o.lockMs !== undefined ? { lockDuration: o.lockMs, stalledInterval: o.lockMs } : {}),
+    },
   );
   worker.on("active", (job) => log(`${where}: cell ${job.data.cell} started`));
   worker.on("completed", (job) => {

@@ -31,7 +31,15 @@ export function summaryRows(s: StudySummary): { header: string[]; rows: (string 
   const rows: (string | number | null)[][] = [];
   for (const g of s.groups) {
     for (const [path, m] of Object.entries(g.metrics)) {
-      rows.push([...s.groupKeys.map((k) => (typeof g.cell[k] === "number" ? (g.cell[k] as number) : JSON.stringify(g.cell[k]))), path, m.n, m.mean, m.std, m.ci95?.[0] ?? null, m.ci95?.[1] ?? null]);
+      rows.push([
+        ...s.groupKeys.map((k) => (typeof g.cell[k] === "number" ? (g.cell[k] as number) : JSON.stringify(g.cell[k]))),
+        path,
+        m.n,
+        m.mean,
+        m.std,
+        m.ci95?.[0] ?? null,
+        m.ci95?.[1] ?? null,
+      ]);
     }
   }
   return { header, rows };
@@ -49,7 +57,10 @@ export async function writeStudyReport(dir: string, s: StudySummary): Promise<st
   const byName = new Map<string, SeriesPoint[]>();
   s.groups.forEach((g, gi) => {
     const x = xKey ? (g.cell[xKey] as number) : gi + 1;
-    const rest = others.filter(() => xKey !== undefined).map((k) => `${k}=${typeof g.cell[k] === "string" ? g.cell[k] : JSON.stringify(g.cell[k])}`).join(" ");
+    const rest = others
+      .filter(() => xKey !== undefined)
+      .map((k) => `${k}=${typeof g.cell[k] === "string" ? g.cell[k] : JSON.stringify(g.cell[k])}`)
+      .join(" ");
     for (const [path, m] of Object.entries(g.metrics)) {
       const { entity, name } = splitMetric(path);
       const series = [entity, rest].filter((p) => p !== "").join(" ") || name;
@@ -65,24 +76,52 @@ export async function writeStudyReport(dir: string, s: StudySummary): Promise<st
     if (figures.length >= MAX_FIGURES) break;
     if (new Set(points.map((p) => p.y)).size < 2) continue; // constant: not worth a figure
     const spec = linePlot(points, { title: name, xTitle: xKey ?? "group (see the table)", yTitle: `${name} (mean, 95 % CI)` });
-    figures.push(await writeFigure(out, `metric-${figures.length + 1}-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`, spec, `${name}: mean over seeds with 95 % Student-t confidence intervals`));
+    figures.push(
+      await writeFigure(
+        out,
+        `metric-${figures.length + 1}-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`,
+        spec,
+        `${name}: mean over seeds with 95 % Student-t confidence intervals`,
+      ),
+    );
   }
   const groupTable = {
     header: ["group", ...s.groupKeys, "n", "seeds"],
-    rows: s.groups.map((g, i) => [i + 1, ...s.groupKeys.map((k) => (typeof g.cell[k] === "number" ? (g.cell[k] as number) : JSON.stringify(g.cell[k]))), g.n, g.seeds.join(", ")]),
+    rows: s.groups.map((g, i) => [
+      i + 1,
+      ...s.groupKeys.map((k) => (typeof g.cell[k] === "number" ? (g.cell[k] as number) : JSON.stringify(g.cell[k]))),
+      g.n,
+      g.seeds.join(", "),
+    ]),
     caption: "Groups (cells that differ only by seed)",
   };
   const sections: Section[] = [
     { heading: "Groups", tables: [groupTable] },
-    { heading: "Figures", text: [`Means over each group's cells with 95 % confidence intervals (Student t, n - 1 degrees of freedom). Every metric is in summary.csv.`], figures },
+    {
+      heading: "Figures",
+      text: [
+        `Means over each group's cells with 95 % confidence intervals (Student t, n - 1 degrees of freedom). Every metric is in summary.csv.`,
+      ],
+      figures,
+    },
     ...s.groups.map((g) => ({
       heading: groupLabel(g.cell),
-      tables: [{ header: ["metric", "n", "mean", "std", "95 % CI low", "95 % CI high"], rows: Object.entries(g.metrics).map(([p, m]) => [p, m.n, m.mean, m.std ?? "-", m.ci95?.[0] ?? "-", m.ci95?.[1] ?? "-"]) }],
+      tables: [
+        {
+          header: ["metric", "n", "mean", "std", "95 % CI low", "95 % CI high"],
+          rows: Object.entries(g.metrics).map(([p, m]) => [p, m.n, m.mean, m.std ?? "-", m.ci95?.[0] ?? "-", m.ci95?.[1] ?? "-"]),
+        },
+      ],
     })),
   ];
   return writeReportPage(out, {
     title: `Study${s.study.name ? ` ${s.study.name}` : ""}: ${s.study.task}${s.study.experiment ? ` ${s.study.experiment}` : ""}`,
-    meta: { cells: `${s.finished} of ${s.total} finished`, grid: JSON.stringify(s.study.grid), base: JSON.stringify(s.study.base), liquidwave: VERSION },
+    meta: {
+      cells: `${s.finished} of ${s.total} finished`,
+      grid: JSON.stringify(s.study.grid),
+      base: JSON.stringify(s.study.base),
+      liquidwave: VERSION,
+    },
     sections,
   });
 }

@@ -38,7 +38,8 @@ export function readResults(dir: string): { lines: ResultLine[]; tornBytes: numb
     } catch {
       fail("study results", `${path} line ${i + 1} is not valid JSON (the file was edited or damaged)`);
     }
-    if (doc === null || typeof doc !== "object" || typeof doc.cell !== "object" || !("result" in doc)) fail("study results", `${path} line ${i + 1} has no cell and result`);
+    if (doc === null || typeof doc !== "object" || typeof doc.cell !== "object" || !("result" in doc))
+      fail("study results", `${path} line ${i + 1} has no cell and result`);
     lines.push(doc);
   });
   return { lines, tornBytes: Buffer.byteLength(text) - Buffer.byteLength(text.slice(0, end)) };

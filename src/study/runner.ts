@@ -73,7 +73,8 @@ export function localExecutor(threads: number): Executor {
               }
               if (--left === 0) resolve();
             },
-            (e: unknown) => stop(new LiquidwaveError("study run", `cell ${describeCell(job.cell)} failed: ${(e as Error)?.message ?? String(e)}`)),
+            (e: unknown) =>
+              stop(new LiquidwaveError("study run", `cell ${describeCell(job.cell)} failed: ${(e as Error)?.message ?? String(e)}`)),
           );
         }
       });
@@ -87,8 +88,19 @@ export function localExecutor(threads: number): Executor {
 /** Run (or resume) a study into `dir`. `file` is the study file, copied into the folder. */
 export async function runStudy(study: Study, file: string, dir: string, o: RunStudyOptions = {}): Promise<RunStudyReport> {
   const cells = expandGrid(study);
-  const jobs: CellJob[] = cells.map((cell) => ({ cell, spec: { task: study.task, ...(study.experiment !== undefined ? { experiment: study.experiment } : {}), options: cellOptions(study, cell) } }));
-  await checkTaskOptions(study.task, study.experiment, jobs.map((j) => j.spec.options));
+  const jobs: CellJob[] = cells.map((cell) => ({
+    cell,
+    spec: {
+      task: study.task,
+      ...(study.experiment !== undefined ? { experiment: study.experiment } : {}),
+      options: cellOptions(study, cell),
+    },
+  }));
+  await checkTaskOptions(
+    study.task,
+    study.experiment,
+    jobs.map((j) => j.spec.options),
+  );
   await o.beforeStart?.();
   const { resumed, warning } = prepareStudyDir(dir, study, file);
   if (warning) o.onWarning?.(warning);

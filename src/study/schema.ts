@@ -31,7 +31,10 @@ export const studySchema = z
     /** Options shared by every cell. */
     base: z.record(z.string(), z.json()).default({}),
     /** Values to sweep: every combination is one cell (one run of the task). */
-    grid: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, "expected an option name or a dotted path"), z.array(gridValue).min(1, "expected a non-empty list of values")),
+    grid: z.record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, "expected an option name or a dotted path"),
+      z.array(gridValue).min(1, "expected a non-empty list of values"),
+    ),
   })
   .strict();
 
@@ -40,12 +43,15 @@ export type Study = z.output<typeof studySchema>;
 /** Validate a parsed study document; every error is one line naming the field. */
 export function parseStudy(doc: unknown, where = "study"): Study {
   const s = parseConfig(where, studySchema, doc, "study");
-  if (s.task === "experiment" && s.experiment === undefined) fail(where, "study.experiment: task 'experiment' needs the experiment's name, e.g. experiment: power-sweep");
-  if (s.task !== "experiment" && s.experiment !== undefined) fail(where, `study.experiment: only for task 'experiment', got task '${s.task}'`);
+  if (s.task === "experiment" && s.experiment === undefined)
+    fail(where, "study.experiment: task 'experiment' needs the experiment's name, e.g. experiment: power-sweep");
+  if (s.task !== "experiment" && s.experiment !== undefined)
+    fail(where, `study.experiment: only for task 'experiment', got task '${s.task}'`);
   if (Object.keys(s.grid).length === 0) fail(where, "study.grid: expected at least one key, got {}");
   for (const [key, values] of Object.entries(s.grid)) {
     const top = key.split(".")[0]!;
-    if (key in s.base || (top !== key && top in s.base && typeof s.base[top] !== "object")) fail(where, `study.grid.${key}: also set in study.base; give it in one place`);
+    if (key in s.base || (top !== key && top in s.base && typeof s.base[top] !== "object"))
+      fail(where, `study.grid.${key}: also set in study.base; give it in one place`);
     const seen = new Set<string>();
     for (const v of values) {
       const k = canonicalJson(v);
@@ -56,7 +62,10 @@ export function parseStudy(doc: unknown, where = "study"): Study {
       fail(where, `study.grid.seed: expected non-negative integers, got ${JSON.stringify(values)}`);
     }
   }
-  if (s.base["seed"] !== undefined && (typeof s.base["seed"] !== "number" || !Number.isSafeInteger(s.base["seed"]) || (s.base["seed"] as number) < 0)) {
+  if (
+    s.base["seed"] !== undefined &&
+    (typeof s.base["seed"] !== "number" || !Number.isSafeInteger(s.base["seed"]) || (s.base["seed"] as number) < 0)
+  ) {
     fail(where, `study.base.seed: expected a non-negative integer, got ${JSON.stringify(s.base["seed"])}`);
   }
   return s;

@@ -109,7 +109,12 @@ export function summarizeStudy(dir: string): StudySummary {
     total: cells.length,
     finished,
     groupKeys,
-    groups: [...groups.values()].map((g) => ({ cell: g.cell, n: g.seeds.length, seeds: g.seeds, metrics: Object.fromEntries([...g.metrics].map(([p, vs]) => [p, describe(vs)])) })),
+    groups: [...groups.values()].map((g) => ({
+      cell: g.cell,
+      n: g.seeds.length,
+      seeds: g.seeds,
+      metrics: Object.fromEntries([...g.metrics].map(([p, vs]) => [p, describe(vs)])),
+    })),
   };
 }
 

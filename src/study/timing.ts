@@ -33,7 +33,14 @@ export function isTimingKey(key: string): boolean {
 /** A result table: `{ header: string[], rows: (string | number)[][] }` (the experiments'). */
 export function isTable(v: unknown): v is { header: string[]; rows: unknown[][] } {
   const t = v as { header?: unknown; rows?: unknown };
-  return v !== null && typeof v === "object" && Array.isArray(t.header) && t.header.every((h) => typeof h === "string") && Array.isArray(t.rows) && t.rows.every(Array.isArray);
+  return (
+    v !== null &&
+    typeof v === "object" &&
+    Array.isArray(t.header) &&
+    t.header.every((h) => typeof h === "string") &&
+    Array.isArray(t.rows) &&
+    t.rows.every(Array.isArray)
+  );
 }
 
 /** A deep copy of `value` without its timing fields (and without the timing columns of tables). */
@@ -42,7 +49,11 @@ export function stripTimings(value: unknown): unknown {
   if (isTable(value)) {
     const keep = value.header.map((h) => !isTimingLabel(h));
     const rest = Object.fromEntries(Object.entries(value).filter(([k]) => k !== "header" && k !== "rows"));
-    return { ...(stripTimings(rest) as object), header: value.header.filter((_, j) => keep[j]), rows: value.rows.map((r) => r.filter((_, j) => keep[j])) };
+    return {
+      ...(stripTimings(rest) as object),
+      header: value.header.filter((_, j) => keep[j]),
+      rows: value.rows.map((r) => r.filter((_, j) => keep[j])),
+    };
   }
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};

@@ -63,7 +63,10 @@ export function adam(opts: AdamOptions = {}): Adam {
       const sqrtBc2 = Math.sqrt(bc2);
       params.forEach((p, k) => {
         if (!p.trainable) return;
-        const v = p.value, g = p.grad, m = state.mu[k]!, s = state.nu[k]!;
+        const v = p.value,
+          g = p.grad,
+          m = state.mu[k]!,
+          s = state.nu[k]!;
         const n = v.length;
         const kern = g.length >= n && m.length >= n && s.length >= n ? heapKernels(v, g, m, s) : null;
         if (kern) {

@@ -42,7 +42,20 @@ export function toDataset(d: DatasetLike, where: string): Dataset {
   };
 }
 
-const FIT_OPTIONS = ["epochs", "batchSize", "learningRate", "adam", "clipNorm", "validationSplit", "validation", "patience", "truncation", "seed", "shuffle", "onEpoch"];
+const FIT_OPTIONS = [
+  "epochs",
+  "batchSize",
+  "learningRate",
+  "adam",
+  "clipNorm",
+  "validationSplit",
+  "validation",
+  "patience",
+  "truncation",
+  "seed",
+  "shuffle",
+  "onEpoch",
+];
 
 export interface EpochLog {
   epoch: number;
@@ -142,7 +155,11 @@ function lossAndGrad(model: Model, b: Dataset, truncation: number | null, traini
     // Warm up without a tape, then back-propagate through the last T steps only.
     const warm = net.forward(sliceTime(b.inputs, 0, L - T), { timespans: b.timespans ? sliceTime(b.timespans, 0, L - T) : null, training });
     const out = net.forward(sliceTime(b.inputs, L - T, L), {
-      timespans: b.timespans ? sliceTime(b.timespans, L - T, L) : null, initialState: warm.finalState, initialCell: warm.finalCell, record: true, training,
+      timespans: b.timespans ? sliceTime(b.timespans, L - T, L) : null,
+      initialState: warm.finalState,
+      initialCell: warm.finalCell,
+      record: true,
+      training,
     });
     const { loss, grad } = mseLoss(out.output, b.targets);
     net.backward(grad);
@@ -152,7 +169,11 @@ function lossAndGrad(model: Model, b: Dataset, truncation: number | null, traini
   for (let s = 0; s < L; s += T) {
     const e = Math.min(L, s + T);
     const out = net.forward(sliceTime(b.inputs, s, e), {
-      timespans: b.timespans ? sliceTime(b.timespans, s, e) : null, initialState: state, initialCell: cellState, record: true, training,
+      timespans: b.timespans ? sliceTime(b.timespans, s, e) : null,
+      initialState: state,
+      initialCell: cellState,
+      record: true,
+      training,
     });
     const { loss, grad } = mseLoss(out.output, sliceTime(b.targets, s, e));
     const share = (e - s) / L;
@@ -171,7 +192,11 @@ function lossAndGrad(model: Model, b: Dataset, truncation: number | null, traini
  * @param options.timespans - [N, L] or [N, L, 1] elapsed time per sample and step
  * @returns [N, L, O] or [N, O]
  */
-export function predict(model: Model, inputsIn: TensorLike, { timespans: tsIn = null, batchSize = 256 }: { timespans?: TensorLike | null; batchSize?: number } = {}): Tensor {
+export function predict(
+  model: Model,
+  inputsIn: TensorLike,
+  { timespans: tsIn = null, batchSize = 256 }: { timespans?: TensorLike | null; batchSize?: number } = {},
+): Tensor {
   const inputs = asTensor(inputsIn, "predict", "inputs");
   const timespans = tsIn == null ? null : asTensor(tsIn, "predict", "timespans");
   const N = inputs.shape[0]!;
@@ -213,7 +238,8 @@ function snapshot(params: readonly Param[]): Float64Array[] {
 export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitResult {
   const where = "fit";
   if (opts === null || typeof opts !== "object") fail(where, `options must be an object with at least { epochs }, got ${String(opts)}`);
-  for (const k of Object.keys(opts)) if (!FIT_OPTIONS.includes(k)) fail(where, `unknown option '${k}' (valid options: ${FIT_OPTIONS.join(", ")})`);
+  for (const k of Object.keys(opts))
+    if (!FIT_OPTIONS.includes(k)) fail(where, `unknown option '${k}' (valid options: ${FIT_OPTIONS.join(", ")})`);
   const data = toDataset(dataIn, where);
   checkData(model, data, where);
   const epochs = checkInt(where, "epochs", opts.epochs, 1);

@@ -73,10 +73,24 @@ export function wiringToConfig(w: Wiring, options: { matrices?: boolean } = {}):
   }
   if (w instanceof NCP) return { class: "NCP", ...w.ncpArgs(), ...built() };
   if (w instanceof FullyConnected) {
-    return { class: "FullyConnected", units: w.units, outputDim: w.outputDim!, erevInitSeed: w.erevInitSeed, selfConnections: w.selfConnections, ...built() };
+    return {
+      class: "FullyConnected",
+      units: w.units,
+      outputDim: w.outputDim!,
+      erevInitSeed: w.erevInitSeed,
+      selfConnections: w.selfConnections,
+      ...built(),
+    };
   }
   if (w instanceof Random) {
-    return { class: "Random", units: w.units, outputDim: w.outputDim!, sparsityLevel: w.sparsityLevel, randomSeed: w.randomSeed, ...built() };
+    return {
+      class: "Random",
+      units: w.units,
+      outputDim: w.outputDim!,
+      sparsityLevel: w.sparsityLevel,
+      randomSeed: w.randomSeed,
+      ...built(),
+    };
   }
   // A base wiring has no generator: its matrices are its definition.
   return w.matricesConfig();
@@ -128,7 +142,10 @@ export function wiringFromConfig(cfg: unknown): Wiring {
       outputDim: optNum("outputDim"),
       inputDim: optNum("inputDim"),
       adjacency: numberArray(at, "adjacency", c["adjacency"]),
-      sensoryAdjacency: c["sensoryAdjacency"] === undefined || c["sensoryAdjacency"] === null ? null : numberArray(at, "sensoryAdjacency", c["sensoryAdjacency"]),
+      sensoryAdjacency:
+        c["sensoryAdjacency"] === undefined || c["sensoryAdjacency"] === null
+          ? null
+          : numberArray(at, "sensoryAdjacency", c["sensoryAdjacency"]),
     });
   }
 

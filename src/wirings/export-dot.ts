@@ -18,13 +18,15 @@ export function wiringToDot(w: Wiring, options: { title?: string } = {}): string
   // as in fully connected wirings) do not constrain the ranking, so the columns stay put.
   const lines: string[] = ["digraph wiring {", "  rankdir=LR;", "  newrank=true;", "  splines=true;"];
   if (options.title !== undefined) lines.push(`  label=${quote(options.title)};`, "  labelloc=t;");
-  lines.push('  node [shape=circle, style=filled, fontcolor=white, fontsize=10, width=0.35, fixedsize=true];');
+  lines.push("  node [shape=circle, style=filled, fontcolor=white, fontsize=10, width=0.35, fixedsize=true];");
   const byId = new Map(g.nodes.map((x) => [x.id, x]));
   for (const col of g.columns) {
     lines.push(`  subgraph ${quote(`cluster_${col.kind}`)} {`, `    label=${quote(col.kind)};`, "    color=lightgrey;", "    rank=same;");
     for (const id of col.nodes) {
       const node = byId.get(id)!;
-      lines.push(`    ${id} [label=${quote(String(node.index))}, neuron_type=${quote(node.kind)}, fillcolor=${quote(NODE_COLORS[node.kind])}];`);
+      lines.push(
+        `    ${id} [label=${quote(String(node.index))}, neuron_type=${quote(node.kind)}, fillcolor=${quote(NODE_COLORS[node.kind])}];`,
+      );
     }
     lines.push("  }");
   }

@@ -33,7 +33,10 @@ export function wiringToSvg(w: Wiring, options: SvgOptions = {}): string {
   const g = wiringGraph(w);
   const maxSynapses = options.maxSynapses ?? 50000;
   if (g.edges.length > maxSynapses) {
-    fail("wiringToSvg", `the wiring has ${g.edges.length} synapses, more than the ${maxSynapses} an SVG drawing is limited to (export DOT instead)`);
+    fail(
+      "wiringToSvg",
+      `the wiring has ${g.edges.length} synapses, more than the ${maxSynapses} an SVG drawing is limited to (export DOT instead)`,
+    );
   }
   const maxCount = Math.max(...g.columns.map((c) => c.nodes.length));
   const spacing = Math.max(10, Math.min(30, 640 / maxCount));
@@ -56,7 +59,9 @@ export function wiringToSvg(w: Wiring, options: SvgOptions = {}): string {
 
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${f(width)}" height="${f(height)}" viewBox="0 0 ${f(width)} ${f(height)}" font-family="DejaVu Sans, Arial, sans-serif">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${f(width)}" height="${f(height)}" viewBox="0 0 ${f(width)} ${f(height)}" font-family="DejaVu Sans, Arial, sans-serif">`,
+  );
   out.push("<defs>");
   for (const p of ["excitatory", "inhibitory"] as Polarity[]) {
     out.push(
@@ -66,9 +71,12 @@ export function wiringToSvg(w: Wiring, options: SvgOptions = {}): string {
   }
   out.push("</defs>");
   out.push(`<rect x="0" y="0" width="${f(width)}" height="${f(height)}" fill="white"/>`);
-  if (options.title !== undefined) out.push(`<text x="${f(width / 2)}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${esc(options.title)}</text>`);
+  if (options.title !== undefined)
+    out.push(`<text x="${f(width / 2)}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${esc(options.title)}</text>`);
   for (const [ci, col] of g.columns.entries()) {
-    out.push(`<text x="${f(left + ci * colGap)}" y="${f(top - 22)}" text-anchor="middle" font-size="12" fill="#333">${esc(`${LABELS[col.kind]} (${col.nodes.length})`)}</text>`);
+    out.push(
+      `<text x="${f(left + ci * colGap)}" y="${f(top - 22)}" text-anchor="middle" font-size="12" fill="#333">${esc(`${LABELS[col.kind]} (${col.nodes.length})`)}</text>`,
+    );
   }
 
   // Edges under the nodes. Fainter when there are many.
@@ -78,7 +86,9 @@ export function wiringToSvg(w: Wiring, options: SvgOptions = {}): string {
     const a = pos.get(e.from)!;
     const b = pos.get(e.to)!;
     const d = edgePath(a, b, r, spacing, colGap);
-    out.push(`<path class="synapse ${e.polarity}" d="${d}" stroke="${EDGE_COLORS[e.polarity]}" marker-end="url(#arrow-${e.polarity})"><title>${e.from} -&gt; ${e.to} (${e.polarity})</title></path>`);
+    out.push(
+      `<path class="synapse ${e.polarity}" d="${d}" stroke="${EDGE_COLORS[e.polarity]}" marker-end="url(#arrow-${e.polarity})"><title>${e.from} -&gt; ${e.to} (${e.polarity})</title></path>`,
+    );
   }
   out.push("</g>");
 
@@ -86,8 +96,13 @@ export function wiringToSvg(w: Wiring, options: SvgOptions = {}): string {
   const labelIds = r >= 7;
   for (const node of g.nodes) {
     const p = pos.get(node.id)!;
-    out.push(`<circle class="node ${node.kind}" cx="${f(p.x)}" cy="${f(p.y)}" r="${f(r)}" fill="${NODE_COLORS[node.kind]}"><title>${node.id} (${node.kind})</title></circle>`);
-    if (labelIds) out.push(`<text x="${f(p.x)}" y="${f(p.y + 3.5)}" text-anchor="middle" font-size="9" fill="white" stroke="none">${node.index}</text>`);
+    out.push(
+      `<circle class="node ${node.kind}" cx="${f(p.x)}" cy="${f(p.y)}" r="${f(r)}" fill="${NODE_COLORS[node.kind]}"><title>${node.id} (${node.kind})</title></circle>`,
+    );
+    if (labelIds)
+      out.push(
+        `<text x="${f(p.x)}" y="${f(p.y + 3.5)}" text-anchor="middle" font-size="9" fill="white" stroke="none">${node.index}</text>`,
+      );
   }
   out.push("</g>");
 
@@ -102,7 +117,9 @@ export function wiringToSvg(w: Wiring, options: SvgOptions = {}): string {
   }
   for (const p of ["excitatory", "inhibitory"] as Polarity[]) {
     const count = g.edges.filter((e) => e.polarity === p).length;
-    out.push(`<line class="legend-synapse" x1="${f(lx)}" y1="${f(ly)}" x2="${f(lx + 16)}" y2="${f(ly)}" stroke="${EDGE_COLORS[p]}" stroke-width="2"/>`);
+    out.push(
+      `<line class="legend-synapse" x1="${f(lx)}" y1="${f(ly)}" x2="${f(lx + 16)}" y2="${f(ly)}" stroke="${EDGE_COLORS[p]}" stroke-width="2"/>`,
+    );
     out.push(`<text x="${f(lx + 22)}" y="${f(ly + 4)}">${esc(`${p} (${count})`)}</text>`);
     ly += 22;
   }
@@ -112,7 +129,13 @@ export function wiringToSvg(w: Wiring, options: SvgOptions = {}): string {
 }
 
 /** Path data of one synapse from node a to node b, ending on b's rim (for the arrowhead). */
-function edgePath(a: { x: number; y: number; col: number }, b: { x: number; y: number; col: number }, r: number, spacing: number, colGap: number): string {
+function edgePath(
+  a: { x: number; y: number; col: number },
+  b: { x: number; y: number; col: number },
+  r: number,
+  spacing: number,
+  colGap: number,
+): string {
   let c1: [number, number];
   let c2: [number, number];
   if (a === b) {

@@ -63,6 +63,8 @@ export function wiringGraph(w: Wiring): WiringGraph {
       if (v !== 0) edges.push({ from: `neuron_${i}`, to: `neuron_${j}`, polarity: pol(v), sensory: false });
     }
   }
-  const columns = COLUMN_ORDER.map((kind) => ({ kind, nodes: nodes.filter((x) => x.kind === kind).map((x) => x.id) })).filter((c) => c.nodes.length > 0);
+  const columns = COLUMN_ORDER.map((kind) => ({ kind, nodes: nodes.filter((x) => x.kind === kind).map((x) => x.id) })).filter(
+    (c) => c.nodes.length > 0,
+  );
   return { nodes, edges, columns };
 }

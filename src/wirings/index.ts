@@ -33,7 +33,16 @@ export {
   type ModelWiringResult,
 } from "./golden.ts";
 export { layerInputBlock, wiredCfcLayerMask, wiredCfcMasks, type SignedBlock } from "./masks.ts";
-export { wiringGraph, NODE_COLORS, EDGE_COLORS, type WiringGraph, type GraphNode, type GraphEdge, type NodeKind, type Polarity } from "./graph.ts";
+export {
+  wiringGraph,
+  NODE_COLORS,
+  EDGE_COLORS,
+  type WiringGraph,
+  type GraphNode,
+  type GraphEdge,
+  type NodeKind,
+  type Polarity,
+} from "./graph.ts";
 export { wiringToDot } from "./export-dot.ts";
 export { wiringToSvg, type SvgOptions } from "./export-svg.ts";
 export * as numpyRandom from "./numpy-random/index.ts";

@@ -20,10 +20,12 @@ export class LayeredWiring extends Wiring {
   constructor(units: number, layers: number[][], types: NeuronType[] | null = null) {
     super(units);
     const seen = new Set<number>();
-    for (const l of layers) for (const id of l) {
-      if (!Number.isInteger(id) || id < 0 || id >= units || seen.has(id)) fail("LayeredWiring", `layer neuron id ${id} is out of range or repeated (units ${units})`);
-      seen.add(id);
-    }
+    for (const l of layers)
+      for (const id of l) {
+        if (!Number.isInteger(id) || id < 0 || id >= units || seen.has(id))
+          fail("LayeredWiring", `layer neuron id ${id} is out of range or repeated (units ${units})`);
+        seen.add(id);
+      }
     if (seen.size !== units) fail("LayeredWiring", `layers cover ${seen.size} of ${units} neurons`);
     if (types && types.length !== units) fail("LayeredWiring", `neuronTypes has ${types.length} entries, expected ${units}`);
     this.layers = layers.map((l) => [...l]);
@@ -46,7 +48,12 @@ export class LayeredWiring extends Wiring {
 
   toConfig(): LayeredWiringConfig {
     const m = this.matricesConfig();
-    return { ...m, class: "LayeredWiring", layers: this.layers.map((l) => [...l]), ...(this.types ? { neuronTypes: [...this.types] } : {}) };
+    return {
+      ...m,
+      class: "LayeredWiring",
+      layers: this.layers.map((l) => [...l]),
+      ...(this.types ? { neuronTypes: [...this.types] } : {}),
+    };
   }
 
   static fromConfig(cfg: LayeredWiringConfig): LayeredWiring {

@@ -4,7 +4,7 @@
  * For layer l with neurons ids_l (H_l of them): its input block is S[:, ids_0] (I x H_0) for
  * l = 0 and A[ids_{l-1}, ids_l] (H_{l-1} x H_l) for l > 0. The WiredCfC sparsity mask of the
  * layer stacks an all-ones H_l x H_l block under it (dense intra-layer recurrence; the wiring's
- * own recurrent synapses are ignored, specs/ncps.md §5) and stores the absolute transpose:
+ * own recurrent synapses are ignored, docs/cells.md §4) and stores the absolute transpose:
  * mask_l = |[block_l; 1]ᵀ|, shape [H_l, in_l + H_l].
  */
 import { fail } from "../core/errors.ts";

@@ -6,7 +6,7 @@
  * sensory -> inter (fan-out), inter -> command (fan-out), command -> command (recurrent),
  * command -> motor (fan-in), each with a polarity drawn uniformly from {-1, +1}; neurons left
  * without a connection by the random fan-outs are "repaired" with a mean fan-in. All draws come
- * from numpy's legacy `RandomState(seed)` in ncps' exact order (specs/ncps.md §1.4).
+ * from numpy's legacy `RandomState(seed)` in ncps' exact order (docs/wirings.md §4).
  */
 import { fail } from "../core/errors.ts";
 import { LegacyRandomState } from "./numpy-random/mt19937.ts";
@@ -32,7 +32,16 @@ export interface NcpArgs {
 /** Options of {@link NCP} as one object (`seed` optional, default 22222). */
 export type NcpOptions = Omit<NcpArgs, "seed"> & { seed?: number };
 
-const NCP_KEYS = ["interNeurons", "commandNeurons", "motorNeurons", "sensoryFanout", "interFanout", "recurrentCommandSynapses", "motorFanin", "seed"] as const;
+const NCP_KEYS = [
+  "interNeurons",
+  "commandNeurons",
+  "motorNeurons",
+  "sensoryFanout",
+  "interFanout",
+  "recurrentCommandSynapses",
+  "motorFanin",
+  "seed",
+] as const;
 
 export class NCP extends Wiring {
   readonly interNeurons: number;
@@ -80,12 +89,19 @@ export class NCP extends Wiring {
     seedArg = 22222,
   ) {
     const where = "NCP";
-    const a: NcpArgs = typeof first === "number"
-      ? {
-          interNeurons: first, commandNeurons: commandNeuronsArg!, motorNeurons: motorNeuronsArg!, sensoryFanout: sensoryFanoutArg!,
-          interFanout: interFanoutArg!, recurrentCommandSynapses: recurrentCommandSynapsesArg!, motorFanin: motorFaninArg!, seed: seedArg,
-        }
-      : { seed: 22222, ...(checkOptions<NcpOptions>(where, first, NCP_KEYS) as NcpOptions) };
+    const a: NcpArgs =
+      typeof first === "number"
+        ? {
+            interNeurons: first,
+            commandNeurons: commandNeuronsArg!,
+            motorNeurons: motorNeuronsArg!,
+            sensoryFanout: sensoryFanoutArg!,
+            interFanout: interFanoutArg!,
+            recurrentCommandSynapses: recurrentCommandSynapsesArg!,
+            motorFanin: motorFaninArg!,
+            seed: seedArg,
+          }
+        : { seed: 22222, ...(checkOptions<NcpOptions>(where, first, NCP_KEYS) as NcpOptions) };
     const { interNeurons, commandNeurons, motorNeurons, sensoryFanout, interFanout, recurrentCommandSynapses, motorFanin, seed } = a;
     checkCount(where, "interNeurons", interNeurons, 1);
     checkCount(where, "commandNeurons", commandNeurons, 1);
@@ -268,7 +284,16 @@ export class AutoNCP extends NCP {
       seed = o.seed ?? 22222;
     }
     const a = autoNcpArgs(units, outputSize, sparsityLevel, seed);
-    super(a.interNeurons, a.commandNeurons, a.motorNeurons, a.sensoryFanout, a.interFanout, a.recurrentCommandSynapses, a.motorFanin, a.seed);
+    super(
+      a.interNeurons,
+      a.commandNeurons,
+      a.motorNeurons,
+      a.sensoryFanout,
+      a.interFanout,
+      a.recurrentCommandSynapses,
+      a.motorFanin,
+      a.seed,
+    );
     this.outputSize = outputSize;
     this.sparsityLevel = sparsityLevel;
   }

@@ -52,7 +52,8 @@ const SIGNATURES: Record<string, readonly Param[]> = {
 
 /** Python-style `Class(args..., key=value)` text of an ncps constructor call. */
 export function formatNcpsCtor(cls: string, kwargs: Record<string, unknown>): string {
-  const lit = (v: unknown): string => (v === true ? "True" : v === false ? "False" : v === null || v === undefined ? "None" : typeof v === "string" ? `'${v}'` : String(v));
+  const lit = (v: unknown): string =>
+    v === true ? "True" : v === false ? "False" : v === null || v === undefined ? "None" : typeof v === "string" ? `'${v}'` : String(v);
   return `${cls}(${Object.entries(kwargs)
     .map(([k, v]) => `${k}=${lit(v)}`)
     .join(", ")})`;
@@ -65,7 +66,13 @@ export function parseNcpsCtorString(text: string): Record<string, unknown> {
   if (!isPythonCall(v)) fail(where, `expected a constructor call such as 'AutoNCP(16, 2)', got '${text}'`);
   const cls = v.call.split(".").pop()!;
   const sig = SIGNATURES[cls];
-  if (!sig) fail(where, `unknown wiring class '${v.call}', valid classes are ${Object.keys(SIGNATURES).map((k) => `'${k}'`).join(", ")}`);
+  if (!sig)
+    fail(
+      where,
+      `unknown wiring class '${v.call}', valid classes are ${Object.keys(SIGNATURES)
+        .map((k) => `'${k}'`)
+        .join(", ")}`,
+    );
   if (v.args.length > sig.length) fail(where, `${cls} takes at most ${sig.length} arguments, got ${v.args.length} in '${text}'`);
   const out: Record<string, unknown> = { class: cls };
   v.args.forEach((a, i) => (out[sig[i]![0]] = a));
@@ -99,7 +106,8 @@ function asRecord(where: string, name: string, v: unknown): Record<string, unkno
 export function ncpsCtorToConfig(ctor: Record<string, unknown> | string): WiringConfig {
   const where = "wiringFromNcpsCtor";
   // A string is a constructor call ("AutoNCP(16, 2)") or the Python repr of a ctor record.
-  const rec = typeof ctor === "string" && isPythonCall(parsePythonLiteral(ctor, where)) ? parseNcpsCtorString(ctor) : asRecord(where, "ctor", ctor);
+  const rec =
+    typeof ctor === "string" && isPythonCall(parsePythonLiteral(ctor, where)) ? parseNcpsCtorString(ctor) : asRecord(where, "ctor", ctor);
   const cls = literal(rec["class"]);
   if (typeof cls !== "string") fail(where, `ctor has no 'class' string, got ${describe(rec["class"])}`);
   const kwargs = extractKwargs(where, cls, rec);
@@ -121,11 +129,14 @@ export function ncpsCtorToConfig(ctor: Record<string, unknown> | string): Wiring
 /** The constructor keyword arguments in a ctor record or a golden model `wiring` object. */
 function extractKwargs(where: string, cls: string, rec: Record<string, unknown>): Record<string, unknown> {
   // Keys that only a model file's wiring object has (never an ncps constructor argument).
-  const isModelWiring = ["adjacency_matrix", "num_layers", "neuron_types", "input_dim", "layers", "autoncp", "ncp", "fully_connected"].some((k) => k in rec);
+  const isModelWiring = ["adjacency_matrix", "num_layers", "neuron_types", "input_dim", "layers", "autoncp", "ncp", "fully_connected"].some(
+    (k) => k in rec,
+  );
   if (cls === "Wiring") {
     // Only matrices describe a base wiring.
     const adj = goldenMatrix(where, "adjacency_matrix", rec["adjacency_matrix"]);
-    const sens = rec["sensory_adjacency_matrix"] == null ? null : goldenMatrix(where, "sensory_adjacency_matrix", rec["sensory_adjacency_matrix"]);
+    const sens =
+      rec["sensory_adjacency_matrix"] == null ? null : goldenMatrix(where, "sensory_adjacency_matrix", rec["sensory_adjacency_matrix"]);
     return {
       class: "Wiring",
       units: literal(rec["units"]),
@@ -136,7 +147,10 @@ function extractKwargs(where: string, cls: string, rec: Record<string, unknown>)
     };
   }
   if (!(cls in SIGNATURES)) {
-    fail(where, `unknown wiring class '${cls}', valid classes are ${[...Object.keys(SIGNATURES), "Wiring"].map((k) => `'${k}'`).join(", ")}`);
+    fail(
+      where,
+      `unknown wiring class '${cls}', valid classes are ${[...Object.keys(SIGNATURES), "Wiring"].map((k) => `'${k}'`).join(", ")}`,
+    );
   }
   if (!isModelWiring) {
     const { class: _c, ...kw } = rec;
@@ -151,13 +165,22 @@ function extractKwargs(where: string, cls: string, rec: Record<string, unknown>)
       if (rec["ncp"] === undefined) fail(where, "NCP wiring object has no 'ncp' arguments");
       const ncp = asRecord(where, "ncp", rec["ncp"]);
       const seed = ncp["seed"] ?? rec["seed"];
-      if (seed === undefined || seed === null) fail(where, "NCP wiring object has no seed (ncps' NCP.get_config loses it), cannot regenerate it");
+      if (seed === undefined || seed === null)
+        fail(where, "NCP wiring object has no seed (ncps' NCP.get_config loses it), cannot regenerate it");
       return { ...ncp, seed };
     }
     case "FullyConnected":
-      return { units: rec["units"], output_dim: rec["output_dim"], ...(rec["fully_connected"] === undefined ? {} : asRecord(where, "fully_connected", rec["fully_connected"])) };
+      return {
+        units: rec["units"],
+        output_dim: rec["output_dim"],
+        ...(rec["fully_connected"] === undefined ? {} : asRecord(where, "fully_connected", rec["fully_connected"])),
+      };
     default:
-      return { units: rec["units"], output_dim: rec["output_dim"], ...(rec["random"] === undefined ? {} : asRecord(where, "random", rec["random"])) };
+      return {
+        units: rec["units"],
+        output_dim: rec["output_dim"],
+        ...(rec["random"] === undefined ? {} : asRecord(where, "random", rec["random"])),
+      };
   }
 }
 
@@ -180,8 +203,10 @@ export function goldenMatrix(where: string, name: string, v: unknown): { shape: 
 
 function checkMatrix(where: string, name: string, shape: unknown[], data: unknown[]): { shape: [number, number]; data: number[] } {
   const [r, c] = shape;
-  if (!Number.isInteger(r) || !Number.isInteger(c) || (r as number) < 0 || (c as number) < 0) fail(where, `${name}.shape must hold two non-negative integers`);
-  if (data.length !== (r as number) * (c as number)) fail(where, `${name} has ${data.length} entries, shape [${r}, ${c}] needs ${(r as number) * (c as number)}`);
+  if (!Number.isInteger(r) || !Number.isInteger(c) || (r as number) < 0 || (c as number) < 0)
+    fail(where, `${name}.shape must hold two non-negative integers`);
+  if (data.length !== (r as number) * (c as number))
+    fail(where, `${name} has ${data.length} entries, shape [${r}, ${c}] needs ${(r as number) * (c as number)}`);
   data.forEach((v, i) => {
     if (v !== -1 && v !== 0 && v !== 1) fail(where, `${name}[${i}] must be -1, 0 or +1, got ${describe(v)}`);
   });

@@ -48,7 +48,7 @@ export class Wiring {
   /**
    * Fix the input dimension and allocate the sensory matrix. Subclasses draw their synapses here.
    * Unlike ncps, building twice with the same I is a no-op (ncps silently re-draws and adds
-   * synapses, see specs/ncps.md §10.6); a different I is an error.
+   * synapses, see docs/wirings.md §1); a different I is an error.
    */
   build(inputDim: number): void {
     if (!Number.isInteger(inputDim) || inputDim < 1) fail("Wiring.build", `input dimension must be a positive integer, got ${inputDim}`);
@@ -76,18 +76,23 @@ export class Wiring {
   /** Add (or overwrite) a synapse between neurons. */
   addSynapse(src: number, dst: number, polarity: number): void {
     const n = this.units;
-    if (!Number.isInteger(src) || src < 0 || src >= n) fail("Wiring.addSynapse", `cannot add synapse originating in ${src} if cell has only ${n} units`);
-    if (!Number.isInteger(dst) || dst < 0 || dst >= n) fail("Wiring.addSynapse", `cannot add synapse feeding into ${dst} if cell has only ${n} units`);
+    if (!Number.isInteger(src) || src < 0 || src >= n)
+      fail("Wiring.addSynapse", `cannot add synapse originating in ${src} if cell has only ${n} units`);
+    if (!Number.isInteger(dst) || dst < 0 || dst >= n)
+      fail("Wiring.addSynapse", `cannot add synapse feeding into ${dst} if cell has only ${n} units`);
     if (polarity !== -1 && polarity !== 1) fail("Wiring.addSynapse", `synapse polarity must be -1 or +1, got ${polarity}`);
     this.adjacency[src * n + dst] = polarity;
   }
 
   /** Add (or overwrite) a synapse from input feature `src` to neuron `dst`. */
   addSensorySynapse(src: number, dst: number, polarity: number): void {
-    if (this.sensoryAdjacency === null || this.inputDim === null) fail("Wiring.addSensorySynapse", "cannot add sensory synapses before build()");
+    if (this.sensoryAdjacency === null || this.inputDim === null)
+      fail("Wiring.addSensorySynapse", "cannot add sensory synapses before build()");
     const n = this.units;
-    if (!Number.isInteger(src) || src < 0 || src >= this.inputDim) fail("Wiring.addSensorySynapse", `cannot add sensory synapse originating in ${src} if input has only ${this.inputDim} features`);
-    if (!Number.isInteger(dst) || dst < 0 || dst >= n) fail("Wiring.addSensorySynapse", `cannot add synapse feeding into ${dst} if cell has only ${n} units`);
+    if (!Number.isInteger(src) || src < 0 || src >= this.inputDim)
+      fail("Wiring.addSensorySynapse", `cannot add sensory synapse originating in ${src} if input has only ${this.inputDim} features`);
+    if (!Number.isInteger(dst) || dst < 0 || dst >= n)
+      fail("Wiring.addSensorySynapse", `cannot add synapse feeding into ${dst} if cell has only ${n} units`);
     if (polarity !== -1 && polarity !== 1) fail("Wiring.addSensorySynapse", `synapse polarity must be -1 or +1, got ${polarity}`);
     this.sensoryAdjacency[src * n + dst] = polarity;
   }
@@ -140,7 +145,8 @@ export class Wiring {
     const w = new Wiring(cfg.units);
     const n = cfg.units;
     const check = (name: string, arr: readonly number[], len: number) => {
-      if (!Array.isArray(arr) || arr.length !== len) fail(where, `${name} must have ${len} entries, got ${Array.isArray(arr) ? arr.length : typeof arr}`);
+      if (!Array.isArray(arr) || arr.length !== len)
+        fail(where, `${name} must have ${len} entries, got ${Array.isArray(arr) ? arr.length : typeof arr}`);
       arr.forEach((v, i) => {
         if (v !== -1 && v !== 0 && v !== 1) fail(where, `${name}[${i}] must be -1, 0 or +1, got ${v}`);
       });

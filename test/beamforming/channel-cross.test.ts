@@ -1,6 +1,6 @@
 /**
  * Cross-test of the channel simulator and the beamforming engine: ZF on the simulator's i.i.d.
- * Rayleigh preset reproduces the closed-form ZF rate (beamforming-refs.md §3.1).
+ * Rayleigh preset reproduces the closed-form ZF rate (docs/beamforming.md §4).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +10,10 @@ import { userRates } from "../../src/beamforming/rate.ts";
 import { trajectorySample } from "../../src/beamforming/system.ts";
 
 test("ZF on the simulator's rayleigh preset (M 64, K 4, Nk 2, SNR 10 dB) gives the closed-form rate", () => {
-  const M = 64, K = 4, Nk = 2, T = 200;
+  const M = 64,
+    K = 4,
+    Nk = 2,
+    T = 200;
   const sim = generateChannel({ preset: "rayleigh", antennas: M, users: K, userAntennas: Nk, samples: T, seed: 3 });
   assert.deepEqual(sim.H.shape, [T, K, Nk, M]);
   const sys = { sigma2: 1, power: 10 };
@@ -23,7 +26,7 @@ test("ZF on the simulator's rayleigh preset (M 64, K 4, Nk 2, SNR 10 dB) gives t
   const sd = Math.sqrt(rates.reduce((a, b) => a + (b - mean) ** 2, 0) / (T - 1));
   // Wishart: E[1/[(HH^H)^-1]_ii] = M - KN + 1, per-stream SNR (P/KN)(M - KN + 1)/sigma^2.
   const closed = K * Nk * Math.log2(1 + (10 / (K * Nk)) * (M - K * Nk + 1));
-  assert.ok(3 * sd / Math.sqrt(T) < 0.02 * closed, "the sample is large enough for a 2 % check");
+  assert.ok((3 * sd) / Math.sqrt(T) < 0.02 * closed, "the sample is large enough for a 2 % check");
   assert.ok(Math.abs(mean - closed) < 0.02 * closed, `ZF ${mean.toFixed(2)} vs closed form ${closed.toFixed(2)} bit/s/Hz`);
   assert.ok(Math.abs(mean - 49.3) < 0.02 * 49.3, `ZF ${mean.toFixed(2)} vs the reference table's 49.3`);
 });

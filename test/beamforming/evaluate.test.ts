@@ -70,7 +70,10 @@ test("robust WMMSE needs the CSI error statistics when an estimate is given", ()
 test("runTrajectory summarises per-sample SE, the largest power and the iterations, deterministically", async () => {
   const { runTrajectory } = await import("../../src/beamforming/index.ts");
   const rng = new Rng(5);
-  const T = 3, K = 2, Nk = 2, M = 6;
+  const T = 3,
+    K = 2,
+    Nk = 2,
+    M = 6;
   const re = new Float64Array(T * K * Nk * M);
   const im = new Float64Array(re.length);
   rng.fillComplexNormal(re, im);
@@ -84,5 +87,8 @@ test("runTrajectory summarises per-sample SE, the largest power and the iteratio
   assert.ok(Math.abs(a[0]!.maxPower - 10) < 1e-8);
   assert.equal(a[0]!.seDesignMean, a[0]!.seMean);
   assert.throws(() => runTrajectory(H, undefined, SYS, ["zf", "lstm"]), /runTrajectory: unknown algorithm 'lstm'/);
-  assert.throws(() => runTrajectory({ shape: [2, 3], re: new Float64Array(6), im: new Float64Array(6) }, undefined, SYS, ["zf"]), /H must have shape \[T, K, Nk, M\]/);
+  assert.throws(
+    () => runTrajectory({ shape: [2, 3], re: new Float64Array(6), im: new Float64Array(6) }, undefined, SYS, ["zf"]),
+    /H must have shape \[T, K, Nk, M\]/,
+  );
 });

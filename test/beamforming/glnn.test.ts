@@ -11,7 +11,8 @@ import { buildModel } from "../../src/nn/models.ts";
 import { numericalGradient, relErr } from "../helpers/assert.ts";
 import { iidChannel } from "./helpers.ts";
 
-const K = 4, Nk = 2;
+const K = 4,
+  Nk = 2;
 const sys = { sigma2: 1, power: 10 };
 
 /** A random hidden state for the probes (not zeros, so the state path is exercised). */
@@ -43,10 +44,14 @@ function checkTrainingGradient(opts: GlnnOptions, seed: number): void {
     const idx: number[] = [];
     for (let i = 0; i < p.value.length; i += 5) idx.push(i);
     const sub = new Float64Array(idx.map((i) => p.value[i]!));
-    const fd = numericalGradient(() => {
-      idx.forEach((i, j) => (p.value[i] = sub[j]!));
-      return g.probeLoss(ch, x0, gin, h0);
-    }, sub, 1e-6);
+    const fd = numericalGradient(
+      () => {
+        idx.forEach((i, j) => (p.value[i] = sub[j]!));
+        return g.probeLoss(ch, x0, gin, h0);
+      },
+      sub,
+      1e-6,
+    );
     idx.forEach((i, j) => (p.value[i] = sub[j]!));
     idx.forEach((i, j) => {
       analytic.push(grad[i]!);
@@ -54,7 +59,10 @@ function checkTrainingGradient(opts: GlnnOptions, seed: number): void {
     });
   }
   assert.ok(analytic.length > 300, `checked ${analytic.length} entries`);
-  assert.ok(analytic.some((v) => Math.abs(v) > 1e-3), "the gradient is not trivially zero");
+  assert.ok(
+    analytic.some((v) => Math.abs(v) > 1e-3),
+    "the gradient is not trivially zero",
+  );
   const err = relErr(analytic, numeric);
   assert.ok(err < 1e-6, `relative error ${err} of dL/dθ vs finite differences (${JSON.stringify(opts)})`);
 }
@@ -189,11 +197,19 @@ test("warm start begins the next sample from the previous output, rescaled to po
 test("the gd ablation takes a normalised gradient step from X_0 (no network, no updates)", () => {
   const rng = new Rng(81);
   const ch = iidChannel(rng, K, Nk, 16);
-  const g = new GlnnBeamformer({ K, Nk }, sys, { network: "gd", chain: true, normalizeInput: true, scaleOutput: true, gdStep: 0.2, tuningSteps: 1, seed: 9 });
+  const g = new GlnnBeamformer({ K, Nk }, sys, {
+    network: "gd",
+    chain: true,
+    normalizeInput: true,
+    scaleOutput: true,
+    gdStep: 0.2,
+    tuningSteps: 1,
+    seed: 9,
+  });
   const probe = new GlnnBeamformer({ K, Nk }, sys, { network: "gd", seed: 9 });
   const x0 = probe.initialBase(ch);
   const G = probe.gradientInput(ch, x0);
-  const rms = (a: { re: Float64Array; im: Float64Array }) => Math.sqrt((cfrob2(a as never)) / a.re.length);
+  const rms = (a: { re: Float64Array; im: Float64Array }) => Math.sqrt(cfrob2(a as never) / a.re.length);
   const f = (0.2 * rms(x0)) / rms(G);
   const r = g.step(ch);
   for (let i = 0; i < x0.re.length; i++) {
@@ -219,7 +235,10 @@ test("selectBest never outputs an iterate worse on the estimate than X_0", () =>
 });
 
 test("bad GLNN options are one clear error naming the option", () => {
-  assert.throws(() => resolveGlnnOptions({ network: "gru" as never }), /glnn: unknown network 'gru', valid options are ncp-cfc, lstm, cfc, ltc, gd/);
+  assert.throws(
+    () => resolveGlnnOptions({ network: "gru" as never }),
+    /glnn: unknown network 'gru', valid options are ncp-cfc, lstm, cfc, ltc, gd/,
+  );
   assert.throws(() => resolveGlnnOptions({ tuningSteps: 0 }), /glnn: tuningSteps must be an integer >= 1, got 0/);
   assert.throws(() => resolveGlnnOptions({ lrDecay: 1.5 }), /glnn: lrDecay must be in \(0, 1\], got 1.5/);
   assert.throws(() => new GlnnBeamformer({ K, Nk }, { sigma2: 0, power: 10 }), /noise variance sigma2 must be a finite number > 0/);
@@ -231,7 +250,10 @@ test("bad GLNN options are one clear error naming the option", () => {
 test("with a zero-initialised output layer the first sample returns its closed-form start (RZF, ZF) exactly", () => {
   const rng = new Rng(101);
   const ch = iidChannel(rng, K, Nk, 24);
-  for (const [init, ref] of [["rzf", rzf], ["zf", zf]] as const) {
+  for (const [init, ref] of [
+    ["rzf", rzf],
+    ["zf", zf],
+  ] as const) {
     for (const encoding of ["rows", "per-user"] as const) {
       const g = new GlnnBeamformer({ K, Nk }, sys, { init, zeroOutput: true, encoding, tuningSteps: 1, seed: 3 });
       const r = g.step(ch);

@@ -19,8 +19,8 @@ export function geometricChannel(rng: Rng, K: number, Nk: number, M: number, L: 
   const h = cmat(K * Nk, M);
   for (let k = 0; k < K; k++) {
     for (let l = 0; l < L; l++) {
-      const gr = rng.normal() * Math.SQRT1_2 / Math.sqrt(L);
-      const gi = rng.normal() * Math.SQRT1_2 / Math.sqrt(L);
+      const gr = (rng.normal() * Math.SQRT1_2) / Math.sqrt(L);
+      const gi = (rng.normal() * Math.SQRT1_2) / Math.sqrt(L);
       const aod = ((rng.uniform() * 120 - 60) * Math.PI) / 180;
       const aoa = ((rng.uniform() * 180 - 90) * Math.PI) / 180;
       for (let a = 0; a < Nk; a++) {

@@ -10,11 +10,13 @@ function trajectory(T: number, K: number, Nk: number, M: number, seed: number) {
   const h = complexZeros([T, K, Nk, M]);
   const n = K * Nk * M;
   const rng = new Rng(seed);
-  const wr = new Float64Array(n), wi = new Float64Array(n);
+  const wr = new Float64Array(n),
+    wi = new Float64Array(n);
   rng.fillComplexNormal(wr, wi);
   h.re.set(wr, 0);
   h.im.set(wi, 0);
-  const rho = 0.99, s = Math.sqrt(1 - rho * rho);
+  const rho = 0.99,
+    s = Math.sqrt(1 - rho * rho);
   for (let t = 1; t < T; t++) {
     rng.fillComplexNormal(wr, wi);
     for (let i = 0; i < n; i++) {
@@ -26,10 +28,24 @@ function trajectory(T: number, K: number, Nk: number, M: number, seed: number) {
 }
 
 test("algorithm specs map to learner options; unknown names, tokens and values are one clear error", () => {
-  const s = parseLearnedSpec("glnn:legacy:chain:warm:steps=5:lr=0.003:net=ltc:init=rzf:norm-in:scale-out:per-user:best:reset:decay=0.999:beta=0.1");
+  const s = parseLearnedSpec(
+    "glnn:legacy:chain:warm:steps=5:lr=0.003:net=ltc:init=rzf:norm-in:scale-out:per-user:best:reset:decay=0.999:beta=0.1",
+  );
   assert.deepEqual(s.glnn, {
-    legacyNormalization: true, chain: true, warmStart: true, tuningSteps: 5, learningRate: 0.003, network: "ltc", init: "rzf",
-    normalizeInput: true, scaleOutput: true, encoding: "per-user", selectBest: true, resetState: true, lrDecay: 0.999, loss: { beta: 0.1 },
+    legacyNormalization: true,
+    chain: true,
+    warmStart: true,
+    tuningSteps: 5,
+    learningRate: 0.003,
+    network: "ltc",
+    init: "rzf",
+    normalizeInput: true,
+    scaleOutput: true,
+    encoding: "per-user",
+    selectBest: true,
+    resetState: true,
+    lrDecay: 0.999,
+    loss: { beta: 0.1 },
   });
   assert.equal(parseLearnedSpec("lstm").glnn.network, "lstm");
   assert.deepEqual(parseLearnedSpec("lagd:iters=50:hidden=40:project=end").lagd, { iterations: 50, hidden: 40, project: "end" });
@@ -41,14 +57,20 @@ test("algorithm specs map to learner options; unknown names, tokens and values a
 });
 
 test("runBeamformers scores online and classical designs on the truth, flags the legacy normalisation as unequal power, and is deterministic", () => {
-  const T = 6, K = 2, Nk = 2, M = 8;
+  const T = 6,
+    K = 2,
+    Nk = 2,
+    M = 8;
   const H = trajectory(T, K, Nk, M, 1);
   const E = trajectory(T, K, Nk, M, 2);
   const Hest = { shape: H.shape, re: H.re.map((x, i) => x + 0.3 * E.re[i]!), im: H.im.map((x, i) => x + 0.3 * E.im[i]!) };
   const sys = { sigma2: 1, power: 10 };
   const algs = ["zf", "glnn", "glnn:legacy", "lstm", "lagd:iters=20", "wmmse-track"];
   const res = runBeamformers(H, Hest, sys, algs, { seed: 3 });
-  assert.deepEqual(res.map((r) => r.name), algs);
+  assert.deepEqual(
+    res.map((r) => r.name),
+    algs,
+  );
   for (const r of res) {
     assert.equal(r.perSample.length, T);
     assert.ok(Math.abs(r.perSample.reduce((s, x) => s + x, 0) / T - r.seMean) < 1e-12);
@@ -68,7 +90,10 @@ test("runBeamformers scores online and classical designs on the truth, flags the
     }
   }
   const again = runBeamformers(H, Hest, sys, algs, { seed: 3 });
-  assert.deepEqual(again.map((r) => r.perSample), res.map((r) => r.perSample));
+  assert.deepEqual(
+    again.map((r) => r.perSample),
+    res.map((r) => r.perSample),
+  );
   // a classical algorithm gives the same numbers alone or in company
   assert.deepEqual(runBeamformers(H, Hest, sys, ["zf"], { seed: 3 })[0]!.perSample, res[0]!.perSample);
 });

@@ -24,7 +24,12 @@ function leakage(ch: ChannelSample, v: CMat): number {
 
 test("every precoder uses exactly the power budget, on random and rank-deficient channels and for both stream settings", () => {
   const rng = new Rng(1);
-  const channels = [iidChannel(rng, 4, 2, 64), iidChannel(rng, 3, 2, 6), geometricChannel(rng, 4, 2, 32, 1), geometricChannel(rng, 4, 2, 32, 3)];
+  const channels = [
+    iidChannel(rng, 4, 2, 64),
+    iidChannel(rng, 3, 2, 6),
+    geometricChannel(rng, 4, 2, 32, 1),
+    geometricChannel(rng, 4, 2, 32, 3),
+  ];
   for (const ch of channels) {
     for (const streams of [1, "full"] as const) {
       for (const [name, f] of Object.entries(PRECODERS)) {
@@ -68,12 +73,18 @@ test("one two-antenna user: BD with water-filling reaches the MIMO capacity over
   const sigma2 = 1.3;
   const P = 2;
   const lam = ceigh(cgram(ch.H)).values;
-  const p = waterFilling(Array.from(lam, (l) => l / sigma2), P);
+  const p = waterFilling(
+    Array.from(lam, (l) => l / sigma2),
+    P,
+  );
   const cap = Array.from(lam).reduce((s, l, i) => s + Math.log2(1 + (p[i]! * l) / sigma2), 0);
   const v = bd(ch, { sigma2, power: P }, { streams: "full" });
   assert.ok(Math.abs(userRates(ch, v, { sigma2, power: P }).sumRate - cap) < 1e-10);
   // at low power water-filling uses one mode only
-  const pLow = waterFilling(Array.from(lam, (l) => l / sigma2), 1e-3);
+  const pLow = waterFilling(
+    Array.from(lam, (l) => l / sigma2),
+    1e-3,
+  );
   assert.equal(pLow[0], 0);
 });
 
@@ -166,7 +177,10 @@ test("sanity numbers on i.i.d. Rayleigh (200 drops, d = Nk): MRT 28.1, ZF 49.3, 
 test("BD without any null space (M <= (K-1) Nk) is a clear error; the other precoders still serve with power P", () => {
   const rng = new Rng(8);
   const ch = iidChannel(rng, 4, 2, 4);
-  assert.throws(() => bd(ch, { sigma2: 1, power: 10 }), /bd: no user has a usable null space: block diagonalisation needs M > \(K-1\)·Nk = 6 for full-rank channels, got M = 4/);
+  assert.throws(
+    () => bd(ch, { sigma2: 1, power: 10 }),
+    /bd: no user has a usable null space: block diagonalisation needs M > \(K-1\)·Nk = 6 for full-rank channels, got M = 4/,
+  );
   for (const f of [mrt, zf, rzf]) {
     const v = f(ch, { sigma2: 1, power: 10 }, { streams: "full" });
     assert.ok(Math.abs(precoderPower(v) - 10) < 1e-8);

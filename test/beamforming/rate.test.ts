@@ -3,16 +3,7 @@ import assert from "node:assert/strict";
 import { Rng } from "../../src/core/random.ts";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import { complexTensor } from "../../src/core/complex.ts";
-import {
-  caddDiagInPlace,
-  cclone,
-  clogDet,
-  cmat,
-  cmatmul,
-  cmatmulBH,
-  cinv,
-  type CMat,
-} from "../../src/core/linalg/index.ts";
+import { caddDiagInPlace, cclone, clogDet, cmat, cmatmul, cmatmulBH, cinv, type CMat } from "../../src/core/linalg/index.ts";
 import {
   ChannelSample,
   channelSample,
@@ -43,8 +34,10 @@ function referenceRates(ch: ChannelSample, v: CMat, sigma2: number): number[] {
       const t = own ? s : j;
       for (let a = 0; a < ch.Nk; a++) {
         for (let b = 0; b < ch.Nk; b++) {
-          const xr = g.re[a * v.cols + col]!, xi = g.im[a * v.cols + col]!;
-          const yr = g.re[b * v.cols + col]!, yi = g.im[b * v.cols + col]!;
+          const xr = g.re[a * v.cols + col]!,
+            xi = g.im[a * v.cols + col]!;
+          const yr = g.re[b * v.cols + col]!,
+            yi = g.im[b * v.cols + col]!;
           t.re[a * ch.Nk + b]! += xr * yr + xi * yi;
           t.im[a * ch.Nk + b]! += xi * yr - xr * yi;
         }
@@ -201,7 +194,10 @@ test("the GLNN loss is -sum r + gamma sum ReLU(lambda - r_k) + beta * unbiased v
 
 test("channels come from [K, Nk, M] tensors and [T, K, Nk, M] trajectories without copying", () => {
   const rng = new Rng(8);
-  const T = 3, K = 2, Nk = 2, M = 5;
+  const T = 3,
+    K = 2,
+    Nk = 2,
+    M = 5;
   const re = new Float64Array(T * K * Nk * M);
   const im = new Float64Array(T * K * Nk * M);
   rng.fillComplexNormal(re, im);
@@ -225,7 +221,10 @@ test("bad inputs are clear errors: NaN in H or V, zero channel, sigma^2 or P not
   const v = randomMatrix(rng, 6, 2);
   const bad = cclone(h);
   bad.im[5] = NaN;
-  assert.throws(() => new ChannelSample(bad, 2), (e: unknown) => e instanceof LiquidwaveError && /channel H has a non-finite entry \S+ \+ NaNi at \[0, 5\]/.test(e.message));
+  assert.throws(
+    () => new ChannelSample(bad, 2),
+    (e: unknown) => e instanceof LiquidwaveError && /channel H has a non-finite entry \S+ \+ NaNi at \[0, 5\]/.test(e.message),
+  );
   assert.throws(() => new ChannelSample(cmat(4, 6), 2), /no energy/);
   assert.throws(() => new ChannelSample(h, 3), /cannot hold K = 3 users/);
   const vb = cclone(v);
@@ -238,7 +237,10 @@ test("bad inputs are clear errors: NaN in H or V, zero channel, sigma^2 or P not
   assert.throws(() => userRates(ch, randomMatrix(rng, 6, 6), { sigma2: 1, power: 1 }), /3 streams per user, more than Nk = 2/);
   // X orthogonal to the row space: H^H X = 0 needs X = 0 here (H has full row rank)
   assert.throws(() => sumRateAndGradX(ch, cmat(4, 2), { sigma2: 1, power: 1 }), /H\^H X is zero/);
-  assert.throws(() => sumRateAndGradX(ch, randomMatrix(rng, 4, 2), { sigma2: 1, power: 1 }, { normalize: "bogus" as never }), /unknown normalization 'bogus'/);
+  assert.throws(
+    () => sumRateAndGradX(ch, randomMatrix(rng, 4, 2), { sigma2: 1, power: 1 }, { normalize: "bogus" as never }),
+    /unknown normalization 'bogus'/,
+  );
 });
 
 test("a zero precoder gives zero rates, not NaN", () => {

@@ -6,7 +6,16 @@ test("the beamforming bench cases are uniquely named and the light ones run (set
   const cases = beamformingCases();
   const names = cases.map((c) => c.name);
   assert.equal(new Set(names).size, names.length);
-  for (const required of ["cmatmul-64", "cinv-8", "heig-64", "wmmse-eig-m64", "wmmse-naive-m64", "rwmmse-m64", "zf-m64", "wmmse-sub-m160"]) {
+  for (const required of [
+    "cmatmul-64",
+    "cinv-8",
+    "heig-64",
+    "wmmse-eig-m64",
+    "wmmse-naive-m64",
+    "rwmmse-m64",
+    "zf-m64",
+    "wmmse-sub-m160",
+  ]) {
     assert.ok(names.includes(required), `has ${required}`);
   }
   for (const c of cases) {

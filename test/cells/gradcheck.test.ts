@@ -20,7 +20,9 @@ import type { Activation } from "../../src/cells/activations.ts";
 import { SequenceModel } from "../../src/nn/sequence.ts";
 import { LayeredWiring } from "../../src/wirings/layered.ts";
 
-const B = 2, L = 4, I = 3;
+const B = 2,
+  L = 4,
+  I = 3;
 
 function randomAdjacency(rng: Rng, rows: number, cols: number, density: number): Int8Array {
   const a = new Int8Array(rows * cols);
@@ -61,7 +63,10 @@ function check(label: string, build: (rng: Rng) => SequenceModel, { irregular = 
       return (fp - fm) / (2 * h);
     };
     const close = (what: string, analytic: number, numeric: number) => {
-      assert.ok(Math.abs(analytic - numeric) <= 2e-6 * Math.max(1, Math.abs(numeric)), `${label} ${what}: analytic ${analytic} vs numeric ${numeric}`);
+      assert.ok(
+        Math.abs(analytic - numeric) <= 2e-6 * Math.max(1, Math.abs(numeric)),
+        `${label} ${what}: analytic ${analytic} vs numeric ${numeric}`,
+      );
     };
     let checked = 0;
     for (const p of model.params) {
@@ -105,9 +110,17 @@ for (const mode of ["default", "pure"] as CfCMode[]) {
   check(`wired CfC (3 layers) ${mode}`, (rng) => {
     const N = 9;
     const wiring = LayeredWiring.fromConfig({
-      class: "LayeredWiring", units: N, outputDim: 2, inputDim: I,
-      adjacency: Array.from(randomAdjacency(rng, N, N, 0.5)), sensoryAdjacency: Array.from(randomAdjacency(rng, I, N, 0.6)),
-      layers: [[4, 5, 6, 7, 8], [2, 3], [0, 1]],
+      class: "LayeredWiring",
+      units: N,
+      outputDim: 2,
+      inputDim: I,
+      adjacency: Array.from(randomAdjacency(rng, N, N, 0.5)),
+      sensoryAdjacency: Array.from(randomAdjacency(rng, I, N, 0.6)),
+      layers: [
+        [4, 5, 6, 7, 8],
+        [2, 3],
+        [0, 1],
+      ],
     });
     const cell = new WiredCfCCell({ inputSize: I, wiring, mode });
     cell.init(rng);
@@ -119,19 +132,34 @@ for (const implicit of [true, false]) {
     check(`LTC ${implicit ? "softplus" : "explicit"} mapping ${mapping}`, (rng) => {
       const N = 6;
       const cell = new LtcCell({
-        units: N, inputSize: I, motorSize: 2, adjacency: randomAdjacency(rng, N, N, 0.6), sensoryAdjacency: randomAdjacency(rng, I, N, 0.7),
-        implicitParamConstraints: implicit, inputMapping: mapping, outputMapping: mapping, odeUnfolds: 3,
+        units: N,
+        inputSize: I,
+        motorSize: 2,
+        adjacency: randomAdjacency(rng, N, N, 0.6),
+        sensoryAdjacency: randomAdjacency(rng, I, N, 0.7),
+        implicitParamConstraints: implicit,
+        inputMapping: mapping,
+        outputMapping: mapping,
+        odeUnfolds: 3,
       });
       cell.init(rng);
       // Perturb the mappings so their gradients are generic.
-      for (const p of cell.params) if (p.name.startsWith("input_") || p.name.startsWith("output_")) for (let i = 0; i < p.value.length; i++) p.value[i] += 0.3 * rng.normal();
+      for (const p of cell.params)
+        if (p.name.startsWith("input_") || p.name.startsWith("output_"))
+          for (let i = 0; i < p.value.length; i++) p.value[i] += 0.3 * rng.normal();
       return new SequenceModel({ cell });
     });
   }
 }
 check("LTC with mixed memory", (rng) => {
   const N = 5;
-  const cell = new LtcCell({ units: N, inputSize: I, motorSize: 2, adjacency: randomAdjacency(rng, N, N, 0.8), sensoryAdjacency: randomAdjacency(rng, I, N, 0.8) });
+  const cell = new LtcCell({
+    units: N,
+    inputSize: I,
+    motorSize: 2,
+    adjacency: randomAdjacency(rng, N, N, 0.8),
+    sensoryAdjacency: randomAdjacency(rng, I, N, 0.8),
+  });
   cell.init(rng);
   const lstm = new LstmCell(I, N);
   lstm.init(rng);
@@ -144,13 +172,21 @@ check("CfC with mixed memory", (rng) => {
   lstm.init(rng);
   return new SequenceModel({ cell, mixedMemory: lstm });
 });
-check("LSTM baseline (state [h, c])", (rng) => {
-  const cell: RecurrentCell = new LstmCell(I, 4, { forgetBias: 0 });
-  (cell as LstmCell).init(rng);
-  return new SequenceModel({ cell });
-}, { irregular: false });
-check("GRU baseline", (rng) => {
-  const cell = new GruCell(I, 4);
-  cell.init(rng);
-  return new SequenceModel({ cell });
-}, { irregular: false });
+check(
+  "LSTM baseline (state [h, c])",
+  (rng) => {
+    const cell: RecurrentCell = new LstmCell(I, 4, { forgetBias: 0 });
+    (cell as LstmCell).init(rng);
+    return new SequenceModel({ cell });
+  },
+  { irregular: false },
+);
+check(
+  "GRU baseline",
+  (rng) => {
+    const cell = new GruCell(I, 4);
+    cell.init(rng);
+    return new SequenceModel({ cell });
+  },
+  { irregular: false },
+);

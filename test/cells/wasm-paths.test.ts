@@ -26,7 +26,9 @@ import { adam } from "../../src/training/adam.ts";
 import { assertAllClose } from "../helpers/assert.ts";
 
 const skip = wasmRuntime() === null ? "WebAssembly SIMD unavailable" : false;
-const B = 3, L = 4, I = 5;
+const B = 3,
+  L = 4,
+  I = 5;
 
 function adjacency(rng: Rng, rows: number, cols: number, density: number): Int8Array {
   const a = new Int8Array(rows * cols);
@@ -34,7 +36,15 @@ function adjacency(rng: Rng, rows: number, cols: number, density: number): Int8A
   return a;
 }
 
-interface Run { out: Float64Array; state: Float64Array; grads: Float64Array[]; dIn: Float64Array; dH: Float64Array; calls: number; onHeap: boolean }
+interface Run {
+  out: Float64Array;
+  state: Float64Array;
+  grads: Float64Array[];
+  dIn: Float64Array;
+  dH: Float64Array;
+  calls: number;
+  onHeap: boolean;
+}
 
 function runOnce(build: (rng: Rng) => SequenceModel, heap: boolean): Run {
   const prev = setHeapAllocation(heap);
@@ -48,10 +58,16 @@ function runOnce(build: (rng: Rng) => SequenceModel, heap: boolean): Run {
     zeroGrads(model.params);
     const res = model.forward(x, { timespans: ts, initialState: h0, record: true, training: true });
     const dOut = rng.fillNormal(new Float64Array(res.output.data.length));
-    const back = model.backward({ shape: res.output.shape, data: dOut }, { shape: res.finalState.shape, data: rng.fillNormal(new Float64Array(res.finalState.data.length)) });
+    const back = model.backward(
+      { shape: res.output.shape, data: dOut },
+      { shape: res.finalState.shape, data: rng.fillNormal(new Float64Array(res.finalState.data.length)) },
+    );
     return {
-      out: res.output.data, state: res.finalState.data, grads: model.params.map((p) => p.grad.slice()),
-      dIn: back.dInput.data, dH: back.dInitialState.data,
+      out: res.output.data,
+      state: res.finalState.data,
+      grads: model.params.map((p) => p.grad.slice()),
+      dIn: back.dInput.data,
+      dH: back.dInitialState.data,
       calls: kernelCalls.gemm + kernelCalls.cfc + kernelCalls.ltc + kernelCalls.elementwise - before,
       onHeap: model.params.every((p) => isHeapView(p.value) && isHeapView(p.grad)),
     };
@@ -62,7 +78,8 @@ function runOnce(build: (rng: Rng) => SequenceModel, heap: boolean): Run {
 
 function compare(label: string, build: (rng: Rng) => SequenceModel) {
   test(`${label}: kernels and JavaScript agree (outputs, states, all gradients)`, { skip }, () => {
-    const fast = runOnce(build, true), ref = runOnce(build, false);
+    const fast = runOnce(build, true),
+      ref = runOnce(build, false);
     assert.ok(fast.onHeap, "parameters live on the heap");
     assert.ok(fast.calls > 0, "kernels ran");
     assert.equal(ref.calls, 0, "plain arrays never reach a kernel");
@@ -95,20 +112,39 @@ for (const activation of ["lecun_tanh", "tanh", "relu", "gelu", "silu"] as Activ
 compare("wired CfC over 3 layers (masked heads)", (rng) => {
   const N = 11;
   const wiring = LayeredWiring.fromConfig({
-    class: "LayeredWiring", units: N, outputDim: 2, inputDim: I,
-    adjacency: Array.from(adjacency(rng, N, N, 0.5)), sensoryAdjacency: Array.from(adjacency(rng, I, N, 0.6)),
-    layers: [[5, 6, 7, 8, 9, 10], [2, 3, 4], [0, 1]],
+    class: "LayeredWiring",
+    units: N,
+    outputDim: 2,
+    inputDim: I,
+    adjacency: Array.from(adjacency(rng, N, N, 0.5)),
+    sensoryAdjacency: Array.from(adjacency(rng, I, N, 0.6)),
+    layers: [
+      [5, 6, 7, 8, 9, 10],
+      [2, 3, 4],
+      [0, 1],
+    ],
   });
   const cell = new WiredCfCCell({ inputSize: I, wiring });
   cell.init(rng);
   return new SequenceModel({ cell });
 });
-for (const [density, implicit, mapping] of [[1, true, "affine"], [0.45, true, "linear"], [0.3, false, "none"]] as const) {
+for (const [density, implicit, mapping] of [
+  [1, true, "affine"],
+  [0.45, true, "linear"],
+  [0.3, false, "none"],
+] as const) {
   compare(`LTC density ${density}, ${implicit ? "softplus" : "explicit"}, mapping ${mapping} (odd synapse runs)`, (rng) => {
     const N = 9;
     const cell = new LtcCell({
-      units: N, inputSize: I, motorSize: 3, adjacency: adjacency(rng, N, N, density), sensoryAdjacency: adjacency(rng, I, N, density),
-      implicitParamConstraints: implicit, inputMapping: mapping, outputMapping: mapping, odeUnfolds: 4,
+      units: N,
+      inputSize: I,
+      motorSize: 3,
+      adjacency: adjacency(rng, N, N, density),
+      sensoryAdjacency: adjacency(rng, I, N, density),
+      implicitParamConstraints: implicit,
+      inputMapping: mapping,
+      outputMapping: mapping,
+      odeUnfolds: 4,
     });
     cell.init(rng);
     return new SequenceModel({ cell });
@@ -116,7 +152,13 @@ for (const [density, implicit, mapping] of [[1, true, "affine"], [0.45, true, "l
 }
 compare("LTC with mixed memory", (rng) => {
   const N = 6;
-  const cell = new LtcCell({ units: N, inputSize: I, motorSize: 2, adjacency: adjacency(rng, N, N, 0.7), sensoryAdjacency: adjacency(rng, I, N, 0.7) });
+  const cell = new LtcCell({
+    units: N,
+    inputSize: I,
+    motorSize: 2,
+    adjacency: adjacency(rng, N, N, 0.7),
+    sensoryAdjacency: adjacency(rng, I, N, 0.7),
+  });
   cell.init(rng);
   const lstm = new LstmCell(I, N);
   lstm.init(rng);
@@ -138,7 +180,13 @@ test("LTC forward saturates instead of failing when σ's argument leaves exp's f
   // agree with the JavaScript reference.
   const build = (rng: Rng) => {
     const N = 4;
-    const cell = new LtcCell({ units: N, inputSize: 2, motorSize: 2, adjacency: new Int8Array(N * N).fill(1), sensoryAdjacency: new Int8Array(2 * N).fill(1) });
+    const cell = new LtcCell({
+      units: N,
+      inputSize: 2,
+      motorSize: 2,
+      adjacency: new Int8Array(N * N).fill(1),
+      sensoryAdjacency: new Int8Array(2 * N).fill(1),
+    });
     cell.init(rng);
     cell.sigma.value.fill(500);
     cell.sensorySigma.value.fill(900);
@@ -154,7 +202,8 @@ test("LTC forward saturates instead of failing when σ's argument leaves exp's f
       setHeapAllocation(prev);
     }
   };
-  const fast = run(true), ref = run(false);
+  const fast = run(true),
+    ref = run(false);
   assert.ok(fast.every(Number.isFinite));
   assertAllClose(fast, ref, { rtol: 1e-12, atol: 1e-15, label: "saturated LTC" });
 });
@@ -179,7 +228,8 @@ test("the Adam kernel gives bit-identical parameters to the JavaScript loop (wit
       setHeapAllocation(prev);
     }
   };
-  const fast = run(true), ref = run(false);
+  const fast = run(true),
+    ref = run(false);
   assert.ok(fast.heap && !ref.heap);
   assert.deepEqual(Array.from(fast.v), Array.from(ref.v));
 });
@@ -187,11 +237,18 @@ test("the Adam kernel gives bit-identical parameters to the JavaScript loop (wit
 test("the same seed gives the same bits on every run (heap reuse does not leak state)", { skip }, () => {
   const build = (rng: Rng) => {
     const N = 8;
-    const cell = new LtcCell({ units: N, inputSize: I, motorSize: 2, adjacency: adjacency(rng, N, N, 0.5), sensoryAdjacency: adjacency(rng, I, N, 0.5) });
+    const cell = new LtcCell({
+      units: N,
+      inputSize: I,
+      motorSize: 2,
+      adjacency: adjacency(rng, N, N, 0.5),
+      sensoryAdjacency: adjacency(rng, I, N, 0.5),
+    });
     cell.init(rng);
     return new SequenceModel({ cell });
   };
-  const a = runOnce(build, true), b = runOnce(build, true);
+  const a = runOnce(build, true),
+    b = runOnce(build, true);
   assert.deepEqual(Array.from(a.out), Array.from(b.out));
   a.grads.forEach((g, i) => assert.deepEqual(Array.from(g), Array.from(b.grads[i]!)));
 });

@@ -57,7 +57,10 @@ test("image paths: exact lengths and specular geometry for LOS, ground and facad
   const len = Math.hypot(q[0]! - bx, q[1]! - by, q[2]! - bz) + Math.hypot(u[0] - q[0]!, u[1] - q[1]!, u[2] - q[2]!);
   assert.ok(Math.abs(s.D - len) < 1e-9, `D ${s.D} vs two-segment length ${len}`);
   const l1 = Math.hypot(q[0]! - bx, q[1]! - by, q[2]! - bz);
-  assert.ok(Math.abs(s.dep[0] - (q[0]! - bx) / l1) < 1e-12 && Math.abs(s.dep[1] - (q[1]! - by) / l1) < 1e-12, "departure towards the specular point");
+  assert.ok(
+    Math.abs(s.dep[0] - (q[0]! - bx) / l1) < 1e-12 && Math.abs(s.dep[1] - (q[1]! - by) / l1) < 1e-12,
+    "departure towards the specular point",
+  );
   const l2 = Math.hypot(u[0] - q[0]!, u[1] - q[1]!, u[2] - q[2]!);
   assert.ok(Math.abs(s.arr[1] - (q[1]! - u[1]) / l2) < 1e-12, "arrival from the specular point");
   // Its amplitude: λ/(4πD)·Γ_TE(cos θ_i = |Δy|/D).
@@ -86,7 +89,7 @@ test("a reflection whose specular point falls in a facade gap vanishes, with a s
   assert.ok(Math.abs(r(599) - 0.79) < 0.02 && Math.abs(r(601) - 0.21) < 0.02 && amp(603) === 0, `ramp ${r(599)}, ${r(601)}, ${amp(603)}`);
 });
 
-test("o1-like canyon statistics match channel.md §5.2: K ≈ −4 dB, DS ≈ 21 ns, AoD spread ≈ 15°, ~10 paths within 20 dB", () => {
+test("o1-like canyon statistics match docs/channel.md §4.4: K ≈ −4 dB, DS ≈ 21 ns, AoD spread ≈ 15°, ~10 paths within 20 dB", () => {
   // 3000 random positions in the street (infinite smooth concrete facades, as the reference run);
   // tolerances ≈ 3× the sampling error of each median plus the rounding of the reference values.
   const p: CanyonParams = { ...base, crossStreet: null, facadeGap: 0 };
@@ -120,20 +123,29 @@ test("o1-like canyon statistics match channel.md §5.2: K ≈ −4 dB, DS ≈ 21
     n20.push(pw.filter((x) => x >= mx / 100).length);
   }
   assert.ok(Math.abs(median(ks) + 4) < 0.6, `K median ${median(ks)} dB`);
-  assert.ok(Math.abs(quantile(ks, 0.1) + 6) < 0.8 && Math.abs(quantile(ks, 0.9) - 3) < 1, `K 10–90 %: ${quantile(ks, 0.1)} … ${quantile(ks, 0.9)}`);
+  assert.ok(
+    Math.abs(quantile(ks, 0.1) + 6) < 0.8 && Math.abs(quantile(ks, 0.9) - 3) < 1,
+    `K 10–90 %: ${quantile(ks, 0.1)} … ${quantile(ks, 0.9)}`,
+  );
   assert.ok(Math.abs(median(ds) * 1e9 - 21) < 2, `DS median ${median(ds) * 1e9} ns`);
   assert.ok(Math.abs(median(as) - 15) < 2, `AoD spread median ${median(as)}°`);
   assert.ok(median(n20) >= 8 && median(n20) <= 10, `paths within 20 dB: ${median(n20)}`);
 });
 
 test("stacked 8 × 64 canyon channels are ill-conditioned along the street, better across it, never like i.i.d. Rayleigh", () => {
-  // Reference (channel.md §6, 40 drops): median cond 19 along / 11 across; i.i.d. Rayleigh 1.77.
+  // Reference (docs/channel.md §4.4, 40 drops): median cond 19 along / 11 across; i.i.d. Rayleigh 1.77.
   // Our 60-drop medians are ≈ 31 / 11 with infinite facades (users near end-fire dominate along
   // the street); the test pins the ordering and the ranges.
   const conds = (orient: "along-street" | "across-street"): number[] => {
     const out: number[] = [];
     for (let seed = 1; seed <= 60; seed++) {
-      const sim = generateChannel({ preset: "o1-28ghz", seed, samples: 1, speed: 0, canyon: { bsArrayOrientation: orient, crossStreet: null, facadeGap: 0 } });
+      const sim = generateChannel({
+        preset: "o1-28ghz",
+        seed,
+        samples: 1,
+        speed: 0,
+        canyon: { bsArrayOrientation: orient, crossStreet: null, facadeGap: 0 },
+      });
       const sv = singularValues(sim.H.re, sim.H.im, 0, 8, 64);
       out.push(sv[0]! / sv[7]!);
     }

@@ -48,7 +48,11 @@ test("clarke: the Doppler spectrum has no energy beyond ±f_D and the estimators
 
 test("clarke speed schedules integrate the travelled distance: the Doppler follows each phase", () => {
   const sim = generateChannel({ preset: "clarke", users: 300, antennas: 2, speeds: [1, 4], slots: [300, 300], seed: 9 });
-  const slice = (a: number, z: number) => ({ shape: [z - a, 300, 1, 2], re: sim.H.re.subarray(a * 600, z * 600), im: sim.H.im.subarray(a * 600, z * 600) });
+  const slice = (a: number, z: number) => ({
+    shape: [z - a, 300, 1, 2],
+    re: sim.H.re.subarray(a * 600, z * 600),
+    im: sim.H.im.subarray(a * 600, z * 600),
+  });
   const s1 = channelStats(slice(0, 300), { dt: 1e-3, maxLag: 2, spectrum: false });
   const s2 = channelStats(slice(300, 600), { dt: 1e-3, maxLag: 2, spectrum: false });
   assert.ok(Math.abs(s1.dopplerHz! / (FD / 2) - 1) < 0.08, `phase 1: ${s1.dopplerHz} Hz vs ${FD / 2}`);
@@ -60,7 +64,15 @@ test("clarke geometric mode: isotropic spatial correlation J0(π) between λ/2 n
   // E[e^{jπ cos α}] = J0(π) = −0.304 between neighbouring λ/2 elements, at both ends.
   // 1500 users × 50 samples; standard error of each estimate ≈ 0.01, tolerance 0.05.
   const K = 1500;
-  const sim = generateChannel({ preset: "clarke", users: K, antennas: 2, userAntennas: 2, samples: 50, clarke: { spatial: "geometric" }, seed: 12 });
+  const sim = generateChannel({
+    preset: "clarke",
+    users: K,
+    antennas: 2,
+    userAntennas: 2,
+    samples: 50,
+    clarke: { spatial: "geometric" },
+    seed: 12,
+  });
   let bsR = 0;
   let ueR = 0;
   let p = 0;

@@ -1,5 +1,5 @@
 /**
- * The channel convention of channel.md §2, checked on a single line-of-sight path (the o1-28ghz
+ * The channel convention of docs/channel.md §1, checked on a single line-of-sight path (the o1-28ghz
  * canyon with no reflections): H = g a_r a_tᵀ (plain transpose), g = λ/(4πD) e^{−j2πD/λ}.
  */
 import { test } from "node:test";
@@ -45,9 +45,21 @@ test("single LOS path: H equals g·a_r·a_tᵀ built independently from element 
   for (let n = 0; n < 2; n++) {
     for (let m = 0; m < 64; m++) {
       const cyc = D / LAMBDA;
-      const ph = -2 * Math.PI * (cyc - Math.round(cyc)) + 2 * Math.PI * (pu[3 * n]! * rr[0] + pu[3 * n + 1]! * rr[1] + pu[3 * n + 2]! * rr[2] + pb[3 * m]! * rt[0] + pb[3 * m + 1]! * rt[1] + pb[3 * m + 2]! * rt[2]);
+      const ph =
+        -2 * Math.PI * (cyc - Math.round(cyc)) +
+        2 *
+          Math.PI *
+          (pu[3 * n]! * rr[0] +
+            pu[3 * n + 1]! * rr[1] +
+            pu[3 * n + 2]! * rr[2] +
+            pb[3 * m]! * rt[0] +
+            pb[3 * m + 1]! * rt[1] +
+            pb[3 * m + 2]! * rt[2]);
       const i = n * 64 + m;
-      assert.ok(Math.abs(sim.H.re[i]! - amp * Math.cos(ph)) < 1e-11 * amp && Math.abs(sim.H.im[i]! - amp * Math.sin(ph)) < 1e-11 * amp, `H[${n}, ${m}]: ${sim.H.re[i]! / amp} vs ${Math.cos(ph)}`);
+      assert.ok(
+        Math.abs(sim.H.re[i]! - amp * Math.cos(ph)) < 1e-11 * amp && Math.abs(sim.H.im[i]! - amp * Math.sin(ph)) < 1e-11 * amp,
+        `H[${n}, ${m}]: ${sim.H.re[i]! / amp} vs ${Math.cos(ph)}`,
+      );
     }
   }
 });
@@ -102,7 +114,9 @@ test("the plane-wave H agrees with exact element-to-element spherical distances 
   // be off by up to 2π·(M−1)·d·|û·r̂| rad.
   const bs: Vec3 = [0, 2, 6];
   const u: Vec3 = [2500, 30, 2];
-  const sim = generateChannel(losOnly(bs, u, { userAntennas: 2, canyon: { maxOrder: 0, ground: false, bsPosition: bs, ueHeight: 2, xRange: [5, 3000] } }));
+  const sim = generateChannel(
+    losOnly(bs, u, { userAntennas: 2, canyon: { maxOrder: 0, ground: false, bsPosition: bs, ueHeight: 2, xRange: [5, 3000] } }),
+  );
   const pb = elementPositions(ula(64));
   const pu = elementPositions(ula(2, { axis: [0, 1, 0] }));
   const exact = (n: number, m: number): number => {
@@ -129,7 +143,9 @@ test("a moving single path has Doppler v·r̂_r/λ: the phase slope matches to 1
   const u: Vec3 = [30, 25, 2];
   const v = 15;
   const dt = 1e-5;
-  const sim = generateChannel(losOnly(bs, u, { antennas: 1, samples: 201, dt, speed: v, mobility: { model: "straight", start: [u], heading: [35] } }));
+  const sim = generateChannel(
+    losOnly(bs, u, { antennas: 1, samples: 201, dt, speed: v, mobility: { model: "straight", start: [u], heading: [35] } }),
+  );
   const pos = sim.positions!.data;
   for (const t of [1, 100, 199]) {
     const ph = (i: number): number => Math.atan2(sim.H.im[i]!, sim.H.re[i]!);
@@ -150,7 +166,15 @@ test("moving radially away at v: phase slope −2πv/λ and delay slope v/c", ()
   const u: Vec3 = [20, 2, 2];
   const v = 30;
   const dt = 1e-5;
-  const sim = generateChannel(losOnly(bs, u, { antennas: 1, samples: 3, dt, speed: v, canyon: { maxOrder: 0, ground: false, bsPosition: bs, ueHeight: 2, yRange: [1, 39] } }));
+  const sim = generateChannel(
+    losOnly(bs, u, {
+      antennas: 1,
+      samples: 3,
+      dt,
+      speed: v,
+      canyon: { maxOrder: 0, ground: false, bsPosition: bs, ueHeight: 2, yRange: [1, 39] },
+    }),
+  );
   let d = Math.atan2(sim.H.im[2]!, sim.H.re[2]!) - Math.atan2(sim.H.im[0]!, sim.H.re[0]!);
   d = Math.atan2(Math.sin(d), Math.cos(d));
   const slope = d / (2 * dt);

@@ -5,7 +5,13 @@ import { Rng } from "../../src/core/random.ts";
 
 test("accumulateRays equals a naive triple loop for every parity of Nk and M (1e-12)", () => {
   const rng = new Rng(1);
-  for (const [count, Nk, M, R] of [[3, 2, 64, 20], [2, 1, 7, 5], [4, 3, 5, 1], [1, 4, 1, 9], [2, 5, 9, 3]] as const) {
+  for (const [count, Nk, M, R] of [
+    [3, 2, 64, 20],
+    [2, 1, 7, 5],
+    [4, 3, 5, 1],
+    [1, 4, 1, 9],
+    [2, 5, 9, 3],
+  ] as const) {
     const xRe = rng.fillNormal(new Float64Array(count * Nk * R));
     const xIm = rng.fillNormal(new Float64Array(count * Nk * R));
     const aRe = rng.fillNormal(new Float64Array(M * R));
@@ -32,7 +38,8 @@ test("accumulateRays equals a naive triple loop for every parity of Nk and M (1e
         }
       }
     }
-    for (let i = 0; i < size; i++) assert.ok(Math.abs(oRe[i]! - eRe[i]!) < 1e-12 && Math.abs(oIm[i]! - eIm[i]!) < 1e-12, `${count}x${Nk}x${M}x${R} at ${i}`);
+    for (let i = 0; i < size; i++)
+      assert.ok(Math.abs(oRe[i]! - eRe[i]!) < 1e-12 && Math.abs(oIm[i]! - eIm[i]!) < 1e-12, `${count}x${Nk}x${M}x${R} at ${i}`);
   }
 });
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { generateChannel } from "../../src/channel/generate.ts";
 import { configToJson, resolveChannelConfig } from "../../src/channel/config.ts";
 import type { ChannelConfigInput } from "../../src/channel/config.ts";
-import { PRESET_NAMES } from "../../src/channel/presets.ts";
+import { PRESET_NAMES, PRESET_VERSIONS } from "../../src/channel/presets.ts";
 import { checkChannelDataset } from "../../src/channel/dataset.ts";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import { SPEED_OF_LIGHT } from "../../src/channel/constants.ts";
@@ -12,6 +12,7 @@ const small: Record<(typeof PRESET_NAMES)[number], ChannelConfigInput> = {
   rayleigh: { preset: "rayleigh", samples: 20 },
   clarke: { preset: "clarke", samples: 50, users: 2 },
   "umi-6ghz": { preset: "umi-6ghz", samples: 50, users: 2, userAntennas: 2 },
+  "umi-28ghz": { preset: "umi-28ghz", speeds: [6, 30], slots: [20, 20], antennas: 8 },
   "o1-28ghz": { preset: "o1-28ghz", speeds: [6, 30], slots: [20, 20] },
 };
 
@@ -29,7 +30,7 @@ test("every preset returns a well-formed ChannelDataset with H [T, K, Nk, M], t 
     assert.equal(sim.t![1], c.dt);
     if (name !== "rayleigh") assert.deepEqual(sim.positions!.shape, [c.samples, c.users, 3]);
     assert.equal(sim.meta.layout, "liquidwave");
-    assert.equal(sim.meta.source, `liquidwave:${name}@v1`);
+    assert.equal(sim.meta.source, `liquidwave:${name}@v${PRESET_VERSIONS[name]}`);
     assert.ok(sim.H.re.every(Number.isFinite) && sim.H.im.every(Number.isFinite));
   }
 });
@@ -39,7 +40,10 @@ test("the same seed gives bit-identical arrays; another seed gives different one
     const a = generateChannel({ ...small[name], seed: 42, cee: -10 });
     const b = generateChannel({ ...small[name], seed: 42, cee: -10 });
     const c = generateChannel({ ...small[name], seed: 43, cee: -10 });
-    assert.ok(equalArrays(a.H.re, b.H.re) && equalArrays(a.H.im, b.H.im) && equalArrays(a.Hest!.re, b.Hest!.re), `${name} not reproducible`);
+    assert.ok(
+      equalArrays(a.H.re, b.H.re) && equalArrays(a.H.im, b.H.im) && equalArrays(a.Hest!.re, b.Hest!.re),
+      `${name} not reproducible`,
+    );
     if (a.positions) assert.ok(equalArrays(a.positions.data, b.positions!.data));
     assert.ok(!equalArrays(a.H.re, c.H.re), `${name}: seeds 42 and 43 agree`);
   }
@@ -49,7 +53,7 @@ test("the echoed config is complete: feeding it back reproduces H bit for bit", 
   for (const name of PRESET_NAMES) {
     const a = generateChannel({ ...small[name], seed: 9 });
     const echoed = JSON.parse(JSON.stringify(configToJson(a.config))) as ChannelConfigInput;
-    assert.equal((echoed as { version: number }).version, 1);
+    assert.equal((echoed as { version: number }).version, PRESET_VERSIONS[name]);
     const b = generateChannel(echoed);
     assert.ok(equalArrays(a.H.re, b.H.re) && equalArrays(a.H.im, b.H.im), name);
   }
@@ -108,7 +112,11 @@ test("speed phases: positions advance by v·Δt with the scheduled speed of each
   const sim = generateChannel({ preset: "o1-28ghz", users: 2, speeds: [6, 15, 30], slots: [70, 60, 50], dt: 1e-3 });
   assert.equal(sim.config.samples, 180);
   const p = sim.positions!.data;
-  for (const [t, v] of [[10, 6], [100, 15], [170, 30]] as const) {
+  for (const [t, v] of [
+    [10, 6],
+    [100, 15],
+    [170, 30],
+  ] as const) {
     for (let k = 0; k < 2; k++) {
       const a = (t * 2 + k) * 3;
       const b = ((t + 1) * 2 + k) * 3;
@@ -141,8 +149,16 @@ test("OFDM: H_f at the zero subcarrier equals the narrowband H exactly; subcarri
   const bs = [0, 2, 6] as const;
   const u = [50, 20, 2] as const;
   const sim = generateChannel({
-    preset: "o1-28ghz", users: 1, userAntennas: 1, antennas: 1, samples: 1, speed: 0, normalise: "none", subcarriers: 4,
-    mobility: { model: "static", start: [u] }, canyon: { maxOrder: 0, ground: true, bsPosition: bs },
+    preset: "o1-28ghz",
+    users: 1,
+    userAntennas: 1,
+    antennas: 1,
+    samples: 1,
+    speed: 0,
+    normalise: "none",
+    subcarriers: 4,
+    mobility: { model: "static", start: [u] },
+    canyon: { maxOrder: 0, ground: true, bsPosition: bs },
   } as ChannelConfigInput);
   const dLos = Math.hypot(u[0] - bs[0], u[1] - bs[1], u[2] - bs[2]);
   const dG = Math.hypot(u[0] - bs[0], u[1] - bs[1], u[2] + bs[2]);
@@ -176,7 +192,10 @@ test("grid quantisation puts the channel positions on the 0.2 m grid", () => {
 
 test("invalid configs fail with one line naming the field and the value", () => {
   const cases: [unknown, RegExp][] = [
-    [{ preset: "indoor" }, /config\.preset: unknown value "indoor", valid options are 'rayleigh', 'clarke', 'umi-6ghz', 'o1-28ghz'/],
+    [
+      { preset: "indoor" },
+      /config\.preset: unknown value "indoor", valid options are 'rayleigh', 'clarke', 'umi-6ghz', 'umi-28ghz', 'o1-28ghz'/,
+    ],
     [{}, /config\.preset: missing; valid options are 'rayleigh'/],
     [{ preset: "clarke", colour: 1 }, /config\.colour: unknown key/],
     [{ preset: "clarke", samples: 0 }, /config\.samples: must be >= 1 and <= 1000000000, got 0/],
@@ -184,21 +203,31 @@ test("invalid configs fail with one line naming the field and the value", () => 
     [{ preset: "umi-6ghz", umi: { bounce: "triple" } }, /config\.umi\.bounce: unknown value "triple"/],
     [{ preset: "umi-6ghz", umi: { colour: 1 } }, /config\.umi\.colour: unknown key/],
     [{ preset: "umi-6ghz", canyon: { maxOrder: 1 } }, /config\.canyon: applies to preset o1-28ghz only/],
+    [{ preset: "umi-28ghz", umi: { indoorFraction: 1.5 } }, /config\.umi\.indoorFraction.*1\.5/],
+    [{ preset: "umi-6ghz", umi: { o2iLoss: "medium" } }, /config\.umi\.o2iLoss: unknown value "medium", valid options are 'low', 'high'/],
+    [{ preset: "o1-28ghz", umi: { indoorFraction: 0.5 } }, /config\.umi: applies to presets umi-6ghz, umi-28ghz only/],
     [{ preset: "o1-28ghz", samples: 500 }, /config\.samples: 500 disagrees with the speed-phase slots \[700,600,500\]/],
     [{ preset: "o1-28ghz", speeds: [1, 2], slots: [3] }, /2 speeds but 1 slot counts/],
     [{ preset: "clarke", speed: 1, speeds: [1] }, /config\.speed: give either speed or speeds/],
     [{ preset: "rayleigh", antennas: 8, bsArray: { shape: [16] } }, /config\.antennas: 8 disagrees with bsArray\.shape \[16\]/],
     [{ preset: "rayleigh", bsArray: { type: "upa" } }, /config\.bsArray\.shape: a UPA needs its shape/],
     [{ preset: "clarke", subcarriers: 64 }, /config\.subcarriers: OFDM output needs a multipath preset/],
-    [{ preset: "umi-6ghz", version: 2 }, /config\.version: preset 'umi-6ghz' is at version 1/],
+    [{ preset: "umi-6ghz", version: 1 }, /config\.version: preset 'umi-6ghz' is at version 2/],
     [{ preset: "umi-6ghz", users: 2, mobility: { start: [[20, 0, 1.5]] } }, /config\.mobility\.start: expected 2 positions/],
-    [{ preset: "umi-6ghz", mobility: { start: [[20, 0, 3]] } }, /config\.mobility\.start\[0\]: the height must equal umi\.ueHeight = 1\.5 m/],
+    [
+      { preset: "umi-6ghz", mobility: { start: [[20, 0, 3]] } },
+      /config\.mobility\.start\[0\]: the height must equal umi\.ueHeight = 1\.5 m/,
+    ],
     [{ preset: "rayleigh", samples: 1e6, antennas: 1024 }, /more than the limit/],
     [{ preset: "umi-6ghz", mobility: { model: "street" } }, /config\.mobility\.model: 'street' follows the o1-28ghz canyon/],
     [{ preset: "clarke", cee: Number.NaN }, /config\.cee: expected a finite number, got NaN/],
   ];
   for (const [cfg, re] of cases) {
-    assert.throws(() => generateChannel(cfg as ChannelConfigInput), (e: unknown) => e instanceof LiquidwaveError && re.test(e.message) && !e.message.includes("\n"), JSON.stringify(cfg));
+    assert.throws(
+      () => generateChannel(cfg as ChannelConfigInput),
+      (e: unknown) => e instanceof LiquidwaveError && re.test(e.message) && !e.message.includes("\n"),
+      JSON.stringify(cfg),
+    );
   }
 });
 
@@ -211,7 +240,10 @@ test("resolveChannelConfig fills the preset defaults and the UPA shape", () => {
   assert.equal(c.canyon!.bsArrayOrientation, "along-street");
   const across = resolveChannelConfig({ preset: "o1-28ghz", canyon: { bsArrayOrientation: "across-street" } });
   assert.deepEqual(across.bsArray.axis, [0, 1, 0]);
-  assert.throws(() => resolveChannelConfig({ preset: "o1-28ghz", bsArray: { axis: [0, 1, 0] }, canyon: { bsArrayOrientation: "along-street" } }), /config\.bsArray\.axis: \[0,1,0\] disagrees with canyon\.bsArrayOrientation 'along-street'/);
+  assert.throws(
+    () => resolveChannelConfig({ preset: "o1-28ghz", bsArray: { axis: [0, 1, 0] }, canyon: { bsArrayOrientation: "along-street" } }),
+    /config\.bsArray\.axis: \[0,1,0\] disagrees with canyon\.bsArrayOrientation 'along-street'/,
+  );
   assert.equal(resolveChannelConfig({ preset: "o1-28ghz", bsArray: { axis: [1, 1, 0] } }).canyon!.bsArrayOrientation, "custom");
   const sim = generateChannel({ preset: "o1-28ghz", samples: 5, speed: 3, bsArray: { type: "upa", shape: [4, 4] } });
   assert.deepEqual(sim.H.shape, [5, 4, 2, 16]);
@@ -220,7 +252,16 @@ test("resolveChannelConfig fills the preset defaults and the UPA shape", () => {
 test("large-scale normalisation keeps only small-scale fading: mean power 1 for o1-28ghz (3σ over users and samples)", () => {
   // 200 static users, one sample each: per-user powers are independent draws of a unit-mean
   // quantity (random path phases); the test allows 3 standard errors.
-  const sim = generateChannel({ preset: "o1-28ghz", users: 200, samples: 1, speed: 0, antennas: 8, userAntennas: 1, normalise: "large-scale", seed: 2 });
+  const sim = generateChannel({
+    preset: "o1-28ghz",
+    users: 200,
+    samples: 1,
+    speed: 0,
+    antennas: 8,
+    userAntennas: 1,
+    normalise: "large-scale",
+    seed: 2,
+  });
   const per: number[] = [];
   for (let k = 0; k < 200; k++) {
     let p = 0;

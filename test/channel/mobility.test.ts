@@ -38,7 +38,13 @@ test("street motion: speed exact, user inside the strip, lateral wander with abo
   for (let k = 0; k < 40; k++) {
     const T = 2000;
     const tr = streetTrajectory(new Rng(100 + k), [10, 20, 2], 1, new Float64Array(T).fill(20), 0.01, {
-      lateralSigma: 0.5, lateralLength: 20, yMin: 2.5, yMax: 37.5, xRef: 0, xMinAbs: 5, xMaxAbs: 1000,
+      lateralSigma: 0.5,
+      lateralLength: 20,
+      yMin: 2.5,
+      yMax: 37.5,
+      xRef: 0,
+      xMinAbs: 5,
+      xMaxAbs: 1000,
     });
     for (let t = 1; t < T; t++) {
       const d = Math.hypot(tr.pos[3 * t]! - tr.pos[3 * t - 3]!, tr.pos[3 * t + 1]! - tr.pos[3 * t - 2]!);
@@ -52,7 +58,13 @@ test("street motion: speed exact, user inside the strip, lateral wander with abo
 
 test("street motion turns around at the ends of its range", () => {
   const tr = streetTrajectory(new Rng(1), [240, 20, 2], 1, new Float64Array(400).fill(10), 0.01, {
-    lateralSigma: 0, lateralLength: 20, yMin: 2.5, yMax: 37.5, xRef: 0, xMinAbs: 5, xMaxAbs: 250,
+    lateralSigma: 0,
+    lateralLength: 20,
+    yMin: 2.5,
+    yMax: 37.5,
+    xRef: 0,
+    xMinAbs: 5,
+    xMaxAbs: 250,
   });
   const xs = Array.from({ length: 400 }, (_, t) => tr.pos[3 * t]!);
   assert.ok(Math.max(...xs) <= 250 + 0.1 && xs[399]! < 240, `max x ${Math.max(...xs)}, last ${xs[399]}`);

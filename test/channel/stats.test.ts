@@ -77,3 +77,44 @@ test("channelStats rejects short series, NaN and bad options with one line", () 
   assert.throws(() => channelStats(tone(10, 1, 1e-3), { maxLag: 10 }), /maxLag must be an integer in \[1, 9\], got 10/);
   assert.throws(() => channelStats(tone(10, 1, 1e-3), { dt: 0 }), /dt must be a positive number/);
 });
+
+test("per-user statistics: each user's coherence time and Doppler spread are those of its own slice; percentiles rank a never-decorrelating user last", () => {
+  // Users 0–3: Clarke channels (independent seeds); user 4: a single tone (|ρ| = 1, no coherence
+  // loss, no spread). The pooled figure mixes them; per user each equals channelStats of its slice.
+  const dt = 1e-3;
+  const T = 600;
+  const K = 5;
+  const re = new Float64Array(T * K);
+  const im = new Float64Array(T * K);
+  const slices: ComplexTensor[] = [];
+  for (let k = 0; k < 4; k++) {
+    const c = generateChannel({ preset: "clarke", samples: T, antennas: 1, speed: 2 + 2 * k, seed: 10 + k });
+    slices.push(c.H);
+  }
+  slices.push(tone(T, 12.5, dt));
+  for (let k = 0; k < K; k++) {
+    for (let t = 0; t < T; t++) {
+      re[t * K + k] = slices[k]!.re[t]!;
+      im[t * K + k] = slices[k]!.im[t]!;
+    }
+  }
+  const st = channelStats({ shape: [T, K, 1, 1], re, im }, { dt, maxLag: 60, spectrum: false });
+  for (let k = 0; k < K; k++) {
+    const own = channelStats(slices[k]!, { dt, maxLag: 60, spectrum: false });
+    assert.equal(st.perUser!.coherenceTimeS[k], own.coherenceTimeS, `user ${k} coherence`);
+    assert.ok(Math.abs(st.perUser!.dopplerSpreadHz[k]! - own.dopplerSpreadHz!) < 1e-9, `user ${k} spread`);
+  }
+  assert.equal(st.perUser!.coherenceTimeS[4], null);
+  assert.ok(st.perUser!.dopplerSpreadHz[4]! < 1e-3);
+  const s = st.perUserSummary!;
+  assert.equal(s.users, 5);
+  assert.equal(s.coherenceTimeS.beyondMaxLag, 1);
+  // Five values with the tone ranked last: the median is the 3rd smallest finite coherence time,
+  // the 90th percentile interpolates towards the missing one, so it is null.
+  const finite = st.perUser!.coherenceTimeS.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  assert.ok(Math.abs(s.coherenceTimeS.median! - finite[2]!) < 1e-15);
+  assert.equal(s.coherenceTimeS.p90, null);
+  assert.ok(Math.abs(s.coherenceTimeS.p10! - (finite[0]! + 0.4 * (finite[1]! - finite[0]!))) < 1e-15);
+  // Without dt there are no per-user figures.
+  assert.equal(channelStats({ shape: [T, K, 1, 1], re, im }, { maxLag: 5, spectrum: false }).perUser, null);
+});

@@ -12,7 +12,8 @@ test("demo --quick --json runs both case studies and writes the report", () => {
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.report, join(dir, "report.html"));
   assert.ok(existsSync(doc.report));
-  for (const f of ["prediction-nmse.svg", "prediction-nmse.png", "prediction.csv", "dynamic.svg", "dynamic.png", "dynamic.json"]) assert.ok(existsSync(join(dir, f)), f);
+  for (const f of ["prediction-nmse.svg", "prediction-nmse.png", "prediction.csv", "dynamic.svg", "dynamic.png", "dynamic.json"])
+    assert.ok(existsSync(join(dir, f)), f);
   const names = doc.prediction.models.map((m: { name: string }) => m.name);
   for (const n of ["hold", "wiener", "cfc", "ltc", "ncp"]) assert.ok(names.includes(n), n);
   for (const m of doc.prediction.models) assert.equal(m.nmseDb.length, 5);

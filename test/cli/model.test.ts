@@ -22,7 +22,8 @@ test("model verify exits 1 when an export does not match (a perturbed reference 
   const dir = mkdtempSync(join(tmpdir(), "lw-verify-"));
   const doc = JSON.parse(readFileSync(fixture("cfc_pure_u8.json"), "utf8"));
   const run = doc.runs[0];
-  const out = typeof run.output === "string" ? run.output.replace(/\[([-\d.e]+),/, (_m: string, v: string) => `[${Number(v) + 1e-6},`) : run.output;
+  const out =
+    typeof run.output === "string" ? run.output.replace(/\[([-\d.e]+),/, (_m: string, v: string) => `[${Number(v) + 1e-6},`) : run.output;
   if (typeof run.output === "string") run.output = out;
   else run.output.data[0] += 1e-6;
   const p = join(dir, "bad.json");
@@ -60,8 +61,12 @@ test("model train -> eval -> run on an .npz file, with irregular time steps", as
   const { writeNpz } = await import("../../src/io/npz.ts");
   const { Rng } = await import("../../src/core/random.ts");
   const dir = mkdtempSync(join(tmpdir(), "lw-train-"));
-  const N = 24, L = 6, r = new Rng(1);
-  const x = new Float64Array(N * L), y = new Float64Array(N * L), ts = new Float64Array(N * L);
+  const N = 24,
+    L = 6,
+    r = new Rng(1);
+  const x = new Float64Array(N * L),
+    y = new Float64Array(N * L),
+    ts = new Float64Array(N * L);
   for (let i = 0; i < N; i++) {
     let t = 0;
     const f = r.uniformRange(0.1, 0.3);
@@ -73,11 +78,35 @@ test("model train -> eval -> run on an .npz file, with irregular time steps", as
     }
   }
   const data = join(dir, "d.npz");
-  writeNpz(data, { X: { shape: [N, L, 1], dtype: "float64", data: x }, Y: { shape: [N, L, 1], dtype: "float64", data: y }, T: { shape: [N, L], dtype: "float64", data: ts } });
+  writeNpz(data, {
+    X: { shape: [N, L, 1], dtype: "float64", data: x },
+    Y: { shape: [N, L, 1], dtype: "float64", data: y },
+    T: { shape: [N, L], dtype: "float64", data: ts },
+  });
   const cfg = join(dir, "m.yaml");
   writeFileSync(cfg, "type: cfc\ninputSize: 1\nunits: 4\nbackboneUnits: 8\nprojSize: 1\n");
   const out = join(dir, "model.json");
-  const tr = runCli(["model", "train", "--model-config", cfg, "--data", data, "--inputs", "X", "--targets", "Y", "--timespans", "T", "--epochs", "3", "--lr", "0.02", "--out", out, "--json"]);
+  const tr = runCli([
+    "model",
+    "train",
+    "--model-config",
+    cfg,
+    "--data",
+    data,
+    "--inputs",
+    "X",
+    "--targets",
+    "Y",
+    "--timespans",
+    "T",
+    "--epochs",
+    "3",
+    "--lr",
+    "0.02",
+    "--out",
+    out,
+    "--json",
+  ]);
   assert.equal(tr.code, 0, tr.stderr);
   const doc = JSON.parse(tr.stdout);
   assert.equal(doc.epochs, 3);
@@ -85,7 +114,21 @@ test("model train -> eval -> run on an .npz file, with irregular time steps", as
   const ev = runCli(["model", "eval", "--model", out, "--data", data, "--inputs", "X", "--targets", "Y", "--timespans", "T", "--json"]);
   assert.equal(ev.code, 0, ev.stderr);
   assert.ok(JSON.parse(ev.stdout).mse > 0);
-  const run = runCli(["model", "run", "--model", out, "--data", data, "--inputs", "X", "--timespans", "T", "--out", join(dir, "y.npy"), "--json"]);
+  const run = runCli([
+    "model",
+    "run",
+    "--model",
+    out,
+    "--data",
+    data,
+    "--inputs",
+    "X",
+    "--timespans",
+    "T",
+    "--out",
+    join(dir, "y.npy"),
+    "--json",
+  ]);
   assert.deepEqual(JSON.parse(run.stdout).shape, [N, L, 1]);
   const bad = runCli(["model", "train", "--model-config", cfg, "--data", data, "--inputs", "nope", "--targets", "Y", "--out", out]);
   assert.equal(bad.code, 1);

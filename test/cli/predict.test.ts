@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { saveChannelDataset } from "../../src/io/load.ts";
 import { multipathDataset } from "../prediction/helpers.ts";
-import { runCli } from "./cli-helpers.ts";
+import { runCli, runCliInProcess } from "./cli-helpers.ts";
+import { loadChannelDataset } from "../../src/io/load.ts";
+import { runPredict, type PredictionResult } from "../../src/experiments/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lw-predict-"));
 const file = join(dir, "clarke.npz");
@@ -14,10 +16,26 @@ saveChannelDataset(file, { ...ds, meta: { ...ds.meta, fc: 6e9 } });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("predict --data --json prints exactly one JSON document with the contract's fields; progress goes to stderr", () => {
-  const r = runCli(["predict", "--data", file, "--speed", "2", "--models", "hold,wiener,ridge,mlp", "--epochs", "2", "--seed", "3", "--json"]);
+  const r = runCli([
+    "predict",
+    "--data",
+    file,
+    "--speed",
+    "2",
+    "--models",
+    "hold,wiener,ridge,mlp",
+    "--epochs",
+    "2",
+    "--seed",
+    "3",
+    "--json",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { config: Record<string, unknown>; models: Record<string, unknown>[] };
-  assert.deepEqual(doc.models.map((m) => m["name"]), ["hold", "wiener", "ridge", "mlp"]);
+  assert.deepEqual(
+    doc.models.map((m) => m["name"]),
+    ["hold", "wiener", "ridge", "mlp"],
+  );
   for (const m of doc.models) {
     for (const key of ["nmseDb", "meanNmseDb", "params", "usPerPrediction", "gainDb"]) assert.ok(key in m, `${key} missing`);
     assert.equal((m["nmseDb"] as number[]).length, 5);
@@ -48,6 +66,47 @@ test("predict rejects bad input with exit 1 and one line, usage errors with exit
   const noFd = runCli(["predict", "--data", file, "--models", "kalman"]);
   assert.equal(noFd.code, 1);
   assert.match(noFd.stderr, /'kalman' needs the true maximum Doppler/);
-  const usage = runCli(["predict", "--data", file, "--history", "-3"]);
+  // a bad value is the library schema's error naming the flag, the value and the limit (exit 1);
+  // what is not a number at all stays a usage error (exit 2)
+  const range = runCli(["predict", "--data", file, "--history", "-3"]);
+  assert.equal(range.code, 1);
+  assert.equal(range.stderr, "liquidwave: predict: --history must be >= 1 and <= 1000000, got -3\n");
+  const usage = runCli(["predict", "--data", file, "--history", "x"]);
   assert.equal(usage.code, 2);
+});
+
+/** The result without the measured times. */
+function withoutTimes(r: PredictionResult): unknown {
+  return { ...r, models: r.models.map(({ usPerPrediction: _u, trainSeconds: _t, ...rest }) => rest) };
+}
+
+test("runPredict takes the CLI's options in camelCase and gives the CLI's document", async () => {
+  const cli = await runCliInProcess([
+    "predict",
+    "--data",
+    file,
+    "--speed",
+    "2",
+    "--carrier-ghz",
+    "6",
+    "--models",
+    "hold,ar,ridge",
+    "--horizon",
+    "3",
+    "--seed",
+    "2",
+    "--json",
+  ]);
+  assert.equal(cli.code, 0, cli.err);
+  const datasets = [await loadChannelDataset(file)];
+  const lib = runPredict({ data: file, speed: 2, carrierGhz: 6, models: ["hold", "ar", "ridge"], horizon: 3, seed: 2 }, { datasets });
+  assert.deepEqual(withoutTimes(JSON.parse(cli.out)), withoutTimes(JSON.parse(JSON.stringify(lib))));
+  assert.throws(
+    () => runPredict({ data: file, history: 0 }, { datasets }),
+    /^LiquidwaveError: runPredict: config\.history: must be >= 1 and <= 1000000, got 0$/,
+  );
+  assert.throws(
+    () => runPredict({ data: file, users: 3 }, { datasets }),
+    /runPredict: config\.users applies to a simulated channel \(config\.preset\), not to a dataset/,
+  );
 });

@@ -2,7 +2,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/core/random.ts";
 import { LiquidwaveError } from "../../src/core/errors.ts";
-import { caddDiagInPlace, cclone, cdet, ceigh, ceigvals, cgramAH, cinv, cmat, cmatFromRows, cmatmul, csolve, type CMat } from "../../src/core/linalg/index.ts";
+import {
+  caddDiagInPlace,
+  cclone,
+  cdet,
+  ceigh,
+  ceigvals,
+  cgramAH,
+  cinv,
+  cmat,
+  cmatFromRows,
+  cmatmul,
+  csolve,
+  type CMat,
+} from "../../src/core/linalg/index.ts";
 
 function rand(rng: Rng, m: number, n: number): CMat {
   const a = cmat(m, n);
@@ -59,10 +72,13 @@ test("ceigvals finds the unit-circle roots of a companion matrix (the ESPRIT use
   // p(z) = Π (z - z_l) with z_l = e^{j 2π ν_l}, expanded; companion matrix in Frobenius form.
   const nu = [0.013, -0.027, 0.031, 0.002, -0.011];
   const n = nu.length;
-  let cr = [1], ci = [0]; // coefficients, highest power first
+  let cr = [1],
+    ci = [0]; // coefficients, highest power first
   for (const v of nu) {
-    const zr = Math.cos(2 * Math.PI * v), zi = Math.sin(2 * Math.PI * v);
-    const nr = new Array(cr.length + 1).fill(0), ni = new Array(cr.length + 1).fill(0);
+    const zr = Math.cos(2 * Math.PI * v),
+      zi = Math.sin(2 * Math.PI * v);
+    const nr = new Array(cr.length + 1).fill(0),
+      ni = new Array(cr.length + 1).fill(0);
     for (let i = 0; i < cr.length; i++) {
       nr[i] += cr[i]!;
       ni[i] += ci[i]!;
@@ -90,12 +106,16 @@ test("ceigvals of random matrices: trace = Σλ, det = Πλ, and A − λI is si
   for (const n of [2, 3, 5, 9, 16]) {
     const a = rand(rng, n, n);
     const ev = ceigvals(a);
-    let tr = 0, ti = 0;
+    let tr = 0,
+      ti = 0;
     for (let i = 0; i < n; i++) {
       tr += a.re[i * n + i]!;
       ti += a.im[i * n + i]!;
     }
-    let sr = 0, si = 0, pr = 1, pi = 0;
+    let sr = 0,
+      si = 0,
+      pr = 1,
+      pi = 0;
     for (let i = 0; i < n; i++) {
       sr += ev.re[i]!;
       si += ev.im[i]!;
@@ -132,17 +152,24 @@ test("ceigvals of a Hermitian matrix agrees with ceigh, of a triangular one with
   const ref = ceigh(h, { vectors: false }).values;
   assert.ok(matchDistance(ev.re, ev.im, ref, new Float64Array(7)) < 1e-12 * frob(h));
   const t = rand(rng, 5, 5);
-  for (let i = 0; i < 5; i++) for (let j = 0; j < i; j++) {
-    t.re[i * 5 + j] = 0;
-    t.im[i * 5 + j] = 0;
-  }
+  for (let i = 0; i < 5; i++)
+    for (let j = 0; j < i; j++) {
+      t.re[i * 5 + j] = 0;
+      t.im[i * 5 + j] = 0;
+    }
   const et = ceigvals(t);
-  const dRe = [0, 1, 2, 3, 4].map((i) => t.re[i * 6]!), dIm = [0, 1, 2, 3, 4].map((i) => t.im[i * 6]!);
+  const dRe = [0, 1, 2, 3, 4].map((i) => t.re[i * 6]!),
+    dIm = [0, 1, 2, 3, 4].map((i) => t.im[i * 6]!);
   assert.ok(matchDistance(et.re, et.im, dRe, dIm) < 1e-14 * frob(t));
 });
 
 test("ceigvals handles a Jordan block, the zero matrix and a 1 × 1 matrix", () => {
-  const j = ceigvals(cmatFromRows([[2, 1], [0, 2]]));
+  const j = ceigvals(
+    cmatFromRows([
+      [2, 1],
+      [0, 2],
+    ]),
+  );
   assert.deepEqual([...j.re], [2, 2]);
   assert.deepEqual([...j.im], [0, 0]);
   const z = ceigvals(cmat(3, 3));
@@ -150,12 +177,26 @@ test("ceigvals handles a Jordan block, the zero matrix and a 1 × 1 matrix", () 
   const one = ceigvals(cmatFromRows([[3]], [[-1]]));
   assert.deepEqual([one.re[0], one.im[0]], [3, -1]);
   // A rotation [[0, -1], [1, 0]] has eigenvalues ±i.
-  const r = ceigvals(cmatFromRows([[0, -1], [1, 0]]));
+  const r = ceigvals(
+    cmatFromRows([
+      [0, -1],
+      [1, 0],
+    ]),
+  );
   assert.ok(matchDistance(r.re, r.im, [0, 0], [1, -1]) < 1e-15);
 });
 
 test("ceigvals rejects non-square and non-finite matrices with one clear line", () => {
-  assert.throws(() => ceigvals(cmat(2, 3)), (e: unknown) => e instanceof LiquidwaveError && /ceigvals/.test(e.message));
-  const a = cmatFromRows([[1, NaN], [0, 1]]);
-  assert.throws(() => ceigvals(a), (e: unknown) => e instanceof LiquidwaveError && /NaN/.test(e.message));
+  assert.throws(
+    () => ceigvals(cmat(2, 3)),
+    (e: unknown) => e instanceof LiquidwaveError && /ceigvals/.test(e.message),
+  );
+  const a = cmatFromRows([
+    [1, NaN],
+    [0, 1],
+  ]);
+  assert.throws(
+    () => ceigvals(a),
+    (e: unknown) => e instanceof LiquidwaveError && /NaN/.test(e.message),
+  );
 });

@@ -35,8 +35,16 @@ function checkCotangent(a: CMat, f: () => number, abar: CMat, label: string, rto
   const gRe = numericalGradient(f, a.re, 1e-6);
   const gIm = numericalGradient(f, a.im, 1e-6);
   const scale = Math.max(...abar.re.map(Math.abs), ...abar.im.map(Math.abs));
-  assertAllClose(gRe, abar.re.map((v) => 2 * v), { rtol, atol: 1e-7 * scale, label: `${label} (re)` });
-  assertAllClose(gIm, abar.im.map((v) => 2 * v), { rtol, atol: 1e-7 * scale, label: `${label} (im)` });
+  assertAllClose(
+    gRe,
+    abar.re.map((v) => 2 * v),
+    { rtol, atol: 1e-7 * scale, label: `${label} (re)` },
+  );
+  assertAllClose(
+    gIm,
+    abar.im.map((v) => 2 * v),
+    { rtol, atol: 1e-7 * scale, label: `${label} (im)` },
+  );
 }
 
 /** L(Y) = Re tr(C^H Y), whose cotangent is Ybar = C / 2. */

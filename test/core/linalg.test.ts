@@ -237,7 +237,10 @@ test("a singular matrix or a non-finite entry is a clear error, never NaN", () =
     a.re[3 * 4 + j] = 2 * a.re[1 * 4 + j]!; // row 3 = 2 row 1
     a.im[3 * 4 + j] = 2 * a.im[1 * 4 + j]!;
   }
-  assert.throws(() => cinv(a), (e: unknown) => e instanceof LiquidwaveError && /cinv: matrix is singular/.test(e.message));
+  assert.throws(
+    () => cinv(a),
+    (e: unknown) => e instanceof LiquidwaveError && /cinv: matrix is singular/.test(e.message),
+  );
   assert.throws(() => csolve(a, rand(rng, 4, 1)), /csolve: matrix is singular/);
   assert.throws(() => clogDet(a), /clogDet: matrix is singular/);
   assert.deepEqual(cdet(a), [0, 0]);
@@ -362,7 +365,8 @@ test("the eigendecomposition is accurate for known spectra: ill-conditioned, clu
     const { values, vectors } = ceigh(a);
     const sorted = [...lam].sort((x, y) => x - y);
     const scale = Math.max(...lam.map(Math.abs));
-    for (let i = 0; i < n; i++) assert.ok(Math.abs(values[i]! - sorted[i]!) < 50 * n * EPS * scale, `eigenvalue ${i}: ${values[i]} vs ${sorted[i]}`);
+    for (let i = 0; i < n; i++)
+      assert.ok(Math.abs(values[i]! - sorted[i]!) < 50 * n * EPS * scale, `eigenvalue ${i}: ${values[i]} vs ${sorted[i]}`);
     assert.ok(cmaxAbsDiff(cmatmulAH(vectors!, vectors!), ceye(n)) < 50 * n * EPS, "orthonormal vectors");
   }
   // A rank-deficient Gram matrix H^H H of an 8 x 64 channel: 56 zero eigenvalues.
@@ -385,10 +389,11 @@ test("the eigendecomposition is accurate for known spectra: ill-conditioned, clu
   const tv = ceigh(t);
   const tq = tv.vectors!;
   const tl = cclone(tq);
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-    tl.re[i * 3 + j]! *= tv.values[j]!;
-    tl.im[i * 3 + j]! *= tv.values[j]!;
-  }
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      tl.re[i * 3 + j]! *= tv.values[j]!;
+      tl.im[i * 3 + j]! *= tv.values[j]!;
+    }
   assert.ok(cmaxAbsDiff(cmatmulBH(tl, tq), t) < 1e-14);
 });
 

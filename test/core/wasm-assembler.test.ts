@@ -1,5 +1,5 @@
 /**
- * The WebAssembly assembler: byte encodings against the spec's examples, modules that the engine
+ * The WebAssembly assembler: byte encodings against the WebAssembly specification's examples, modules that the engine
  * validates and runs, and type errors caught while building rather than by the engine.
  */
 import { test } from "node:test";
@@ -9,26 +9,81 @@ import { f64, f64x2, i32, i64, i64x2, select, v128 } from "../../src/core/wasm/e
 import { ModuleBuilder } from "../../src/core/wasm/module.ts";
 import { hasWasmSimd } from "../../src/core/wasm/features.ts";
 
-const bytes = (f: (s: ByteSink) => void) => Array.from((() => { const s = new ByteSink(); f(s); return s.toBytes(); })());
+const bytes = (f: (s: ByteSink) => void) =>
+  Array.from(
+    (() => {
+      const s = new ByteSink();
+      f(s);
+      return s.toBytes();
+    })(),
+  );
 
 test("LEB128 encodes the core spec's examples and the i32/i64 extremes", () => {
-  assert.deepEqual(bytes((s) => s.u32(0)), [0]);
-  assert.deepEqual(bytes((s) => s.u32(127)), [0x7f]);
-  assert.deepEqual(bytes((s) => s.u32(128)), [0x80, 0x01]);
-  assert.deepEqual(bytes((s) => s.u32(624485)), [0xe5, 0x8e, 0x26]);
-  assert.deepEqual(bytes((s) => s.u32(0xffffffff)), [0xff, 0xff, 0xff, 0xff, 0x0f]);
-  assert.deepEqual(bytes((s) => s.i32(-1)), [0x7f]);
-  assert.deepEqual(bytes((s) => s.i32(63)), [0x3f]);
-  assert.deepEqual(bytes((s) => s.i32(64)), [0xc0, 0x00]);
-  assert.deepEqual(bytes((s) => s.i32(-64)), [0x40]);
-  assert.deepEqual(bytes((s) => s.i32(-65)), [0xbf, 0x7f]);
-  assert.deepEqual(bytes((s) => s.i32(-123456)), [0xc0, 0xbb, 0x78]);
-  assert.deepEqual(bytes((s) => s.i32(-0x80000000)), [0x80, 0x80, 0x80, 0x80, 0x78]);
+  assert.deepEqual(
+    bytes((s) => s.u32(0)),
+    [0],
+  );
+  assert.deepEqual(
+    bytes((s) => s.u32(127)),
+    [0x7f],
+  );
+  assert.deepEqual(
+    bytes((s) => s.u32(128)),
+    [0x80, 0x01],
+  );
+  assert.deepEqual(
+    bytes((s) => s.u32(624485)),
+    [0xe5, 0x8e, 0x26],
+  );
+  assert.deepEqual(
+    bytes((s) => s.u32(0xffffffff)),
+    [0xff, 0xff, 0xff, 0xff, 0x0f],
+  );
+  assert.deepEqual(
+    bytes((s) => s.i32(-1)),
+    [0x7f],
+  );
+  assert.deepEqual(
+    bytes((s) => s.i32(63)),
+    [0x3f],
+  );
+  assert.deepEqual(
+    bytes((s) => s.i32(64)),
+    [0xc0, 0x00],
+  );
+  assert.deepEqual(
+    bytes((s) => s.i32(-64)),
+    [0x40],
+  );
+  assert.deepEqual(
+    bytes((s) => s.i32(-65)),
+    [0xbf, 0x7f],
+  );
+  assert.deepEqual(
+    bytes((s) => s.i32(-123456)),
+    [0xc0, 0xbb, 0x78],
+  );
+  assert.deepEqual(
+    bytes((s) => s.i32(-0x80000000)),
+    [0x80, 0x80, 0x80, 0x80, 0x78],
+  );
   // i32.const takes its value modulo 2^32: 0xffffffff is −1.
-  assert.deepEqual(bytes((s) => s.i32(0xffffffff)), [0x7f]);
-  assert.deepEqual(bytes((s) => s.i64(-(1n << 63n))), [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f]);
-  assert.deepEqual(bytes((s) => s.i64((1n << 63n) - 1n)), [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00]);
-  assert.deepEqual(bytes((s) => s.f64(1)), [0, 0, 0, 0, 0, 0, 0xf0, 0x3f]);
+  assert.deepEqual(
+    bytes((s) => s.i32(0xffffffff)),
+    [0x7f],
+  );
+  assert.deepEqual(
+    bytes((s) => s.i64(-(1n << 63n))),
+    [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f],
+  );
+  assert.deepEqual(
+    bytes((s) => s.i64((1n << 63n) - 1n)),
+    [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00],
+  );
+  assert.deepEqual(
+    bytes((s) => s.f64(1)),
+    [0, 0, 0, 0, 0, 0, 0xf0, 0x3f],
+  );
   assert.throws(() => bytes((s) => s.u32(-1)), /u32 out of range/);
   assert.throws(() => bytes((s) => s.i32(2 ** 32)), /i32 out of range/);
 });
@@ -41,25 +96,37 @@ test("an empty module is the 8-byte header and validates", () => {
 
 test("scalar code: loops, branches, if/else, select, calls and i64 run as written", () => {
   const m = new ModuleBuilder();
-  const double = m.function("double", { params: ["f64"], results: ["f64"] }, (f) => f.ret(f64.mul(f.params[0]!.get(), f64.const(2))), { exported: false });
+  const double = m.function("double", { params: ["f64"], results: ["f64"] }, (f) => f.ret(f64.mul(f.params[0]!.get(), f64.const(2))), {
+    exported: false,
+  });
   // Σ_{i<n} 2i, skipping multiples of 3 (if/else inside a for loop), via a call.
   m.function("sum", { params: ["i32"], results: ["f64"] }, (f) => {
     const [n] = f.params;
-    const i = f.local("i32"), acc = f.local("f64");
+    const i = f.local("i32"),
+      acc = f.local("f64");
     f.for(i, i32.const(0), n!.get(), 1, () => {
       f.block((skip) => {
         // i mod 3 = i − 3·⌊43691·i / 2¹⁷⌋ (exact for i < 2¹⁵)
-        f.brIf(skip, i32.eq(i32.sub(i.get(), i32.mul(i32.shr_u(i32.mul(i.get(), i32.const(43691)), i32.const(17)), i32.const(3))), i32.const(0)));
+        f.brIf(
+          skip,
+          i32.eq(i32.sub(i.get(), i32.mul(i32.shr_u(i32.mul(i.get(), i32.const(43691)), i32.const(17)), i32.const(3))), i32.const(0)),
+        );
         // Even i through the call, odd i inline: both add 2i.
-        f.if(i32.eqz(i32.and(i.get(), i32.const(1))),
+        f.if(
+          i32.eqz(i32.and(i.get(), i32.const(1))),
           () => f.set(acc, f64.add(acc.get(), f.call(double, f64.convert_i32_s(i.get())))),
-          () => f.set(acc, f64.add(acc.get(), f64.convert_i32_s(i32.shl(i.get(), i32.const(1))))));
+          () => f.set(acc, f64.add(acc.get(), f64.convert_i32_s(i32.shl(i.get(), i32.const(1))))),
+        );
       });
     });
     f.ret(acc.get());
   });
-  m.function("pick", { params: ["i32", "f64", "f64"], results: ["f64"] }, (f) => f.ret(select(f.params[1]!.get(), f.params[2]!.get(), f.params[0]!.get())));
-  m.function("low32", { params: [], results: ["i32"] }, (f) => f.ret(i32.wrap_i64(i64.add(i64.const(0x1_0000_0005n), i64.shl(i64.const(1n), i64.const(33n))))));
+  m.function("pick", { params: ["i32", "f64", "f64"], results: ["f64"] }, (f) =>
+    f.ret(select(f.params[1]!.get(), f.params[2]!.get(), f.params[0]!.get())),
+  );
+  m.function("low32", { params: [], results: ["i32"] }, (f) =>
+    f.ret(i32.wrap_i64(i64.add(i64.const(0x1_0000_0005n), i64.shl(i64.const(1n), i64.const(33n))))),
+  );
   const b = m.toBytes();
   assert.ok(WebAssembly.validate(b));
   const ex = new WebAssembly.Instance(new WebAssembly.Module(b)).exports as Record<string, (...a: number[]) => number>;
@@ -78,7 +145,8 @@ test("SIMD code on a shared imported memory: loads, lane ops, shuffles, stores",
   // out[0..1] = [a₀ + b₁, a₁·b₀]; out[2] = lane-select; out[3] = 2^3 via exponent bits
   m.function("go", { params: ["i32", "i32", "i32"], results: [] }, (f) => {
     const [a, b, out] = f.params;
-    const va = f.local("v128"), vb = f.local("v128");
+    const va = f.local("v128"),
+      vb = f.local("v128");
     f.set(va, v128.load(a!.get()));
     f.set(vb, v128.load(b!.get()));
     const swapped = f64x2.interleaveLo(f64x2.interleaveHi(vb.get(), vb.get()), vb.get()); // [b₁, b₀]

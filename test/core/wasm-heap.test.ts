@@ -39,7 +39,8 @@ test("a freed block is reused for the same size class, zeroed again", () => {
   const heap = new WasmHeap(1);
   const a = heap.f64(100)!;
   a.fill(3);
-  const at = a.byteOffset, used = heap.inUse;
+  const at = a.byteOffset,
+    used = heap.inUse;
   heap.free(a);
   assert.ok(heap.inUse < used);
   const b = heap.f64(99)!;
@@ -55,7 +56,10 @@ test("growing the memory keeps earlier views valid and aliased to the same bytes
   const big = heap.f64(200_000)!; // 1.6 MB: several growths
   assert.ok(heap.size > before && big !== null);
   assert.ok(heap.owns(early) && heap.owns(big));
-  assert.deepEqual(Array.from(early), Array.from({ length: 16 }, (_, i) => i + 0.5));
+  assert.deepEqual(
+    Array.from(early),
+    Array.from({ length: 16 }, (_, i) => i + 0.5),
+  );
   // A view made now on the current buffer sees writes through the old one, and vice versa.
   const now = new Float64Array(heap.memory.buffer, early.byteOffset, 16);
   early[3] = -1;

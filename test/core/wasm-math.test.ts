@@ -22,7 +22,8 @@ type Map1 = (src: number, dst: number, n: number) => void;
 
 /** Run a one-input kernel on `xs` and return the results. */
 function run(kernel: Map1, xs: ArrayLike<number>): Float64Array {
-  const src = rt!.heap.f64(xs.length)!, dst = rt!.heap.f64(xs.length)!;
+  const src = rt!.heap.f64(xs.length)!,
+    dst = rt!.heap.f64(xs.length)!;
   src.set(xs);
   kernel(src.byteOffset, dst.byteOffset, xs.length);
   const out = dst.slice();
@@ -37,7 +38,8 @@ function points(n: number, lo: number, hi: number, seed: number): Float64Array {
 
 /** Largest ulp distance of kernel(x) from ref(x), with the worst x for the message. */
 function worst(xs: ArrayLike<number>, got: ArrayLike<number>, ref: (x: number) => number): { ulps: number; at: number } {
-  let ulps = 0, at = NaN;
+  let ulps = 0,
+    at = NaN;
   for (let i = 0; i < xs.length; i++) {
     const d = ulpDiff(got[i]!, ref(xs[i]!));
     if (d > ulps) [ulps, at] = [d, xs[i]!];
@@ -77,7 +79,8 @@ test("exp is within 1 ulp of Math.exp, σ and tanh within 4 ulp of the JavaScrip
     const xs = points(n, lo, hi, 200 + c);
     // Subnormal exp results are compared absolutely (their ulp is fixed).
     const got = run(kernel, xs);
-    let bad = 0, first = "";
+    let bad = 0,
+      first = "";
     for (let i = 0; i < n; i++) {
       const want = ref(xs[i]!);
       const ok = Math.abs(want) < 2.2250738585072014e-308 ? Math.abs(got[i]! - want) <= 5e-324 : ulpDiff(got[i]!, want) <= tol;
@@ -89,10 +92,32 @@ test("exp is within 1 ulp of Math.exp, σ and tanh within 4 ulp of the JavaScrip
 
 test("special values: NaN, ±∞, ±0, overflow, underflow and subnormal results match Math.*", { skip }, () => {
   const k = rt!.kernels;
-  const xs = [NaN, Infinity, -Infinity, 0, -0, 708, 709.78, 709.79, 710, 1000, -708, -708.5, -740, -745.1, -745.2, -1000, 1e-320, -5e-324, 1e-300];
+  const xs = [
+    NaN,
+    Infinity,
+    -Infinity,
+    0,
+    -0,
+    708,
+    709.78,
+    709.79,
+    710,
+    1000,
+    -708,
+    -708.5,
+    -740,
+    -745.1,
+    -745.2,
+    -1000,
+    1e-320,
+    -5e-324,
+    1e-300,
+  ];
   const same = (a: number, b: number) => Object.is(a, b) || ulpDiff(a, b) <= 1 || Math.abs(a - b) <= 5e-324;
   const checks: [string, Map1, (x: number) => number][] = [
-    ["exp", k.vexp, Math.exp], ["σ", k.vsigmoid, jsSigmoid], ["tanh", k.vtanh, Math.tanh],
+    ["exp", k.vexp, Math.exp],
+    ["σ", k.vsigmoid, jsSigmoid],
+    ["tanh", k.vtanh, Math.tanh],
   ];
   for (const [name, kernel, ref] of checks) {
     const got = run(kernel, xs);
@@ -101,7 +126,8 @@ test("special values: NaN, ±∞, ±0, overflow, underflow and subnormal results
   // Odd lengths take the half-vector tail: every length from 1 to 5, and nothing past the end.
   const vals = [0.5, -1, 2, 3, -4];
   for (let n = 1; n <= 5; n++) {
-    const src = rt!.heap.f64(n + 1)!, dst = rt!.heap.f64(n + 1)!;
+    const src = rt!.heap.f64(n + 1)!,
+      dst = rt!.heap.f64(n + 1)!;
     src.set(vals.slice(0, n));
     dst[n] = 42;
     k.vexp(src.byteOffset, dst.byteOffset, n);
@@ -113,9 +139,12 @@ test("special values: NaN, ±∞, ±0, overflow, underflow and subnormal results
 test("activation kernels match their JavaScript formulas (forward and backward)", { skip }, () => {
   const k = rt!.kernels;
   const n = 10_001;
-  const x = points(n, -6, 6, 7), g = points(n, -2, 2, 8);
+  const x = points(n, -6, 6, 7),
+    g = points(n, -2, 2, 8);
   const two = (kernel: (a: number, b: number, c: number, n: number) => void, a: Float64Array, b: Float64Array) => {
-    const pa = rt!.heap.f64(n)!, pb = rt!.heap.f64(n)!, out = rt!.heap.f64(n)!;
+    const pa = rt!.heap.f64(n)!,
+      pb = rt!.heap.f64(n)!,
+      out = rt!.heap.f64(n)!;
     pa.set(a);
     pb.set(b);
     kernel(pa.byteOffset, pb.byteOffset, out.byteOffset, n);
@@ -134,10 +163,29 @@ test("activation kernels match their JavaScript formulas (forward and backward)"
   close("lecun_tanh", lecun, (i) => 1.7159 * Math.tanh(0.666 * x[i]!), 1e-15);
   close("relu", run(k.vrelu, x), (i) => (x[i]! > 0 ? x[i]! : 0), 0);
   close("silu", run(k.vsilu, x), (i) => x[i]! * jsSigmoid(x[i]!), 1e-15);
-  close("lecun_tanh'", two(k.vlecunTanhBack, lecun, g), (i) => { const t = lecun[i]! / 1.7159; return g[i]! * 1.7159 * 0.666 * (1 - t * t); }, 0);
+  close(
+    "lecun_tanh'",
+    two(k.vlecunTanhBack, lecun, g),
+    (i) => {
+      const t = lecun[i]! / 1.7159;
+      return g[i]! * 1.7159 * 0.666 * (1 - t * t);
+    },
+    0,
+  );
   const th = run(k.vtanh, x);
   close("tanh'", two(k.vtanhBack, th, g), (i) => g[i]! * (1 - th[i]! * th[i]!), 0);
   close("relu'", two(k.vreluBack, x, g), (i) => (x[i]! > 0 ? g[i]! : 0), 0);
-  close("silu'", two(k.vsiluBack, x, g), (i) => { const s = jsSigmoid(x[i]!); return g[i]! * s * (1 + x[i]! * (1 - s)); }, 1e-14,
-    (i) => { const s = jsSigmoid(x[i]!); return Math.abs(g[i]! * s) * (1 + Math.abs(x[i]!) * (1 - s)); });
+  close(
+    "silu'",
+    two(k.vsiluBack, x, g),
+    (i) => {
+      const s = jsSigmoid(x[i]!);
+      return g[i]! * s * (1 + x[i]! * (1 - s));
+    },
+    1e-14,
+    (i) => {
+      const s = jsSigmoid(x[i]!);
+      return Math.abs(g[i]! * s) * (1 + Math.abs(x[i]!) * (1 - s));
+    },
+  );
 });

@@ -15,4 +15,7 @@ for (const { case: name, file } of index.cases) {
   if (!report.pass) failed.push(name);
 }
 const rt = wasmRuntime();
-process.stdout.write(JSON.stringify({ wasm: rt !== null, fma: rt?.fma ?? false, failed, kernelCalls: kernelCalls.gemm + kernelCalls.ltc + kernelCalls.cfc }) + "\n");
+process.stdout.write(
+  JSON.stringify({ wasm: rt !== null, fma: rt?.fma ?? false, failed, kernelCalls: kernelCalls.gemm + kernelCalls.ltc + kernelCalls.cfc }) +
+    "\n",
+);

@@ -38,7 +38,8 @@ function expFixed(z: bigint): bigint {
     z /= 2n;
     k++;
   }
-  let term = ONE, sum = ONE;
+  let term = ONE,
+    sum = ONE;
   for (let n = 1n; term !== 0n; n++) {
     term = (term * z) / (n * ONE);
     sum += term;

@@ -32,17 +32,30 @@ export function codedArray(shape: readonly number[], dtype: DType): NdArray {
   const n = shape.reduce((a, b) => a * b, 1);
   const mk = (f: (i: number) => number): NdArray["data"] => {
     switch (dtype) {
-      case "float64": case "complex128": return Float64Array.from({ length: n }, (_, i) => f(i));
-      case "float32": case "complex64": return Float32Array.from({ length: n }, (_, i) => f(i));
-      case "int8": return Int8Array.from({ length: n }, (_, i) => f(i) % 100);
-      case "uint8": return Uint8Array.from({ length: n }, (_, i) => f(i) % 100);
-      case "bool": return Uint8Array.from({ length: n }, (_, i) => f(i) % 2);
-      case "int16": return Int16Array.from({ length: n }, (_, i) => f(i));
-      case "uint16": return Uint16Array.from({ length: n }, (_, i) => f(i));
-      case "int32": return Int32Array.from({ length: n }, (_, i) => -f(i));
-      case "uint32": return Uint32Array.from({ length: n }, (_, i) => f(i) + 4e9);
-      case "int64": return BigInt64Array.from({ length: n }, (_, i) => -BigInt(f(i)) * 10n ** 12n);
-      case "uint64": return BigUint64Array.from({ length: n }, (_, i) => BigInt(f(i)) * 10n ** 15n);
+      case "float64":
+      case "complex128":
+        return Float64Array.from({ length: n }, (_, i) => f(i));
+      case "float32":
+      case "complex64":
+        return Float32Array.from({ length: n }, (_, i) => f(i));
+      case "int8":
+        return Int8Array.from({ length: n }, (_, i) => f(i) % 100);
+      case "uint8":
+        return Uint8Array.from({ length: n }, (_, i) => f(i) % 100);
+      case "bool":
+        return Uint8Array.from({ length: n }, (_, i) => f(i) % 2);
+      case "int16":
+        return Int16Array.from({ length: n }, (_, i) => f(i));
+      case "uint16":
+        return Uint16Array.from({ length: n }, (_, i) => f(i));
+      case "int32":
+        return Int32Array.from({ length: n }, (_, i) => -f(i));
+      case "uint32":
+        return Uint32Array.from({ length: n }, (_, i) => f(i) + 4e9);
+      case "int64":
+        return BigInt64Array.from({ length: n }, (_, i) => -BigInt(f(i)) * 10n ** 12n);
+      case "uint64":
+        return BigUint64Array.from({ length: n }, (_, i) => BigInt(f(i)) * 10n ** 15n);
     }
   };
   const re = mk((i) => code(unravel(i, shape)));
@@ -82,5 +95,9 @@ export function assertSameArray(a: NdArray, b: NdArray, label = ""): void {
   assert.equal(a.dtype, b.dtype, `${label} dtype`);
   assert.equal(a.data.constructor, b.data.constructor, `${label} storage`);
   assert.deepEqual(Array.from(a.data as ArrayLike<number>), Array.from(b.data as ArrayLike<number>), `${label} data`);
-  assert.deepEqual(a.imag ? Array.from(a.imag as ArrayLike<number>) : undefined, b.imag ? Array.from(b.imag as ArrayLike<number>) : undefined, `${label} imag`);
+  assert.deepEqual(
+    a.imag ? Array.from(a.imag as ArrayLike<number>) : undefined,
+    b.imag ? Array.from(b.imag as ArrayLike<number>) : undefined,
+    `${label} imag`,
+  );
 }

@@ -13,15 +13,24 @@ import { assertAllClose } from "../helpers/assert.ts";
 const tmp = mkdtempSync(join(tmpdir(), "lw-ds-"));
 
 /** Check every H[t, k, n, m] against `want(t, k, n, m) -> [re, im]`, exactly. */
-function assertH(ds: ChannelDataset, shape: number[], want: (t: number, k: number, n: number, m: number) => [number, number], which: "H" | "Hest" = "H"): void {
+function assertH(
+  ds: ChannelDataset,
+  shape: number[],
+  want: (t: number, k: number, n: number, m: number) => [number, number],
+  which: "H" | "Hest" = "H",
+): void {
   const h = which === "H" ? ds.H : ds.Hest!;
   assert.deepEqual([...h.shape], shape);
   const [T, K, N, M] = shape as [number, number, number, number];
-  for (let t = 0; t < T; t++) for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) {
-    const i = ((t * K + k) * N + n) * M + m;
-    const [re, im] = want(t, k, n, m);
-    if (h.re[i] !== re || h.im[i] !== im) assert.fail(`${which}[${t}, ${k}, ${n}, ${m}] = ${h.re[i]} + ${h.im[i]}j, expected ${re} + ${im}j`);
-  }
+  for (let t = 0; t < T; t++)
+    for (let k = 0; k < K; k++)
+      for (let n = 0; n < N; n++)
+        for (let m = 0; m < M; m++) {
+          const i = ((t * K + k) * N + n) * M + m;
+          const [re, im] = want(t, k, n, m);
+          if (h.re[i] !== re || h.im[i] !== im)
+            assert.fail(`${which}[${t}, ${k}, ${n}, ${m}] = ${h.re[i]} + ${h.im[i]}j, expected ${re} + ${im}j`);
+        }
 }
 
 test("GLNN layout: HH [K*S, Nk, M] becomes [S, K, Nk, M] with row = s*K + k, estimate from HH_est_10dB", async () => {
@@ -53,7 +62,10 @@ test("DeepMIMO v2: user{u}.channel [M_UE, M_BS, K_sc] at a subcarrier, users gro
   assert.deepEqual([...ds.positions!.shape], [2, 2, 3]);
   assert.deepEqual(Array.from(ds.positions!.data.slice(9, 12)), [3, 6, 1.5]); // user 4: loc [3, 6, 1.5]
   await assert.rejects(loadChannelDataset(fx("deepmimo_v2.mat"), { subcarrier: 2 }), /subcarrier 2 is out of range/);
-  await assert.rejects(loadChannelDataset(fx("deepmimo_v2.mat"), { usersPerSample: 3 }), /4 DeepMIMO users do not split into samples of usersPerSample = 3/);
+  await assert.rejects(
+    loadChannelDataset(fx("deepmimo_v2.mat"), { usersPerSample: 3 }),
+    /4 DeepMIMO users do not split into samples of usersPerSample = 3/,
+  );
 });
 
 test("DeepMIMO v3: channel [n_ue, M_rx, M_tx, K_sc] inside dataset{1}.user, with locations", async () => {
@@ -83,19 +95,25 @@ test("DeepMIMO v4 folder: paths are synthesised as sum of g a_rx a_tx^T with hal
   assert.equal(ds.meta.fc, 28e9);
   assert.deepEqual([...ds.H.shape], [3, 1, 2, 4]);
   // one path per user (second path NaN padding): H[n, m] = sqrt(10^(P/10)) exp(j (phi + pi n u_r + pi m u_t))
-  const P = [-60, -70, -80], ph = [0, 90, 45], aoaAz = [30, 60, 90], aoaEl = [90, 60, 45], aodAz = [10, 20, 250], aodEl = [80, 90, 100];
+  const P = [-60, -70, -80],
+    ph = [0, 90, 45],
+    aoaAz = [30, 60, 90],
+    aoaEl = [90, 60, 45],
+    aodAz = [10, 20, 250],
+    aodEl = [80, 90, 100];
   const r = Math.PI / 180;
   const wantRe: number[] = [];
   const wantIm: number[] = [];
   for (let u = 0; u < 3; u++) {
     const ur = Math.sin(aoaEl[u]! * r) * Math.sin(aoaAz[u]! * r);
     const ut = Math.sin(aodEl[u]! * r) * Math.sin(aodAz[u]! * r);
-    for (let n = 0; n < 2; n++) for (let m = 0; m < 4; m++) {
-      const a = Math.sqrt(10 ** (P[u]! / 10));
-      const phase = ph[u]! * r + Math.PI * n * ur + Math.PI * m * ut;
-      wantRe.push(a * Math.cos(phase));
-      wantIm.push(a * Math.sin(phase));
-    }
+    for (let n = 0; n < 2; n++)
+      for (let m = 0; m < 4; m++) {
+        const a = Math.sqrt(10 ** (P[u]! / 10));
+        const phase = ph[u]! * r + Math.PI * n * ur + Math.PI * m * ut;
+        wantRe.push(a * Math.cos(phase));
+        wantIm.push(a * Math.sin(phase));
+      }
   }
   assertAllClose(ds.H.re, wantRe, { rtol: 1e-12, atol: 1e-18, label: "re" });
   assertAllClose(ds.H.im, wantIm, { rtol: 1e-12, atol: 1e-18, label: "im" });
@@ -103,12 +121,22 @@ test("DeepMIMO v4 folder: paths are synthesised as sum of g a_rx a_tx^T with hal
 });
 
 test("the liquidwave layout round-trips exactly through saveChannelDataset and loadChannelDataset", async () => {
-  const T = 3, K = 2, N = 2, M = 4;
+  const T = 3,
+    K = 2,
+    N = 2,
+    M = 4;
   const n = T * K * N * M;
-  const H = { shape: [T, K, N, M], re: Float64Array.from({ length: n }, (_, i) => Math.sin(i) / 3), im: Float64Array.from({ length: n }, (_, i) => Math.cos(i) * 1e-7) };
+  const H = {
+    shape: [T, K, N, M],
+    re: Float64Array.from({ length: n }, (_, i) => Math.sin(i) / 3),
+    im: Float64Array.from({ length: n }, (_, i) => Math.cos(i) * 1e-7),
+  };
   const Hest = { shape: [T, K, N, M], re: H.re.map((x) => x + 1e-3), im: H.im.slice() };
   const ds: ChannelDataset = {
-    H, Hest, t: Float64Array.of(0, 1e-3, 2e-3), positions: { shape: [T, K, 3], data: Float64Array.from({ length: T * K * 3 }, (_, i) => i * 0.1) },
+    H,
+    Hest,
+    t: Float64Array.of(0, 1e-3, 2e-3),
+    positions: { shape: [T, K, 3], data: Float64Array.from({ length: T * K * 3 }, (_, i) => i * 0.1) },
     meta: { source: "test", layout: "liquidwave", fc: 28e9, dt: 1e-3, notes: [] },
   };
   const p = join(tmp, "lw.npz");
@@ -124,7 +152,10 @@ test("the liquidwave layout round-trips exactly through saveChannelDataset and l
 });
 
 test("an unrecognised file lists its variables and the layouts it could have been", async () => {
-  await assert.rejects(loadChannelDataset(fx("plain.npz")), /cannot tell the dataset layout from its variables \(a \[2, 3\] float64; c \[2, 2, 2\] complex64; i \[4\] int32\); expected 'H' \[T, K, Nk, M\]/);
+  await assert.rejects(
+    loadChannelDataset(fx("plain.npz")),
+    /cannot tell the dataset layout from its variables \(a \[2, 3\] float64; c \[2, 2, 2\] complex64; i \[4\] int32\); expected 'H' \[T, K, Nk, M\]/,
+  );
   await assert.rejects(loadChannelDataset(fx("plain.npz"), { layout: "nope" as never }), /unknown layout 'nope'/);
   await assert.rejects(loadChannelDataset(join(tmp, "missing.npz")), /no such file or folder/);
 });

@@ -23,8 +23,14 @@ function counting(path: string): { src: ByteSource; bytes: () => number } {
   const src: ByteSource = {
     size: inner.size,
     label: inner.label,
-    read: (o, l, w) => ((n += l), inner.read(o, l, w)),
-    readInto: (o, d, w) => ((n += d.length), inner.readInto(o, d, w)),
+    read: (o, l, w) => {
+      n += l;
+      return inner.read(o, l, w);
+    },
+    readInto: (o, d, w) => {
+      n += d.length;
+      return inner.readInto(o, d, w);
+    },
     close: () => inner.close(),
   };
   return { src, bytes: () => n };
@@ -41,7 +47,10 @@ test("inspecting an 800 MB .npy reads only its header", async () => {
   const p = join(tmp, "big.npy");
   const header = encodeNpy({ shape: [0], dtype: "float64", data: new Float64Array(0) });
   // rewrite the shape to 10^8 elements, then extend the file (sparse) to the declared size
-  const text = Buffer.from(header).toString("latin1").replace("(0,), }", "(100000000,), }").slice(0, header.length - 1);
+  const text = Buffer.from(header)
+    .toString("latin1")
+    .replace("(0,), }", "(100000000,), }")
+    .slice(0, header.length - 1);
   const h = Buffer.from(text.padEnd(header.length - 1, " ") + "\n", "latin1");
   writeFileSync(p, h);
   truncateSync(p, h.length + 8e8);
@@ -61,7 +70,13 @@ test("inspecting 8 MB npz members reads the directory and member headers only", 
     const c = counting(p);
     const v = inspectNpzSource(c.src);
     c.src.close();
-    assert.deepEqual(v.map((x) => [x.name, [...x.shape]]), [["a", [1024, 1024]], ["b", [1024, 1024]]]);
+    assert.deepEqual(
+      v.map((x) => [x.name, [...x.shape]]),
+      [
+        ["a", [1024, 1024]],
+        ["b", [1024, 1024]],
+      ],
+    );
     assert.ok(c.bytes() < 80_000, `compress=${compress}: read ${c.bytes()} of ${c.src.size} bytes`);
   }
 });
@@ -73,7 +88,13 @@ test("inspecting 8 MB MAT v5 variables reads only their headers, compressed or n
     const c = counting(p);
     const v = inspectMat5Source(c.src);
     c.src.close();
-    assert.deepEqual(v.map((x) => [x.name, [...x.shape]]), [["a", [1024, 1024]], ["b", [1024, 1024]]]);
+    assert.deepEqual(
+      v.map((x) => [x.name, [...x.shape]]),
+      [
+        ["a", [1024, 1024]],
+        ["b", [1024, 1024]],
+      ],
+    );
     assert.ok(c.bytes() < 20_000, `compress=${compress}: read ${c.bytes()} of ${c.src.size} bytes`);
   }
 });

@@ -58,7 +58,10 @@ test("struct arrays and 2-D cells are named with MATLAB's 1-based linear (column
   assert.deepEqual([...m.keys()], ["sa(1).f", "sa(2).f", "c22{1}", "c22{2}", "c22{3}", "c22{4}"]);
   assert.deepEqual(m.get("sa(2).f")!.shape, [2, 1]);
   // c22(i, j) = 10 i + j; linear order is column-major: (1,1), (2,1), (1,2), (2,2)
-  assert.deepEqual(["c22{1}", "c22{2}", "c22{3}", "c22{4}"].map((k) => m.get(k)!.data[0]), [11, 21, 12, 22]);
+  assert.deepEqual(
+    ["c22{1}", "c22{2}", "c22{3}", "c22{4}"].map((k) => m.get(k)!.data[0]),
+    [11, 21, 12, 22],
+  );
 });
 
 test("big-endian ('MI') files are read", () => {
@@ -72,12 +75,29 @@ test("reading one variable names what is missing and what is not numeric", async
   assert.deepEqual([...r.variables.keys()], ["s.b.c"]);
   await assert.rejects(readArrays(fx("v5_compressed.mat"), { variables: ["text"] }), /'text' is char \[1, 5\], not a numeric array/);
   await assert.rejects(readArrays(fx("v5_compressed.mat"), { variables: ["sparse"] }), /'sparse' is sparse \[3, 3\].*not supported/);
-  await assert.rejects(readArrays(fx("v5_compressed.mat"), { variables: ["s"] }), /'s' is a struct or cell; its variables are s.a, s.b.c, s.t/);
+  await assert.rejects(
+    readArrays(fx("v5_compressed.mat"), { variables: ["s"] }),
+    /'s' is a struct or cell; its variables are s.a, s.b.c, s.t/,
+  );
   await assert.rejects(readArrays(fx("v5_compressed.mat"), { variables: ["nope"] }), /has no variable 'nope'/);
 });
 
 test("every dtype round-trips through writeMat5, compressed and not (N-D, complex, logical)", () => {
-  const dtypes: DType[] = ["float64", "float32", "complex128", "complex64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool"];
+  const dtypes: DType[] = [
+    "float64",
+    "float32",
+    "complex128",
+    "complex64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "bool",
+  ];
   for (const compress of [true, false]) {
     const vars: Record<string, NdArray> = {};
     for (const d of dtypes) vars[`x_${d}`] = codedArray([3, 2, 4, 2], d);
@@ -103,7 +123,14 @@ test("structs, struct arrays, cells and text written by writeMat5 read back as p
   writeMat5(p, {
     ds: {
       kind: "cell",
-      items: [{ kind: "struct", fields: { user: { kind: "cell", items: [{ kind: "struct", fields: { channel: codedArray([2, 3, 2], "complex128"), name: "u1" } }] } } }],
+      items: [
+        {
+          kind: "struct",
+          fields: {
+            user: { kind: "cell", items: [{ kind: "struct", fields: { channel: codedArray([2, 3, 2], "complex128"), name: "u1" } }] },
+          },
+        },
+      ],
     },
     sa: { kind: "struct", elements: [{ f: codedArray([1, 2], "float64") }, { f: codedArray([2, 1], "float32") }], shape: [1, 2] },
   });
@@ -111,7 +138,10 @@ test("structs, struct arrays, cells and text written by writeMat5 read back as p
   assertCoded(m.get("ds{1}.user{1}.channel")!, [2, 3, 2], "complex128");
   assertCoded(m.get("sa(2).f")!, [2, 1], "float32");
   const r = await inspectFile(p);
-  assert.deepEqual(r.variables.map((v) => v.name), ["ds{1}.user{1}.channel", "ds{1}.user{1}.name", "sa(1).f", "sa(2).f"]);
+  assert.deepEqual(
+    r.variables.map((v) => v.name),
+    ["ds{1}.user{1}.channel", "ds{1}.user{1}.name", "sa(1).f", "sa(2).f"],
+  );
 });
 
 test("writeMat5 rejects names MATLAB cannot load", () => {

@@ -26,9 +26,18 @@ test("big-endian complex128 is byte-swapped and split into planar parts", () => 
 
 test("every integer dtype in both byte orders reads exactly", () => {
   const cases: [string, DType, number?][] = [
-    ["int_i1.npy", "int8", 100], ["int_u1.npy", "uint8", 100], ["int_lei2.npy", "int16"], ["int_bei2.npy", "int16"],
-    ["int_leu2.npy", "uint16"], ["int_lei4.npy", "int32"], ["int_bei4.npy", "int32"], ["int_leu4.npy", "uint32"],
-    ["int_lei8.npy", "int64"], ["int_bei8.npy", "int64"], ["int_leu8.npy", "uint64"], ["int_beu8.npy", "uint64"],
+    ["int_i1.npy", "int8", 100],
+    ["int_u1.npy", "uint8", 100],
+    ["int_lei2.npy", "int16"],
+    ["int_bei2.npy", "int16"],
+    ["int_leu2.npy", "uint16"],
+    ["int_lei4.npy", "int32"],
+    ["int_bei4.npy", "int32"],
+    ["int_leu4.npy", "uint32"],
+    ["int_lei8.npy", "int64"],
+    ["int_bei8.npy", "int64"],
+    ["int_leu8.npy", "uint64"],
+    ["int_beu8.npy", "uint64"],
   ];
   for (const [f, d, mod] of cases) assertCoded(readNpy(fx(f)), [2, 3], d, mod ? { mod } : {});
 });
@@ -51,8 +60,14 @@ test("format versions 2.0 and 3.0 headers read", () => {
 });
 
 test("object and structured arrays are rejected with the dtype named", () => {
-  assert.throws(() => readNpy(fx("object.npy")), (e: Error) => e instanceof LiquidwaveError && /'\|O'.*object arrays/.test(e.message));
-  assert.throws(() => readNpy(fx("structured.npy")), (e: Error) => e instanceof LiquidwaveError && /structured dtype/.test(e.message));
+  assert.throws(
+    () => readNpy(fx("object.npy")),
+    (e: Error) => e instanceof LiquidwaveError && /'\|O'.*object arrays/.test(e.message),
+  );
+  assert.throws(
+    () => readNpy(fx("structured.npy")),
+    (e: Error) => e instanceof LiquidwaveError && /structured dtype/.test(e.message),
+  );
 });
 
 test("our writer produces byte-identical files to numpy for C-order arrays", () => {
@@ -73,7 +88,21 @@ test("the writer pads the header so data starts at a multiple of 64 bytes", () =
 });
 
 test("every dtype round-trips through writeNpy and readNpy exactly (>= 3-D)", () => {
-  const dtypes: DType[] = ["float64", "float32", "complex128", "complex64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool"];
+  const dtypes: DType[] = [
+    "float64",
+    "float32",
+    "complex128",
+    "complex64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "bool",
+  ];
   for (const d of dtypes) {
     const a = codedArray([2, 3, 4], d);
     const p = join(tmp, `rt_${d}.npy`);

@@ -36,7 +36,21 @@ test("reading a subset returns only the requested arrays and names a missing one
 });
 
 test("arrays of every dtype round-trip through writeNpz, compressed and stored", () => {
-  const dtypes: DType[] = ["float64", "float32", "complex128", "complex64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool"];
+  const dtypes: DType[] = [
+    "float64",
+    "float32",
+    "complex128",
+    "complex64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "bool",
+  ];
   const arrays: Record<string, NdArray> = {};
   for (const d of dtypes) arrays[`x_${d}`] = codedArray([3, 2, 2], d);
   for (const compress of [true, false]) {
@@ -58,7 +72,13 @@ test("writeNpz is deterministic: the same arrays give the same bytes", () => {
 test("inspect lists npz members from their headers", async () => {
   const r = await inspectFile(fx("compressed.npz"));
   assert.equal(r.format, "npz");
-  assert.deepEqual(r.variables.map((v) => [v.name, [...v.shape], v.dtype]), [["H", [2, 3, 4], "complex128"], ["pos", [2, 3], "float32"]]);
+  assert.deepEqual(
+    r.variables.map((v) => [v.name, [...v.shape], v.dtype]),
+    [
+      ["H", [2, 3, 4], "complex128"],
+      ["pos", [2, 3], "float32"],
+    ],
+  );
 });
 
 test("a corrupted member fails its CRC check with the member named", () => {

@@ -6,7 +6,9 @@ import { verifyNcpsDocument } from "../../src/nn/ncps-verify.ts";
 // Reference documents exported from ncps 1.0.1 (PyTorch, float64) by tools/ncps_export.py: the
 // held-back acceptance cases plus broader coverage of options and wirings (see index.json).
 const dir = new URL("../fixtures/ncps-extra/", import.meta.url);
-const index = JSON.parse(readFileSync(new URL("index.json", dir), "utf8")) as { cases: { case: string; file: string; description: string }[] };
+const index = JSON.parse(readFileSync(new URL("index.json", dir), "utf8")) as {
+  cases: { case: string; file: string; description: string }[];
+};
 
 test("the extra ncps index lists distinct cases", () => {
   assert.ok(index.cases.length >= 30, `${index.cases.length} cases`);
@@ -18,21 +20,38 @@ for (const { case: name, file } of index.cases) {
     const doc = JSON.parse(readFileSync(new URL(file, dir), "utf8"));
     const report = verifyNcpsDocument(doc, { rtol: 1e-9, atol: 1e-12 });
     for (const run of report.runs) {
-      const bad = Object.entries(run.gradientDetail).filter(([, c]) => c.failures > 0).map(([k, c]) => `${k} (max abs ${c.maxAbsErr.toExponential(2)})`);
-      assert.ok(run.pass, `${name}/${run.name}: outputs ${run.outputs.maxAbsErr.toExponential(2)}, states ${run.states.maxAbsErr.toExponential(2)}, gradients ${run.gradients.maxAbsErr.toExponential(2)}; failing: ${bad.join(", ")}`);
+      const bad = Object.entries(run.gradientDetail)
+        .filter(([, c]) => c.failures > 0)
+        .map(([k, c]) => `${k} (max abs ${c.maxAbsErr.toExponential(2)})`);
+      assert.ok(
+        run.pass,
+        `${name}/${run.name}: outputs ${run.outputs.maxAbsErr.toExponential(2)}, states ${run.states.maxAbsErr.toExponential(2)}, gradients ${run.gradients.maxAbsErr.toExponential(2)}; failing: ${bad.join(", ")}`,
+      );
       assert.ok(run.outputs.count > 0 && run.states.count > 0 && run.gradients.count > 0, "something was compared");
     }
-    assert.deepEqual(report.runs.map((r) => r.name), ["regular", "irregular"]);
+    assert.deepEqual(
+      report.runs.map((r) => r.name),
+      ["regular", "irregular"],
+    );
   });
 }
 
-function load(file: string): { runs: { output: { data: number[] }; grads: Record<string, { data: number[] }> }[]; model: { ctor: Record<string, unknown> }; config: Record<string, unknown> } {
+function load(file: string): {
+  runs: { output: { data: number[] }; grads: Record<string, { data: number[] }> }[];
+  model: { ctor: Record<string, unknown> };
+  config: Record<string, unknown>;
+} {
   return JSON.parse(readFileSync(new URL(file, dir), "utf8"));
 }
 
 test("the extra set contains the four held-back acceptance cases", () => {
   const names = new Set(index.cases.map((c) => c.case));
-  for (const n of ["ltc_fc8_out2_explicit", "cfc_pure_autoncp16_out2", "cfc_no_gate_autoncp16_out2", "cfc_default_u8_mixed_proj4_bb2x16_silu"]) {
+  for (const n of [
+    "ltc_fc8_out2_explicit",
+    "cfc_pure_autoncp16_out2",
+    "cfc_no_gate_autoncp16_out2",
+    "cfc_default_u8_mixed_proj4_bb2x16_silu",
+  ]) {
     assert.ok(names.has(n), n);
   }
 });

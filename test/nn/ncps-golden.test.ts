@@ -12,8 +12,13 @@ function verify(name: string, file: string): void {
   const doc = JSON.parse(readFileSync(new URL(file, dir), "utf8"));
   const report = verifyNcpsDocument(doc);
   for (const run of report.runs) {
-    const bad = Object.entries(run.gradientDetail).filter(([, c]) => c.failures > 0).map(([k, c]) => `${k} (max abs ${c.maxAbsErr.toExponential(2)})`);
-    assert.ok(run.pass, `${name}/${run.name}: outputs ${run.outputs.maxAbsErr.toExponential(2)}, states ${run.states.maxAbsErr.toExponential(2)}, gradients ${run.gradients.maxAbsErr.toExponential(2)}; failing: ${bad.join(", ")}`);
+    const bad = Object.entries(run.gradientDetail)
+      .filter(([, c]) => c.failures > 0)
+      .map(([k, c]) => `${k} (max abs ${c.maxAbsErr.toExponential(2)})`);
+    assert.ok(
+      run.pass,
+      `${name}/${run.name}: outputs ${run.outputs.maxAbsErr.toExponential(2)}, states ${run.states.maxAbsErr.toExponential(2)}, gradients ${run.gradients.maxAbsErr.toExponential(2)}; failing: ${bad.join(", ")}`,
+    );
     assert.ok(run.outputs.count > 0 && run.states.count > 0 && run.gradients.count > 0, "something was compared");
   }
   assert.equal(report.runs.length, 2, "regular and irregular runs");

@@ -31,21 +31,36 @@ test("timespans [B, L] and [B, L, 1] give the same result, and each sample uses 
 
 test("bad timespans, inputs and states are rejected with the offending value", () => {
   const m = model();
-  assert.throws(() => m.forward(x, { timespans: { shape: [4, 3], data: ts2.data } }), /timespans has shape \[4, 3\], expected \[3, 4\] or \[3, 4, 1\]/);
+  assert.throws(
+    () => m.forward(x, { timespans: { shape: [4, 3], data: ts2.data } }),
+    /timespans has shape \[4, 3\], expected \[3, 4\] or \[3, 4, 1\]/,
+  );
   const neg = ts2.data.slice();
   neg[5] = -1;
   assert.throws(() => m.forward(x, { timespans: { shape: [3, 4], data: neg } }), /timespans\[1, 1\] must be finite and >= 0, got -1/);
   assert.throws(() => m.forward({ shape: [3, 4, 5], data: new Float64Array(60) }), /input has 5 features, model expects 2/);
   assert.throws(() => m.forward({ shape: [3, 8], data: new Float64Array(24) }), /input must be \[batch, length, features\]/);
-  assert.throws(() => m.forward(x, { initialState: { shape: [3, 2], data: new Float64Array(6) } }), /initialState has shape \[3, 2\], expected \[3, 3\]/);
+  assert.throws(
+    () => m.forward(x, { initialState: { shape: [3, 2], data: new Float64Array(6) } }),
+    /initialState has shape \[3, 2\], expected \[3, 3\]/,
+  );
   assert.throws(() => m.backward({ shape: [3, 4, 3], data: new Float64Array(36) }), /no recorded forward pass/);
 });
 
 test("carrying the final state into the next call equals one long call", () => {
   const m = model();
   const whole = m.forward(x, { timespans: ts2 });
-  const first = m.forward({ shape: [3, 2, 2], data: Float64Array.from([0, 1, 2].flatMap((b) => [...x.data.slice(b * 8, b * 8 + 4)])) }, { timespans: { shape: [3, 2], data: Float64Array.from([0, 1, 2].flatMap((b) => [...ts2.data.slice(b * 4, b * 4 + 2)])) } });
-  const second = m.forward({ shape: [3, 2, 2], data: Float64Array.from([0, 1, 2].flatMap((b) => [...x.data.slice(b * 8 + 4, b * 8 + 8)])) }, { timespans: { shape: [3, 2], data: Float64Array.from([0, 1, 2].flatMap((b) => [...ts2.data.slice(b * 4 + 2, b * 4 + 4)])) }, initialState: first.finalState });
+  const first = m.forward(
+    { shape: [3, 2, 2], data: Float64Array.from([0, 1, 2].flatMap((b) => [...x.data.slice(b * 8, b * 8 + 4)])) },
+    { timespans: { shape: [3, 2], data: Float64Array.from([0, 1, 2].flatMap((b) => [...ts2.data.slice(b * 4, b * 4 + 2)])) } },
+  );
+  const second = m.forward(
+    { shape: [3, 2, 2], data: Float64Array.from([0, 1, 2].flatMap((b) => [...x.data.slice(b * 8 + 4, b * 8 + 8)])) },
+    {
+      timespans: { shape: [3, 2], data: Float64Array.from([0, 1, 2].flatMap((b) => [...ts2.data.slice(b * 4 + 2, b * 4 + 4)])) },
+      initialState: first.finalState,
+    },
+  );
   assert.deepEqual(second.finalState.data, whole.finalState.data);
 });
 

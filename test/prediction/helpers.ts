@@ -1,8 +1,8 @@
 /**
  * Test channels for the prediction tests: sums of plane waves with constant Doppler, seen by an
- * M-element λ/2 ULA at the BS (the physics of prediction.md §5, small enough to reason about).
+ * M-element λ/2 ULA at the BS (the physics of docs/prediction.md §4.8, small enough to reason about).
  *
- * - `dense` (Clarke test mode, channel.md §3.6): S equal-power sinusoids with arrival angles on a
+ * - `dense` (Clarke test mode, docs/channel.md §5): S equal-power sinusoids with arrival angles on a
  *   randomly rotated comb α_s = (2πs + ϑ)/S, so each antenna's ensemble ACF is exactly
  *   J0(2π f_D τ); random phases; a random departure angle per sinusoid couples the antennas.
  * - `sparse`: L paths with random Doppler f_D cos α_l (α_l ~ U(0, 2π)), CN(0, 1/L) gains,
@@ -28,7 +28,8 @@ export function multipathDataset(o: MultipathOptions): ChannelDataset {
   const { users: K, samples: T, antennas: M } = o;
   const S = o.paths ?? (o.kind === "dense" ? 64 : 4);
   const rng = new Rng(o.seed);
-  const re = new Float64Array(T * K * M), im = new Float64Array(T * K * M);
+  const re = new Float64Array(T * K * M),
+    im = new Float64Array(T * K * M);
   for (let k = 0; k < K; k++) {
     const rot = rng.uniform() * 2 * Math.PI;
     for (let s = 0; s < S; s++) {
@@ -48,7 +49,8 @@ export function multipathDataset(o: MultipathOptions): ChannelDataset {
       const sn = Array.from({ length: M }, (_, m) => Math.sin(Math.PI * m * Math.sin(aod)));
       for (let t = 0; t < T; t++) {
         const ph = 2 * Math.PI * nu * t * o.dt;
-        const tr = gr * Math.cos(ph) - gi * Math.sin(ph), ti = gr * Math.sin(ph) + gi * Math.cos(ph);
+        const tr = gr * Math.cos(ph) - gi * Math.sin(ph),
+          ti = gr * Math.sin(ph) + gi * Math.cos(ph);
         for (let m = 0; m < M; m++) {
           const i = (t * K + k) * M + m;
           re[i]! += tr * cs[m]! - ti * sn[m]!;

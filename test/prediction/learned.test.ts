@@ -8,7 +8,16 @@ import assert from "node:assert/strict";
 import { Rng } from "../../src/core/random.ts";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import {
-  HoldPredictor, LEARNED_KINDS, LearnedPredictor, learnedModelConfig, makeWindows, meanNmseDb, nmsePerStep, trajectoriesFromDatasets, type LearnedKind, type WindowSet,
+  HoldPredictor,
+  LEARNED_KINDS,
+  LearnedPredictor,
+  learnedModelConfig,
+  makeWindows,
+  meanNmseDb,
+  nmsePerStep,
+  trajectoriesFromDatasets,
+  type LearnedKind,
+  type WindowSet,
 } from "../../src/prediction/index.ts";
 import { multipathDataset } from "./helpers.ts";
 
@@ -17,7 +26,9 @@ function windows(users: number, seed: number, maxGap = 1, antennas = 1): WindowS
   return makeWindows(trajectoriesFromDatasets([ds]), { history: 20, horizon: 5, dt: 1e-3, snrDb: 20, maxGap, rng: new Rng(seed + 9) });
 }
 
-const train = windows(60, 1), val = windows(20, 2), testSet = windows(40, 3);
+const train = windows(60, 1),
+  val = windows(20, 2),
+  testSet = windows(40, 3);
 const holdDb = meanNmseDb(nmsePerStep(new HoldPredictor().predict(testSet), testSet.targets));
 const QUICK_SIZES: Record<LearnedKind, number> = { mlp: 32, gru: 16, lstm: 16, cfc: 16, ltc: 8, ncp: 16, "ltc-ncp": 16 };
 
@@ -41,16 +52,22 @@ for (const kind of LEARNED_KINDS) {
 }
 
 test("training is deterministic for a seed, bit for bit, and another seed gives another model", () => {
-  const a = quick("gru", 5), b = quick("gru", 5), c = quick("gru", 6);
+  const a = quick("gru", 5),
+    b = quick("gru", 5),
+    c = quick("gru", 6);
   for (const p of [a, b, c]) p.fit(train, val);
-  const pa = a.predict(testSet), pb = b.predict(testSet), pc = c.predict(testSet);
+  const pa = a.predict(testSet),
+    pb = b.predict(testSet),
+    pc = c.predict(testSet);
   assert.deepEqual(pa.re, pb.re);
   assert.deepEqual(pa.im, pb.im);
   assert.notDeepEqual(pa.re, pc.re);
 });
 
 test("with random input gaps the models get the elapsed time as a feature and the liquid ones as their time span", () => {
-  const trIrr = windows(60, 11, 3), vaIrr = windows(20, 12, 3), teIrr = windows(40, 13, 3);
+  const trIrr = windows(60, 11, 3),
+    vaIrr = windows(20, 12, 3),
+    teIrr = windows(40, 13, 3);
   const p = quick("cfc");
   p.fit(trIrr, vaIrr);
   assert.equal(p.model!.kind === "sequence" && p.model!.net.inputSize, 3); // Re, Im, Δt
@@ -74,7 +91,10 @@ test("a subset of the training windows is drawn with the seed; misuse fails with
   p.fit(train, null);
   assert.equal(p.training!.trainWindows, 100);
   assert.throws(() => new LearnedPredictor({ kind: "mlp" }).predict(testSet), /not trained/);
-  assert.throws(() => p.predict(windows(4, 9, 1, 2)), (e: unknown) => e instanceof LiquidwaveError && /1 antennas; got 20, 5, 2/.test(e.message));
+  assert.throws(
+    () => p.predict(windows(4, 9, 1, 2)),
+    (e: unknown) => e instanceof LiquidwaveError && /1 antennas; got 20, 5, 2/.test(e.message),
+  );
   assert.throws(() => new LearnedPredictor({ kind: "transformer" as LearnedKind }), /unknown kind 'transformer'/);
 });
 
@@ -86,5 +106,5 @@ test("a hybrid variant learns on top of a classical base: prediction = base + ne
   const baseDb = meanNmseDb(nmsePerStep(base, testSet.targets));
   const db = meanNmseDb(nmsePerStep(p.predict(testSet), testSet.targets));
   assert.ok(db < baseDb + 0.3, `mlp-res ${db.toFixed(2)} dB vs its ridge base ${baseDb.toFixed(2)} dB`);
-  assert.equal(p.parameterCount(), p.base!.parameterCount() + (p.model!.net.params.reduce((n, q) => n + q.value.length, 0)));
+  assert.equal(p.parameterCount(), p.base!.parameterCount() + p.model!.net.params.reduce((n, q) => n + q.value.length, 0));
 });

@@ -4,11 +4,26 @@ import type { ComplexTensor } from "../../src/core/complex.ts";
 import { Rng } from "../../src/core/random.ts";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import {
-  elapsedSteps, flatInputs, makeTrajectory, makeWindows, meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, sequenceInputs, stackedTargets, toDb,
-  unstackPredictions, windowScales,
+  elapsedSteps,
+  flatInputs,
+  makeTrajectory,
+  makeWindows,
+  meanNmseDb,
+  mrtGain,
+  nmsePerStep,
+  predictionGainDb,
+  sequenceInputs,
+  stackedTargets,
+  toDb,
+  unstackPredictions,
+  windowScales,
 } from "../../src/prediction/index.ts";
 
-const c = (shape: number[], re: number[], im?: number[]): ComplexTensor => ({ shape, re: Float64Array.from(re), im: Float64Array.from(im ?? re.map(() => 0)) });
+const c = (shape: number[], re: number[], im?: number[]): ComplexTensor => ({
+  shape,
+  re: Float64Array.from(re),
+  im: Float64Array.from(im ?? re.map(() => 0)),
+});
 
 test("NMSE per step is a ratio of sums over windows, not a mean of per-window ratios", () => {
   // Two windows, one step, one antenna: a strong one predicted well, a deep fade predicted badly.
@@ -34,7 +49,8 @@ test("NMSE sums over antennas and real and imaginary parts, step by step", () =>
 test("MRT gain is 1 for a prediction parallel to the channel (any complex scale) and 0 for an orthogonal one", () => {
   const h = c([1, 2, 3], [1, 2, 3, 1, 0, 0], [0, -1, 1, 0, 1, 0]);
   // Step 0: ĥ = (2 − 3j) h.
-  const pr = new Float64Array(6), pi = new Float64Array(6);
+  const pr = new Float64Array(6),
+    pi = new Float64Array(6);
   for (let m = 0; m < 3; m++) {
     pr[m] = 2 * h.re[m]! + 3 * h.im[m]!;
     pi[m] = 2 * h.im[m]! - 3 * h.re[m]!;
@@ -48,10 +64,18 @@ test("MRT gain is 1 for a prediction parallel to the channel (any complex scale)
 });
 
 test("windows are normalised by the RMS of their inputs only; unstacking restores the original scale", () => {
-  const T = 40, M = 3;
+  const T = 40,
+    M = 3;
   const rng = new Rng(5);
-  const re = rng.fillNormal(new Float64Array(T * M)), im = rng.fillNormal(new Float64Array(T * M));
-  const ws = makeWindows([makeTrajectory(0, 0, { shape: [T, M], re, im }, "x")], { history: 6, horizon: 2, dt: 1, snrDb: null, rng: new Rng(1) });
+  const re = rng.fillNormal(new Float64Array(T * M)),
+    im = rng.fillNormal(new Float64Array(T * M));
+  const ws = makeWindows([makeTrajectory(0, 0, { shape: [T, M], re, im }, "x")], {
+    history: 6,
+    horizon: 2,
+    dt: 1,
+    snrDb: null,
+    rng: new Rng(1),
+  });
   const s = windowScales(ws);
   for (let w = 0; w < ws.count; w++) {
     let p = 0;

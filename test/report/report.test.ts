@@ -8,7 +8,10 @@ import { renderSvg, svgToPng } from "../../src/report/render.ts";
 import { renderHtml } from "../../src/report/html.ts";
 import { toCsv, writeFigure, writeReportPage } from "../../src/report/write.ts";
 
-const points = [1, 2, 3].flatMap((x) => [{ x, y: -10 - x, series: "a", err: 0.5 }, { x, y: -20 + x, series: "b <&>" }]);
+const points = [1, 2, 3].flatMap((x) => [
+  { x, y: -10 - x, series: "a", err: 0.5 },
+  { x, y: -20 + x, series: "b <&>" },
+]);
 
 test("a line plot renders to SVG with its title, axis titles and one path per series", async () => {
   const svg = await renderSvg(linePlot(points, { title: "NMSE per step", xTitle: "step", yTitle: "NMSE (dB)" }));
@@ -34,8 +37,16 @@ test("the PNG is a real image with text drawn (the shipped font is found)", asyn
 
 test("the HTML page escapes text and lays out tables and figures", () => {
   const html = renderHtml({
-    title: "Demo <1>", meta: { seed: 3 },
-    sections: [{ heading: "S", text: ["a < b"], tables: [{ header: ["model", "NMSE"], rows: [["cfc", -20.123456]] }], figures: [{ svg: "f.svg", png: "f.png", caption: "cap" }] }],
+    title: "Demo <1>",
+    meta: { seed: 3 },
+    sections: [
+      {
+        heading: "S",
+        text: ["a < b"],
+        tables: [{ header: ["model", "NMSE"], rows: [["cfc", -20.123456]] }],
+        figures: [{ svg: "f.svg", png: "f.png", caption: "cap" }],
+      },
+    ],
   });
   assert.match(html, /<title>Demo &lt;1&gt;<\/title>/);
   assert.match(html, /a &lt; b/);
@@ -50,5 +61,14 @@ test("figures and pages are written to a folder", async () => {
   assert.ok(readFileSync(join(dir, fig.png)).length > 1000);
   const page = writeReportPage(dir, { title: "R", meta: {}, sections: [{ heading: "h", figures: [fig] }] });
   assert.match(readFileSync(page, "utf8"), /fig1.svg/);
-  assert.equal(toCsv(["a", "b"], [[1, "x,y"], [null, 'q"']]), 'a,b\n1,"x,y"\n,"q"""\n');
+  assert.equal(
+    toCsv(
+      ["a", "b"],
+      [
+        [1, "x,y"],
+        [null, 'q"'],
+      ],
+    ),
+    'a,b\n1,"x,y"\n,"q"""\n',
+  );
 });

@@ -73,7 +73,9 @@ test("an unreachable Redis is one clear error line within seconds, for study run
   assert.match(bad.err, /--queue must start with redis:\/\/ or rediss:\/\/, got 'http:\/\/x'/);
 });
 
-test("two study workers on a real redis-server give the same results as the local pool, also when one is killed mid-cell", { timeout: 120_000 }, async (t) => {
+test("two study workers on a real redis-server give the same results as the local pool, also when one is killed mid-cell", {
+  timeout: 120_000,
+}, async (t) => {
   if (!hasRedis) {
     if (process.env["CI"]) assert.fail("redis-server is not installed (apt-get install redis-server; .ci/run installs it)");
     t.skip("redis-server is not installed: apt-get install redis-server");
@@ -92,7 +94,11 @@ test("two study workers on a real redis-server give the same results as the loca
     const coordinator = start(process.execPath, [BIN, "study", "run", file, "--out", dir, "--queue", url, "--quiet"]);
     // kill the first worker in the middle of a cell (after its first); a third worker joins
     const count = (re: RegExp) => (workers[0]!.out().match(re) ?? []).length;
-    await waitFor(() => (count(/ done in /g) >= 1 && count(/ started/g) > count(/ done in /g)) || coordinator.child.exitCode !== null, 60_000, "the first worker's second cell");
+    await waitFor(
+      () => (count(/ done in /g) >= 1 && count(/ started/g) > count(/ done in /g)) || coordinator.child.exitCode !== null,
+      60_000,
+      "the first worker's second cell",
+    );
     workers[0]!.child.kill("SIGKILL");
     await workers[0]!.exit;
     const killedDone = count(/ done in /g);
@@ -104,15 +110,26 @@ test("two study workers on a real redis-server give the same results as the loca
     clearTimeout(timer);
     assert.equal(code, 0, coordinator.out());
     // a cell that fails on a worker fails the run with one line naming the cell and the reason
-    const bad = writeStudy(work, { task: "beamform", base: { data: join(work, "missing.npz"), algorithms: ["zf"] }, grid: { seed: [1] } }, "bad.yaml");
+    const bad = writeStudy(
+      work,
+      { task: "beamform", base: { data: join(work, "missing.npz"), algorithms: ["zf"] }, grid: { seed: [1] } },
+      "bad.yaml",
+    );
     const failed = await runCliInProcess(["study", "run", bad, "--out", join(work, "bad"), "--queue", url, "--quiet"]);
     assert.equal(failed.code, 1);
     assert.match(failed.err, /^liquidwave: study run: cell \{"seed":1\} failed on a worker: loadChannelDataset: no such file/m);
     const codes = await Promise.all(workers.slice(1).map((w) => stop(w)));
     assert.deepEqual(codes, [0, 0], workers.map((w) => w.out()).join("\n"));
     const done = workers.slice(1).map((w) => Number(/stopped after (\d+) cells/.exec(w.out())?.[1] ?? NaN));
-    assert.ok(killedDone + done[0]! + done[1]! >= 6, `cells per worker: ${killedDone} (killed), ${done.join(", ")}`);
-    t.diagnostic(`first worker killed ${inFlight ? "in the middle of a cell" : "between cells"}; cells per worker ${killedDone}, ${done.join(", ")}`);
+    // Every cell was run by some worker. The killed worker's last "done" line can be lost with its
+    // pipe (SIGKILL right after the result reached Redis), so its count is a lower bound.
+    assert.ok(
+      killedDone + done[0]! + done[1]! >= 5 && done[0]! + done[1]! >= 1,
+      `cells per worker: ${killedDone} (killed), ${done.join(", ")}`,
+    );
+    t.diagnostic(
+      `first worker killed ${inFlight ? "in the middle of a cell" : "between cells"}; cells per worker ${killedDone}, ${done.join(", ")}`,
+    );
     await local;
     assert.deepEqual(resultSet(dir), resultSet(localDir));
     // a second run of the coordinator on the same folder has nothing left to do

@@ -45,10 +45,14 @@ test("1 and 2 worker threads give identical results, timings aside", async () =>
   }
 });
 
-test("a study run killed with SIGKILL at a random point, then resumed, gives the same lines as an uninterrupted run", { timeout: 120_000 }, async () => {
+test("a study run killed with SIGKILL at a random point, then resumed, gives the same lines as an uninterrupted run", {
+  timeout: 120_000,
+}, async () => {
   const expected = await referenceSet();
   const dir = join(work, "killed");
-  const child = spawn(process.execPath, [BIN, "study", "run", file, "--out", dir, "--workers", "2", "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "study", "run", file, "--out", dir, "--workers", "2", "--quiet"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
@@ -61,7 +65,10 @@ test("a study run killed with SIGKILL at a random point, then resumed, gives the
   await exited;
   const before = finishedLines(dir);
   assert.ok(before >= 1, `no cell finished before the kill: ${stderr}`);
-  const resumed = spawnSync(process.execPath, [BIN, "study", "run", file, "--out", dir, "--workers", "2", "--quiet"], { encoding: "utf8", timeout: 90_000 });
+  const resumed = spawnSync(process.execPath, [BIN, "study", "run", file, "--out", dir, "--workers", "2", "--quiet"], {
+    encoding: "utf8",
+    timeout: 90_000,
+  });
   assert.equal(resumed.status, 0, resumed.stderr);
   const skipped = Number(/(\d+) skipped/.exec(resumed.stderr)?.[1]);
   assert.ok(skipped >= before, `killed after ${delay} ms with ${before} lines; resume skipped ${skipped}: ${resumed.stderr}`);

@@ -17,11 +17,21 @@ test("grid expansion gives every combination in grid order, with keys and seeds 
   const s = parseStudy({ task: "beamform", base: { preset: "rayleigh" }, grid: { seed: [3, 1], powerDbm: [0, 10, 20] } });
   const cells = expandGrid(s);
   assert.equal(cells.length, 6);
-  assert.deepEqual(cells.map((c) => c.values), [
-    { seed: 3, powerDbm: 0 }, { seed: 3, powerDbm: 10 }, { seed: 3, powerDbm: 20 },
-    { seed: 1, powerDbm: 0 }, { seed: 1, powerDbm: 10 }, { seed: 1, powerDbm: 20 },
-  ]);
-  assert.deepEqual(cells.map((c) => c.seed), [3, 3, 3, 1, 1, 1]);
+  assert.deepEqual(
+    cells.map((c) => c.values),
+    [
+      { seed: 3, powerDbm: 0 },
+      { seed: 3, powerDbm: 10 },
+      { seed: 3, powerDbm: 20 },
+      { seed: 1, powerDbm: 0 },
+      { seed: 1, powerDbm: 10 },
+      { seed: 1, powerDbm: 20 },
+    ],
+  );
+  assert.deepEqual(
+    cells.map((c) => c.seed),
+    [3, 3, 3, 1, 1, 1],
+  );
   assert.equal(cells[1]!.key, '{"powerDbm":10,"seed":3}');
   // the same cell in a grid written in another key order has the same key
   const swapped = expandGrid(parseStudy({ task: "beamform", grid: { powerDbm: [10], seed: [3] } }));
@@ -29,7 +39,10 @@ test("grid expansion gives every combination in grid order, with keys and seeds 
   // without a seed in the grid each cell gets its own seed from its values (and the base seed)
   const noSeed = expandGrid(parseStudy({ task: "beamform", base: { seed: 5 }, grid: { powerDbm: [0, 10] } }));
   assert.notEqual(noSeed[0]!.seed, noSeed[1]!.seed);
-  assert.deepEqual(expandGrid(parseStudy({ task: "beamform", grid: { powerDbm: [10, 0] }, base: { seed: 5 } })).map((c) => c.seed), [noSeed[1]!.seed, noSeed[0]!.seed]);
+  assert.deepEqual(
+    expandGrid(parseStudy({ task: "beamform", grid: { powerDbm: [10, 0] }, base: { seed: 5 } })).map((c) => c.seed),
+    [noSeed[1]!.seed, noSeed[0]!.seed],
+  );
   // dotted keys set nested options; the cell's seed is always set
   const p = parseStudy({ task: "predict", base: { channel: { preset: "clarke" } }, grid: { "channel.speed": [2, 4] } });
   const o = cellOptions(p, expandGrid(p)[1]!);
@@ -49,17 +62,32 @@ test("a bad study file fails with one line naming the field and the value", () =
     [{ task: "beamform", grid: {} }, /study\.grid: expected at least one key/],
   ];
   for (const [doc, re] of cases) {
-    assert.throws(() => parseStudy(doc), (e: Error) => {
-      assert.match(e.message, re);
-      assert.ok(!e.message.includes("\n"), e.message);
-      return true;
-    });
+    assert.throws(
+      () => parseStudy(doc),
+      (e: Error) => {
+        assert.match(e.message, re);
+        assert.ok(!e.message.includes("\n"), e.message);
+        return true;
+      },
+    );
   }
 });
 
 test("the 97.5 % Student-t quantile matches the printed tables", () => {
-  const table: [number, number][] = [[1, 12.706], [2, 4.303], [3, 3.182], [4, 2.776], [5, 2.571], [9, 2.262], [10, 2.228], [20, 2.086], [30, 2.042], [120, 1.980]];
-  for (const [df, t] of table) assert.ok(Math.abs(studentTQuantile(0.975, df) - t) < 5e-4, `df ${df}: ${studentTQuantile(0.975, df)} vs ${t}`);
+  const table: [number, number][] = [
+    [1, 12.706],
+    [2, 4.303],
+    [3, 3.182],
+    [4, 2.776],
+    [5, 2.571],
+    [9, 2.262],
+    [10, 2.228],
+    [20, 2.086],
+    [30, 2.042],
+    [120, 1.98],
+  ];
+  for (const [df, t] of table)
+    assert.ok(Math.abs(studentTQuantile(0.975, df) - t) < 5e-4, `df ${df}: ${studentTQuantile(0.975, df)} vs ${t}`);
   assert.ok(Math.abs(studentTQuantile(0.995, 4) - 4.604) < 5e-4);
   assert.ok(Math.abs(studentTQuantile(0.025, 4) + 2.776) < 5e-4);
   assert.ok(Math.abs(studentTQuantile(0.975, 1e7) - 1.95996) < 1e-4);
@@ -82,11 +110,23 @@ test("summary statistics match hand-computed means, deviations and confidence in
   prepareStudyDir(dir, study, writeStudy(dir, study, "source.yaml"));
   const w = new ResultsWriter(dir);
   const se: Record<number, number[]> = { 0: [2, 4, 6], 10: [10, 11, 15] };
-  for (const p of [10, 0]) for (const seed of [3, 1, 2]) w.append({ cell: { seed, powerDbm: p }, ms: 12.5, result: { config: { seed }, algorithms: [{ name: "zf", seMean: se[p]![seed - 1]!, msPerSample: 3 }] } });
+  for (const p of [10, 0])
+    for (const seed of [3, 1, 2])
+      w.append({
+        cell: { seed, powerDbm: p },
+        ms: 12.5,
+        result: { config: { seed }, algorithms: [{ name: "zf", seMean: se[p]![seed - 1]!, msPerSample: 3 }] },
+      });
   w.close();
   const s = summarizeStudy(dir);
   assert.deepEqual(s.groupKeys, ["powerDbm"]);
-  assert.deepEqual(s.groups.map((g) => [g.cell, g.n, g.seeds]), [[{ powerDbm: 0 }, 3, [1, 2, 3]], [{ powerDbm: 10 }, 3, [1, 2, 3]]]);
+  assert.deepEqual(
+    s.groups.map((g) => [g.cell, g.n, g.seeds]),
+    [
+      [{ powerDbm: 0 }, 3, [1, 2, 3]],
+      [{ powerDbm: 10 }, 3, [1, 2, 3]],
+    ],
+  );
   assert.deepEqual(Object.keys(s.groups[0]!.metrics), ["algorithms[zf].seMean"]);
   const g10 = s.groups[1]!.metrics["algorithms[zf].seMean"]!;
   // 10, 11, 15: mean 12, std sqrt(7) = 2.645751, t(0.975, 2) = 4.302653, half-width 6.572411
@@ -98,7 +138,9 @@ test("summary statistics match hand-computed means, deviations and confidence in
   const page = await writeStudyReport(dir, s);
   assert.match(readFileSync(page, "utf8"), /seMean/);
   assert.match(readFileSync(join(dir, "report", "metric-1-seMean.vl.json"), "utf8"), /errorbar/);
-  const row = readFileSync(join(dir, "report", "summary.csv"), "utf8").split("\n")[2]!.split(",");
+  const row = readFileSync(join(dir, "report", "summary.csv"), "utf8")
+    .split("\n")[2]!
+    .split(",");
   assert.deepEqual(row.slice(0, 4), ["10", "algorithms[zf].seMean", "3", "12"]);
   [2.6457513, 12 - 6.5724106, 12 + 6.5724106].forEach((v, i) => assert.ok(Math.abs(Number(row[4 + i]) - v) < 1e-5, row.join(",")));
 });
@@ -107,11 +149,36 @@ test("timing fields are recognised by name and left out of comparisons and metri
   for (const k of ["ms", "msPerSample", "usPerPrediction", "trainSeconds", "seconds", "designMs"]) assert.ok(isTimingKey(k), k);
   for (const k of ["seMean", "maxPowerDbm", "nmseDb", "samples", "msg", "items"]) assert.ok(!isTimingKey(k), k);
   assert.deepEqual(stripTimings({ ms: 1, result: { a: [{ msPerSample: 2, se: 3 }] } }), { result: { a: [{ se: 3 }] } });
-  assert.deepEqual([...flattenMetrics({ config: { x: 1 }, models: [{ name: "cfc", nmseDb: [-1, -2], trainSeconds: 4 }] }).keys()], ["models[cfc].nmseDb[0]", "models[cfc].nmseDb[1]"]);
+  assert.deepEqual(
+    [...flattenMetrics({ config: { x: 1 }, models: [{ name: "cfc", nmseDb: [-1, -2], trainSeconds: 4 }] }).keys()],
+    ["models[cfc].nmseDb[0]", "models[cfc].nmseDb[1]"],
+  );
   // experiment tables: rows by name, columns by label, timing columns left out
-  const table = { header: ["algorithm", "SE all", "ms/sample"], rows: [["zf", 3.5, 0.2], ["wmmse", 4, 1.5]], caption: "c" };
-  assert.deepEqual(stripTimings({ table }), { table: { caption: "c", header: ["algorithm", "SE all"], rows: [["zf", 3.5], ["wmmse", 4]] } });
-  assert.deepEqual([...flattenMetrics({ table }).entries()], [["table[zf].SE all", 3.5], ["table[wmmse].SE all", 4]]);
+  const table = {
+    header: ["algorithm", "SE all", "ms/sample"],
+    rows: [
+      ["zf", 3.5, 0.2],
+      ["wmmse", 4, 1.5],
+    ],
+    caption: "c",
+  };
+  assert.deepEqual(stripTimings({ table }), {
+    table: {
+      caption: "c",
+      header: ["algorithm", "SE all"],
+      rows: [
+        ["zf", 3.5],
+        ["wmmse", 4],
+      ],
+    },
+  });
+  assert.deepEqual(
+    [...flattenMetrics({ table }).entries()],
+    [
+      ["table[zf].SE all", 3.5],
+      ["table[wmmse].SE all", 4],
+    ],
+  );
 });
 
 test("a torn last line of results.jsonl is cut off when the study resumes and is never counted", () => {
@@ -129,7 +196,10 @@ test("a torn last line of results.jsonl is cut off when the study resumes and is
   assert.equal(readFileSync(path, "utf8"), whole);
   again.append({ cell: { seed: 3 }, result: { v: 3 } });
   again.close();
-  assert.deepEqual(readResults(dir).lines.map((l) => l.cell["seed"]), [1, 2, 3]);
+  assert.deepEqual(
+    readResults(dir).lines.map((l) => l.cell["seed"]),
+    [1, 2, 3],
+  );
   // damage before the last line is not a crash artefact: an error naming the line
   writeFileSync(path, 'garbage\n{"cell":{},"result":1}\n');
   assert.throws(() => readResults(dir), /results\.jsonl line 1 is not valid JSON/);
@@ -141,13 +211,20 @@ test("a changed study file in the same folder is an error naming the changed fie
   assert.equal(prepareStudyDir(dir, study, writeStudy(dir, SMALL_STUDY, "a.yaml")).resumed, false);
   assert.equal(prepareStudyDir(dir, study, writeStudy(dir, SMALL_STUDY, "a.yaml")).resumed, true);
   const changed = parseStudy({ ...SMALL_STUDY, grid: { ...SMALL_STUDY.grid, powerDbm: [0, 5, 20] } });
-  assert.throws(() => prepareStudyDir(dir, changed, writeStudy(dir, changed, "b.yaml")), /holds a different study \(from a\.yaml; study\.grid\.powerDbm changed\)/);
+  assert.throws(
+    () => prepareStudyDir(dir, changed, writeStudy(dir, changed, "b.yaml")),
+    /holds a different study \(from a\.yaml; study\.grid\.powerDbm changed\)/,
+  );
 });
 
 test("the example study files in studies/ are valid, options included", async () => {
   const dir = join(import.meta.dirname, "../../studies");
   for (const f of ["beamform-power.yaml", "predict-snr.yaml", "dynamic.yaml", "glnn-variants.yaml"]) {
     const s = readStudyFile(join(dir, f));
-    await checkTaskOptions(s.task, s.experiment, expandGrid(s).map((c) => cellOptions(s, c)));
+    await checkTaskOptions(
+      s.task,
+      s.experiment,
+      expandGrid(s).map((c) => cellOptions(s, c)),
+    );
   }
 });

@@ -19,8 +19,14 @@ test("Adam follows the bias-corrected update rule step by step", () => {
   const p = new Param("p", [2], Float64Array.from([1, -2]));
   const opt = adam({ learningRate: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8 });
   const st = opt.init([p]);
-  const grads = [[0.5, -1], [0.2, 0.3], [-0.4, 0.1]];
-  const m = [0, 0], v = [0, 0], want = [1, -2];
+  const grads = [
+    [0.5, -1],
+    [0.2, 0.3],
+    [-0.4, 0.1],
+  ];
+  const m = [0, 0],
+    v = [0, 0],
+    want = [1, -2];
   grads.forEach((g, t) => {
     p.grad.set(g);
     opt.step([p], st);
@@ -45,7 +51,8 @@ test("Adam skips fixed (non-trainable) parameters", () => {
 });
 
 test("clipGradNorm scales the global norm down to the bound and leaves small gradients alone", () => {
-  const a = new Param("a", [2]), b = new Param("b", [1]);
+  const a = new Param("a", [2]),
+    b = new Param("b", [1]);
   a.grad.set([3, 0]);
   b.grad.set([4]);
   assert.equal(clipGradNorm([a, b], 1), 5);
@@ -70,9 +77,12 @@ test("mseLoss gradient matches finite differences", () => {
 /** Next-value prediction of noisy sines with random phases and frequencies. */
 function sineTask(n: number, L: number, seed: number, perStep: boolean): Dataset {
   const rng = new Rng(seed);
-  const x = new Float64Array(n * L), y = new Float64Array(perStep ? n * L : n), ts = new Float64Array(n * L);
+  const x = new Float64Array(n * L),
+    y = new Float64Array(perStep ? n * L : n),
+    ts = new Float64Array(n * L);
   for (let i = 0; i < n; i++) {
-    const f = rng.uniformRange(0.1, 0.3), ph = rng.uniformRange(0, 2 * Math.PI);
+    const f = rng.uniformRange(0.1, 0.3),
+      ph = rng.uniformRange(0, 2 * Math.PI);
     let t = 0;
     for (let k = 0; k < L; k++) {
       const dt = rng.uniformRange(0.5, 1.5);
@@ -126,14 +136,25 @@ test("every model type trains without error and reduces its loss", () => {
     assert.ok(after < before, `${JSON.stringify(cfg).slice(0, 40)}: ${before} -> ${after}`);
     if (m.kind === "sequence" && (cfg as { implicitParamConstraints?: boolean }).implicitParamConstraints === false) {
       const cell = m.net.cell as unknown as { gleak: Param; cm: Param; w: Param; sensoryW: Param };
-      for (const p of [cell.gleak, cell.cm, cell.w, cell.sensoryW]) assert.ok(p.value.every((v) => v >= 0), `${p.name} clipped at 0`);
+      for (const p of [cell.gleak, cell.cm, cell.w, cell.sensoryW])
+        assert.ok(
+          p.value.every((v) => v >= 0),
+          `${p.name} clipped at 0`,
+        );
     }
   }
 });
 
 /** A fully connected wiring config (all synapses excitatory) for tests. */
 function fullWiring(n: number, inputs: number, outputs: number) {
-  return { class: "Wiring", units: n, outputDim: outputs, inputDim: inputs, adjacency: new Array(n * n).fill(1), sensoryAdjacency: new Array(inputs * n).fill(1) };
+  return {
+    class: "Wiring",
+    units: n,
+    outputDim: outputs,
+    inputDim: inputs,
+    adjacency: new Array(n * n).fill(1),
+    sensoryAdjacency: new Array(inputs * n).fill(1),
+  };
 }
 
 test("truncated BPTT computes the same loss as full BPTT and the same gradient when T >= L", () => {
@@ -143,10 +164,15 @@ test("truncated BPTT computes the same loss as full BPTT and the same gradient w
     const r = fit(m, data, { epochs: 1, batchSize: 4, learningRate: 0, seed: 0, shuffle: false, truncation: trunc });
     return { loss: r.history[0]!.trainLoss, g: m.net.params.map((p) => p.grad.slice()) };
   };
-  const full = grads(null), same = grads(10), cut = grads(3);
+  const full = grads(null),
+    same = grads(10),
+    cut = grads(3);
   assert.ok(Math.abs(full.loss - cut.loss) < 1e-12 * full.loss, `${full.loss} vs ${cut.loss}`);
   full.g.forEach((g, k) => assert.deepEqual(g, same.g[k]));
-  assert.ok(full.g.some((g, k) => g.some((v, i) => v !== cut.g[k]![i])), "truncation changes the gradient");
+  assert.ok(
+    full.g.some((g, k) => g.some((v, i) => v !== cut.g[k]![i])),
+    "truncation changes the gradient",
+  );
 });
 
 test("early stopping restores the weights of the best validation epoch", () => {
@@ -154,7 +180,11 @@ test("early stopping restores the weights of the best validation epoch", () => {
   const m = buildModel({ ...cfcConfig, returnSequences: false }, { seed: 2 });
   // A large learning rate makes validation loss bounce, so patience triggers.
   const r = fit(m, data, { epochs: 30, batchSize: 8, learningRate: 0.2, validationSplit: 0.25, patience: 3, seed: 1 });
-  const val: Dataset = { inputs: { shape: [10, 6, 1], data: data.inputs.data.slice(30 * 6) }, targets: { shape: [10, 1], data: data.targets.data.slice(30) }, timespans: { shape: [10, 6], data: data.timespans!.data.slice(30 * 6) } };
+  const val: Dataset = {
+    inputs: { shape: [10, 6, 1], data: data.inputs.data.slice(30 * 6) },
+    targets: { shape: [10, 1], data: data.targets.data.slice(30) },
+    timespans: { shape: [10, 6], data: data.timespans!.data.slice(30 * 6) },
+  };
   assert.ok(r.bestValLoss !== null);
   assert.ok(Math.abs(evaluate(m, val) - r.bestValLoss!) < 1e-12, "restored weights give the best validation loss");
   if (r.stoppedEarly) assert.ok(r.history.length < 30);
@@ -162,7 +192,15 @@ test("early stopping restores the weights of the best validation epoch", () => {
 
 test("fit rejects mismatched data with one line naming the shapes", () => {
   const m = buildModel(cfcConfig, { seed: 0 });
-  assert.throws(() => fit(m, { inputs: { shape: [2, 3, 2], data: new Float64Array(12) }, targets: { shape: [2, 3, 1], data: new Float64Array(6) } }, { epochs: 1 }), /inputs has shape \[2, 3, 2\], expected \[2, \*, 1\]/);
+  assert.throws(
+    () =>
+      fit(
+        m,
+        { inputs: { shape: [2, 3, 2], data: new Float64Array(12) }, targets: { shape: [2, 3, 1], data: new Float64Array(6) } },
+        { epochs: 1 },
+      ),
+    /inputs has shape \[2, 3, 2\], expected \[2, \*, 1\]/,
+  );
   const nan = sineTask(2, 3, 1, true);
   nan.inputs.data[1] = NaN;
   assert.throws(() => fit(m, nan, { epochs: 1 }), /input contains NaN at flat index/);
@@ -197,7 +235,9 @@ test("save -> load gives identical outputs, bit for bit, for every model type", 
 
 test("the same seed gives the same initial weights; another seed does not", () => {
   for (const cfg of allConfigs) {
-    const a = buildModel(cfg, { seed: 4 }), b = buildModel(cfg, { seed: 4 }), c = buildModel(cfg, { seed: 5 });
+    const a = buildModel(cfg, { seed: 4 }),
+      b = buildModel(cfg, { seed: 4 }),
+      c = buildModel(cfg, { seed: 5 });
     a.net.params.forEach((p, k) => assert.deepEqual(p.value, b.net.params[k]!.value));
     assert.ok(a.net.params.some((p, k) => p.trainable && p.value.some((v, i) => v !== c.net.params[k]!.value[i])));
   }

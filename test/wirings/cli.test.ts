@@ -14,8 +14,14 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   let err = "";
   const o = process.stdout.write.bind(process.stdout);
   const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  process.stdout.write = ((s: string) => {
+    out += s;
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => {
+    err += s;
+    return true;
+  }) as typeof process.stderr.write;
   try {
     const code = await main(argv);
     return { code, out, err };
@@ -57,16 +63,42 @@ describe("liquidwave wiring show", () => {
   it("writes json, dot and svg exports atomically, and the json export rebuilds the same wiring", async () => {
     for (const format of ["json", "dot", "svg"]) {
       const out = join(dir, `w.${format}`);
-      const r = await run("wiring", "show", "--type", "autoncp", "--units", "16", "--outputs", "2", "--inputs", "3", "--seed", "5", "--format", format, "--out", out);
+      const r = await run(
+        "wiring",
+        "show",
+        "--type",
+        "autoncp",
+        "--units",
+        "16",
+        "--outputs",
+        "2",
+        "--inputs",
+        "3",
+        "--seed",
+        "5",
+        "--format",
+        format,
+        "--out",
+        out,
+      );
       assert.equal(r.code, 0, r.err);
       assert.match(r.err, new RegExp(`wrote ${format} to`));
     }
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), [], "no temporary files left");
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith(".tmp")),
+      [],
+      "no temporary files left",
+    );
     const w = wiringFromConfig(JSON.parse(readFileSync(join(dir, "w.json"), "utf8")));
     const ref = new AutoNCP(16, 2, 0.5, 5);
     ref.build(3);
     assert.deepEqual(Array.from(w.adjacency), Array.from(ref.adjacency));
-    assert.equal(readFileSync(join(dir, "w.dot"), "utf8").split("\n").filter((l) => l.includes(" -> ")).length, ref.synapseCount + ref.sensorySynapseCount);
+    assert.equal(
+      readFileSync(join(dir, "w.dot"), "utf8")
+        .split("\n")
+        .filter((l) => l.includes(" -> ")).length,
+      ref.synapseCount + ref.sensorySynapseCount,
+    );
     parseXml(readFileSync(join(dir, "w.svg"), "utf8"));
     // --from reads the config back.
     const again = await run("wiring", "show", "--from", join(dir, "w.json"), "--json");
@@ -75,7 +107,21 @@ describe("liquidwave wiring show", () => {
 
   it("takes options from --config and rejects unknown keys there", async () => {
     const cfg = join(dir, "opts.json");
-    writeFileSync(cfg, JSON.stringify({ type: "ncp", inter: 4, command: 3, outputs: 2, sensoryFanout: 2, interFanout: 2, recurrentCommand: 3, motorFanin: 2, seed: 1, inputs: 3 }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        type: "ncp",
+        inter: 4,
+        command: 3,
+        outputs: 2,
+        sensoryFanout: 2,
+        interFanout: 2,
+        recurrentCommand: 3,
+        motorFanin: 2,
+        seed: 1,
+        inputs: 3,
+      }),
+    );
     const r = await run("wiring", "show", "--config", cfg, "--json");
     assert.equal(r.code, 0, r.err);
     // Golden NCP(4, 3, 2, 2, 2, 3, 2, seed=1) built with 3 inputs: 17 and 7 synapses.

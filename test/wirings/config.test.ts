@@ -32,7 +32,17 @@ describe("JSON wiring configs", () => {
   it("round-trip unbuilt wirings and configs without matrices (NCP stores counts and the seed)", () => {
     const ncp = new NCP(6, 4, 3, 3, 2, 5, 2, 777);
     const cfg = wiringToConfig(ncp);
-    assert.deepEqual(cfg, { class: "NCP", interNeurons: 6, commandNeurons: 4, motorNeurons: 3, sensoryFanout: 3, interFanout: 2, recurrentCommandSynapses: 5, motorFanin: 2, seed: 777 });
+    assert.deepEqual(cfg, {
+      class: "NCP",
+      interNeurons: 6,
+      commandNeurons: 4,
+      motorNeurons: 3,
+      sensoryFanout: 3,
+      interFanout: 2,
+      recurrentCommandSynapses: 5,
+      motorFanin: 2,
+      seed: 777,
+    });
     const back = wiringFromConfig(cfg);
     assert.equal(back.isBuilt(), false);
     back.build(4);
@@ -40,7 +50,14 @@ describe("JSON wiring configs", () => {
     assert.deepEqual(Array.from(back.adjacency), Array.from(ncp.adjacency));
     const auto = new AutoNCP(20, 3, 0.7, 31);
     auto.build(2);
-    assert.deepEqual(wiringToConfig(auto, { matrices: false }), { class: "AutoNCP", units: 20, outputSize: 3, sparsityLevel: 0.7, seed: 31, inputDim: 2 });
+    assert.deepEqual(wiringToConfig(auto, { matrices: false }), {
+      class: "AutoNCP",
+      units: 20,
+      outputSize: 3,
+      sparsityLevel: 0.7,
+      seed: 31,
+      inputDim: 2,
+    });
   });
 
   it("fills ncps defaults for omitted optional arguments", () => {
@@ -62,12 +79,24 @@ describe("JSON wiring configs", () => {
 
   it("rejects unknown classes, unknown keys, missing keys and wrong types with one clear line", () => {
     assert.throws(() => wiringFromConfig(null), /config must be an object, got null/);
-    assert.throws(() => wiringFromConfig({ class: "Mesh" }), /unknown wiring class 'Mesh', valid classes are 'FullyConnected', 'Random', 'NCP', 'AutoNCP', 'Wiring'/);
-    assert.throws(() => wiringFromConfig({ class: "AutoNCP", units: 16, outputSize: 2, sparsity: 0.5 }), /wiringFromConfig\(AutoNCP\): unknown key 'sparsity'/);
+    assert.throws(
+      () => wiringFromConfig({ class: "Mesh" }),
+      /unknown wiring class 'Mesh', valid classes are 'FullyConnected', 'Random', 'NCP', 'AutoNCP', 'Wiring'/,
+    );
+    assert.throws(
+      () => wiringFromConfig({ class: "AutoNCP", units: 16, outputSize: 2, sparsity: 0.5 }),
+      /wiringFromConfig\(AutoNCP\): unknown key 'sparsity'/,
+    );
     assert.throws(() => wiringFromConfig({ class: "AutoNCP", units: 16 }), /missing required key 'outputSize'/);
     assert.throws(() => wiringFromConfig({ class: "Random", units: "8" }), /units must be a finite number, got '8'/);
-    assert.throws(() => wiringFromConfig({ class: "FullyConnected", units: 4, selfConnections: "no" }), /selfConnections must be a boolean, got 'no'/);
-    assert.throws(() => wiringFromConfig({ class: "AutoNCP", units: 16, outputSize: 2, sensoryAdjacency: [1] }), /sensoryAdjacency is given but inputDim is not/);
+    assert.throws(
+      () => wiringFromConfig({ class: "FullyConnected", units: 4, selfConnections: "no" }),
+      /selfConnections must be a boolean, got 'no'/,
+    );
+    assert.throws(
+      () => wiringFromConfig({ class: "AutoNCP", units: 16, outputSize: 2, sensoryAdjacency: [1] }),
+      /sensoryAdjacency is given but inputDim is not/,
+    );
   });
 
   it("rejects stored matrices that differ from the regenerated ones, naming the entry", () => {
@@ -91,7 +120,11 @@ describe("Python literals and ncps constructor descriptions", () => {
       x: null,
       s: "a'b",
     });
-    assert.deepEqual(parsePythonLiteral("ncps.wirings.AutoNCP(16, 2, seed=3,)"), { call: "ncps.wirings.AutoNCP", args: [16, 2], kwargs: { seed: 3 } });
+    assert.deepEqual(parsePythonLiteral("ncps.wirings.AutoNCP(16, 2, seed=3,)"), {
+      call: "ncps.wirings.AutoNCP",
+      args: [16, 2],
+      kwargs: { seed: 3 },
+    });
     assert.throws(() => parsePythonLiteral("AutoNCP(16, 2"), /expected ',' or '\)' at column 14/);
     assert.throws(() => parsePythonLiteral("foo"), /unknown name 'foo'/);
     assert.throws(() => parsePythonLiteral("f(a=1, 2)"), /positional argument follows keyword argument/);
@@ -100,8 +133,20 @@ describe("Python literals and ncps constructor descriptions", () => {
 
   it("map positional and keyword ctor arguments to the ncps signatures", () => {
     assert.deepEqual(parseNcpsCtorString("AutoNCP(16, 2)"), { class: "AutoNCP", units: 16, output_size: 2 });
-    assert.deepEqual(ncpsCtorToConfig("FullyConnected(8, 2)"), { class: "FullyConnected", units: 8, outputDim: 2, erevInitSeed: 1111, selfConnections: true });
-    assert.deepEqual(ncpsCtorToConfig("Random(10, sparsity_level=0.5)"), { class: "Random", units: 10, outputDim: null, sparsityLevel: 0.5, randomSeed: 1111 });
+    assert.deepEqual(ncpsCtorToConfig("FullyConnected(8, 2)"), {
+      class: "FullyConnected",
+      units: 8,
+      outputDim: 2,
+      erevInitSeed: 1111,
+      selfConnections: true,
+    });
+    assert.deepEqual(ncpsCtorToConfig("Random(10, sparsity_level=0.5)"), {
+      class: "Random",
+      units: 10,
+      outputDim: null,
+      sparsityLevel: 0.5,
+      randomSeed: 1111,
+    });
     assert.throws(() => parseNcpsCtorString("AutoNCP(16, 2, 0.5, 1, 9)"), /takes at most 4 arguments, got 5/);
     assert.throws(() => parseNcpsCtorString("AutoNCP(16, units=3)"), /got argument 'units' twice/);
     assert.throws(() => parseNcpsCtorString("LTC(3, 8)"), /unknown wiring class 'LTC'/);
@@ -110,7 +155,13 @@ describe("Python literals and ncps constructor descriptions", () => {
   });
 
   it("accept ctor records with values as Python repr strings", () => {
-    const a = wiringFromNcpsCtor({ class: "FullyConnected", units: "8", output_dim: "2", erev_init_seed: "1111", self_connections: "True" });
+    const a = wiringFromNcpsCtor({
+      class: "FullyConnected",
+      units: "8",
+      output_dim: "2",
+      erev_init_seed: "1111",
+      self_connections: "True",
+    });
     const b = new FullyConnected(8, 2);
     a.build(3);
     b.build(3);
@@ -119,7 +170,21 @@ describe("Python literals and ncps constructor descriptions", () => {
 
   it("refuse an NCP model-file wiring object without a seed (ncps' get_config loses it)", () => {
     assert.throws(
-      () => wiringFromNcpsCtor({ class: "NCP", units: 9, adjacency_matrix: { shape: [9, 9], data: [] }, ncp: { inter_neurons: 4, command_neurons: 3, motor_neurons: 2, sensory_fanout: 2, inter_fanout: 2, recurrent_command_synapses: 3, motor_fanin: 2 } }),
+      () =>
+        wiringFromNcpsCtor({
+          class: "NCP",
+          units: 9,
+          adjacency_matrix: { shape: [9, 9], data: [] },
+          ncp: {
+            inter_neurons: 4,
+            command_neurons: 3,
+            motor_neurons: 2,
+            sensory_fanout: 2,
+            inter_fanout: 2,
+            recurrent_command_synapses: 3,
+            motor_fanin: 2,
+          },
+        }),
       /NCP wiring object has no seed/,
     );
   });

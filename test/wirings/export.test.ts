@@ -28,7 +28,10 @@ describe("DOT export", () => {
       const edges = dot.split("\n").filter((l) => / -> /.test(l));
       assert.equal(nodes.length, (w.inputDim ?? 0) + w.units);
       assert.equal(edges.length, w.synapseCount + w.sensorySynapseCount);
-      assert.equal(edges.filter((l) => l.includes('polarity="inhibitory"')).length, [...w.adjacency, ...(w.sensoryAdjacency ?? [])].filter((v) => v < 0).length);
+      assert.equal(
+        edges.filter((l) => l.includes('polarity="inhibitory"')).length,
+        [...w.adjacency, ...(w.sensoryAdjacency ?? [])].filter((v) => v < 0).length,
+      );
       // Every edge endpoint is a declared node.
       const declared = new Set(nodes.map((l) => l.trim().split(" ")[0]));
       for (const l of edges) {
@@ -46,7 +49,10 @@ describe("DOT export", () => {
     const g = wiringGraph(w);
     const kind = new Map(g.nodes.map((n) => [n.id, n.kind]));
     for (const e of g.edges.filter((x) => x.sensory)) assert.equal(kind.get(e.to), "inter");
-    assert.deepEqual(g.columns.map((c) => c.kind), ["sensory", "inter", "command", "motor"]);
+    assert.deepEqual(
+      g.columns.map((c) => c.kind),
+      ["sensory", "inter", "command", "motor"],
+    );
   });
 });
 
@@ -62,7 +68,10 @@ describe("SVG export", () => {
       const synapses = els.filter((e) => e.name === "path" && cls(e).includes("synapse"));
       assert.equal(nodes.length, (w.inputDim ?? 0) + w.units);
       assert.equal(synapses.length, w.synapseCount + w.sensorySynapseCount);
-      assert.equal(synapses.filter((e) => cls(e).includes("inhibitory")).length, [...w.adjacency, ...(w.sensoryAdjacency ?? [])].filter((v) => v < 0).length);
+      assert.equal(
+        synapses.filter((e) => cls(e).includes("inhibitory")).length,
+        [...w.adjacency, ...(w.sensoryAdjacency ?? [])].filter((v) => v < 0).length,
+      );
       // Legend: one marker per drawn node kind, one line per polarity.
       const kinds = new Set(nodes.map((e) => cls(e)[1]));
       assert.equal(els.filter((e) => e.name === "circle" && cls(e).includes("legend-node")).length, kinds.size);
@@ -77,14 +86,21 @@ describe("SVG export", () => {
   it("colours excitatory and inhibitory synapses differently and places columns left to right", () => {
     const w = built(new AutoNCP(16, 2), 3);
     const els = parseXml(wiringToSvg(w));
-    const strokes = new Set(els.filter((e) => e.name === "path" && e.attrs["class"]?.startsWith("synapse")).map((e) => `${e.attrs["class"]} ${e.attrs["stroke"]}`));
+    const strokes = new Set(
+      els
+        .filter((e) => e.name === "path" && e.attrs["class"]?.startsWith("synapse"))
+        .map((e) => `${e.attrs["class"]} ${e.attrs["stroke"]}`),
+    );
     assert.deepEqual([...strokes].sort(), ["synapse excitatory #2ca02c", "synapse inhibitory #d62728"]);
     const x = (kind: string) => Number(els.find((e) => e.name === "circle" && e.attrs["class"] === `node ${kind}`)!.attrs["cx"]);
     assert.ok(x("sensory") < x("inter") && x("inter") < x("command") && x("command") < x("motor"));
   });
 
   it("refuses to draw more synapses than the limit", () => {
-    assert.throws(() => wiringToSvg(built(new FullyConnected(8), 2), { maxSynapses: 10 }), /has 80 synapses, more than the 10 .* \(export DOT instead\)/);
+    assert.throws(
+      () => wiringToSvg(built(new FullyConnected(8), 2), { maxSynapses: 10 }),
+      /has 80 synapses, more than the 10 .* \(export DOT instead\)/,
+    );
   });
 
   it("rejects malformed XML in the checker itself (so the well-formedness test can fail)", () => {

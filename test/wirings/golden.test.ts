@@ -3,11 +3,12 @@ import { describe, it } from "node:test";
 import { verifyModelWiring, verifyWiringsDocument } from "../../src/wirings/golden.ts";
 import { loadFixture, modelFiles } from "./fixtures.ts";
 
-const fresh = () => structuredClone(loadFixture("ncps/wirings.json")) as {
-  format: string;
-  rng_streams: Record<string, unknown[]>;
-  wirings: Record<string, unknown>[];
-};
+const fresh = () =>
+  structuredClone(loadFixture("ncps/wirings.json")) as {
+    format: string;
+    rng_streams: Record<string, unknown[]>;
+    wirings: Record<string, unknown>[];
+  };
 
 describe("verifyWiringsDocument", () => {
   it("passes every wiring and every raw stream of the ncps golden document", () => {
@@ -47,7 +48,10 @@ describe("verifyWiringsDocument", () => {
     const r = verifyWiringsDocument(doc);
     assert.equal(r.rngStreamsMatch, false);
     assert.equal(r.pass, false);
-    assert.deepEqual(r.rngStreams.find((s) => s.name === "some_future_stream"), { name: "some_future_stream", checked: false, pass: false, detail: "unknown stream name, not checked" });
+    assert.deepEqual(
+      r.rngStreams.find((s) => s.name === "some_future_stream"),
+      { name: "some_future_stream", checked: false, pass: false, detail: "unknown stream name, not checked" },
+    );
     assert.match(r.rngStreams.find((s) => s.name === "randomstate_22222_permutation_10")!.detail!, /\[0\]: expected 4, got 3/);
   });
 
@@ -67,9 +71,18 @@ describe("verifyWiringsDocument", () => {
 
   it("rejects documents that are not ncps-wirings-golden/1 with one clear line", () => {
     assert.throws(() => verifyWiringsDocument("x"), /verifyWiringsDocument: expected a JSON object, got 'x'/);
-    assert.throws(() => verifyWiringsDocument({ format: "ncps-golden/1" }), /expected format 'ncps-wirings-golden\/1', got 'ncps-golden\/1'/);
-    assert.throws(() => verifyWiringsDocument({ format: "ncps-wirings-golden/1", wirings: [] }), /'wirings' must be a non-empty list, got an array of length 0/);
-    assert.throws(() => verifyWiringsDocument({ format: "ncps-wirings-golden/1", wirings: [{}], rng_streams: 3 }), /rng_streams must be an object, got 3/);
+    assert.throws(
+      () => verifyWiringsDocument({ format: "ncps-golden/1" }),
+      /expected format 'ncps-wirings-golden\/1', got 'ncps-golden\/1'/,
+    );
+    assert.throws(
+      () => verifyWiringsDocument({ format: "ncps-wirings-golden/1", wirings: [] }),
+      /'wirings' must be a non-empty list, got an array of length 0/,
+    );
+    assert.throws(
+      () => verifyWiringsDocument({ format: "ncps-wirings-golden/1", wirings: [{}], rng_streams: 3 }),
+      /rng_streams must be an object, got 3/,
+    );
   });
 });
 
@@ -85,7 +98,10 @@ describe("verifyModelWiring", () => {
   }
 
   it("fails an altered model wiring and a ctor string that disagrees with the wiring object", () => {
-    const doc = structuredClone(loadFixture("ncps/ltc_autoncp16_out2.json")) as { wiring: Record<string, unknown>; model: { ctor: Record<string, unknown> } };
+    const doc = structuredClone(loadFixture("ncps/ltc_autoncp16_out2.json")) as {
+      wiring: Record<string, unknown>;
+      model: { ctor: Record<string, unknown> };
+    };
     (doc.wiring["sensory_adjacency_matrix"] as { data: number[] }).data[0] = 1;
     doc.model.ctor["units"] = "AutoNCP(16, 2, seed=5)";
     const r = verifyModelWiring(doc);
@@ -109,7 +125,10 @@ describe("golden documents written with Python repr strings", () => {
     if (v === null) return "None";
     if (typeof v === "string") return `'${v}'`;
     if (Array.isArray(v)) return `[${v.map(repr).join(", ")}]`;
-    if (typeof v === "object") return `{${Object.entries(v as object).map(([k, x]) => `'${k}': ${repr(x)}`).join(", ")}}`;
+    if (typeof v === "object")
+      return `{${Object.entries(v as object)
+        .map(([k, x]) => `'${k}': ${repr(x)}`)
+        .join(", ")}}`;
     return String(v);
   };
 

@@ -25,7 +25,10 @@ describe("MT19937 and the legacy RandomState", () => {
   it("matches numpy's RandomState(22222) raw stream from the ncps golden file", () => {
     const g = new MT19937(22222);
     const want = streams["mt19937_legacy_seed_22222_first_16_uint32"]!;
-    assert.deepEqual(Array.from({ length: want.length }, () => g.next32()), want);
+    assert.deepEqual(
+      Array.from({ length: want.length }, () => g.next32()),
+      want,
+    );
   });
 
   it("matches numpy's legacy permutation(10) for seed 22222 and permutation(1000) for seed 99", () => {
@@ -36,7 +39,11 @@ describe("MT19937 and the legacy RandomState", () => {
   it("matches numpy's legacy randint, including the full 32-bit range and the extreme seeds", () => {
     for (const c of oracle.legacy.randint) {
       const rs = new LegacyRandomState(c.seed);
-      assert.deepEqual(Array.from({ length: c.randint.length }, () => rs.randint(c.high)), c.randint, `seed ${c.seed} high ${c.high}`);
+      assert.deepEqual(
+        Array.from({ length: c.randint.length }, () => rs.randint(c.high)),
+        c.randint,
+        `seed ${c.seed} high ${c.high}`,
+      );
     }
   });
 
@@ -74,14 +81,21 @@ describe("SeedSequence and PCG64", () => {
   it("matches PCG64(1111) raw 64-bit outputs from the golden file", () => {
     const g = PCG64.fromSeed(1111);
     const want = streams["pcg64_seedsequence_1111_first_8_uint64_as_decimal_strings"]!;
-    assert.deepEqual(Array.from({ length: want.length }, () => g.next64().toString()), want);
+    assert.deepEqual(
+      Array.from({ length: want.length }, () => g.next64().toString()),
+      want,
+    );
   });
 
   it("matches numpy for seeds 0, 1 and multi-word seeds up to 2^53 - 1", () => {
     for (const c of oracle.raw) {
       assert.deepEqual(Array.from(new SeedSequence(c.seed).generateState(8)), c.seedsequence_8_uint32, `SeedSequence(${c.seed})`);
       const g = PCG64.fromSeed(c.seed);
-      assert.deepEqual(Array.from({ length: c.uint64.length }, () => g.next64().toString()), c.uint64, `PCG64(${c.seed})`);
+      assert.deepEqual(
+        Array.from({ length: c.uint64.length }, () => g.next64().toString()),
+        c.uint64,
+        `PCG64(${c.seed})`,
+      );
     }
   });
 
@@ -100,13 +114,20 @@ describe("numpy Generator operations", () => {
   it("matches default_rng(1111).choice([-1, 1, 1]) from the golden file", () => {
     const g = new NumpyGenerator(1111);
     const want = streams["generator_1111_choice_m1_p1_p1_first_32"]!;
-    assert.deepEqual(Array.from({ length: want.length }, () => g.choice([-1, 1, 1])), want);
+    assert.deepEqual(
+      Array.from({ length: want.length }, () => g.choice([-1, 1, 1])),
+      want,
+    );
   });
 
   it("matches numpy's integers(0, high) for large and small ranges (Lemire rejection path)", () => {
     for (const c of oracle.generator_integers) {
       const g = new NumpyGenerator(c.seed);
-      assert.deepEqual(Array.from({ length: c.values.length }, () => g.integers(c.high)), c.values, `seed ${c.seed} high ${c.high}`);
+      assert.deepEqual(
+        Array.from({ length: c.values.length }, () => g.integers(c.high)),
+        c.values,
+        `seed ${c.seed} high ${c.high}`,
+      );
     }
   });
 

@@ -35,7 +35,16 @@ function construct(ctorValue: unknown): Wiring {
     case "Random":
       return new Random(n("units"), n("output_dim"), n("sparsity_level"), n("random_seed"));
     case "NCP":
-      return new NCP(n("inter_neurons"), n("command_neurons"), n("motor_neurons"), n("sensory_fanout"), n("inter_fanout"), n("recurrent_command_synapses"), n("motor_fanin"), n("seed"));
+      return new NCP(
+        n("inter_neurons"),
+        n("command_neurons"),
+        n("motor_neurons"),
+        n("sensory_fanout"),
+        n("inter_fanout"),
+        n("recurrent_command_synapses"),
+        n("motor_fanin"),
+        n("seed"),
+      );
     case "AutoNCP":
       return new AutoNCP(n("units"), n("output_size"), n("sparsity_level"), n("seed"));
   }
@@ -62,8 +71,14 @@ describe("wirings are bit-exact with ncps", () => {
       assert.equal(w.outputDim, g.output_dim);
       assert.equal(w.synapseCount, g.synapse_count);
       assert.equal(w.sensorySynapseCount, g.sensory_synapse_count);
-      assert.deepEqual(Array.from({ length: w.numLayers }, (_, l) => w.neuronsOfLayer(l)), pyValue(g.layers));
-      assert.deepEqual(Array.from({ length: w.units }, (_, k) => w.neuronType(k)), pyValue(g.neuron_types));
+      assert.deepEqual(
+        Array.from({ length: w.numLayers }, (_, l) => w.neuronsOfLayer(l)),
+        pyValue(g.layers),
+      );
+      assert.deepEqual(
+        Array.from({ length: w.units }, (_, k) => w.neuronType(k)),
+        pyValue(g.neuron_types),
+      );
       if (g.ncp_derived) {
         const { seed: _s, ...counts } = (w as NCP).ncpArgs();
         const want = pyValue(g.ncp_derived) as Record<string, number>;
@@ -121,7 +136,14 @@ describe("WiredCfC layer masks", () => {
       assert.deepEqual(m.shape, [want.length, want[0]!.length], `layer ${l} shape`);
       assert.deepEqual(Array.from(m.data), want.flat(), `layer ${l}`);
     }
-    assert.deepEqual(masks.map((m) => m.shape), [[14, 22], [8, 22], [8, 16]]);
+    assert.deepEqual(
+      masks.map((m) => m.shape),
+      [
+        [14, 22],
+        [8, 22],
+        [8, 16],
+      ],
+    );
   });
 
   it("take signed input blocks from S for layer 0 and from A between consecutive layers", () => {
@@ -151,7 +173,11 @@ describe("wiring structure and validation", () => {
     ];
     for (const [units, out, want] of rows) {
       const a = autoNcpArgs(units, out);
-      assert.deepEqual([a.interNeurons, a.commandNeurons, a.motorNeurons, a.sensoryFanout, a.interFanout, a.recurrentCommandSynapses, a.motorFanin], want, `AutoNCP(${units}, ${out})`);
+      assert.deepEqual(
+        [a.interNeurons, a.commandNeurons, a.motorNeurons, a.sensoryFanout, a.interFanout, a.recurrentCommandSynapses, a.motorFanin],
+        want,
+        `AutoNCP(${units}, ${out})`,
+      );
     }
   });
 
@@ -169,10 +195,17 @@ describe("wiring structure and validation", () => {
     for (let k = 0; k < 10; k++) for (let d = 0; d < 40; d++) if (w.sensoryAdjacency![k * 40 + d] !== 0) assert.equal(type(d), "inter");
     assert.deepEqual(w.neuronsOfLayer(2), [0, 1, 2, 3, 4, 5]);
     // Every inter neuron has an input, every command neuron an inter input and a motor output.
-    for (const i of w.neuronsOfLayer(0)) assert.ok(Array.from({ length: 10 }, (_, k) => w.sensoryAdjacency![k * 40 + i]).some((v) => v !== 0));
+    for (const i of w.neuronsOfLayer(0))
+      assert.ok(Array.from({ length: 10 }, (_, k) => w.sensoryAdjacency![k * 40 + i]).some((v) => v !== 0));
     for (const c of w.neuronsOfLayer(1)) {
-      assert.ok(w.neuronsOfLayer(0).some((i) => w.adjacency[i * 40 + c] !== 0), `command ${c} has no input`);
-      assert.ok(w.neuronsOfLayer(2).some((m) => w.adjacency[c * 40 + m] !== 0), `command ${c} has no output`);
+      assert.ok(
+        w.neuronsOfLayer(0).some((i) => w.adjacency[i * 40 + c] !== 0),
+        `command ${c} has no input`,
+      );
+      assert.ok(
+        w.neuronsOfLayer(2).some((m) => w.adjacency[c * 40 + m] !== 0),
+        `command ${c} has no output`,
+      );
     }
   });
 

@@ -18,7 +18,8 @@ export function parseXml(text: string): XmlElement[] {
     throw new Error(`not well-formed XML: ${msg} (line ${line})`);
   };
   const checkText = (s: string) => {
-    for (let i = s.indexOf("&"); i >= 0; i = s.indexOf("&", i + 1)) if (!ENTITY.test(s.slice(i))) err(`bad entity in '${s.slice(i, i + 12)}'`);
+    for (let i = s.indexOf("&"); i >= 0; i = s.indexOf("&", i + 1))
+      if (!ENTITY.test(s.slice(i))) err(`bad entity in '${s.slice(i, i + 12)}'`);
     if (s.includes("<")) err("raw '<' in text");
   };
   if (text.startsWith("<?xml")) {

@@ -3,19 +3,21 @@
  * from the built-in simulator, written as an npz file (H, H_est, positions, t, ...; see
  * channel/export.ts).
  * `liquidwave channel stats FILE [--var H] [--dt S] [--max-lag N] [--json]`: power, Doppler and
- * temporal autocorrelation of a channel file.
+ * temporal autocorrelation of a channel file, pooled and per user (axis 1): coherence time and
+ * rms Doppler spread of each user, with their median and 10th/90th percentiles.
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { ChannelConfigInput } from "../../channel/config.ts";
-import { configToJson } from "../../channel/config.ts";
+import { configToJson, resolveChannelConfig } from "../../channel/config.ts";
 import type { ChannelFileDType } from "../../channel/export.ts";
 import { simulationArrays } from "../../channel/export.ts";
 import { generateChannel } from "../../channel/generate.ts";
 import { NORMALISE_MODES } from "../../channel/normalise.ts";
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from "../../channel/presets.ts";
 import { channelStats } from "../../channel/stats.ts";
+import type { UserPercentiles } from "../../channel/stats.ts";
 import { checkOneOf, fail, formatShape } from "../../core/errors.ts";
 import { isComplexDType, ndToComplex } from "../../core/ndarray.ts";
 import { writeNpz } from "../../io/npz.ts";
@@ -121,22 +123,25 @@ export function registerChannel(program: Command): void {
     .command("generate")
     .description(`generate channels from a preset (${PRESET_NAMES.join(", ")}) and write them as .npz`)
     .option("--preset <name>", PRESET_NAMES.map((p) => `${p}: ${PRESET_DESCRIPTIONS[p]}`).join("; "))
-    .option("--channel-config <file>", "a full channel config (JSON or YAML; any field of generateChannel, e.g. umi.bounce, canyon.maxOrder); flags override it")
-    .option("--antennas <M>", "BS antennas (ULA)", intArg(1))
-    .option("--users <K>", "number of users", intArg(1))
-    .option("--user-antennas <Nk>", "antennas per user", intArg(1))
-    .option("--samples <T>", "number of time samples", intArg(1))
-    .option("--carrier-ghz <F>", "carrier frequency in GHz", floatArg(0))
-    .option("--speed <mps>", "constant user speed in m/s", floatArg(0))
+    .option(
+      "--channel-config <file>",
+      "a full channel config (JSON or YAML; any field of generateChannel, e.g. umi.bounce, canyon.maxOrder); flags override it",
+    )
+    .option("--antennas <M>", "BS antennas (ULA)", intArg())
+    .option("--users <K>", "number of users", intArg())
+    .option("--user-antennas <Nk>", "antennas per user", intArg())
+    .option("--samples <T>", "number of time samples", intArg())
+    .option("--carrier-ghz <F>", "carrier frequency in GHz", floatArg())
+    .option("--speed <mps>", "constant user speed in m/s", floatArg())
     .option("--speeds <list>", "speed phases in m/s, e.g. 6,15,30 (with --slots)", numberListArg)
     .option("--slots <list>", "samples per speed phase, e.g. 700,600,500", numberListArg)
-    .option("--dt <seconds>", "sample interval in s", floatArg(0))
+    .option("--dt <seconds>", "sample interval in s", floatArg())
     .option("--normalise <mode>", `power normalisation: ${NORMALISE_MODES.join(" | ")}`)
     .option("--cee <dB>", "CSI error: also write H_est = H + E with E ~ CN(0, 10^(CEE/10) x mean power)", floatArg())
     .option("--cee-reference <ref>", "mean power the CSI error refers to: per-user | global")
-    .option("--seed <n>", "random seed", intArg(0))
-    .option("--subcarriers <F>", "also write the OFDM channel H_freq [T, F, K, Nk, M]", intArg(1))
-    .option("--subcarrier-spacing-khz <kHz>", "OFDM subcarrier spacing in kHz", floatArg(0))
+    .option("--seed <n>", "random seed", intArg())
+    .option("--subcarriers <F>", "also write the OFDM channel H_freq [T, F, K, Nk, M]", intArg())
+    .option("--subcarrier-spacing-khz <kHz>", "OFDM subcarrier spacing in kHz", floatArg())
     .option("--array-orientation <o>", "o1-28ghz BS array: along-street | across-street")
     .option("--dtype <dtype>", "complex dtype in the file: complex128 | complex64", "complex128")
     .option("--out <file>", "output .npz file")
@@ -145,8 +150,13 @@ export function registerChannel(program: Command): void {
     .action((_opts: unknown, cmd: Command) => {
       const o = resolveOptions<GenerateOptions & Record<string, unknown>>(cmd);
       if (!o.out) fail("channel generate", "--out FILE.npz is required");
-      const dtype = checkOneOf("channel generate", "--dtype", o.dtype ?? "complex128", ["complex128", "complex64"] as const) as ChannelFileDType;
-      const input = channelConfigFromOptions(o);
+      const dtype = checkOneOf("channel generate", "--dtype", o.dtype ?? "complex128", [
+        "complex128",
+        "complex64",
+      ] as const) as ChannelFileDType;
+      // The simulator's schema checks every value (the flags have no ranges of their own); errors
+      // name the command and the config field (a value may come from --channel-config or a flag).
+      const input = resolveChannelConfig(channelConfigFromOptions(o), "channel generate");
       const t0 = performance.now();
       const sim = generateChannel(input);
       const ms = performance.now() - t0;
@@ -168,13 +178,22 @@ export function registerChannel(program: Command): void {
         printJson(doc);
         return;
       }
-      process.stdout.write(formatTable(["array", "shape", "dtype"], Object.entries(arrays).map(([k, a]) => [k, formatShape(a.shape), a.dtype])) + "\n");
-      process.stdout.write(`preset ${c.preset} v${c.version}, seed ${c.seed}, normalisation ${c.normalise}, mean |h|^2 ${formatNumber(doc.meanPower)}\n`);
+      process.stdout.write(
+        formatTable(
+          ["array", "shape", "dtype"],
+          Object.entries(arrays).map(([k, a]) => [k, formatShape(a.shape), a.dtype]),
+        ) + "\n",
+      );
+      process.stdout.write(
+        `preset ${c.preset} v${c.version}, seed ${c.seed}, normalisation ${c.normalise}, mean |h|^2 ${formatNumber(doc.meanPower)}\n`,
+      );
     });
 
   channel
     .command("stats")
-    .description("power, Doppler and temporal autocorrelation of a channel file (time on the first axis)")
+    .description(
+      "power, Doppler and temporal autocorrelation of a channel file (time on the first axis; per-user coherence time and Doppler spread over axis 1)",
+    )
     .argument("<file>", "a channel file (.npz from `channel generate`, or any .npy/.npz/.mat/.h5 with a complex [T, ...] variable)")
     .option("--var <name>", "variable to analyse (default H, or the file's only complex variable)")
     .option("--dt <seconds>", "sample interval in s (default: the file's dt, or t[1] - t[0])", floatArg(0))
@@ -190,13 +209,30 @@ export function registerChannel(program: Command): void {
         const complex = listed.filter((v) => isComplexDType(v.dtype as never));
         if (listed.some((v) => v.name === "H")) name = "H";
         else if (complex.length === 1) name = complex[0]!.name;
-        else fail(where, `--var is required: ${file} has ${complex.length} complex variables (${complex.slice(0, 8).map((v) => v.name).join(", ") || "none"})`);
+        else
+          fail(
+            where,
+            `--var is required: ${file} has ${complex.length} complex variables (${
+              complex
+                .slice(0, 8)
+                .map((v) => v.name)
+                .join(", ") || "none"
+            })`,
+          );
       }
-      if (!listed.some((v) => v.name === name)) fail(where, `${file} has no readable variable '${name}' (variables: ${listed.map((v) => v.name).slice(0, 12).join(", ")})`);
+      if (!listed.some((v) => v.name === name))
+        fail(
+          where,
+          `${file} has no readable variable '${name}' (variables: ${listed
+            .map((v) => v.name)
+            .slice(0, 12)
+            .join(", ")})`,
+        );
       const wanted = [name, ...["dt", "t"].filter((k) => k !== name && listed.some((v) => v.name === k))];
       const { variables } = await readArrays(file, { variables: wanted });
       const h = variables.get(name)!;
-      if (h.shape.length < 1 || h.shape[0]! < 2) fail(where, `'${name}' has shape ${formatShape(h.shape)}; need time on the first axis with at least 2 samples`);
+      if (h.shape.length < 1 || h.shape[0]! < 2)
+        fail(where, `'${name}' has shape ${formatShape(h.shape)}; need time on the first axis with at least 2 samples`);
       let dt = o.dt ?? null;
       let dtSource = "--dt";
       if (dt === null) {
@@ -214,7 +250,10 @@ export function registerChannel(program: Command): void {
       if (dt === null) info(`${file}: no dt or t in the file and no --dt; Doppler and times are not reported`);
       const H = ndToComplex(h);
       const T = H.shape[0]!;
-      const st = channelStats(H, { ...(dt !== null ? { dt } : {}), ...(o.maxLag !== undefined ? { maxLag: Math.min(o.maxLag, T - 1) } : {}) });
+      const st = channelStats(H, {
+        ...(dt !== null ? { dt } : {}),
+        ...(o.maxLag !== undefined ? { maxLag: Math.min(o.maxLag, T - 1) } : {}),
+      });
       const doc = {
         file,
         variable: name,
@@ -227,6 +266,11 @@ export function registerChannel(program: Command): void {
         return;
       }
       const fmt = (x: number | null, unit: string): string => (x === null || !Number.isFinite(x) ? "n/a" : `${formatNumber(x)} ${unit}`);
+      // A per-user percentile is null when it falls on users whose |rho| never drops below 0.5.
+      const longer = `> ${st.lagsS ? formatNumber(st.lagsS[st.lagsS.length - 1]!) : "?"} s`;
+      const pv = (x: number | null, unit: string): string => (x === null ? longer : fmt(x, unit));
+      const pct = (p: UserPercentiles, unit: string): string =>
+        `${pv(p.median, unit)} [${pv(p.p10, unit)}, ${pv(p.p90, unit)}]${p.beyondMaxLag ? ` (${p.beyondMaxLag} user${p.beyondMaxLag > 1 ? "s" : ""} ${longer})` : ""}`;
       process.stdout.write(
         formatTable(
           ["statistic", "value"],
@@ -236,14 +280,23 @@ export function registerChannel(program: Command): void {
             ["Doppler (Clarke-equivalent)", fmt(st.dopplerHz, "Hz")],
             ["Doppler (99 % band)", fmt(st.doppler99Hz, "Hz")],
             ["mean Doppler / rms spread", `${fmt(st.meanDopplerHz, "Hz")} / ${fmt(st.dopplerSpreadHz, "Hz")}`],
-            ["coherence time (|rho| = 0.5)", fmt(st.coherenceTimeS, "s")],
+            ["coherence time (|rho| = 0.5), pooled", fmt(st.coherenceTimeS, "s")],
+            ...(st.perUserSummary
+              ? [
+                  [`coherence time per user (${st.perUserSummary.users}): median [p10, p90]`, pct(st.perUserSummary.coherenceTimeS, "s")],
+                  ["rms Doppler spread per user: median [p10, p90]", pct(st.perUserSummary.dopplerSpreadHz, "Hz")],
+                ]
+              : []),
             ["K-factor (median)", fmt(st.kFactorDb, "dB")],
           ],
         ) + "\n",
       );
       const show = [1, 2, 5, 10, 20, 50].filter((l) => l < st.lags.length);
       process.stdout.write(
-        formatTable(["lag", "time", "Re rho", "|rho|"], show.map((l) => [l, st.lagsS ? fmt(st.lagsS[l]!, "s") : "", st.autocorrelation[l]!, st.autocorrelationAbs[l]!])) + "\n",
+        formatTable(
+          ["lag", "time", "Re rho", "|rho|"],
+          show.map((l) => [l, st.lagsS ? fmt(st.lagsS[l]!, "s") : "", st.autocorrelation[l]!, st.autocorrelationAbs[l]!]),
+        ) + "\n",
       );
     });
 }

@@ -52,7 +52,13 @@ export function registerData(program: Command): void {
       if (name === undefined) {
         const readable = (await inspectFile(file)).variables.filter((v) => v.readable);
         if (readable.length !== 1) {
-          fail("data convert", `--var is required: ${file} has ${readable.length} readable variables (${readable.slice(0, 8).map((v) => v.name).join(", ")}${readable.length > 8 ? ", ..." : ""})`);
+          fail(
+            "data convert",
+            `--var is required: ${file} has ${readable.length} readable variables (${readable
+              .slice(0, 8)
+              .map((v) => v.name)
+              .join(", ")}${readable.length > 8 ? ", ..." : ""})`,
+          );
         }
         name = readable[0]!.name;
       }

@@ -23,13 +23,18 @@ export function registerDemo(program: Command): void {
       const m = machineInfo();
       const report = await writeDemoReport(dir, r, {
         command: `liquidwave demo${o.quick ? " --quick" : ""} --seed ${o.seed}`,
-        date: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000), node: String(m["node"]), cpu: String(m["cpu"]),
+        date: new Date().toISOString(),
+        seconds: Math.round((Date.now() - t0) / 1000),
+        node: String(m["node"]),
+        cpu: String(m["cpu"]),
       });
       if (o.json) {
         printJson({ report, prediction: r.prediction, beamforming: r.beamforming });
         return;
       }
-      process.stdout.write(`\nCase study 1: channel prediction (umi-6ghz, ${r.prediction.config.history} -> ${r.prediction.config.horizon}, input SNR ${r.prediction.config.snrDb} dB)\n`);
+      process.stdout.write(
+        `\nCase study 1: channel prediction (umi-6ghz, ${r.prediction.config.history} -> ${r.prediction.config.horizon}, input SNR ${r.prediction.config.snrDb} dB)\n`,
+      );
       process.stdout.write(formatPredictionTable(r.prediction) + "\n");
       process.stdout.write(`\nCase study 2: ${r.beamforming.title}\n`);
       process.stdout.write(formatTable(r.beamforming.table.header, r.beamforming.table.rows) + "\n");

@@ -8,7 +8,7 @@ import { EXPERIMENTS, runExperiment } from "../../experiments/index.ts";
 import { writeExperiment } from "../../report/experiment.ts";
 import { resolveOptions } from "../config.ts";
 import { formatTable, info, printJson } from "../output.ts";
-import { intArg, nameListArg } from "../parse.ts";
+import { flagName, intArg, nameListArg } from "../parse.ts";
 
 interface ExperimentCliOptions {
   quick?: boolean;
@@ -34,25 +34,29 @@ export function registerExperiment(program: Command): void {
     .argument("<name>", `experiment: ${Object.keys(EXPERIMENTS).join(", ")}`)
     .option("--quick", "small sizes (seconds): a smoke run")
     .option("--out <dir>", "output folder (default results/<name>-<timestamp>)")
-    .option("--seed <n>", "seed of the channels and all random initialisations", intArg(0), 1)
-    .option("--samples <T>", "channel samples per point (sweeps, complexity) or trajectory length (dynamic)", intArg(1))
+    .option("--seed <n>", "seed of the channels and all random initialisations", intArg(), 1)
+    .option("--samples <T>", "channel samples per point (sweeps, complexity) or trajectory length (dynamic)", intArg())
     .option("--algorithms <list>", "override the algorithm list (classical names or online specs such as glnn:chain:warm)", nameListArg)
-    .option("--restarts <R>", "restarts of the upper bound (default 10; 2 with --quick)", intArg(1))
-    .option("--lagd-iterations <n>", "LAGD iterations per sample (default 500; 50 with --quick)", intArg(1))
+    .option("--restarts <R>", "restarts of the upper bound (default 10; 2 with --quick)", intArg())
+    .option("--lagd-iterations <n>", "LAGD iterations per sample (default 500; 50 with --quick)", intArg())
     .option("--json", "print one JSON document")
     .option("--config <file>", "options from a JSON or YAML file")
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const o = resolveOptions<ExperimentCliOptions & Record<string, unknown>>(cmd);
       const t0 = performance.now();
-      const result = runExperiment(name, {
-        quick: o.quick ?? false,
-        seed: o.seed,
-        ...(o.samples !== undefined ? { samples: o.samples } : {}),
-        ...(o.algorithms !== undefined ? { algorithms: o.algorithms } : {}),
-        ...(o.restarts !== undefined ? { restarts: o.restarts } : {}),
-        ...(o.lagdIterations !== undefined ? { lagdIterations: o.lagdIterations } : {}),
-        onProgress: (m) => info(m),
-      });
+      const result = runExperiment(
+        name,
+        {
+          quick: o.quick ?? false,
+          seed: o.seed,
+          ...(o.samples !== undefined ? { samples: o.samples } : {}),
+          ...(o.algorithms !== undefined ? { algorithms: o.algorithms } : {}),
+          ...(o.restarts !== undefined ? { restarts: o.restarts } : {}),
+          ...(o.lagdIterations !== undefined ? { lagdIterations: o.lagdIterations } : {}),
+          onProgress: (m) => info(m),
+        },
+        { where: "experiment", option: flagName },
+      );
       const dir = o.out ?? join("results", `${name}-${stamp()}`);
       const files = await writeExperiment(result, dir);
       info(`experiment ${name}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s; files in ${dir}`);
@@ -60,6 +64,8 @@ export function registerExperiment(program: Command): void {
         printJson({ name: result.name, series: result.series, files, config: result.config, table: result.table, notes: result.notes });
         return;
       }
-      process.stdout.write(`${result.title}\n${formatTable(result.table.header, result.table.rows)}\n\n${result.notes.map((n) => `- ${n}`).join("\n")}\n\nfiles:\n${files.map((f) => `  ${f}`).join("\n")}\n`);
+      process.stdout.write(
+        `${result.title}\n${formatTable(result.table.header, result.table.rows)}\n\n${result.notes.map((n) => `- ${n}`).join("\n")}\n\nfiles:\n${files.map((f) => `  ${f}`).join("\n")}\n`,
+      );
     });
 }

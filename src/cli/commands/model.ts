@@ -55,20 +55,38 @@ export function registerModel(program: Command): void {
         for (const c of r.cases) for (const m of c.mismatches) info(`model verify: ${c.name}: ${m}`);
         for (const s of r.rngStreams) if (s.checked && !s.pass) info(`model verify: rng stream ${s.name}: ${s.detail ?? "differs"}`);
         result = {
-          case: file, maxAbsErr: { outputs: 0, states: 0, gradients: 0 }, wiringsMatch: r.pass, pass: r.pass,
-          wirings: r.cases.map((c) => ({ name: c.name, pass: c.pass })), rngStreamsMatch: r.rngStreamsMatch,
+          case: file,
+          maxAbsErr: { outputs: 0, states: 0, gradients: 0 },
+          wiringsMatch: r.pass,
+          pass: r.pass,
+          wirings: r.cases.map((c) => ({ name: c.name, pass: c.pass })),
+          rngStreamsMatch: r.rngStreamsMatch,
         };
       } else {
-        fail(where, `${file}: unsupported format ${JSON.stringify(doc?.["format"])} (expected 'ncps-golden/1' or '${WIRINGS_GOLDEN_FORMAT}')`);
+        fail(
+          where,
+          `${file}: unsupported format ${JSON.stringify(doc?.["format"])} (expected 'ncps-golden/1' or '${WIRINGS_GOLDEN_FORMAT}')`,
+        );
       }
       if (opts.json) printJson(result);
       else {
         if (result.runs) {
-          const rows = result.runs.map((r) => [r.name, r.outputs.maxAbsErr, r.states.maxAbsErr, r.gradients.maxAbsErr, r.pass ? "pass" : "FAIL"]);
+          const rows = result.runs.map((r) => [
+            r.name,
+            r.outputs.maxAbsErr,
+            r.states.maxAbsErr,
+            r.gradients.maxAbsErr,
+            r.pass ? "pass" : "FAIL",
+          ]);
           process.stdout.write(`${result.case}\n${formatTable(["run", "outputs", "states", "gradients", ""], rows)}\n`);
         }
         if (result.wirings) {
-          process.stdout.write(`${formatTable(["wiring", ""], result.wirings.map((w) => [w.name, w.pass ? "pass" : "FAIL"]))}\n`);
+          process.stdout.write(
+            `${formatTable(
+              ["wiring", ""],
+              result.wirings.map((w) => [w.name, w.pass ? "pass" : "FAIL"]),
+            )}\n`,
+          );
           process.stdout.write(`rng streams match: ${result.rngStreamsMatch}\n`);
         }
         process.stdout.write(`wirings match: ${result.wiringsMatch}\n${result.pass ? "PASS" : "FAIL"}\n`);
@@ -107,14 +125,19 @@ export function registerModel(program: Command): void {
       if (opts.json) printJson({ file, config: m.config, trainableParameters: total, parameters: params });
       else {
         process.stdout.write(`${file}: ${m.config.type}, ${total} trainable parameters\n`);
-        process.stdout.write(formatTable(["parameter", "shape", "trainable"], params.map((p) => [p.name, `[${p.shape.join(", ")}]`, p.trainable ? "yes" : "fixed"])) + "\n");
+        process.stdout.write(
+          formatTable(
+            ["parameter", "shape", "trainable"],
+            params.map((p) => [p.name, `[${p.shape.join(", ")}]`, p.trainable ? "yes" : "fixed"]),
+          ) + "\n",
+        );
       }
     });
 
   model
     .command("train")
     .description("train a model (config file) on arrays from a data file (.npy/.npz/.mat/.h5)")
-    .requiredOption("--model-config <file>", "model config (.json or .yaml), e.g. {\"type\": \"cfc\", \"inputSize\": 2, \"units\": 16}")
+    .requiredOption("--model-config <file>", 'model config (.json or .yaml), e.g. {"type": "cfc", "inputSize": 2, "units": 16}')
     .requiredOption("--data <file>", "data file holding the arrays")
     .option("--inputs <var>", "inputs variable, [N, L, I] (or [N, F] for an MLP)", "inputs")
     .option("--targets <var>", "targets variable, [N, L, O] or [N, O]", "targets")
@@ -133,24 +156,59 @@ export function registerModel(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const where = "model train";
       const o = resolveOptions<{
-        modelConfig: string; data: string; inputs: string; targets: string; timespans?: string; epochs: number; batchSize: number;
-        lr: number; clip?: number; valSplit: number; patience?: number; truncation?: number; seed: number; out: string; json?: boolean;
+        modelConfig: string;
+        data: string;
+        inputs: string;
+        targets: string;
+        timespans?: string;
+        epochs: number;
+        batchSize: number;
+        lr: number;
+        clip?: number;
+        valSplit: number;
+        patience?: number;
+        truncation?: number;
+        seed: number;
+        out: string;
+        json?: boolean;
       }>(cmd);
       const cfg = readJsonOrYamlFile(o.modelConfig, where);
       const m = buildModel(parseModelConfig(cfg, where), { seed: o.seed });
       const t = await readTensors(o.data, { inputs: o.inputs, targets: o.targets, timespans: o.timespans }, where);
       const bar = progressBar("train", o.epochs, { quiet: false });
-      const res = fit(m, { inputs: t["inputs"]!, targets: t["targets"]!, timespans: t["timespans"] }, {
-        epochs: o.epochs, batchSize: o.batchSize, learningRate: o.lr, clipNorm: o.clip ?? null, validationSplit: o.valSplit,
-        patience: o.patience ?? null, truncation: o.truncation ?? null, seed: o.seed,
-        onEpoch: (l) => bar.tick(`loss ${l.trainLoss.toExponential(3)}${l.valLoss !== null ? ` val ${l.valLoss.toExponential(3)}` : ""}`),
-      });
+      const res = fit(
+        m,
+        { inputs: t["inputs"]!, targets: t["targets"]!, timespans: t["timespans"] },
+        {
+          epochs: o.epochs,
+          batchSize: o.batchSize,
+          learningRate: o.lr,
+          clipNorm: o.clip ?? null,
+          validationSplit: o.valSplit,
+          patience: o.patience ?? null,
+          truncation: o.truncation ?? null,
+          seed: o.seed,
+          onEpoch: (l) => bar.tick(`loss ${l.trainLoss.toExponential(3)}${l.valLoss !== null ? ` val ${l.valLoss.toExponential(3)}` : ""}`),
+        },
+      );
       bar.stop();
       saveModel(o.out, m, { trainedOn: o.data, seed: o.seed, history: res.history });
-      const doc = { out: o.out, epochs: res.history.length, bestEpoch: res.bestEpoch, bestValLoss: res.bestValLoss, stoppedEarly: res.stoppedEarly, history: res.history };
+      const doc = {
+        out: o.out,
+        epochs: res.history.length,
+        bestEpoch: res.bestEpoch,
+        bestValLoss: res.bestValLoss,
+        stoppedEarly: res.stoppedEarly,
+        history: res.history,
+      };
       if (o.json) printJson(doc);
       else {
-        process.stdout.write(formatTable(["epoch", "train MSE", "val MSE", "ms"], res.history.map((h) => [h.epoch, h.trainLoss, h.valLoss ?? "-", h.ms])) + "\n");
+        process.stdout.write(
+          formatTable(
+            ["epoch", "train MSE", "val MSE", "ms"],
+            res.history.map((h) => [h.epoch, h.trainLoss, h.valLoss ?? "-", h.ms]),
+          ) + "\n",
+        );
         process.stdout.write(`best epoch ${res.bestEpoch}${res.stoppedEarly ? " (stopped early)" : ""}; wrote ${o.out}\n`);
       }
     });

@@ -19,7 +19,6 @@ import { writeStudyReport } from "../../study/report.ts";
 import { formatNumber, formatTable, info, printJson } from "../output.ts";
 import { intArg } from "../parse.ts";
 
-
 interface RunOptions {
   out: string;
   workers?: number;
@@ -28,7 +27,11 @@ interface RunOptions {
 }
 
 export function registerStudy(program: Command): void {
-  const study = program.command("study").description("studies: a task over a grid of options (seeds x SNRs x ...), on every core or across machines, resumable, with confidence intervals");
+  const study = program
+    .command("study")
+    .description(
+      "studies: a task over a grid of options (seeds x SNRs x ...), on every core or across machines, resumable, with confidence intervals",
+    );
 
   study
     .command("run")
@@ -49,20 +52,33 @@ export function registerStudy(program: Command): void {
       const t0 = performance.now();
       const report = await runStudy(s, file, o.out, {
         workers: o.workers ?? defaultWorkers(),
-        ...(queue !== undefined ? { executor: queueExecutor(queue, { onWarning: (m) => info(`${where}: ${m}`) }), beforeStart: () => probeRedis(queue, where) } : {}),
+        ...(queue !== undefined
+          ? { executor: queueExecutor(queue, { onWarning: (m) => info(`${where}: ${m}`) }), beforeStart: () => probeRedis(queue, where) }
+          : {}),
         onWarning: (m) => info(`${where}: warning: ${m}`),
         onStart: (total, finished, resumed) => {
-          info(`${where}: ${total} cells${resumed ? `, ${finished} already finished (resuming)` : ""}; ${o.queue ? `queue ${o.queue}` : `${o.workers ?? defaultWorkers()} worker threads`}; results in ${o.out}/results.jsonl`);
+          info(
+            `${where}: ${total} cells${resumed ? `, ${finished} already finished (resuming)` : ""}; ${o.queue ? `queue ${o.queue}` : `${o.workers ?? defaultWorkers()} worker threads`}; results in ${o.out}/results.jsonl`,
+          );
           if (o.quiet || finished === total) return;
           bar = new SingleBar(
-            { format: "study [{bar}] {value}/{total} cells | ETA {eta_formatted}", stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, hideCursor: false, etaBuffer: 20 },
+            {
+              format: "study [{bar}] {value}/{total} cells | ETA {eta_formatted}",
+              stream: process.stderr,
+              noTTYOutput: true,
+              notTTYSchedule: 5000,
+              hideCursor: false,
+              etaBuffer: 20,
+            },
             Presets.shades_classic,
           );
           bar.start(total, finished);
         },
         onCell: () => bar?.increment(),
       }).finally(() => (bar as SingleBar | null)?.stop());
-      info(`${where}: done: ${report.ran} cells run, ${report.skipped} skipped (already finished) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      info(
+        `${where}: done: ${report.ran} cells run, ${report.skipped} skipped (already finished) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
     });
 
   study
@@ -70,7 +86,12 @@ export function registerStudy(program: Command): void {
     .description("serve a study queue: run cells put there by `study run --queue` (stop with Ctrl-C or SIGTERM)")
     .requiredOption("--queue <url>", "Redis URL, redis://HOST:PORT")
     .option("--concurrency <n>", `cells at once (worker threads; default all cores, ${defaultWorkers()} here)`, intArg(1, 1024))
-    .option("--lock-seconds <s>", "a crashed worker's cell goes back to the queue after about this long (twice this at most)", intArg(1, 86400), 30)
+    .option(
+      "--lock-seconds <s>",
+      "a crashed worker's cell goes back to the queue after about this long (twice this at most)",
+      intArg(1, 86400),
+      30,
+    )
     .action(async (o: { queue: string; concurrency?: number; lockSeconds: number }) => {
       const url = checkQueueUrl(o.queue, "study worker");
       const ac = new AbortController();
@@ -78,7 +99,12 @@ export function registerStudy(program: Command): void {
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       try {
-        const r = await runWorker(url, { concurrency: o.concurrency ?? defaultWorkers(), lockMs: o.lockSeconds * 1000, signal: ac.signal, log: info });
+        const r = await runWorker(url, {
+          concurrency: o.concurrency ?? defaultWorkers(),
+          lockMs: o.lockSeconds * 1000,
+          signal: ac.signal,
+          log: info,
+        });
         info(`study worker: stopped after ${r.done} cells (${r.failed} failed)`);
       } finally {
         process.off("SIGINT", stop);
@@ -88,7 +114,9 @@ export function registerStudy(program: Command): void {
 
   study
     .command("summary")
-    .description("summarise a study folder: each metric as mean, std, n and 95 % confidence interval per group of cells (every grid key but seed)")
+    .description(
+      "summarise a study folder: each metric as mean, std, n and 95 % confidence interval per group of cells (every grid key but seed)",
+    )
     .argument("<dir>", "study folder")
     .option("--json", "print one JSON document")
     .action((dir: string, o: { json?: boolean }) => {
@@ -97,10 +125,18 @@ export function registerStudy(program: Command): void {
         printJson(s);
         return;
       }
-      const lines = [`${s.study.task}${s.study.experiment ? ` ${s.study.experiment}` : ""}: ${s.finished} of ${s.total} cells finished; groups by ${s.groupKeys.length ? s.groupKeys.join(", ") : "(none: seed is the only grid key)"}`];
+      const lines = [
+        `${s.study.task}${s.study.experiment ? ` ${s.study.experiment}` : ""}: ${s.finished} of ${s.total} cells finished; groups by ${s.groupKeys.length ? s.groupKeys.join(", ") : "(none: seed is the only grid key)"}`,
+      ];
       for (const g of s.groups) {
         lines.push("", `${groupLabel(g.cell)} (n = ${g.n})`);
-        const rows = Object.entries(g.metrics).map(([p, m]) => [p, m.n, m.mean, m.std ?? "-", m.ci95 ? `[${formatNumber(m.ci95[0])}, ${formatNumber(m.ci95[1])}]` : "-"]);
+        const rows = Object.entries(g.metrics).map(([p, m]) => [
+          p,
+          m.n,
+          m.mean,
+          m.std ?? "-",
+          m.ci95 ? `[${formatNumber(m.ci95[0])}, ${formatNumber(m.ci95[1])}]` : "-",
+        ]);
         if (rows.length) lines.push(formatTable(["metric", "n", "mean", "std", "95 % CI"], rows));
       }
       process.stdout.write(lines.join("\n") + "\n");

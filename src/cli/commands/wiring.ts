@@ -177,7 +177,12 @@ export function registerWiring(program: Command): void {
         ["outputs", summary.outputDim ?? "-"],
         ["layers", summary.layers.map((l) => `${l.type} ${l.size}`).join(", ")],
         ["synapses", `${summary.synapseCount} (${summary.excitatory} excitatory, ${summary.inhibitory} inhibitory)`],
-        ["sensory synapses", w.isBuilt() ? `${summary.sensorySynapseCount} (${summary.sensoryExcitatory} excitatory, ${summary.sensoryInhibitory} inhibitory)` : "not built"],
+        [
+          "sensory synapses",
+          w.isBuilt()
+            ? `${summary.sensorySynapseCount} (${summary.sensoryExcitatory} excitatory, ${summary.sensoryInhibitory} inhibitory)`
+            : "not built",
+        ],
       ];
       process.stdout.write(formatTable(["property", "value"], rows) + "\n");
     });

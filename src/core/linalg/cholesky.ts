@@ -34,8 +34,10 @@ export function tryCholesky(a: CMat, out?: CMat): CMat | null {
       let sr = ar[ri + j]!;
       let si = j === i ? 0 : ai[ri + j]!;
       for (let k = 0; k < j; k++) {
-        const xr = lr[ri + k]!, xi = li[ri + k]!;
-        const yr = lr[rj + k]!, yi = li[rj + k]!;
+        const xr = lr[ri + k]!,
+          xi = li[ri + k]!;
+        const yr = lr[rj + k]!,
+          yi = li[rj + k]!;
         sr -= xr * yr + xi * yi;
         si -= xi * yr - xr * yi;
       }

@@ -57,9 +57,11 @@ function hessenberg(n: number, hr: Float64Array, hi: Float64Array): void {
     const tau = 2 / vv;
     // Left: A <- (I - tau v v^H) A on rows k+1.., columns k..
     for (let j = k; j < n; j++) {
-      let sr = 0, si = 0; // v^H A[:, j]
+      let sr = 0,
+        si = 0; // v^H A[:, j]
       for (let i = k + 1; i < n; i++) {
-        const ar = hr[i * n + j]!, ai = hi[i * n + j]!;
+        const ar = hr[i * n + j]!,
+          ai = hi[i * n + j]!;
         sr += vr[i]! * ar + vi[i]! * ai;
         si += vr[i]! * ai - vi[i]! * ar;
       }
@@ -72,9 +74,11 @@ function hessenberg(n: number, hr: Float64Array, hi: Float64Array): void {
     }
     // Right: A <- A (I - tau v v^H) on all rows, columns k+1..
     for (let i = 0; i < n; i++) {
-      let sr = 0, si = 0; // A[i, :] v
+      let sr = 0,
+        si = 0; // A[i, :] v
       for (let j = k + 1; j < n; j++) {
-        const ar = hr[i * n + j]!, ai = hi[i * n + j]!;
+        const ar = hr[i * n + j]!,
+          ai = hi[i * n + j]!;
         sr += ar * vr[j]! - ai * vi[j]!;
         si += ar * vi[j]! + ai * vr[j]!;
       }
@@ -136,7 +140,8 @@ export function ceigvals(a: CMat, opts: { maxIterations?: number } = {}): Eigenv
     let l = h;
     while (l > 0) {
       const sub = Math.abs(hr[l * n + l - 1]!) + Math.abs(hi[l * n + l - 1]!);
-      let diag = Math.abs(hr[l * n + l]!) + Math.abs(hi[l * n + l]!) + Math.abs(hr[(l - 1) * n + l - 1]!) + Math.abs(hi[(l - 1) * n + l - 1]!);
+      let diag =
+        Math.abs(hr[l * n + l]!) + Math.abs(hi[l * n + l]!) + Math.abs(hr[(l - 1) * n + l - 1]!) + Math.abs(hi[(l - 1) * n + l - 1]!);
       if (diag === 0) diag = norm;
       if (sub <= EPS * diag || sub <= tiny) {
         hr[l * n + l - 1] = 0;
@@ -153,7 +158,8 @@ export function ceigvals(a: CMat, opts: { maxIterations?: number } = {}): Eigenv
       continue;
     }
     iter++;
-    if (iter > maxIt) fail(where, `QR iteration did not converge for the eigenvalue at index ${h} of a ${n} x ${n} matrix after ${maxIt} sweeps`);
+    if (iter > maxIt)
+      fail(where, `QR iteration did not converge for the eigenvalue at index ${h} of a ${n} x ${n} matrix after ${maxIt} sweeps`);
     // Shift.
     let mur: number, mui: number;
     if (iter % 10 === 0) {
@@ -162,11 +168,16 @@ export function ceigvals(a: CMat, opts: { maxIterations?: number } = {}): Eigenv
       mui = hi[h * n + h]! + 0.75 * Math.abs(hi[h * n + h - 1]!);
     } else {
       // Wilkinson: eigenvalue of [[a, b], [c, d]] nearer to d.
-      const ar = hr[(h - 1) * n + h - 1]!, ai = hi[(h - 1) * n + h - 1]!;
-      const br = hr[(h - 1) * n + h]!, bi = hi[(h - 1) * n + h]!;
-      const cr = hr[h * n + h - 1]!, ci = hi[h * n + h - 1]!;
-      const dr = hr[h * n + h]!, di = hi[h * n + h]!;
-      const er = (ar - dr) / 2, ei = (ai - di) / 2; // (a - d)/2
+      const ar = hr[(h - 1) * n + h - 1]!,
+        ai = hi[(h - 1) * n + h - 1]!;
+      const br = hr[(h - 1) * n + h]!,
+        bi = hi[(h - 1) * n + h]!;
+      const cr = hr[h * n + h - 1]!,
+        ci = hi[h * n + h - 1]!;
+      const dr = hr[h * n + h]!,
+        di = hi[h * n + h]!;
+      const er = (ar - dr) / 2,
+        ei = (ai - di) / 2; // (a - d)/2
       const discR = er * er - ei * ei + (br * cr - bi * ci);
       const discI = 2 * er * ei + (br * ci + bi * cr);
       const [sr, si] = csqrt(discR, discI);
@@ -187,19 +198,26 @@ export function ceigvals(a: CMat, opts: { maxIterations?: number } = {}): Eigenv
       hi[k * n + k] = hi[k * n + k]! - mui;
     }
     for (let k = l; k < h; k++) {
-      const xr = hr[k * n + k]!, xi = hi[k * n + k]!;
-      const yr = hr[(k + 1) * n + k]!, yi = hi[(k + 1) * n + k]!;
+      const xr = hr[k * n + k]!,
+        xi = hi[k * n + k]!;
+      const yr = hr[(k + 1) * n + k]!,
+        yi = hi[(k + 1) * n + k]!;
       const ax = Math.hypot(xr, xi);
       const nrm = Math.hypot(ax, Math.hypot(yr, yi));
       let c: number, sRe: number, sIm: number;
       if (nrm === 0) {
-        c = 1; sRe = 0; sIm = 0;
+        c = 1;
+        sRe = 0;
+        sIm = 0;
       } else if (ax === 0) {
-        c = 0; sRe = 1; sIm = 0;
+        c = 0;
+        sRe = 1;
+        sIm = 0;
       } else {
         // G = [c s; -conj(s) c], c = |x|/r, s = (x/|x|) conj(y) / r maps (x, y) to ((x/|x|) r, 0).
         c = ax / nrm;
-        const pr = xr / ax, pi = xi / ax;
+        const pr = xr / ax,
+          pi = xi / ax;
         sRe = (pr * yr + pi * yi) / nrm;
         sIm = (pi * yr - pr * yi) / nrm;
       }
@@ -207,8 +225,10 @@ export function ceigvals(a: CMat, opts: { maxIterations?: number } = {}): Eigenv
       snr[k] = sRe;
       sni[k] = sIm;
       for (let j = k; j <= h; j++) {
-        const ur = hr[k * n + j]!, ui = hi[k * n + j]!;
-        const wr = hr[(k + 1) * n + j]!, wi = hi[(k + 1) * n + j]!;
+        const ur = hr[k * n + j]!,
+          ui = hi[k * n + j]!;
+        const wr = hr[(k + 1) * n + j]!,
+          wi = hi[(k + 1) * n + j]!;
         // row_k <- c u + s w ; row_{k+1} <- -conj(s) u + c w
         hr[k * n + j] = c * ur + (sRe * wr - sIm * wi);
         hi[k * n + j] = c * ui + (sRe * wi + sIm * wr);
@@ -217,11 +237,15 @@ export function ceigvals(a: CMat, opts: { maxIterations?: number } = {}): Eigenv
       }
     }
     for (let k = l; k < h; k++) {
-      const c = cs[k]!, sRe = snr[k]!, sIm = sni[k]!;
+      const c = cs[k]!,
+        sRe = snr[k]!,
+        sIm = sni[k]!;
       const top = Math.min(k + 2, h);
       for (let i = l; i <= top; i++) {
-        const ur = hr[i * n + k]!, ui = hi[i * n + k]!;
-        const wr = hr[i * n + k + 1]!, wi = hi[i * n + k + 1]!;
+        const ur = hr[i * n + k]!,
+          ui = hi[i * n + k]!;
+        const wr = hr[i * n + k + 1]!,
+          wi = hi[i * n + k + 1]!;
         // [u, w] <- [u, w] G^H = [c u + conj(s) w, -s u + c w]
         hr[i * n + k] = c * ur + (sRe * wr + sIm * wi);
         hi[i * n + k] = c * ui + (sRe * wi - sIm * wr);

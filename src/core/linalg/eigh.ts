@@ -107,12 +107,15 @@ function tridiagonalize(a: CMat, keepReflectors: boolean, where: string): Tridia
     pi.fill(0, 0, m);
     for (let i = 0; i < m; i++) {
       const row = (o + i) * n + o;
-      const ar = vr[i]!, ai = vi[i]!;
+      const ar = vr[i]!,
+        ai = vi[i]!;
       let sr = 0;
       let si = 0;
       for (let j = 0; j < i; j++) {
-        const xr = br[row + j]!, xi = bi[row + j]!;
-        const yr = vr[j]!, yi = vi[j]!;
+        const xr = br[row + j]!,
+          xi = bi[row + j]!;
+        const yr = vr[j]!,
+          yi = vi[j]!;
         sr += xr * yr - xi * yi;
         si += xr * yi + xi * yr;
         // conj(B[i, j]) v_i
@@ -138,11 +141,15 @@ function tridiagonalize(a: CMat, keepReflectors: boolean, where: string): Tridia
     // B <- B - v q^H - q v^H on the lower triangle (j <= i)
     for (let i = 0; i < m; i++) {
       const row = (o + i) * n + o;
-      const ar = vr[i]!, ai = vi[i]!;
-      const cr = pr[i]!, ci = pi[i]!;
+      const ar = vr[i]!,
+        ai = vi[i]!;
+      const cr = pr[i]!,
+        ci = pi[i]!;
       for (let j = 0; j <= i; j++) {
-        const qr = pr[j]!, qi = pi[j]!;
-        const wr = vr[j]!, wi = vi[j]!;
+        const qr = pr[j]!,
+          qi = pi[j]!;
+        const wr = vr[j]!,
+          wi = vi[j]!;
         // v_i conj(q_j) + q_i conj(v_j)
         br[row + j]! -= ar * qr + ai * qi + cr * wr + ci * wi;
         bi[row + j]! -= ai * qr - ar * qi + ci * wr - cr * wi;
@@ -217,8 +224,10 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
         let sr = 0;
         let si = 0;
         for (let j = 0; j < m; j++) {
-          const xr = yr[row + j]!, xi = yi[row + j]!;
-          const wr = hvr[wo + j]!, wi = hvi[wo + j]!;
+          const xr = yr[row + j]!,
+            xi = yi[row + j]!;
+          const wr = hvr[wo + j]!,
+            wi = hvi[wo + j]!;
           sr += xr * wr + xi * wi;
           si += xi * wr - xr * wi;
         }
@@ -226,7 +235,8 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
         si *= tau;
         if (sr === 0 && si === 0) continue;
         for (let j = 0; j < m; j++) {
-          const wr = hvr[wo + j]!, wi = hvi[wo + j]!;
+          const wr = hvr[wo + j]!,
+            wi = hvi[wo + j]!;
           yr[row + j]! -= sr * wr - si * wi;
           yi[row + j]! -= sr * wi + si * wr;
         }
@@ -234,10 +244,12 @@ export function ceigh(a: CMat, opts: { vectors?: boolean } = {}): Eigh {
     }
     // Y <- D Y: row i times delta_i.
     for (let i = 0; i < n; i++) {
-      const cr = dr[i]!, ci = di[i]!;
+      const cr = dr[i]!,
+        ci = di[i]!;
       if (cr === 1 && ci === 0) continue;
       for (let j = 0; j < n; j++) {
-        const xr = yr[i * n + j]!, xi = yi[i * n + j]!;
+        const xr = yr[i * n + j]!,
+          xi = yi[i * n + j]!;
         yr[i * n + j] = xr * cr - xi * ci;
         yi[i * n + j] = xr * ci + xi * cr;
       }
@@ -417,8 +429,10 @@ function rotateRows(m: CMat, i: number, c: number, s: number): void {
   const re = m.re;
   const im = m.im;
   for (let k = 0; k < w; k++) {
-    const zr = re[r0 + k]!, zi = im[r0 + k]!;
-    const ar = re[r1 + k]!, ai = im[r1 + k]!;
+    const zr = re[r0 + k]!,
+      zi = im[r0 + k]!;
+    const ar = re[r1 + k]!,
+      ai = im[r1 + k]!;
     re[r0 + k] = c * zr - s * ar;
     im[r0 + k] = c * zi - s * ai;
     re[r1 + k] = s * zr + c * ar;
@@ -440,15 +454,18 @@ function applyReflector(t: Tridiagonal, k: number, y: CMat): void {
     let sr = 0;
     let si = 0;
     for (let i = 0; i < m; i++) {
-      const vr = t.hvr[vo + i]!, vi = t.hvi[vo + i]!;
-      const xr = y.re[(o + i) * w + j]!, xi = y.im[(o + i) * w + j]!;
+      const vr = t.hvr[vo + i]!,
+        vi = t.hvi[vo + i]!;
+      const xr = y.re[(o + i) * w + j]!,
+        xi = y.im[(o + i) * w + j]!;
       sr += vr * xr + vi * xi;
       si += vr * xi - vi * xr;
     }
     sr *= tau;
     si *= tau;
     for (let i = 0; i < m; i++) {
-      const vr = t.hvr[vo + i]!, vi = t.hvi[vo + i]!;
+      const vr = t.hvr[vo + i]!,
+        vi = t.hvi[vo + i]!;
       y.re[(o + i) * w + j]! -= vr * sr - vi * si;
       y.im[(o + i) * w + j]! -= vr * si + vi * sr;
     }
@@ -530,7 +547,8 @@ function scaleRowsByPhase(m: CMat, dr: Float64Array, di: Float64Array, conjugate
     const ci = conjugate ? -di[i]! : di[i]!;
     if (cr === 1 && ci === 0) continue;
     for (let j = 0; j < w; j++) {
-      const xr = m.re[i * w + j]!, xi = m.im[i * w + j]!;
+      const xr = m.re[i * w + j]!,
+        xi = m.im[i * w + j]!;
       m.re[i * w + j] = xr * cr - xi * ci;
       m.im[i * w + j] = xr * ci + xi * cr;
     }

@@ -50,15 +50,21 @@ function gemmAxpy(
       const x01 = x00 + sK;
       const x10 = x00 + sI;
       const x11 = x10 + sK;
-      const a00r = ar[x00]!, a00i = sg * ai[x00]!;
-      const a01r = ar[x01]!, a01i = sg * ai[x01]!;
-      const a10r = ar[x10]!, a10i = sg * ai[x10]!;
-      const a11r = ar[x11]!, a11i = sg * ai[x11]!;
+      const a00r = ar[x00]!,
+        a00i = sg * ai[x00]!;
+      const a01r = ar[x01]!,
+        a01i = sg * ai[x01]!;
+      const a10r = ar[x10]!,
+        a10i = sg * ai[x10]!;
+      const a11r = ar[x11]!,
+        a11i = sg * ai[x11]!;
       const b0 = k * n;
       const b1 = b0 + n;
       for (let j = 0; j < n; j++) {
-        const b0r = br[b0 + j]!, b0i = bi[b0 + j]!;
-        const b1r = br[b1 + j]!, b1i = bi[b1 + j]!;
+        const b0r = br[b0 + j]!,
+          b0i = bi[b0 + j]!;
+        const b1r = br[b1 + j]!,
+          b1i = bi[b1 + j]!;
         cr[c0 + j]! += a00r * b0r - a00i * b0i + a01r * b1r - a01i * b1i;
         ci[c0 + j]! += a00r * b0i + a00i * b0r + a01r * b1i + a01i * b1r;
         cr[c1 + j]! += a10r * b0r - a10i * b0i + a11r * b1r - a11i * b1i;
@@ -68,11 +74,14 @@ function gemmAxpy(
     if (k < p) {
       const x0 = i * sI + k * sK;
       const x1 = x0 + sI;
-      const a0r = ar[x0]!, a0i = sg * ai[x0]!;
-      const a1r = ar[x1]!, a1i = sg * ai[x1]!;
+      const a0r = ar[x0]!,
+        a0i = sg * ai[x0]!;
+      const a1r = ar[x1]!,
+        a1i = sg * ai[x1]!;
       const b0 = k * n;
       for (let j = 0; j < n; j++) {
-        const b0r = br[b0 + j]!, b0i = bi[b0 + j]!;
+        const b0r = br[b0 + j]!,
+          b0i = bi[b0 + j]!;
         cr[c0 + j]! += a0r * b0r - a0i * b0i;
         ci[c0 + j]! += a0r * b0i + a0i * b0r;
         cr[c1 + j]! += a1r * b0r - a1i * b0i;
@@ -84,11 +93,13 @@ function gemmAxpy(
     const c0 = i * n;
     for (let k = 0; k < p; k++) {
       const x0 = i * sI + k * sK;
-      const a0r = ar[x0]!, a0i = sg * ai[x0]!;
+      const a0r = ar[x0]!,
+        a0i = sg * ai[x0]!;
       if (a0r === 0 && a0i === 0) continue;
       const b0 = k * n;
       for (let j = 0; j < n; j++) {
-        const b0r = br[b0 + j]!, b0i = bi[b0 + j]!;
+        const b0r = br[b0 + j]!,
+          b0i = bi[b0 + j]!;
         cr[c0 + j]! += a0r * b0r - a0i * b0i;
         ci[c0 + j]! += a0r * b0i + a0i * b0r;
       }
@@ -120,12 +131,23 @@ function gemmDotConj(
     for (; j + 1 < n; j += 2) {
       const b0 = j * p;
       const b1 = b0 + p;
-      let s00r = 0, s00i = 0, s01r = 0, s01i = 0, s10r = 0, s10i = 0, s11r = 0, s11i = 0;
+      let s00r = 0,
+        s00i = 0,
+        s01r = 0,
+        s01i = 0,
+        s10r = 0,
+        s10i = 0,
+        s11r = 0,
+        s11i = 0;
       for (let k = 0; k < p; k++) {
-        const x0r = ar[a0 + k]!, x0i = ai[a0 + k]!;
-        const x1r = ar[a1 + k]!, x1i = ai[a1 + k]!;
-        const y0r = br[b0 + k]!, y0i = bi[b0 + k]!;
-        const y1r = br[b1 + k]!, y1i = bi[b1 + k]!;
+        const x0r = ar[a0 + k]!,
+          x0i = ai[a0 + k]!;
+        const x1r = ar[a1 + k]!,
+          x1i = ai[a1 + k]!;
+        const y0r = br[b0 + k]!,
+          y0i = bi[b0 + k]!;
+        const y1r = br[b1 + k]!,
+          y1i = bi[b1 + k]!;
         // x * conj(y) = (xr yr + xi yi) + i (xi yr - xr yi)
         s00r += x0r * y0r + x0i * y0i;
         s00i += x0i * y0r - x0r * y0i;
@@ -147,11 +169,17 @@ function gemmDotConj(
     }
     for (; j < n; j++) {
       const b0 = j * p;
-      let s0r = 0, s0i = 0, s1r = 0, s1i = 0;
+      let s0r = 0,
+        s0i = 0,
+        s1r = 0,
+        s1i = 0;
       for (let k = 0; k < p; k++) {
-        const y0r = br[b0 + k]!, y0i = bi[b0 + k]!;
-        const x0r = ar[a0 + k]!, x0i = ai[a0 + k]!;
-        const x1r = ar[a1 + k]!, x1i = ai[a1 + k]!;
+        const y0r = br[b0 + k]!,
+          y0i = bi[b0 + k]!;
+        const x0r = ar[a0 + k]!,
+          x0i = ai[a0 + k]!;
+        const x1r = ar[a1 + k]!,
+          x1i = ai[a1 + k]!;
         s0r += x0r * y0r + x0i * y0i;
         s0i += x0i * y0r - x0r * y0i;
         s1r += x1r * y0r + x1i * y0i;
@@ -167,10 +195,13 @@ function gemmDotConj(
     const a0 = i * p;
     for (let j = hermitian ? i : 0; j < n; j++) {
       const b0 = j * p;
-      let sr = 0, si = 0;
+      let sr = 0,
+        si = 0;
       for (let k = 0; k < p; k++) {
-        const xr = ar[a0 + k]!, xi = ai[a0 + k]!;
-        const yr = br[b0 + k]!, yi = bi[b0 + k]!;
+        const xr = ar[a0 + k]!,
+          xi = ai[a0 + k]!;
+        const yr = br[b0 + k]!,
+          yi = bi[b0 + k]!;
         sr += xr * yr + xi * yi;
         si += xi * yr - xr * yi;
       }

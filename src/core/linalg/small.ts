@@ -12,7 +12,10 @@ import { checkSquare, cmat, type CMat } from "./cmat.ts";
 export function cdet2(m: CMat): [number, number] {
   if (m.rows !== 2 || m.cols !== 2) fail("cdet2", `expected a 2 x 2 matrix, got ${m.rows} x ${m.cols}`);
   const { re, im } = m;
-  return [re[0]! * re[3]! - im[0]! * im[3]! - (re[1]! * re[2]! - im[1]! * im[2]!), re[0]! * im[3]! + im[0]! * re[3]! - (re[1]! * im[2]! + im[1]! * re[2]!)];
+  return [
+    re[0]! * re[3]! - im[0]! * im[3]! - (re[1]! * re[2]! - im[1]! * im[2]!),
+    re[0]! * im[3]! + im[0]! * re[3]! - (re[1]! * im[2]! + im[1]! * re[2]!),
+  ];
 }
 
 /**

@@ -34,7 +34,10 @@ let warnedFull = false;
 function heapFull<T>(fallback: T): T {
   if (!warnedFull) {
     warnedFull = true;
-    hostWarning("WebAssembly heap is full (2 GiB of live buffers); new buffers use plain arrays and the slower JavaScript kernels", "LIQUIDWAVE_HEAP_FULL");
+    hostWarning(
+      "WebAssembly heap is full (2 GiB of live buffers); new buffers use plain arrays and the slower JavaScript kernels",
+      "LIQUIDWAVE_HEAP_FULL",
+    );
   }
   return fallback;
 }

@@ -1,5 +1,5 @@
 /**
- * Byte-level encodings of the WebAssembly binary format (core spec §5.2): LEB128 integers,
+ * Byte-level encodings of the WebAssembly binary format (WebAssembly core specification §5.2): LEB128 integers,
  * little-endian floats and length-prefixed vectors. Everything the assembler writes goes through
  * a {@link ByteSink}.
  */

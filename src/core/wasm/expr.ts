@@ -4,7 +4,7 @@
  * like arithmetic: `f64x2.add(acc.get(), f64x2.mul(a, b))`. Operand types are checked when the
  * tree is built, so a mistyped kernel fails loudly in TypeScript rather than in validation.
  *
- * Only the opcodes the kernels need are here (core spec §5.4, SIMD §5.4.8 with prefix 0xFD,
+ * Only the opcodes the kernels need are here (WebAssembly core specification §5.4, SIMD §5.4.8 with prefix 0xFD,
  * relaxed SIMD opcodes 0x100+).
  */
 import type { ByteSink } from "./encode.ts";
@@ -22,7 +22,11 @@ export interface Expr {
 
 /** A local variable (parameters are locals too). */
 export class Local {
-  constructor(readonly index: number, readonly type: ValType, readonly name: string) {}
+  constructor(
+    readonly index: number,
+    readonly type: ValType,
+    readonly name: string,
+  ) {}
   get(): Expr {
     return { type: this.type, emit: (o) => void o.byte(0x20).u32(this.index) };
   }
@@ -36,7 +40,14 @@ function check(what: string, args: readonly Expr[], want: readonly ExprType[]): 
 }
 
 /** An instruction with fixed opcode bytes and immediates, after its operands. */
-function op(what: string, code: readonly number[], type: ExprType, args: readonly Expr[], want: readonly ExprType[], imm?: (o: ByteSink) => void): Expr {
+function op(
+  what: string,
+  code: readonly number[],
+  type: ExprType,
+  args: readonly Expr[],
+  want: readonly ExprType[],
+  imm?: (o: ByteSink) => void,
+): Expr {
   check(what, args, want);
   return {
     type,
@@ -49,7 +60,14 @@ function op(what: string, code: readonly number[], type: ExprType, args: readonl
 }
 
 /** A SIMD instruction: prefix 0xFD then the opcode as u32 LEB128. */
-function simd(what: string, code: number, type: ExprType, args: readonly Expr[], want: readonly ExprType[], imm?: (o: ByteSink) => void): Expr {
+function simd(
+  what: string,
+  code: number,
+  type: ExprType,
+  args: readonly Expr[],
+  want: readonly ExprType[],
+  imm?: (o: ByteSink) => void,
+): Expr {
   check(what, args, want);
   return {
     type,
@@ -66,9 +84,18 @@ function memarg(align: number, offset: number) {
   return (o: ByteSink) => void o.u32(align).u32(offset);
 }
 
-const I = "i32", L = "i64", F = "f64", V = "v128";
-const bin = (name: string, code: number, t: ValType, res: ValType = t) => (a: Expr, b: Expr) => op(name, [code], res, [a, b], [t, t]);
-const un = (name: string, code: number, t: ValType, res: ValType = t) => (a: Expr) => op(name, [code], res, [a], [t]);
+const I = "i32",
+  L = "i64",
+  F = "f64",
+  V = "v128";
+const bin =
+  (name: string, code: number, t: ValType, res: ValType = t) =>
+  (a: Expr, b: Expr) =>
+    op(name, [code], res, [a, b], [t, t]);
+const un =
+  (name: string, code: number, t: ValType, res: ValType = t) =>
+  (a: Expr) =>
+    op(name, [code], res, [a], [t]);
 const vbin = (name: string, code: number) => (a: Expr, b: Expr) => simd(name, code, V, [a, b], [V, V]);
 const vun = (name: string, code: number) => (a: Expr) => simd(name, code, V, [a], [V]);
 
@@ -77,19 +104,31 @@ export const i32 = {
   load: (addr: Expr, offset = 0) => op("i32.load", [0x28], I, [addr], [I], memarg(2, offset)),
   store: (addr: Expr, v: Expr, offset = 0) => op("i32.store", [0x36], "void", [addr, v], [I, I], memarg(2, offset)),
   eqz: un("i32.eqz", 0x45, I),
-  eq: bin("i32.eq", 0x46, I), ne: bin("i32.ne", 0x47, I),
-  lt_s: bin("i32.lt_s", 0x48, I), lt_u: bin("i32.lt_u", 0x49, I),
-  gt_s: bin("i32.gt_s", 0x4a, I), gt_u: bin("i32.gt_u", 0x4b, I),
-  le_s: bin("i32.le_s", 0x4c, I), ge_s: bin("i32.ge_s", 0x4e, I), ge_u: bin("i32.ge_u", 0x4f, I),
-  add: bin("i32.add", 0x6a, I), sub: bin("i32.sub", 0x6b, I), mul: bin("i32.mul", 0x6c, I),
-  and: bin("i32.and", 0x71, I), or: bin("i32.or", 0x72, I),
-  shl: bin("i32.shl", 0x74, I), shr_s: bin("i32.shr_s", 0x75, I), shr_u: bin("i32.shr_u", 0x76, I),
+  eq: bin("i32.eq", 0x46, I),
+  ne: bin("i32.ne", 0x47, I),
+  lt_s: bin("i32.lt_s", 0x48, I),
+  lt_u: bin("i32.lt_u", 0x49, I),
+  gt_s: bin("i32.gt_s", 0x4a, I),
+  gt_u: bin("i32.gt_u", 0x4b, I),
+  le_s: bin("i32.le_s", 0x4c, I),
+  ge_s: bin("i32.ge_s", 0x4e, I),
+  ge_u: bin("i32.ge_u", 0x4f, I),
+  add: bin("i32.add", 0x6a, I),
+  sub: bin("i32.sub", 0x6b, I),
+  mul: bin("i32.mul", 0x6c, I),
+  and: bin("i32.and", 0x71, I),
+  or: bin("i32.or", 0x72, I),
+  shl: bin("i32.shl", 0x74, I),
+  shr_s: bin("i32.shr_s", 0x75, I),
+  shr_u: bin("i32.shr_u", 0x76, I),
   wrap_i64: un("i32.wrap_i64", 0xa7, L, I),
 };
 
 export const i64 = {
   const: (v: bigint): Expr => ({ type: L, emit: (o) => void o.byte(0x42).i64(v) }),
-  add: bin("i64.add", 0x7c, L), and: bin("i64.and", 0x83, L), shl: bin("i64.shl", 0x86, L),
+  add: bin("i64.add", 0x7c, L),
+  and: bin("i64.and", 0x83, L),
+  shl: bin("i64.shl", 0x86, L),
   reinterpret_f64: un("i64.reinterpret_f64", 0xbd, F, L),
 };
 
@@ -97,12 +136,22 @@ export const f64 = {
   const: (v: number): Expr => ({ type: F, emit: (o) => void o.byte(0x44).f64(v) }),
   load: (addr: Expr, offset = 0) => op("f64.load", [0x2b], F, [addr], [I], memarg(3, offset)),
   store: (addr: Expr, v: Expr, offset = 0) => op("f64.store", [0x39], "void", [addr, v], [I, F], memarg(3, offset)),
-  eq: bin("f64.eq", 0x61, F, I), ne: bin("f64.ne", 0x62, F, I),
-  lt: bin("f64.lt", 0x63, F, I), gt: bin("f64.gt", 0x64, F, I),
-  le: bin("f64.le", 0x65, F, I), ge: bin("f64.ge", 0x66, F, I),
-  abs: un("f64.abs", 0x99, F), neg: un("f64.neg", 0x9a, F), sqrt: un("f64.sqrt", 0x9f, F),
-  add: bin("f64.add", 0xa0, F), sub: bin("f64.sub", 0xa1, F), mul: bin("f64.mul", 0xa2, F), div: bin("f64.div", 0xa3, F),
-  min: bin("f64.min", 0xa4, F), max: bin("f64.max", 0xa5, F), copysign: bin("f64.copysign", 0xa6, F),
+  eq: bin("f64.eq", 0x61, F, I),
+  ne: bin("f64.ne", 0x62, F, I),
+  lt: bin("f64.lt", 0x63, F, I),
+  gt: bin("f64.gt", 0x64, F, I),
+  le: bin("f64.le", 0x65, F, I),
+  ge: bin("f64.ge", 0x66, F, I),
+  abs: un("f64.abs", 0x99, F),
+  neg: un("f64.neg", 0x9a, F),
+  sqrt: un("f64.sqrt", 0x9f, F),
+  add: bin("f64.add", 0xa0, F),
+  sub: bin("f64.sub", 0xa1, F),
+  mul: bin("f64.mul", 0xa2, F),
+  div: bin("f64.div", 0xa3, F),
+  min: bin("f64.min", 0xa4, F),
+  max: bin("f64.max", 0xa5, F),
+  copysign: bin("f64.copysign", 0xa6, F),
   convert_i32_s: un("f64.convert_i32_s", 0xb7, I, F),
   reinterpret_i64: un("f64.reinterpret_i64", 0xbf, L, F),
 };
@@ -124,8 +173,11 @@ export const v128 = {
   /** Store 64-bit lane `lane` of `v` at addr. */
   store64_lane: (addr: Expr, v: Expr, lane: 0 | 1, offset = 0) =>
     simd("v128.store64_lane", 0x5b, "void", [addr, v], [I, V], (o) => void o.u32(3).u32(offset).byte(lane)),
-  not: vun("v128.not", 0x4d), and: vbin("v128.and", 0x4e), andnot: vbin("v128.andnot", 0x4f),
-  or: vbin("v128.or", 0x50), xor: vbin("v128.xor", 0x51),
+  not: vun("v128.not", 0x4d),
+  and: vbin("v128.and", 0x4e),
+  andnot: vbin("v128.andnot", 0x4f),
+  or: vbin("v128.or", 0x50),
+  xor: vbin("v128.xor", 0x51),
   /** Bits of `a` where `mask` is 1, of `b` where it is 0. */
   bitselect: (a: Expr, b: Expr, mask: Expr) => simd("v128.bitselect", 0x52, V, [a, b, mask], [V, V, V]),
   any_true: (a: Expr) => simd("v128.any_true", 0x53, I, [a], [V]),
@@ -150,14 +202,25 @@ export const f64x2 = {
   splat: (a: Expr) => simd("f64x2.splat", 0x14, V, [a], [F]),
   extract_lane: (a: Expr, lane: 0 | 1) => simd("f64x2.extract_lane", 0x21, F, [a], [V], (o) => void o.byte(lane)),
   replace_lane: (a: Expr, x: Expr, lane: 0 | 1) => simd("f64x2.replace_lane", 0x22, V, [a, x], [V, F], (o) => void o.byte(lane)),
-  eq: vbin("f64x2.eq", 0x47), ne: vbin("f64x2.ne", 0x48), lt: vbin("f64x2.lt", 0x49),
-  gt: vbin("f64x2.gt", 0x4a), le: vbin("f64x2.le", 0x4b), ge: vbin("f64x2.ge", 0x4c),
-  abs: vun("f64x2.abs", 0xec), neg: vun("f64x2.neg", 0xed), sqrt: vun("f64x2.sqrt", 0xef),
-  add: vbin("f64x2.add", 0xf0), sub: vbin("f64x2.sub", 0xf1), mul: vbin("f64x2.mul", 0xf2), div: vbin("f64x2.div", 0xf3),
+  eq: vbin("f64x2.eq", 0x47),
+  ne: vbin("f64x2.ne", 0x48),
+  lt: vbin("f64x2.lt", 0x49),
+  gt: vbin("f64x2.gt", 0x4a),
+  le: vbin("f64x2.le", 0x4b),
+  ge: vbin("f64x2.ge", 0x4c),
+  abs: vun("f64x2.abs", 0xec),
+  neg: vun("f64x2.neg", 0xed),
+  sqrt: vun("f64x2.sqrt", 0xef),
+  add: vbin("f64x2.add", 0xf0),
+  sub: vbin("f64x2.sub", 0xf1),
+  mul: vbin("f64x2.mul", 0xf2),
+  div: vbin("f64x2.div", 0xf3),
   /** IEEE-style min/max: NaN in either operand gives NaN. */
-  min: vbin("f64x2.min", 0xf4), max: vbin("f64x2.max", 0xf5),
+  min: vbin("f64x2.min", 0xf4),
+  max: vbin("f64x2.max", 0xf5),
   /** Pseudo-min/max (b < a ? b : a): cheaper, no NaN propagation from b. */
-  pmin: vbin("f64x2.pmin", 0xf6), pmax: vbin("f64x2.pmax", 0xf7),
+  pmin: vbin("f64x2.pmin", 0xf6),
+  pmax: vbin("f64x2.pmax", 0xf7),
   /** Relaxed SIMD: a·b + c, fused or not depending on the hardware (needs the proposal enabled). */
   relaxed_madd: (a: Expr, b: Expr, c: Expr) => simd("f64x2.relaxed_madd", 0x107, V, [a, b, c], [V, V, V]),
   /** Relaxed SIMD: −(a·b) + c, fused or not depending on the hardware. */
@@ -179,7 +242,8 @@ export const i64x2 = {
   extract_lane: (a: Expr, lane: 0 | 1) => simd("i64x2.extract_lane", 0x1d, L, [a], [V], (o) => void o.byte(lane)),
   shl: (a: Expr, n: Expr) => simd("i64x2.shl", 0xcb, V, [a, n], [V, I]),
   shr_u: (a: Expr, n: Expr) => simd("i64x2.shr_u", 0xcd, V, [a, n], [V, I]),
-  add: vbin("i64x2.add", 0xce), sub: vbin("i64x2.sub", 0xd1),
+  add: vbin("i64x2.add", 0xce),
+  sub: vbin("i64x2.sub", 0xd1),
 };
 
 /** Raw call of function `index` (see FunctionBuilder.call for the typed form). */

@@ -57,7 +57,10 @@ export class WasmHeap {
    * @param initialPages - pages (64 KiB) committed at start
    * @param maxPages - the most the memory may grow to (modules importing it must declare the same)
    */
-  constructor(initialPages = 16, readonly maxPages = MAX_PAGES) {
+  constructor(
+    initialPages = 16,
+    readonly maxPages = MAX_PAGES,
+  ) {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maxPages, shared: true });
     this.current = this.memory.buffer as unknown as SharedArrayBuffer;
     this.buffers.add(this.current);
@@ -143,7 +146,10 @@ export class WasmHeap {
     const size = this.sizes.get(addr)!;
     this.bytesInUse -= size;
     let list = this.freeLists.get(size);
-    if (!list) this.freeLists.set(size, (list = []));
+    if (!list) {
+      list = [];
+      this.freeLists.set(size, list);
+    }
     list.push(addr);
   }
 

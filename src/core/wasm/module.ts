@@ -1,7 +1,7 @@
 /**
  * A tiny WebAssembly module assembler: function bodies are written with typed expressions
  * ({@link Expr}) and structured control flow, and {@link ModuleBuilder.toBytes} produces the
- * binary module (core spec §5.5: type, import, function, export and code sections).
+ * binary module (WebAssembly core specification §5.5: type, import, function, export and code sections).
  *
  * Scope: what the numerical kernels need — one imported (shared) memory, imported and defined
  * functions, i32/i64/f64/v128 locals, blocks, loops, ifs and branches. No tables, globals or data
@@ -59,7 +59,13 @@ export class FunctionBuilder {
   /** local.tee as an expression: stores and yields the value. */
   tee(l: Local, e: Expr): Expr {
     this.expect(`tee ${l.name}`, e, l.type);
-    return { type: l.type, emit: (o) => { e.emit(o); o.byte(0x22).u32(l.index); } };
+    return {
+      type: l.type,
+      emit: (o) => {
+        e.emit(o);
+        o.byte(0x22).u32(l.index);
+      },
+    };
   }
 
   /** Emit an expression as a statement (stores, calls); a value it leaves is dropped. */
@@ -117,9 +123,23 @@ export class FunctionBuilder {
     this.set(i, from);
     this.block((exit) => {
       this.loop((next) => {
-        this.brIf(exit, { type: "i32", emit: (o) => { i.get().emit(o); to.emit(o); o.byte(0x4e); } }); // i32.ge_s
+        this.brIf(exit, {
+          type: "i32",
+          emit: (o) => {
+            i.get().emit(o);
+            to.emit(o);
+            o.byte(0x4e);
+          },
+        }); // i32.ge_s
         body();
-        this.set(i, { type: "i32", emit: (o) => { i.get().emit(o); o.byte(0x41).i32(step); o.byte(0x6a); } });
+        this.set(i, {
+          type: "i32",
+          emit: (o) => {
+            i.get().emit(o);
+            o.byte(0x41).i32(step);
+            o.byte(0x6a);
+          },
+        });
         this.br(next);
       });
     });
@@ -129,7 +149,13 @@ export class FunctionBuilder {
   while(cond: Expr, body: () => void): void {
     this.block((exit) => {
       this.loop((next) => {
-        this.brIf(exit, { type: "i32", emit: (o) => { cond.emit(o); o.byte(0x45); } }); // i32.eqz
+        this.brIf(exit, {
+          type: "i32",
+          emit: (o) => {
+            cond.emit(o);
+            o.byte(0x45);
+          },
+        }); // i32.eqz
         body();
         this.br(next);
       });
@@ -227,15 +253,21 @@ export class ModuleBuilder {
       }
     });
     const nImports = this.funcImports.length + (this.memory ? 1 : 0);
-    if (nImports > 0) section(2, (s) => {
-      s.u32(nImports);
-      if (this.memory) {
-        const m = this.memory;
-        // limits flags: bit 0 = has maximum, bit 1 = shared (threads proposal).
-        s.name(m.module).name(m.field).byte(0x02).byte((m.shared ? 2 : 0) | 1).u32(m.initial).u32(m.maximum);
-      }
-      this.funcImports.forEach((f, i) => s.name(f.module).name(f.field).byte(0x00).u32(sigIdx[i]!));
-    });
+    if (nImports > 0)
+      section(2, (s) => {
+        s.u32(nImports);
+        if (this.memory) {
+          const m = this.memory;
+          // limits flags: bit 0 = has maximum, bit 1 = shared (threads proposal).
+          s.name(m.module)
+            .name(m.field)
+            .byte(0x02)
+            .byte((m.shared ? 2 : 0) | 1)
+            .u32(m.initial)
+            .u32(m.maximum);
+        }
+        this.funcImports.forEach((f, i) => s.name(f.module).name(f.field).byte(0x00).u32(sigIdx[i]!));
+      });
     section(3, (s) => {
       s.u32(this.defined.length);
       this.defined.forEach((_, i) => s.u32(sigIdx[this.funcImports.length + i]!));

@@ -27,9 +27,17 @@ export interface Kernels {
   gemmNT(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number, bias: number): void;
   /** C[m,n] = [C +] A·B[k,n] with A(i,p) at a + 8(i·as0 + p·as1). */
   gemmNN(a: number, as0: number, as1: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
-  vexp: Map1; vsigmoid: Map1; vtanh: Map1; vlecunTanh: Map1; vrelu: Map1; vsilu: Map1;
+  vexp: Map1;
+  vsigmoid: Map1;
+  vtanh: Map1;
+  vlecunTanh: Map1;
+  vrelu: Map1;
+  vsilu: Map1;
   /** (out = φ(pre), dOut) → dPre for the tanh family, (pre, dOut) → dPre for relu/silu. */
-  vlecunTanhBack: Map2; vtanhBack: Map2; vreluBack: Map2; vsiluBack: Map2;
+  vlecunTanhBack: Map2;
+  vtanhBack: Map2;
+  vreluBack: Map2;
+  vsiluBack: Map2;
   /** dst = a ⊙ b */
   vmul: Map2;
   /** out = c + a ⊙ b */
@@ -37,15 +45,39 @@ export interface Kernels {
   /** CfC heads epilogue: P [B, 4H], dt [B] → g1, g2, ti, h [B, H]. */
   cfcHeads(P: number, dt: number, g1: number, g2: number, ti: number, h: number, B: number, H: number, gate: number): void;
   /** Its backward into dP [B, 4H]; dy 0 = none. */
-  cfcHeadsBack(g1: number, g2: number, ti: number, dhNew: number, dy: number, dt: number, dP: number, B: number, H: number, gate: number): void;
+  cfcHeadsBack(
+    g1: number,
+    g2: number,
+    ti: number,
+    dhNew: number,
+    dy: number,
+    dt: number,
+    dP: number,
+    B: number,
+    H: number,
+    gate: number,
+  ): void;
   /** gb[j] += Σ_r dy[r, j] over a [B, n] block. */
   colSumAdd(dy: number, gb: number, B: number, n: number): void;
   /** One LTC step for B rows (descriptors: kernels/ltc.ts). */
   ltcForward(desc: number, cacheDesc: number, x: number, h: number, dt: number, B: number, eps: number): void;
   ltcBackward(desc: number, cacheDesc: number, x: number, dt: number, dy: number, dhNew: number, dx: number, dh: number, B: number): void;
   /** Adam update of n parameters (kernels/optim.ts). */
-  adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number,
-    step: number, sqrtBc2: number, eps: number, lrWd: number): void;
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    b1: number,
+    oneMinusB1: number,
+    b2: number,
+    oneMinusB2: number,
+    step: number,
+    sqrtBc2: number,
+    eps: number,
+    lrWd: number,
+  ): void;
 }
 
 export interface WasmRuntime {
@@ -97,7 +129,10 @@ function prepare(): typeof prepared {
 function instantiate(p: NonNullable<typeof prepared>, module: WebAssembly.Module): WasmRuntime {
   const instance = new WebAssembly.Instance(module, { env: { memory: p.heap.memory, exp: Math.exp } });
   // The table view must stay reachable for as long as the module: keep it on the runtime object.
-  return Object.assign({ heap: p.heap, kernels: instance.exports as unknown as Kernels, fma: p.fma, moduleBytes: p.bytes.length }, { table: p.table });
+  return Object.assign(
+    { heap: p.heap, kernels: instance.exports as unknown as Kernels, fma: p.fma, moduleBytes: p.bytes.length },
+    { table: p.table },
+  );
 }
 
 /**
@@ -110,7 +145,10 @@ export function wasmRuntime(): WasmRuntime | null {
   if (runtime !== undefined) return runtime;
   if (syncRefused) return null;
   const p = prepare();
-  if (!p) return (runtime = null);
+  if (!p) {
+    runtime = null;
+    return null;
+  }
   try {
     runtime = instantiate(p, new WebAssembly.Module(p.bytes));
   } catch (e) {

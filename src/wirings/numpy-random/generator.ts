@@ -22,7 +22,8 @@ export class NumpyGenerator {
    * `buffered_bounded_lemire_uint32`); max = 0 returns 0 without consuming.
    */
   bounded(max: number): number {
-    if (!Number.isInteger(max) || max < 0 || max > UINT32_MAX) fail("Generator.bounded", `max must be an integer in [0, 2^32 - 1], got ${max}`);
+    if (!Number.isInteger(max) || max < 0 || max > UINT32_MAX)
+      fail("Generator.bounded", `max must be an integer in [0, 2^32 - 1], got ${max}`);
     if (max === 0) return 0;
     if (max === UINT32_MAX) return this.bitGenerator.next32();
     const range = max + 1;

@@ -93,7 +93,8 @@ export class LegacyRandomState {
    * (numpy's `random_interval` and the masked path of legacy `randint` agree for max < 2^32.)
    */
   bounded(max: number): number {
-    if (!Number.isInteger(max) || max < 0 || max > UINT32_MAX) fail("RandomState.bounded", `max must be an integer in [0, 2^32 - 1], got ${max}`);
+    if (!Number.isInteger(max) || max < 0 || max > UINT32_MAX)
+      fail("RandomState.bounded", `max must be an integer in [0, 2^32 - 1], got ${max}`);
     if (max === 0) return 0;
     const mask = maskFor(max);
     let v: number;
@@ -133,7 +134,8 @@ export class LegacyRandomState {
    */
   choiceWithoutReplacement<T>(list: readonly T[], k: number): T[] {
     if (!Number.isInteger(k) || k < 0) fail("RandomState.choice", `size must be a non-negative integer, got ${k}`);
-    if (k > list.length) fail("RandomState.choice", `cannot take a larger sample (${k}) than the population (${list.length}) when replace is False`);
+    if (k > list.length)
+      fail("RandomState.choice", `cannot take a larger sample (${k}) than the population (${list.length}) when replace is False`);
     return this.permutation(list.length)
       .slice(0, k)
       .map((i) => list[i]!);

@@ -64,7 +64,8 @@ export class SeedSequence {
 
   /** `generate_state(nWords, uint32)`. (Pairs of words, little-endian, give the uint64 form.) */
   generateState(nWords: number): Uint32Array {
-    if (!Number.isInteger(nWords) || nWords < 0) fail("SeedSequence.generateState", `number of words must be a non-negative integer, got ${nWords}`);
+    if (!Number.isInteger(nWords) || nWords < 0)
+      fail("SeedSequence.generateState", `number of words must be a non-negative integer, got ${nWords}`);
     const out = new Uint32Array(nWords);
     let hashConst = INIT_B;
     for (let i = 0; i < nWords; i++) {

@@ -18,7 +18,9 @@ import { emitSigmoid, emitTanh } from "./vmath.ts";
 
 /** Per-row loop: r over [0, B), with the byte offsets of row r in the [B, H] and [B, 4H] arrays. */
 function rows(f: FunctionBuilder, B: Local, H: Local, body: (r: Local, rowH: Local, row4H: Local) => void): void {
-  const r = f.local("i32", "r"), rowH = f.local("i32", "rowH"), row4H = f.local("i32", "row4H");
+  const r = f.local("i32", "r"),
+    rowH = f.local("i32", "rowH"),
+    row4H = f.local("i32", "row4H");
   f.for(r, i32.const(0), B.get(), 1, () => {
     f.set(rowH, i32.shl(i32.mul(r.get(), H.get()), i32.const(3)));
     f.set(row4H, i32.shl(rowH.get(), i32.const(2)));
@@ -30,73 +32,119 @@ export function emitCfcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
   // (P, dt, g1, g2, ti, h, B, H, gate)
   const heads = mod.function("cfcHeads", { params: Array(9).fill("i32"), results: [] }, (f) => {
     const [P, dt, g1, g2, ti, h, B, H, gate] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
-    const t = f.local("v128", "dt"), j = f.local("i32", "j"), pj = f.local("i32", "pj"), oj = f.local("i32", "oj");
+    const t = f.local("v128", "dt"),
+      j = f.local("i32", "j"),
+      pj = f.local("i32", "pj"),
+      oj = f.local("i32", "oj");
     const H8 = f.local("i32", "H8");
-    const xa = f.local("v128", "xa"), xb = f.local("v128", "xb"), xs = f.local("v128", "xs");
-    const a = f.local("v128", "a"), b = f.local("v128", "b"), s = f.local("v128", "s");
+    const xa = f.local("v128", "xa"),
+      xb = f.local("v128", "xb"),
+      xs = f.local("v128", "xs");
+    const a = f.local("v128", "a"),
+      b = f.local("v128", "b"),
+      s = f.local("v128", "s");
     f.set(H8, i32.shl(H.get(), i32.const(3)));
-    const variant = (gated: boolean) => rows(f, B, H, (r, rowH, row4H) => {
-      f.set(t, f64x2.splat(f64.load(i32.add(dt.get(), i32.shl(r.get(), i32.const(3))))));
-      pairs(f, j, i32.const(0), H.get(), (L: Lanes) => {
-        f.set(pj, i32.add(i32.add(P.get(), row4H.get()), i32.shl(j.get(), i32.const(3))));
-        f.set(oj, i32.add(rowH.get(), i32.shl(j.get(), i32.const(3))));
-        const head = (q: number): Expr => L.load(i32.add(pj.get(), i32.mul(H8.get(), i32.const(q))));
-        f.set(xa, head(0));
-        f.set(xb, head(1));
-        f.set(xs, f64x2.add(f64x2.mul(head(2), t.get()), head(3)));
-        emitTanh(f, ctx, xa, a);
-        emitTanh(f, ctx, xb, b);
-        emitSigmoid(f, ctx, xs, s);
-        f.do(L.store(i32.add(g1.get(), oj.get()), a.get()));
-        f.do(L.store(i32.add(g2.get(), oj.get()), b.get()));
-        f.do(L.store(i32.add(ti.get(), oj.get()), s.get()));
-        const out = gated
-          ? f64x2.add(f64x2.mul(a.get(), f64x2.sub(splat(1), s.get())), f64x2.mul(s.get(), b.get()))
-          : f64x2.add(a.get(), f64x2.mul(s.get(), b.get()));
-        f.do(L.store(i32.add(h.get(), oj.get()), out));
+    const variant = (gated: boolean) =>
+      rows(f, B, H, (r, rowH, row4H) => {
+        f.set(t, f64x2.splat(f64.load(i32.add(dt.get(), i32.shl(r.get(), i32.const(3))))));
+        pairs(f, j, i32.const(0), H.get(), (L: Lanes) => {
+          f.set(pj, i32.add(i32.add(P.get(), row4H.get()), i32.shl(j.get(), i32.const(3))));
+          f.set(oj, i32.add(rowH.get(), i32.shl(j.get(), i32.const(3))));
+          const head = (q: number): Expr => L.load(i32.add(pj.get(), i32.mul(H8.get(), i32.const(q))));
+          f.set(xa, head(0));
+          f.set(xb, head(1));
+          f.set(xs, f64x2.add(f64x2.mul(head(2), t.get()), head(3)));
+          emitTanh(f, ctx, xa, a);
+          emitTanh(f, ctx, xb, b);
+          emitSigmoid(f, ctx, xs, s);
+          f.do(L.store(i32.add(g1.get(), oj.get()), a.get()));
+          f.do(L.store(i32.add(g2.get(), oj.get()), b.get()));
+          f.do(L.store(i32.add(ti.get(), oj.get()), s.get()));
+          const out = gated
+            ? f64x2.add(f64x2.mul(a.get(), f64x2.sub(splat(1), s.get())), f64x2.mul(s.get(), b.get()))
+            : f64x2.add(a.get(), f64x2.mul(s.get(), b.get()));
+          f.do(L.store(i32.add(h.get(), oj.get()), out));
+        });
       });
-    });
-    f.if(gate.get(), () => variant(true), () => variant(false));
+    f.if(
+      gate.get(),
+      () => variant(true),
+      () => variant(false),
+    );
   });
 
   // (g1, g2, ti, dhNew, dy|0, dt, dP, B, H, gate)
   const headsBack = mod.function("cfcHeadsBack", { params: Array(10).fill("i32"), results: [] }, (f) => {
-    const [g1, g2, ti, dhNew, dy, dt, dP, B, H, gate] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
-    const t = f.local("v128", "dt"), j = f.local("i32", "j"), pj = f.local("i32", "pj"), oj = f.local("i32", "oj");
+    const [g1, g2, ti, dhNew, dy, dt, dP, B, H, gate] = f.params as Local[] as [
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+    ];
+    const t = f.local("v128", "dt"),
+      j = f.local("i32", "j"),
+      pj = f.local("i32", "pj"),
+      oj = f.local("i32", "oj");
     const H8 = f.local("i32", "H8");
-    const g = f.local("v128", "g"), a = f.local("v128", "a"), b = f.local("v128", "b"), s = f.local("v128", "s");
-    const da = f.local("v128", "da"), ds = f.local("v128", "ds"), dpre = f.local("v128", "dpre");
+    const g = f.local("v128", "g"),
+      a = f.local("v128", "a"),
+      b = f.local("v128", "b"),
+      s = f.local("v128", "s");
+    const da = f.local("v128", "da"),
+      ds = f.local("v128", "ds"),
+      dpre = f.local("v128", "dpre");
     f.set(H8, i32.shl(H.get(), i32.const(3)));
-    const variant = (gated: boolean, withDy: boolean) => rows(f, B, H, (r, rowH, row4H) => {
-      f.set(t, f64x2.splat(f64.load(i32.add(dt.get(), i32.shl(r.get(), i32.const(3))))));
-      pairs(f, j, i32.const(0), H.get(), (L: Lanes) => {
-        f.set(pj, i32.add(i32.add(dP.get(), row4H.get()), i32.shl(j.get(), i32.const(3))));
-        f.set(oj, i32.add(rowH.get(), i32.shl(j.get(), i32.const(3))));
-        f.set(g, L.load(i32.add(dhNew.get(), oj.get())));
-        if (withDy) f.set(g, f64x2.add(g.get(), L.load(i32.add(dy.get(), oj.get()))));
-        f.set(a, L.load(i32.add(g1.get(), oj.get())));
-        f.set(b, L.load(i32.add(g2.get(), oj.get())));
-        f.set(s, L.load(i32.add(ti.get(), oj.get())));
-        f.set(da, gated ? f64x2.mul(g.get(), f64x2.sub(splat(1), s.get())) : g.get());
-        f.set(ds, gated ? f64x2.mul(g.get(), f64x2.sub(b.get(), a.get())) : f64x2.mul(g.get(), b.get()));
-        f.set(dpre, f64x2.mul(f64x2.mul(ds.get(), s.get()), f64x2.sub(splat(1), s.get())));
-        const at = (q: number) => i32.add(pj.get(), i32.mul(H8.get(), i32.const(q)));
-        f.do(L.store(at(0), f64x2.mul(da.get(), f64x2.sub(splat(1), f64x2.mul(a.get(), a.get())))));
-        // db = ḡ·s
-        f.do(L.store(at(1), f64x2.mul(f64x2.mul(g.get(), s.get()), f64x2.sub(splat(1), f64x2.mul(b.get(), b.get())))));
-        f.do(L.store(at(2), f64x2.mul(dpre.get(), t.get())));
-        f.do(L.store(at(3), dpre.get()));
+    const variant = (gated: boolean, withDy: boolean) =>
+      rows(f, B, H, (r, rowH, row4H) => {
+        f.set(t, f64x2.splat(f64.load(i32.add(dt.get(), i32.shl(r.get(), i32.const(3))))));
+        pairs(f, j, i32.const(0), H.get(), (L: Lanes) => {
+          f.set(pj, i32.add(i32.add(dP.get(), row4H.get()), i32.shl(j.get(), i32.const(3))));
+          f.set(oj, i32.add(rowH.get(), i32.shl(j.get(), i32.const(3))));
+          f.set(g, L.load(i32.add(dhNew.get(), oj.get())));
+          if (withDy) f.set(g, f64x2.add(g.get(), L.load(i32.add(dy.get(), oj.get()))));
+          f.set(a, L.load(i32.add(g1.get(), oj.get())));
+          f.set(b, L.load(i32.add(g2.get(), oj.get())));
+          f.set(s, L.load(i32.add(ti.get(), oj.get())));
+          f.set(da, gated ? f64x2.mul(g.get(), f64x2.sub(splat(1), s.get())) : g.get());
+          f.set(ds, gated ? f64x2.mul(g.get(), f64x2.sub(b.get(), a.get())) : f64x2.mul(g.get(), b.get()));
+          f.set(dpre, f64x2.mul(f64x2.mul(ds.get(), s.get()), f64x2.sub(splat(1), s.get())));
+          const at = (q: number) => i32.add(pj.get(), i32.mul(H8.get(), i32.const(q)));
+          f.do(L.store(at(0), f64x2.mul(da.get(), f64x2.sub(splat(1), f64x2.mul(a.get(), a.get())))));
+          // db = ḡ·s
+          f.do(L.store(at(1), f64x2.mul(f64x2.mul(g.get(), s.get()), f64x2.sub(splat(1), f64x2.mul(b.get(), b.get())))));
+          f.do(L.store(at(2), f64x2.mul(dpre.get(), t.get())));
+          f.do(L.store(at(3), dpre.get()));
+        });
       });
-    });
-    f.if(gate.get(),
-      () => f.if(dy.get(), () => variant(true, true), () => variant(true, false)),
-      () => f.if(dy.get(), () => variant(false, true), () => variant(false, false)));
+    f.if(
+      gate.get(),
+      () =>
+        f.if(
+          dy.get(),
+          () => variant(true, true),
+          () => variant(true, false),
+        ),
+      () =>
+        f.if(
+          dy.get(),
+          () => variant(false, true),
+          () => variant(false, false),
+        ),
+    );
   });
 
   // gb[j] += Σ_r dy[r, j], rows in order (as the JavaScript loop): (dy, gb, B, n)
   const colSumAdd = mod.function("colSumAdd", { params: ["i32", "i32", "i32", "i32"], results: [] }, (f) => {
     const [dy, gb, B, n] = f.params as [Local, Local, Local, Local];
-    const r = f.local("i32", "r"), j = f.local("i32", "j"), row = f.local("i32", "row");
+    const r = f.local("i32", "r"),
+      j = f.local("i32", "j"),
+      row = f.local("i32", "row");
     f.for(r, i32.const(0), B.get(), 1, () => {
       f.set(row, i32.add(dy.get(), i32.shl(i32.mul(r.get(), n.get()), i32.const(3))));
       pairs(f, j, i32.const(0), n.get(), (L) => {

@@ -35,7 +35,11 @@ export interface Lanes {
 }
 export const FULL: Lanes = { half: false, load: (a, o = 0) => v128.load(a, o), store: (a, v, o = 0) => v128.store(a, v, o) };
 /** Loads zero the upper lane (so it holds harmless zeros), stores write lane 0 only. */
-export const HALF: Lanes = { half: true, load: (a, o = 0) => v128.load64_zero(a, o), store: (a, v, o = 0) => v128.store64_lane(a, v, 0, o) };
+export const HALF: Lanes = {
+  half: true,
+  load: (a, o = 0) => v128.load64_zero(a, o),
+  store: (a, v, o = 0) => v128.store64_lane(a, v, 0, o),
+};
 
 /**
  * `for (j = from; j < to; j += 2) body(FULL)`, then `body(HALF)` at j = to − 1 if one element is
@@ -43,12 +47,14 @@ export const HALF: Lanes = { half: true, load: (a, o = 0) => v128.load64_zero(a,
  */
 export function pairs(f: FunctionBuilder, j: Local, from: Expr, to: Expr, body: (lanes: Lanes) => void): void {
   f.set(j, from);
-  f.block((done) => f.loop((next) => {
-    f.brIf(done, i32.gt_s(i32.add(j.get(), i32.const(2)), to));
-    body(FULL);
-    f.set(j, i32.add(j.get(), i32.const(2)));
-    f.br(next);
-  }));
+  f.block((done) =>
+    f.loop((next) => {
+      f.brIf(done, i32.gt_s(i32.add(j.get(), i32.const(2)), to));
+      body(FULL);
+      f.set(j, i32.add(j.get(), i32.const(2)));
+      f.br(next);
+    }),
+  );
   f.if(i32.lt_s(j.get(), to), () => body(HALF));
 }
 

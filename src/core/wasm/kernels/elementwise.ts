@@ -15,12 +15,21 @@ import { emitExp, emitSigmoid, emitTanh } from "./vmath.ts";
  * A function (in₀, …, in_{arity−1}, out, n) computing out[i] = body(in₀[i], …) for i < n, two
  * elements at a time. All pointers are byte addresses; `out` may alias an input.
  */
-export function emitMap(mod: ModuleBuilder, name: string, arity: number, body: (f: FunctionBuilder, xs: Local[], out: Local) => void): FuncRef {
+export function emitMap(
+  mod: ModuleBuilder,
+  name: string,
+  arity: number,
+  body: (f: FunctionBuilder, xs: Local[], out: Local) => void,
+): FuncRef {
   const params = [...Array.from({ length: arity + 1 }, () => "i32" as const), "i32" as const];
   return mod.function(name, { params, results: [] }, (f) => {
-    const ins = f.params.slice(0, arity), dst = f.params[arity]!, n = f.params[arity + 1]!;
-    const i = f.local("i32", "i"), end = f.local("i32", "end");
-    const xs = Array.from({ length: arity }, (_, q) => f.local("v128", `x${q}`)), out = f.local("v128", "out");
+    const ins = f.params.slice(0, arity),
+      dst = f.params[arity]!,
+      n = f.params[arity + 1]!;
+    const i = f.local("i32", "i"),
+      end = f.local("i32", "end");
+    const xs = Array.from({ length: arity }, (_, q) => f.local("v128", `x${q}`)),
+      out = f.local("v128", "out");
     f.set(end, i32.shl(i32.and(n.get(), i32.const(-2)), i32.const(3)));
     f.for(i, i32.const(0), end.get(), 16, () => {
       ins.forEach((p, q) => f.set(xs[q]!, v128.load(i32.add(p.get(), i.get()))));
@@ -35,7 +44,8 @@ export function emitMap(mod: ModuleBuilder, name: string, arity: number, body: (
   });
 }
 
-const LECUN_A = 1.7159, LECUN_B = 0.666;
+const LECUN_A = 1.7159,
+  LECUN_B = 0.666;
 
 export function emitElementwise(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
   return {
@@ -60,7 +70,8 @@ export function emitElementwise(mod: ModuleBuilder, ctx: KernelContext): Record<
       f.set(out, f64x2.mul(f64x2.mul(f64x2.mul(g!.get(), splat(LECUN_A)), splat(LECUN_B)), y!.get()));
     }),
     tanhBack: emitMap(mod, "vtanhBack", 2, (f, [y, g], out) =>
-      f.set(out, f64x2.mul(g!.get(), f64x2.sub(splat(1), f64x2.mul(y!.get(), y!.get()))))),
+      f.set(out, f64x2.mul(g!.get(), f64x2.sub(splat(1), f64x2.mul(y!.get(), y!.get())))),
+    ),
     // (pre, dOut) → dPre
     reluBack: emitMap(mod, "vreluBack", 2, (f, [x, g], out) => f.set(out, v128.and(g!.get(), f64x2.gt(x!.get(), splat(0))))),
     siluBack: emitMap(mod, "vsiluBack", 2, (f, [x, g], out) => {

@@ -25,11 +25,19 @@ const ZERO = f64x2.const(0, 0);
 export function emitGemmNT(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
   return mod.function("gemmNT", { params: ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], results: [] }, (f) => {
     const [a, b, c, m, k, n, accumulate, bias] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local];
-    const i0 = f.local("i32", "i0"), j0 = f.local("i32", "j0"), p = f.local("i32", "p");
-    const kb = f.local("i32", "kBytes"), kEven = f.local("i32", "kEvenBytes");
-    const pa = f.locals("i32", 2, "pa"), pb = f.locals("i32", 4, "pb");
-    const acc = f.locals("v128", 8, "acc"), av = f.locals("v128", 2, "av"), bv = f.local("v128", "bv");
-    const s = f.local("v128", "s"), t = f.local("f64", "t"), cAddr = f.local("i32", "cAddr");
+    const i0 = f.local("i32", "i0"),
+      j0 = f.local("i32", "j0"),
+      p = f.local("i32", "p");
+    const kb = f.local("i32", "kBytes"),
+      kEven = f.local("i32", "kEvenBytes");
+    const pa = f.locals("i32", 2, "pa"),
+      pb = f.locals("i32", 4, "pb");
+    const acc = f.locals("v128", 8, "acc"),
+      av = f.locals("v128", 2, "av"),
+      bv = f.local("v128", "bv");
+    const s = f.local("v128", "s"),
+      t = f.local("f64", "t"),
+      cAddr = f.local("i32", "cAddr");
     f.set(kb, i32.shl(k.get(), i32.const(3)));
     f.set(kEven, i32.shl(i32.and(k.get(), i32.const(-2)), i32.const(3)));
 
@@ -54,7 +62,8 @@ export function emitGemmNT(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
       for (let ii = 0; ii < mr; ii++) {
         f.set(cAddr, i32.add(c.get(), i32.shl(i32.add(i32.mul(i32.add(i0.get(), i32.const(ii)), n.get()), j0.get()), i32.const(3))));
         for (let jj = 0; jj + 1 < nr; jj += 2) {
-          const x = acc[ii * 4 + jj]!.get(), y = acc[ii * 4 + jj + 1]!.get();
+          const x = acc[ii * 4 + jj]!.get(),
+            y = acc[ii * 4 + jj + 1]!.get();
           f.set(s, f64x2.add(f64x2.interleaveLo(x, y), f64x2.interleaveHi(x, y)));
           f.if(bias.get(), () => f.set(s, f64x2.add(s.get(), v128.load(bias.get(), jj * 8))));
           f.if(accumulate.get(), () => f.set(s, f64x2.add(v128.load(cAddr.get(), jj * 8), s.get())));
@@ -73,12 +82,14 @@ export function emitGemmNT(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
 
     const rows = (nr: number) => {
       f.set(i0, i32.const(0));
-      f.block((done) => f.loop((next) => {
-        f.brIf(done, i32.gt_s(i32.add(i0.get(), i32.const(2)), m.get()));
-        tile(2, nr);
-        f.set(i0, i32.add(i0.get(), i32.const(2)));
-        f.br(next);
-      }));
+      f.block((done) =>
+        f.loop((next) => {
+          f.brIf(done, i32.gt_s(i32.add(i0.get(), i32.const(2)), m.get()));
+          tile(2, nr);
+          f.set(i0, i32.add(i0.get(), i32.const(2)));
+          f.br(next);
+        }),
+      );
       f.if(i32.and(m.get(), i32.const(1)), () => tile(1, nr));
     };
 
@@ -87,28 +98,47 @@ export function emitGemmNT(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
     f.set(biasBase, bias.get());
     const setBias = () => f.if(biasBase.get(), () => f.set(bias, i32.add(biasBase.get(), i32.shl(j0.get(), i32.const(3)))));
     f.set(j0, i32.const(0));
-    f.block((done) => f.loop((next) => {
-      f.brIf(done, i32.gt_s(i32.add(j0.get(), i32.const(4)), n.get()));
-      setBias();
-      rows(4);
-      f.set(j0, i32.add(j0.get(), i32.const(4)));
-      f.br(next);
-    }));
+    f.block((done) =>
+      f.loop((next) => {
+        f.brIf(done, i32.gt_s(i32.add(j0.get(), i32.const(4)), n.get()));
+        setBias();
+        rows(4);
+        f.set(j0, i32.add(j0.get(), i32.const(4)));
+        f.br(next);
+      }),
+    );
     const left = () => i32.sub(n.get(), j0.get());
     // At most one of these runs (0 ≤ left < 4); each handles the whole remainder.
-    f.if(i32.eq(left(), i32.const(3)), () => { setBias(); rows(3); });
-    f.if(i32.eq(left(), i32.const(2)), () => { setBias(); rows(2); });
-    f.if(i32.eq(left(), i32.const(1)), () => { setBias(); rows(1); });
+    f.if(i32.eq(left(), i32.const(3)), () => {
+      setBias();
+      rows(3);
+    });
+    f.if(i32.eq(left(), i32.const(2)), () => {
+      setBias();
+      rows(2);
+    });
+    f.if(i32.eq(left(), i32.const(1)), () => {
+      setBias();
+      rows(1);
+    });
   });
 }
 
 export function emitGemmNN(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
   return mod.function("gemmNN", { params: ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], results: [] }, (f) => {
     const [a, as0, as1, b, c, m, k, n, accumulate] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
-    const i0 = f.local("i32", "i0"), j0 = f.local("i32", "j0"), p = f.local("i32", "p");
-    const s0 = f.local("i32", "rowStrideBytes"), s1 = f.local("i32", "colStrideBytes"), nb = f.local("i32", "nBytes");
-    const pa = f.locals("i32", 4, "pa"), pbRow = f.local("i32", "pbRow"), cAddr = f.local("i32", "cAddr");
-    const acc = f.locals("v128", 8, "acc"), bv = f.locals("v128", 2, "bv"), sa = f.local("v128", "splatA");
+    const i0 = f.local("i32", "i0"),
+      j0 = f.local("i32", "j0"),
+      p = f.local("i32", "p");
+    const s0 = f.local("i32", "rowStrideBytes"),
+      s1 = f.local("i32", "colStrideBytes"),
+      nb = f.local("i32", "nBytes");
+    const pa = f.locals("i32", 4, "pa"),
+      pbRow = f.local("i32", "pbRow"),
+      cAddr = f.local("i32", "cAddr");
+    const acc = f.locals("v128", 8, "acc"),
+      bv = f.locals("v128", 2, "bv"),
+      sa = f.local("v128", "splatA");
     f.set(s0, i32.shl(as0.get(), i32.const(3)));
     f.set(s1, i32.shl(as1.get(), i32.const(3)));
     f.set(nb, i32.shl(n.get(), i32.const(3)));
@@ -144,12 +174,14 @@ export function emitGemmNN(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
 
     const cols = (mr: number) => {
       f.set(j0, i32.const(0));
-      f.block((done) => f.loop((next) => {
-        f.brIf(done, i32.gt_s(i32.add(j0.get(), i32.const(4)), n.get()));
-        tile(mr, 2, false);
-        f.set(j0, i32.add(j0.get(), i32.const(4)));
-        f.br(next);
-      }));
+      f.block((done) =>
+        f.loop((next) => {
+          f.brIf(done, i32.gt_s(i32.add(j0.get(), i32.const(4)), n.get()));
+          tile(mr, 2, false);
+          f.set(j0, i32.add(j0.get(), i32.const(4)));
+          f.br(next);
+        }),
+      );
       f.if(i32.ge_s(i32.sub(n.get(), j0.get()), i32.const(2)), () => {
         tile(mr, 1, false);
         f.set(j0, i32.add(j0.get(), i32.const(2)));
@@ -158,12 +190,14 @@ export function emitGemmNN(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
     };
 
     f.set(i0, i32.const(0));
-    f.block((done) => f.loop((next) => {
-      f.brIf(done, i32.gt_s(i32.add(i0.get(), i32.const(4)), m.get()));
-      cols(4);
-      f.set(i0, i32.add(i0.get(), i32.const(4)));
-      f.br(next);
-    }));
+    f.block((done) =>
+      f.loop((next) => {
+        f.brIf(done, i32.gt_s(i32.add(i0.get(), i32.const(4)), m.get()));
+        cols(4);
+        f.set(i0, i32.add(i0.get(), i32.const(4)));
+        f.br(next);
+      }),
+    );
     const left = () => i32.sub(m.get(), i0.get());
     f.if(i32.eq(left(), i32.const(3)), () => cols(3));
     f.if(i32.eq(left(), i32.const(2)), () => cols(2));

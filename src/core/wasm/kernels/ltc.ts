@@ -35,13 +35,38 @@ export const GREC = { sigma: 0, mu: 16, w: 32, e: 48 } as const;
 
 /** Field numbers of the cell descriptor (i32 words). */
 export const LTC_DESC = {
-  N: 0, I: 1, M: 2, K: 3,
+  N: 0,
+  I: 1,
+  M: 2,
+  K: 3,
   // per destination: first pair record and synapse count; the records; their gradients
-  synPair: 4, synLen: 5, synRec: 6, synGrad: 7, nSynPairs: 8,
-  sensPair: 9, sensLen: 10, sensRec: 11, sensGrad: 12, nSensPairs: 13,
-  gL: 14, vleak: 15, cm: 16, iw: 17, ib: 18, ow: 19, ob: 20,
-  gGL: 21, gVleak: 22, gCm: 23, gIw: 24, gIb: 25, gOw: 26, gOb: 27,
-  gxt: 28, synAdj: 29, sensAdj: 30,
+  synPair: 4,
+  synLen: 5,
+  synRec: 6,
+  synGrad: 7,
+  nSynPairs: 8,
+  sensPair: 9,
+  sensLen: 10,
+  sensRec: 11,
+  sensGrad: 12,
+  nSensPairs: 13,
+  gL: 14,
+  vleak: 15,
+  cm: 16,
+  iw: 17,
+  ib: 18,
+  ow: 19,
+  ob: 20,
+  gGL: 21,
+  gVleak: 22,
+  gCm: 23,
+  gIw: 24,
+  gIb: 25,
+  gOw: 26,
+  gOb: 27,
+  gxt: 28,
+  synAdj: 29,
+  sensAdj: 30,
 } as const;
 export const LTC_DESC_WORDS = 31;
 
@@ -51,8 +76,22 @@ export const LTC_DESC_WORDS = 31;
  * synaptic v̄, Σn̄, Σd̄, c̄) is [B, N] each.
  */
 export const LTC_CACHE = {
-  xt: 0, sensSig: 1, numS: 2, denS: 3, cmt: 4, vs: 5, dens: 6, sig: 7, y: 8, h: 9,
-  gv: 10, gvn: 11, dvSyn: 12, gNumS: 13, gDenS: 14, gc: 15,
+  xt: 0,
+  sensSig: 1,
+  numS: 2,
+  denS: 3,
+  cmt: 4,
+  vs: 5,
+  dens: 6,
+  sig: 7,
+  y: 8,
+  h: 9,
+  gv: 10,
+  gvn: 11,
+  dvSyn: 12,
+  gNumS: 13,
+  gDenS: 14,
+  gc: 15,
 } as const;
 export const LTC_CACHE_WORDS = 16;
 
@@ -96,8 +135,13 @@ function gather(kind: Kind, row: Expr, src: Sources): Expr {
  * (and `grad`, if given) advanced by their record sizes: the adjacent records, the general ones,
  * then a half record for an odd count.
  */
-function walkRun(f: FunctionBuilder, j: Local, run: { pair: Local; len: Local; adj: Local; rec: Local; grad?: Local },
-  v: { rec: Local; store: Local; storeBase: Local; grad: Local | null; end: Local; len: Local }, body: (kind: Kind) => void): void {
+function walkRun(
+  f: FunctionBuilder,
+  j: Local,
+  run: { pair: Local; len: Local; adj: Local; rec: Local; grad?: Local },
+  v: { rec: Local; store: Local; storeBase: Local; grad: Local | null; end: Local; len: Local },
+  body: (kind: Kind) => void,
+): void {
   const { rec, store, grad, end, len } = v;
   const pair = i32.load(add(run.pair.get(), x4(j.get())));
   f.set(len, i32.load(add(run.len.get(), x4(j.get()))));
@@ -105,14 +149,17 @@ function walkRun(f: FunctionBuilder, j: Local, run: { pair: Local; len: Local; a
   f.set(store, i32.add(v.storeBase.get(), i32.shl(pair, i32.const(4))));
   if (grad && run.grad) f.set(grad, i32.add(run.grad.get(), i32.mul(pair, i32.const(GRAD_RECORD_BYTES))));
   const adjacent = i32.load(add(run.adj.get(), x4(j.get())));
-  const records = (kind: Kind) => f.block((done) => f.loop((next) => {
-    f.brIf(done, i32.ge_u(rec.get(), end.get()));
-    body(kind);
-    f.set(rec, i32.add(rec.get(), i32.const(SYN_RECORD_BYTES)));
-    f.set(store, i32.add(store.get(), i32.const(16)));
-    if (grad) f.set(grad, i32.add(grad.get(), i32.const(GRAD_RECORD_BYTES)));
-    f.br(next);
-  }));
+  const records = (kind: Kind) =>
+    f.block((done) =>
+      f.loop((next) => {
+        f.brIf(done, i32.ge_u(rec.get(), end.get()));
+        body(kind);
+        f.set(rec, i32.add(rec.get(), i32.const(SYN_RECORD_BYTES)));
+        f.set(store, i32.add(store.get(), i32.const(16)));
+        if (grad) f.set(grad, i32.add(grad.get(), i32.const(GRAD_RECORD_BYTES)));
+        f.br(next);
+      }),
+    );
   f.set(end, i32.add(rec.get(), i32.mul(adjacent, i32.const(SYN_RECORD_BYTES))));
   records("adjacent");
   // The rest: len − 2·adjacent synapses in whole records, and a half one if that is odd.
@@ -126,15 +173,33 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
   // (desc, cacheDesc, x, h, dt, B, eps)
   const forward = mod.function("ltcForward", { params: ["i32", "i32", "i32", "i32", "i32", "i32", "f64"], results: [] }, (f) => {
     const [desc, cdesc, x, h, dt, B, eps] = f.params as [Local, Local, Local, Local, Local, Local, Local];
-    const d = readDesc(f, desc, LTC_DESC), c = readDesc(f, cdesc, LTC_CACHE);
-    const r = f.local("i32", "r"), u = f.local("i32", "u"), j = f.local("i32", "j"), kk = f.local("i32", "k");
-    const rec = f.local("i32", "rec"), store = f.local("i32", "store"), end = f.local("i32", "end"), len = f.local("i32", "len");
-    const rowN = f.local("i32", "rowN"), rowI = f.local("i32", "rowI"), xtRow = f.local("i32", "xtRow");
-    const vin = f.local("i32", "vin"), vout = f.local("i32", "vout"), sigRow = f.local("i32", "sigRow");
+    const d = readDesc(f, desc, LTC_DESC),
+      c = readDesc(f, cdesc, LTC_CACHE);
+    const r = f.local("i32", "r"),
+      u = f.local("i32", "u"),
+      j = f.local("i32", "j"),
+      kk = f.local("i32", "k");
+    const rec = f.local("i32", "rec"),
+      store = f.local("i32", "store"),
+      end = f.local("i32", "end"),
+      len = f.local("i32", "len");
+    const rowN = f.local("i32", "rowN"),
+      rowI = f.local("i32", "rowI"),
+      xtRow = f.local("i32", "xtRow");
+    const vin = f.local("i32", "vin"),
+      vout = f.local("i32", "vout"),
+      sigRow = f.local("i32", "sigRow");
     const BN8 = f.local("i32", "BN8");
-    const t = f.local("f64", "t"), kdt = f.local("f64", "kdt"), cj = f.local("f64", "cj"), den = f.local("f64", "den");
-    const accN = f.local("v128", "accN"), accD = f.local("v128", "accD"), maxArg = f.local("v128", "maxAbsArg");
-    const negArg = f.local("v128", "negArg"), arg = f.local("v128", "arg"), sg = f.local("v128", "sg");
+    const t = f.local("f64", "t"),
+      kdt = f.local("f64", "kdt"),
+      cj = f.local("f64", "cj"),
+      den = f.local("f64", "den");
+    const accN = f.local("v128", "accN"),
+      accD = f.local("v128", "accD"),
+      maxArg = f.local("v128", "maxAbsArg");
+    const negArg = f.local("v128", "negArg"),
+      arg = f.local("v128", "arg"),
+      sg = f.local("v128", "sg");
     f.set(BN8, x8(i32.mul(B.get(), d.N.get())));
 
     /**
@@ -178,7 +243,10 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       // Input mapping x̃ = x·w_in + b_in (ones and zeros when a mapping is off).
       pairs(f, kk, i32.const(0), d.I.get(), (L: Lanes) => {
         const kb = x8(kk.get());
-        const v = f64x2.add(f64x2.mul(L.load(add(x.get(), rowI.get(), kb)), L.load(i32.add(d.iw.get(), kb))), L.load(i32.add(d.ib.get(), kb)));
+        const v = f64x2.add(
+          f64x2.mul(L.load(add(x.get(), rowI.get(), kb)), L.load(i32.add(d.iw.get(), kb))),
+          L.load(i32.add(d.ib.get(), kb)),
+        );
         f.do(L.store(i32.add(xtRow.get(), kb), v));
       });
       // Sensory synapses: constant over the unfolds.
@@ -202,9 +270,17 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
           synapses(synRun, vin, sigRow);
           const jb = x8(j.get());
           f.set(cj, f64.load(add(c.cmt.get(), rowN.get(), jb)));
-          const num = f64.add(f64.add(f64.mul(cj.get(), f64.load(i32.add(vin.get(), jb))), f64.mul(ld(d.gL, j), ld(d.vleak, j))),
-            f64.add(hsum(accN.get()), f64.load(add(c.numS.get(), rowN.get(), jb))));
-          f.set(den, f64.add(f64.add(f64.add(cj.get(), ld(d.gL, j)), f64.add(hsum(accD.get()), f64.load(add(c.denS.get(), rowN.get(), jb)))), eps.get()));
+          const num = f64.add(
+            f64.add(f64.mul(cj.get(), f64.load(i32.add(vin.get(), jb))), f64.mul(ld(d.gL, j), ld(d.vleak, j))),
+            f64.add(hsum(accN.get()), f64.load(add(c.numS.get(), rowN.get(), jb))),
+          );
+          f.set(
+            den,
+            f64.add(
+              f64.add(f64.add(cj.get(), ld(d.gL, j)), f64.add(hsum(accD.get()), f64.load(add(c.denS.get(), rowN.get(), jb)))),
+              eps.get(),
+            ),
+          );
           f.do(f64.store(add(c.dens.get(), i32.sub(vin.get(), c.vs.get()), jb), den.get()));
           f.do(f64.store(i32.add(vout.get(), jb), f64.div(num, den.get())));
         });
@@ -223,22 +299,62 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
 
   // (desc, cacheDesc, x, dt, dy|0, dhNew, dx, dh, B)
   const backward = mod.function("ltcBackward", { params: Array(9).fill("i32"), results: [] }, (f) => {
-    const [desc, cdesc, x, dt, dy, dhNew, dx, dh, B] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
-    const d = readDesc(f, desc, LTC_DESC), c = readDesc(f, cdesc, LTC_CACHE);
-    const r = f.local("i32", "r"), u = f.local("i32", "u"), j = f.local("i32", "j"), e = f.local("i32", "e");
-    const rec = f.local("i32", "rec"), store = f.local("i32", "store"), grad = f.local("i32", "grad"), end = f.local("i32", "end"), len = f.local("i32", "len");
-    const rowN = f.local("i32", "rowN"), rowI = f.local("i32", "rowI"), xtRow = f.local("i32", "xtRow");
-    const vin = f.local("i32", "vin"), vout = f.local("i32", "vout"), sigRow = f.local("i32", "sigRow"), dRow = f.local("i32", "dRow");
-    const BN8 = f.local("i32", "BN8"), N8 = f.local("i32", "N8"), sigStride = f.local("i32", "sigStride");
+    const [desc, cdesc, x, dt, dy, dhNew, dx, dh, B] = f.params as Local[] as [
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+      Local,
+    ];
+    const d = readDesc(f, desc, LTC_DESC),
+      c = readDesc(f, cdesc, LTC_CACHE);
+    const r = f.local("i32", "r"),
+      u = f.local("i32", "u"),
+      j = f.local("i32", "j"),
+      e = f.local("i32", "e");
+    const rec = f.local("i32", "rec"),
+      store = f.local("i32", "store"),
+      grad = f.local("i32", "grad"),
+      end = f.local("i32", "end"),
+      len = f.local("i32", "len");
+    const rowN = f.local("i32", "rowN"),
+      rowI = f.local("i32", "rowI"),
+      xtRow = f.local("i32", "xtRow");
+    const vin = f.local("i32", "vin"),
+      vout = f.local("i32", "vout"),
+      sigRow = f.local("i32", "sigRow"),
+      dRow = f.local("i32", "dRow");
+    const BN8 = f.local("i32", "BN8"),
+      N8 = f.local("i32", "N8"),
+      sigStride = f.local("i32", "sigStride");
     // Row walk inside a record: byte offset of row r in [B, N] arrays, and its σ in the store;
     // n̄, d̄ of the current destination j (row 0).
-    const rb = f.local("i32", "rowBase"), so = f.local("i32", "sigAt");
-    const gvnJ = f.local("i32", "gvnJ"), gvJ = f.local("i32", "gvJ");
-    const g = f.local("f64", "g"), kdt = f.local("f64", "kdt");
-    const nb = f.local("v128", "nb"), db = f.local("v128", "db"), gvv = f.local("v128", "gv"), dd = f.local("v128", "d");
-    const sg = f.local("v128", "sg"), w = f.local("v128", "w"), sgm = f.local("v128", "sigma"), mu = f.local("v128", "mu"), ev = f.local("v128", "E");
-    const abar = f.local("v128", "abar"), ub = f.local("v128", "ub"), dv = f.local("v128", "dv");
-    const gE = f.local("v128", "gE"), gW = f.local("v128", "gW"), gS = f.local("v128", "gSigma"), gM = f.local("v128", "gMu");
+    const rb = f.local("i32", "rowBase"),
+      so = f.local("i32", "sigAt");
+    const gvnJ = f.local("i32", "gvnJ"),
+      gvJ = f.local("i32", "gvJ");
+    const g = f.local("f64", "g"),
+      kdt = f.local("f64", "kdt");
+    const nb = f.local("v128", "nb"),
+      db = f.local("v128", "db"),
+      gvv = f.local("v128", "gv"),
+      dd = f.local("v128", "d");
+    const sg = f.local("v128", "sg"),
+      w = f.local("v128", "w"),
+      sgm = f.local("v128", "sigma"),
+      mu = f.local("v128", "mu"),
+      ev = f.local("v128", "E");
+    const abar = f.local("v128", "abar"),
+      ub = f.local("v128", "ub"),
+      dv = f.local("v128", "dv");
+    const gE = f.local("v128", "gE"),
+      gW = f.local("v128", "gW"),
+      gS = f.local("v128", "gSigma"),
+      gM = f.local("v128", "gMu");
     f.set(N8, x8(d.N.get()));
     f.set(BN8, i32.mul(B.get(), N8.get()));
 
@@ -306,17 +422,21 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
     f.for(e, i32.const(0), i32.mul(B.get(), d.N.get()), 1, () => {
       f.do(f64.store(i32.add(c.gv.get(), x8(e.get())), f64.load(i32.add(dhNew.get(), x8(e.get())))));
     });
-    f.if(dy.get(), () => f.for(r, i32.const(0), B.get(), 1, () => {
-      f.set(rowN, i32.mul(r.get(), N8.get()));
-      f.set(vin, add(c.vs.get(), i32.mul(d.K.get(), BN8.get()), rowN.get()));
-      f.for(j, i32.const(0), d.M.get(), 1, () => {
-        const jb = x8(j.get());
-        f.set(g, f64.load(add(dy.get(), x8(i32.mul(r.get(), d.M.get())), jb)));
-        f.do(f64.store(i32.add(d.gOw.get(), jb), f64.add(ld(d.gOw, j), f64.mul(g.get(), f64.load(i32.add(vin.get(), jb))))));
-        f.do(f64.store(i32.add(d.gOb.get(), jb), f64.add(ld(d.gOb, j), g.get())));
-        f.do(f64.store(add(c.gv.get(), rowN.get(), jb), f64.add(f64.load(add(c.gv.get(), rowN.get(), jb)), f64.mul(g.get(), ld(d.ow, j)))));
-      });
-    }));
+    f.if(dy.get(), () =>
+      f.for(r, i32.const(0), B.get(), 1, () => {
+        f.set(rowN, i32.mul(r.get(), N8.get()));
+        f.set(vin, add(c.vs.get(), i32.mul(d.K.get(), BN8.get()), rowN.get()));
+        f.for(j, i32.const(0), d.M.get(), 1, () => {
+          const jb = x8(j.get());
+          f.set(g, f64.load(add(dy.get(), x8(i32.mul(r.get(), d.M.get())), jb)));
+          f.do(f64.store(i32.add(d.gOw.get(), jb), f64.add(ld(d.gOw, j), f64.mul(g.get(), f64.load(i32.add(vin.get(), jb))))));
+          f.do(f64.store(i32.add(d.gOb.get(), jb), f64.add(ld(d.gOb, j), g.get())));
+          f.do(
+            f64.store(add(c.gv.get(), rowN.get(), jb), f64.add(f64.load(add(c.gv.get(), rowN.get(), jb)), f64.mul(g.get(), ld(d.ow, j)))),
+          );
+        });
+      }),
+    );
     zero(c.gNumS, i32.mul(B.get(), d.N.get()));
     zero(c.gDenS, i32.mul(B.get(), d.N.get()));
     zero(c.gc, i32.mul(B.get(), d.N.get()));
@@ -324,58 +444,66 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
 
     // Unfolds in reverse, all batch rows together.
     f.set(u, i32.sub(d.K.get(), i32.const(1)));
-    f.block((done) => f.loop((next) => {
-      f.brIf(done, i32.lt_s(u.get(), i32.const(0)));
-      f.set(vin, i32.add(c.vs.get(), i32.mul(u.get(), BN8.get())));
-      f.set(vout, i32.add(vin.get(), BN8.get()));
-      f.set(dRow, i32.add(c.dens.get(), i32.mul(u.get(), BN8.get())));
-      // Per neuron: n̄ = v̄/d, d̄ = −v̄ v'/d, then the leak, capacitance and sensory sums.
-      f.for(r, i32.const(0), B.get(), 1, () => {
-        f.set(rowN, i32.mul(r.get(), N8.get()));
-        pairs(f, j, i32.const(0), d.N.get(), (L) => {
-          const jb = x8(j.get()), at = i32.add(rowN.get(), jb);
-          f.set(gvv, L.load(i32.add(c.gv.get(), at)));
-          f.set(dd, L.load(i32.add(dRow.get(), at)));
-          f.set(nb, f64x2.div(gvv.get(), dd.get()));
-          f.set(db, f64x2.div(f64x2.mul(f64x2.neg(gvv.get()), L.load(i32.add(vout.get(), at))), dd.get()));
-          f.do(L.store(i32.add(c.gvn.get(), at), nb.get()));
-          accAt(L, c.gc, at, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(vin.get(), at))), db.get()));
-          accAt(L, d.gGL, jb, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(d.vleak.get(), jb))), db.get()));
-          accAt(L, d.gVleak, jb, f64x2.mul(nb.get(), L.load(i32.add(d.gL.get(), jb))));
-          accAt(L, c.gNumS, at, nb.get());
-          accAt(L, c.gDenS, at, db.get());
-          f.do(L.store(i32.add(c.gv.get(), at), db.get()));
-        });
-      });
-      zero(c.dvSyn, i32.mul(B.get(), d.N.get()));
-      // Synapses: each record's parameters once, then every batch row; gradients in registers.
-      f.set(sigRow, i32.add(c.sig.get(), i32.mul(i32.mul(u.get(), B.get()), sigStride.get())));
-      f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.set(gvnJ, i32.add(c.gvn.get(), x8(j.get())));
-        f.set(gvJ, i32.add(c.gv.get(), x8(j.get())));
-        walkRun(f, j, synRun, { rec, store, storeBase: sigRow, grad, end, len }, (kind) => {
-          loadRecord();
-          f.set(so, store.get());
-          f.set(rb, i32.const(0));
-          f.while(i32.lt_u(rb.get(), BN8.get()), () => {
-            f.set(nb, v128.load64_splat(i32.add(gvnJ.get(), rb.get())));
-            f.set(db, v128.load64_splat(i32.add(gvJ.get(), rb.get())));
-            f.set(sg, v128.load(so.get()));
-            recordRow(kind, i32.add(vin.get(), rb.get()), i32.add(c.dvSyn.get(), rb.get()));
-            f.set(rb, i32.add(rb.get(), N8.get()));
-            f.set(so, i32.add(so.get(), sigStride.get()));
+    f.block((done) =>
+      f.loop((next) => {
+        f.brIf(done, i32.lt_s(u.get(), i32.const(0)));
+        f.set(vin, i32.add(c.vs.get(), i32.mul(u.get(), BN8.get())));
+        f.set(vout, i32.add(vin.get(), BN8.get()));
+        f.set(dRow, i32.add(c.dens.get(), i32.mul(u.get(), BN8.get())));
+        // Per neuron: n̄ = v̄/d, d̄ = −v̄ v'/d, then the leak, capacitance and sensory sums.
+        f.for(r, i32.const(0), B.get(), 1, () => {
+          f.set(rowN, i32.mul(r.get(), N8.get()));
+          pairs(f, j, i32.const(0), d.N.get(), (L) => {
+            const jb = x8(j.get()),
+              at = i32.add(rowN.get(), jb);
+            f.set(gvv, L.load(i32.add(c.gv.get(), at)));
+            f.set(dd, L.load(i32.add(dRow.get(), at)));
+            f.set(nb, f64x2.div(gvv.get(), dd.get()));
+            f.set(db, f64x2.div(f64x2.mul(f64x2.neg(gvv.get()), L.load(i32.add(vout.get(), at))), dd.get()));
+            f.do(L.store(i32.add(c.gvn.get(), at), nb.get()));
+            accAt(L, c.gc, at, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(vin.get(), at))), db.get()));
+            accAt(L, d.gGL, jb, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(d.vleak.get(), jb))), db.get()));
+            accAt(L, d.gVleak, jb, f64x2.mul(nb.get(), L.load(i32.add(d.gL.get(), jb))));
+            accAt(L, c.gNumS, at, nb.get());
+            accAt(L, c.gDenS, at, db.get());
+            f.do(L.store(i32.add(c.gv.get(), at), db.get()));
           });
-          storeRecord();
         });
-      });
-      // v̄ for the previous unfold: direct path c·n̄ plus the synaptic path (all rows).
-      pairs(f, e, i32.const(0), i32.mul(B.get(), d.N.get()), (L) => {
-        const at = x8(e.get());
-        f.do(L.store(i32.add(c.gv.get(), at), f64x2.add(f64x2.mul(L.load(i32.add(c.cmt.get(), at)), L.load(i32.add(c.gvn.get(), at))), L.load(i32.add(c.dvSyn.get(), at)))));
-      });
-      f.set(u, i32.sub(u.get(), i32.const(1)));
-      f.br(next);
-    }));
+        zero(c.dvSyn, i32.mul(B.get(), d.N.get()));
+        // Synapses: each record's parameters once, then every batch row; gradients in registers.
+        f.set(sigRow, i32.add(c.sig.get(), i32.mul(i32.mul(u.get(), B.get()), sigStride.get())));
+        f.for(j, i32.const(0), d.N.get(), 1, () => {
+          f.set(gvnJ, i32.add(c.gvn.get(), x8(j.get())));
+          f.set(gvJ, i32.add(c.gv.get(), x8(j.get())));
+          walkRun(f, j, synRun, { rec, store, storeBase: sigRow, grad, end, len }, (kind) => {
+            loadRecord();
+            f.set(so, store.get());
+            f.set(rb, i32.const(0));
+            f.while(i32.lt_u(rb.get(), BN8.get()), () => {
+              f.set(nb, v128.load64_splat(i32.add(gvnJ.get(), rb.get())));
+              f.set(db, v128.load64_splat(i32.add(gvJ.get(), rb.get())));
+              f.set(sg, v128.load(so.get()));
+              recordRow(kind, i32.add(vin.get(), rb.get()), i32.add(c.dvSyn.get(), rb.get()));
+              f.set(rb, i32.add(rb.get(), N8.get()));
+              f.set(so, i32.add(so.get(), sigStride.get()));
+            });
+            storeRecord();
+          });
+        });
+        // v̄ for the previous unfold: direct path c·n̄ plus the synaptic path (all rows).
+        pairs(f, e, i32.const(0), i32.mul(B.get(), d.N.get()), (L) => {
+          const at = x8(e.get());
+          f.do(
+            L.store(
+              i32.add(c.gv.get(), at),
+              f64x2.add(f64x2.mul(L.load(i32.add(c.cmt.get(), at)), L.load(i32.add(c.gvn.get(), at))), L.load(i32.add(c.dvSyn.get(), at))),
+            ),
+          );
+        });
+        f.set(u, i32.sub(u.get(), i32.const(1)));
+        f.br(next);
+      }),
+    );
 
     // Per row: the state gradient, the capacitance, the sensory synapses and the input mapping.
     f.for(r, i32.const(0), B.get(), 1, () => {
@@ -388,7 +516,12 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       // c = f₊(C)·K/Δt
       f.set(kdt, f64.div(f64.convert_i32_s(d.K.get()), ld(dt, r)));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.do(f64.store(i32.add(d.gCm.get(), x8(j.get())), f64.add(ld(d.gCm, j), f64.mul(f64.load(add(c.gc.get(), rowN.get(), x8(j.get()))), kdt.get()))));
+        f.do(
+          f64.store(
+            i32.add(d.gCm.get(), x8(j.get())),
+            f64.add(ld(d.gCm, j), f64.mul(f64.load(add(c.gc.get(), rowN.get(), x8(j.get()))), kdt.get())),
+          ),
+        );
       });
       // Sensory synapses with n̄, d̄ summed over the unfolds; x̃ gradient scattered into gxt.
       zero(d.gxt, d.I.get());

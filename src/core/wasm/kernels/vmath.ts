@@ -69,7 +69,8 @@ export function expTable(): { bits: BigInt64Array; tail: Float64Array } {
     roots.push(r);
     r = isqrt(r * ONE);
   }
-  const bits = new BigInt64Array(N), tail = new Float64Array(N);
+  const bits = new BigInt64Array(N),
+    tail = new Float64Array(N);
   const dv = new DataView(new ArrayBuffer(8));
   for (let j = 0; j < N; j++) {
     let x = ONE;
@@ -103,9 +104,15 @@ const SPLIT = ln2Split();
  * locals holding s and p.
  */
 function expParts(f: FunctionBuilder, ctx: KernelContext, x: Expr): { s: Local; p: Local } {
-  const kd = f.local("v128", "kd"), n = f.local("v128", "n"), r = f.local("v128", "r");
-  const e0 = f.local("v128", "e0"), e1 = f.local("v128", "e1"), r2 = f.local("v128", "r2");
-  const s = f.local("v128", "s"), p = f.local("v128", "p"), xv = f.local("v128", "x");
+  const kd = f.local("v128", "kd"),
+    n = f.local("v128", "n"),
+    r = f.local("v128", "r");
+  const e0 = f.local("v128", "e0"),
+    e1 = f.local("v128", "e1"),
+    r2 = f.local("v128", "r2");
+  const s = f.local("v128", "s"),
+    p = f.local("v128", "p"),
+    xv = f.local("v128", "x");
   f.set(xv, x);
   f.set(kd, madd(ctx, xv.get(), splat(INV_LN2N), splat(SHIFT))); // n in the low mantissa bits
   f.set(n, f64x2.sub(kd.get(), splat(SHIFT)));
@@ -139,10 +146,14 @@ export function emitExpFast(f: FunctionBuilder, ctx: KernelContext, x: Expr, out
 
 /** out = exp(x), lane-wise (fast path for |x| ≤ 708, Math.exp otherwise). */
 export function emitExp(f: FunctionBuilder, ctx: KernelContext, x: Local, out: Local): void {
-  f.if(v128.any_true(expOutOfRange(x.get())), () => {
-    const e = (lane: 0 | 1) => f.call(ctx.scalarExp, f64x2.extract_lane(x.get(), lane));
-    f.set(out, f64x2.replace_lane(f64x2.splat(e(0)), e(1), 1));
-  }, () => emitExpFast(f, ctx, x.get(), out));
+  f.if(
+    v128.any_true(expOutOfRange(x.get())),
+    () => {
+      const e = (lane: 0 | 1) => f.call(ctx.scalarExp, f64x2.extract_lane(x.get(), lane));
+      f.set(out, f64x2.replace_lane(f64x2.splat(e(0)), e(1), 1));
+    },
+    () => emitExpFast(f, ctx, x.get(), out),
+  );
 }
 
 /** out = σ(x) = 1 / (1 + exp(−x)). */

@@ -2,10 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import type { ChannelDataset } from "../../src/channel/dataset.ts";
-import { parsePredictionConfig, preparePredictionWindows, runPrediction, type WindowSet } from "../../src/prediction/index.ts";
-import { multipathDataset } from "./helpers.ts";
+import { parsePredictionConfig, preparePredictionWindows, runPrediction } from "../../src/experiments/index.ts";
+import type { WindowSet } from "../../src/prediction/index.ts";
+import { multipathDataset } from "../prediction/helpers.ts";
 
-const dense: ChannelDataset = { ...multipathDataset({ kind: "dense", users: 40, samples: 300, antennas: 4, dopplerHz: 40, dt: 1e-3, seed: 4 }) };
+const dense: ChannelDataset = {
+  ...multipathDataset({ kind: "dense", users: 40, samples: 300, antennas: 4, dopplerHz: 40, dt: 1e-3, seed: 4 }),
+};
 const withFc: ChannelDataset = { ...dense, meta: { ...dense.meta, fc: 6e9 } };
 const CLASSICAL = ["hold", "linear", "ar", "wiener", "wiener-est", "kalman", "ridge", "esprit"] as const;
 
@@ -21,13 +24,15 @@ function samplesOf(ws: WindowSet): Set<string> {
 
 function assertNoLeak(train: WindowSet, validation: WindowSet, test: WindowSet): void {
   const groups = [train, validation, test].map((ws) => new Set(ws.group));
-  for (let i = 0; i < 3; i++) for (let j = i + 1; j < 3; j++) {
-    for (const g of groups[i]!) assert.ok(!groups[j]!.has(g), `group ${g} in two splits`);
-  }
+  for (let i = 0; i < 3; i++)
+    for (let j = i + 1; j < 3; j++) {
+      for (const g of groups[i]!) assert.ok(!groups[j]!.has(g), `group ${g} in two splits`);
+    }
   const sets = [train, validation, test].map(samplesOf);
-  for (let i = 0; i < 3; i++) for (let j = i + 1; j < 3; j++) {
-    for (const s of sets[i]!) assert.ok(!sets[j]!.has(s), `sample ${s} in two splits`);
-  }
+  for (let i = 0; i < 3; i++)
+    for (let j = i + 1; j < 3; j++) {
+      for (const s of sets[i]!) assert.ok(!sets[j]!.has(s), `sample ${s} in two splits`);
+    }
 }
 
 test("no leakage: train, validation and test windows come from disjoint trajectory groups and share no sample", () => {
@@ -50,17 +55,30 @@ test("runPrediction scores every classical model; hold's gain is 0; the result i
   const cfg = { models: [...CLASSICAL], speed: 2, seed: 1 };
   const a = runPrediction(cfg, { datasets: [withFc] });
   const b = runPrediction(cfg, { datasets: [withFc] });
-  assert.deepEqual(a.models.map((m) => m.name), [...CLASSICAL]);
+  assert.deepEqual(
+    a.models.map((m) => m.name),
+    [...CLASSICAL],
+  );
   for (const m of a.models) {
     assert.equal(m.nmseDb.length, 5);
     assert.equal(m.mrtGain.length, 5);
     assert.ok(Number.isFinite(m.meanNmseDb) && m.usPerPrediction > 0 && m.params >= 0);
   }
   assert.deepEqual(a.models[0]!.gainDb, [0, 0, 0, 0, 0]);
-  assert.deepEqual(a.models.map((m) => m.nmseDb), b.models.map((m) => m.nmseDb));
-  assert.deepEqual(a.models.map((m) => m.mrtGain), b.models.map((m) => m.mrtGain));
+  assert.deepEqual(
+    a.models.map((m) => m.nmseDb),
+    b.models.map((m) => m.nmseDb),
+  );
+  assert.deepEqual(
+    a.models.map((m) => m.mrtGain),
+    b.models.map((m) => m.mrtGain),
+  );
   assert.ok(Math.abs(a.config.dopplerHz! - 40.03) < 0.01);
-  assert.deepEqual(a.config.windows, { train: a.config.windows.train, validation: a.config.windows.validation, test: a.config.windows.test });
+  assert.deepEqual(a.config.windows, {
+    train: a.config.windows.train,
+    validation: a.config.windows.validation,
+    test: a.config.windows.test,
+  });
   // The closed forms are reported and hold lands near its own.
   a.reference!.holdDb.forEach((d, k) => assert.ok(Math.abs(a.models[0]!.nmseDb[k]! - d) < 1.5, `hold step ${k + 1}`));
   const wiener = a.models.find((m) => m.name === "wiener")!;
@@ -77,7 +95,12 @@ test("runPrediction simulates its channel from a preset config and reads the spe
 });
 
 test("a separate test channel (an unseen speed) supplies all test windows; the f_D-aware baselines get the test f_D", () => {
-  const r = runPrediction({ channel: { preset: "clarke", users: 9, samples: 300 }, testChannel: { speed: 4 }, models: ["hold", "wiener", "wiener-train"], seed: 2 });
+  const r = runPrediction({
+    channel: { preset: "clarke", users: 9, samples: 300 },
+    testChannel: { speed: 4 },
+    models: ["hold", "wiener", "wiener-train"],
+    seed: 2,
+  });
   assert.deepEqual(r.config.trajectories, { train: 7, validation: 2, test: 9 });
   assert.ok(Math.abs(r.config.dopplerHz! - 2 * r.config.trainDopplerHz!) < 1e-9);
   const [hold, wiener, trained] = r.models;
@@ -87,10 +110,12 @@ test("a separate test channel (an unseen speed) supplies all test windows; the f
 });
 
 test("bad configs fail before any work with one line naming the field", () => {
-  const err = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof LiquidwaveError && re.test(e.message) && !e.message.includes("\n"));
-  err(() => runPrediction({ histroy: 20 }, { datasets: [dense] }), /histroy/);
+  const err = (f: () => unknown, re: RegExp) =>
+    assert.throws(f, (e: unknown) => e instanceof LiquidwaveError && re.test(e.message) && !e.message.includes("\n"));
+  // (cast: the config is typed now, these are what an untyped caller could still pass)
+  err(() => runPrediction({ histroy: 20 } as never, { datasets: [dense] }), /histroy/);
   err(() => runPrediction({ history: 0 }, { datasets: [dense] }), /config\.history/);
-  err(() => runPrediction({ models: ["hold", "oracle"] }, { datasets: [dense] }), /config\.models\.1/);
+  err(() => runPrediction({ models: ["hold", "oracle"] } as never, { datasets: [dense] }), /config\.models\[1\]/);
   err(() => runPrediction({ models: ["wiener"] }, { datasets: [dense] }), /'wiener' needs the true maximum Doppler/);
   err(() => runPrediction({ channel: { preset: "clarke" }, dt: 0.005 }), /config\.dt describes a data file/);
   err(() => runPrediction({ history: 300 }, { datasets: [dense] }), /no complete window of 305 samples/);

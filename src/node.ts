@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 export { saveModel, loadModel } from "./node/model-files.ts";
+export { runBeamformWithData } from "./node/beamform.ts";
 export * from "./io/index.ts";
 export { writeFileAtomic, readTextFile, readJsonOrYamlFile } from "./core/fs.ts";
 export { linePlot, type SeriesPoint, type LinePlotOptions } from "./report/plots.ts";

@@ -5,8 +5,9 @@
  *
  * Metrics are the numbers of a cell's result document, named by their path: objects by key,
  * arrays of objects with a `name` by that name (`algorithms[zf].seMean`), short numeric arrays by
- * index (`models[cfc].nmseDb[0]`). Left out: timing fields (see timing.ts), the `config` the task
- * echoes back (inputs, not outcomes), tables, x coordinates, and per-sample lists.
+ * index (`models[cfc].nmseDb[0]`), tables (the experiments') by row name and column label
+ * (`table[wmmse].SE all`). Left out: timing fields and timing columns (see timing.ts), the `config`
+ * the task echoes back (inputs, not outcomes), x coordinates, and per-sample lists.
  */
 import { fail } from "../core/errors.ts";
 import { readManifest } from "./dir.ts";
@@ -14,10 +15,10 @@ import { expandGrid } from "./grid.ts";
 import { lineKey, readResults } from "./results.ts";
 import { canonicalJson, type Study } from "./schema.ts";
 import { describe, type MetricStats } from "./stats.ts";
-import { isTimingKey } from "./timing.ts";
+import { isTable, isTimingKey, isTimingLabel } from "./timing.ts";
 
 /** Subtrees that are not metrics. */
-const NOT_METRICS = new Set(["config", "table", "notes", "x", "perSample", "raw"]);
+const NOT_METRICS = new Set(["config", "notes", "x", "perSample", "raw"]);
 /** Longer numeric arrays are per-sample data, not metrics. */
 const MAX_ARRAY_METRIC = 16;
 
@@ -27,6 +28,15 @@ export function flattenMetrics(doc: unknown): Map<string, number> {
   const walk = (v: unknown, path: string): void => {
     if (typeof v === "number") {
       if (Number.isFinite(v)) out.set(path, v);
+      return;
+    }
+    if (isTable(v)) {
+      for (const row of v.rows) {
+        if (typeof row[0] !== "string") continue;
+        row.forEach((c, j) => {
+          if (j > 0 && typeof c === "number" && !isTimingLabel(v.header[j] ?? "")) walk(c, `${path}[${row[0]}].${v.header[j]}`);
+        });
+      }
       return;
     }
     if (Array.isArray(v)) {

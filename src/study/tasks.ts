@@ -7,17 +7,15 @@
  * - `experiment`: `runExperiment(name, options)` (an ExperimentResult; no files are written).
  */
 import { fail } from "../core/errors.ts";
-import type { DatasetLayout } from "../channel/dataset.ts";
 import {
   beamformConfigSchema,
   EXPERIMENTS,
   parseBeamformConfig,
-  runBeamform,
   runExperiment,
   runPrediction,
   parsePredictionConfig,
 } from "../experiments/index.ts";
-import { loadChannelDataset } from "../io/load.ts";
+import { runBeamformWithData } from "../node/beamform.ts";
 import type { StudyTask } from "./schema.ts";
 
 /** Everything a worker (thread or machine) needs to run one cell. */
@@ -77,15 +75,6 @@ function beamformOptionNames(): string[] {
 }
 
 /** A beamform cell: `runBeamform`, with the dataset file loaded first when `data` names one (as the CLI does). */
-async function beamformCell(options: Record<string, unknown>): Promise<unknown> {
-  const config = parseBeamformConfig(options);
-  const dataset =
-    config.data === undefined
-      ? undefined
-      : await loadChannelDataset(config.data, {
-          layout: config.layout as DatasetLayout | "auto",
-          ...(config.users !== undefined ? { users: config.users } : {}),
-          ...(config.estimateKey !== undefined ? { cee: config.estimateKey } : {}),
-        });
-  return runBeamform(config, dataset ? { dataset } : {});
+function beamformCell(options: Record<string, unknown>): Promise<unknown> {
+  return runBeamformWithData(parseBeamformConfig(options));
 }

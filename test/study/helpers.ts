@@ -1,5 +1,5 @@
 /** Shared bits of the study tests: a small beamform study and results compared without timings. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -15,8 +15,16 @@ export const SMALL_STUDY = {
   grid: { seed: [1, 2, 3, 4], powerDbm: [0, 5, 10] },
 };
 
+const made: string[] = [];
+process.once("exit", () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `lw-study-${prefix}-`));
+  const d = mkdtempSync(join(tmpdir(), `lw-study-${prefix}-`));
+  made.push(d);
+  return d;
 }
 
 /** Write a study file (YAML) into `dir`; returns its path. */

@@ -153,6 +153,32 @@ test("timing fields are recognised by name and left out of comparisons and metri
     [...flattenMetrics({ config: { x: 1 }, models: [{ name: "cfc", nmseDb: [-1, -2], trainSeconds: 4 }] }).keys()],
     ["models[cfc].nmseDb[0]", "models[cfc].nmseDb[1]"],
   );
+  // experiment tables: rows by name, columns by label, timing columns left out
+  const table = {
+    header: ["algorithm", "SE all", "ms/sample"],
+    rows: [
+      ["zf", 3.5, 0.2],
+      ["wmmse", 4, 1.5],
+    ],
+    caption: "c",
+  };
+  assert.deepEqual(stripTimings({ table }), {
+    table: {
+      caption: "c",
+      header: ["algorithm", "SE all"],
+      rows: [
+        ["zf", 3.5],
+        ["wmmse", 4],
+      ],
+    },
+  });
+  assert.deepEqual(
+    [...flattenMetrics({ table }).entries()],
+    [
+      ["table[zf].SE all", 3.5],
+      ["table[wmmse].SE all", 4],
+    ],
+  );
 });
 
 test("a torn last line of results.jsonl is cut off when the study resumes and is never counted", () => {
@@ -193,7 +219,7 @@ test("a changed study file in the same folder is an error naming the changed fie
 
 test("the example study files in studies/ are valid, options included", async () => {
   const dir = join(import.meta.dirname, "../../studies");
-  for (const f of ["beamform-power.yaml", "predict-snr.yaml", "dynamic.yaml"]) {
+  for (const f of ["beamform-power.yaml", "predict-snr.yaml", "dynamic.yaml", "glnn-variants.yaml"]) {
     const s = readStudyFile(join(dir, f));
     await checkTaskOptions(
       s.task,

@@ -10,11 +10,10 @@
  */
 import type { Command } from "commander";
 import { fail } from "../../core/errors.ts";
-import { loadChannelDataset } from "../../io/load.ts";
-import type { DatasetLayout } from "../../channel/dataset.ts";
 import { NORMALISE_MODES, PRESET_NAMES } from "../../channel/index.ts";
 import { knownAlgorithms } from "../../beamforming/index.ts";
-import { BEAMFORM_DEFAULT_ALGORITHMS, parseBeamformConfig, runBeamform } from "../../experiments/beamform.ts";
+import { BEAMFORM_DEFAULT_ALGORITHMS, parseBeamformConfig } from "../../experiments/beamform.ts";
+import { runBeamformWithData } from "../../node/beamform.ts";
 import { resolveOptions } from "../config.ts";
 import { formatTable, info, printJson, writeFileAtomic } from "../output.ts";
 import { flagName, floatArg, intArg, libraryOptions, nameListArg, numberListArg } from "../parse.ts";
@@ -82,15 +81,7 @@ export function registerBeamform(program: Command): void {
         fail(where, "give exactly one channel source: --preset NAME or --data FILE");
       // The library's schema checks every value (the CLI has no ranges of its own).
       const config = parseBeamformConfig(libraryOptions(opts, ["out", "json"]), NAMING);
-      const dataset =
-        config.data === undefined
-          ? undefined
-          : await loadChannelDataset(config.data, {
-              layout: config.layout as DatasetLayout | "auto",
-              ...(config.users !== undefined ? { users: config.users } : {}),
-              ...(config.estimateKey !== undefined ? { cee: config.estimateKey } : {}),
-            });
-      const doc = runBeamform(config, { ...(dataset ? { dataset } : {}), onProgress: info, naming: NAMING });
+      const doc = await runBeamformWithData(config, { onProgress: info, naming: NAMING });
       if (opts["out"]) writeFileAtomic(String(opts["out"]), JSON.stringify(doc, null, 2) + "\n");
       if (opts["json"]) {
         printJson(doc);

@@ -303,7 +303,7 @@ export function heatmap(container: HTMLElement, o: HeatmapOptions): void {
     const t = svgEl("text", { x: bx + 16, y, class: "tick" }, f0.svg);
     t.textContent = fmt(v, 2);
   }
-  const vl = svgEl("text", { x: bx - 10, y: f0.top - 10, class: "tick" }, f0.svg);
+  const vl = svgEl("text", { x: bx + 6, y: f0.bottom + 16, "text-anchor": "middle", class: "tick" }, f0.svg);
   vl.textContent = o.valueLabel;
   container.tabIndex = 0;
   container.classList.add("chart-box");

@@ -330,7 +330,7 @@ async function runNeurons(): Promise<void> {
     });
     neuronResult = r;
     lab.neurons = r;
-    status.textContent = `CfC on AutoNCP(${o.units}, ${r.outputNames.length}), ${r.parameters} parameters, ${r.losses.length} epochs: one-step NMSE on the held-out user ${r.testNmseDb.toFixed(2)} dB (hold ${r.holdNmseDb.toFixed(2)} dB). Saliency by back-propagation; central differences agree to ${r.gradientCheck.toExponential(1)} (relative).`;
+    status.textContent = `CfC on AutoNCP(${o.units}, ${r.outputNames.length}), ${r.parameters} parameters, ${r.losses.length} epoch${r.losses.length === 1 ? "" : "s"}: one-step NMSE on the held-out user ${r.testNmseDb.toFixed(2)} dB (hold ${r.holdNmseDb.toFixed(2)} dB). Saliency by back-propagation; central differences agree to ${r.gradientCheck.toExponential(1)} (relative).`;
     const slider = out("neurons-time") as HTMLInputElement;
     slider.max = String(r.timeMs.length - 1);
     slider.value = String(r.timeMs.length - 1);

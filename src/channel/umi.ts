@@ -91,6 +91,13 @@ export interface UmiParams {
   readonly indoorFraction: number;
   /** O2I penetration model of indoor users: 38.901 `low`- or `high`-loss building. */
   readonly o2iLoss: O2iModel;
+  /**
+   * BS sites of a hexagonal layout: 1 (default, single cell), 7 or 19 (the centre site at the
+   * origin and 1 or 2 rings); users move around the centre site, every site is a cell.
+   */
+  readonly sites: number;
+  /** Inter-site distance of the layout (m; 38.901 UMi: 200 m). */
+  readonly interSiteDistance: number;
 }
 
 /** Random streams a user's UMi scenario draws from (one per component). */

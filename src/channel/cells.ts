@@ -29,8 +29,8 @@ export function hexagonalSites(n: number, isd: number): Float64Array {
     for (let r = -rings; r <= rings; r++) {
       const ring = Math.max(Math.abs(q), Math.abs(r), Math.abs(q + r));
       if (ring > rings) continue;
-      const x = isd * q * c30;
-      const y = isd * (q * 0.5 + r);
+      const x = isd * q * c30 + 0; // + 0: no negative zeros
+      const y = isd * (q * 0.5 + r) + 0;
       let az = Math.atan2(y, x);
       if (az < -1e-9) az += 2 * Math.PI;
       pts.push({ ring, az, x, y });

@@ -178,7 +178,9 @@ function umiUserOf(c: ChannelConfig, k: number, tr: Trajectory, root: Rng, userR
 /**
  * The paths {@link generateChannel} builds for user k of a UMi config (same random streams, so the
  * same paths): for diagnostics and statistical tests that need per-path delays, powers and
- * directions rather than H. Evaluating them with `evaluateUserChannel` reproduces H of user k.
+ * directions rather than H. Evaluating them with `evaluateUserChannel` reproduces H of user k
+ * (with an element pattern or polarisation: `evaluateUserChannelWithAntennas` with the returned
+ * `polarisation`). With several cells these are the links from site 0.
  * @param input - a UMi preset config (validated like generateChannel's)
  * @returns the user's trajectory, paths (UMi diagnostics included) and the BS position
  */

@@ -27,7 +27,8 @@
  *
  * Simplifications (documented in the config notes): one K-factor per segment (the LOS path
  * amplitude √(K_R/(K_R+1)) is fixed within a segment), no user-to-user correlation of
- * scatterers, isotropic elements, no polarisation, no blockage; indoor users keep the outdoor
+ * scatterers, isotropic single-polarised paths (the element pattern and polarisation are applied
+ * on top, antenna.ts), no blockage; indoor users keep the outdoor
  * LOS/NLOS LSPs and shadow fading (38.901's separate O2I LSP column is not implemented).
  */
 import { normalQuantile } from "../core/normal.ts";

@@ -17,6 +17,7 @@ import type { CeeReference, NormaliseMode } from "./normalise.ts";
 import { NORMALISE_MODES } from "./normalise.ts";
 import type { PresetName } from "./presets.ts";
 import { PRESET_NAMES, PRESET_VERSIONS, presetDefaults } from "./presets.ts";
+import type { ElementPattern } from "./antenna.ts";
 import type { UmiParams } from "./umi.ts";
 import { UMI_TABLE_VERSION } from "./umi-tables.ts";
 
@@ -31,13 +32,37 @@ export interface BsArrayConfig {
   readonly axis: Vec3;
   /** Second axis of a UPA (default +z: a vertical panel). */
   readonly axis2?: Vec3;
+  /**
+   * Element pattern: `isotropic` (default) or `tr38901` (Table 7.3-1: 65° 3 dB beamwidths, 30 dB
+   * front-to-back and side-lobe level, 8 dBi maximum gain), pointing at `boresightDeg`.
+   */
+  readonly element: ElementPattern;
+  /** Azimuth of the elements' boresight, degrees from +x (horizontal; default 90: +y). */
+  readonly boresightDeg: number;
+  /**
+   * `single` (default; the isotropic single-polarised model of the earlier versions) or `dual`:
+   * each element position holds two elements with the slants `slantDeg` (default ±45°), and H has
+   * 2·(elements) BS ports, polarisation-major (port p·Mₑ + m). UMi presets only.
+   */
+  readonly polarisation: Polarisation;
+  /** Slant angles of the two polarisations of a dual-polarised array, degrees (default [45, −45]). */
+  readonly slantDeg: readonly [number, number];
 }
+
+export const POLARISATIONS = ["single", "dual"] as const;
+export type Polarisation = (typeof POLARISATIONS)[number];
 
 /** Users' arrays: ULAs of `userAntennas` elements. */
 export interface UserArrayConfig {
   readonly spacing: number;
   /** `random`: a uniformly random horizontal axis per user (hand-held), or a fixed axis. */
   readonly axis: "random" | Vec3;
+  /**
+   * `single` (default) or `dual`: each of the userAntennas/2 positions holds two elements with the
+   * slants `slantDeg` (default [0, 90]: vertical and horizontal); ports polarisation-major. UMi presets only.
+   */
+  readonly polarisation: Polarisation;
+  readonly slantDeg: readonly [number, number];
 }
 
 export const MOBILITY_MODELS = ["static", "straight", "random-walk", "street"] as const;
@@ -76,7 +101,10 @@ export interface ChannelConfig {
   /** Number of samples T and the sample interval Δt (s). */
   readonly samples: number;
   readonly dt: number;
-  /** K users with Nk antennas each; M BS antennas (= product of bsArray.shape). */
+  /**
+   * K users with Nk antenna ports each; M BS antenna ports (= product of bsArray.shape, times 2
+   * for a dual-polarised array). H is [T, K, Nk, M].
+   */
   readonly users: number;
   readonly userAntennas: number;
   readonly antennas: number;
@@ -172,11 +200,21 @@ const bsArraySchema = strictBlock({
   spacing: rangedNumber(0, 1e6, { exclusiveMin: true }),
   axis: vec3,
   axis2: vec3,
+  element: choice(["isotropic", "tr38901"]),
+  boresightDeg: rangedNumber(-360, 360),
+  polarisation: choice(POLARISATIONS),
+  slantDeg: z.tuple([rangedNumber(-180, 180), rangedNumber(-180, 180)], {
+    error: (iss) => `expected [slant1, slant2] in degrees, got ${show(iss.input)}`,
+  }),
 });
 
 const userArraySchema = strictBlock({
   spacing: rangedNumber(0, 1e6, { exclusiveMin: true }),
   axis: z.union([z.literal("random"), vec3], { error: (iss) => `expected 'random' or [x, y, z], got ${show(iss.input)}` }),
+  polarisation: choice(POLARISATIONS),
+  slantDeg: z.tuple([rangedNumber(-180, 180), rangedNumber(-180, 180)], {
+    error: (iss) => `expected [slant1, slant2] in degrees, got ${show(iss.input)}`,
+  }),
 });
 
 const mobilitySchema = strictBlock({
@@ -213,6 +251,8 @@ const umiSchema = strictBlock({
   shadowing: flag(),
   indoorFraction: rangedNumber(0, 1),
   o2iLoss: choice(["low", "high"]),
+  sites: rangedNumber(1, 19, { integer: true }),
+  interSiteDistance: rangedNumber(0, 1e5, { exclusiveMin: true }),
 });
 
 const canyonSchema = strictBlock({
@@ -310,19 +350,30 @@ function resolve(inp: ParsedInput): ChannelConfig {
   const users = inp.users ?? d.users;
   const userAntennas = inp.userAntennas ?? d.userAntennas;
 
-  // BS array: `antennas` is the ULA shorthand.
+  // BS array: `antennas` is the ULA shorthand (ports: elements × polarisations).
   const bsIn = inp.bsArray ?? {};
   const type = bsIn.type ?? d.bsArray.type;
+  const polarisation = bsIn.polarisation ?? d.bsArray.polarisation;
+  const pols = polarisation === "dual" ? 2 : 1;
   let shape: number[];
   if (bsIn.shape !== undefined) shape = [...bsIn.shape];
-  else if (inp.antennas !== undefined) shape = type === "ula" ? [inp.antennas] : bad("bsArray.shape", "a UPA needs its shape [M1, M2]");
-  else shape = type === d.bsArray.type ? [...d.bsArray.shape] : bad("bsArray.shape", "a UPA needs its shape [M1, M2]");
+  else if (inp.antennas !== undefined) {
+    if (type !== "ula") bad("bsArray.shape", "a UPA needs its shape [M1, M2]");
+    if (inp.antennas % pols !== 0) bad("antennas", `a dual-polarised array has an even number of ports, got ${inp.antennas}`);
+    shape = [inp.antennas / pols];
+  } else shape = type === d.bsArray.type ? [...d.bsArray.shape] : bad("bsArray.shape", "a UPA needs its shape [M1, M2]");
   if (shape.length !== (type === "ula" ? 1 : 2))
     bad("bsArray.shape", `a ${type.toUpperCase()} needs ${type === "ula" ? "[M]" : "[M1, M2]"}, got ${show(shape)}`);
-  const antennas = shape.reduce((a, b) => a * b, 1);
+  const antennas = shape.reduce((a, b) => a * b, 1) * pols;
   if (inp.antennas !== undefined && inp.antennas !== antennas) {
-    bad("antennas", `${inp.antennas} disagrees with bsArray.shape ${show(shape)} (${antennas} elements)`);
+    bad(
+      "antennas",
+      `${inp.antennas} disagrees with bsArray.shape ${show(shape)} (${antennas} ports${pols > 1 ? ", 2 polarisations per element" : ""})`,
+    );
   }
+  const element = bsIn.element ?? d.bsArray.element;
+  const boresightDeg = bsIn.boresightDeg ?? d.bsArray.boresightDeg;
+  const bsSlant = bsIn.slantDeg ?? d.bsArray.slantDeg;
   const spacing = bsIn.spacing ?? d.bsArray.spacing;
   const axis = unit("bsArray.axis", bsIn.axis ?? d.bsArray.axis);
   let axis2: Vec3 | undefined;
@@ -337,7 +388,17 @@ function resolve(inp: ParsedInput): ChannelConfig {
   const userArray: UserArrayConfig = {
     spacing: ua.spacing,
     axis: ua.axis === "random" ? "random" : unit("userArray.axis", ua.axis),
+    polarisation: ua.polarisation,
+    slantDeg: [ua.slantDeg[0]!, ua.slantDeg[1]!],
   };
+  if (ua.polarisation === "dual" && userAntennas % 2 !== 0)
+    bad("userAntennas", `dual-polarised users have an even number of ports (2 per element position), got ${userAntennas}`);
+  const isUmi = preset === "umi-6ghz" || preset === "umi-28ghz";
+  if (polarisation === "dual" && !isUmi) bad("bsArray.polarisation", `'dual' needs a UMi preset (per-ray XPR of 38.901), not ${preset}`);
+  if (ua.polarisation === "dual" && !isUmi)
+    bad("userArray.polarisation", `'dual' needs a UMi preset (per-ray XPR of 38.901), not ${preset}`);
+  if (element !== "isotropic" && !isUmi && preset !== "o1-28ghz")
+    bad("bsArray.element", `'${element}' needs a geometric preset (umi-6ghz, umi-28ghz, o1-28ghz), not ${preset}`);
 
   // Mobility, with the top-level speed shorthands.
   const moIn = inp.mobility ?? {};
@@ -437,7 +498,17 @@ function resolve(inp: ParsedInput): ChannelConfig {
     users,
     userAntennas,
     antennas,
-    bsArray: { type, shape, spacing, axis: bsAxisOut, ...(axis2 ? { axis2 } : {}) },
+    bsArray: {
+      type,
+      shape,
+      spacing,
+      axis: bsAxisOut,
+      ...(axis2 ? { axis2 } : {}),
+      element,
+      boresightDeg,
+      polarisation,
+      slantDeg: [bsSlant[0]!, bsSlant[1]!],
+    },
     userArray,
     mobility,
     normalise,
@@ -452,7 +523,19 @@ function resolve(inp: ParsedInput): ChannelConfig {
   }
   if (preset === "umi-6ghz" || preset === "umi-28ghz") {
     const u = { ...d.umi!, ...inp.umi };
-    const umi: UmiParams = { ...u, nlosDelayOffsetNs: [u.nlosDelayOffsetNs[0], u.nlosDelayOffsetNs[1]] };
+    const umi: UmiParams = {
+      ...u,
+      nlosDelayOffsetNs: [u.nlosDelayOffsetNs[0], u.nlosDelayOffsetNs[1]],
+    };
+    if (umi.sites !== 1 && umi.sites !== 7 && umi.sites !== 19)
+      bad("umi.sites", `a hexagonal layout has 1, 7 or 19 sites (centre and 0, 1 or 2 rings), got ${umi.sites}`);
+    if (umi.sites > 1 && normalise === "large-scale")
+      bad(
+        "normalise",
+        "'large-scale' removes the path loss that sets the inter-cell interference; use none, per-user or global with umi.sites > 1",
+      );
+    if (umi.sites > 1 && subcarriers !== null)
+      bad("subcarriers", "OFDM output is single-cell only; leave subcarriers unset with umi.sites > 1");
     if (umi.rMax <= umi.rMin) bad("umi.rMax", `must exceed rMin = ${umi.rMin}, got ${umi.rMax}`);
     if (umi.ueHeight >= umi.bsHeight) bad("umi.ueHeight", `must be below the BS height ${umi.bsHeight} m, got ${umi.ueHeight}`);
     checkStartHeights(start, umi.ueHeight, "umi.ueHeight");

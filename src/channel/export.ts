@@ -16,6 +16,10 @@
  * | `los`         | uint8                  | [T, K]             | LOS condition (UMi presets only)               |
  * | `indoor`      | uint8                  | [K]                | 1 for an indoor (O2I) user (UMi presets only)  |
  * | `user_axes`   | float64                | [K, 3]             | each user's array axis                         |
+ * | `H_cells`     | same as H              | [T, C, K, Nk, M]   | channel from every site (only with umi.sites > 1) |
+ * | `cell_sites`  | float64                | [C, 3]             | site positions, m (BS at umi.bsHeight above)   |
+ * | `cell_gain_db`| float64                | [C, K]             | mean large-scale gain of each link, dB         |
+ * | `serving_cell`| int32                  | [K]                | serving cell of each user                      |
  * | `config_json` | uint8                  | [bytes]            | the resolved config as UTF-8 JSON              |
  */
 import type { ComplexTensor } from "../core/complex.ts";
@@ -47,6 +51,12 @@ export function simulationArrays(sim: ChannelSimulation, dtype: ChannelFileDType
   if (sim.los) out["los"] = { shape: [sim.H.shape[0]!, sim.H.shape[1]!], dtype: "uint8", data: sim.los };
   if (sim.indoor) out["indoor"] = { shape: [sim.indoor.length], dtype: "uint8", data: sim.indoor };
   out["user_axes"] = { shape: [...sim.userAxes.shape], dtype: "float64", data: sim.userAxes.data };
+  if (sim.Hcells && sim.cellSites && sim.cellGainDb && sim.servingCell) {
+    out["H_cells"] = complexArray(sim.Hcells, dtype);
+    out["cell_sites"] = { shape: [...sim.cellSites.shape], dtype: "float64", data: sim.cellSites.data };
+    out["cell_gain_db"] = { shape: [...sim.cellGainDb.shape], dtype: "float64", data: sim.cellGainDb.data };
+    out["serving_cell"] = { shape: [sim.servingCell.length], dtype: "int32", data: sim.servingCell };
+  }
   const json = new TextEncoder().encode(JSON.stringify(configToJson(sim.config)));
   out["config_json"] = { shape: [json.length], dtype: "uint8", data: json };
   return out;

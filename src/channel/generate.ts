@@ -23,13 +23,17 @@ import type { ChannelConfig, ChannelConfigInput } from "./config.ts";
 import { configToJson, resolveChannelConfig } from "./config.ts";
 import { wavelength } from "./constants.ts";
 import type { EngineOutput, MovingPath, PathSample } from "./engine.ts";
-import { evaluateUserChannel, fadeWeight } from "./engine.ts";
+import { fadeWeight } from "./engine.ts";
 import type { Vec3 } from "./geometry.ts";
 import type { Trajectory } from "./mobility.ts";
 import { quantiseTrajectory, randomWalkTrajectory, speedSchedule, straightTrajectory, streetTrajectory } from "./mobility.ts";
 import { addCsiError, normalisationScales, scaleUsers } from "./normalise.ts";
 import type { UmiUserResult } from "./umi.ts";
 import { buildUmiUser } from "./umi.ts";
+import type { AntennaModel, RayPolarisation } from "./antenna.ts";
+import { drawRayPolarisation, evaluateUserChannelWithAntennas } from "./antenna.ts";
+import { cellSeed, hexagonalSites, servingCells, translateTrajectory } from "./cells.ts";
+import { UMI_LOS, UMI_NLOS } from "./umi-tables.ts";
 
 /** Largest complex output tensor generateChannel allocates (elements), 2^27 (2 GiB of complex128). */
 export const MAX_CHANNEL_ELEMENTS = 2 ** 27;
@@ -52,6 +56,43 @@ export interface ChannelSimulation extends ChannelDataset {
   readonly indoor?: Uint8Array;
   /** Each user's array axis (unit vectors), [K, 3]. */
   readonly userAxes: Tensor;
+  /**
+   * Several cells (`umi.sites` > 1): the channel from every site to every user,
+   * [T, C, K, Nk, M] (H is the serving cell's slice), normalised with H's per-user scales so
+   * that the interference keeps its level relative to the serving signal.
+   */
+  readonly Hcells?: ComplexTensor;
+  /** Site positions (BS array reference at height umi.bsHeight above them), [C, 3], m. */
+  readonly cellSites?: Tensor;
+  /** Mean large-scale gain −PL + SF − O2I of each link over the track, dB, [C, K]. */
+  readonly cellGainDb?: Tensor;
+  /** Serving cell of each user (largest mean large-scale gain), [K]. */
+  readonly servingCell?: Int32Array;
+}
+
+/** The antenna model of a config (pattern, boresight, polarisation slants in rad). */
+export function antennaModelOf(c: ChannelConfig): AntennaModel {
+  const r = Math.PI / 180;
+  const b = c.bsArray;
+  const u = c.userArray;
+  return {
+    bsPattern: b.element,
+    bsBoresight: b.boresightDeg * r,
+    bsSlants: b.polarisation === "dual" ? [b.slantDeg[0] * r, b.slantDeg[1] * r] : [0],
+    ueSlants: u.polarisation === "dual" ? [u.slantDeg[0] * r, u.slantDeg[1] * r] : [0],
+  };
+}
+
+/**
+ * Per-ray cross-polarisation of a UMi user's clusters (38.901 §7.5 steps 9–10): XPR from the
+ * cluster's condition table (LOS μ 9, σ 3 dB; NLOS μ 8, σ 3 dB), one stream per cluster
+ * (`pol<i>`), so the other draws are untouched.
+ */
+export function umiPolarisation(r: UmiUserResult, stream: (label: string) => Rng): RayPolarisation[] {
+  return r.paths.clusters.map((cl, i) => {
+    const x = (cl.largeScale === 0 ? UMI_LOS : UMI_NLOS).xprDb;
+    return drawRayPolarisation(stream(`pol${i}`), cl.size, x.mu, x.sigma);
+  });
 }
 
 function bsArrayOf(c: ChannelConfig): ArrayGeometry {
@@ -121,10 +162,12 @@ function trajectoryOf(c: ChannelConfig, speed: Float64Array, k: number, root: Rn
   return { tr, heading };
 }
 
-function umiUserOf(c: ChannelConfig, k: number, tr: Trajectory, root: Rng): UmiUserResult {
+function umiUserOf(c: ChannelConfig, k: number, tr: Trajectory, root: Rng, userRoot: Rng = root): UmiUserResult {
   const label = (l: string): Rng => root.fork(`user${k}/umi/${l}`);
+  // The O2I state belongs to the user, not the link: every cell takes it from the user's root.
+  const stream = (l: string): Rng => (l === "o2i" ? userRoot.fork(`user${k}/umi/${l}`) : label(l));
   return buildUmiUser(
-    { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream: label },
+    { los: label("los"), lspLos: label("lsp-los"), lspNlos: label("lsp-nlos"), stream },
     tr,
     c.carrierGHz,
     c.umi!,
@@ -135,14 +178,22 @@ function umiUserOf(c: ChannelConfig, k: number, tr: Trajectory, root: Rng): UmiU
 /**
  * The paths {@link generateChannel} builds for user k of a UMi config (same random streams, so the
  * same paths): for diagnostics and statistical tests that need per-path delays, powers and
- * directions rather than H. Evaluating them with `evaluateUserChannel` reproduces H of user k.
+ * directions rather than H. Evaluating them with `evaluateUserChannel` reproduces H of user k
+ * (with an element pattern or polarisation: `evaluateUserChannelWithAntennas` with the returned
+ * `polarisation`). With several cells these are the links from site 0.
  * @param input - a UMi preset config (validated like generateChannel's)
  * @returns the user's trajectory, paths (UMi diagnostics included) and the BS position
  */
 export function umiUserPaths(
   input: ChannelConfigInput | ChannelConfig,
   k: number,
-): UmiUserResult & { readonly tr: Trajectory; readonly bsPosition: Vec3; readonly config: ChannelConfig } {
+): UmiUserResult & {
+  readonly tr: Trajectory;
+  readonly bsPosition: Vec3;
+  readonly config: ChannelConfig;
+  /** Per cluster, its rays' cross-polarisation (only when either end is dual-polarised). */
+  readonly polarisation?: RayPolarisation[];
+} {
   const c = resolveChannelConfig(input as ChannelConfigInput);
   if (!c.umi) fail("umiUserPaths", `config.preset must be a UMi preset, got '${c.preset}'`);
   if (!(Number.isInteger(k) && k >= 0 && k < c.users))
@@ -150,7 +201,10 @@ export function umiUserPaths(
   const root = new Rng(c.seed);
   const speed = speedSchedule(c.samples, c.dt, c.mobility.speeds, c.mobility.slots, c.mobility.rampS);
   const { tr } = trajectoryOf(c, speed, k, root);
-  return { ...umiUserOf(c, k, tr, root), tr, bsPosition: [0, 0, c.umi.bsHeight], config: c };
+  const r = umiUserOf(c, k, tr, root);
+  const dual = c.bsArray.polarisation === "dual" || c.userArray.polarisation === "dual";
+  const polarisation = dual ? umiPolarisation(r, (l) => root.fork(`user${k}/umi/${l}`)) : undefined;
+  return { ...r, tr, bsPosition: [0, 0, c.umi.bsHeight], config: c, ...(polarisation ? { polarisation } : {}) };
 }
 
 function notesOf(c: ChannelConfig): string[] {
@@ -162,9 +216,19 @@ function notesOf(c: ChannelConfig): string[] {
   if (c.cee !== null) notes.push(`H_est = H + E, E ~ CN(0, 10^(${c.cee}/10) * mean power (${c.ceeReference}))`);
   if (c.umi) {
     notes.push(
-      `UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; ${c.umi.indoorFraction > 0 ? `indoor fraction ${c.umi.indoorFraction} with 38.901 ${c.umi.o2iLoss}-loss O2I penetration (outdoor LSPs kept)` : "all users outdoors"}; no polarisation or blockage`,
+      `UMi table ${c.umi.table}; ${c.umi.bounce}-bounce scatterers; LSP cross-correlations ${c.umi.crossCorrelation ? "on" : "off"}; one K-factor per LOS segment; ${c.umi.indoorFraction > 0 ? `indoor fraction ${c.umi.indoorFraction} with 38.901 ${c.umi.o2iLoss}-loss O2I penetration (outdoor LSPs kept)` : "all users outdoors"}; no blockage`,
     );
+    if (c.umi.sites > 1)
+      notes.push(
+        `${c.umi.sites} hexagonal sites, ISD ${c.umi.interSiteDistance} m: H_cells[t, c, k, n, m] from site c; H is the serving cell's (largest mean large-scale gain); cell c's links use the streams of seed cellSeed(seed, c)`,
+      );
   }
+  const b = c.bsArray;
+  const u = c.userArray;
+  if (b.element !== "isotropic" || b.polarisation === "dual" || u.polarisation === "dual")
+    notes.push(
+      `BS elements ${b.element === "tr38901" ? `38.901 Table 7.3-1 pattern (65 deg, 30 dB, 8 dBi) with boresight azimuth ${b.boresightDeg} deg` : "isotropic"}, ${b.polarisation === "dual" ? `dual-polarised (slants ${b.slantDeg.join(", ")} deg)` : "single-polarised"}; users ${u.polarisation === "dual" ? `dual-polarised (slants ${u.slantDeg.join(", ")} deg)` : "single-polarised"}; antenna ports polarisation-major (port p*E + e), per-ray XPR of 38.901 Table 7.5-6`,
+    );
   if (c.canyon)
     notes.push(
       `canyon BS array ${c.canyon.bsArrayOrientation}; facade reflections up to order ${c.canyon.maxOrder}${c.canyon.ground ? " with ground combinations" : ""}; ${c.canyon.diffuseScatterers} diffuse scatterers`,
@@ -188,13 +252,22 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   const Nk = c.userAntennas;
   const M = c.antennas;
   const F = c.subcarriers ?? 0;
+  const C = c.umi?.sites ?? 1;
   const n = T * K * Nk * M;
-  if (n * Math.max(F, 1) > MAX_CHANNEL_ELEMENTS || n > MAX_CHANNEL_ELEMENTS) {
+  if (n * Math.max(F, 1) > MAX_CHANNEL_ELEMENTS || n * C > MAX_CHANNEL_ELEMENTS) {
     fail(
       "generateChannel",
-      `the output would hold ${n}${F ? ` x ${F} subcarriers` : ""} complex entries, more than the limit ${MAX_CHANNEL_ELEMENTS}; reduce samples, users or antennas${F ? " or subcarriers" : ""}`,
+      `the output would hold ${n}${F ? ` x ${F} subcarriers` : ""}${C > 1 ? ` x ${C} cells` : ""} complex entries, more than the limit ${MAX_CHANNEL_ELEMENTS}; reduce samples, users or antennas${F ? " or subcarriers" : ""}${C > 1 ? " or sites" : ""}`,
     );
   }
+  const antennas = antennaModelOf(c);
+  const dualPol = antennas.bsSlants.length > 1 || antennas.ueSlants.length > 1;
+  // Several cells: each site's channel goes to its own [T, K, Nk, M] buffer first.
+  const sites = C > 1 ? hexagonalSites(C, c.umi!.interSiteDistance) : new Float64Array(3);
+  const cellRe = C > 1 ? Array.from({ length: C }, () => new Float64Array(n)) : [];
+  const cellIm = C > 1 ? Array.from({ length: C }, () => new Float64Array(n)) : [];
+  const cellGain = new Float64Array(C * K);
+  const cellLos = C > 1 ? Array.from({ length: C }, () => new Uint8Array(T * K)) : [];
   const root = new Rng(c.seed);
   const lambda = wavelength(c.carrierGHz * 1e9);
   const bs = bsArrayOf(c);
@@ -223,7 +296,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
       axis = [Math.cos(a), Math.sin(a), 0];
     } else axis = c.userArray.axis;
     userAxes.set(axis, 3 * k);
-    const ue = ula(Nk, { spacing: c.userArray.spacing, axis });
+    const ue = ula(Nk / antennas.ueSlants.length, { spacing: c.userArray.spacing, axis });
     const out: EngineOutput = { re, im, users: K, user: k, ...(ofdm ? { ofdm } : {}) };
     if (c.preset === "rayleigh") {
       rayleighUser(root.fork(`user${k}/rayleigh`), T, Nk, M, out);
@@ -233,11 +306,28 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
     for (let t = 0; t < T; t++) positions.set(tr.pos.subarray(3 * t, 3 * t + 3), (t * K + k) * 3);
     if (c.preset === "clarke") {
       clarkeUser(root.fork(`user${k}/clarke`), tr, heading, lambda, c.clarke!, bs, ue, out);
-    } else if (c.umi) {
+    } else if (c.umi && C === 1) {
       const r = umiUserOf(c, k, tr, root);
-      evaluateUserChannel(r.paths, tr, [0, 0, c.umi.bsHeight], bs, ue, lambda, out);
+      const pol = dualPol ? umiPolarisation(r, (l) => root.fork(`user${k}/umi/${l}`)) : [];
+      evaluateUserChannelWithAntennas(r.paths, pol, tr, [0, 0, c.umi.bsHeight], bs, ue, lambda, out, antennas);
       for (let t = 0; t < T; t++) los![t * K + k] = r.los[t]!;
       indoor![k] = r.indoor ? 1 : 0;
+    } else if (c.umi) {
+      // Cell ci: the single-cell simulation with seed cellSeed(seed, ci) on the track seen from site ci.
+      for (let ci = 0; ci < C; ci++) {
+        const site: Vec3 = [sites[3 * ci]!, sites[3 * ci + 1]!, 0];
+        const rootC = ci === 0 ? root : new Rng(cellSeed(c.seed, ci));
+        const trC = ci === 0 ? tr : translateTrajectory(tr, site);
+        const r = umiUserOf(c, k, trC, rootC, root);
+        const pol = dualPol ? umiPolarisation(r, (l) => rootC.fork(`user${k}/umi/${l}`)) : [];
+        const outC: EngineOutput = { re: cellRe[ci]!, im: cellIm[ci]!, users: K, user: k };
+        evaluateUserChannelWithAntennas(r.paths, pol, trC, [0, 0, c.umi.bsHeight], bs, ue, lambda, outC, antennas);
+        let g = 0;
+        for (let t = 0; t < T; t++) g += 10 ** (r.pathGainDb[t]! / 10);
+        cellGain[ci * K + k] = 10 * Math.log10(g / T);
+        for (let t = 0; t < T; t++) cellLos[ci]![t * K + k] = r.los[t]!;
+        indoor![k] = r.indoor ? 1 : 0;
+      }
     } else if (c.canyon) {
       const b = c.canyon.bsPosition;
       const ls: Float64Array[] = [];
@@ -262,10 +352,32 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
         }
         ls.push(f);
       }
-      evaluateUserChannel({ moving: shared, clusters: [], largeScale: ls }, tr, b, bs, ue, lambda, out);
+      evaluateUserChannelWithAntennas({ moving: shared, clusters: [], largeScale: ls }, [], tr, b, bs, ue, lambda, out, antennas);
     }
   }
 
+  // Several cells: H is each user's serving-cell channel; H_cells [T, C, K, Nk, M] all of them.
+  let cells: { H: ComplexTensor; serving: Int32Array } | undefined;
+  if (C > 1) {
+    const serving = servingCells(cellGain, C, K);
+    const per = Nk * M;
+    const hcRe = new Float64Array(n * C);
+    const hcIm = new Float64Array(n * C);
+    for (let t = 0; t < T; t++) {
+      for (let ci = 0; ci < C; ci++) {
+        const src = t * K * per;
+        hcRe.set(cellRe[ci]!.subarray(src, src + K * per), (t * C + ci) * K * per);
+        hcIm.set(cellIm[ci]!.subarray(src, src + K * per), (t * C + ci) * K * per);
+      }
+      for (let k = 0; k < K; k++) {
+        const o = (t * K + k) * per;
+        re.set(cellRe[serving[k]!]!.subarray(o, o + per), o);
+        im.set(cellIm[serving[k]!]!.subarray(o, o + per), o);
+        los![t * K + k] = cellLos[serving[k]!]![t * K + k]!;
+      }
+    }
+    cells = { H: { shape: [T, C, K, Nk, M], re: hcRe, im: hcIm }, serving };
+  }
   const H: ComplexTensor = { shape: [T, K, Nk, M], re, im };
   const gain = new Float64Array(T * K);
   for (let i = 0; i < T * K; i++) {
@@ -276,6 +388,7 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   const scale = normalisationScales(H, c.normalise);
   if (c.normalise === "global" || c.normalise === "per-user") {
     scaleUsers(H, scale);
+    if (cells) scaleUsers(cells.H, scale);
     if (ofdm) scaleUsers({ shape: [T, F, K, Nk, M], re: ofdm.re, im: ofdm.im }, scale);
   }
   const Hest = c.cee !== null ? addCsiError(root.fork("cee"), H, c.cee, c.ceeReference) : undefined;
@@ -298,6 +411,14 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
     ...(los ? { los } : {}),
     ...(indoor ? { indoor } : {}),
     userAxes: { shape: [K, 3], data: userAxes },
+    ...(cells
+      ? {
+          Hcells: cells.H,
+          cellSites: { shape: [C, 3], data: sites },
+          cellGainDb: { shape: [C, K], data: cellGain },
+          servingCell: cells.serving,
+        }
+      : {}),
   };
 }
 

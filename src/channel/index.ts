@@ -56,3 +56,16 @@ export type { ChannelStats, ChannelStatsOptions } from "./stats.ts";
 export { fftInPlace, nextPow2 } from "./fft.ts";
 export { simulationArrays } from "./export.ts";
 export type { ChannelFileDType } from "./export.ts";
+export {
+  TR38901_ELEMENT,
+  tr38901ElementGainDb,
+  bsFieldAmplitude,
+  drawRayPolarisation,
+  pathsForPolarisation,
+  evaluateUserChannelWithAntennas,
+} from "./antenna.ts";
+export type { AntennaModel, ElementPattern, RayPolarisation } from "./antenna.ts";
+export { antennaModelOf, umiPolarisation } from "./generate.ts";
+export { hexagonalSites, cellSeed, servingCells, translateTrajectory } from "./cells.ts";
+export { POLARISATIONS } from "./config.ts";
+export type { Polarisation } from "./config.ts";

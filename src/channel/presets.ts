@@ -67,8 +67,10 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
     cee: null,
     ceeReference: "per-user" as const,
     subcarriers: null,
-    userArray: { spacing: 0.5, axis: "random" as const },
+    userArray: { spacing: 0.5, axis: "random" as const, polarisation: "single" as const, slantDeg: [0, 90] as const },
   };
+  // Isotropic single-polarised BS elements (the element pattern and polarisation are options).
+  const iso = { element: "isotropic" as const, boresightDeg: 90, polarisation: "single" as const, slantDeg: [45, -45] as const };
   switch (preset) {
     case "rayleigh":
       return {
@@ -81,7 +83,7 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
         users: 4,
         userAntennas: 2,
         antennas: 64,
-        bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0] },
+        bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0], ...iso },
         mobility: { model: "static", speeds: [0], slots: null, rampS: 0, headingSigma: 0, start: null, heading: null, gridSpacing: null },
         subcarrierSpacingHz: 120e3,
       };
@@ -96,7 +98,7 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
         users: 1,
         userAntennas: 1,
         antennas: 4,
-        bsArray: { type: "ula", shape: [4], spacing: 0.5, axis: [1, 0, 0] },
+        bsArray: { type: "ula", shape: [4], spacing: 0.5, axis: [1, 0, 0], ...iso },
         mobility: { model: "straight", speeds: [2], slots: null, rampS: 0, headingSigma: 0, start: null, heading: null, gridSpacing: null },
         subcarrierSpacingHz: 30e3,
         clarke: { sinusoids: 64, spatial: "iid" },
@@ -113,7 +115,7 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
         users: 1,
         userAntennas: 1,
         antennas: 4,
-        bsArray: { type: "ula", shape: [4], spacing: 0.5, axis: [1, 0, 0] },
+        bsArray: { type: "ula", shape: [4], spacing: 0.5, axis: [1, 0, 0], ...iso },
         mobility: {
           model: "random-walk",
           speeds: [2],
@@ -146,6 +148,8 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
           shadowing: true,
           indoorFraction: 0,
           o2iLoss: "low",
+          sites: 1,
+          interSiteDistance: 200,
         },
       };
     case "umi-28ghz": {
@@ -160,7 +164,7 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
         users: 4,
         userAntennas: 2,
         antennas: 64,
-        bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0] },
+        bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0], ...iso },
         mobility: {
           model: "random-walk",
           speeds: [6, 15, 30],
@@ -186,7 +190,7 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
         users: 4,
         userAntennas: 2,
         antennas: 64,
-        bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0] },
+        bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0], ...iso },
         mobility: {
           model: "street",
           speeds: [6, 15, 30],

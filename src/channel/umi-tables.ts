@@ -33,6 +33,8 @@ export interface UmiConditionTable {
   readonly clusterZsa: number;
   /** Per-cluster shadowing ζ in dB. */
   readonly clusterShadowingDb: number;
+  /** Cross-polarisation power ratio XPR: log-normal, mean μ_XPR and spread σ_XPR of 10 log10 κ, dB. */
+  readonly xprDb: { readonly mu: number; readonly sigma: number };
   /** C_φ^NLOS and C_θ^NLOS for this number of clusters (Tables 7.5-2, 7.5-4). */
   readonly cPhiNlos: number;
   readonly cThetaNlos: number;
@@ -82,6 +84,7 @@ export const UMI_LOS: UmiConditionTable = {
   clusterAsa: 17,
   clusterZsa: 7,
   clusterShadowingDb: 3,
+  xprDb: { mu: 9, sigma: 3 },
   cPhiNlos: 1.146,
   cThetaNlos: 1.104,
   corrDist: { SF: 10, K: 15, DS: 7, ASD: 8, ASA: 8, ZSD: 12, ZSA: 12 },
@@ -117,6 +120,7 @@ export const UMI_NLOS: UmiConditionTable = {
   clusterAsa: 22,
   clusterZsa: 7,
   clusterShadowingDb: 3,
+  xprDb: { mu: 8, sigma: 3 },
   cPhiNlos: 1.273,
   cThetaNlos: 1.184,
   corrDist: { SF: 13, K: 15, DS: 10, ASD: 10, ASA: 9, ZSD: 10, ZSA: 10 },

@@ -27,7 +27,8 @@
  *
  * Simplifications (documented in the config notes): one K-factor per segment (the LOS path
  * amplitude √(K_R/(K_R+1)) is fixed within a segment), no user-to-user correlation of
- * scatterers, isotropic elements, no polarisation, no blockage; indoor users keep the outdoor
+ * scatterers, isotropic single-polarised paths (the element pattern and polarisation are applied
+ * on top, antenna.ts), no blockage; indoor users keep the outdoor
  * LOS/NLOS LSPs and shadow fading (38.901's separate O2I LSP column is not implemented).
  */
 import { normalQuantile } from "../core/normal.ts";
@@ -91,6 +92,13 @@ export interface UmiParams {
   readonly indoorFraction: number;
   /** O2I penetration model of indoor users: 38.901 `low`- or `high`-loss building. */
   readonly o2iLoss: O2iModel;
+  /**
+   * BS sites of a hexagonal layout: 1 (default, single cell), 7 or 19 (the centre site at the
+   * origin and 1 or 2 rings); users move around the centre site, every site is a cell.
+   */
+  readonly sites: number;
+  /** Inter-site distance of the layout (m; 38.901 UMi: 200 m). */
+  readonly interSiteDistance: number;
 }
 
 /** Random streams a user's UMi scenario draws from (one per component). */

@@ -141,7 +141,13 @@ export function resolveStop(o: StopOptions, where: string): { maxIter: number; r
  * @param d - streams per user
  * @returns V, M × K·d, complex
  */
-export function initialPrecoder(ch: ChannelSample, rs: ResolvedSystem, d: number, init: "random" | "mf" | "zf" | "rzf" | "bd", rng: Rng): CMat {
+export function initialPrecoder(
+  ch: ChannelSample,
+  rs: ResolvedSystem,
+  d: number,
+  init: "random" | "mf" | "zf" | "rzf" | "bd",
+  rng: Rng,
+): CMat {
   if (init === "mf") return mrt(ch, rs, { streams: d });
   if (init === "zf") return zf(ch, rs, { streams: d });
   if (init === "rzf") return rzf(ch, rs, { streams: d });

@@ -130,7 +130,17 @@ export function complexityExperiment(o: ComplexityOptions = {}): ExperimentResul
     xLabel: "BS antennas M",
     yLabel: "median design time per sample (ms)",
     logY: true,
-    config: { antennas, samples: c.samples, warmup: warm, ceeDb, powerDbm, noiseDbm: 0, algorithms: c.algorithms, seed: c.seed, machine: machineInfo() },
+    config: {
+      antennas,
+      samples: c.samples,
+      warmup: warm,
+      ceeDb,
+      powerDbm,
+      noiseDbm: 0,
+      algorithms: c.algorithms,
+      seed: c.seed,
+      machine: machineInfo(),
+    },
     series,
     table: {
       header: [

@@ -72,15 +72,19 @@ export interface LearnedOptions {
   readonly timeScale?: number | "auto";
 }
 
-/** Default time scale per kind: LTC's time constants want a short step; CfC learns its own time gates. */
+/**
+ * Default time scale per kind: 1 (one unit of ODE time per Δt). Measured on the demo's quick
+ * scenario (umi-6ghz, 20 dB, seed 1, 4 epochs), LTC's mean NMSE was −1.04 dB at 1, −0.58 at 0.1,
+ * −0.03 at 0.02 and −1.06 at 5: at that training budget the scale is not what holds LTC back.
+ */
 export const DEFAULT_TIME_SCALES: Record<LearnedKind, number | "auto"> = {
   mlp: 1,
   gru: 1,
   lstm: 1,
   cfc: 1,
-  ltc: 0.02,
+  ltc: 1,
   ncp: 1,
-  "ltc-ncp": 0.02,
+  "ltc-ncp": 1,
 };
 
 /** Candidates of `timeScale: "auto"` (each trained for a third of the epochs, the best on validation kept). */

@@ -62,7 +62,11 @@ export function registerBeamform(program: Command): void {
     .option("--restarts <R>", "random WMMSE restarts of the upper bound (besides its starts from ZF, RZF, MRT, BD)", intArg(), 10)
     .option("--max-iter <n>", "iteration cap of the iterative algorithms (hits are reported per sample)", intArg(), 1000)
     .option("--tol <x>", "relative sum-rate tolerance of the iterative algorithms", floatArg(), 1e-6)
-    .option("--csi <which>", "channel the algorithms design on: estimate (default) or true (perfect CSI, ignoring the file's estimate)", "estimate")
+    .option(
+      "--csi <which>",
+      "channel the algorithms design on: estimate (default) or true (perfect CSI, ignoring the file's estimate)",
+      "estimate",
+    )
     .option(
       "--normalize <how>",
       `channel scaling: ${NORMALISE_MODES.join(", ")} (global: mean |h|^2 = 1; per-user: each user's; the estimate scaled alike). Default: none for data, the preset's own for presets`,

@@ -78,7 +78,7 @@ export function registerPredict(program: Command): void {
     .option("--max-gap <n>", "irregular sampling: random input gaps of 1…n samples", intArg())
     .option(
       "--time-scale <x>",
-      "elapsed time per sample interval fed to the liquid models' ODE (a number, or auto: chosen on the validation windows; default LTC 0.02, CfC 1)",
+      "elapsed time per sample interval fed to the liquid models' ODE (a number, or auto: chosen on the validation windows; default 1)",
       (v: string) => (v === "auto" ? v : Number(v)),
     )
     .option("--segment <n>", "cut long tracks into segments of n samples (split units)", intArg())

@@ -128,7 +128,7 @@ export const predictionConfigSchema = z
     sizes: learnedSizes.optional(),
     /**
      * Elapsed time per Δt fed to the liquid models (CfC, LTC, NCP) as their ODE time span: a number,
-     * or "auto" (chosen on the validation windows); default per kind (LTC 0.02, CfC 1).
+     * or "auto" (chosen on the validation windows); default 1.
      */
     timeScale: z.union([positive, z.literal("auto")]).optional(),
     /** Classical models. */

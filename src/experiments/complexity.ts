@@ -98,7 +98,7 @@ export function complexityExperiment(o: ComplexityOptions = {}): ExperimentResul
   const worst = new Map<string, number>();
   for (const M of antennas) {
     c.progress(`complexity: M = ${M}`);
-    const sc = makeScenario(defaultScenario(warm + c.samples, c.seed, ceeDb, M));
+    const sc = makeScenario(defaultScenario(warm + c.samples, c.seed, ceeDb, M, c.preset));
     c.algorithms.forEach((a, i) => {
       const r = timeAlgorithm(a, sc, warm, powerDbm, c.seed, c.restarts, ceeDb);
       const s = series[i]! as { x: number[]; y: number[]; msPerSample: number[]; maxPowerDbm: number[]; equalPower: boolean };

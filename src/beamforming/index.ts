@@ -22,3 +22,4 @@ export * from "./glnn.ts";
 export * from "./lagd.ts";
 export * from "./learned.ts";
 export * from "./run.ts";
+export * from "./track.ts";

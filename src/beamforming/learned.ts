@@ -20,6 +20,8 @@
  * LAGD: `iters=N`, `hidden=N`, `lr=x`, `project=always|end`. WMMSE tracking (`wmmse-track`: WMMSE
  * warm-started from the previous sample's precoder, `iters=N` iterations per sample, default 3, output
  * rescaled to the budget): the classical counterpart of the warm-started GLNN variants.
+ * `rwmmse-track` (track.ts: R-WMMSE warm-started from the previous slot, restarted from RZF when
+ * that is better on the new channel; `iters=N` per slot, default 2; `smooth=β` channel smoothing).
  *
  * Every result says whether the precoders stayed within the power budget (`equalPower`) and, for
  * the legacy normalisation, carries a label that says the comparison is NOT at equal power.
@@ -32,9 +34,10 @@ import { GLNN_INITS, GLNN_NETWORKS, GlnnBeamformer, type GlnnInit, type GlnnNetw
 import { lagd, type LagdOptions } from "./lagd.ts";
 import type { SystemParams } from "./system.ts";
 import { wmmse } from "./wmmse.ts";
+import { RwmmseTracker } from "./track.ts";
 
 /** Online algorithms by base name. */
-export const LEARNED_ALGORITHMS = ["glnn", "lstm", "lagd", "wmmse-track"] as const;
+export const LEARNED_ALGORITHMS = ["glnn", "lstm", "lagd", "wmmse-track", "rwmmse-track"] as const;
 export type LearnedAlgorithm = (typeof LEARNED_ALGORITHMS)[number];
 
 /** A parsed online-algorithm spec. */
@@ -46,8 +49,10 @@ export interface LearnedSpec {
   readonly glnn: GlnnOptions;
   /** LAGD options. */
   readonly lagd: Omit<LagdOptions, "rng">;
-  /** Iterations per sample of wmmse-track. */
+  /** Iterations per sample of wmmse-track (default 3) and rwmmse-track (default 2). */
   readonly trackIterations: number;
+  /** Channel smoothing β of rwmmse-track (default 0). */
+  readonly trackSmoothing: number;
 }
 
 /** Whether a name (or spec) is a classical algorithm of `evaluate.ts`. */
@@ -74,7 +79,8 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
   const glnn: { -readonly [K in keyof GlnnOptions]: GlnnOptions[K] } = b === "lstm" ? { network: "lstm" } : {};
   const loss: { beta?: number; gamma?: number; lambda?: number } = {};
   const lg: { -readonly [K in keyof Omit<LagdOptions, "rng">]: LagdOptions[K] } = {};
-  let trackIterations = 3;
+  let trackIterations = b === "rwmmse-track" ? 2 : 3;
+  let trackSmoothing = 0;
   const num = (tok: string, v: string | undefined, integer: boolean): number => {
     const x = Number(v);
     if (v === undefined || v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
@@ -183,12 +189,15 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
       }
     } else {
       if (key === "iters") trackIterations = num(tok, value, true);
-      else bad();
+      else if (key === "smooth" && b === "rwmmse-track") {
+        trackSmoothing = num(tok, value, false);
+        if (!(trackSmoothing >= 0 && trackSmoothing < 1)) fail(where, `smooth=${value} in '${spec}': must be in [0, 1)`);
+      } else bad();
     }
   }
   if (Object.keys(loss).length) glnn.loss = loss;
   if (!(trackIterations >= 1)) fail(where, `iters must be >= 1 in '${spec}'`);
-  return { spec, base: b, glnn, lagd: lg, trackIterations };
+  return { spec, base: b, glnn, lagd: lg, trackIterations, trackSmoothing };
 }
 
 /** Check a list of algorithm specs (classical names or online specs); returns them unchanged. */
@@ -255,6 +264,19 @@ export function createOnlineBeamformer(
           return { V: r.V, seDesign: r.sumRate, iterations: r.iterations };
         },
       };
+    case "rwmmse-track": {
+      if (streams !== 1) fail("rwmmse-track", `supports one stream per user, got streams = ${streams}`);
+      const tracker = new RwmmseTracker(shape, sys, { iterations: spec.trackIterations, smoothing: spec.trackSmoothing });
+      return {
+        name: spec.spec,
+        label: spec.spec,
+        normalization: null,
+        design: (sample) => {
+          const r = tracker.step(sample.Hest ?? sample.H);
+          return { V: r.V, seDesign: r.sumRate, iterations: r.iterations };
+        },
+      };
+    }
     case "wmmse-track": {
       let prev: CMat | null = null;
       return {

@@ -12,7 +12,7 @@ import { createOnlineBeamformer, isClassical, parseLearnedSpec } from "./learned
 import { precoderPower } from "./power.ts";
 import { userRates } from "./rate.ts";
 import { resolveSystem, trajectorySample, type SystemParams } from "./system.ts";
-import { runTrajectory, type TrajectoryOptions, type TrajectoryResult } from "./trajectory.ts";
+import { medianIqr, runTrajectory, type TrajectoryOptions, type TrajectoryResult } from "./trajectory.ts";
 
 /** Per-algorithm summary of {@link runBeamformers} (a {@link TrajectoryResult} plus power facts). */
 export interface BeamformerResult extends TrajectoryResult {
@@ -26,6 +26,8 @@ export interface BeamformerResult extends TrajectoryResult {
   readonly meanPower: number | null;
   /** Whether every precoder satisfied `||V||_F^2 <= P` (to 1e-9 relative). */
   readonly equalPower: boolean;
+  /** `upper` only: samples on which another algorithm of the run scored higher and set the bound, by algorithm. */
+  readonly improvedBy?: Record<string, number>;
 }
 
 /** Options of {@link runBeamformers}. */
@@ -67,7 +69,7 @@ export function runBeamformers(
       // runTrajectory reports the largest power only
       out.push({
         ...r!,
-        label: name,
+        label: name === "upper" ? UPPER_LABEL : name,
         normalization: null,
         powerBudget: rs.power,
         meanPower: null,
@@ -77,21 +79,27 @@ export function runBeamformers(
     }
     const withDefaults: typeof spec =
       spec.base === "glnn" || spec.base === "lstm" ? { ...spec, glnn: { ...opts.glnn, ...spec.glnn } } : spec;
+    const sampleAt = (t: number): CsiSample => ({ H: trajectorySample(H, t), ...(Hest ? { Hest: trajectorySample(Hest, t) } : {}) });
+    // untimed warm-up on a throw-away learner (the timed one starts from its own initial state)
+    const warm = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
+    for (let w = 0; w < (opts.warmup ?? 2); w++) warm.design(sampleAt(0), w);
     const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
     const se: number[] = [];
+    const times: number[] = [];
     let seDesign = 0;
     let iters = 0;
+    let itersMax = 0;
     let maxPower = 0;
     let sumPower = 0;
-    let ms = 0;
     for (let t = 0; t < T; t++) {
-      const sample: CsiSample = { H: trajectorySample(H, t), ...(Hest ? { Hest: trajectorySample(Hest, t) } : {}) };
+      const sample = sampleAt(t);
       const t0 = performance.now();
       const d = bf.design(sample, t);
-      ms += performance.now() - t0;
+      times.push(performance.now() - t0);
       se.push(userRates(sample.H, d.V, sys).sumRate);
       seDesign += d.seDesign;
       iters += d.iterations;
+      itersMax = Math.max(itersMax, d.iterations);
       const p = precoderPower(d.V);
       maxPower = Math.max(maxPower, p);
       sumPower += p;
@@ -104,10 +112,13 @@ export function runBeamformers(
       seMean: mean,
       seStd: std,
       maxPower,
-      msPerSample: ms / T,
+      msPerSample: times.reduce((a, b) => a + b, 0) / T,
+      ...(({ median, iqr }) => ({ msMedian: median, msIqr: iqr }))(medianIqr(times)),
       perSample: se,
       seDesignMean: seDesign / T,
       iterationsMean: iters / T,
+      iterationsMax: itersMax,
+      capHits: [],
       label: bf.label,
       normalization: bf.normalization,
       powerBudget: rs.power,
@@ -115,5 +126,33 @@ export function runBeamformers(
       equalPower: maxPower <= rs.power * (1 + 1e-9),
     });
   });
+  const upper = out.findIndex((r) => r.name === "upper");
+  if (upper >= 0) out[upper] = bestKnownOverRun(out[upper]!, out);
   return out;
+}
+
+/** Label of `upper` in every output. */
+export const UPPER_LABEL = "best-known (perfect CSI)";
+
+/**
+ * `upper` as the best known sum SE of each sample: its own best-of search on perfect CSI, raised to
+ * any algorithm of the same run that scored higher on that sample (a design on an estimate can
+ * land on a better stationary point). `improvedBy` counts the samples each algorithm raised.
+ */
+function bestKnownOverRun(upper: BeamformerResult, all: readonly BeamformerResult[]): BeamformerResult {
+  const per = [...upper.perSample];
+  const improvedBy: Record<string, number> = {};
+  for (const r of all) {
+    if (r === upper || !r.equalPower) continue; // a precoder above the budget is no bound at power P
+    r.perSample.forEach((v, t) => {
+      if (v > per[t]!) {
+        per[t] = v;
+        improvedBy[r.name] = (improvedBy[r.name] ?? 0) + 1;
+      }
+    });
+  }
+  const T = per.length;
+  const mean = per.reduce((s, x) => s + x, 0) / T;
+  const std = T > 1 ? Math.sqrt(per.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
+  return { ...upper, perSample: per, seMean: mean, seStd: std, improvedBy };
 }

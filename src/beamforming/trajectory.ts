@@ -6,7 +6,7 @@
 import { fail, formatShape } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
 import { Rng } from "../core/random.ts";
-import { CLASSICAL_ALGORITHMS, runAlgorithm, type AlgorithmOptions, type ClassicalAlgorithm } from "./evaluate.ts";
+import { CLASSICAL_ALGORITHMS, designAlgorithm, scoreDesign, type AlgorithmOptions, type ClassicalAlgorithm } from "./evaluate.ts";
 import { trajectorySample, type SystemParams } from "./system.ts";
 
 /** Mean |h|^2 per entry of each user over a [T, K, Nk, M] tensor. */
@@ -27,6 +27,8 @@ function perUserMeanPower(h: ComplexTensor): Float64Array {
 export interface TrajectoryOptions extends Omit<AlgorithmOptions, "rng"> {
   /** Seed of all random initialisations (each algorithm and sample gets its own forked stream). */
   readonly seed?: number;
+  /** Untimed warm-up designs on the first sample before an algorithm is timed (default 2). */
+  readonly warmup?: number;
   /** Called after each sample (progress). */
   readonly onSample?: (algorithm: string, t: number, T: number) => void;
 }
@@ -40,14 +42,33 @@ export interface TrajectoryResult {
   readonly seStd: number;
   /** Largest `||V||_F^2` over the samples (same unit as P). */
   readonly maxPower: number;
-  /** Mean wall time of the design per sample (ms), scoring excluded. */
+  /** Mean wall time of the design per sample (ms), scoring excluded, after an untimed warm-up. */
   readonly msPerSample: number;
+  /** Median and interquartile range of the design time per sample (ms). */
+  readonly msMedian: number;
+  readonly msIqr: number;
   /** Per-sample SE on the true channel. */
   readonly perSample: number[];
   /** Mean SE on the channel used for the design (equals seMean with perfect CSI). */
   readonly seDesignMean: number;
-  /** Mean iterations (iterative algorithms; 0 for closed forms). */
+  /** Mean iterations (iterative algorithms; 0 for closed forms; summed over the starts of multi-start designs). */
   readonly iterationsMean: number;
+  /** Largest iteration count over the samples. */
+  readonly iterationsMax: number;
+  /** Samples (indices) on which an iterative design stopped at its cap instead of its tolerance. */
+  readonly capHits: number[];
+}
+
+/** Median and interquartile range (linear interpolation between order statistics) of a non-empty list. */
+export function medianIqr(values: readonly number[]): { median: number; iqr: number } {
+  const s = [...values].sort((a, b) => a - b);
+  const q = (p: number): number => {
+    const x = p * (s.length - 1);
+    const lo = Math.floor(x);
+    const hi = Math.min(lo + 1, s.length - 1);
+    return s[lo]! + (x - lo) * (s[hi]! - s[lo]!);
+  };
+  return { median: q(0.5), iqr: q(0.75) - q(0.25) };
 }
 
 /**
@@ -80,33 +101,51 @@ export function runTrajectory(
   const out: TrajectoryResult[] = [];
   for (const name of algorithms as readonly ClassicalAlgorithm[]) {
     const se: number[] = [];
+    const times: number[] = [];
+    const capHits: number[] = [];
     let seDesign = 0;
     let iters = 0;
+    let itersMax = 0;
     let maxPower = 0;
-    let ms = 0;
+    const algOpts = (t: number): AlgorithmOptions => ({
+      ...opts,
+      rng: root.fork(`${name}/${t}`),
+      ...(estimatePower !== undefined ? { estimatePower } : {}),
+    });
+    const sampleAt = (t: number) => ({ H: trajectorySample(H, t), ...(Hest ? { Hest: trajectorySample(Hest, t) } : {}) });
+    // untimed warm-up on the first sample (JIT, caches), so the first algorithm is not timed cold
+    for (let w = 0; w < (opts.warmup ?? 2); w++) designAlgorithm(name, sampleAt(0), sys, algOpts(0));
     for (let t = 0; t < T; t++) {
-      const sample = { H: trajectorySample(H, t), ...(Hest ? { Hest: trajectorySample(Hest, t) } : {}) };
-      const rng = root.fork(`${name}/${t}`);
+      const sample = sampleAt(t);
+      const o = algOpts(t);
       const t0 = performance.now();
-      const r = runAlgorithm(name, sample, sys, { ...opts, rng, ...(estimatePower !== undefined ? { estimatePower } : {}) });
-      ms += performance.now() - t0;
+      const d = designAlgorithm(name, sample, sys, o);
+      times.push(performance.now() - t0);
+      const r = scoreDesign(d, sample, sys);
       se.push(r.se);
       seDesign += r.seDesign;
       iters += r.iterations;
+      itersMax = Math.max(itersMax, r.iterations);
+      if (!r.converged) capHits.push(t);
       maxPower = Math.max(maxPower, r.power);
       opts.onSample?.(name, t, T);
     }
     const mean = se.reduce((s, x) => s + x, 0) / T;
     const std = T > 1 ? Math.sqrt(se.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
+    const { median, iqr } = medianIqr(times);
     out.push({
       name,
       seMean: mean,
       seStd: std,
       maxPower,
-      msPerSample: ms / T,
+      msPerSample: times.reduce((a, b) => a + b, 0) / T,
+      msMedian: median,
+      msIqr: iqr,
       perSample: se,
       seDesignMean: seDesign / T,
       iterationsMean: iters / T,
+      iterationsMax: itersMax,
+      capHits,
     });
   }
   return out;

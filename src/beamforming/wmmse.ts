@@ -57,7 +57,7 @@ import { ceighApply } from "../core/linalg/eigh.ts";
 import { cholSolve, tryCholesky } from "../core/linalg/cholesky.ts";
 import { csolve } from "../core/linalg/lu.ts";
 import { mmseStep, powerMultiplier, precoderStepTerms, type MmseStep } from "./mmse-step.ts";
-import { bd, mrt, rzf } from "./precoders.ts";
+import { bd, mrt, rzf, zf } from "./precoders.ts";
 import { precoderPower, scaleToPower } from "./power.ts";
 import { userRates } from "./rate.ts";
 import { ChannelSample, precoderStreams, resolveStreams, resolveSystem, type ResolvedSystem, type SystemParams } from "./system.ts";
@@ -65,8 +65,8 @@ import { ChannelSample, precoderStreams, resolveStreams, resolveSystem, type Res
 /** Precoder-step solver of {@link wmmse}. */
 export type WmmseSolver = "subspace" | "eig" | "naive";
 
-/** Initial precoder: random (WMMSE-RI), matched filter, RZF, BD, or a given M × K·d matrix. */
-export type WmmseInit = "random" | "mf" | "rzf" | "bd" | CMat;
+/** Initial precoder: random (WMMSE-RI), matched filter, ZF, RZF, BD, or a given M × K·d matrix. */
+export type WmmseInit = "random" | "mf" | "zf" | "rzf" | "bd" | CMat;
 
 /** Stopping rule shared by the iterative algorithms. */
 export interface StopOptions {
@@ -134,18 +134,25 @@ export function resolveStop(o: StopOptions, where: string): { maxIter: number; r
  * - `"random"`: V_k with i.i.d. CN(0, 1) entries, each user scaled to power P/K (WMMSE-RI as in
  *   the public MATLAB code);
  * - `"mf"`: matched filter on the d dominant eigenmodes of each user, jointly scaled to P;
- * - `"rzf"`, `"bd"`: the closed-form precoders (docs/beamforming.md §5.2; a good practice is to
+ * - `"zf"`, `"rzf"`, `"bd"`: the closed-form precoders (docs/beamforming.md §5.2; a good practice is to
  *   start from both and keep the better).
  * @param ch - channel sample, H of shape N × M
  * @param rs - resolved system (σ², P, weights)
  * @param d - streams per user
  * @returns V, M × K·d, complex
  */
-export function initialPrecoder(ch: ChannelSample, rs: ResolvedSystem, d: number, init: "random" | "mf" | "rzf" | "bd", rng: Rng): CMat {
+export function initialPrecoder(
+  ch: ChannelSample,
+  rs: ResolvedSystem,
+  d: number,
+  init: "random" | "mf" | "zf" | "rzf" | "bd",
+  rng: Rng,
+): CMat {
   if (init === "mf") return mrt(ch, rs, { streams: d });
+  if (init === "zf") return zf(ch, rs, { streams: d });
   if (init === "rzf") return rzf(ch, rs, { streams: d });
   if (init === "bd") return bd(ch, rs, { streams: d });
-  if (init !== "random") fail("wmmse", `unknown init '${init as string}', valid options are 'random', 'mf', 'rzf', 'bd' or a matrix`);
+  if (init !== "random") fail("wmmse", `unknown init '${init as string}', valid options are 'random', 'mf', 'zf', 'rzf', 'bd' or a matrix`);
   const S = ch.K * d;
   const v = cmat(ch.M, S);
   rng.fillComplexNormal(v.re, v.im);
@@ -423,4 +430,37 @@ export function wmmseBestOf(
     if (!best || res.sumRate > best.sumRate) best = res;
   }
   return { ...best!, all };
+}
+
+/**
+ * WMMSE from several deterministic initialisations (e.g. ZF and RZF), keeping the run with the
+ * highest objective on the channel it was given. WMMSE is monotone, so the result is at least as
+ * good as every closed-form start on that channel (docs/beamforming.md §5.2).
+ * @param ch - the channel the transmitter knows, H of shape N × M
+ * @param sys - noise variance σ², power budget P (same linear unit), user weights
+ * @param inits - initialisations to run (at least one)
+ * @returns the best run (V is M × K·d, rates in bit/s/Hz), the initialisation it came from, and
+ *   the iterations summed over all runs (`iterationsTotal`, the cost) and whether every run converged
+ */
+export function wmmseMultiStart(
+  ch: ChannelSample,
+  sys: SystemParams,
+  inits: readonly ("random" | "mf" | "zf" | "rzf" | "bd")[],
+  opts: WmmseOptions = {},
+): IterativeResult & { init: string; iterationsTotal: number; allConverged: boolean } {
+  if (inits.length === 0) fail("wmmseMultiStart", "inits must name at least one initialisation, got none");
+  let best: IterativeResult | null = null;
+  let from = inits[0]!;
+  let total = 0;
+  let all = true;
+  for (const init of inits) {
+    const r = wmmse(ch, sys, { ...opts, init });
+    total += r.iterations;
+    all &&= r.converged;
+    if (!best || r.history[r.history.length - 1]! > best.history[best.history.length - 1]!) {
+      best = r;
+      from = init;
+    }
+  }
+  return { ...best!, init: from, iterationsTotal: total, allConverged: all };
 }

@@ -21,6 +21,10 @@ import { bd, rzf, zf } from "../beamforming/precoders.ts";
 import { wmmse } from "../beamforming/wmmse.ts";
 import { rwmmse } from "../beamforming/rwmmse.ts";
 import type { BenchCase } from "./suite.ts";
+import { generateChannel } from "../channel/generate.ts";
+import { designAlgorithm } from "../beamforming/evaluate.ts";
+import { dbmToLinear, trajectorySample } from "../beamforming/system.ts";
+import { RwmmseTracker } from "../beamforming/track.ts";
 
 function randomCMat(rng: Rng, rows: number, cols: number): CMat {
   const a = cmat(rows, cols);
@@ -152,7 +156,52 @@ function beamformerCases(): BenchCase[] {
   return out;
 }
 
+/**
+ * The tracking comparison at M = 64, K = 4, Nk = 2, d = 1, P = 10 dBm (σ² = 0 dBm): one slot per
+ * call along a 64-slot umi-28ghz trajectory at 6 m/s, Δt = 1 ms (wrapping around; the tracker is
+ * reset at the wrap), for `rwmmse-track` (2 iterations per slot) and the converged `wmmse` it is
+ * measured against (better of the ZF and RZF starts, relative change 1e-6). Run them in the same
+ * bench invocation and compare the ratio.
+ */
+function trackingCases(): BenchCase[] {
+  const slots = (): ChannelSample[] => {
+    const sim = generateChannel({ preset: "umi-28ghz", seed: 1, antennas: 64, users: 4, userAntennas: 2, speeds: [6], slots: [64] });
+    return Array.from({ length: 64 }, (_, t) => trajectorySample(sim.H, t));
+  };
+  const sys = { sigma2: 1, power: dbmToLinear(10) };
+  return [
+    {
+      name: "rwmmse-track-m64",
+      description:
+        "rwmmse-track (2 R-WMMSE iterations per slot from the previous slot or RZF/ZF); ms per slot, umi-28ghz 6 m/s, M=64, K=4, Nk=2, 10 dBm",
+      setup: () => {
+        const chs = slots();
+        const tr = new RwmmseTracker({ K: 4, Nk: 2 }, sys);
+        let i = 0;
+        return () => {
+          if (i % 64 === 0) tr.reset();
+          tr.step(chs[i % 64]!);
+          i++;
+        };
+      },
+    },
+    {
+      name: "wmmse-m64",
+      description:
+        "converged WMMSE by name (better of ZF and RZF starts, rel. change 1e-6); ms per slot on the same slots as rwmmse-track-m64",
+      setup: () => {
+        const chs = slots();
+        let i = 0;
+        return () => {
+          designAlgorithm("wmmse", { H: chs[i % 64]! }, sys);
+          i++;
+        };
+      },
+    },
+  ];
+}
+
 /** All beamforming-area cases. */
 export function beamformingCases(): BenchCase[] {
-  return [...kernelCases(), ...beamformerCases()];
+  return [...kernelCases(), ...beamformerCases(), ...trackingCases()];
 }

@@ -23,6 +23,7 @@ import { checkAlgorithms } from "../beamforming/learned.ts";
 import { runBeamformers, type BeamformerResult } from "../beamforming/run.ts";
 import { dbmToLinear } from "../beamforming/system.ts";
 import { parseNaming, presetOption, type OptionNaming } from "./options.ts";
+import { machineInfo, type MachineInfo } from "./machine.ts";
 
 /** The algorithms of a run that names none. */
 export const BEAMFORM_DEFAULT_ALGORITHMS = ["zf", "rzf", "mrt", "bd", "wmmse", "rwmmse"] as const;
@@ -100,12 +101,14 @@ export const beamformConfigSchema = z.strictObject(
       .array(z.string(), { error: (iss) => `expected a list of algorithm names, got ${showValue(iss.input)}` })
       .min(1, { error: "expected at least one algorithm" })
       .default([...BEAMFORM_DEFAULT_ALGORITHMS]),
-    /** Random restarts of the upper bound. */
-    restarts: rangedNumber(1, 1e6, { integer: true }).default(100),
-    /** Iteration cap of the iterative algorithms. */
-    maxIter: rangedNumber(0, 1e7, { integer: true }).default(100),
+    /** Random WMMSE restarts of the upper bound (besides its deterministic starts). */
+    restarts: rangedNumber(0, 1e6, { integer: true }).default(10),
+    /** Iteration cap of the iterative algorithms (hits are reported per sample in `capHits`). */
+    maxIter: rangedNumber(0, 1e7, { integer: true }).default(1000),
     /** Relative sum-rate tolerance of the iterative algorithms. */
-    tol: rangedNumber(0, 1).default(1e-3),
+    tol: rangedNumber(0, 1).default(1e-6),
+    /** Channel the algorithms design on: the estimate (default), or `true` for perfect CSI (the estimate ignored). */
+    csi: choice(["estimate", "true"] as const).default("estimate"),
     /** Channel scaling (default: none for data, the preset's own for presets). */
     normalize: z
       .enum(NORMALISE_MODES, { error: (iss) => `must be one of ${NORMALISE_MODES.join(", ")}, got '${String(iss.input)}'` })
@@ -114,7 +117,7 @@ export const beamformConfigSchema = z.strictObject(
     seed: channelFields.seed.default(0),
     /** glnn/lstm: the GLNN reference code's power normalisation (for reproducing its numbers only). */
     legacyNormalization: flag().default(false),
-    /** 20 samples and at most 10 restarts (a smoke run). */
+    /** 20 samples and at most 2 restarts (a smoke run). */
     quick: flag().default(false),
   },
   {
@@ -167,6 +170,8 @@ export interface BeamformDocument {
     readonly seed: number;
     readonly algorithms: string[];
     readonly legacyNormalization: boolean;
+    /** Where the timings were measured (CPU count, load averages when the host tells). */
+    readonly machine: MachineInfo;
   };
   readonly algorithms: BeamformAlgorithmResult[];
 }
@@ -319,6 +324,7 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
     Hest = addCsiError(new Rng(o.seed).fork("cee"), H, o.cee, "per-user");
     ceeSource = "added";
   }
+  if (o.csi === "true") Hest = undefined;
   const measured = Hest ? measuredCeeDb(H, Hest) : undefined;
   if (o.cee !== undefined) ceeSource ??= o.preset !== undefined ? "simulator" : "flag";
   else if (measured !== undefined) ceeSource = "measured";
@@ -330,7 +336,7 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
   const sys = { sigma2: noise, power };
   const streams = o.streams;
   const ceeDb = o.cee ?? measured;
-  const restarts = o.quick ? Math.min(10, o.restarts) : o.restarts;
+  const restarts = o.quick ? Math.min(2, o.restarts) : o.restarts;
   const docConfig: BeamformDocument["config"] = {
     source,
     samples: count,
@@ -354,6 +360,7 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
     seed: o.seed,
     algorithms: o.algorithms,
     legacyNormalization: o.legacyNormalization,
+    machine: machineInfo(),
   };
   log(
     `beamform: ${count} samples, K=${H.shape[1]}, Nk=${H.shape[2]}, M=${H.shape[3]}, P=${powerDbm} dBm, noise ${o.noiseDbm} dBm, ${Hest ? `estimate (CEE ${measured!.toFixed(2)} dB measured)` : "perfect CSI"}`,

@@ -24,14 +24,14 @@ export function ceeSweep(o: CeeSweepOptions = {}): ExperimentResult {
   let upper: BeamformerResult | null = null;
   const { series, results } = sweepSeries(cees, c.algorithms, (cee) => {
     c.progress(`cee-sweep: CEE = ${cee} dB`);
-    const sc = makeScenario(defaultScenario(c.samples, c.seed, cee));
+    const sc = makeScenario(defaultScenario(c.samples, c.seed, cee, 64, c.preset));
     // the upper bound runs on perfect CSI: the same at every CEE, computed once
     const others = c.algorithms.filter((a) => a !== "upper");
     const res = runAt(sc, powerDbm, others, { seed: c.seed, restarts: c.restarts, ceeDb: cee });
     if (c.algorithms.includes("upper") && !upper) upper = runAt(sc, powerDbm, ["upper"], { seed: c.seed, restarts: c.restarts })[0]!;
     return c.algorithms.map((a) => (a === "upper" ? upper! : res[others.indexOf(a)]!));
   });
-  const scenario = defaultScenario(c.samples, c.seed, null);
+  const scenario = defaultScenario(c.samples, c.seed, null, 64, c.preset);
   return {
     name: "cee-sweep",
     title: `Sum SE vs channel-estimation error (P = ${powerDbm} dBm)`,
@@ -56,7 +56,7 @@ export function ceeSweep(o: CeeSweepOptions = {}): ExperimentResult {
     notes: [
       powerNote(results),
       "Imperfect CSI: every algorithm designs on H_est and is scored on H; robust-wmmse is given the CEE; upper runs on perfect CSI (the same value at every CEE).",
-      `Channels: simulator preset o1-28ghz (per-user normalised), speed phases 6/15/30 m/s, seed ${c.seed}.`,
+      `Channels: simulator preset ${c.preset} (per-user normalised), speed phases 6/15/30 m/s, seed ${c.seed}.`,
     ],
   };
 }

@@ -1,6 +1,7 @@
 /**
- * What the beamforming experiments share: the channel trajectory (the simulator's `o1-28ghz`
- * street canyon, a DeepMIMO O1 look-alike at 28 GHz, per-user normalised), the system (noise
+ * What the beamforming experiments share: the channel trajectory (the simulator's `umi-28ghz`
+ * 38.901 UMi street canyon by default, or the specular-only `o1-28ghz` canyon, a DeepMIMO O1
+ * look-alike at 28 GHz; per-user normalised), the system (noise
  * 0 dBm, power in dBm), algorithm lists and the runner that turns beamformer results into series.
  */
 import type { ComplexTensor } from "../core/complex.ts";
@@ -9,11 +10,11 @@ import { generateChannel } from "../channel/index.ts";
 import { dbmToLinear } from "../beamforming/system.ts";
 import { checkAlgorithms } from "../beamforming/learned.ts";
 import { runBeamformers, type BeamformerResult, type BeamformerRunOptions } from "../beamforming/run.ts";
-import type { ExperimentOptions } from "./types.ts";
+import type { BeamformingPreset, ExperimentOptions } from "./types.ts";
 
 /** Channel scenario of an experiment. */
 export interface ScenarioConfig {
-  readonly preset: "o1-28ghz";
+  readonly preset: BeamformingPreset;
   readonly users: number;
   readonly userAntennas: number;
   readonly antennas: number;
@@ -27,7 +28,13 @@ export interface ScenarioConfig {
 }
 
 /** The paper's setting: K = 4, Nk = 2, M = 64, speed phases 6/15/30 m/s over 700/600/500 slots. */
-export function defaultScenario(samples: number, seed: number, ceeDb: number | null, antennas = 64): ScenarioConfig {
+export function defaultScenario(
+  samples: number,
+  seed: number,
+  ceeDb: number | null,
+  antennas = 64,
+  preset: BeamformingPreset = "umi-28ghz",
+): ScenarioConfig {
   // the paper's phase proportions 7:6:5 over any length
   const a = Math.round((samples * 7) / 18);
   const b = Math.round((samples * 6) / 18);
@@ -38,7 +45,7 @@ export function defaultScenario(samples: number, seed: number, ceeDb: number | n
     [30, samples - a - b],
   ].filter(([, n]) => n! > 0);
   return {
-    preset: "o1-28ghz",
+    preset,
     users: 4,
     userAntennas: 2,
     antennas,
@@ -95,7 +102,8 @@ export function commonOptions(o: ExperimentOptions, defaults: { algorithms: stri
   if (!Number.isInteger(lagdIterations) || lagdIterations < 1)
     fail("experiment", `lagdIterations must be an integer >= 1, got ${o.lagdIterations}`);
   const algorithms = checkAlgorithms((o.algorithms ?? defaults.algorithms).map((a) => withLagdIterations(a, lagdIterations)));
-  return { quick, seed, samples, restarts, lagdIterations, algorithms, progress: o.onProgress ?? (() => undefined) };
+  const preset: BeamformingPreset = o.preset ?? "umi-28ghz";
+  return { quick, seed, samples, restarts, lagdIterations, algorithms, preset, progress: o.onProgress ?? (() => undefined) };
 }
 
 /** `lagd` without an explicit `iters=` gets the experiment's iteration count. */

@@ -5,7 +5,7 @@
  * 1. Channel prediction (umi-6ghz, 6 GHz, 4-antenna BS, 2 m/s random walks, Δt = 1 ms, input SNR
  *    20 dB): 20 past samples → the next 5; liquid models (CfC, LTC, NCP) against the classical
  *    (hold, Wiener-J0, Kalman, ridge, ESPRIT) and learned (MLP, GRU, LSTM) predictors.
- * 2. Robust beamforming (o1-28ghz street canyon, M = 64, K = 4 users × 2 antennas, speed phases
+ * 2. Robust beamforming (umi-28ghz 38.901 street canyon, M = 64, K = 4 users × 2 antennas, speed phases
  *    6/15/30 m/s, CEE −10 dB, P = 10 dBm): GLNN (correct power normalisation) and its improved
  *    variant against LSTM in the same loop, LAGD, WMMSE on the estimate, R-ZF and the
  *    best-of-restarts WMMSE bound — all at equal transmit power.
@@ -65,7 +65,7 @@ export function runDemo(o: DemoOptions = {}): DemoResult {
     },
     { onProgress: progress },
   );
-  progress("beamforming: o1-28ghz speed-phase trajectory");
+  progress("beamforming: umi-28ghz speed-phase trajectory");
   const beamforming = dynamicExperiment({
     quick,
     seed,

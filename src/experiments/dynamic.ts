@@ -27,7 +27,7 @@ export function trajectoryExperiment(name: string, title: string, defaults: stri
   const ceeDb = o.ceeDb ?? -10;
   const powerDbm = o.powerDbm ?? 10;
   const window = o.window ?? (c.quick ? 10 : 50);
-  const scenario = defaultScenario(c.samples, c.seed, ceeDb);
+  const scenario = defaultScenario(c.samples, c.seed, ceeDb, 64, c.preset);
   c.progress(`${name}: generating ${c.samples} samples`);
   const sc = makeScenario(scenario);
   const results = c.algorithms.map((a) => {
@@ -91,7 +91,7 @@ export function trajectoryExperiment(name: string, title: string, defaults: stri
     },
     notes: [
       powerNote(results),
-      `Channels: simulator preset o1-28ghz, speeds ${scenario.speeds.join("/")} m/s over ${scenario.slots.join("/")} slots, CEE ${ceeDb} dB, seed ${c.seed}.`,
+      `Channels: simulator preset ${c.preset}, speeds ${scenario.speeds.join("/")} m/s over ${scenario.slots.join("/")} slots, CEE ${ceeDb} dB, seed ${c.seed}.`,
       "Learned methods start from scratch at slot 0 (no warm-up) and learn online; glnn:legacy is the reference code's power normalisation (transmit power P·||H^H X||_F, far above the budget) shown only to reproduce its rising SE curve; wmmse-track = WMMSE warm-started from the previous slot with 3 iterations per slot; upper = best-of-R WMMSE on perfect CSI.",
       "Timings are wall-clock on a shared machine (preliminary).",
     ],

@@ -8,7 +8,7 @@
  * the channel data.
  */
 import { z } from "zod";
-import { fail } from "../core/errors.ts";
+import { fail, LiquidwaveError } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import { choice, flag, parseConfig, rangedNumber, showValue } from "../core/validate.ts";
 import { channelFields } from "../channel/config.ts";
@@ -126,6 +126,11 @@ export const predictionConfigSchema = z
     patience: posInt.default(6),
     maxTrainWindows: posInt.optional(),
     sizes: learnedSizes.optional(),
+    /**
+     * Elapsed time per Δt fed to the liquid models (CfC, LTC, NCP) as their ODE time span: a number,
+     * or "auto" (chosen on the validation windows); default 1.
+     */
+    timeScale: z.union([positive, z.literal("auto")]).optional(),
     /** Classical models. */
     arOrder: posInt.default(6),
     kalmanOrder: posInt.default(8),
@@ -174,6 +179,8 @@ export interface PredictionResult {
     regular: boolean;
   };
   models: ModelResult[];
+  /** Models that refused this window set (e.g. irregular sampling) and were skipped, with the reason. */
+  skipped?: { name: string; reason: string }[];
   /** Closed forms on a unit-power Clarke channel at this f_D, Δt, SNR (regular sampling only). */
   reference?: { holdDb: number[]; wienerDb: number[] };
 }
@@ -372,17 +379,33 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
       seed: config.seed,
       ...(config.maxTrainWindows !== undefined ? { maxTrainWindows: config.maxTrainWindows } : {}),
       sizes: config.sizes ?? {},
+      ...(config.timeScale !== undefined
+        ? { timeScales: Object.fromEntries(LIQUID_KINDS.map((k) => [k, config.timeScale!])) as Record<string, number | "auto"> }
+        : {}),
     },
   };
   // Build every predictor first so a bad name or a missing f_D fails before any training.
   const predictors = config.models.map((name) => createPredictor(name, settings));
   const models: ModelResult[] = [];
+  const skipped: { name: string; reason: string }[] = [];
   for (const p of predictors) {
     log(`predict: ${p.name}: fitting`);
     const t0 = performance.now();
-    p.fit(train, validation.count > 0 ? validation : null, log);
-    const trainSeconds = (performance.now() - t0) / 1000;
-    const { pred, us } = timedPredict(p, test, warm);
+    let timed: ReturnType<typeof timedPredict>;
+    let trainSeconds: number;
+    try {
+      p.fit(train, validation.count > 0 ? validation : null, log);
+      trainSeconds = (performance.now() - t0) / 1000;
+      timed = timedPredict(p, test, warm);
+    } catch (e) {
+      // a model that cannot handle this window set (irregular sampling, too few windows) is
+      // reported as skipped; the others still run
+      if (!(e instanceof LiquidwaveError)) throw e;
+      skipped.push({ name: p.name, reason: e.message });
+      log(`predict: ${p.name}: skipped (${e.message})`);
+      continue;
+    }
+    const { pred, us } = timed;
     const nmse = nmsePerStep(pred, test.targets);
     const r: ModelResult = {
       name: p.name,
@@ -419,6 +442,7 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
       regular: test.regular && train.regular,
     },
     models,
+    ...(skipped.length ? { skipped } : {}),
   };
   if (dopplerHz !== null && config.maxGap === 1) {
     const ratio = config.snrDb === null ? 0 : 10 ** (-config.snrDb / 10);
@@ -431,6 +455,9 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
   }
   return result;
 }
+
+/** The models whose elapsed time is an ODE time span (they take `timeScale`). */
+const LIQUID_KINDS = ["cfc", "ltc", "ncp", "ltc-ncp"] as const;
 
 function clarke(lagTimesFd: number): number {
   return besselJ0(2 * Math.PI * lagTimesFd);
@@ -446,6 +473,7 @@ function selectFirst(ws: WindowSet, n: number): WindowSet {
 function notesOf(p: Predictor): Record<string, number | string | null> | null {
   if (p instanceof LearnedPredictor && p.training) {
     return {
+      ...(p.kind !== "mlp" ? { timeScale: p.timeScale as number } : {}),
       epochs: p.training.epochs,
       bestEpoch: p.training.bestEpoch,
       bestValLoss: p.training.bestValLoss,
@@ -508,6 +536,8 @@ export const predictOptionsSchema = z.strictObject(
     testSpeed: channelFields.speed.optional(),
     /** Irregular sampling: random input gaps of 1…maxGap samples. */
     maxGap: rangedNumber(1, 1e6, { integer: true }).optional(),
+    /** Elapsed time per Δt fed to the liquid models: a number > 0 or "auto" (default 1). */
+    timeScale: z.union([rangedNumber(1e-9, 1e9), z.literal("auto")]).optional(),
     /** Cut long tracks into segments of this many samples (split units). */
     segment: rangedNumber(2, 1e9, { integer: true }).optional(),
     /** Models (default {@link DEFAULT_MODELS}). */
@@ -587,6 +617,7 @@ export function predictionConfigFromOptions(options: PredictOptionsInput, naming
   }
   set("dopplerHz", o.dopplerHz);
   set("maxGap", o.maxGap);
+  set("timeScale", o.timeScale);
   set("segment", o.segment);
   set("batchSize", o.batchSize);
   set("learningRate", o.lr);

@@ -64,9 +64,15 @@ export interface ExperimentOptions {
   readonly restarts?: number;
   /** Iterations of LAGD per sample (default 500; 50 with quick). */
   readonly lagdIterations?: number;
+  /** Channel preset of the beamforming experiments (default `umi-28ghz`; `o1-28ghz` the specular canyon). */
+  readonly preset?: BeamformingPreset;
   /** Progress callback (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
 }
+
+/** Channel presets the beamforming experiments run on. */
+export const BEAMFORMING_PRESETS = ["umi-28ghz", "o1-28ghz"] as const;
+export type BeamformingPreset = (typeof BEAMFORMING_PRESETS)[number];
 
 /**
  * The options of the papers' experiments (`liquidwave experiment NAME` flags in camelCase, plus
@@ -85,6 +91,9 @@ export const experimentOptionsSchema = z.strictObject(
     samples: rangedNumber(1, 1e9, { integer: true }).optional(),
     restarts: rangedNumber(1, 1e6, { integer: true }).optional(),
     lagdIterations: rangedNumber(1, 1e9, { integer: true }).optional(),
+    preset: z
+      .enum(["umi-28ghz", "o1-28ghz"], { error: (iss) => `must be one of umi-28ghz, o1-28ghz, got ${showValue(iss.input)}` })
+      .optional(),
     /** power-sweep: power budgets, dBm. */
     powersDbm: z.array(rangedNumber(-200, 200)).min(1).readonly().optional(),
     /** cee-sweep: CEE points, dB. */

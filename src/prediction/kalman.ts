@@ -14,14 +14,16 @@
  * then propagated k steps: ĥ(t + kΔt) = e_1ᵀ A^k ŝ. All model matrices are real, so one real
  * gain sequence (it depends on σ̃² only, cached) serves the real and imaginary parts of every
  * antenna. In steady state this is the Wiener predictor of the AR(p) model (docs/prediction.md §4.6).
- * Needs regular sampling.
+ * Irregular sampling: the inputs lie on the Δt grid with gaps; the filter runs on the grid and
+ * skips the update at unobserved points (the state and its covariance are propagated over the
+ * actual gap), so the gains depend on the window's gap pattern (computed per pattern, cached).
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
 import { besselJ0 } from "../core/bessel.ts";
 import { solveSpd } from "./linear-filter.ts";
 import { emptyPrediction, type Predictor } from "./predictor.ts";
-import { requireRegular, type WindowSet } from "./windows.ts";
+import type { WindowSet } from "./windows.ts";
 
 export interface KalmanOptions {
   /** True maximum Doppler f_D, Hz. */
@@ -49,14 +51,20 @@ export function clarkeArModel(fdDt: number, p: number, loading: number): { a: Fl
   return { a, q: Math.max(q, 1e-15), rho };
 }
 
-/** Kalman gains for P observations (each a p-vector), from the model and σ̃²; data independent. */
-function gains(a: Float64Array, q: number, rho: Float64Array, p: number, P: number, noise: number): Float64Array {
+/**
+ * Kalman gains for P observations (each a p-vector), from the model and σ̃²; data independent.
+ * @param steps - grid steps Δt before each observation [P] (steps[0] ignored; all 1 for regular
+ *   sampling): the covariance is propagated that many times, i.e. the unobserved grid points
+ *   between two inputs are predicted without an update
+ */
+function gains(a: Float64Array, q: number, rho: Float64Array, p: number, steps: ArrayLike<number>, noise: number): Float64Array {
+  const P = steps.length;
   const K = new Float64Array(P * p);
   let C = new Float64Array(p * p); // state covariance
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) C[i * p + j] = rho[Math.abs(i - j)]!;
   const tmp = new Float64Array(p * p);
   for (let n = 0; n < P; n++) {
-    if (n > 0) {
+    for (let g = 0; g < (n > 0 ? steps[n]! : 0); g++) {
       // C ← A C Aᵀ + q e1 e1ᵀ, A = companion(a): (A X)[0, :] = aᵀ X, (A X)[i, :] = X[i−1, :].
       for (let j = 0; j < p; j++) {
         let s = 0;
@@ -105,20 +113,28 @@ export class KalmanPredictor implements Predictor {
   }
 
   predict(ws: WindowSet): ComplexTensor {
-    requireRegular(ws, "KalmanPredictor");
     const { count: n, history: P, horizon: F, antennas: M } = ws;
     const p = this.order;
     if (p > P) fail("KalmanPredictor", `order ${p} exceeds the history ${P}`);
     const out = emptyPrediction(ws);
     const sr = new Float64Array(p),
       si = new Float64Array(p);
+    const steps = new Int32Array(P + F);
     for (let w = 0; w < n; w++) {
       const noise = ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : 0;
-      const key = `${ws.dt}|${noise}|${P}`;
+      // grid steps between consecutive input times, then from the last input to each target
+      for (let j = 1; j < P + F; j++) {
+        const g = Math.round((ws.times[w * (P + F) + j]! - ws.times[w * (P + F) + j - 1]!) / ws.dt);
+        if (!(g >= 1)) fail("KalmanPredictor", `window ${w}: sample ${j} is ${g} grid steps after the previous one, expected >= 1`);
+        steps[j] = g;
+      }
+      const inSteps = steps.subarray(0, P);
+      const key = `${ws.dt}|${noise}|${ws.regular ? P : inSteps.join(",")}`;
       let model = this.cache.get(key);
       if (!model) {
         const m = clarkeArModel(this.dopplerHz * ws.dt, p, this.loading);
-        model = { a: m.a, K: gains(m.a, m.q, m.rho, p, P, noise) };
+        model = { a: m.a, K: gains(m.a, m.q, m.rho, p, ws.regular ? new Int32Array(P).fill(1) : inSteps, noise) };
+        if (this.cache.size > 4096) this.cache.clear();
         this.cache.set(key, model);
       }
       const { a, K } = model;
@@ -126,7 +142,7 @@ export class KalmanPredictor implements Predictor {
         sr.fill(0);
         si.fill(0);
         for (let t = 0; t < P; t++) {
-          if (t > 0) propagate(a, sr, si, p);
+          for (let g = 0; g < (t > 0 ? steps[t]! : 0); g++) propagate(a, sr, si, p);
           const o = (w * P + t) * M + m;
           const er = ws.inputs.re[o]! - sr[0]!,
             ei = ws.inputs.im[o]! - si[0]!;
@@ -136,7 +152,7 @@ export class KalmanPredictor implements Predictor {
           }
         }
         for (let k = 0; k < F; k++) {
-          propagate(a, sr, si, p);
+          for (let g = 0; g < steps[P + k]!; g++) propagate(a, sr, si, p);
           const dst = (w * F + k) * M + m;
           out.re[dst] = sr[0]!;
           out.im[dst] = si[0]!;

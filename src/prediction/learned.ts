@@ -63,7 +63,32 @@ export interface LearnedOptions {
   readonly maxTrainWindows?: number;
   /** Learn the residual of a classical base predictor (default none). */
   readonly base?: LearnedBase | null;
+  /**
+   * Elapsed time fed to the ODE of the liquid models per sample interval Δt (their `timespans` are
+   * the gaps in units of Δt times this; default {@link DEFAULT_TIME_SCALES}). LTC's state moves by
+   * about Δt·timeScale / τ per step, so a scale of 1 against time constants of order 1 makes each
+   * step a large, stiff update; `"auto"` picks from {@link TIME_SCALE_GRID} on the validation windows.
+   */
+  readonly timeScale?: number | "auto";
 }
+
+/**
+ * Default time scale per kind: 1 (one unit of ODE time per Δt). Measured on the demo's quick
+ * scenario (umi-6ghz, 20 dB, seed 1, 4 epochs), LTC's mean NMSE was −1.04 dB at 1, −0.58 at 0.1,
+ * −0.03 at 0.02 and −1.06 at 5: at that training budget the scale is not what holds LTC back.
+ */
+export const DEFAULT_TIME_SCALES: Record<LearnedKind, number | "auto"> = {
+  mlp: 1,
+  gru: 1,
+  lstm: 1,
+  cfc: 1,
+  ltc: 1,
+  ncp: 1,
+  "ltc-ncp": 1,
+};
+
+/** Candidates of `timeScale: "auto"` (each trained for a third of the epochs, the best on validation kept). */
+export const TIME_SCALE_GRID = [0.005, 0.02, 0.1, 1] as const;
 
 export const LEARNED_BASES = ["ridge", "esprit"] as const;
 export type LearnedBase = (typeof LEARNED_BASES)[number];
@@ -128,6 +153,8 @@ export class LearnedPredictor implements Predictor {
   /** The fitted base of a hybrid variant (after fit). */
   base: Predictor | null = null;
   private timeFeature = false;
+  /** The time scale in use (resolved from "auto" after fit). */
+  timeScale: number | "auto";
   private shape: [number, number, number] | null = null;
 
   constructor(options: LearnedOptions, name?: string) {
@@ -142,6 +169,8 @@ export class LearnedPredictor implements Predictor {
     this.maxTrainWindows = options.maxTrainWindows === undefined ? null : checkInt(where, "maxTrainWindows", options.maxTrainWindows, 1);
     this.baseKind = options.base == null ? null : checkOneOf(where, "base", options.base, LEARNED_BASES);
     this.name = name ?? (this.baseKind ? `${this.kind}+${this.baseKind}` : this.kind);
+    const ts = options.timeScale ?? DEFAULT_TIME_SCALES[this.kind];
+    this.timeScale = ts === "auto" ? ts : checkNumber(where, "timeScale", ts, Number.MIN_VALUE);
   }
 
   private dataset(ws: WindowSet, withTargets: boolean): Dataset & { scales: Float64Array } {
@@ -157,11 +186,35 @@ export class LearnedPredictor implements Predictor {
         targets = stackedTargets({ ...ws, targets: { shape: ws.targets.shape, re, im } }, scales);
       } else targets = stackedTargets(ws, scales);
     }
-    const timespans = this.kind === "mlp" ? null : elapsedSteps(ws);
+    let timespans: Tensor | null = null;
+    if (this.kind !== "mlp") {
+      timespans = elapsedSteps(ws);
+      const c = this.timeScale === "auto" ? 1 : this.timeScale;
+      if (c !== 1) timespans.data.forEach((v, i, a) => (a[i] = v * c));
+    }
     return { inputs, targets, timespans, scales };
   }
 
   fit(trainIn: WindowSet, validation: WindowSet | null, log?: FitLog): void {
+    if (this.timeScale === "auto") {
+      if (!validation || validation.count === 0) fail(`${this.name}.fit`, "timeScale 'auto' needs validation windows, got none");
+      const epochs = this.epochs;
+      let best = { scale: 1, loss: Infinity };
+      (this as { epochs: number }).epochs = Math.max(1, Math.round(epochs / 3));
+      for (const scale of TIME_SCALE_GRID) {
+        this.timeScale = scale;
+        this.fitOnce(trainIn, validation);
+        const loss = this.training!.bestValLoss ?? Infinity;
+        log?.(`${this.name}: timeScale ${scale}: validation loss ${loss.toExponential(3)}`);
+        if (loss < best.loss) best = { scale, loss };
+      }
+      (this as { epochs: number }).epochs = epochs;
+      this.timeScale = best.scale;
+    }
+    this.fitOnce(trainIn, validation, log);
+  }
+
+  private fitOnce(trainIn: WindowSet, validation: WindowSet | null, log?: FitLog): void {
     const where = `${this.name}.fit`;
     if (trainIn.count === 0) fail(where, "no training windows");
     let train = trainIn;

@@ -35,6 +35,8 @@ export interface PredictorSettings {
     seed?: number;
     maxTrainWindows?: number;
     sizes?: Partial<Record<LearnedKind, number>>;
+    /** Elapsed time per Δt fed to the liquid models, per kind (default: DEFAULT_TIME_SCALES of learned.ts). */
+    timeScales?: Partial<Record<LearnedKind, number | "auto">>;
   };
 }
 
@@ -71,6 +73,7 @@ export function createPredictor(name: string, s: PredictorSettings): Predictor {
       const l = s.learned ?? {};
       const [kind, base] = n.split("+") as [LearnedKind, LearnedBase | undefined];
       const size = l.sizes?.[kind];
+      const timeScale = l.timeScales?.[kind];
       return new LearnedPredictor({
         kind,
         epochs: l.epochs,
@@ -81,6 +84,7 @@ export function createPredictor(name: string, s: PredictorSettings): Predictor {
         maxTrainWindows: l.maxTrainWindows,
         base: base ?? null,
         ...(size !== undefined ? { size } : {}),
+        ...(timeScale !== undefined ? { timeScale } : {}),
       });
     }
   }

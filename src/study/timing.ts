@@ -12,6 +12,7 @@ export const TIMING_KEYS: ReadonlySet<string> = new Set([
   "trainSeconds", // predict: fit time
   "seconds",
   "elapsedMs",
+  "machine", // beamform, complexity: host and load averages where the times were measured
 ]);
 
 /** Names that read as a time by their unit: `ms…`, `us…`, `…Ms`, `…Us`, `…Seconds`. */

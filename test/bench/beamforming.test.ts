@@ -15,6 +15,8 @@ test("the beamforming bench cases are uniquely named and the light ones run (set
     "rwmmse-m64",
     "zf-m64",
     "wmmse-sub-m160",
+    "rwmmse-track-m64",
+    "wmmse-m64",
   ]) {
     assert.ok(names.includes(required), `has ${required}`);
   }

@@ -215,7 +215,8 @@ test("beamform --dt 7200 fails at the CLI boundary, before any simulation, with 
 
 /** The document without the measured times (the only fields that differ between two runs). */
 function withoutTimes(doc: BeamformDocument): unknown {
-  return { ...doc, algorithms: doc.algorithms.map(({ msPerSample: _ms, ...rest }) => rest) };
+  const { machine: _m, ...config } = doc.config as typeof doc.config & { machine?: unknown };
+  return { ...doc, config, algorithms: doc.algorithms.map(({ msPerSample: _ms, msMedian: _md, msIqr: _mi, ...rest }) => rest) };
 }
 
 test("runBeamform and the CLI produce the same document for the same options (preset and dataset)", async () => {

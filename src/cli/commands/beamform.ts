@@ -58,9 +58,14 @@ export function registerBeamform(program: Command): void {
       nameListArg,
       [...BEAMFORM_DEFAULT_ALGORITHMS],
     )
-    .option("--restarts <R>", "random restarts of the upper bound", intArg(), 100)
-    .option("--max-iter <n>", "iteration cap of the iterative algorithms", intArg(), 100)
-    .option("--tol <x>", "relative sum-rate tolerance of the iterative algorithms", floatArg(), 1e-3)
+    .option("--restarts <R>", "random WMMSE restarts of the upper bound (besides its starts from ZF, RZF, MRT, BD)", intArg(), 10)
+    .option("--max-iter <n>", "iteration cap of the iterative algorithms (hits are reported per sample)", intArg(), 1000)
+    .option("--tol <x>", "relative sum-rate tolerance of the iterative algorithms", floatArg(), 1e-6)
+    .option(
+      "--csi <which>",
+      "channel the algorithms design on: estimate (default) or true (perfect CSI, ignoring the file's estimate)",
+      "estimate",
+    )
     .option(
       "--normalize <how>",
       `channel scaling: ${NORMALISE_MODES.join(", ")} (global: mean |h|^2 = 1; per-user: each user's; the estimate scaled alike). Default: none for data, the preset's own for presets`,
@@ -70,7 +75,7 @@ export function registerBeamform(program: Command): void {
       "--legacy-normalization",
       "glnn/lstm: the GLNN reference code's power normalisation (transmit power P·||H^H X||_F, NOT P; for reproducing its numbers only)",
     )
-    .option("--quick", "20 samples and 10 restarts (a smoke run)")
+    .option("--quick", "20 samples and at most 2 restarts (a smoke run)")
     .option("--out <file>", "also write the JSON document to this file")
     .option("--json", "print one JSON document")
     .option("--config <file>", "options from a JSON or YAML file")
@@ -89,15 +94,16 @@ export function registerBeamform(program: Command): void {
       }
       process.stdout.write(
         formatTable(
-          ["algorithm", "SE mean", "SE std", "SE on design CSI", "max power dBm", "ms/sample", "iterations"],
+          ["algorithm", "SE mean", "SE std", "SE on design CSI", "max power dBm", "ms/sample (median)", "iterations", "cap hits"],
           doc.algorithms.map((r) => [
-            r.name,
+            r.label,
             r.seMean,
             r.seStd,
             r.seDesignMean,
             10 * Math.log10(r.maxPower),
-            r.msPerSample,
+            r.msMedian,
             r.iterationsMean,
+            r.capHits.length,
           ]),
         ) + "\n",
       );

@@ -19,6 +19,7 @@ interface ExperimentCliOptions {
   algorithms?: string[];
   restarts?: number;
   lagdIterations?: number;
+  preset?: "umi-28ghz" | "o1-28ghz";
 }
 
 function stamp(): string {
@@ -39,6 +40,7 @@ export function registerExperiment(program: Command): void {
     .option("--algorithms <list>", "override the algorithm list (classical names or online specs such as glnn:chain:warm)", nameListArg)
     .option("--restarts <R>", "restarts of the upper bound (default 10; 2 with --quick)", intArg())
     .option("--lagd-iterations <n>", "LAGD iterations per sample (default 500; 50 with --quick)", intArg())
+    .option("--preset <name>", "beamforming channel: umi-28ghz (default, 38.901 UMi) or o1-28ghz (specular canyon)")
     .option("--json", "print one JSON document")
     .option("--config <file>", "options from a JSON or YAML file")
     .action(async (name: string, _opts: unknown, cmd: Command) => {
@@ -53,6 +55,7 @@ export function registerExperiment(program: Command): void {
           ...(o.algorithms !== undefined ? { algorithms: o.algorithms } : {}),
           ...(o.restarts !== undefined ? { restarts: o.restarts } : {}),
           ...(o.lagdIterations !== undefined ? { lagdIterations: o.lagdIterations } : {}),
+          ...(o.preset !== undefined ? { preset: o.preset } : {}),
           onProgress: (m) => info(m),
         },
         { where: "experiment", option: flagName },

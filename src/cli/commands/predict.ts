@@ -76,6 +76,11 @@ export function registerPredict(program: Command): void {
     .option("--carrier-ghz <f>", "carrier frequency (simulated: default the preset's; data: when the file does not record it)", floatArg())
     .option("--test-speed <mps>", "generalisation: test on another drop of the preset at this (unseen) speed", floatArg())
     .option("--max-gap <n>", "irregular sampling: random input gaps of 1…n samples", intArg())
+    .option(
+      "--time-scale <x>",
+      "elapsed time per sample interval fed to the liquid models' ODE (a number, or auto: chosen on the validation windows; default 1)",
+      (v: string) => (v === "auto" ? v : Number(v)),
+    )
     .option("--segment <n>", "cut long tracks into segments of n samples (split units)", intArg())
     .option(
       "--models <list>",

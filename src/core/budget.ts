@@ -73,3 +73,24 @@ export function checkBudget(where: string, what: string, bytes: number): void {
     );
   }
 }
+
+let heapLimit: number | null = null;
+
+/**
+ * Like {@link checkBudget}, for plain JavaScript arrays, sets and objects, which live on V8's
+ * heap: the limit is also at most half of V8's heap size limit (the process aborts when the heap
+ * is full, whatever the free memory).
+ */
+export function checkHeapBudget(where: string, what: string, bytes: number): void {
+  if (heapLimit === null) {
+    const v8 = nodeBuiltin<{ getHeapStatistics: () => { heap_size_limit: number } }>("node:v8");
+    heapLimit = v8 ? Math.floor(v8.getHeapStatistics().heap_size_limit / 2) : 2 ** 30;
+  }
+  const limit = Math.min(memoryLimit(), heapLimit);
+  if (!(bytes <= limit)) {
+    fail(
+      where,
+      `${what} needs ${formatBytes(bytes)} of JavaScript heap, above the limit of ${formatBytes(limit)} (the heap, or --max-memory)`,
+    );
+  }
+}

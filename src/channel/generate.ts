@@ -200,7 +200,11 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   // born along each user's drive (their number grows with the distance travelled, speed x dt x
   // samples; about 12 kB of JavaScript heap per metre with the preset's 2 m cross-fade and 12 m
   // visibility, measured), one user at a time.
-  checkBudget("generateChannel", `the output (${n} complex entries${F ? ` x ${F} subcarriers` : ""}, positions)`, 16 * n * (1 + F) + 24 * T * K);
+  checkBudget(
+    "generateChannel",
+    `the output (${n} complex entries${F ? ` x ${F} subcarriers` : ""}, positions)`,
+    16 * n * (1 + F) + 24 * T * K,
+  );
   const root = new Rng(c.seed);
   const lambda = wavelength(c.carrierGHz * 1e9);
   const bs = bsArrayOf(c);

@@ -209,7 +209,11 @@ function readNumeric(file: H5File, module: Awaited<H5Lib["ready"]>, ds: H5Datase
   // HDF5 sizes are not bounded by the file size (compression, fill values): allocate carefully.
   let data: NdArray["data"];
   let imag: NdArray["data"] | undefined;
-  checkBudget(where, `${file.filename}: dataset '${ds.path}' ${formatShape(shape)} ${k.dtype}`, 2 * n * partBytes(k.dtype) * (k.kind === "complex" ? 2 : 1));
+  checkBudget(
+    where,
+    `${file.filename}: dataset '${ds.path}' ${formatShape(shape)} ${k.dtype}`,
+    2 * n * partBytes(k.dtype) * (k.kind === "complex" ? 2 : 1),
+  );
   try {
     data = allocPart(k.dtype, n);
     imag = k.kind === "complex" ? allocPart(k.dtype, n) : undefined;
@@ -326,7 +330,8 @@ function walkHdf5(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> 
   let nodes = 0;
   const visit = (g: H5Group, prefix: string, depth: number) => {
     if (depth > 64) fail(where, `${file.filename}: groups nested more than 64 deep`);
-    if (++nodes > MAX_NODES) fail(where, `${file.filename}: more than ${MAX_NODES} groups reached at '${prefix}' (hard links revisiting groups?)`);
+    if (++nodes > MAX_NODES)
+      fail(where, `${file.filename}: more than ${MAX_NODES} groups reached at '${prefix}' (hard links revisiting groups?)`);
     const keys = g.keys();
     const entries = new Map(keys.map((k) => [k, g.get(k)]));
     const paired = new Set<string>();
@@ -436,7 +441,8 @@ function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]>
         // Each field's references are read once (reading them per element was quadratic).
         const refsOf = refFields.map(([k, v]) => {
           const refs = (v as H5Dataset).value as unknown[];
-          if (!Array.isArray(refs) || refs.length < n) fail(where, `${file.filename}: struct array '${path}' field '${k}' has fewer than ${n} references`);
+          if (!Array.isArray(refs) || refs.length < n)
+            fail(where, `${file.filename}: struct array '${path}' field '${k}' has fewer than ${n} references`);
           return [k, refs] as const;
         });
         for (let i = 0; i < n; i++) {

@@ -14,6 +14,7 @@ import { loadModel, saveModel } from "../../node/model-files.ts";
 import { tensorToNd } from "../../core/ndarray.ts";
 import { writeNpy } from "../../io/npy.ts";
 import { buildModel, parseModelConfig } from "../../nn/models.ts";
+import { checkModelBudget } from "../../nn/model-budget.ts";
 import { evaluate, fit, predict } from "../../training/fit.ts";
 import { resolveOptions } from "../config.ts";
 import { readTensors } from "../model-data.ts";
@@ -197,7 +198,9 @@ export function registerModel(program: Command): void {
         checkOutputPath(where, "--checkpoint", `${o.checkpoint}/checkpoint.json`, [...inputs, ["--out", o.out]]);
       }
       const cfg = readJsonOrYamlFile(o.modelConfig, where);
-      const m = buildModel(parseModelConfig(cfg, where), { seed: o.seed });
+      const parsed = parseModelConfig(cfg, where);
+      checkModelBudget(parsed, `${where}: ${o.modelConfig}`);
+      const m = buildModel(parsed, { seed: o.seed });
       const t = await readTensors(o.data, { inputs: o.inputs, targets: o.targets, timespans: o.timespans }, where);
       const fitOptions = {
         batchSize: o.batchSize,

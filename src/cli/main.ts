@@ -8,27 +8,8 @@ import { parseSize, setMemoryLimit } from "../core/budget.ts";
 import { LiquidwaveError } from "../core/errors.ts";
 import { VERSION } from "../version.ts";
 import { registerAll } from "./commands/index.ts";
-import { removePendingTemporaries } from "../core/fs.ts";
+import { errnoText, removePendingTemporaries } from "../core/fs.ts";
 import { stopAllProgress } from "./progress.ts";
-
-const ERRNO_TEXT: Record<string, string> = {
-  ENOSPC: "no space left on the device",
-  EDQUOT: "disk quota exceeded",
-  EROFS: "read-only file system",
-  EISDIR: "is a directory",
-  ENOTDIR: "a parent is not a directory",
-  EEXIST: "already exists",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  ENOENT: "no such file or directory",
-  EMFILE: "too many open files",
-  EIO: "input/output error",
-  EFBIG: "file too large",
-  ENAMETOOLONG: "file name too long",
-  ELOOP: "too many symbolic links",
-  EXDEV: "cross-device rename",
-  EPIPE: "broken pipe",
-};
 
 /**
  * One line for an error that is not a bug: a file-system error (ENOSPC, EROFS, ...) names the
@@ -37,10 +18,10 @@ const ERRNO_TEXT: Record<string, string> = {
  */
 export function describeEnvironmentError(e: unknown): string | undefined {
   const err = e as NodeJS.ErrnoException;
-  if (err && typeof err.code === "string" && ERRNO_TEXT[err.code]) {
+  if (err && typeof err.code === "string" && errnoText(err.code)) {
     const op = err.syscall ? `${err.syscall} ` : "";
     const path = err.path ? `${err.path}` : "(no path)";
-    return `${op}${path}: ${ERRNO_TEXT[err.code]} (${err.code})`;
+    return `${op}${path}: ${errnoText(err.code)} (${err.code})`;
   }
   if (e instanceof RangeError) {
     if (/Array buffer allocation failed|Invalid typed array length|Invalid array length|Array buffer/i.test(e.message)) {

@@ -2,7 +2,9 @@
  * File-system helpers shared by every module that writes files (io, report, cli).
  */
 import {
+  accessSync,
   closeSync,
+  constants,
   type Stats,
   lstatSync,
   mkdirSync,
@@ -17,6 +19,31 @@ import {
 import { parse as parseYaml } from "yaml";
 import { fail } from "./errors.ts";
 import { basename, dirname, join, resolve } from "node:path";
+
+/** Plain words for the file-system errors users meet. */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+  EISDIR: "is a directory",
+  ENOTDIR: "a parent is not a directory",
+  EEXIST: "already exists",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOENT: "no such file or directory",
+  EMFILE: "too many open files",
+  EIO: "input/output error",
+  EFBIG: "file too large",
+  ENAMETOOLONG: "file name too long",
+  ELOOP: "too many symbolic links",
+  EXDEV: "cross-device rename",
+  EPIPE: "broken pipe",
+};
+
+/** The plain words for an errno code (`ENOSPC` → "no space left on the device"), or undefined. */
+export function errnoText(code: string): string | undefined {
+  return Object.hasOwn(ERRNO_TEXT, code) ? ERRNO_TEXT[code] : undefined;
+}
 
 /**
  * Temporary files being written right now. Writes are synchronous, so a temporary file exists only
@@ -67,6 +94,30 @@ export function checkOutputPath(
   if (/[/\\]$/.test(path)) fail(where, `${flag} '${path}' names a directory; give a file name`);
   const st = lstatOrNull(path);
   if (st && !st.isFile()) fail(where, `${flag} '${path}' is ${kindOf(st)}; refusing to replace it (give a regular file path)`);
+  // The nearest existing parent must be a folder we can write into (checked now, not after the work).
+  let parent = dirname(resolve(path));
+  for (;;) {
+    const ps = lstatOrNull(parent);
+    if (ps) {
+      let isDir = ps.isDirectory();
+      if (ps.isSymbolicLink()) {
+        try {
+          isDir = statSync(parent).isDirectory();
+        } catch {}
+      }
+      if (!isDir) fail(where, `${flag} '${path}': '${parent}' is not a folder`);
+      try {
+        accessSync(parent, constants.W_OK);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? "EACCES";
+        fail(where, `${flag} '${path}': cannot write into '${parent}' (${errnoText(code) ?? code})`);
+      }
+      break;
+    }
+    const up = dirname(parent);
+    if (up === parent) break;
+    parent = up;
+  }
   const outAbs = resolve(path);
   for (const [inFlag, inPath] of inputs) {
     if (inPath === undefined || inPath === "-") continue;
@@ -133,11 +184,11 @@ let tmpSerial = 0;
 export function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   const st = lstatOrNull(path);
   if (st && !st.isFile()) fail("writeFileAtomic", `'${path}' is ${kindOf(st)}; refusing to replace it with a regular file`);
-  mkdirSync(dirname(path), { recursive: true });
-  removeStaleTemporaries(path);
   const tmp = `${path}.${process.pid}.${(tmpSerial++).toString(36)}${Date.now().toString(36)}.tmp`;
   pending.add(tmp);
   try {
+    mkdirSync(dirname(path), { recursive: true });
+    removeStaleTemporaries(path);
     const chunks = typeof data === "string" ? [new TextEncoder().encode(data)] : data instanceof Uint8Array ? [data] : data;
     // "wx": never follow or reuse an existing name; chunks of at most 1 GiB (no 2 GiB limit per write).
     const fd = openSync(tmp, "wx", 0o666);
@@ -150,7 +201,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
     }
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing was created (e.g. the parent is not a directory)
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    const text = code === undefined ? undefined : errnoText(code);
+    if (text !== undefined) fail("writeFileAtomic", `cannot write '${path}': ${text} (${code}); the previous file, if any, is unchanged`);
     throw e;
   } finally {
     pending.delete(tmp);

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -163,4 +163,58 @@ test("--out equal to --data, or naming a symlink, a FIFO, a device or a director
   }
   r = await runCliInProcess(["model", "run", "--model", cfg, "--data", data, "--out", data]);
   assert.match(r.err, /--out .* is the same file as --data/);
+});
+
+test("write errors are one line: stdout on a full device, a full disk (a 64 kB tmpfs, as root), a read-only or missing parent; no temporary file left", {
+  timeout: 60_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lw-rel-"));
+  const { data, cfg } = dataset(dir);
+  if (existsSync("/dev/full")) {
+    const r = spawnSync(process.execPath, [bin, "wiring", "show", "--type", "fully-connected", "--units", "4", "--json"], {
+      encoding: "utf8",
+      timeout: 30_000,
+      stdio: ["ignore", openSync("/dev/full", "w"), "pipe"],
+    });
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, "liquidwave: cannot write the output to stdout: ENOSPC\n");
+  }
+  const big = join(dir, "big.json");
+  writeFileSync(big, JSON.stringify({ type: "lstm", inputSize: 1, hiddenSize: 200, projSize: 1 }));
+  const mnt = join(dir, "small");
+  mkdirSync(mnt);
+  const mounted = process.getuid?.() === 0 && spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt]).status === 0;
+  if (mounted) {
+    try {
+      const out = join(mnt, "o.json");
+      const r = await runCliInProcess(train(big, data, out, ["--epochs", "1"]));
+      // An LSTM of 200 units has ~160k parameters: ~3 MB of JSON into 64 kB.
+      assert.equal(r.code, 1);
+      assert.match(
+        r.err,
+        /liquidwave: writeFileAtomic: cannot write '.*o\.json': no space left on the device \(ENOSPC\); the previous file, if any, is unchanged\n$/,
+      );
+      assert.deepEqual(readdirSync(mnt), []);
+    } finally {
+      spawnSync("umount", [mnt]);
+    }
+  }
+  const r = await runCliInProcess(train(cfg, data, "/proc/version/x/o.json", ["--epochs", "1"]));
+  assert.equal(r.code, 1);
+  assert.match(r.err, /^liquidwave: model train: --out '\/proc\/version\/x\/o\.json': '\/proc\/version' is not a folder\n$/);
+});
+
+test("a temporary file left by a killed writer is removed by the next write to the same target", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lw-rel-"));
+  const target = join(dir, "m.json");
+  // pid 2^22 + 1 is above Linux's pid_max default: no such process.
+  const stale = `${target}.4194305.abc.tmp`;
+  writeFileSync(stale, "half a file");
+  const other = `${target}.${process.pid}.zz.tmp`; // ours (a write in progress), kept
+  writeFileSync(other, "x");
+  const { writeFileAtomic } = await import("../../src/core/fs.ts");
+  writeFileAtomic(target, "{}");
+  assert.equal(existsSync(stale), false);
+  assert.equal(existsSync(other), true);
+  assert.equal(readFileSync(target, "utf8"), "{}");
 });

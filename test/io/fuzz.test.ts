@@ -65,7 +65,16 @@ function apply(bytes: Uint8Array, muts: ReturnType<typeof mutation> extends fc.A
   return b;
 }
 
-const FILES = ["f8_c.npy", "c16_be.npy", "v3.npy", "compressed.npz", "plain.npz", "v5_compressed.mat", "v5_uncompressed.mat", "v5_arrays.mat"];
+const FILES = [
+  "f8_c.npy",
+  "c16_be.npy",
+  "v3.npy",
+  "compressed.npz",
+  "plain.npz",
+  "v5_compressed.mat",
+  "v5_uncompressed.mat",
+  "v5_arrays.mat",
+];
 
 for (const name of FILES) {
   test(`fuzz: mutations of ${name} give the data or one typed error line (memory limit 64 MiB)`, { timeout: 120_000 }, async () => {
@@ -108,7 +117,10 @@ test("fuzz: model documents and configs (random JSON values in every field) give
         hidden: fc.array(size, { maxLength: 3 }),
         backboneUnits: size,
         projSize: size,
-        wiring: fc.record({ class: fc.constantFrom("FullyConnected", "Random", "AutoNCP", "NCP"), units: size, outputSize: size }, { requiredKeys: [] }),
+        wiring: fc.record(
+          { class: fc.constantFrom("FullyConnected", "Random", "AutoNCP", "NCP"), units: size, outputSize: size },
+          { requiredKeys: [] },
+        ),
       },
       { requiredKeys: ["type"] },
     );

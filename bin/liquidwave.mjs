@@ -5,9 +5,11 @@
 import { existsSync } from "node:fs";
 
 // A closed pipe (e.g. `liquidwave bench --list | head`) ends the output quietly.
+// Any other write error (a full device, ENOSPC, EIO) is one line on stderr and exit 1.
 process.stdout.on("error", (e) => {
   if (e.code === "EPIPE") process.exit(0);
-  throw e;
+  process.stderr.write(`liquidwave: cannot write the output to stdout: ${e.code ?? e.message}\n`);
+  process.exit(1);
 });
 const sources = new URL("../src/cli/main.ts", import.meta.url);
 let main;

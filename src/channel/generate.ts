@@ -12,6 +12,7 @@
  */
 import type { ComplexTensor } from "../core/complex.ts";
 import { fail } from "../core/errors.ts";
+import { checkBudget, checkHeapBudget } from "../core/budget.ts";
 import { Rng } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
 import type { ChannelDataset } from "./dataset.ts";
@@ -260,6 +261,15 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
       `the output would hold ${n}${F ? ` x ${F} subcarriers` : ""}${C > 1 ? ` x ${C} cells` : ""} complex entries, more than the limit ${MAX_CHANNEL_ELEMENTS}; reduce samples, users or antennas${F ? " or subcarriers" : ""}${C > 1 ? " or sites" : ""}`,
     );
   }
+  // Budgets before any allocation: the output arrays, and for UMi the scatterer clusters that are
+  // born along each user's drive (their number grows with the distance travelled, speed x dt x
+  // samples; about 12 kB of JavaScript heap per metre with the preset's 2 m cross-fade and 12 m
+  // visibility, measured), one user at a time.
+  checkBudget(
+    "generateChannel",
+    `the output (${n} complex entries${F ? ` x ${F} subcarriers` : ""}${C > 1 ? `, and ${C} cells of them` : ""}, positions)`,
+    16 * n * (1 + F) + (C > 1 ? 16 * n * C : 0) + 24 * T * K,
+  );
   const antennas = antennaModelOf(c);
   const dualPol = antennas.bsSlants.length > 1 || antennas.ueSlants.length > 1;
   // Several cells: each site's channel goes to its own [T, K, Nk, M] buffer first.
@@ -272,6 +282,16 @@ export function generateChannel(input: ChannelConfigInput): ChannelSimulation {
   const lambda = wavelength(c.carrierGHz * 1e9);
   const bs = bsArrayOf(c);
   const speed = speedSchedule(T, c.dt, c.mobility.speeds, c.mobility.slots, c.mobility.rampS);
+  if (c.umi) {
+    let drive = 0;
+    for (let t = 0; t < T; t++) drive += Math.abs(speed[t]!) * c.dt;
+    const perMetre = 150_000 / Math.min(c.umi.visibilityLos, c.umi.visibilityNlos) + 2_000 / c.umi.crossFade;
+    checkHeapBudget(
+      "generateChannel",
+      `a UMi drive of ${(drive / 1000).toPrecision(3)} km per user (speed x dt x samples; its scatterer clusters)`,
+      drive * perMetre,
+    );
+  }
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   const subcarrierHz = F ? Float64Array.from({ length: F }, (_, i) => (i - Math.floor(F / 2)) * c.subcarrierSpacingHz) : undefined;

@@ -1,6 +1,14 @@
 /** Progress bars on stderr (never on stdout, so `--json` output stays one document). */
 import { SingleBar, Presets } from "cli-progress";
 
+/** Bars still running: {@link stopAllProgress} stops them when a command fails, so no timer keeps the process alive. */
+const active = new Set<{ stop: () => void }>();
+
+/** Stop every running bar (called by the CLI when a command ends, normally or with an error). */
+export function stopAllProgress(): void {
+  for (const b of [...active]) b.stop();
+}
+
 /** A bar over `total` steps; silent when `quiet` (e.g. under --json with no TTY). */
 export function progressBar(
   label: string,
@@ -19,8 +27,13 @@ export function progressBar(
     Presets.shades_classic,
   );
   bar.start(total, 0, { info: "" });
-  return {
+  const handle = {
     tick: (info = "") => bar.increment(1, { info }),
-    stop: () => bar.stop(),
+    stop: () => {
+      if (!active.delete(handle)) return;
+      bar.stop();
+    },
   };
+  active.add(handle);
+  return handle;
 }

@@ -15,6 +15,9 @@ export interface PythonCall {
   kwargs: Record<string, PythonValue>;
 }
 
+/** Keys that would reach an object's prototype: refused (numpy's own parser has no such keys either). */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 export function isPythonCall(v: unknown): v is PythonCall {
   return (
     typeof v === "object" &&
@@ -87,6 +90,7 @@ export function parsePythonLiteral(text: string, where = "parsePythonLiteral"): 
       seq("}", () => {
         const k = value();
         if (typeof k !== "string" && typeof k !== "number") err("dict keys must be strings or numbers");
+        if (FORBIDDEN_KEYS.has(String(k))) err(`dict key '${String(k)}' is not allowed`);
         expect(":");
         out[String(k)] = value();
       });
@@ -132,7 +136,8 @@ export function parsePythonLiteral(text: string, where = "parsePythonLiteral"): 
       const key = ident();
       if (key !== null && peek() === "=" && text[pos + 1] !== "=") {
         pos++;
-        if (key in call.kwargs) err(`keyword argument '${key}' given twice`);
+        if (FORBIDDEN_KEYS.has(key)) err(`keyword argument '${key}' is not allowed`);
+        if (Object.hasOwn(call.kwargs, key)) err(`keyword argument '${key}' given twice`);
         call.kwargs[key] = value();
       } else {
         pos = save;

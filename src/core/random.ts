@@ -80,6 +80,33 @@ export class Rng {
     return r;
   }
 
+  /**
+   * The generator's whole state (for checkpoints): {@link Rng.setState} on any Rng continues the
+   * same sequence bit for bit.
+   */
+  getState(): number[] {
+    return [this.a, this.b, this.c, this.d, this.k0, this.k1, this.spare ?? Number.NaN];
+  }
+
+  /** Restore a state from {@link Rng.getState} (checked: seven numbers, the spare normal or NaN). */
+  setState(state: readonly number[]): void {
+    if (!Array.isArray(state) || state.length !== 7 || !state.slice(0, 6).every((v) => Number.isInteger(v) && Math.abs(v) <= 4294967295)) {
+      fail("Rng.setState", `state must be 6 32-bit integers and a number, got ${JSON.stringify(state)?.slice(0, 80)}`);
+    }
+    [this.a, this.b, this.c, this.d, this.k0, this.k1] = state.slice(0, 6).map((v) => v | 0) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    this.k0 >>>= 0;
+    this.k1 >>>= 0;
+    const sp = state[6]!;
+    this.spare = typeof sp === "number" && Number.isFinite(sp) ? sp : null;
+  }
+
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;

@@ -21,9 +21,10 @@
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { checkBudget } from "../core/budget.ts";
 import { fail, formatShape } from "../core/errors.ts";
 import type { DType, NdArray } from "../core/ndarray.ts";
-import { HOST_LITTLE_ENDIAN, allocPart, bytesOf, checkedSize, colMajorToRowMajor, swapBytes } from "./arrays.ts";
+import { HOST_LITTLE_ENDIAN, allocPart, bytesOf, checkedSize, colMajorToRowMajor, partBytes, swapBytes } from "./arrays.ts";
 import { halfToFloat } from "./npy.ts";
 import type { ByteSource } from "./source.ts";
 import type { VariableInfo } from "./types.ts";
@@ -36,6 +37,10 @@ type H5Metadata = H5Dataset["metadata"];
 
 const nodeRequire = createRequire(import.meta.url);
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** Objects a walk may visit (datasets, groups, dereferenced targets) before it is refused. */
+const MAX_NODES = 200_000;
+/** Visits of a container (group, cell) already visited once: a reference DAG beyond this is refused. */
+const MAX_REVISITS = 1_000;
 /** Bytes per hyperslab read: bounds the wasm heap use for big datasets. */
 const SLAB_BYTES = 64 * 1024 * 1024;
 
@@ -197,12 +202,18 @@ function elemKind(md: H5Metadata): ElemKind {
 function readNumeric(file: H5File, module: Awaited<H5Lib["ready"]>, ds: H5Dataset, k: ElemKind, where: string): NdArray {
   if (k.kind !== "real" && k.kind !== "complex") fail(where, `${file.filename}: dataset '${ds.path}' is not numeric`);
   const md = ds.metadata;
-  const shape = md.shape ?? [];
+  // A null dataspace (shape null: no data at all) reads as an empty array [0], as h5py's Empty.
+  const shape = md.shape ?? [0];
   const n = checkedSize(where, shape);
   const size = md.size;
   // HDF5 sizes are not bounded by the file size (compression, fill values): allocate carefully.
   let data: NdArray["data"];
   let imag: NdArray["data"] | undefined;
+  checkBudget(
+    where,
+    `${file.filename}: dataset '${ds.path}' ${formatShape(shape)} ${k.dtype}`,
+    2 * n * partBytes(k.dtype) * (k.kind === "complex" ? 2 : 1),
+  );
   try {
     data = allocPart(k.dtype, n);
     imag = k.kind === "complex" ? allocPart(k.dtype, n) : undefined;
@@ -316,8 +327,11 @@ function isGroup(e: unknown, L: { h5: H5Lib }): e is H5Group {
 /** Walk a plain HDF5 file: every dataset, `group/name` paths, `_re`/`_im` pairs joined. */
 function walkHdf5(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }, where: string): Leaf[] {
   const out: Leaf[] = [];
+  let nodes = 0;
   const visit = (g: H5Group, prefix: string, depth: number) => {
     if (depth > 64) fail(where, `${file.filename}: groups nested more than 64 deep`);
+    if (++nodes > MAX_NODES)
+      fail(where, `${file.filename}: more than ${MAX_NODES} groups reached at '${prefix}' (hard links revisiting groups?)`);
     const keys = g.keys();
     const entries = new Map(keys.map((k) => [k, g.get(k)]));
     const paired = new Set<string>();
@@ -329,10 +343,10 @@ function walkHdf5(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> 
       if (!isDataset(re, L) || !isDataset(im, L)) continue;
       const kr = elemKind(re.metadata);
       const ki = elemKind(im.metadata);
-      if (kr.kind !== "real" || ki.kind !== "real" || formatShape(re.shape ?? []) !== formatShape(im.shape ?? [])) continue;
+      if (kr.kind !== "real" || ki.kind !== "real" || formatShape(re.shape ?? [0]) !== formatShape(im.shape ?? [0])) continue;
       paired.add(k).add(`${m[1]}_im`);
       const dtype: DType = kr.dtype === "float32" && ki.dtype === "float32" ? "complex64" : "complex128";
-      const shape = re.shape ?? [];
+      const shape = re.shape ?? [0];
       out.push({
         info: { name: prefix + m[1], shape, dtype, readable: true, note: `joined from ${m[1]}_re and ${m[1]}_im` },
         load: () => {
@@ -351,7 +365,7 @@ function walkHdf5(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> 
       if (isGroup(e, L)) visit(e, path + "/", depth + 1);
       else if (isDataset(e, L)) {
         const kind = elemKind(e.metadata);
-        const shape = e.shape ?? [];
+        const shape = e.shape ?? [0];
         if (kind.kind === "real" || kind.kind === "complex") {
           out.push({
             info: {
@@ -377,8 +391,35 @@ function walkHdf5(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> 
 /** Walk a MATLAB v7.3 file: MATLAB shapes, structs as `s.f`, cells as `c{k}`. */
 function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }, where: string): Leaf[] {
   const out: Leaf[] = [];
+  // References may form a DAG (shared targets) or a cycle: every visit counts against a node
+  // budget, and a target already on the path being walked is a cycle.
+  let nodes = 0;
+  let revisits = 0;
+  const seen = new Set<string>();
+  const stack: string[] = [];
   const visit = (e: unknown, path: string, depth: number): void => {
     if (depth > 64) fail(where, `${file.filename}: '${path}' is nested more than 64 levels deep`);
+    if (++nodes > MAX_NODES) {
+      fail(where, `${file.filename}: more than ${MAX_NODES} objects reached at '${path}' (references revisiting shared targets?)`);
+    }
+    const self = (e as { path?: string } | null)?.path;
+    if (self !== undefined && stack.includes(self)) fail(where, `${file.filename}: '${path}' refers back to '${self}' (a reference cycle)`);
+    // MATLAB shares targets only for leaves (empty values); a container (cell, struct) reached
+    // again is a reference DAG, whose walk can grow exponentially: allow few such revisits.
+    if (self !== undefined && seen.has(self) && (isGroup(e, L) || (isDataset(e, L) && elemKind(e.metadata).kind === "reference"))) {
+      if (++revisits > MAX_REVISITS) {
+        fail(where, `${file.filename}: shared containers revisited more than ${MAX_REVISITS} times (at '${path}': a reference DAG)`);
+      }
+    }
+    if (self !== undefined) seen.add(self);
+    if (self !== undefined) stack.push(self);
+    try {
+      visitNode(e, path, depth);
+    } finally {
+      if (self !== undefined) stack.pop();
+    }
+  };
+  const visitNode = (e: unknown, path: string, depth: number): void => {
     if (isGroup(e, L)) {
       const cls = attrString(e, "MATLAB_class");
       if (attr(e, "MATLAB_sparse") !== undefined) {
@@ -396,10 +437,16 @@ function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]>
         ([, v]) => isDataset(v, L) && elemKind(v.metadata).kind === "reference" && attrString(v, "MATLAB_class") === undefined,
       );
       if (refFields.length > 0 && refFields.length === fields.length) {
-        const n = checkedSize(where, (refFields[0]![1] as H5Dataset).shape ?? []);
+        const n = checkedSize(where, (refFields[0]![1] as H5Dataset).shape ?? [0]);
+        // Each field's references are read once (reading them per element was quadratic).
+        const refsOf = refFields.map(([k, v]) => {
+          const refs = (v as H5Dataset).value as unknown[];
+          if (!Array.isArray(refs) || refs.length < n)
+            fail(where, `${file.filename}: struct array '${path}' field '${k}' has fewer than ${n} references`);
+          return [k, refs] as const;
+        });
         for (let i = 0; i < n; i++) {
-          for (const [k, v] of refFields) {
-            const refs = (v as H5Dataset).value as unknown[];
+          for (const [k, refs] of refsOf) {
             const target = file.dereference(refs[i] as never);
             visit(target, n === 1 ? `${path}.${k}` : `${path}(${i + 1}).${k}`, depth + 1);
           }
@@ -415,7 +462,7 @@ function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]>
     }
     if (!isDataset(e, L)) return;
     const cls = attrString(e, "MATLAB_class");
-    const h5shape = e.shape ?? [];
+    const h5shape = e.shape ?? [0];
     const dims = [...h5shape].reverse();
     if (dims.length === 1) dims.push(1);
     if (attr(e, "MATLAB_empty") !== undefined && Number(JSON.stringify(attr(e, "MATLAB_empty"))) !== 0) {
@@ -424,6 +471,10 @@ function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]>
       let edims: number[] = [0, 0];
       const v = e.value;
       if (v && typeof v === "object" && "length" in v) edims = Array.from(v as ArrayLike<number | bigint>, Number);
+      // The stored dims of an empty array hold a zero (MATLAB writes e.g. [0, 5]); other dims are
+      // a corrupt marker, read as scipy does: an empty array ([0, 0] when no dim is zero).
+      if (!edims.every((d) => Number.isSafeInteger(d) && d >= 0) || edims.length < 2) edims = [0, 0];
+      if (!edims.includes(0)) edims = [0, 0];
       const dtype: DType = dt ?? "float64";
       if (cls === "cell" || cls === "struct" || cls === "char" || dt === undefined) {
         out.push({ info: { name: path, shape: edims, dtype: cls ?? "empty", readable: false, note: `empty ${cls ?? "value"}` } });

@@ -20,6 +20,7 @@
  * reading them is an error.
  */
 import { constants, deflateSync, inflateSync } from "node:zlib";
+import { formatBytes, memoryLimit } from "../core/budget.ts";
 import { fail, formatShape } from "../core/errors.ts";
 import type { DType, NdArray, NumericArray } from "../core/ndarray.ts";
 import { isComplexDType } from "../core/ndarray.ts";
@@ -311,8 +312,14 @@ function parseMatrix(c: Cursor, start: number, end: number, depth: number, path:
         fields.push(new TextDecoder().decode(z >= 0 ? raw.subarray(0, z) : raw));
       }
       p = ft.next;
+      // Every field of every element is at least an 8-byte tag: a count the bytes left cannot hold
+      // is a corrupt header. A struct array without fields has nothing to store per element (and
+      // is shown as one leaf), so none is materialised.
+      if (nf > 0 && n * nf * 8 > end - p) {
+        c.bad(`'${label}' declares ${n} struct elements x ${nf} fields but its element has only ${end - p} bytes left`);
+      }
       const elements: Map<string, MatNode>[] = [];
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < (nf > 0 ? n : 0); i++) {
         const m = new Map<string, MatNode>();
         for (const f of fields) {
           const fp = n === 1 ? `${label}.${f}` : `${label}(${i + 1}).${f}`;
@@ -382,11 +389,22 @@ interface TopElement {
 
 function inflateElement(src: ByteSource, t: Tag, where: string, maxInput?: number): Uint8Array {
   const comp = src.read(t.data, maxInput === undefined ? t.nbytes : Math.min(t.nbytes, maxInput), where);
+  // Inflation is streamed with a running cap (the memory limit): no zlib bomb gets past it.
+  const cap = Math.min(memoryLimit(), 2 ** 31 - 1);
   try {
-    const b = maxInput === undefined ? inflateSync(comp) : inflateSync(comp, { finishFlush: constants.Z_SYNC_FLUSH });
+    const b =
+      maxInput === undefined
+        ? inflateSync(comp, { maxOutputLength: cap })
+        : inflateSync(comp, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: cap });
     // A plain Uint8Array view: Buffer#slice does not copy, and the parsers rely on slice copying.
     return new Uint8Array(b.buffer, b.byteOffset, b.length);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
+      fail(
+        where,
+        `${src.label} (MAT v5): compressed element at byte ${t.data - 8} inflates to more than ${formatBytes(cap)}, the memory limit (--max-memory)`,
+      );
+    }
     fail(where, `${src.label} (MAT v5): compressed element at byte ${t.data - 8} does not inflate (${(e as Error).message})`);
   }
 }

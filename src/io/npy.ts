@@ -75,6 +75,7 @@ function parsePyLiteral(text: string, where: string): PyValue {
         ws();
         if (text[i] !== ":") bad("expected ':'");
         i++;
+        if (k === "__proto__" || k === "constructor" || k === "prototype") bad(`key '${k}' is not allowed`);
         obj[k as string] = value(depth + 1);
         ws();
         if (text[i] === ",") i++;

@@ -2,8 +2,16 @@
  * Random-access byte sources: a file read on demand (so inspecting a 2 GB file reads only its
  * headers) or bytes already in memory (a zip member, an inflated MATLAB element).
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { fail } from "../core/errors.ts";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { fail, LiquidwaveError } from "../core/errors.ts";
+
+function nonRegularKind(st: import("node:fs").Stats): string {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a file";
+}
 
 /** Bytes that can be read at any offset. */
 export interface ByteSource {
@@ -52,15 +60,20 @@ export function memorySource(bytes: Uint8Array, label: string): ByteSource {
 export function fileSource(path: string, where: string): ByteSource {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // A FIFO, a device or a directory is refused before opening: opening a FIFO would block until
+    // a writer comes (a hang). O_NONBLOCK guards the race between the check and the open.
+    const pre = statSync(path);
+    if (!pre.isFile()) fail(where, `'${path}' is not a regular file (${nonRegularKind(pre)})`);
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
+    if (e instanceof LiquidwaveError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     fail(where, code === "ENOENT" ? `no such file '${path}'` : `cannot open '${path}' (${code ?? String(e)})`);
   }
   const st = fstatSync(fd);
   if (!st.isFile()) {
     closeSync(fd);
-    fail(where, `'${path}' is not a regular file`);
+    fail(where, `'${path}' is not a regular file (${nonRegularKind(st)})`);
   }
   let open = true;
   const src: ByteSource = {

@@ -5,6 +5,7 @@
  * so a lying header can never make us allocate more than the member claims.
  */
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
+import { checkBudget } from "../core/budget.ts";
 import { fail } from "../core/errors.ts";
 import type { ByteSource } from "./source.ts";
 
@@ -160,6 +161,7 @@ export function readEntry(src: ByteSource, e: ZipEntry, where: string): Uint8Arr
   checkMethod(src, e, where);
   const start = entryDataOffset(src, e, where);
   let out: Uint8Array;
+  checkBudget(where, `${src.label} (zip): member '${e.name}' (${e.uncompressedSize} bytes declared)`, e.uncompressedSize);
   if (e.method === 0) out = src.read(start, e.compressedSize, where);
   else {
     const comp = src.read(start, e.compressedSize, where);
@@ -193,7 +195,10 @@ export function readEntryPrefix(src: ByteSource, e: ZipEntry, want: number, wher
   for (;;) {
     let out: Uint8Array;
     try {
-      out = inflateRawSync(src.read(start, k, where), { finishFlush: constants.Z_SYNC_FLUSH });
+      out = inflateRawSync(src.read(start, k, where), {
+        finishFlush: constants.Z_SYNC_FLUSH,
+        maxOutputLength: want + 1100 * k, // deflate expands at most 1032:1
+      });
     } catch (err) {
       fail(where, `${src.label} (zip): member '${e.name}' is not a valid deflate stream (${(err as Error).message})`);
     }

@@ -8,6 +8,7 @@
 import { fail } from "../core/errors.ts";
 import { asObject, describe } from "./ncps-format.ts";
 import { buildModel, parseModelConfig, type Model } from "./models.ts";
+import { checkModelBudget } from "./model-budget.ts";
 import { dumpNamedParameters, loadNamedParameters, type NamedTensor } from "./parameters.ts";
 
 export const MODEL_FORMAT = "liquidwave-model/1";
@@ -35,7 +36,9 @@ export function modelToJSON(model: Model, meta: Record<string, unknown> = {}): M
 export function modelFromJSON(doc: unknown, where = "modelFromJSON"): Model {
   const d = asObject(doc, where, "model document");
   if (d["format"] !== MODEL_FORMAT) fail(where, `format must be '${MODEL_FORMAT}', got ${describe(d["format"])}`);
-  const model = buildModel(parseModelConfig(d["config"], where));
+  const config = parseModelConfig(d["config"], where);
+  checkModelBudget(config, where);
+  const model = buildModel(config);
   loadNamedParameters(model.net.params, d["parameters"], where);
   return model;
 }

@@ -55,7 +55,32 @@ const FIT_OPTIONS = [
   "seed",
   "shuffle",
   "onEpoch",
+  "checkpointEvery",
+  "onCheckpoint",
+  "resume",
 ];
+
+/**
+ * Everything `fit` needs to continue a run exactly where it stopped: after `epoch` completed
+ * epochs, the parameters, Adam's state, the shuffling and dropout generators, the current sample
+ * order and the early-stopping bookkeeping. {@link fit} with `resume` ends bit-identical to the run
+ * that was never interrupted. Serialised by `training/checkpoint.ts`.
+ */
+export interface FitCheckpoint {
+  /** Epochs completed. */
+  epoch: number;
+  /** Every parameter's values, in `model.net.params` order. */
+  params: Float64Array[];
+  adam: { count: number; mu: Float64Array[]; nu: Float64Array[] };
+  shuffleRng: number[];
+  dropoutRng: number[] | null;
+  order: number[];
+  history: Omit<EpochLog, "ms">[];
+  best: number;
+  bestEpoch: number;
+  bestWeights: Float64Array[] | null;
+  stoppedEarly: boolean;
+}
 
 export interface EpochLog {
   epoch: number;
@@ -83,6 +108,12 @@ export interface FitOptions {
   seed?: number;
   shuffle?: boolean;
   onEpoch?: (log: EpochLog) => void;
+  /** Call {@link FitOptions.onCheckpoint} every this many epochs (and after the last one). */
+  checkpointEvery?: number | null;
+  /** Receives a checkpoint (a snapshot: later training does not change it), e.g. to write it atomically. */
+  onCheckpoint?: ((cp: FitCheckpoint) => void) | null;
+  /** Continue from this checkpoint (same model config, data and options as the run that wrote it). */
+  resume?: FitCheckpoint | null;
 }
 
 export interface FitResult {
@@ -271,7 +302,47 @@ export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitRes
   let bestWeights: Float64Array[] | null = null;
   let stoppedEarly = false;
   const order = Array.from({ length: nTrain }, (_, i) => i);
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  const every = opts.checkpointEvery == null ? null : checkInt(where, "checkpointEvery", opts.checkpointEvery, 1);
+  const cell = (model.kind === "sequence" ? model.net.cell : null) as { dropoutRng?: Rng | null } | null;
+  let start = 0;
+  const cp = opts.resume;
+  if (cp) {
+    const bad = (what: string) => fail(where, `resume: the checkpoint does not match this run (${what})`);
+    if (cp.params.length !== params.length || cp.params.some((v, k) => v.length !== params[k]!.value.length))
+      bad("parameter shapes differ");
+    if (cp.order.length !== nTrain) bad(`${cp.order.length} training samples in the checkpoint, ${nTrain} now`);
+    const seen = new Uint8Array(nTrain);
+    for (const v of cp.order) if (!(Number.isInteger(v) && v >= 0 && v < nTrain) || seen[v]++) bad("its sample order is not a permutation");
+    if (cp.adam.mu.length !== params.length || cp.adam.nu.length !== params.length) bad("optimiser state size differs");
+    if (cp.epoch > epochs) bad(`it has ${cp.epoch} epochs done, more than epochs ${epochs}`);
+    params.forEach((p, k) => p.value.set(cp.params[k]!));
+    state.count = cp.adam.count;
+    state.mu.forEach((m, k) => m.set(cp.adam.mu[k]!));
+    state.nu.forEach((n, k) => n.set(cp.adam.nu[k]!));
+    shuffleRng.setState(cp.shuffleRng);
+    if (cp.dropoutRng && cell?.dropoutRng) cell.dropoutRng.setState(cp.dropoutRng);
+    for (let i = 0; i < nTrain; i++) order[i] = cp.order[i]!;
+    for (const h of cp.history) history.push({ ...h, ms: 0 });
+    best = cp.best;
+    bestEpoch = cp.bestEpoch;
+    bestWeights = cp.bestWeights ? cp.bestWeights.map((w) => w.slice()) : null;
+    stoppedEarly = cp.stoppedEarly;
+    start = stoppedEarly ? epochs : cp.epoch;
+  }
+  const checkpoint = (done: number): FitCheckpoint => ({
+    epoch: done,
+    params: snapshot(params),
+    adam: { count: state.count, mu: state.mu.map((m) => m.slice()), nu: state.nu.map((n) => n.slice()) },
+    shuffleRng: shuffleRng.getState(),
+    dropoutRng: cell?.dropoutRng ? cell.dropoutRng.getState() : null,
+    order: order.slice(),
+    history: history.map(({ ms: _ms, ...h }) => h),
+    best,
+    bestEpoch,
+    bestWeights: bestWeights ? bestWeights.map((w) => w.slice()) : null,
+    stoppedEarly,
+  });
+  for (let epoch = start; epoch < epochs; epoch++) {
     const t0 = performance.now();
     if (opts.shuffle ?? true) shuffleRng.shuffle(order);
     let lossSum = 0;
@@ -297,8 +368,11 @@ export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitRes
       if (patience !== null) bestWeights = snapshot(params);
     } else if (patience !== null && epoch + 1 - bestEpoch >= patience) {
       stoppedEarly = true;
-      break;
     }
+    if (every !== null && opts.onCheckpoint && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stoppedEarly)) {
+      opts.onCheckpoint(checkpoint(epoch + 1));
+    }
+    if (stoppedEarly) break;
   }
   if (bestWeights) params.forEach((p, k) => p.value.set(bestWeights![k]!));
   return { history, bestEpoch, bestValLoss: val ? best : null, stoppedEarly, optimizerState: state };

@@ -10,6 +10,7 @@
  * can also hold arbitrary matrices (e.g. loaded from a file).
  */
 import { fail } from "../core/errors.ts";
+import { checkBudget } from "../core/budget.ts";
 
 export type NeuronType = "motor" | "command" | "inter";
 
@@ -37,6 +38,7 @@ export class Wiring {
   constructor(units: number) {
     if (!Number.isInteger(units) || units < 1) fail("Wiring", `units must be a positive integer, got ${units}`);
     this.units = units;
+    checkBudget("Wiring", `${units} units (adjacency [${units}, ${units}] int8)`, units * units);
     this.adjacency = new Int8Array(units * units);
   }
 
@@ -59,6 +61,7 @@ export class Wiring {
       return;
     }
     this.inputDim = inputDim;
+    checkBudget("Wiring.build", `input size ${inputDim} (sensory adjacency [${inputDim}, ${this.units}] int8)`, inputDim * this.units);
     this.sensoryAdjacency = new Int8Array(inputDim * this.units);
     this.drawSynapses(inputDim);
   }

@@ -9,6 +9,7 @@
  * `config.power`), dBm where the field says so.
  */
 import type { Command } from "commander";
+import { checkOutputPath } from "../../core/fs.ts";
 import { fail } from "../../core/errors.ts";
 import { NORMALISE_MODES, PRESET_NAMES } from "../../channel/index.ts";
 import { knownAlgorithms } from "../../beamforming/index.ts";
@@ -84,6 +85,11 @@ export function registerBeamform(program: Command): void {
       const where = "beamform";
       if ((opts["preset"] === undefined) === (opts["data"] === undefined))
         fail(where, "give exactly one channel source: --preset NAME or --data FILE");
+      if (opts["out"] !== undefined)
+        checkOutputPath(where, "--out", String(opts["out"]), [
+          ["--data", opts["data"] as string | undefined],
+          ["--config", (cmd.opts() as { config?: string }).config],
+        ]);
       // The library's schema checks every value (the CLI has no ranges of its own).
       const config = parseBeamformConfig(libraryOptions(opts, ["out", "json"]), NAMING);
       const doc = await runBeamformWithData(config, { onProgress: info, naming: NAMING });

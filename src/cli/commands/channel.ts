@@ -7,6 +7,7 @@
  * rms Doppler spread of each user, with their median and 10th/90th percentiles.
  */
 import { readFileSync } from "node:fs";
+import { checkOutputPath } from "../../core/fs.ts";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { ChannelConfigInput } from "../../channel/config.ts";
@@ -150,6 +151,10 @@ export function registerChannel(program: Command): void {
     .action((_opts: unknown, cmd: Command) => {
       const o = resolveOptions<GenerateOptions & Record<string, unknown>>(cmd);
       if (!o.out) fail("channel generate", "--out FILE.npz is required");
+      checkOutputPath("channel generate", "--out", o.out, [
+        ["--config", (cmd.opts() as { config?: string }).config],
+        ["--channel-config", o["channelConfig"] as string | undefined],
+      ]);
       const dtype = checkOneOf("channel generate", "--dtype", o.dtype ?? "complex128", [
         "complex128",
         "complex64",

@@ -4,6 +4,7 @@
  * .npy (complex stays complex, MATLAB shapes kept).
  */
 import type { Command } from "commander";
+import { checkOutputPath } from "../../core/fs.ts";
 import { fail, formatShape } from "../../core/errors.ts";
 import { inspectFile, readArrays } from "../../io/read.ts";
 import { writeNpy } from "../../io/npy.ts";
@@ -48,6 +49,10 @@ export function registerData(program: Command): void {
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const opts = resolveOptions<{ var?: string; out?: string; json?: boolean }>(cmd);
       if (!opts.out) fail("data convert", "--out OUT.npy is required");
+      checkOutputPath("data convert", "--out", opts.out, [
+        ["<file>", file],
+        ["--config", (cmd.opts() as { config?: string }).config],
+      ]);
       let name = opts.var;
       if (name === undefined) {
         const readable = (await inspectFile(file)).variables.filter((v) => v.readable);

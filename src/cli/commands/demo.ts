@@ -1,5 +1,6 @@
 /** `liquidwave demo [--quick] [--out DIR] [--json]`: the main job, both case studies and a report. */
 import { join } from "node:path";
+import { checkOutputDir } from "../../core/fs.ts";
 import type { Command } from "commander";
 import { runDemo } from "../../experiments/demo.ts";
 import { writeDemoReport } from "../../report/demo.ts";
@@ -17,6 +18,7 @@ export function registerDemo(program: Command): void {
     .option("--out <dir>", "report folder (default results/demo-<timestamp>)")
     .option("--json", "print one JSON document")
     .action(async (o: { quick?: boolean; seed: number; out?: string; json?: boolean }) => {
+      if (o.out !== undefined) checkOutputDir("demo", "--out", o.out);
       const t0 = Date.now();
       const dir = o.out ?? join("results", `demo-${new Date().toISOString().replace(/[:.]/g, "-")}`);
       const r = runDemo({ quick: o.quick, seed: o.seed, onProgress: (m) => info(m) });

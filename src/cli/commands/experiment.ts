@@ -3,6 +3,7 @@
  * and write JSON + CSV + SVG/PNG. The JSON document: `{ name, series, files, config, table, notes }`.
  */
 import { join } from "node:path";
+import { checkOutputDir } from "../../core/fs.ts";
 import type { Command } from "commander";
 import { EXPERIMENTS, runExperiment } from "../../experiments/index.ts";
 import { writeExperiment } from "../../report/experiment.ts";
@@ -45,6 +46,8 @@ export function registerExperiment(program: Command): void {
     .option("--config <file>", "options from a JSON or YAML file")
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const o = resolveOptions<ExperimentCliOptions & Record<string, unknown>>(cmd);
+      // Checked before the (long) run: an --out naming a file fails now, not after the experiment.
+      if (o.out !== undefined) checkOutputDir("experiment", "--out", o.out);
       const t0 = performance.now();
       const result = runExperiment(
         name,

@@ -2,8 +2,11 @@
  * `liquidwave model ...`: verify against ncps exports, import them, train, evaluate and run models.
  */
 import type { Command } from "commander";
-import { fail } from "../../core/errors.ts";
-import { readJsonOrYamlFile } from "../../core/fs.ts";
+import { createHash } from "node:crypto";
+import { fail, LiquidwaveError } from "../../core/errors.ts";
+import { checkOutputDir, checkOutputPath, readJsonOrYamlFile } from "../../core/fs.ts";
+import { loadCheckpoint, saveCheckpoint } from "../../node/checkpoint-files.ts";
+import type { Tensor } from "../../core/tensor.ts";
 import { importNcpsModel } from "../../nn/ncps-import.ts";
 import { verifyModelWiring, verifyWiringsDocument, WIRINGS_GOLDEN_FORMAT } from "../../wirings/golden.ts";
 import { verifyNcpsDocument, type CaseReport } from "../../nn/ncps-verify.ts";
@@ -11,6 +14,7 @@ import { loadModel, saveModel } from "../../node/model-files.ts";
 import { tensorToNd } from "../../core/ndarray.ts";
 import { writeNpy } from "../../io/npy.ts";
 import { buildModel, parseModelConfig } from "../../nn/models.ts";
+import { checkModelBudget } from "../../nn/model-budget.ts";
 import { evaluate, fit, predict } from "../../training/fit.ts";
 import { resolveOptions } from "../config.ts";
 import { readTensors } from "../model-data.ts";
@@ -105,6 +109,7 @@ export function registerModel(program: Command): void {
     .option("--json", "print one JSON document")
     .action((file: string, opts: { out: string; json?: boolean }) => {
       const where = "model import-ncps";
+      checkOutputPath(where, "--out", opts.out, [["<file>", file]]);
       const m = importNcpsModel(readJsonOrYamlFile(file, where), where);
       saveModel(opts.out, m, { importedFrom: file });
       const params = m.net.params.reduce((n, p) => n + (p.trainable ? p.value.length : 0), 0);
@@ -151,6 +156,10 @@ export function registerModel(program: Command): void {
     .option("--truncation <n>", "truncated BPTT length (steps)", intArg(1))
     .option("--seed <n>", "seed for initialisation, shuffling and dropout", intArg(0), 0)
     .requiredOption("--out <file>", "trained model file (.json)")
+    .option("--checkpoint <dir>", "write a checkpoint (weights, optimiser and RNG state, epoch) atomically to DIR/checkpoint.json")
+    .option("--checkpoint-every <n>", "epochs between checkpoints (and after the last)", intArg(1), 1)
+    .option("--resume", "continue from the checkpoint in --checkpoint DIR (bit-identical to an uninterrupted run)")
+    .option("--timings", "also store per-epoch times in the model file (then identical runs differ)")
     .option("--config <file>", "options from a .json/.yaml file (flags override)")
     .option("--json", "print one JSON document")
     .action(async (_o: unknown, cmd: Command) => {
@@ -170,29 +179,78 @@ export function registerModel(program: Command): void {
         truncation?: number;
         seed: number;
         out: string;
+        checkpoint?: string;
+        checkpointEvery: number;
+        resume?: boolean;
+        timings?: boolean;
         json?: boolean;
       }>(cmd);
+      // Every output path is checked before any work: never an input, never a link, pipe or device.
+      const inputs = [
+        ["--data", o.data],
+        ["--model-config", o.modelConfig],
+        ["--config", (cmd.opts() as { config?: string }).config],
+      ] as const;
+      checkOutputPath(where, "--out", o.out, inputs);
+      if (o.resume && !o.checkpoint) fail(where, "--resume needs --checkpoint DIR");
+      if (o.checkpoint) {
+        checkOutputDir(where, "--checkpoint", o.checkpoint);
+        checkOutputPath(where, "--checkpoint", `${o.checkpoint}/checkpoint.json`, [...inputs, ["--out", o.out]]);
+      }
       const cfg = readJsonOrYamlFile(o.modelConfig, where);
-      const m = buildModel(parseModelConfig(cfg, where), { seed: o.seed });
+      const parsed = parseModelConfig(cfg, where);
+      checkModelBudget(parsed, `${where}: ${o.modelConfig}`);
+      const m = buildModel(parsed, { seed: o.seed });
       const t = await readTensors(o.data, { inputs: o.inputs, targets: o.targets, timespans: o.timespans }, where);
+      const fitOptions = {
+        batchSize: o.batchSize,
+        learningRate: o.lr,
+        clipNorm: o.clip ?? null,
+        validationSplit: o.valSplit,
+        patience: o.patience ?? null,
+        truncation: o.truncation ?? null,
+        seed: o.seed,
+      };
+      const fingerprint = o.checkpoint ? runFingerprint(m.config, fitOptions, [t["inputs"]!, t["targets"]!, t["timespans"] ?? null]) : "";
+      const resume = o.checkpoint && o.resume ? loadCheckpoint(o.checkpoint, fingerprint) : null;
+      if (o.resume && !resume) info(`${where}: no checkpoint in ${o.checkpoint} yet; starting from epoch 1`);
+      else if (resume) info(`${where}: resuming after epoch ${resume.epoch} from ${o.checkpoint}`);
+      let lastSaved: number | null = resume?.epoch ?? null;
       const bar = progressBar("train", o.epochs, { quiet: false });
-      const res = fit(
-        m,
-        { inputs: t["inputs"]!, targets: t["targets"]!, timespans: t["timespans"] },
-        {
-          epochs: o.epochs,
-          batchSize: o.batchSize,
-          learningRate: o.lr,
-          clipNorm: o.clip ?? null,
-          validationSplit: o.valSplit,
-          patience: o.patience ?? null,
-          truncation: o.truncation ?? null,
-          seed: o.seed,
-          onEpoch: (l) => bar.tick(`loss ${l.trainLoss.toExponential(3)}${l.valLoss !== null ? ` val ${l.valLoss.toExponential(3)}` : ""}`),
-        },
-      );
-      bar.stop();
-      saveModel(o.out, m, { trainedOn: o.data, seed: o.seed, history: res.history });
+      for (let e = 0; e < Math.min(resume?.epoch ?? 0, o.epochs); e++) bar.tick("(resumed)");
+      let res: ReturnType<typeof fit>;
+      try {
+        res = fit(
+          m,
+          { inputs: t["inputs"]!, targets: t["targets"]!, timespans: t["timespans"] },
+          {
+            ...fitOptions,
+            epochs: o.epochs,
+            resume,
+            checkpointEvery: o.checkpoint ? o.checkpointEvery : null,
+            onCheckpoint: o.checkpoint
+              ? (cp) => {
+                  saveCheckpoint(o.checkpoint!, cp, fingerprint);
+                  lastSaved = cp.epoch;
+                }
+              : null,
+            onEpoch: (l) =>
+              bar.tick(`loss ${l.trainLoss.toExponential(3)}${l.valLoss !== null ? ` val ${l.valLoss.toExponential(3)}` : ""}`),
+          },
+        );
+      } catch (e) {
+        if (e instanceof LiquidwaveError && o.checkpoint && lastSaved !== null) {
+          fail(where, `${e.message}; the last good checkpoint (epoch ${lastSaved}) is kept in ${o.checkpoint}`);
+        }
+        throw e;
+      } finally {
+        bar.stop();
+      }
+      // Identical runs write identical files: the timings are left out unless --timings asks for them.
+      const history = res.history.map(({ ms: _ms, ...h }) => h);
+      const meta: Record<string, unknown> = { trainedOn: o.data, seed: o.seed, history };
+      if (o.timings) meta["timingsMs"] = res.history.map((h) => h.ms);
+      saveModel(o.out, m, meta);
       const doc = {
         out: o.out,
         epochs: res.history.length,
@@ -245,6 +303,10 @@ export function registerModel(program: Command): void {
     .requiredOption("--out <file>", "output .npy")
     .option("--json", "print one JSON document")
     .action(async (o: { model: string; data: string; inputs: string; timespans?: string; out: string; json?: boolean }) => {
+      checkOutputPath("model run", "--out", o.out, [
+        ["--model", o.model],
+        ["--data", o.data],
+      ]);
       const m = loadModel(o.model);
       const t = await readTensors(o.data, { inputs: o.inputs, timespans: o.timespans }, "model run");
       const y = predict(m, t["inputs"]!, { timespans: t["timespans"] });
@@ -253,4 +315,19 @@ export function registerModel(program: Command): void {
       if (o.json) printJson(doc);
       else process.stdout.write(`wrote ${o.out} [${y.shape.join(", ")}] float64\n`);
     });
+}
+
+/** A digest of what determines a training run (model config, options, data), stored in its checkpoints. */
+function runFingerprint(config: unknown, options: Record<string, unknown>, tensors: readonly (Tensor | null)[]): string {
+  const h = createHash("sha256");
+  h.update(JSON.stringify({ config, options }));
+  for (const t of tensors) {
+    if (!t) {
+      h.update("none");
+      continue;
+    }
+    h.update(JSON.stringify(t.shape));
+    h.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  }
+  return h.digest("hex");
 }

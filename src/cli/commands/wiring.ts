@@ -7,6 +7,7 @@
  *     [--seed 22222] [--format json|dot|svg] [--out FILE] [--json]
  */
 import { readFileSync } from "node:fs";
+import { checkOutputPath } from "../../core/fs.ts";
 import type { Command } from "commander";
 import { checkOneOf, fail } from "../../core/errors.ts";
 import { wiringFromConfig, wiringToConfig } from "../../wirings/config.ts";
@@ -149,6 +150,7 @@ export function registerWiring(program: Command): void {
       const o = resolveOptions<ShowOptions & Record<string, unknown>>(cmd);
       const format = o.format === undefined ? undefined : checkOneOf(W, "--format", o.format, FORMATS);
       if (o.out !== undefined && format === undefined) fail(W, "--out needs --format json|dot|svg");
+      if (o.out !== undefined) checkOutputPath(W, "--out", o.out, [["--config", (cmd.opts() as { config?: string }).config]]);
       const w = makeWiring(o);
       if (o.inputs !== undefined) w.build(o.inputs);
       else if (!w.isBuilt() && (format === "svg" || format === "dot")) info(`${W}: no --inputs given, drawing without sensory synapses`);

@@ -4,6 +4,7 @@
  * replacement, `choice(..., replace=False)` (Floyd's algorithm + shuffle, or a tail shuffle for
  * large populations) and the integer shuffle.
  */
+import { checkHeapBudget } from "../../core/budget.ts";
 import { fail } from "../../core/errors.ts";
 import { PCG64 } from "./pcg64.ts";
 
@@ -70,7 +71,10 @@ export class NumpyGenerator {
     if (!Number.isInteger(k) || k < 0) fail(where, `size must be a non-negative integer, got ${k}`);
     if (k > pop) fail(where, `cannot take a larger sample (${k}) than the population (${pop}) when replace is False`);
     if (pop > UINT32_MAX) fail(where, `population ${pop} is beyond the 32-bit range supported here`);
-    if (pop > 10000 && k > Math.floor(pop / 50)) {
+    const tail = pop > 10000 && k > Math.floor(pop / 50);
+    // Index arrays (8 bytes an entry) and Floyd's set (about 40 bytes an entry) live on the JS heap.
+    checkHeapBudget(where, `drawing ${k} of ${pop} without replacement`, tail ? 8 * pop + 8 * k : 48 * k);
+    if (tail) {
       const idx = Array.from({ length: pop }, (_, i) => i);
       this.shuffleInt(idx, pop, Math.max(pop - k, 1));
       return idx.slice(pop - k);

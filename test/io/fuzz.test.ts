@@ -1,0 +1,180 @@
+/**
+ * Property-based fuzzing (fast-check) of everything that parses untrusted bytes or text: the
+ * .npy/.npz/MAT v5 readers (mutations of valid files), the model-document and config loaders, and
+ * the CLI's numeric flags. The property: success, or one typed LiquidwaveError line; never another
+ * exception, a crash, a hang or an allocation above the (lowered) memory limit.
+ *
+ * Runs per property: 40 by default (the suite's time limit); LIQUIDWAVE_FUZZ_RUNS=N for a longer run.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { setMemoryLimit } from "../../src/core/budget.ts";
+import { LiquidwaveError } from "../../src/core/errors.ts";
+import { parsePythonLiteral } from "../../src/core/python-literal.ts";
+import { inspectFile, readArrays } from "../../src/io/read.ts";
+import { parseModelConfig } from "../../src/nn/models.ts";
+import { modelFromJSON } from "../../src/nn/serialize.ts";
+import { runCliInProcess } from "../cli/cli-helpers.ts";
+import { fx } from "./coded.ts";
+
+const RUNS = Number(process.env["LIQUIDWAVE_FUZZ_RUNS"] ?? 40);
+const tmp = mkdtempSync(join(tmpdir(), "lw-fuzz-"));
+let serial = 0;
+
+function typedOrOk(e: unknown, what: string): void {
+  if (e === undefined) return;
+  assert.ok(e instanceof LiquidwaveError, `${what}: not a LiquidwaveError: ${(e as Error)?.stack ?? String(e)}`);
+  assert.ok(!e.message.includes("\n"), `${what}: multi-line message: ${e.message}`);
+}
+
+/** A mutation of a valid file: byte flips, overwritten 32-bit fields (sizes, dims), cuts and inserts. */
+const mutation = (size: number) =>
+  fc.array(
+    fc.oneof(
+      fc.record({ kind: fc.constant("flip" as const), at: fc.nat(size - 1), bit: fc.nat(7) }),
+      fc.record({
+        kind: fc.constant("u32" as const),
+        at: fc.nat(Math.max(0, size - 4)),
+        value: fc.constantFrom(0, 1, 0x7fffffff, 0xffffffff, 0x80000000, 1e6, 2 ** 31 - 1, 65535),
+      }),
+      fc.record({ kind: fc.constant("cut" as const), at: fc.nat(size) }),
+      fc.record({ kind: fc.constant("insert" as const), at: fc.nat(size), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+    ),
+    { minLength: 1, maxLength: 4 },
+  );
+
+function apply(bytes: Uint8Array, muts: ReturnType<typeof mutation> extends fc.Arbitrary<infer T> ? T : never): Uint8Array {
+  let b = Uint8Array.from(bytes);
+  for (const m of muts) {
+    if (m.kind === "flip" && m.at < b.length) b[m.at]! ^= 1 << m.bit;
+    else if (m.kind === "u32" && m.at + 4 <= b.length) new DataView(b.buffer).setUint32(m.at, m.value >>> 0, true);
+    else if (m.kind === "cut") b = b.subarray(0, Math.min(m.at, b.length));
+    else if (m.kind === "insert") {
+      const at = Math.min(m.at, b.length);
+      const out = new Uint8Array(b.length + m.bytes.length);
+      out.set(b.subarray(0, at));
+      out.set(m.bytes, at);
+      out.set(b.subarray(at), at + m.bytes.length);
+      b = out;
+    }
+  }
+  return b;
+}
+
+const FILES = [
+  "f8_c.npy",
+  "c16_be.npy",
+  "v3.npy",
+  "compressed.npz",
+  "plain.npz",
+  "v5_compressed.mat",
+  "v5_uncompressed.mat",
+  "v5_arrays.mat",
+];
+
+for (const name of FILES) {
+  test(`fuzz: mutations of ${name} give the data or one typed error line (memory limit 64 MiB)`, { timeout: 120_000 }, async () => {
+    const orig = new Uint8Array(readFileSync(fx(name)));
+    setMemoryLimit(64 * 2 ** 20);
+    try {
+      await fc.assert(
+        fc.asyncProperty(mutation(orig.length), async (muts) => {
+          const p = join(tmp, `m${serial++}-${name}`);
+          writeFileSync(p, apply(orig, muts));
+          for (const f of [() => inspectFile(p), () => readArrays(p)]) {
+            let err: unknown;
+            try {
+              await f();
+            } catch (e) {
+              err = e;
+            }
+            typedOrOk(err, name);
+          }
+        }),
+        { numRuns: RUNS, seed: 12 },
+      );
+    } finally {
+      setMemoryLimit(null);
+    }
+  });
+}
+
+test("fuzz: model documents and configs (random JSON values in every field) give a model or one typed error line", () => {
+  setMemoryLimit(64 * 2 ** 20);
+  try {
+    const size = fc.oneof(fc.integer({ min: -2, max: 64 }), fc.constantFrom(1e9, 2 ** 31, 0.5, Number.NaN), fc.string());
+    const config = fc.record(
+      {
+        type: fc.constantFrom("cfc", "ltc", "wired-cfc", "lstm", "gru", "mlp", "x", "__proto__"),
+        inputSize: size,
+        units: size,
+        hiddenSize: size,
+        outputSize: size,
+        hidden: fc.array(size, { maxLength: 3 }),
+        backboneUnits: size,
+        projSize: size,
+        wiring: fc.record(
+          { class: fc.constantFrom("FullyConnected", "Random", "AutoNCP", "NCP"), units: size, outputSize: size },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: ["type"] },
+    );
+    fc.assert(
+      fc.property(config, fc.anything(), (cfg, params) => {
+        let err: unknown;
+        try {
+          parseModelConfig(cfg, "fuzz");
+        } catch (e) {
+          err = e;
+        }
+        typedOrOk(err, JSON.stringify(cfg));
+        err = undefined;
+        try {
+          modelFromJSON({ format: "liquidwave-model/1", config: cfg, parameters: params, meta: {} }, "fuzz");
+        } catch (e) {
+          err = e;
+        }
+        typedOrOk(err, JSON.stringify(cfg));
+      }),
+      { numRuns: RUNS * 5, seed: 7 },
+    );
+  } finally {
+    setMemoryLimit(null);
+  }
+});
+
+test("fuzz: Python literals (text) parse or fail with one typed line", () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string(), fc.constantFrom("{'a': [1, (2, 3)], 'b': f(x=1)}", "{'__proto__': 1}", "((((((((", "'\\")), (s) => {
+      let err: unknown;
+      try {
+        parsePythonLiteral(s, "fuzz");
+      } catch (e) {
+        err = e;
+      }
+      typedOrOk(err, s);
+    }),
+    { numRuns: RUNS * 10, seed: 3 },
+  );
+});
+
+test("fuzz: numeric CLI flags (any text) are a usage error (exit 2), a typed error (exit 1) or a run; never an internal error", async () => {
+  const values = fc.oneof(
+    fc.constantFrom("-1", "0", "1e308", "NaN", "Infinity", "1e-320", "0x10", "", " ", "99999999999999999999", "2147483648", "-0", "1.5"),
+    fc.string({ maxLength: 8 }),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom("--units", "--outputs", "--seed", "--inputs"), values, async (flag, v) => {
+      const r = await runCliInProcess(["wiring", "show", "--type", "fully-connected", "--units", "4", flag, v, "--json"]);
+      assert.ok([0, 1, 2].includes(r.code), `exit ${r.code}`);
+      assert.doesNotMatch(r.err, /internal error/, `${flag} '${v}': ${r.err}`);
+    }),
+    { numRuns: RUNS, seed: 5 },
+  );
+  process.exitCode = undefined;
+});

@@ -11,6 +11,7 @@ import { ACTIVATIONS, activate, activateBackward, type Activation } from "../cel
 import { Linear } from "../cells/linear.ts";
 import type { Param } from "../cells/param.ts";
 import { failNonFinite } from "./sequence.ts";
+import { HeapArena } from "../core/wasm/alloc.ts";
 
 interface MlpTape {
   batch: number;
@@ -27,6 +28,8 @@ export class Mlp {
   readonly layers: Linear[];
   readonly params: Param[];
   private tape: MlpTape | null = null;
+  /** The arena current at construction (the model's), or null. */
+  readonly memory: HeapArena | null = HeapArena.current();
 
   constructor(inputSize: number, hidden: readonly number[], outputSize: number, activation: Activation = "relu") {
     const where = "Mlp";
@@ -48,6 +51,7 @@ export class Mlp {
   /** Forward a batch; with `record` keeps what {@link backward} needs. */
   forward(input: Tensor, { record = false }: { record?: boolean } = {}): Tensor {
     const where = "Mlp.forward";
+    this.memory?.check("forward");
     const B = input.shape[0] ?? 0;
     const F = B > 0 ? input.data.length / B : 0;
     if (input.shape.length < 2 || F !== this.inputSize) {
@@ -78,6 +82,7 @@ export class Mlp {
 
   /** Back-propagate ∂loss/∂output [B, O]; accumulates parameter gradients, returns ∂loss/∂input. */
   backward(dOut: Tensor): Tensor {
+    this.memory?.check("backward");
     const t = this.tape;
     if (!t) fail("Mlp.backward", "no recorded forward pass (call forward with record: true)");
     let g = dOut.data;

@@ -12,7 +12,7 @@ import { Rng } from "../core/random.ts";
 import { asTensor, sliceTime, takeRows, type Tensor, type TensorLike } from "../core/tensor.ts";
 import { zeroGrads, type Param } from "../cells/param.ts";
 import type { Model } from "../nn/models.ts";
-import { adam, type AdamOptions, type AdamState } from "./adam.ts";
+import { adam, copyAdamState, type AdamOptions, type AdamState } from "./adam.ts";
 import { clipGradNorm } from "./clip.ts";
 import { mseLoss } from "./loss.ts";
 
@@ -90,6 +90,7 @@ export interface FitResult {
   bestEpoch: number;
   bestValLoss: number | null;
   stoppedEarly: boolean;
+  /** The optimiser state at the end, as plain arrays (a copy: fit releases its own heap state). */
   optimizerState: AdamState;
 }
 
@@ -240,6 +241,7 @@ export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitRes
   if (opts === null || typeof opts !== "object") fail(where, `options must be an object with at least { epochs }, got ${String(opts)}`);
   for (const k of Object.keys(opts))
     if (!FIT_OPTIONS.includes(k)) fail(where, `unknown option '${k}' (valid options: ${FIT_OPTIONS.join(", ")})`);
+  model.memory.check("fit");
   const data = toDataset(dataIn, where);
   checkData(model, data, where);
   const epochs = checkInt(where, "epochs", opts.epochs, 1);
@@ -263,43 +265,49 @@ export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitRes
   const nTrain = train.inputs.shape[0]!;
   const params = model.net.params;
   const opt = adam({ ...opts.adam, learningRate: opts.learningRate ?? 1e-3 });
+  // Scoped to this call: released on return and on a throw (try/finally, not `using`, which
+  // needs Symbol.dispose in the browser too).
   const state = opt.init(params);
-  const shuffleRng = new Rng(seed).fork("shuffle");
-  const history: EpochLog[] = [];
-  let best = Infinity;
-  let bestEpoch = -1;
-  let bestWeights: Float64Array[] | null = null;
-  let stoppedEarly = false;
-  const order = Array.from({ length: nTrain }, (_, i) => i);
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const t0 = performance.now();
-    if (opts.shuffle ?? true) shuffleRng.shuffle(order);
-    let lossSum = 0;
-    let gradNorm = 0;
-    for (let s = 0; s < nTrain; s += batchSize) {
-      const idx = order.slice(s, Math.min(nTrain, s + batchSize));
-      zeroGrads(params);
-      const loss = lossAndGrad(model, batchOf(train, idx), truncation, true);
-      if (!Number.isFinite(loss)) fail(where, `loss became ${loss} in epoch ${epoch + 1}; lower the learning rate or enable clipNorm`);
-      gradNorm = clipNorm !== null ? clipGradNorm(params, clipNorm) : gradNorm;
-      opt.step(params, state);
-      applyConstraints(model);
-      lossSum += loss * idx.length;
+  try {
+    const shuffleRng = new Rng(seed).fork("shuffle");
+    const history: EpochLog[] = [];
+    let best = Infinity;
+    let bestEpoch = -1;
+    let bestWeights: Float64Array[] | null = null;
+    let stoppedEarly = false;
+    const order = Array.from({ length: nTrain }, (_, i) => i);
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const t0 = performance.now();
+      if (opts.shuffle ?? true) shuffleRng.shuffle(order);
+      let lossSum = 0;
+      let gradNorm = 0;
+      for (let s = 0; s < nTrain; s += batchSize) {
+        const idx = order.slice(s, Math.min(nTrain, s + batchSize));
+        zeroGrads(params);
+        const loss = lossAndGrad(model, batchOf(train, idx), truncation, true);
+        if (!Number.isFinite(loss)) fail(where, `loss became ${loss} in epoch ${epoch + 1}; lower the learning rate or enable clipNorm`);
+        gradNorm = clipNorm !== null ? clipGradNorm(params, clipNorm) : gradNorm;
+        opt.step(params, state);
+        applyConstraints(model);
+        lossSum += loss * idx.length;
+      }
+      const valLoss = val ? evaluate(model, val) : null;
+      const log: EpochLog = { epoch: epoch + 1, trainLoss: lossSum / nTrain, valLoss, gradNorm, ms: performance.now() - t0 };
+      history.push(log);
+      opts.onEpoch?.(log);
+      const score = valLoss ?? log.trainLoss;
+      if (score < best) {
+        best = score;
+        bestEpoch = epoch + 1;
+        if (patience !== null) bestWeights = snapshot(params);
+      } else if (patience !== null && epoch + 1 - bestEpoch >= patience) {
+        stoppedEarly = true;
+        break;
+      }
     }
-    const valLoss = val ? evaluate(model, val) : null;
-    const log: EpochLog = { epoch: epoch + 1, trainLoss: lossSum / nTrain, valLoss, gradNorm, ms: performance.now() - t0 };
-    history.push(log);
-    opts.onEpoch?.(log);
-    const score = valLoss ?? log.trainLoss;
-    if (score < best) {
-      best = score;
-      bestEpoch = epoch + 1;
-      if (patience !== null) bestWeights = snapshot(params);
-    } else if (patience !== null && epoch + 1 - bestEpoch >= patience) {
-      stoppedEarly = true;
-      break;
-    }
+    if (bestWeights) params.forEach((p, k) => p.value.set(bestWeights![k]!));
+    return { history, bestEpoch, bestValLoss: val ? best : null, stoppedEarly, optimizerState: copyAdamState(state) };
+  } finally {
+    state.dispose();
   }
-  if (bestWeights) params.forEach((p, k) => p.value.set(bestWeights![k]!));
-  return { history, bestEpoch, bestValLoss: val ? best : null, stoppedEarly, optimizerState: state };
 }

@@ -50,6 +50,8 @@ export interface Adam {
   step(params: readonly Param[], state: AdamState, learningRate?: number): number;
 }
 
+const disposedStates = new WeakSet<AdamState>();
+
 export function adam(opts: AdamOptions = {}): Adam {
   const where = "adam";
   const options: Required<AdamOptions> = {
@@ -70,6 +72,7 @@ export function adam(opts: AdamOptions = {}): Adam {
         nu: params.map((p) => memory.f64(p.value.length)),
         dispose: () => {
           memory.dispose();
+          disposedStates.add(state);
           state.mu = [];
           state.nu = [];
         },
@@ -79,8 +82,9 @@ export function adam(opts: AdamOptions = {}): Adam {
     },
     step(params, state, learningRate = options.learningRate) {
       const { beta1: b1, beta2: b2, eps, weightDecay: wd } = options;
+      if (disposedStates.has(state)) fail("adam.step", "the AdamState was disposed (dispose() released its memory); call init again");
       if (state.mu.length < params.length || state.nu.length < params.length)
-        fail("adam.step", `state has moments for ${Math.min(state.mu.length, state.nu.length)} parameters, got ${params.length} (disposed state?)`);
+        fail("adam.step", `state has moments for ${Math.min(state.mu.length, state.nu.length)} parameters, got ${params.length}`);
       state.count++;
       const t = state.count;
       const bc1 = 1 - b1 ** t;

@@ -123,7 +123,10 @@ test("two study workers on a real redis-server give the same results as the loca
     const done = workers.slice(1).map((w) => Number(/stopped after (\d+) cells/.exec(w.out())?.[1] ?? NaN));
     // Every cell was run by some worker. The killed worker's last "done" line can be lost with its
     // pipe (SIGKILL right after the result reached Redis), so its count is a lower bound.
-    assert.ok(killedDone + done[0]! + done[1]! >= 5 && done[0]! + done[1]! >= 1, `cells per worker: ${killedDone} (killed), ${done.join(", ")}`);
+    assert.ok(
+      killedDone + done[0]! + done[1]! >= 5 && done[0]! + done[1]! >= 1,
+      `cells per worker: ${killedDone} (killed), ${done.join(", ")}`,
+    );
     t.diagnostic(
       `first worker killed ${inFlight ? "in the middle of a cell" : "between cells"}; cells per worker ${killedDone}, ${done.join(", ")}`,
     );

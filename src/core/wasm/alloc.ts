@@ -91,7 +91,7 @@ export function heapFrom(values: ArrayLike<number>): Float64Array {
 export function heapSubview(parent: Float64Array, begin: number, end: number): Float64Array {
   const rt = wasmRuntime();
   // Owned blocks (from an arena) live until their arena is disposed: a plain sub-view suffices.
-  return rt && rt.heap.owns(parent) && rt.heap.isTracked(parent) ? rt.heap.subview(parent, begin, end) : parent.subarray(begin, end);
+  return rt?.heap.owns(parent) && rt.heap.isTracked(parent) ? rt.heap.subview(parent, begin, end) : parent.subarray(begin, end);
 }
 
 /** True when `a` lives on the WebAssembly heap. */

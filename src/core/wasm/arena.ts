@@ -140,7 +140,7 @@ export class HeapArena {
    */
   free(view: Float64Array | Int32Array): void {
     const heap = this.heap;
-    if (!heap || !heap.owns(view) || !this.blocks.delete(view.byteOffset)) return;
+    if (!heap?.owns(view) || !this.blocks.delete(view.byteOffset)) return;
     this.ownBytes -= sizeOfBlock(heap, view.byteOffset);
     heap.freeBlock(view.byteOffset);
   }

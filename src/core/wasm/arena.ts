@@ -128,6 +128,12 @@ export class HeapArena {
     return a < 0 ? new Float64Array(n) : new Float64Array(this.heap!.buffer, a, n);
   }
 
+  /** A zeroed Float32Array of `n` elements owned by this arena (for the float32 kernels). */
+  f32(n: number): Float32Array {
+    const a = this.alloc(n * 4, "heapF32");
+    return a < 0 ? new Float32Array(n) : new Float32Array(this.heap!.buffer, a, n);
+  }
+
   /** A zeroed Int32Array of `n` elements owned by this arena. */
   i32(n: number): Int32Array {
     const a = this.alloc(n * 4, "heapI32");
@@ -138,7 +144,7 @@ export class HeapArena {
    * Give back the block of `view` (from {@link f64}/{@link i32} of this arena) before the arena is
    * disposed; the view must not be used again. Views of other arenas are ignored.
    */
-  free(view: Float64Array | Int32Array): void {
+  free(view: Float64Array | Float32Array | Int32Array): void {
     const heap = this.heap;
     if (!heap?.owns(view) || !this.blocks.delete(view.byteOffset)) return;
     this.ownBytes -= sizeOfBlock(heap, view.byteOffset);

@@ -15,6 +15,7 @@ import { emitGemmNN, emitGemmNT } from "./kernels/gemm.ts";
 import { emitCfcKernels } from "./kernels/cfc.ts";
 import { emitLtcKernels } from "./kernels/ltc.ts";
 import { emitOptimKernels } from "./kernels/optim.ts";
+import { emitF32Kernels } from "./kernels/f32.ts";
 import { EXP_TABLE_BYTES, writeExpTable } from "./kernels/vmath.ts";
 import { checkKernelExports, checkKernelInstance, type Kernels } from "./signatures.ts";
 
@@ -62,6 +63,7 @@ function prepare(): typeof prepared {
   emitCfcKernels(mod, ctx);
   emitLtcKernels(mod, ctx);
   emitOptimKernels(mod, ctx);
+  emitF32Kernels(mod, ctx);
   // Exports against the one signature table: a missing, extra or mistyped kernel fails here.
   checkKernelExports(mod.exportedFunctions());
   prepared = { heap, bytes: mod.toBytes(), fma, table };

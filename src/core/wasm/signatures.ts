@@ -61,6 +61,13 @@ export const KERNEL_SIGNATURES = {
   ltcBackward: k("desc cacheDesc x dt dy dhNew dx dh B", "iiiiiiiii"),
   /** Adam update of n parameters (kernels/optim.ts). */
   adamStep: k("p g m v n b1 oneMinusB1 b2 oneMinusB2 step sqrtBc2 eps lrWd", "iiiiiffffffff"),
+  /** float32 versions (kernels/f32.ts): same arguments, 4-byte elements. */
+  gemmNT32: k("a b c m k n accumulate bias", "iiiiiiii"),
+  gemmNN32: k("a as0 as1 b c m k n accumulate", "iiiiiiiii"),
+  vexp32: MAP1,
+  vsigmoid32: MAP1,
+  vtanh32: MAP1,
+  adamStep32: k("p g m v n b1 oneMinusB1 b2 oneMinusB2 step sqrtBc2 eps lrWd", "iiiiiffffffff"),
 } as const;
 
 export type KernelName = keyof typeof KERNEL_SIGNATURES;

@@ -275,6 +275,9 @@ export const f32x4 = {
   div: vbin("f32x4.div", 0xe7),
   min: vbin("f32x4.min", 0xe8),
   max: vbin("f32x4.max", 0xe9),
+  /** Pseudo-min/max (b < a ? b : a), one instruction. */
+  pmin: vbin("f32x4.pmin", 0xea),
+  pmax: vbin("f32x4.pmax", 0xeb),
   /** Relaxed SIMD: a·b + c, fused or not depending on the hardware. */
   relaxed_madd: (a: Expr, b: Expr, c: Expr) => simd("f32x4.relaxed_madd", 0x105, V, [a, b, c], [V, V, V]),
   convert_i32x4_s: vun("f32x4.convert_i32x4_s", 0xfa),

@@ -233,24 +233,37 @@ const LOG2E = Math.LOG2E;
 const LN2_HI = 0.693145751953125;
 const LN2_LO = Math.LN2 - LN2_HI;
 
-/** s = 2ⁿ and q ≈ e^r − 1 for x = n·ln2 + r (x already clamped to [−87, 88]). */
+/** 1.5·2²³: adding it rounds a float32 of magnitude < 2²² to an integer held in the low mantissa bits. */
+const MAGIC = 12582912;
+
+/**
+ * s = 2ⁿ and q ≈ e^r − 1 for x = n·ln2 + r (x already clamped to [−87, 88]). n is found with the
+ * magic-number rounding (t = x·log₂e + 1.5·2²³ holds n in its low bits, so nf = t − 1.5·2²³ exactly
+ * and bits(2ⁿ) = (bits(t) + 127) ≪ 23: the magic's own bits vanish in the shift), avoiding the
+ * float-to-int conversion and rounding instructions that V8 expands into long sequences.
+ */
 function expParts(f: FunctionBuilder, x: Expr, s: Local, q: Local): void {
-  const nf = f.local("v128", "nf"),
+  const t = f.local("v128", "t"),
+    nf = f.local("v128", "nf"),
     r = f.local("v128", "r");
-  f.set(nf, f32x4.nearest(f32x4.mul(x, c4(LOG2E))));
+  f.set(t, f32x4.add(f32x4.mul(x, c4(LOG2E)), c4(MAGIC)));
+  f.set(nf, f32x4.sub(t.get(), c4(MAGIC)));
   f.set(r, f32x4.sub(f32x4.sub(x, f32x4.mul(nf.get(), c4(LN2_HI))), f32x4.mul(nf.get(), c4(LN2_LO))));
   // q = r(1 + r(1/2 + r(1/6 + r(1/24 + r(1/120 + r(1/720 + r/5040))))))
   let poly: Expr = c4(1 / 5040);
   for (const coef of [1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1]) poly = f32x4.add(c4(coef), f32x4.mul(r.get(), poly));
   f.set(q, f32x4.mul(r.get(), poly));
-  f.set(s, i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(nf.get()), i32x4.const(127)), i32.const(23)));
+  f.set(s, i32x4.shl(i32x4.add(t.get(), i32x4.const(127)), i32.const(23)));
 }
 
 /** out = exp(x) on f32x4 (see the header). */
 export function emitExp32(f: FunctionBuilder, x: Local, out: Local): void {
   const s = f.local("v128", "s"),
     q = f.local("v128", "q");
-  expParts(f, f32x4.min(f32x4.max(x.get(), c4(-87)), c4(88)), s, q);
+  const xc = f.local("v128", "xc");
+  // pmax/pmin: one instruction each (a NaN input stays NaN: both compare false).
+  f.set(xc, f32x4.pmin(f32x4.pmax(x.get(), c4(-87)), c4(88)));
+  expParts(f, xc.get(), s, q);
   f.set(out, f32x4.add(s.get(), f32x4.mul(s.get(), q.get())));
 }
 
@@ -267,7 +280,9 @@ export function emitTanh32(f: FunctionBuilder, x: Local, out: Local): void {
   const s = f.local("v128", "s"),
     q = f.local("v128", "q"),
     mm = f.local("v128", "m");
-  expParts(f, f32x4.mul(c4(2), f32x4.min(f32x4.abs(x.get()), c4(9))), s, q);
+  const ax = f.local("v128", "ax");
+  f.set(ax, f32x4.mul(c4(2), f32x4.pmin(f32x4.abs(x.get()), c4(9))));
+  expParts(f, ax.get(), s, q);
   f.set(mm, f32x4.add(f32x4.sub(s.get(), c4(1)), f32x4.mul(s.get(), q.get())));
   f.set(out, f32x4.div(mm.get(), f32x4.add(mm.get(), c4(2))));
   f.set(out, v128.or(out.get(), v128.and(x.get(), i32x4.const(-2147483648))));

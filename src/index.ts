@@ -17,6 +17,7 @@
  */
 export { VERSION } from "./version.ts";
 export { ready } from "./core/wasm/runtime.ts";
+export { HeapArena, HeapFullError, heapStats, setHeapLimit } from "./core/wasm/alloc.ts";
 export { LiquidwaveError } from "./core/errors.ts";
 
 // Tensors and the seeded generator.
@@ -72,6 +73,6 @@ export { wiringToSvg, type SvgOptions } from "./wirings/export-svg.ts";
 export { fit, predict, evaluate, toDataset } from "./training/fit.ts";
 export type { Dataset, DatasetLike, FitOptions, FitResult, EpochLog } from "./training/fit.ts";
 export { adam } from "./training/adam.ts";
-export type { Adam, AdamOptions, AdamState } from "./training/adam.ts";
+export type { Adam, AdamOptions, AdamState, OwnedAdamState } from "./training/adam.ts";
 export { mseLoss } from "./training/loss.ts";
 export { clipGradNorm } from "./training/clip.ts";

@@ -5,7 +5,7 @@
  */
 import { fail, formatShape } from "../core/errors.ts";
 import { sizeOf } from "../core/tensor.ts";
-import { heapF64 } from "../core/wasm/alloc.ts";
+import { HeapArena, heapF64 } from "../core/wasm/alloc.ts";
 
 export class Param {
   readonly name: string;
@@ -16,8 +16,18 @@ export class Param {
   readonly grad: Float64Array;
   /** False for fixed masks: they are saved and loaded but never updated. */
   readonly trainable: boolean;
+  /** The arena (a model's) its buffers came from, kept reachable by the parameter; null outside one. */
+  readonly owner: HeapArena | null;
 
-  constructor(name: string, shape: readonly number[], value?: Float64Array, grad?: Float64Array, trainable = true) {
+  constructor(
+    name: string,
+    shape: readonly number[],
+    value?: Float64Array,
+    grad?: Float64Array,
+    trainable = true,
+    owner: HeapArena | null = HeapArena.current(),
+  ) {
+    this.owner = owner;
     const n = sizeOf(shape);
     this.name = name;
     this.shape = [...shape];
@@ -32,12 +42,12 @@ export class Param {
 
   /** The same parameter (shared buffers) under another name. */
   withName(name: string): Param {
-    return new Param(name, this.shape, this.value, this.grad, this.trainable);
+    return new Param(name, this.shape, this.value, this.grad, this.trainable, this.owner);
   }
 
   /** A copy of this parameter with a prefixed name (sharing the buffers). */
   prefixed(prefix: string): Param {
-    return new Param(prefix + this.name, this.shape, this.value, this.grad, this.trainable);
+    return new Param(prefix + this.name, this.shape, this.value, this.grad, this.trainable, this.owner);
   }
 }
 

@@ -11,5 +11,17 @@ export * from "./validate.ts";
 export * from "./bessel.ts";
 export * from "./normal.ts";
 export * as linalg from "./linalg/index.ts";
-export { heapF64, heapFrom, heapI32, heapSubview, isHeapView, setHeapAllocation, kernelCalls } from "./wasm/alloc.ts";
+export {
+  heapF64,
+  heapFrom,
+  heapI32,
+  heapSubview,
+  isHeapView,
+  setHeapAllocation,
+  setHeapLimit,
+  heapStats,
+  HeapArena,
+  HeapFullError,
+  kernelCalls,
+} from "./wasm/alloc.ts";
 export { wasmRuntime, type WasmRuntime } from "./wasm/runtime.ts";

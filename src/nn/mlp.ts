@@ -11,6 +11,7 @@ import { ACTIVATIONS, activate, activateBackward, type Activation } from "../cel
 import { Linear } from "../cells/linear.ts";
 import type { Param } from "../cells/param.ts";
 import { failNonFinite } from "./sequence.ts";
+import { HeapArena } from "../core/wasm/alloc.ts";
 
 interface MlpTape {
   batch: number;
@@ -27,6 +28,12 @@ export class Mlp {
   readonly layers: Linear[];
   readonly params: Param[];
   private tape: MlpTape | null = null;
+  /** The arena current at construction (the model's), or null. */
+  readonly memory: HeapArena | null = HeapArena.current();
+  /** Per-batch-size heap buffers (a child of {@link memory}, replaced when the batch size changes). */
+  private batchMemory: HeapArena | null = null;
+  private batchOf = -1;
+  private readonly bufs = new Map<string, Float64Array>();
 
   constructor(inputSize: number, hidden: readonly number[], outputSize: number, activation: Activation = "relu") {
     const where = "Mlp";
@@ -48,6 +55,7 @@ export class Mlp {
   /** Forward a batch; with `record` keeps what {@link backward} needs. */
   forward(input: Tensor, { record = false }: { record?: boolean } = {}): Tensor {
     const where = "Mlp.forward";
+    this.memory?.check("forward");
     const B = input.shape[0] ?? 0;
     const F = B > 0 ? input.data.length / B : 0;
     if (input.shape.length < 2 || F !== this.inputSize) {
@@ -57,38 +65,65 @@ export class Mlp {
       );
     }
     checkFinite(where, "input", input.data);
+    // Buffers are reused per batch size: this forward replaces the previous tape.
+    this.tape = null;
     const pre: Float64Array[] = [],
       act: Float64Array[] = [];
-    let z = input.data;
+    const x = this.buf("x", B, B * this.inputSize, input.data);
+    let z = x;
     this.layers.forEach((lin, l) => {
-      const p = new Float64Array(B * lin.outFeatures);
+      const p = this.buf(`pre${l}`, B, B * lin.outFeatures);
       lin.forward(z, 0, p, B);
       if (l < this.layers.length - 1) {
-        const a = new Float64Array(p.length);
+        const a = this.buf(`act${l}`, B, p.length);
         activate(this.activation, p, a, p.length);
         pre.push(p);
         act.push(a);
         z = a;
       } else z = p;
     });
-    this.tape = record ? { batch: B, x: input.data, pre, act } : null;
+    this.tape = record ? { batch: B, x, pre, act } : null;
     for (let i = 0; i < z.length; i++) if (!Number.isFinite(z[i]!)) failNonFinite(where, this.params);
-    return { shape: [B, this.outputSize], data: z };
+    // The result belongs to the caller: a copy when it lives in a reused buffer.
+    return { shape: [B, this.outputSize], data: this.memory ? Float64Array.from(z) : z };
   }
 
   /** Back-propagate ∂loss/∂output [B, O]; accumulates parameter gradients, returns ∂loss/∂input. */
   backward(dOut: Tensor): Tensor {
+    this.memory?.check("backward");
     const t = this.tape;
     if (!t) fail("Mlp.backward", "no recorded forward pass (call forward with record: true)");
-    let g = dOut.data;
+    let g = this.buf("dOut", t.batch, t.batch * this.outputSize, dOut.data);
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const lin = this.layers[l]!;
       const below = l > 0 ? t.act[l - 1]! : t.x;
-      const dBelow = new Float64Array(t.batch * lin.inFeatures);
+      const dBelow = this.buf(`d${l}`, t.batch, t.batch * lin.inFeatures);
       lin.backward(below, 0, g, t.batch, dBelow);
       if (l > 0) activateBackward(this.activation, t.pre[l - 1]!, t.act[l - 1]!, dBelow, dBelow, dBelow.length);
       g = dBelow;
     }
-    return { shape: [t.batch, this.inputSize], data: g };
+    return { shape: [t.batch, this.inputSize], data: this.memory ? Float64Array.from(g) : g };
+  }
+
+  /**
+   * A buffer of n elements for `name` at batch size `batch`, holding a copy of `init` if given:
+   * on the model's heap (reused while the batch size stays the same, so the kernels run in place),
+   * or a fresh plain array for an MLP built outside a model.
+   */
+  private buf(name: string, batch: number, n: number, init?: Float64Array): Float64Array {
+    if (!this.memory) return init ?? new Float64Array(n);
+    if (batch !== this.batchOf) {
+      this.batchMemory?.dispose();
+      this.batchMemory = this.memory.child();
+      this.batchOf = batch;
+      this.bufs.clear();
+    }
+    let b = this.bufs.get(name);
+    if (!b) {
+      b = this.batchMemory!.f64(n);
+      this.bufs.set(name, b);
+    }
+    if (init) b.set(init.subarray(0, n));
+    return b;
   }
 }

@@ -19,6 +19,7 @@
 import { z } from "zod";
 import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
+import { HeapArena } from "../core/wasm/arena.ts";
 import { asTensor, type TensorLike } from "../core/tensor.ts";
 import type { Tensor } from "../core/tensor.ts";
 import { parseConfig } from "../core/validate.ts";
@@ -259,11 +260,40 @@ export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceMod
   readonly seed: number;
   /** The sequence wrapper (cell, mixed memory, projection); for training loops and tests. */
   readonly net: SequenceModel;
+  /**
+   * The heap memory this model owns: parameters, gradients, caches and scratch. Released by
+   * {@link dispose}; never by the garbage collector.
+   */
+  readonly memory: HeapArena;
 
   protected constructor(where: string, config: unknown, seed: number) {
     this.config = parseConfig(where, modelConfigSchema, config, "options") as C;
     this.seed = seed;
-    this.net = assembleSequence(this.config, seed);
+    this.memory = new HeapArena(where);
+    try {
+      this.net = this.memory.run(() => assembleSequence(this.config, seed));
+    } catch (e) {
+      this.memory.dispose();
+      throw e;
+    }
+  }
+
+  /** True after {@link dispose}. */
+  get disposed(): boolean {
+    return this.memory.disposed;
+  }
+
+  /**
+   * Release the model's heap memory now (parameters, gradients, caches, scratch). Afterwards any
+   * use of the model (forward, params, fit) is a one-line error, and parameter arrays obtained
+   * earlier must not be used. Idempotent. `using model = new CfC(…)` calls it at scope exit.
+   */
+  dispose(): void {
+    this.memory.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** Input features I. */
@@ -280,6 +310,7 @@ export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceMod
   }
   /** Every parameter (ncps state-dict names and order), sharing the model's buffers. */
   get params(): readonly Param[] {
+    this.memory.check("params");
     return this.net.params;
   }
   /** Number of trainable scalars. */
@@ -453,6 +484,8 @@ export class MLP {
   readonly config: MlpConfig;
   readonly seed: number;
   readonly net: Mlp;
+  /** The heap memory this model owns (see {@link RecurrentModel.memory}). */
+  readonly memory: HeapArena;
 
   /**
    * @param inputSize - input features F
@@ -470,8 +503,29 @@ export class MLP {
       "options",
     ) as MlpConfig;
     this.seed = seed;
-    this.net = new Mlp(this.config.inputSize, this.config.hidden, this.config.outputSize, this.config.activation ?? "relu");
+    this.memory = new HeapArena(where);
+    const c = this.config;
+    try {
+      this.net = this.memory.run(() => new Mlp(c.inputSize, c.hidden, c.outputSize, c.activation ?? "relu"));
+    } catch (e) {
+      this.memory.dispose();
+      throw e;
+    }
     this.net.init(new Rng(seed).fork("init"));
+  }
+
+  /** True after {@link dispose}. */
+  get disposed(): boolean {
+    return this.memory.disposed;
+  }
+
+  /** Release the model's heap memory now (see {@link RecurrentModel.dispose}). */
+  dispose(): void {
+    this.memory.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   get inputSize(): number {
@@ -481,6 +535,7 @@ export class MLP {
     return this.net.outputSize;
   }
   get params(): readonly Param[] {
+    this.memory.check("params");
     return this.net.params;
   }
   get parameterCount(): number {
@@ -492,6 +547,7 @@ export class MLP {
    * @returns output `[B, O]`
    */
   forward(input: TensorLike): { output: Tensor } {
+    this.memory.check("forward");
     return { output: this.net.forward(asTensor(input, "MLP.forward", "input")) };
   }
 }

@@ -19,7 +19,7 @@ import type { RecurrentCell, StepCache } from "../cells/cell.ts";
 import type { Linear } from "../cells/linear.ts";
 import type { LstmCache, LstmCell } from "../cells/lstm.ts";
 import type { Param } from "../cells/param.ts";
-import { heapF64 } from "../core/wasm/alloc.ts";
+import { HeapArena, heapF64 } from "../core/wasm/alloc.ts";
 
 export interface SequenceModelParts {
   cell: RecurrentCell;
@@ -93,8 +93,16 @@ export class SequenceModel {
   private lstmCaches: LstmCache[] = [];
   /** Reusable heap scratch by name (grow-only); safe because any forward replaces the tape. */
   private readonly scratch = new Map<string, Float64Array>();
+  /**
+   * The arena that was current when this wrapper was built (a model's), or null. Scratch and
+   * caches are allocated from it (caches in a child replaced when the batch size changes), so
+   * they are freed with the model, never by the garbage collector.
+   */
+  readonly memory: HeapArena | null;
+  private cacheMemory: HeapArena | null = null;
 
   constructor(parts: SequenceModelParts) {
+    this.memory = HeapArena.current();
     this.cell = parts.cell;
     this.mixedMemory = parts.mixedMemory ?? null;
     this.proj = parts.proj ?? null;
@@ -131,7 +139,11 @@ export class SequenceModel {
   private buf(name: string, n: number): Float64Array {
     let b = this.scratch.get(name);
     if (!b || b.length < n) {
-      b = heapF64(n);
+      const m = this.memory;
+      if (m) {
+        if (b) m.free(b);
+        b = m.f64(n);
+      } else b = heapF64(n);
       this.scratch.set(name, b);
     }
     return b;
@@ -151,11 +163,19 @@ export class SequenceModel {
       this.cellCaches = [];
       this.lstmCaches = [];
       this.cacheBatch = batch;
+      // The old caches' blocks go back now (the tape that referenced them was dropped).
+      this.cacheMemory?.dispose();
+      this.cacheMemory = this.memory ? this.memory.child() : null;
     }
-    while (this.cellCaches.length < steps) {
-      this.cellCaches.push(this.cell.createCache(batch));
-      if (this.mixedMemory) this.lstmCaches.push(this.mixedMemory.createCache(batch));
-    }
+    if (this.cellCaches.length >= steps) return;
+    const grow = () => {
+      while (this.cellCaches.length < steps) {
+        this.cellCaches.push(this.cell.createCache(batch));
+        if (this.mixedMemory) this.lstmCaches.push(this.mixedMemory.createCache(batch));
+      }
+    };
+    if (this.cacheMemory) this.cacheMemory.run(grow);
+    else grow();
   }
 
   /**
@@ -164,6 +184,7 @@ export class SequenceModel {
    */
   forward(input: Tensor, opts: ForwardOptions = {}): SequenceOutput {
     const where = "SequenceModel.forward";
+    this.memory?.check("forward");
     if (input.shape.length !== 3) fail(where, `input must be [batch, length, features], got shape ${formatShape(input.shape)}`);
     const [B, L, I] = input.shape as [number, number, number];
     if (I !== this.inputSize) fail(where, `input has ${I} features, model expects ${this.inputSize}`);
@@ -269,6 +290,7 @@ export class SequenceModel {
    */
   backward(dOutput: Tensor, dFinalState: Tensor | null = null, dFinalCell: Tensor | null = null): BackwardResult {
     const where = "SequenceModel.backward";
+    this.memory?.check("backward");
     const tape = this.tape;
     if (!tape) fail(where, "no recorded forward pass (call forward with record: true)");
     const B = tape.batch,

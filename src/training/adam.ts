@@ -5,11 +5,12 @@
  *   m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²,
  *   p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
  *
- * with optional decoupled weight decay (AdamW: p ← p − lr·λ·p before the step). The state is a
- * plain object {count, mu, nu} that can be saved and restored.
+ * with optional decoupled weight decay (AdamW: p ← p − lr·λ·p before the step). The state is an
+ * object {count, mu, nu} that can be saved and restored; a state from {@link Adam.init} owns the
+ * heap memory of its moments and releases it with `dispose()` (or `using`).
  */
-import { checkNumber } from "../core/errors.ts";
-import { addr, heapF64, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
+import { checkNumber, fail } from "../core/errors.ts";
+import { addr, HeapArena, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
 import type { Param } from "../cells/param.ts";
 
 export interface AdamOptions {
@@ -25,14 +26,31 @@ export interface AdamState {
   count: number;
   mu: Float64Array[];
   nu: Float64Array[];
+  /** Release the heap memory of `mu` and `nu` (states from {@link Adam.init}); absent on plain copies. */
+  dispose?: () => void;
+}
+
+/** A state that owns its moments' heap memory (from {@link Adam.init}). */
+export interface OwnedAdamState extends AdamState {
+  /** Release the moments' heap memory now; using the state afterwards is an error. Idempotent. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/** A plain copy of a state (ordinary arrays, nothing to dispose): for saving or returning. */
+export function copyAdamState(state: AdamState): AdamState {
+  return { count: state.count, mu: state.mu.map((m) => Float64Array.from(m)), nu: state.nu.map((v) => Float64Array.from(v)) };
 }
 
 export interface Adam {
   readonly options: Required<AdamOptions>;
-  init(params: readonly Param[]): AdamState;
+  /** A zeroed state for `params`, owning its heap memory (call `dispose()` when done). */
+  init(params: readonly Param[]): OwnedAdamState;
   /** One update of every trainable parameter from its `grad`; returns the new step count. */
   step(params: readonly Param[], state: AdamState, learningRate?: number): number;
 }
+
+const disposedStates = new WeakSet<AdamState>();
 
 export function adam(opts: AdamOptions = {}): Adam {
   const where = "adam";
@@ -46,15 +64,27 @@ export function adam(opts: AdamOptions = {}): Adam {
   return {
     options,
     init(params) {
-      return {
+      // On the WebAssembly heap, where the update kernel runs in place (bit-identical to the loop below).
+      const memory = new HeapArena("AdamState");
+      const state: OwnedAdamState = {
         count: 0,
-        // On the WebAssembly heap, where the update kernel runs in place (bit-identical to the loop below).
-        mu: params.map((p) => heapF64(p.value.length)),
-        nu: params.map((p) => heapF64(p.value.length)),
+        mu: params.map((p) => memory.f64(p.value.length)),
+        nu: params.map((p) => memory.f64(p.value.length)),
+        dispose: () => {
+          memory.dispose();
+          disposedStates.add(state);
+          state.mu = [];
+          state.nu = [];
+        },
+        [Symbol.dispose]: () => state.dispose(),
       };
+      return state;
     },
     step(params, state, learningRate = options.learningRate) {
       const { beta1: b1, beta2: b2, eps, weightDecay: wd } = options;
+      if (disposedStates.has(state)) fail("adam.step", "the AdamState was disposed (dispose() released its memory); call init again");
+      if (state.mu.length < params.length || state.nu.length < params.length)
+        fail("adam.step", `state has moments for ${Math.min(state.mu.length, state.nu.length)} parameters, got ${params.length}`);
       state.count++;
       const t = state.count;
       const bc1 = 1 - b1 ** t;

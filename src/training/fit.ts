@@ -12,7 +12,7 @@ import { Rng } from "../core/random.ts";
 import { asTensor, sliceTime, takeRows, type Tensor, type TensorLike } from "../core/tensor.ts";
 import { zeroGrads, type Param } from "../cells/param.ts";
 import type { Model } from "../nn/models.ts";
-import { adam, type AdamOptions, type AdamState } from "./adam.ts";
+import { adam, copyAdamState, type AdamOptions, type AdamState } from "./adam.ts";
 import { clipGradNorm } from "./clip.ts";
 import { mseLoss } from "./loss.ts";
 
@@ -121,6 +121,7 @@ export interface FitResult {
   bestEpoch: number;
   bestValLoss: number | null;
   stoppedEarly: boolean;
+  /** The optimiser state at the end, as plain arrays (a copy: fit releases its own heap state). */
   optimizerState: AdamState;
 }
 
@@ -271,6 +272,7 @@ export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitRes
   if (opts === null || typeof opts !== "object") fail(where, `options must be an object with at least { epochs }, got ${String(opts)}`);
   for (const k of Object.keys(opts))
     if (!FIT_OPTIONS.includes(k)) fail(where, `unknown option '${k}' (valid options: ${FIT_OPTIONS.join(", ")})`);
+  model.memory.check("fit");
   const data = toDataset(dataIn, where);
   checkData(model, data, where);
   const epochs = checkInt(where, "epochs", opts.epochs, 1);
@@ -294,86 +296,93 @@ export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitRes
   const nTrain = train.inputs.shape[0]!;
   const params = model.net.params;
   const opt = adam({ ...opts.adam, learningRate: opts.learningRate ?? 1e-3 });
+  // Scoped to this call: released on return and on a throw (try/finally, not `using`, which
+  // needs Symbol.dispose in the browser too).
   const state = opt.init(params);
-  const shuffleRng = new Rng(seed).fork("shuffle");
-  const history: EpochLog[] = [];
-  let best = Infinity;
-  let bestEpoch = -1;
-  let bestWeights: Float64Array[] | null = null;
-  let stoppedEarly = false;
-  const order = Array.from({ length: nTrain }, (_, i) => i);
-  const every = opts.checkpointEvery == null ? null : checkInt(where, "checkpointEvery", opts.checkpointEvery, 1);
-  const cell = (model.kind === "sequence" ? model.net.cell : null) as { dropoutRng?: Rng | null } | null;
-  let start = 0;
-  const cp = opts.resume;
-  if (cp) {
-    const bad = (what: string) => fail(where, `resume: the checkpoint does not match this run (${what})`);
-    if (cp.params.length !== params.length || cp.params.some((v, k) => v.length !== params[k]!.value.length))
-      bad("parameter shapes differ");
-    if (cp.order.length !== nTrain) bad(`${cp.order.length} training samples in the checkpoint, ${nTrain} now`);
-    const seen = new Uint8Array(nTrain);
-    for (const v of cp.order) if (!(Number.isInteger(v) && v >= 0 && v < nTrain) || seen[v]++) bad("its sample order is not a permutation");
-    if (cp.adam.mu.length !== params.length || cp.adam.nu.length !== params.length) bad("optimiser state size differs");
-    if (cp.epoch > epochs) bad(`it has ${cp.epoch} epochs done, more than epochs ${epochs}`);
-    params.forEach((p, k) => p.value.set(cp.params[k]!));
-    state.count = cp.adam.count;
-    state.mu.forEach((m, k) => m.set(cp.adam.mu[k]!));
-    state.nu.forEach((n, k) => n.set(cp.adam.nu[k]!));
-    shuffleRng.setState(cp.shuffleRng);
-    if (cp.dropoutRng && cell?.dropoutRng) cell.dropoutRng.setState(cp.dropoutRng);
-    for (let i = 0; i < nTrain; i++) order[i] = cp.order[i]!;
-    for (const h of cp.history) history.push({ ...h, ms: 0 });
-    best = cp.best;
-    bestEpoch = cp.bestEpoch;
-    bestWeights = cp.bestWeights ? cp.bestWeights.map((w) => w.slice()) : null;
-    stoppedEarly = cp.stoppedEarly;
-    start = stoppedEarly ? epochs : cp.epoch;
+  try {
+    const shuffleRng = new Rng(seed).fork("shuffle");
+    const history: EpochLog[] = [];
+    let best = Infinity;
+    let bestEpoch = -1;
+    let bestWeights: Float64Array[] | null = null;
+    let stoppedEarly = false;
+    const order = Array.from({ length: nTrain }, (_, i) => i);
+    const every = opts.checkpointEvery == null ? null : checkInt(where, "checkpointEvery", opts.checkpointEvery, 1);
+    const cell = (model.kind === "sequence" ? model.net.cell : null) as { dropoutRng?: Rng | null } | null;
+    let start = 0;
+    const cp = opts.resume;
+    if (cp) {
+      const bad = (what: string) => fail(where, `resume: the checkpoint does not match this run (${what})`);
+      if (cp.params.length !== params.length || cp.params.some((v, k) => v.length !== params[k]!.value.length))
+        bad("parameter shapes differ");
+      if (cp.order.length !== nTrain) bad(`${cp.order.length} training samples in the checkpoint, ${nTrain} now`);
+      const seen = new Uint8Array(nTrain);
+      for (const v of cp.order)
+        if (!(Number.isInteger(v) && v >= 0 && v < nTrain) || seen[v]++) bad("its sample order is not a permutation");
+      if (cp.adam.mu.length !== params.length || cp.adam.nu.length !== params.length) bad("optimiser state size differs");
+      if (cp.epoch > epochs) bad(`it has ${cp.epoch} epochs done, more than epochs ${epochs}`);
+      params.forEach((p, k) => p.value.set(cp.params[k]!));
+      state.count = cp.adam.count;
+      state.mu.forEach((m, k) => m.set(cp.adam.mu[k]!));
+      state.nu.forEach((n, k) => n.set(cp.adam.nu[k]!));
+      shuffleRng.setState(cp.shuffleRng);
+      if (cp.dropoutRng && cell?.dropoutRng) cell.dropoutRng.setState(cp.dropoutRng);
+      for (let i = 0; i < nTrain; i++) order[i] = cp.order[i]!;
+      for (const h of cp.history) history.push({ ...h, ms: 0 });
+      best = cp.best;
+      bestEpoch = cp.bestEpoch;
+      bestWeights = cp.bestWeights ? cp.bestWeights.map((w) => w.slice()) : null;
+      stoppedEarly = cp.stoppedEarly;
+      start = stoppedEarly ? epochs : cp.epoch;
+    }
+    const checkpoint = (done: number): FitCheckpoint => ({
+      epoch: done,
+      params: snapshot(params),
+      adam: { count: state.count, mu: state.mu.map((m) => m.slice()), nu: state.nu.map((n) => n.slice()) },
+      shuffleRng: shuffleRng.getState(),
+      dropoutRng: cell?.dropoutRng ? cell.dropoutRng.getState() : null,
+      order: order.slice(),
+      history: history.map(({ ms: _ms, ...h }) => h),
+      best,
+      bestEpoch,
+      bestWeights: bestWeights ? bestWeights.map((w) => w.slice()) : null,
+      stoppedEarly,
+    });
+    for (let epoch = start; epoch < epochs; epoch++) {
+      const t0 = performance.now();
+      if (opts.shuffle ?? true) shuffleRng.shuffle(order);
+      let lossSum = 0;
+      let gradNorm = 0;
+      for (let s = 0; s < nTrain; s += batchSize) {
+        const idx = order.slice(s, Math.min(nTrain, s + batchSize));
+        zeroGrads(params);
+        const loss = lossAndGrad(model, batchOf(train, idx), truncation, true);
+        if (!Number.isFinite(loss)) fail(where, `loss became ${loss} in epoch ${epoch + 1}; lower the learning rate or enable clipNorm`);
+        gradNorm = clipNorm !== null ? clipGradNorm(params, clipNorm) : gradNorm;
+        opt.step(params, state);
+        applyConstraints(model);
+        lossSum += loss * idx.length;
+      }
+      const valLoss = val ? evaluate(model, val) : null;
+      const log: EpochLog = { epoch: epoch + 1, trainLoss: lossSum / nTrain, valLoss, gradNorm, ms: performance.now() - t0 };
+      history.push(log);
+      opts.onEpoch?.(log);
+      const score = valLoss ?? log.trainLoss;
+      if (score < best) {
+        best = score;
+        bestEpoch = epoch + 1;
+        if (patience !== null) bestWeights = snapshot(params);
+      } else if (patience !== null && epoch + 1 - bestEpoch >= patience) {
+        stoppedEarly = true;
+      }
+      if (every !== null && opts.onCheckpoint && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stoppedEarly)) {
+        opts.onCheckpoint(checkpoint(epoch + 1));
+      }
+      if (stoppedEarly) break;
+    }
+    if (bestWeights) params.forEach((p, k) => p.value.set(bestWeights![k]!));
+    return { history, bestEpoch, bestValLoss: val ? best : null, stoppedEarly, optimizerState: copyAdamState(state) };
+  } finally {
+    state.dispose();
   }
-  const checkpoint = (done: number): FitCheckpoint => ({
-    epoch: done,
-    params: snapshot(params),
-    adam: { count: state.count, mu: state.mu.map((m) => m.slice()), nu: state.nu.map((n) => n.slice()) },
-    shuffleRng: shuffleRng.getState(),
-    dropoutRng: cell?.dropoutRng ? cell.dropoutRng.getState() : null,
-    order: order.slice(),
-    history: history.map(({ ms: _ms, ...h }) => h),
-    best,
-    bestEpoch,
-    bestWeights: bestWeights ? bestWeights.map((w) => w.slice()) : null,
-    stoppedEarly,
-  });
-  for (let epoch = start; epoch < epochs; epoch++) {
-    const t0 = performance.now();
-    if (opts.shuffle ?? true) shuffleRng.shuffle(order);
-    let lossSum = 0;
-    let gradNorm = 0;
-    for (let s = 0; s < nTrain; s += batchSize) {
-      const idx = order.slice(s, Math.min(nTrain, s + batchSize));
-      zeroGrads(params);
-      const loss = lossAndGrad(model, batchOf(train, idx), truncation, true);
-      if (!Number.isFinite(loss)) fail(where, `loss became ${loss} in epoch ${epoch + 1}; lower the learning rate or enable clipNorm`);
-      gradNorm = clipNorm !== null ? clipGradNorm(params, clipNorm) : gradNorm;
-      opt.step(params, state);
-      applyConstraints(model);
-      lossSum += loss * idx.length;
-    }
-    const valLoss = val ? evaluate(model, val) : null;
-    const log: EpochLog = { epoch: epoch + 1, trainLoss: lossSum / nTrain, valLoss, gradNorm, ms: performance.now() - t0 };
-    history.push(log);
-    opts.onEpoch?.(log);
-    const score = valLoss ?? log.trainLoss;
-    if (score < best) {
-      best = score;
-      bestEpoch = epoch + 1;
-      if (patience !== null) bestWeights = snapshot(params);
-    } else if (patience !== null && epoch + 1 - bestEpoch >= patience) {
-      stoppedEarly = true;
-    }
-    if (every !== null && opts.onCheckpoint && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stoppedEarly)) {
-      opts.onCheckpoint(checkpoint(epoch + 1));
-    }
-    if (stoppedEarly) break;
-  }
-  if (bestWeights) params.forEach((p, k) => p.value.set(bestWeights![k]!));
-  return { history, bestEpoch, bestValLoss: val ? best : null, stoppedEarly, optimizerState: state };
 }

@@ -4,9 +4,19 @@
  * {@link heapF64} (by default on the heap), so their kernels run in place; arrays from anywhere
  * else (user tensors, plain Float64Arrays) take the JavaScript path, which is also the oracle the
  * kernels are tested against.
+ *
+ * Ownership: inside {@link HeapArena.run} (a model's constructor and calls, an optimiser state)
+ * the helpers allocate from that arena, which frees everything in its `dispose()`. Outside any
+ * arena (a cell or layer built directly) they return GC-tracked blocks (see heap.ts).
+ *
+ * Limit: the heap grows on demand up to {@link setHeapLimit} (default and maximum 2 GiB); a
+ * request beyond it throws a {@link HeapFullError} naming the request, the bytes in use and the limit.
  */
-import { hostWarning } from "../platform.ts";
+import { failHeapFull, HeapArena, setArenaHeap } from "./arena.ts";
+import { MAX_HEAP_BYTES } from "./heap.ts";
 import { wasmRuntime, type Kernels } from "./runtime.ts";
+
+export { HeapArena, HeapFullError } from "./arena.ts";
 
 let onHeapByDefault = true;
 
@@ -18,42 +28,53 @@ let onHeapByDefault = true;
 export function setHeapAllocation(on: boolean): boolean {
   const prev = onHeapByDefault;
   onHeapByDefault = on;
+  setArenaHeap(on);
   return prev;
+}
+
+/**
+ * Set the most bytes the WebAssembly heap may grow to (rounded down to 64 KiB pages; default and
+ * maximum {@link MAX_HEAP_BYTES} = 2 GiB). Memory already grown is not returned to the system, so
+ * a limit below the current size only stops further growth. Returns the previous limit (0 when
+ * WebAssembly is unavailable).
+ */
+export function setHeapLimit(bytes: number): number {
+  if (!Number.isFinite(bytes) || bytes < 65536 || bytes > MAX_HEAP_BYTES)
+    throw new RangeError(`setHeapLimit: bytes must be in [65536, ${MAX_HEAP_BYTES}], got ${bytes}`);
+  const rt = wasmRuntime();
+  if (!rt) return 0;
+  const prev = rt.heap.limitBytes;
+  rt.heap.limitBytes = Math.floor(bytes / 65536) * 65536;
+  return prev;
+}
+
+/** Heap statistics: bytes in live blocks, high-water mark (bump pointer), bytes spanned, limit; null without WebAssembly. */
+export function heapStats(): { inUse: number; highWater: number; size: number; limit: number; ownedBlocks: number } | null {
+  const rt = wasmRuntime();
+  if (!rt) return null;
+  const h = rt.heap;
+  return { inUse: h.inUse, highWater: h.highWater, size: h.size, limit: h.limitBytes, ownedBlocks: h.ownedCount };
 }
 
 /** Count of kernel calls by family (lets tests assert that the fast paths actually ran). */
 export const kernelCalls = { gemm: 0, elementwise: 0, cfc: 0, ltc: 0 };
 
-let warnedFull = false;
-
-/**
- * The heap is full (2 GiB of live blocks): say so once. Blocks come back only when their views
- * are garbage-collected *and* the event loop turns (FinalizationRegistry), so a synchronous loop
- * that builds thousands of models can get here; later buffers are plain arrays (correct, slower).
- */
-function heapFull<T>(fallback: T): T {
-  if (!warnedFull) {
-    warnedFull = true;
-    hostWarning(
-      "WebAssembly heap is full (2 GiB of live buffers); new buffers use plain arrays and the slower JavaScript kernels",
-      "LIQUIDWAVE_HEAP_FULL",
-    );
-  }
-  return fallback;
-}
-
-/** A zeroed Float64Array of n elements: on the heap when possible, else an ordinary array. */
+/** A zeroed Float64Array of n elements: from the current arena, else a GC-tracked heap block, else an ordinary array. */
 export function heapF64(n: number): Float64Array {
+  const arena = HeapArena.current();
+  if (arena) return arena.f64(n);
   const rt = onHeapByDefault ? wasmRuntime() : null;
   if (!rt) return new Float64Array(n);
-  return rt.heap.f64(n) ?? heapFull(new Float64Array(n));
+  return rt.heap.f64(n) ?? failHeapFull("heapF64", rt.heap, n * 8);
 }
 
-/** A zeroed Int32Array of n elements: on the heap when possible. */
+/** A zeroed Int32Array of n elements (see {@link heapF64}). */
 export function heapI32(n: number): Int32Array {
+  const arena = HeapArena.current();
+  if (arena) return arena.i32(n);
   const rt = onHeapByDefault ? wasmRuntime() : null;
   if (!rt) return new Int32Array(n);
-  return rt.heap.i32(n) ?? heapFull(new Int32Array(n));
+  return rt.heap.i32(n) ?? failHeapFull("heapI32", rt.heap, n * 4);
 }
 
 /** A heap copy of `values` (see {@link heapF64}). */
@@ -69,7 +90,8 @@ export function heapFrom(values: ArrayLike<number>): Float64Array {
  */
 export function heapSubview(parent: Float64Array, begin: number, end: number): Float64Array {
   const rt = wasmRuntime();
-  return rt && rt.heap.owns(parent) ? rt.heap.subview(parent, begin, end) : parent.subarray(begin, end);
+  // Owned blocks (from an arena) live until their arena is disposed: a plain sub-view suffices.
+  return rt?.heap.owns(parent) && rt.heap.isTracked(parent) ? rt.heap.subview(parent, begin, end) : parent.subarray(begin, end);
 }
 
 /** True when `a` lives on the WebAssembly heap. */

@@ -9,11 +9,11 @@
  */
 import type { ByteSink } from "./encode.ts";
 
-export type ValType = "i32" | "i64" | "f64" | "v128";
+export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 export type ExprType = ValType | "void";
 
 /** Binary codes of the value types. */
-export const VALTYPE_CODE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f64: 0x7c, v128: 0x7b };
+export const VALTYPE_CODE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 export interface Expr {
   readonly type: ExprType;
@@ -86,6 +86,7 @@ function memarg(align: number, offset: number) {
 
 const I = "i32",
   L = "i64",
+  S = "f32",
   F = "f64",
   V = "v128";
 const bin =
@@ -156,6 +157,23 @@ export const f64 = {
   reinterpret_i64: un("f64.reinterpret_i64", 0xbf, L, F),
 };
 
+export const f32 = {
+  const: (v: number): Expr => ({
+    type: S,
+    emit: (o) => {
+      const dv = new DataView(new ArrayBuffer(4));
+      dv.setFloat32(0, v, true);
+      o.byte(0x43).bytes(new Uint8Array(dv.buffer));
+    },
+  }),
+  load: (addr: Expr, offset = 0) => op("f32.load", [0x2a], S, [addr], [I], memarg(2, offset)),
+  store: (addr: Expr, v: Expr, offset = 0) => op("f32.store", [0x38], "void", [addr, v], [I, S], memarg(2, offset)),
+  add: bin("f32.add", 0x92, S),
+  sub: bin("f32.sub", 0x93, S),
+  mul: bin("f32.mul", 0x94, S),
+  demote_f64: un("f32.demote_f64", 0xb6, F, S),
+};
+
 export const v128 = {
   /** v128.const from 16 raw bytes. */
   constBytes(bytes: ArrayLike<number>): Expr {
@@ -173,6 +191,12 @@ export const v128 = {
   /** Store 64-bit lane `lane` of `v` at addr. */
   store64_lane: (addr: Expr, v: Expr, lane: 0 | 1, offset = 0) =>
     simd("v128.store64_lane", 0x5b, "void", [addr, v], [I, V], (o) => void o.u32(3).u32(offset).byte(lane)),
+  load32_splat: (addr: Expr, offset = 0) => simd("v128.load32_splat", 0x09, V, [addr], [I], memarg(2, offset)),
+  /** Load 4 bytes into lane 0 and zero the other lanes. */
+  load32_zero: (addr: Expr, offset = 0) => simd("v128.load32_zero", 0x5c, V, [addr], [I], memarg(2, offset)),
+  /** Store 32-bit lane `lane` of `v` at addr. */
+  store32_lane: (addr: Expr, v: Expr, lane: 0 | 1 | 2 | 3, offset = 0) =>
+    simd("v128.store32_lane", 0x5a, "void", [addr, v], [I, V], (o) => void o.u32(2).u32(offset).byte(lane)),
   not: vun("v128.not", 0x4d),
   and: vbin("v128.and", 0x4e),
   andnot: vbin("v128.andnot", 0x4f),
@@ -229,6 +253,45 @@ export const f64x2 = {
   interleaveLo: (a: Expr, b: Expr) => v128.shuffle(a, b, LO),
   /** [a₁, b₁] */
   interleaveHi: (a: Expr, b: Expr) => v128.shuffle(a, b, HI),
+};
+
+export const f32x4 = {
+  const: (v: number): Expr => {
+    const dv = new DataView(new ArrayBuffer(16));
+    for (let q = 0; q < 4; q++) dv.setFloat32(4 * q, v, true);
+    return v128.constBytes(new Uint8Array(dv.buffer));
+  },
+  splat: (a: Expr) => simd("f32x4.splat", 0x13, V, [a], [S]),
+  extract_lane: (a: Expr, lane: 0 | 1 | 2 | 3) => simd("f32x4.extract_lane", 0x1f, S, [a], [V], (o) => void o.byte(lane)),
+  lt: vbin("f32x4.lt", 0x43),
+  gt: vbin("f32x4.gt", 0x44),
+  nearest: vun("f32x4.nearest", 0x6a),
+  abs: vun("f32x4.abs", 0xe0),
+  neg: vun("f32x4.neg", 0xe1),
+  sqrt: vun("f32x4.sqrt", 0xe3),
+  add: vbin("f32x4.add", 0xe4),
+  sub: vbin("f32x4.sub", 0xe5),
+  mul: vbin("f32x4.mul", 0xe6),
+  div: vbin("f32x4.div", 0xe7),
+  min: vbin("f32x4.min", 0xe8),
+  max: vbin("f32x4.max", 0xe9),
+  /** Pseudo-min/max (b < a ? b : a), one instruction. */
+  pmin: vbin("f32x4.pmin", 0xea),
+  pmax: vbin("f32x4.pmax", 0xeb),
+  /** Relaxed SIMD: a·b + c, fused or not depending on the hardware. */
+  relaxed_madd: (a: Expr, b: Expr, c: Expr) => simd("f32x4.relaxed_madd", 0x105, V, [a, b, c], [V, V, V]),
+  convert_i32x4_s: vun("f32x4.convert_i32x4_s", 0xfa),
+};
+
+export const i32x4 = {
+  const: (v: number): Expr => {
+    const dv = new DataView(new ArrayBuffer(16));
+    for (let q = 0; q < 4; q++) dv.setInt32(4 * q, v, true);
+    return v128.constBytes(new Uint8Array(dv.buffer));
+  },
+  shl: (a: Expr, n: Expr) => simd("i32x4.shl", 0xab, V, [a, n], [V, I]),
+  add: vbin("i32x4.add", 0xae),
+  trunc_sat_f32x4_s: vun("i32x4.trunc_sat_f32x4_s", 0xf8),
 };
 
 export const i64x2 = {

@@ -8,24 +8,31 @@
  * the heap" means "is its buffer one of the buffers this memory has exposed" (a WeakSet).
  *
  * Allocation: 64-byte aligned blocks from a bump pointer, with free lists per size class (four
- * classes per power of two, so at most 25 % is wasted). A block is returned to its free list when
- * every view registered for it has been garbage-collected (FinalizationRegistry, reference
- * counted; the callbacks run only when the event loop turns), or explicitly with
- * {@link WasmHeap.free}.
+ * classes per power of two, so at most 25 % is wasted). Two kinds of blocks:
  *
- * Caveat: a plain `.subarray()` of a heap view does not keep the block alive — the engine only
- * tracks the views the heap hands out. A sub-view that may outlive its parent must come from
- * {@link WasmHeap.subview} (registered with the same block). Views handed to a worker through
+ * - **owned** blocks ({@link WasmHeap.allocBlock} / {@link WasmHeap.freeBlock}): their owner (a
+ *   {@link HeapArena}, held by a model or an optimiser state) gives them back explicitly; nothing
+ *   waits for the garbage collector. Models, their caches and scratch use these.
+ * - **tracked** blocks ({@link WasmHeap.f64} / {@link WasmHeap.i32}): returned when every view
+ *   registered for them has been garbage-collected (FinalizationRegistry, reference counted; the
+ *   callbacks run only when the event loop turns). Only allocations made outside any arena (cells
+ *   or layers built directly, not through a model) use them.
+ *
+ * Caveat for tracked blocks: a plain `.subarray()` does not keep the block alive; a sub-view that
+ * may outlive its parent must come from {@link WasmHeap.subview}. Views handed to a worker through
  * `postMessage` share memory instead of being copied; copy them (`.slice()`) first.
  *
- * When the heap cannot grow (its maximum, 2 GiB, is reached) or WebAssembly is unavailable,
- * {@link heapF64} falls back to an ordinary Float64Array and the JavaScript kernels run instead.
+ * The memory grows on demand (x1.5) up to {@link WasmHeap.limitBytes} (default and hard maximum
+ * 2 GiB); a request beyond it is an error ({@link HeapFullError} from the allocation helpers),
+ * never a silent fallback.
  */
 
 const PAGE = 65536;
 const ALIGN = 64;
 /** 2 GiB: addresses stay below 2^31, so they pass through i32 parameters without sign issues. */
 const MAX_PAGES = 32768;
+/** The default (and largest) heap limit in bytes: 2 GiB. */
+export const MAX_HEAP_BYTES = MAX_PAGES * PAGE;
 
 /**
  * Size class of a request in bytes: multiples of 64 (so every block stays 64-byte aligned), with
@@ -52,6 +59,12 @@ export class WasmHeap {
   private readonly blockOfView = new WeakMap<ArrayBufferView, number>();
   private readonly registry = new FinalizationRegistry<number>((addr) => this.release(addr));
   private bytesInUse = 0;
+  private ownedBlocks = 0;
+  /**
+   * The most bytes the memory may span (a multiple of 64 KiB, at most {@link MAX_HEAP_BYTES});
+   * allocations beyond it fail. Lowering it does not shrink memory already grown.
+   */
+  limitBytes = MAX_HEAP_BYTES;
 
   /**
    * @param initialPages - pages (64 KiB) committed at start
@@ -69,6 +82,21 @@ export class WasmHeap {
   /** Bytes in live blocks (class sizes). */
   get inUse(): number {
     return this.bytesInUse;
+  }
+
+  /** Highest address handed out so far (the bump pointer): the heap's high-water mark in bytes. */
+  get highWater(): number {
+    return this.top;
+  }
+
+  /** Live owned blocks ({@link allocBlock} minus {@link freeBlock}). */
+  get ownedCount(): number {
+    return this.ownedBlocks;
+  }
+
+  /** The buffer over the whole memory as it is now (views on it stay valid when it grows). */
+  get buffer(): SharedArrayBuffer {
+    return this.current;
   }
 
   /** Bytes the memory currently spans. */
@@ -125,6 +153,32 @@ export class WasmHeap {
     if (this.registry.unregister(v)) this.release(addr);
   }
 
+  /**
+   * Address of a zeroed block of at least `bytes` that only {@link freeBlock} returns (no
+   * garbage-collector tracking), or −1 when the heap limit does not allow it.
+   */
+  allocBlock(bytes: number): number {
+    const addr = this.allocBytes(bytes);
+    if (addr >= 0) this.ownedBlocks++;
+    return addr;
+  }
+
+  /** True when `v` is a GC-tracked view (from {@link f64}, {@link i32} or {@link subview}). */
+  isTracked(v: ArrayBufferView): boolean {
+    return this.blockOfView.has(v);
+  }
+
+  /** Class size in bytes of the block at `addr`. */
+  blockSize(addr: number): number {
+    return this.sizes.get(addr) ?? 0;
+  }
+
+  /** Give back a block from {@link allocBlock}; its views must not be used again. */
+  freeBlock(addr: number): void {
+    this.ownedBlocks--;
+    this.release(addr);
+  }
+
   private track(v: Float64Array | Int32Array, addr: number): void {
     this.refs.set(addr, 1);
     this.registry.register(v, addr, v);
@@ -175,8 +229,9 @@ export class WasmHeap {
     const have = this.memory.buffer.byteLength / PAGE;
     const need = Math.ceil(needBytes / PAGE);
     // Grow geometrically (x1.5) so that many small allocations do not grow page by page.
-    const want = Math.min(this.maxPages, Math.max(need, Math.ceil(have * 1.5)));
-    if (need > this.maxPages) return false;
+    const maxPages = Math.min(this.maxPages, Math.floor(this.limitBytes / PAGE));
+    const want = Math.min(maxPages, Math.max(need, Math.ceil(have * 1.5)));
+    if (need > maxPages) return false;
     try {
       this.memory.grow(want - have);
     } catch {

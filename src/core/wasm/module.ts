@@ -226,6 +226,11 @@ export class ModuleBuilder {
     return ref;
   }
 
+  /** Name and signature of every exported function, in definition order. */
+  exportedFunctions(): { name: string; sig: Signature }[] {
+    return this.defined.filter((d) => d.exported).map((d) => ({ name: d.ref.name, sig: d.ref.sig }));
+  }
+
   toBytes(): Uint8Array<ArrayBuffer> {
     const types: Signature[] = [];
     const typeKey = (s: Signature) => `${s.params.join(",")}->${s.results.join(",")}`;

@@ -15,70 +15,11 @@ import { emitGemmNN, emitGemmNT } from "./kernels/gemm.ts";
 import { emitCfcKernels } from "./kernels/cfc.ts";
 import { emitLtcKernels } from "./kernels/ltc.ts";
 import { emitOptimKernels } from "./kernels/optim.ts";
+import { emitF32Kernels } from "./kernels/f32.ts";
 import { EXP_TABLE_BYTES, writeExpTable } from "./kernels/vmath.ts";
+import { checkKernelExports, checkKernelInstance, type Kernels } from "./signatures.ts";
 
-/** A map over n elements: (in, out, n) or (in₀, in₁, out, n); byte addresses. */
-type Map1 = (src: number, dst: number, n: number) => void;
-type Map2 = (a: number, b: number, dst: number, n: number) => void;
-
-/** The exported kernels (see the generators in `kernels/` for the maths). Pointers are byte addresses. */
-export interface Kernels {
-  /** C[m,n] = [C +] A[m,k]·B[n,k]ᵀ [+ bias[n]]; bias 0 = none. */
-  gemmNT(a: number, b: number, c: number, m: number, k: number, n: number, accumulate: number, bias: number): void;
-  /** C[m,n] = [C +] A·B[k,n] with A(i,p) at a + 8(i·as0 + p·as1). */
-  gemmNN(a: number, as0: number, as1: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
-  vexp: Map1;
-  vsigmoid: Map1;
-  vtanh: Map1;
-  vlecunTanh: Map1;
-  vrelu: Map1;
-  vsilu: Map1;
-  /** (out = φ(pre), dOut) → dPre for the tanh family, (pre, dOut) → dPre for relu/silu. */
-  vlecunTanhBack: Map2;
-  vtanhBack: Map2;
-  vreluBack: Map2;
-  vsiluBack: Map2;
-  /** dst = a ⊙ b */
-  vmul: Map2;
-  /** out = c + a ⊙ b */
-  vaddMul(c: number, a: number, b: number, out: number, n: number): void;
-  /** CfC heads epilogue: P [B, 4H], dt [B] → g1, g2, ti, h [B, H]. */
-  cfcHeads(P: number, dt: number, g1: number, g2: number, ti: number, h: number, B: number, H: number, gate: number): void;
-  /** Its backward into dP [B, 4H]; dy 0 = none. */
-  cfcHeadsBack(
-    g1: number,
-    g2: number,
-    ti: number,
-    dhNew: number,
-    dy: number,
-    dt: number,
-    dP: number,
-    B: number,
-    H: number,
-    gate: number,
-  ): void;
-  /** gb[j] += Σ_r dy[r, j] over a [B, n] block. */
-  colSumAdd(dy: number, gb: number, B: number, n: number): void;
-  /** One LTC step for B rows (descriptors: kernels/ltc.ts). */
-  ltcForward(desc: number, cacheDesc: number, x: number, h: number, dt: number, B: number, eps: number): void;
-  ltcBackward(desc: number, cacheDesc: number, x: number, dt: number, dy: number, dhNew: number, dx: number, dh: number, B: number): void;
-  /** Adam update of n parameters (kernels/optim.ts). */
-  adamStep(
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    n: number,
-    b1: number,
-    oneMinusB1: number,
-    b2: number,
-    oneMinusB2: number,
-    step: number,
-    sqrtBc2: number,
-    eps: number,
-    lrWd: number,
-  ): void;
-}
+export type { Kernels } from "./signatures.ts";
 
 export interface WasmRuntime {
   readonly heap: WasmHeap;
@@ -122,6 +63,9 @@ function prepare(): typeof prepared {
   emitCfcKernels(mod, ctx);
   emitLtcKernels(mod, ctx);
   emitOptimKernels(mod, ctx);
+  emitF32Kernels(mod, ctx);
+  // Exports against the one signature table: a missing, extra or mistyped kernel fails here.
+  checkKernelExports(mod.exportedFunctions());
   prepared = { heap, bytes: mod.toBytes(), fma, table };
   return prepared;
 }
@@ -130,7 +74,7 @@ function instantiate(p: NonNullable<typeof prepared>, module: WebAssembly.Module
   const instance = new WebAssembly.Instance(module, { env: { memory: p.heap.memory, exp: Math.exp } });
   // The table view must stay reachable for as long as the module: keep it on the runtime object.
   return Object.assign(
-    { heap: p.heap, kernels: instance.exports as unknown as Kernels, fma: p.fma, moduleBytes: p.bytes.length },
+    { heap: p.heap, kernels: checkKernelInstance(instance.exports), fma: p.fma, moduleBytes: p.bytes.length },
     { table: p.table },
   );
 }

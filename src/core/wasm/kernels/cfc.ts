@@ -13,6 +13,7 @@
  */
 import { f64, f64x2, i32, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
+import { kernelSignature } from "../signatures.ts";
 import { pairs, splat, type KernelContext, type Lanes } from "./context.ts";
 import { emitSigmoid, emitTanh } from "./vmath.ts";
 
@@ -30,7 +31,7 @@ function rows(f: FunctionBuilder, B: Local, H: Local, body: (r: Local, rowH: Loc
 
 export function emitCfcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
   // (P, dt, g1, g2, ti, h, B, H, gate)
-  const heads = mod.function("cfcHeads", { params: Array(9).fill("i32"), results: [] }, (f) => {
+  const heads = mod.function("cfcHeads", kernelSignature("cfcHeads"), (f) => {
     const [P, dt, g1, g2, ti, h, B, H, gate] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
     const t = f.local("v128", "dt"),
       j = f.local("i32", "j"),
@@ -74,7 +75,7 @@ export function emitCfcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
   });
 
   // (g1, g2, ti, dhNew, dy|0, dt, dP, B, H, gate)
-  const headsBack = mod.function("cfcHeadsBack", { params: Array(10).fill("i32"), results: [] }, (f) => {
+  const headsBack = mod.function("cfcHeadsBack", kernelSignature("cfcHeadsBack"), (f) => {
     const [g1, g2, ti, dhNew, dy, dt, dP, B, H, gate] = f.params as Local[] as [
       Local,
       Local,
@@ -140,7 +141,7 @@ export function emitCfcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
   });
 
   // gb[j] += Σ_r dy[r, j], rows in order (as the JavaScript loop): (dy, gb, B, n)
-  const colSumAdd = mod.function("colSumAdd", { params: ["i32", "i32", "i32", "i32"], results: [] }, (f) => {
+  const colSumAdd = mod.function("colSumAdd", kernelSignature("colSumAdd"), (f) => {
     const [dy, gb, B, n] = f.params as [Local, Local, Local, Local];
     const r = f.local("i32", "r"),
       j = f.local("i32", "j"),

@@ -8,6 +8,7 @@
  */
 import { f64x2, i32, v128, type Local } from "../expr.ts";
 import type { FunctionBuilder, FuncRef, ModuleBuilder } from "../module.ts";
+import { kernelSignature, type KernelName } from "../signatures.ts";
 import { splat, type KernelContext } from "./context.ts";
 import { emitExp, emitSigmoid, emitTanh } from "./vmath.ts";
 
@@ -17,12 +18,14 @@ import { emitExp, emitSigmoid, emitTanh } from "./vmath.ts";
  */
 export function emitMap(
   mod: ModuleBuilder,
-  name: string,
+  name: KernelName,
   arity: number,
   body: (f: FunctionBuilder, xs: Local[], out: Local) => void,
 ): FuncRef {
-  const params = [...Array.from({ length: arity + 1 }, () => "i32" as const), "i32" as const];
-  return mod.function(name, { params, results: [] }, (f) => {
+  const sig = kernelSignature(name);
+  if (sig.params.length !== arity + 2)
+    throw new Error(`emitMap ${name}: arity ${arity} needs ${arity + 2} parameters, KERNEL_SIGNATURES has ${sig.params.length}`);
+  return mod.function(name, sig, (f) => {
     const ins = f.params.slice(0, arity),
       dst = f.params[arity]!,
       n = f.params[arity + 1]!;

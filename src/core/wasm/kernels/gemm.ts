@@ -18,12 +18,13 @@
  */
 import { f64, f64x2, i32, v128, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, ModuleBuilder } from "../module.ts";
+import { kernelSignature } from "../signatures.ts";
 import { madd, type KernelContext } from "./context.ts";
 
 const ZERO = f64x2.const(0, 0);
 
 export function emitGemmNT(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
-  return mod.function("gemmNT", { params: ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], results: [] }, (f) => {
+  return mod.function("gemmNT", kernelSignature("gemmNT"), (f) => {
     const [a, b, c, m, k, n, accumulate, bias] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local];
     const i0 = f.local("i32", "i0"),
       j0 = f.local("i32", "j0"),
@@ -125,7 +126,7 @@ export function emitGemmNT(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
 }
 
 export function emitGemmNN(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
-  return mod.function("gemmNN", { params: ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], results: [] }, (f) => {
+  return mod.function("gemmNN", kernelSignature("gemmNN"), (f) => {
     const [a, as0, as1, b, c, m, k, n, accumulate] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
     const i0 = f.local("i32", "i0"),
       j0 = f.local("i32", "j0"),

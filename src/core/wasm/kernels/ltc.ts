@@ -23,6 +23,7 @@
  */
 import { f64, f64x2, i32, v128, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
+import { kernelSignature } from "../signatures.ts";
 import { hsum, madd, nmadd, pairs, splat, type KernelContext, type Lanes } from "./context.ts";
 import { emitSigmoid, emitSigmoidOfNegFast } from "./vmath.ts";
 
@@ -171,7 +172,7 @@ function walkRun(
 
 export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
   // (desc, cacheDesc, x, h, dt, B, eps)
-  const forward = mod.function("ltcForward", { params: ["i32", "i32", "i32", "i32", "i32", "i32", "f64"], results: [] }, (f) => {
+  const forward = mod.function("ltcForward", kernelSignature("ltcForward"), (f) => {
     const [desc, cdesc, x, h, dt, B, eps] = f.params as [Local, Local, Local, Local, Local, Local, Local];
     const d = readDesc(f, desc, LTC_DESC),
       c = readDesc(f, cdesc, LTC_CACHE);
@@ -298,7 +299,7 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
   });
 
   // (desc, cacheDesc, x, dt, dy|0, dhNew, dx, dh, B)
-  const backward = mod.function("ltcBackward", { params: Array(9).fill("i32"), results: [] }, (f) => {
+  const backward = mod.function("ltcBackward", kernelSignature("ltcBackward"), (f) => {
     const [desc, cdesc, x, dt, dy, dhNew, dx, dh, B] = f.params as Local[] as [
       Local,
       Local,

@@ -92,7 +92,7 @@ export function trajectoryExperiment(name: string, title: string, defaults: stri
     notes: [
       powerNote(results),
       `Channels: simulator preset ${c.preset}, speeds ${scenario.speeds.join("/")} m/s over ${scenario.slots.join("/")} slots, CEE ${ceeDb} dB, seed ${c.seed}.`,
-      "Learned methods start from scratch at slot 0 (no warm-up) and learn online; glnn:legacy is the reference code's power normalisation (transmit power P·||H^H X||_F, far above the budget) shown only to reproduce its rising SE curve; wmmse-track = WMMSE warm-started from the previous slot with 3 iterations per slot; upper = best-of-R WMMSE on perfect CSI.",
+      "Learned methods start from scratch at slot 0 (no warm-up) and learn online; glnn:legacy is the reference code's power normalisation (transmit power P·||H^H X||_F, far above the budget) shown only to reproduce its rising SE curve; wmmse-track = WMMSE warm-started from the previous slot with 3 iterations per slot; upper = the best-known precoder on perfect CSI (closed forms, WMMSE from each, random restarts; raised to any algorithm of the run).",
       "Timings are wall-clock on a shared machine (preliminary).",
     ],
   };

@@ -71,6 +71,20 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
   };
   // Isotropic single-polarised BS elements (the element pattern and polarisation are options).
   const iso = { element: "isotropic" as const, boresightDeg: 90, polarisation: "single" as const, slantDeg: [45, -45] as const };
+  // The 28 GHz case-study setting both 28 GHz presets share: 64-antenna half-wavelength ULA,
+  // 4 users × 2 antennas, Δt = 0.125 ms, speed phases 6/15/30 m/s over 700/600/500 slots, 120 kHz
+  // subcarriers; only the mobility model and its heading jitter differ.
+  const caseStudy28 = (model: "random-walk" | "street", headingSigma: number) => ({
+    carrierGHz: 28,
+    samples: 1800,
+    dt: 1.25e-4,
+    users: 4,
+    userAntennas: 2,
+    antennas: 64,
+    bsArray: { type: "ula" as const, shape: [64], spacing: 0.5, axis: [1, 0, 0] as [number, number, number], ...iso },
+    mobility: { model, speeds: [6, 15, 30], slots: [700, 600, 500], rampS: 0, headingSigma, start: null, heading: null, gridSpacing: null },
+    subcarrierSpacingHz: 120e3,
+  });
   switch (preset) {
     case "rayleigh":
       return {
@@ -158,24 +172,7 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
         ...base,
         preset,
         version: PRESET_VERSIONS[preset],
-        carrierGHz: 28,
-        samples: 1800,
-        dt: 1.25e-4,
-        users: 4,
-        userAntennas: 2,
-        antennas: 64,
-        bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0], ...iso },
-        mobility: {
-          model: "random-walk",
-          speeds: [6, 15, 30],
-          slots: [700, 600, 500],
-          rampS: 0,
-          headingSigma: 0.1,
-          start: null,
-          heading: null,
-          gridSpacing: null,
-        },
-        subcarrierSpacingHz: 120e3,
+        ...caseStudy28("random-walk", 0.1),
       };
     }
     case "o1-28ghz":
@@ -184,24 +181,7 @@ export function presetDefaults(preset: PresetName): ChannelConfig {
         normalise: "per-user",
         preset,
         version: PRESET_VERSIONS[preset],
-        carrierGHz: 28,
-        samples: 1800,
-        dt: 1.25e-4,
-        users: 4,
-        userAntennas: 2,
-        antennas: 64,
-        bsArray: { type: "ula", shape: [64], spacing: 0.5, axis: [1, 0, 0], ...iso },
-        mobility: {
-          model: "street",
-          speeds: [6, 15, 30],
-          slots: [700, 600, 500],
-          rampS: 0,
-          headingSigma: 0,
-          start: null,
-          heading: null,
-          gridSpacing: null,
-        },
-        subcarrierSpacingHz: 120e3,
+        ...caseStudy28("street", 0),
         canyon: {
           streetWidth: 40,
           bsPosition: [0, 2, 6],

@@ -122,7 +122,7 @@ test("Wiener handles irregular sampling: with random gaps its NMSE matches the m
     for (let k = 0; k < F; k++) mean[k]! += th[k]! / ws.count;
   }
   assertWithin(toDb(got), toDb(mean), 0.5, "irregular wiener");
-  assert.throws(() => new RidgePredictor().fit(ws), /regularly sampled/);
+  assert.throws(() => new AutoregressivePredictor().predict(ws), /regularly sampled/);
   assert.throws(() => new EspritPredictor().predict(ws), /regularly sampled/);
 });
 

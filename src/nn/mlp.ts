@@ -12,6 +12,7 @@ import { Linear } from "../cells/linear.ts";
 import type { Param } from "../cells/param.ts";
 import { failNonFinite } from "./sequence.ts";
 import { HeapArena } from "../core/wasm/alloc.ts";
+import { BatchBuffers } from "./batch-buffers.ts";
 
 interface MlpTape {
   batch: number;
@@ -30,10 +31,8 @@ export class Mlp {
   private tape: MlpTape | null = null;
   /** The arena current at construction (the model's), or null. */
   readonly memory: HeapArena | null = HeapArena.current();
-  /** Per-batch-size heap buffers (a child of {@link memory}, replaced when the batch size changes). */
-  private batchMemory: HeapArena | null = null;
-  private batchOf = -1;
-  private readonly bufs = new Map<string, Float64Array>();
+  /** Tape and scratch, per batch size, on {@link memory}. */
+  private readonly buffers = new BatchBuffers(this.memory);
 
   constructor(inputSize: number, hidden: readonly number[], outputSize: number, activation: Activation = "relu") {
     const where = "Mlp";
@@ -105,25 +104,8 @@ export class Mlp {
     return { shape: [t.batch, this.inputSize], data: this.memory ? Float64Array.from(g) : g };
   }
 
-  /**
-   * A buffer of n elements for `name` at batch size `batch`, holding a copy of `init` if given:
-   * on the model's heap (reused while the batch size stays the same, so the kernels run in place),
-   * or a fresh plain array for an MLP built outside a model.
-   */
+  /** A work buffer (see {@link BatchBuffers.get}). */
   private buf(name: string, batch: number, n: number, init?: Float64Array): Float64Array {
-    if (!this.memory) return init ?? new Float64Array(n);
-    if (batch !== this.batchOf) {
-      this.batchMemory?.dispose();
-      this.batchMemory = this.memory.child();
-      this.batchOf = batch;
-      this.bufs.clear();
-    }
-    let b = this.bufs.get(name);
-    if (!b) {
-      b = this.batchMemory!.f64(n);
-      this.bufs.set(name, b);
-    }
-    if (init) b.set(init.subarray(0, n));
-    return b;
+    return this.buffers.get(name, batch, n, init);
   }
 }

@@ -39,6 +39,12 @@ export function modelParameterBound(config: ModelConfig): number {
       const H = config.hiddenSize;
       return 4 * (I + H + 1) * H + (H + 1) * (config.projSize ?? 0);
     }
+    case "transformer": {
+      const d = config.dModel ?? 32;
+      const f = config.ffSize ?? 2 * d;
+      const perLayer = 4 * d * d + 4 * d + 2 * d * f + f + d + 4 * d;
+      return (I + 1) * d + (config.layers ?? 2) * perLayer + 2 * d + (d + 1) * config.outputSize;
+    }
     case "mlp": {
       let total = 0;
       let a = I;

@@ -13,6 +13,7 @@
  * | `lstm`      | LSTM baseline (ncps LSTMCell, forget bias 1)                | [B, L, I] → [B, L, H/P] |
  * | `gru`       | GRU baseline (PyTorch GRUCell)                              | [B, L, I] → [B, L, H/P] |
  * | `mlp`       | dense MLP on the flattened window                           | [B, F] → [B, O]         |
+ * | `transformer` | Transformer encoder read out at the last step (nn/transformer.ts) | [B, L, I] → [B, O] |
  *
  * (P = `projSize` when set; with `returnSequences: false` the time axis is dropped.)
  */
@@ -36,6 +37,7 @@ import { FullyConnected } from "../wirings/fully-connected.ts";
 import type { Wiring } from "../wirings/wiring.ts";
 import { buildWiringFromConfig, modelWiringConfig, type WiringSpec } from "./wiring-config.ts";
 import { Mlp } from "./mlp.ts";
+import { TransformerNet } from "./transformer.ts";
 import { SequenceModel, type SequenceOutput } from "./sequence.ts";
 
 const posInt = z.number().int().positive();
@@ -96,13 +98,31 @@ export const modelConfigSchema = z.discriminatedUnion("type", [
       activation: z.enum(ACTIVATIONS).optional(),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal("transformer"),
+      inputSize: posInt,
+      outputSize: posInt,
+      /** Model width d (default 32; a multiple of heads). */
+      dModel: posInt.optional(),
+      /** Attention heads (default 4). */
+      heads: posInt.optional(),
+      /** Encoder layers (default 2). */
+      layers: posInt.optional(),
+      /** Feed-forward width (default 2·dModel). */
+      ffSize: posInt.optional(),
+      /** Base of the positional frequencies (default 100). */
+      positionBase: z.number().gt(1).optional(),
+    })
+    .strict(),
 ]);
 
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 /** A model config as written by a user (optional fields may be omitted). */
 export type ModelConfigInput = z.input<typeof modelConfigSchema>;
-export type SequenceModelConfig = Exclude<ModelConfig, { type: "mlp" }>;
+export type SequenceModelConfig = Exclude<ModelConfig, { type: "mlp" | "transformer" }>;
 export type MlpConfig = Extract<ModelConfig, { type: "mlp" }>;
+export type TransformerConfig = Extract<ModelConfig, { type: "transformer" }>;
 
 /** Validate a model config (one error line naming the offending field). */
 export function parseModelConfig(value: unknown, where = "buildModel"): ModelConfig {
@@ -552,8 +572,114 @@ export class MLP {
   }
 }
 
-/** Any model: the recurrent classes and the MLP. `kind` tells them apart. */
-export type Model = CfC | LTC | LSTM | GRU | MLP;
+/** Options of {@link Transformer}. */
+export interface TransformerOptions extends ModelOptions {
+  /** Model width d (default 32; a multiple of `heads`). */
+  dModel?: number;
+  /** Attention heads (default 4). */
+  heads?: number;
+  /** Encoder layers (default 2). */
+  layers?: number;
+  /** Feed-forward width (default 2·dModel). */
+  ffSize?: number;
+  /** Base of the positional frequencies ω_i = base^{−2i/d} (default 100). */
+  positionBase?: number;
+}
+
+/**
+ * A small Transformer encoder over a window, read out at its last step (nn/transformer.ts):
+ * input `[B, L, I]`, optional elapsed times `[B, L]` (they set the continuous-time positional
+ * encoding), output `[B, O]`.
+ */
+export class Transformer {
+  readonly kind = "transformer" as const;
+  readonly config: TransformerConfig;
+  readonly seed: number;
+  readonly net: TransformerNet;
+  /** The heap memory this model owns (see {@link RecurrentModel.memory}). */
+  readonly memory: HeapArena;
+
+  /**
+   * @param inputSize - input features per step I
+   * @param outputSize - outputs O
+   * @param options - see {@link TransformerOptions}
+   */
+  constructor(inputSize: number, outputSize: number, options?: TransformerOptions) {
+    const where = "Transformer";
+    const { seed, rest } = configOptions(where, options, ["transformer"], ["inputSize", "outputSize"]);
+    this.config = parseConfig(
+      where,
+      modelConfigSchema,
+      { type: "transformer", inputSize, outputSize, ...rest },
+      "options",
+    ) as TransformerConfig;
+    this.seed = seed;
+    this.memory = new HeapArena(where);
+    const c = this.config;
+    const dModel = c.dModel ?? 32;
+    try {
+      this.net = this.memory.run(
+        () =>
+          new TransformerNet({
+            inputSize: c.inputSize,
+            outputSize: c.outputSize,
+            dModel,
+            heads: c.heads ?? 4,
+            layers: c.layers ?? 2,
+            ffSize: c.ffSize ?? 2 * dModel,
+            positionBase: c.positionBase ?? 100,
+          }),
+      );
+    } catch (e) {
+      this.memory.dispose();
+      throw e;
+    }
+    this.net.init(new Rng(seed).fork("init"));
+  }
+
+  /** True after {@link dispose}. */
+  get disposed(): boolean {
+    return this.memory.disposed;
+  }
+
+  /** Release the model's heap memory now (see {@link RecurrentModel.dispose}). */
+  dispose(): void {
+    this.memory.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  get inputSize(): number {
+    return this.net.inputSize;
+  }
+  get outputSize(): number {
+    return this.net.outputSize;
+  }
+  get params(): readonly Param[] {
+    this.memory.check("params");
+    return this.net.params;
+  }
+  get parameterCount(): number {
+    return this.net.params.reduce((n, p) => n + p.value.length, 0);
+  }
+
+  /**
+   * @param input - `[B, L, I]`, finite
+   * @param options.timespans - `[B, L]` elapsed time before each step (all ones if omitted)
+   * @returns output `[B, O]`
+   */
+  forward(input: TensorLike, options: { timespans?: TensorLike | null } = {}): { output: Tensor } {
+    const where = "Transformer.forward";
+    this.memory.check("forward");
+    const ts = options.timespans == null ? null : asTensor(options.timespans, where, "timespans");
+    return { output: this.net.forward(asTensor(input, where, "input"), { timespans: ts }) };
+  }
+}
+
+/** Any model: the recurrent classes, the MLP and the Transformer. `kind` tells them apart. */
+export type Model = CfC | LTC | LSTM | GRU | MLP | Transformer;
 
 /**
  * Build a model from its config (validated; one error line naming the field) and initialise its
@@ -586,6 +712,10 @@ export function buildModel(config: ModelConfigInput, { seed = 0 }: { seed?: numb
     }
     case "mlp":
       return new MLP(inputSize, c.hidden, c.outputSize, { ...(c.activation ? { activation: c.activation } : {}), seed });
+    case "transformer": {
+      const { outputSize, ...rest } = o as Record<string, unknown>;
+      return new Transformer(inputSize, outputSize as number, { ...stripNull(rest), seed });
+    }
   }
 }
 

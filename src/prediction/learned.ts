@@ -17,6 +17,7 @@
  * | `ltc`     | LTC over FullyConnected(size) (6 semi-implicit unfolds) → Linear F·2M  |
  * | `ncp`     | CfC over AutoNCP(size, max(size/3, 2M) motor neurons) → Linear F·2M    |
  * | `ltc-ncp` | LTC over AutoNCP(size, max(size/3, 2M) motor neurons) → Linear F·2M    |
+ * | `transformer` | 2-layer pre-norm encoder, width size, 4 heads, elapsed-time encoding → Linear F·2M |
  *
  * Training: `fit` (Adam, MSE on the normalised targets, global-norm clipping 1, early stopping on
  * the validation windows with the best weights restored); every draw comes from the seed.
@@ -40,11 +41,20 @@ import { EspritPredictor } from "./esprit.ts";
 import { RidgePredictor } from "./ridge.ts";
 import { selectWindows, type WindowSet } from "./windows.ts";
 
-export const LEARNED_KINDS = ["mlp", "gru", "lstm", "cfc", "ltc", "ncp", "ltc-ncp"] as const;
+export const LEARNED_KINDS = ["mlp", "gru", "lstm", "cfc", "ltc", "ncp", "ltc-ncp", "transformer"] as const;
 export type LearnedKind = (typeof LEARNED_KINDS)[number];
 
 /** Default size (hidden units / neurons) per kind. */
-export const DEFAULT_SIZES: Record<LearnedKind, number> = { mlp: 128, gru: 32, lstm: 32, cfc: 32, ltc: 16, ncp: 32, "ltc-ncp": 24 };
+export const DEFAULT_SIZES: Record<LearnedKind, number> = {
+  mlp: 128,
+  gru: 32,
+  lstm: 32,
+  cfc: 32,
+  ltc: 16,
+  ncp: 32,
+  "ltc-ncp": 24,
+  transformer: 32,
+};
 
 export interface LearnedOptions {
   readonly kind: LearnedKind;
@@ -85,6 +95,7 @@ export const DEFAULT_TIME_SCALES: Record<LearnedKind, number | "auto"> = {
   ltc: 1,
   ncp: 1,
   "ltc-ncp": 1,
+  transformer: 1,
 };
 
 /** Candidates of `timeScale: "auto"` (each trained for a third of the epochs, the best on validation kept). */
@@ -126,6 +137,9 @@ export function learnedModelConfig(
       return { type: "wired-cfc", inputSize, wiring: { class: "AutoNCP", units: size, outputSize: motors, seed: 22222 + seed }, ...head };
     case "ltc-ncp":
       return { type: "ltc", inputSize, wiring: { class: "AutoNCP", units: size, outputSize: motors, seed: 22222 + seed }, ...head };
+    case "transformer":
+      // the elapsed times (timespans) set its positional encoding
+      return { type: "transformer", inputSize, outputSize, dModel: size, heads: size % 4 === 0 ? 4 : size % 2 === 0 ? 2 : 1, layers: 2 };
   }
 }
 

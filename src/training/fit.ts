@@ -141,6 +141,16 @@ function checkData(model: Model, d: Dataset, where: string): void {
         fail(where, `timespans has shape ${formatShape(s)}, expected [${N}, ${L}] or [${N}, ${L}, 1]`);
       }
     }
+  } else if (model.kind === "transformer") {
+    checkShape(where, "inputs", d.inputs.shape, [N, null, model.net.inputSize]);
+    checkShape(where, "targets", d.targets.shape, [N, model.net.outputSize]);
+    const L = d.inputs.shape[1]!;
+    if (d.timespans) {
+      const s = d.timespans.shape;
+      if (!((s.length === 2 || (s.length === 3 && s[2] === 1)) && s[0] === N && s[1] === L)) {
+        fail(where, `timespans has shape ${formatShape(s)}, expected [${N}, ${L}] or [${N}, ${L}, 1]`);
+      }
+    }
   } else {
     if (d.timespans) fail(where, "an MLP takes no timespans");
     checkShape(where, "targets", d.targets.shape, [N, model.net.outputSize]);
@@ -168,6 +178,12 @@ function applyConstraints(model: Model): void {
 function lossAndGrad(model: Model, b: Dataset, truncation: number | null, training: boolean): number {
   if (model.kind === "mlp") {
     const pred = model.net.forward(b.inputs, { record: true });
+    const { loss, grad } = mseLoss(pred, b.targets);
+    model.net.backward(grad);
+    return loss;
+  }
+  if (model.kind === "transformer") {
+    const pred = model.net.forward(b.inputs, { timespans: b.timespans, record: true });
     const { loss, grad } = mseLoss(pred, b.targets);
     model.net.backward(grad);
     return loss;
@@ -237,6 +253,7 @@ export function predict(
     const idx = Array.from({ length: Math.min(batchSize, N - s) }, (_, i) => s + i);
     const x = takeRows(inputs, idx);
     if (model.kind === "mlp") parts.push(model.net.forward(x));
+    else if (model.kind === "transformer") parts.push(model.net.forward(x, { timespans: timespans ? takeRows(timespans, idx) : null }));
     else parts.push(model.net.forward(x, { timespans: timespans ? takeRows(timespans, idx) : null }).output);
   }
   const rest = parts[0]!.shape.slice(1);

@@ -30,7 +30,7 @@ const train = windows(60, 1),
   val = windows(20, 2),
   testSet = windows(40, 3);
 const holdDb = meanNmseDb(nmsePerStep(new HoldPredictor().predict(testSet), testSet.targets));
-const QUICK_SIZES: Record<LearnedKind, number> = { mlp: 32, gru: 16, lstm: 16, cfc: 16, ltc: 8, ncp: 16, "ltc-ncp": 16 };
+const QUICK_SIZES: Record<LearnedKind, number> = { mlp: 32, gru: 16, lstm: 16, cfc: 16, ltc: 8, ncp: 16, "ltc-ncp": 16, transformer: 16 };
 
 function quick(kind: LearnedKind, seed = 0): LearnedPredictor {
   return new LearnedPredictor({ kind, size: QUICK_SIZES[kind], epochs: 8, learningRate: 1e-2, batchSize: 16, seed });

@@ -316,7 +316,7 @@ export class RidgePredictor implements Predictor {
   readonly ridge: number;
   /** W [P M, F M], complex; null until fitted on regular windows. */
   private weights: CMat | null = null;
-  /** Space–time covariance model for irregular windows; null until fitted. */
+  /** Space–time covariance model for irregular windows; null until fitted (may be replaced before predicting). */
   lagModel: LagModel | null = null;
   /** ρ(0 … L) of the lag model, extended on demand. */
   private rho: [Float64Array, Float64Array] | null = null;

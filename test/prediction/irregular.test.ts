@@ -17,6 +17,7 @@ import {
   nnls,
   RidgePredictor,
   trajectoriesFromDatasets,
+  WienerPredictor,
   windowScales,
   type WindowSet,
 } from "../../src/prediction/index.ts";
@@ -94,6 +95,36 @@ test("on regular windows ridge is exactly the closed-form fit (XᴴX + λI)⁻¹
       assert.equal(got.im[w * F * M + j], ei);
     }
   assert.equal(ridge.parameterCount(), 2 * (P * M) * (F * M));
+});
+
+test("given the Clarke correlation as its lag model (J0 as a comb of 64 Doppler lines, R = I), ridge's per-pattern normal equations are the Wiener-J0 filter at the actual sample times", () => {
+  const train = clarkeWindows(8, 12, 3),
+    test = clarkeWindows(6, 13, 3);
+  const ridge = new RidgePredictor({ ridge: 0 });
+  ridge.fit(train);
+  const S = 64,
+    M = train.antennas;
+  // (1/S) Σ_s cos(2π f_D Δt cos α_s l) = J0(2π f_D Δt l) up to J_S terms (negligible here)
+  const frequencies = Float64Array.from({ length: S }, (_, s) => FD * DT * Math.cos((2 * Math.PI * (s + 0.5)) / S));
+  const spatialRe = new Float64Array(M * M);
+  for (let m = 0; m < M; m++) spatialRe[m * M + m] = 1;
+  ridge.lagModel = {
+    ...ridge.lagModel!,
+    frequencies,
+    powers: new Float64Array(S).fill(1 / S),
+    spatialRe,
+    spatialIm: new Float64Array(M * M),
+  };
+  const got = ridge.predict(test);
+  const want = new WienerPredictor({ dopplerHz: FD }).predict(test);
+  let worst = 0,
+    scale = 0;
+  for (let i = 0; i < got.re.length; i++) {
+    worst = Math.max(worst, Math.abs(got.re[i]! - want.re[i]!), Math.abs(got.im[i]! - want.im[i]!));
+    scale = Math.max(scale, Math.abs(want.re[i]!));
+  }
+  // Wiener keeps a 1e-9 diagonal floor, ridge 1e-12 relative: the filters agree to ~1e-6
+  assert.ok(worst < 1e-5 * scale, `largest difference ${worst} (outputs up to ${scale})`);
 });
 
 test("the lag model learned from irregular Clarke windows has the J0(2π f_D l Δt) correlation within 0.03 and the known noise ratio", () => {

@@ -84,7 +84,7 @@ export function registerPredict(program: Command): void {
     .option("--segment <n>", "cut long tracks into segments of n samples (split units)", intArg())
     .option(
       "--models <list>",
-      `comma-separated models (default ${DEFAULT_MODELS.join(",")}; also wiener-train, ltc-ncp and hybrids such as cfc+ridge, cfc+esprit)`,
+      `comma-separated models (default ${DEFAULT_MODELS.join(",")}; also wiener-train, ltc-ncp, transformer and hybrids such as cfc+ridge, cfc+esprit)`,
       nameListArg,
     )
     .option("--epochs <n>", "maximum training epochs of the learned models", intArg())

@@ -28,7 +28,7 @@ export type { ComplexTensor } from "./core/complex.ts";
 export { Rng } from "./core/random.ts";
 
 // Models.
-export { CfC, LTC, LSTM, GRU, MLP, RecurrentModel, buildModel, parseModelConfig, modelConfigSchema } from "./nn/models.ts";
+export { CfC, LTC, LSTM, GRU, MLP, Transformer, RecurrentModel, buildModel, parseModelConfig, modelConfigSchema } from "./nn/models.ts";
 export type {
   Model,
   ModelConfig,
@@ -41,6 +41,8 @@ export type {
   LTCOptions,
   GatedOptions,
   MLPOptions,
+  TransformerConfig,
+  TransformerOptions,
   ModelForwardOptions,
 } from "./nn/models.ts";
 export type { SequenceOutput } from "./nn/sequence.ts";

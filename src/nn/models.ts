@@ -499,34 +499,29 @@ export interface MLPOptions extends ModelOptions {
  * A dense multilayer perceptron on flattened inputs: `[B, F] → [B, O]` (an input `[B, ...]` with
  * F features in total is accepted).
  */
-export class MLP {
-  readonly kind = "mlp" as const;
-  readonly config: MlpConfig;
+/** What a feed-forward network (the MLP's, the Transformer's) offers its model class. */
+interface FeedForwardNet {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly params: Param[];
+  init(rng: Rng): void;
+}
+
+/**
+ * The shared body of the feed-forward model classes: the network built on the model's own heap
+ * arena and initialised from `seed`, disposal, sizes and parameters.
+ */
+abstract class FeedForwardModel<N extends FeedForwardNet> {
   readonly seed: number;
-  readonly net: Mlp;
+  readonly net: N;
   /** The heap memory this model owns (see {@link RecurrentModel.memory}). */
   readonly memory: HeapArena;
 
-  /**
-   * @param inputSize - input features F
-   * @param hidden - widths of the hidden layers
-   * @param outputSize - outputs O
-   * @param options - see {@link MLPOptions}
-   */
-  constructor(inputSize: number, hidden: readonly number[], outputSize: number, options?: MLPOptions) {
-    const where = "MLP";
-    const { seed, rest } = configOptions(where, options, ["mlp"], ["inputSize", "hidden", "outputSize"]);
-    this.config = parseConfig(
-      where,
-      modelConfigSchema,
-      { type: "mlp", inputSize, hidden: Array.isArray(hidden) ? [...hidden] : hidden, outputSize, ...rest },
-      "options",
-    ) as MlpConfig;
+  protected constructor(where: string, seed: number, build: () => N) {
     this.seed = seed;
     this.memory = new HeapArena(where);
-    const c = this.config;
     try {
-      this.net = this.memory.run(() => new Mlp(c.inputSize, c.hidden, c.outputSize, c.activation ?? "relu"));
+      this.net = this.memory.run(build);
     } catch (e) {
       this.memory.dispose();
       throw e;
@@ -560,6 +555,30 @@ export class MLP {
   }
   get parameterCount(): number {
     return this.net.params.reduce((n, p) => n + p.value.length, 0);
+  }
+}
+
+export class MLP extends FeedForwardModel<Mlp> {
+  readonly kind = "mlp" as const;
+  readonly config: MlpConfig;
+
+  /**
+   * @param inputSize - input features F
+   * @param hidden - widths of the hidden layers
+   * @param outputSize - outputs O
+   * @param options - see {@link MLPOptions}
+   */
+  constructor(inputSize: number, hidden: readonly number[], outputSize: number, options?: MLPOptions) {
+    const where = "MLP";
+    const { seed, rest } = configOptions(where, options, ["mlp"], ["inputSize", "hidden", "outputSize"]);
+    const c = parseConfig(
+      where,
+      modelConfigSchema,
+      { type: "mlp", inputSize, hidden: Array.isArray(hidden) ? [...hidden] : hidden, outputSize, ...rest },
+      "options",
+    ) as MlpConfig;
+    super(where, seed, () => new Mlp(c.inputSize, c.hidden, c.outputSize, c.activation ?? "relu"));
+    this.config = c;
   }
 
   /**
@@ -591,13 +610,9 @@ export interface TransformerOptions extends ModelOptions {
  * input `[B, L, I]`, optional elapsed times `[B, L]` (they set the continuous-time positional
  * encoding), output `[B, O]`.
  */
-export class Transformer {
+export class Transformer extends FeedForwardModel<TransformerNet> {
   readonly kind = "transformer" as const;
   readonly config: TransformerConfig;
-  readonly seed: number;
-  readonly net: TransformerNet;
-  /** The heap memory this model owns (see {@link RecurrentModel.memory}). */
-  readonly memory: HeapArena;
 
   /**
    * @param inputSize - input features per step I
@@ -607,62 +622,28 @@ export class Transformer {
   constructor(inputSize: number, outputSize: number, options?: TransformerOptions) {
     const where = "Transformer";
     const { seed, rest } = configOptions(where, options, ["transformer"], ["inputSize", "outputSize"]);
-    this.config = parseConfig(
+    const c = parseConfig(
       where,
       modelConfigSchema,
       { type: "transformer", inputSize, outputSize, ...rest },
       "options",
     ) as TransformerConfig;
-    this.seed = seed;
-    this.memory = new HeapArena(where);
-    const c = this.config;
     const dModel = c.dModel ?? 32;
-    try {
-      this.net = this.memory.run(
-        () =>
-          new TransformerNet({
-            inputSize: c.inputSize,
-            outputSize: c.outputSize,
-            dModel,
-            heads: c.heads ?? 4,
-            layers: c.layers ?? 2,
-            ffSize: c.ffSize ?? 2 * dModel,
-            positionBase: c.positionBase ?? 100,
-          }),
-      );
-    } catch (e) {
-      this.memory.dispose();
-      throw e;
-    }
-    this.net.init(new Rng(seed).fork("init"));
-  }
-
-  /** True after {@link dispose}. */
-  get disposed(): boolean {
-    return this.memory.disposed;
-  }
-
-  /** Release the model's heap memory now (see {@link RecurrentModel.dispose}). */
-  dispose(): void {
-    this.memory.dispose();
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
-  }
-
-  get inputSize(): number {
-    return this.net.inputSize;
-  }
-  get outputSize(): number {
-    return this.net.outputSize;
-  }
-  get params(): readonly Param[] {
-    this.memory.check("params");
-    return this.net.params;
-  }
-  get parameterCount(): number {
-    return this.net.params.reduce((n, p) => n + p.value.length, 0);
+    super(
+      where,
+      seed,
+      () =>
+        new TransformerNet({
+          inputSize: c.inputSize,
+          outputSize: c.outputSize,
+          dModel,
+          heads: c.heads ?? 4,
+          layers: c.layers ?? 2,
+          ffSize: c.ffSize ?? 2 * dModel,
+          positionBase: c.positionBase ?? 100,
+        }),
+    );
+    this.config = c;
   }
 
   /**

@@ -95,7 +95,7 @@ test("a subset of the training windows is drawn with the seed; misuse fails with
     () => p.predict(windows(4, 9, 1, 2)),
     (e: unknown) => e instanceof LiquidwaveError && /1 antennas; got 20, 5, 2/.test(e.message),
   );
-  assert.throws(() => new LearnedPredictor({ kind: "transformer" as LearnedKind }), /unknown kind 'transformer'/);
+  assert.throws(() => new LearnedPredictor({ kind: "tcn" as LearnedKind }), /unknown kind 'tcn'/);
 });
 
 test("a hybrid variant learns on top of a classical base: prediction = base + network, named <kind>+<base>", () => {

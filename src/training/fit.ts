@@ -4,8 +4,8 @@
  * the best weights. Everything random (shuffling, dropout, initialisation) comes from seeds, so the
  * same call gives the same weights bit for bit.
  *
- * Data: inputs [N, L, I] and targets [N, L, O] (sequence output) or [N, O] (last output / MLP),
- * optional timespans [N, L] (or [N, L, 1]).
+ * Data: inputs [N, L, I] and targets [N, L, O] (sequence output) or [N, O] (last output, MLP,
+ * Transformer), optional timespans [N, L] (or [N, L, 1]; not for the MLP).
  */
 import { checkInt, checkNumber, checkShape, fail, formatShape } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";

@@ -14,6 +14,7 @@
  * On heap arrays, every activation but gelu runs in the f64x2 kernels (`core/wasm/kernels`),
  * whose tanh/σ stay within 2 ulp of the true value like Math.tanh and the formula below do.
  */
+import type { Floats } from "../core/dtype.ts";
 import { erf } from "../core/special.ts";
 import { addr, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
 import type { Kernels } from "../core/wasm/runtime.ts";
@@ -54,7 +55,7 @@ const BACKWARD_KERNEL: Partial<Record<Activation, [keyof Kernels, "out" | "pre"]
 };
 
 /** Apply φ elementwise: out[i] = φ(pre[i]) for i in [0, n). */
-export function activate(kind: Activation, pre: Float64Array, out: Float64Array, n: number): void {
+export function activate(kind: Activation, pre: Floats, out: Floats, n: number): void {
   const name = FORWARD_KERNEL[kind];
   const k = name && n <= pre.length && n <= out.length ? heapKernels(pre, out) : null;
   if (k && name) {
@@ -84,10 +85,10 @@ export function activate(kind: Activation, pre: Float64Array, out: Float64Array,
 /** Backward: dPre[i] = dOut[i]·φ'(pre[i]) (`out` = φ(pre), reused where it is cheaper). */
 export function activateBackward(
   kind: Activation,
-  pre: Float64Array,
-  out: Float64Array,
-  dOut: Float64Array,
-  dPre: Float64Array,
+  pre: Floats,
+  out: Floats,
+  dOut: Floats,
+  dPre: Floats,
   n: number,
 ): void {
   const spec = BACKWARD_KERNEL[kind];

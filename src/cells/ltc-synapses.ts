@@ -8,7 +8,8 @@
  *
  * Both the kernels and the JavaScript path read these records, so there is one representation.
  */
-import { heapF64, heapI32 } from "../core/wasm/alloc.ts";
+import type { Floats } from "../core/dtype.ts";
+import { heapFloat, heapI32 } from "../core/wasm/alloc.ts";
 import { GRAD_RECORD_BYTES, REC, SYN_RECORD_BYTES } from "../core/wasm/kernels/ltc.ts";
 import { sigmoid, softplus } from "./activations.ts";
 
@@ -35,11 +36,11 @@ export class SynapseTable {
   readonly runLength: Int32Array;
   readonly adjacentPairs: Int32Array;
   /** Pair records and gradient records (heap). */
-  readonly rec: Float64Array;
-  readonly grad: Float64Array;
+  readonly rec: Floats;
+  readonly grad: Floats;
   /** f₊′(raw W) per synapse, and the raw W it was computed from (f₊ is redone only on change). */
-  private readonly dW: Float64Array;
-  private readonly rawW: Float64Array;
+  private readonly dW: Floats;
+  private readonly rawW: Floats;
 
   /**
    * @param mask - polarities [rows, N] (row = source); nonzero entries are synapses
@@ -95,8 +96,8 @@ export class SynapseTable {
     this.lane = Int32Array.from(lane);
     this.slot = Int32Array.from(lane, (l) => (l >> 1) * RF + (l & 1));
     this.gslot = Int32Array.from(lane, (l) => (l >> 1) * GF + (l & 1));
-    this.rec = heapF64(Math.max(1, pairs) * RF);
-    this.grad = heapF64(Math.max(1, pairs) * GF);
+    this.rec = heapFloat(Math.max(1, pairs) * RF);
+    this.grad = heapFloat(Math.max(1, pairs) * GF);
     // Source byte offsets (source index × 8) in the records' i32 slots; zero in half lanes.
     const ints = new Int32Array(this.rec.buffer, this.rec.byteOffset, this.rec.length * 2);
     for (let s = 0; s < this.count; s++) {
@@ -111,7 +112,7 @@ export class SynapseTable {
    * Copy σ, μ, E and f₊(W) of every synapse from the parameter matrices into the records.
    * @param implicit - f₊ = softplus (true) or identity (false)
    */
-  gather(w: Float64Array, sigma: Float64Array, mu: Float64Array, erev: Float64Array, implicit: boolean): void {
+  gather(w: Floats, sigma: Floats, mu: Floats, erev: Floats, implicit: boolean): void {
     const rec = this.rec,
       idx = this.idx,
       slot = this.slot,
@@ -138,7 +139,7 @@ export class SynapseTable {
   }
 
   /** Add the accumulated gradients into the matrices' gradients (W̄ chained through f₊′). */
-  scatter(wGrad: Float64Array, sigmaGrad: Float64Array, muGrad: Float64Array, erevGrad: Float64Array): void {
+  scatter(wGrad: Floats, sigmaGrad: Floats, muGrad: Floats, erevGrad: Floats): void {
     const g = this.grad,
       idx = this.idx,
       gslot = this.gslot;

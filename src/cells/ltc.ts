@@ -17,9 +17,10 @@
  * (`core/wasm/kernels/ltc.ts`) when the cell, the cache and the step's arrays are on the heap;
  * the JavaScript path below is the fallback and the kernels' test oracle.
  */
+import type { Floats } from "../core/dtype.ts";
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapF64, heapFrom, heapI32, heapKernels, isHeapView, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapFloatFrom, heapI32, heapKernels, isHeapView, kernelCalls } from "../core/wasm/alloc.ts";
 import { LTC_CACHE, LTC_CACHE_WORDS, LTC_DESC, LTC_DESC_WORDS } from "../core/wasm/kernels/ltc.ts";
 import { sigmoid, softplus } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
@@ -47,23 +48,23 @@ export interface LtcCellConfig {
 }
 
 export interface LtcCache extends StepCache {
-  xt: Float64Array; // mapped input [B, I]
-  sensSig: Float64Array; // σ of sensory synapses [B, 2·sensoryPairs] (SynapseTable.lane order)
-  numS: Float64Array; // [B, N]
-  denS: Float64Array; // [B, N]
-  cmt: Float64Array; // c = C·K/Δt, [B, N]
-  vs: Float64Array; // v before each unfold and after the last: [(K + 1), B, N]
-  dens: Float64Array; // full denominator per unfold [K, B, N]
-  sig: Float64Array; // σ of each synapse per unfold [K, B, 2·pairs] (SynapseTable.lane order)
-  num: Float64Array; // scratch [N]
-  den: Float64Array; // scratch [N]
+  xt: Floats; // mapped input [B, I]
+  sensSig: Floats; // σ of sensory synapses [B, 2·sensoryPairs] (SynapseTable.lane order)
+  numS: Floats; // [B, N]
+  denS: Floats; // [B, N]
+  cmt: Floats; // c = C·K/Δt, [B, N]
+  vs: Floats; // v before each unfold and after the last: [(K + 1), B, N]
+  dens: Floats; // full denominator per unfold [K, B, N]
+  sig: Floats; // σ of each synapse per unfold [K, B, 2·pairs] (SynapseTable.lane order)
+  num: Floats; // scratch [N]
+  den: Floats; // scratch [N]
   // backward scratch
-  gv: Float64Array; // [B, N]
-  gvNext: Float64Array; // [B, N]
-  gNumS: Float64Array; // [B, N]
-  gDenS: Float64Array; // [B, N]
-  gc: Float64Array; // [B, N]
-  dvSyn: Float64Array; // synaptic part of v̄, [B, N] (kernel backward)
+  gv: Floats; // [B, N]
+  gvNext: Floats; // [B, N]
+  gNumS: Floats; // [B, N]
+  gDenS: Floats; // [B, N]
+  gc: Floats; // [B, N]
+  dvSyn: Floats; // synaptic part of v̄, [B, N] (kernel backward)
   /** Addresses of the buffers above for the step kernels (null when they are off the heap). */
   desc: Int32Array | null;
 }
@@ -105,21 +106,21 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   readonly sensory: SynapseTable;
 
   // f₊(g_L), f₊(C) and f₊′, recomputed only where the raw values changed since the last gather.
-  private readonly gL: Float64Array;
-  private readonly cmP: Float64Array;
-  private readonly dGL: Float64Array;
-  private readonly dCm: Float64Array;
-  private readonly rawGL: Float64Array;
-  private readonly rawCm: Float64Array;
+  private readonly gL: Floats;
+  private readonly cmP: Floats;
+  private readonly dGL: Floats;
+  private readonly dCm: Floats;
+  private readonly rawGL: Floats;
+  private readonly rawCm: Floats;
   // Per-neuron and mapping gradient accumulators of the kernels.
-  private readonly gGL: Float64Array;
-  private readonly gVleak: Float64Array;
-  private readonly gCm: Float64Array;
-  private readonly gMap: [Float64Array, Float64Array, Float64Array, Float64Array]; // gIw, gIb, gOw, gOb
+  private readonly gGL: Floats;
+  private readonly gVleak: Floats;
+  private readonly gCm: Floats;
+  private readonly gMap: [Floats, Floats, Floats, Floats]; // gIw, gIb, gOw, gOb
   /** Kernel descriptor (see LTC_DESC), or null when the buffers are off the heap. */
   private readonly desc: Int32Array | null;
   /** The heap buffers the descriptor points to (held so that they stay allocated). */
-  readonly kernelBuffers: readonly (Float64Array | Int32Array)[];
+  readonly kernelBuffers: readonly (Floats | Int32Array)[];
 
   constructor(cfg: LtcCellConfig) {
     const where = "LtcCell";
@@ -149,18 +150,18 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     this.sigma = new Param("sigma", [N, N]);
     this.mu = new Param("mu", [N, N]);
     this.w = new Param("w", [N, N]);
-    this.erev = new Param("erev", [N, N], heapFrom(adj));
+    this.erev = new Param("erev", [N, N], heapFloatFrom(adj));
     this.sensorySigma = new Param("sensory_sigma", [I, N]);
     this.sensoryMu = new Param("sensory_mu", [I, N]);
     this.sensoryW = new Param("sensory_w", [I, N]);
-    this.sensoryErev = new Param("sensory_erev", [I, N], heapFrom(sadj));
-    this.sparsityMask = new Param("sparsity_mask", [N, N], heapFrom(Array.from(adj, Math.abs)), undefined, false);
-    this.sensorySparsityMask = new Param("sensory_sparsity_mask", [I, N], heapFrom(Array.from(sadj, Math.abs)), undefined, false);
+    this.sensoryErev = new Param("sensory_erev", [I, N], heapFloatFrom(sadj));
+    this.sparsityMask = new Param("sparsity_mask", [N, N], heapFloatFrom(Array.from(adj, Math.abs)), undefined, false);
+    this.sensorySparsityMask = new Param("sensory_sparsity_mask", [I, N], heapFloatFrom(Array.from(sadj, Math.abs)), undefined, false);
     const im = this.inputMapping,
       om = this.outputMapping;
-    this.inputW = im === "none" ? null : new Param("input_w", [I], heapFrom(new Float64Array(I).fill(1)));
+    this.inputW = im === "none" ? null : new Param("input_w", [I], heapFloatFrom(new Float64Array(I).fill(1)));
     this.inputB = im === "affine" ? new Param("input_b", [I]) : null;
-    this.outputW = om === "none" ? null : new Param("output_w", [this.motorSize], heapFrom(new Float64Array(this.motorSize).fill(1)));
+    this.outputW = om === "none" ? null : new Param("output_w", [this.motorSize], heapFloatFrom(new Float64Array(this.motorSize).fill(1)));
     this.outputB = om === "affine" ? new Param("output_b", [this.motorSize]) : null;
     this.params = [
       this.gleak,
@@ -181,16 +182,16 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 
     this.synapses = new SynapseTable(adj, N, N);
     this.sensory = new SynapseTable(sadj, I, N);
-    this.gL = heapF64(N);
-    this.cmP = heapF64(N);
+    this.gL = heapFloat(N);
+    this.cmP = heapFloat(N);
     this.dGL = new Float64Array(N);
     this.dCm = new Float64Array(N);
     this.rawGL = new Float64Array(N).fill(NaN);
     this.rawCm = new Float64Array(N).fill(NaN);
-    this.gGL = heapF64(N);
-    this.gVleak = heapF64(N);
-    this.gCm = heapF64(N);
-    this.gMap = [heapF64(I), heapF64(I), heapF64(this.motorSize), heapF64(this.motorSize)];
+    this.gGL = heapFloat(N);
+    this.gVleak = heapFloat(N);
+    this.gCm = heapFloat(N);
+    this.gMap = [heapFloat(I), heapFloat(I), heapFloat(this.motorSize), heapFloat(this.motorSize)];
     [this.desc, this.kernelBuffers] = this.buildDescriptor();
   }
 
@@ -199,14 +200,14 @@ export class LtcCell implements RecurrentCell<LtcCache> {
    * them is off the heap (then the JavaScript path runs). Mappings that are off read constant
    * ones/zeros so the kernels have no special cases.
    */
-  private buildDescriptor(): [Int32Array | null, (Float64Array | Int32Array)[]] {
+  private buildDescriptor(): [Int32Array | null, (Floats | Int32Array)[]] {
     const N = this.stateSize,
       I = this.inputSize,
       M = this.motorSize;
-    const ones = (n: number) => heapFrom(new Float64Array(n).fill(1));
+    const ones = (n: number) => heapFloatFrom(new Float64Array(n).fill(1));
     const syn = this.synapses,
       sens = this.sensory;
-    const fields: Record<keyof typeof LTC_DESC, Float64Array | Int32Array | number> = {
+    const fields: Record<keyof typeof LTC_DESC, Floats | Int32Array | number> = {
       N,
       I,
       M,
@@ -227,9 +228,9 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       vleak: this.vleak.value,
       cm: this.cmP,
       iw: this.inputW?.value ?? ones(I),
-      ib: this.inputB?.value ?? heapF64(I),
+      ib: this.inputB?.value ?? heapFloat(I),
       ow: this.outputW?.value ?? ones(M),
-      ob: this.outputB?.value ?? heapF64(M),
+      ob: this.outputB?.value ?? heapFloat(M),
       gGL: this.gGL,
       gVleak: this.gVleak,
       gCm: this.gCm,
@@ -237,10 +238,10 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       gIb: this.gMap[1],
       gOw: this.gMap[2],
       gOb: this.gMap[3],
-      gxt: heapF64(I),
+      gxt: heapFloat(I),
     };
     // The descriptor holds bare addresses: the cell keeps the arrays themselves reachable.
-    const keep = Object.values(fields).filter((v): v is Float64Array | Int32Array => typeof v !== "number");
+    const keep = Object.values(fields).filter((v): v is Floats | Int32Array => typeof v !== "number");
     const desc = heapI32(LTC_DESC_WORDS);
     if (!isHeapView(desc) || !keep.every(isHeapView)) return [null, keep];
     for (const [name, v] of Object.entries(fields)) desc[LTC_DESC[name as keyof typeof LTC_DESC]] = typeof v === "number" ? v : addr(v);
@@ -307,7 +308,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       I = this.inputSize,
       K = this.odeUnfolds;
     const BN = batch * N;
-    const f = heapF64;
+    const f = heapFloat;
     const c: LtcCache = {
       batch,
       y: f(batch * this.motorSize),
@@ -331,7 +332,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       desc: null,
     };
     const desc = heapI32(LTC_CACHE_WORDS);
-    const bufs: Record<keyof typeof LTC_CACHE, Float64Array> = {
+    const bufs: Record<keyof typeof LTC_CACHE, Floats> = {
       xt: c.xt,
       sensSig: c.sensSig,
       numS: c.numS,
@@ -357,20 +358,20 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   /** Reject Δt ≤ 0 (and NaN) per sample: the solver divides by it. */
-  private checkDt(where: string, dt: Float64Array, B: number): void {
+  private checkDt(where: string, dt: Floats, B: number): void {
     for (let r = 0; r < B; r++) {
       const t = dt[r]!;
       if (!(t > 0)) fail(where, `elapsed time must be > 0, got ${t} for sample ${r}`);
     }
   }
 
-  forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: LtcCache): void {
+  forward(x: Floats, h: Floats, dt: Floats, c: LtcCache): void {
     const B = c.batch,
       N = this.stateSize,
       I = this.inputSize;
     this.checkDt("LtcCell.forward", dt, B);
     this.gather();
-    const kern = this.desc && c.desc && x.length >= B * I && h.length >= B * N && dt.length >= B ? heapKernels(x, h, dt) : null;
+    const kern = this.desc && c.desc && x.length >= B * I && h.length >= B * N && dt.length >= B ? heapKernels(x, h, dt, this.params[0]?.value) : null;
     if (kern) {
       kernelCalls.ltc++;
       kern.ltcForward(addr(this.desc!), addr(c.desc!), addr(x), addr(h), addr(dt), B, this.epsilon);
@@ -378,7 +379,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   /** JavaScript forward (fallback and oracle of the kernel). */
-  private forwardJs(x: Float64Array, h: Float64Array, dt: Float64Array, c: LtcCache): void {
+  private forwardJs(x: Floats, h: Floats, dt: Floats, c: LtcCache): void {
     const B = c.batch,
       N = this.stateSize,
       I = this.inputSize,
@@ -469,14 +470,14 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   backward(
-    x: Float64Array,
-    _h: Float64Array,
-    dt: Float64Array,
+    x: Floats,
+    _h: Floats,
+    dt: Floats,
     c: LtcCache,
-    dy: Float64Array | null,
-    dhNew: Float64Array,
-    dx: Float64Array,
-    dh: Float64Array,
+    dy: Floats | null,
+    dhNew: Floats,
+    dx: Floats,
+    dh: Floats,
   ): void {
     // Parameters are gathered again (cheap) in case another forward ran with other values.
     this.gather();
@@ -493,7 +494,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       dx.length >= B * I &&
       dh.length >= B * N &&
       (!dy || dy.length >= B * M);
-    const kern = this.desc && c.desc && fits ? heapKernels(x, dt, dy, dhNew, dx, dh) : null;
+    const kern = this.desc && c.desc && fits ? heapKernels(x, dt, dy, dhNew, dx, dh, this.params[0]?.value) : null;
     if (kern) {
       for (const g of [this.gGL, this.gVleak, this.gCm, ...this.gMap]) g.fill(0);
       kernelCalls.ltc++;
@@ -509,13 +510,13 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 
   /** JavaScript backward (fallback and oracle of the kernel). */
   private backwardJs(
-    x: Float64Array,
-    dt: Float64Array,
+    x: Floats,
+    dt: Floats,
     c: LtcCache,
-    dy: Float64Array | null,
-    dhNew: Float64Array,
-    dx: Float64Array,
-    dh: Float64Array,
+    dy: Floats | null,
+    dhNew: Floats,
+    dx: Floats,
+    dh: Floats,
   ): void {
     const B = c.batch,
       N = this.stateSize,
@@ -643,7 +644,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   /** Add the accumulated gradients into the parameters, chaining through f₊. */
-  private scatterGrads(gGL: Float64Array, gVleak: Float64Array, gCm: Float64Array): void {
+  private scatterGrads(gGL: Floats, gVleak: Floats, gCm: Floats): void {
     this.synapses.scatter(this.w.grad, this.sigma.grad, this.mu.grad, this.erev.grad);
     this.sensory.scatter(this.sensoryW.grad, this.sensorySigma.grad, this.sensoryMu.grad, this.sensoryErev.grad);
     for (let j = 0; j < this.stateSize; j++) {
@@ -655,6 +656,6 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 }
 
 /** acc[i] += v[i]. */
-function addInto(acc: Float64Array, v: Float64Array): void {
+function addInto(acc: Floats, v: Floats): void {
   for (let i = 0; i < acc.length; i++) acc[i] += v[i]!;
 }

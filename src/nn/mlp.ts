@@ -4,6 +4,7 @@
  *
  * Input [B, F] or [B, L, I] (flattened to F = L·I); output [B, O].
  */
+import type { Floats } from "../core/dtype.ts";
 import { checkFinite, checkInt, checkOneOf, fail, formatShape } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
@@ -15,9 +16,9 @@ import { HeapArena } from "../core/wasm/alloc.ts";
 
 interface MlpTape {
   batch: number;
-  x: Float64Array;
-  pre: Float64Array[];
-  act: Float64Array[];
+  x: Floats;
+  pre: Floats[];
+  act: Floats[];
 }
 
 export class Mlp {
@@ -33,7 +34,7 @@ export class Mlp {
   /** Per-batch-size heap buffers (a child of {@link memory}, replaced when the batch size changes). */
   private batchMemory: HeapArena | null = null;
   private batchOf = -1;
-  private readonly bufs = new Map<string, Float64Array>();
+  private readonly bufs = new Map<string, Floats>();
 
   constructor(inputSize: number, hidden: readonly number[], outputSize: number, activation: Activation = "relu") {
     const where = "Mlp";
@@ -67,8 +68,8 @@ export class Mlp {
     checkFinite(where, "input", input.data);
     // Buffers are reused per batch size: this forward replaces the previous tape.
     this.tape = null;
-    const pre: Float64Array[] = [],
-      act: Float64Array[] = [];
+    const pre: Floats[] = [],
+      act: Floats[] = [];
     const x = this.buf("x", B, B * this.inputSize, input.data);
     let z = x;
     this.layers.forEach((lin, l) => {
@@ -85,7 +86,7 @@ export class Mlp {
     this.tape = record ? { batch: B, x, pre, act } : null;
     for (let i = 0; i < z.length; i++) if (!Number.isFinite(z[i]!)) failNonFinite(where, this.params);
     // The result belongs to the caller: a copy when it lives in a reused buffer.
-    return { shape: [B, this.outputSize], data: this.memory ? Float64Array.from(z) : z };
+    return { shape: [B, this.outputSize], data: Float64Array.from(z) };
   }
 
   /** Back-propagate ∂loss/∂output [B, O]; accumulates parameter gradients, returns ∂loss/∂input. */
@@ -102,7 +103,7 @@ export class Mlp {
       if (l > 0) activateBackward(this.activation, t.pre[l - 1]!, t.act[l - 1]!, dBelow, dBelow, dBelow.length);
       g = dBelow;
     }
-    return { shape: [t.batch, this.inputSize], data: this.memory ? Float64Array.from(g) : g };
+    return { shape: [t.batch, this.inputSize], data: Float64Array.from(g) };
   }
 
   /**
@@ -110,7 +111,7 @@ export class Mlp {
    * on the model's heap (reused while the batch size stays the same, so the kernels run in place),
    * or a fresh plain array for an MLP built outside a model.
    */
-  private buf(name: string, batch: number, n: number, init?: Float64Array): Float64Array {
+  private buf(name: string, batch: number, n: number, init?: Floats): Floats {
     if (!this.memory) return init ?? new Float64Array(n);
     if (batch !== this.batchOf) {
       this.batchMemory?.dispose();
@@ -120,7 +121,7 @@ export class Mlp {
     }
     let b = this.bufs.get(name);
     if (!b) {
-      b = this.batchMemory!.f64(n);
+      b = this.batchMemory!.float(n);
       this.bufs.set(name, b);
     }
     if (init) b.set(init.subarray(0, n));

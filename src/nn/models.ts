@@ -17,6 +17,7 @@
  * (P = `projSize` when set; with `returnSequences: false` the time axis is dropped.)
  */
 import { z } from "zod";
+import { DTYPES, type DType } from "../core/dtype.ts";
 import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import { HeapArena } from "../core/wasm/arena.ts";
@@ -39,9 +40,15 @@ import { Mlp } from "./mlp.ts";
 import { SequenceModel, type SequenceOutput } from "./sequence.ts";
 
 const posInt = z.number().int().positive();
+/**
+ * Number format of the model's memory and kernels: `"float64"` (default, the ncps-exact path) or
+ * `"float32"` (f32x4 kernels, PyTorch-float32 accuracy; see core/dtype.ts).
+ */
+const dtypeSchema = z.enum(DTYPES).optional();
 const sequenceOptions = {
   inputSize: posInt,
   returnSequences: z.boolean().optional(),
+  dtype: dtypeSchema,
 };
 const wiringSchema = z.record(z.string(), z.unknown());
 
@@ -94,6 +101,7 @@ export const modelConfigSchema = z.discriminatedUnion("type", [
       hidden: z.array(posInt),
       outputSize: posInt,
       activation: z.enum(ACTIVATIONS).optional(),
+      dtype: dtypeSchema,
     })
     .strict(),
 ]);
@@ -194,6 +202,12 @@ function assembleSequence(config: SequenceModelConfig, seed: number): SequenceMo
 export interface ModelOptions {
   /** Seed of the weight initialisation (and of CfC dropout); default 0. */
   seed?: number;
+  /**
+   * Number format of parameters, gradients and kernels: `"float64"` (default; ncps-exact) or
+   * `"float32"` (f32x4 kernels, about 1e-6 relative rounding per operation). Inputs and outputs
+   * stay float64 arrays either way. Recorded in the config (and so in saved models).
+   */
+  dtype?: DType;
 }
 
 /** Options of the recurrent models. */
@@ -269,7 +283,7 @@ export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceMod
   protected constructor(where: string, config: unknown, seed: number) {
     this.config = parseConfig(where, modelConfigSchema, config, "options") as C;
     this.seed = seed;
-    this.memory = new HeapArena(where);
+    this.memory = new HeapArena(where, null, this.config.dtype ?? "float64");
     try {
       this.net = this.memory.run(() => assembleSequence(this.config, seed));
     } catch (e) {
@@ -281,6 +295,11 @@ export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceMod
   /** True after {@link dispose}. */
   get disposed(): boolean {
     return this.memory.disposed;
+  }
+
+  /** Number format of the model's parameters and kernels (see {@link ModelOptions.dtype}). */
+  get dtype(): DType {
+    return this.memory.dtype;
   }
 
   /**
@@ -503,8 +522,8 @@ export class MLP {
       "options",
     ) as MlpConfig;
     this.seed = seed;
-    this.memory = new HeapArena(where);
     const c = this.config;
+    this.memory = new HeapArena(where, null, c.dtype ?? "float64");
     try {
       this.net = this.memory.run(() => new Mlp(c.inputSize, c.hidden, c.outputSize, c.activation ?? "relu"));
     } catch (e) {
@@ -517,6 +536,11 @@ export class MLP {
   /** True after {@link dispose}. */
   get disposed(): boolean {
     return this.memory.disposed;
+  }
+
+  /** Number format of the model's parameters and kernels (see {@link ModelOptions.dtype}). */
+  get dtype(): DType {
+    return this.memory.dtype;
   }
 
   /** Release the model's heap memory now (see {@link RecurrentModel.dispose}). */
@@ -585,7 +609,11 @@ export function buildModel(config: ModelConfigInput, { seed = 0 }: { seed?: numb
         : new GRU(inputSize, hiddenSize as number, { ...stripNull(rest), seed });
     }
     case "mlp":
-      return new MLP(inputSize, c.hidden, c.outputSize, { ...(c.activation ? { activation: c.activation } : {}), seed });
+      return new MLP(inputSize, c.hidden, c.outputSize, {
+        ...(c.activation ? { activation: c.activation } : {}),
+        ...(c.dtype ? { dtype: c.dtype } : {}),
+        seed,
+      });
   }
 }
 

@@ -16,7 +16,8 @@
  */
 import type { Floats } from "../core/dtype.ts";
 import { erf } from "../core/special.ts";
-import { addr, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
+import { isF32 } from "../core/dtype.ts";
+import { addr, heapKernels, heapKernels32, kernelCalls } from "../core/wasm/alloc.ts";
 import type { Kernels } from "../core/wasm/runtime.ts";
 
 export const ACTIVATIONS = ["lecun_tanh", "tanh", "relu", "gelu", "silu"] as const;
@@ -57,10 +58,12 @@ const BACKWARD_KERNEL: Partial<Record<Activation, [keyof Kernels, "out" | "pre"]
 /** Apply φ elementwise: out[i] = φ(pre[i]) for i in [0, n). */
 export function activate(kind: Activation, pre: Floats, out: Floats, n: number): void {
   const name = FORWARD_KERNEL[kind];
-  const k = name && n <= pre.length && n <= out.length ? heapKernels(pre, out) : null;
+  const fits = name && n <= pre.length && n <= out.length;
+  const f32 = isF32(pre);
+  const k = fits ? (f32 ? heapKernels32(pre, out) : heapKernels(pre, out)) : null;
   if (k && name) {
     kernelCalls.elementwise++;
-    (k[name] as (a: number, b: number, n: number) => void)(addr(pre), addr(out), n);
+    (k[f32 ? (`${name}32` as keyof Kernels) : name] as (a: number, b: number, n: number) => void)(addr(pre), addr(out), n);
     return;
   }
   switch (kind) {
@@ -93,10 +96,11 @@ export function activateBackward(
 ): void {
   const spec = BACKWARD_KERNEL[kind];
   const fits = n <= pre.length && n <= out.length && n <= dOut.length && n <= dPre.length;
-  const k = spec && fits ? heapKernels(pre, out, dOut, dPre) : null;
+  const f32 = isF32(pre);
+  const k = spec && fits ? (f32 ? heapKernels32(pre, out, dOut, dPre) : heapKernels(pre, out, dOut, dPre)) : null;
   if (k && spec) {
     kernelCalls.elementwise++;
-    (k[spec[0]] as (a: number, b: number, c: number, n: number) => void)(addr(spec[1] === "out" ? out : pre), addr(dOut), addr(dPre), n);
+    (k[f32 ? (`${spec[0]}32` as keyof Kernels) : spec[0]] as (a: number, b: number, c: number, n: number) => void)(addr(spec[1] === "out" ? out : pre), addr(dOut), addr(dPre), n);
     return;
   }
   switch (kind) {

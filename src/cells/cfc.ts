@@ -12,10 +12,10 @@
  * The output equals the new state. An optional fixed 0/1 mask on ff1/ff2 (shape [H, I + H]) makes
  * this the layer of a wired CfC (see `wired-cfc.ts`).
  */
-import type { Floats } from "../core/dtype.ts";
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapFloat, heapFloatFrom, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapFloatFrom, heapKernelsOf, kernelCalls } from "../core/wasm/alloc.ts";
 import { ACTIVATIONS, activate, activateBackward, sigmoid, type Activation } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -245,11 +245,11 @@ export class CfCCell implements RecurrentCell<CfCCache> {
     const g1 = c.g1,
       g2 = c.g2,
       ti = c.ti;
-    const k = dt.length >= B ? heapKernels(P, dt, g1, g2, ti, out) : null;
+    const k = dt.length >= B ? heapKernelsOf(P, dt, g1, g2, ti, out) : null;
     if (k) {
       // Fused epilogue: tanh, σ and the interpolation in one pass (kernels/cfc.ts).
       kernelCalls.cfc++;
-      k.cfcHeads(addr(P), addr(dt), addr(g1), addr(g2), addr(ti), addr(out), B, H, gate ? 1 : 0);
+      (isF32(P) ? k.cfcHeads32 : k.cfcHeads)(addr(P), addr(dt), addr(g1), addr(g2), addr(ti), addr(out), B, H, gate ? 1 : 0);
       return;
     }
     for (let r = 0; r < B; r++) {
@@ -308,10 +308,10 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       const g1 = c.g1,
         g2 = c.g2,
         ti = c.ti;
-      const k = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H) ? heapKernels(g1, g2, ti, dhNew, dy, dt, dP) : null;
+      const k = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H) ? heapKernelsOf(g1, g2, ti, dhNew, dy, dt, dP) : null;
       if (k) {
         kernelCalls.cfc++;
-        k.cfcHeadsBack(addr(g1), addr(g2), addr(ti), addr(dhNew), dy ? addr(dy) : 0, addr(dt), addr(dP), B, H, gate ? 1 : 0);
+        (isF32(g1) ? k.cfcHeadsBack32 : k.cfcHeadsBack)(addr(g1), addr(g2), addr(ti), addr(dhNew), dy ? addr(dy) : 0, addr(dt), addr(dP), B, H, gate ? 1 : 0);
       } else
         for (let r = 0; r < B; r++) {
           const t = dt[r]!;

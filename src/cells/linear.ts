@@ -4,10 +4,10 @@
  * packed into one Linear (one matrix product instead of four) while keeping one named {@link Param}
  * per head, each a view into the packed buffers.
  */
-import type { Floats } from "../core/dtype.ts";
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { gemmNN, gemmNT } from "../core/gemm.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapFloat, heapFloatFrom, heapKernels, heapSubview, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapFloatFrom, heapKernelsOf, heapSubview, kernelCalls } from "../core/wasm/alloc.ts";
 import { Param } from "./param.ts";
 
 /** A head of a packed layer: its name prefix (e.g. "ff1") and number of output rows. */
@@ -96,10 +96,10 @@ export class Linear {
     const w = this.weight,
       m = this.mask,
       out = this.masked;
-    const k = heapKernels(w, m, out);
+    const k = heapKernelsOf(w, m, out);
     if (k) {
       kernelCalls.elementwise++;
-      k.vmul(addr(w), addr(m), addr(out), out.length);
+      (isF32(w) ? k.vmul32 : k.vmul)(addr(w), addr(m), addr(out), out.length);
     } else for (let i = 0; i < out.length; i++) out[i] = w[i]! * m[i]!;
     return out;
   }
@@ -127,19 +127,19 @@ export class Linear {
       gemmNN(dy, 0, 1, out, x, xOff, tmp, 0, out, batch, inF, false);
       const m = this.mask,
         g = this.weightGrad;
-      const k = heapKernels(g, tmp, m);
+      const k = heapKernelsOf(g, tmp, m);
       if (k) {
         kernelCalls.elementwise++;
-        k.vaddMul(addr(g), addr(tmp), addr(m), addr(g), g.length);
+        (isF32(g) ? k.vaddMul32 : k.vaddMul)(addr(g), addr(tmp), addr(m), addr(g), g.length);
       } else for (let i = 0; i < tmp.length; i++) g[i] += tmp[i]! * m[i]!;
     } else {
       gemmNN(dy, 0, 1, out, x, xOff, this.weightGrad, 0, out, batch, inF, true);
     }
     const gb = this.biasGrad;
-    const kb = gb && batch * out <= dy.length ? heapKernels(gb, dy) : null;
+    const kb = gb && batch * out <= dy.length ? heapKernelsOf(gb, dy) : null;
     if (gb && kb) {
       kernelCalls.elementwise++;
-      kb.colSumAdd(addr(dy), addr(gb), batch, out);
+      (isF32(gb) ? kb.colSumAdd32 : kb.colSumAdd)(addr(dy), addr(gb), batch, out);
     } else if (gb)
       for (let r = 0; r < batch; r++) {
         const o = r * out;

@@ -142,6 +142,14 @@ export function heapKernels32(...arrays: (ArrayBufferView | null | undefined)[])
   return rt.kernels;
 }
 
+/**
+ * The kernels for arrays of one number format: {@link heapKernels32} when the first is float32,
+ * else {@link heapKernels} (callers pick the `…32` kernel by the same test).
+ */
+export function heapKernelsOf(first: Floats, ...rest: (ArrayBufferView | null | undefined)[]): Kernels | null {
+  return isF32(first) ? heapKernels32(first, ...rest) : heapKernels(first, ...rest);
+}
+
 /** Byte address of element `offset` of a heap view. */
 export function addr(a: Float64Array | Float32Array | Int32Array, offset = 0): number {
   return a.byteOffset + offset * a.BYTES_PER_ELEMENT;

@@ -67,6 +67,18 @@ export const KERNEL_SIGNATURES = {
   vexp32: MAP1,
   vsigmoid32: MAP1,
   vtanh32: MAP1,
+  vlecunTanh32: MAP1,
+  vrelu32: MAP1,
+  vsilu32: MAP1,
+  vlecunTanhBack32: MAP2,
+  vtanhBack32: MAP2,
+  vreluBack32: MAP2,
+  vsiluBack32: MAP2,
+  vmul32: MAP2,
+  vaddMul32: k("c a b out n", "iiiii"),
+  cfcHeads32: k("P dt g1 g2 ti h B H gate", "iiiiiiiii"),
+  cfcHeadsBack32: k("g1 g2 ti dhNew dy dt dP B H gate", "iiiiiiiiii"),
+  colSumAdd32: k("dy gb B n", "iiii"),
   adamStep32: k("p g m v n b1 oneMinusB1 b2 oneMinusB2 step sqrtBc2 eps lrWd", "iiiiiffffffff"),
 } as const;
 

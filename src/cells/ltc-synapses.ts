@@ -9,7 +9,7 @@
  * Both the kernels and the JavaScript path read these records, so there is one representation.
  */
 import type { Floats } from "../core/dtype.ts";
-import { heapFloat, heapI32 } from "../core/wasm/alloc.ts";
+import { heapF64, heapI32 } from "../core/wasm/alloc.ts";
 import { GRAD_RECORD_BYTES, REC, SYN_RECORD_BYTES } from "../core/wasm/kernels/ltc.ts";
 import { sigmoid, softplus } from "./activations.ts";
 
@@ -96,8 +96,8 @@ export class SynapseTable {
     this.lane = Int32Array.from(lane);
     this.slot = Int32Array.from(lane, (l) => (l >> 1) * RF + (l & 1));
     this.gslot = Int32Array.from(lane, (l) => (l >> 1) * GF + (l & 1));
-    this.rec = heapFloat(Math.max(1, pairs) * RF);
-    this.grad = heapFloat(Math.max(1, pairs) * GF);
+    this.rec = heapF64(Math.max(1, pairs) * RF);
+    this.grad = heapF64(Math.max(1, pairs) * GF);
     // Source byte offsets (source index × 8) in the records' i32 slots; zero in half lanes.
     const ints = new Int32Array(this.rec.buffer, this.rec.byteOffset, this.rec.length * 2);
     for (let s = 0; s < this.count; s++) {

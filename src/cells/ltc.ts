@@ -17,10 +17,10 @@
  * (`core/wasm/kernels/ltc.ts`) when the cell, the cache and the step's arrays are on the heap;
  * the JavaScript path below is the fallback and the kernels' test oracle.
  */
-import type { Floats } from "../core/dtype.ts";
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapFloat, heapFloatFrom, heapI32, heapKernels, isHeapView, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, currentDtype, heapF64, heapFloatFrom, heapI32, heapKernels, isHeapView, kernelCalls } from "../core/wasm/alloc.ts";
 import { LTC_CACHE, LTC_CACHE_WORDS, LTC_DESC, LTC_DESC_WORDS } from "../core/wasm/kernels/ltc.ts";
 import { sigmoid, softplus } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
@@ -65,6 +65,11 @@ export interface LtcCache extends StepCache {
   gDenS: Floats; // [B, N]
   gc: Floats; // [B, N]
   dvSyn: Floats; // synaptic part of v̄, [B, N] (kernel backward)
+  /**
+   * float32 models only: float64 copies of the step's x [B, I], h [B, N], Δt [B] and of the
+   * backward's dy [B, M], h̄' [B, N], x̄ [B, I], h̄ [B, N] (the step kernels are float64).
+   */
+  io64: { x: Float64Array; h: Float64Array; dt: Float64Array; dy: Float64Array; dhNew: Float64Array; dx: Float64Array; dh: Float64Array } | null;
   /** Addresses of the buffers above for the step kernels (null when they are off the heap). */
   desc: Int32Array | null;
 }
@@ -121,6 +126,15 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   private readonly desc: Int32Array | null;
   /** The heap buffers the descriptor points to (held so that they stay allocated). */
   readonly kernelBuffers: readonly (Floats | Int32Array)[];
+  /**
+   * float32 mode: parameters, gradients and optimiser state are float32, but the step kernels
+   * (kernels/ltc.ts, f64x2 pair records) are float64: inputs, states and the parameters they read
+   * in place are copied to float64 per step (O(B·(I + N)), small beside the K·B·N² synapse work).
+   * An f32x4 LTC kernel is not written yet.
+   */
+  private readonly f32: boolean;
+  /** float32 parameters read by the kernels, with their float64 copies. */
+  private readonly shadows: [Param, Float64Array][] = [];
 
   constructor(cfg: LtcCellConfig) {
     const where = "LtcCell";
@@ -182,16 +196,18 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 
     this.synapses = new SynapseTable(adj, N, N);
     this.sensory = new SynapseTable(sadj, I, N);
-    this.gL = heapFloat(N);
-    this.cmP = heapFloat(N);
+    // Kernel-side buffers are float64 in either number format (see the class note on float32).
+    this.gL = heapF64(N);
+    this.cmP = heapF64(N);
     this.dGL = new Float64Array(N);
     this.dCm = new Float64Array(N);
     this.rawGL = new Float64Array(N).fill(NaN);
     this.rawCm = new Float64Array(N).fill(NaN);
-    this.gGL = heapFloat(N);
-    this.gVleak = heapFloat(N);
-    this.gCm = heapFloat(N);
-    this.gMap = [heapFloat(I), heapFloat(I), heapFloat(this.motorSize), heapFloat(this.motorSize)];
+    this.gGL = heapF64(N);
+    this.gVleak = heapF64(N);
+    this.gCm = heapF64(N);
+    this.gMap = [heapF64(I), heapF64(I), heapF64(this.motorSize), heapF64(this.motorSize)];
+    this.f32 = currentDtype() === "float32";
     [this.desc, this.kernelBuffers] = this.buildDescriptor();
   }
 
@@ -204,7 +220,15 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     const N = this.stateSize,
       I = this.inputSize,
       M = this.motorSize;
-    const ones = (n: number) => heapFloatFrom(new Float64Array(n).fill(1));
+    const ones = (n: number) => heapF64(n).fill(1);
+    // Parameters the kernels read in place: themselves in float64, float64 shadows in float32
+    // (refreshed by gather()).
+    const direct = (p: Param): Float64Array => {
+      if (!isF32(p.value)) return p.value;
+      const copy = heapF64(p.value.length);
+      this.shadows.push([p, copy]);
+      return copy;
+    };
     const syn = this.synapses,
       sens = this.sensory;
     const fields: Record<keyof typeof LTC_DESC, Floats | Int32Array | number> = {
@@ -225,12 +249,12 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       sensGrad: sens.grad,
       nSensPairs: sens.pairs,
       gL: this.gL,
-      vleak: this.vleak.value,
+      vleak: direct(this.vleak),
       cm: this.cmP,
-      iw: this.inputW?.value ?? ones(I),
-      ib: this.inputB?.value ?? heapFloat(I),
-      ow: this.outputW?.value ?? ones(M),
-      ob: this.outputB?.value ?? heapFloat(M),
+      iw: this.inputW ? direct(this.inputW) : ones(I),
+      ib: this.inputB ? direct(this.inputB) : heapF64(I),
+      ow: this.outputW ? direct(this.outputW) : ones(M),
+      ob: this.outputB ? direct(this.outputB) : heapF64(M),
       gGL: this.gGL,
       gVleak: this.gVleak,
       gCm: this.gCm,
@@ -238,7 +262,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       gIb: this.gMap[1],
       gOw: this.gMap[2],
       gOb: this.gMap[3],
-      gxt: heapFloat(I),
+      gxt: heapF64(I),
     };
     // The descriptor holds bare addresses: the cell keeps the arrays themselves reachable.
     const keep = Object.values(fields).filter((v): v is Floats | Int32Array => typeof v !== "number");
@@ -285,6 +309,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
    */
   private gather(): void {
     const imp = this.implicitParamConstraints;
+    for (const [p, copy] of this.shadows) copy.set(p.value);
     this.synapses.gather(this.w.value, this.sigma.value, this.mu.value, this.erev.value, imp);
     this.sensory.gather(this.sensoryW.value, this.sensorySigma.value, this.sensoryMu.value, this.sensoryErev.value, imp);
     const gl = this.gleak.value,
@@ -308,7 +333,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       I = this.inputSize,
       K = this.odeUnfolds;
     const BN = batch * N;
-    const f = heapFloat;
+    const f = heapF64;
     const c: LtcCache = {
       batch,
       y: f(batch * this.motorSize),
@@ -329,6 +354,9 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       gDenS: f(BN),
       gc: f(BN),
       dvSyn: f(BN),
+      io64: this.f32
+        ? { x: f(batch * I), h: f(BN), dt: f(batch), dy: f(batch * this.motorSize), dhNew: f(BN), dx: f(batch * I), dh: f(BN) }
+        : null,
       desc: null,
     };
     const desc = heapI32(LTC_CACHE_WORDS);
@@ -371,7 +399,13 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       I = this.inputSize;
     this.checkDt("LtcCell.forward", dt, B);
     this.gather();
-    const kern = this.desc && c.desc && x.length >= B * I && h.length >= B * N && dt.length >= B ? heapKernels(x, h, dt, this.params[0]?.value) : null;
+    if (c.io64 && this.desc && c.desc) {
+      // float32 model: the float64 step kernel on float64 copies (see the class note).
+      x = copy64(c.io64.x, x, B * I);
+      h = copy64(c.io64.h, h, B * N);
+      dt = copy64(c.io64.dt, dt, B);
+    }
+    const kern = this.desc && c.desc && x.length >= B * I && h.length >= B * N && dt.length >= B ? heapKernels(x, h, dt) : null;
     if (kern) {
       kernelCalls.ltc++;
       kern.ltcForward(addr(this.desc!), addr(c.desc!), addr(x), addr(h), addr(dt), B, this.epsilon);
@@ -487,6 +521,18 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       M = this.motorSize;
     this.synapses.zeroGrads();
     this.sensory.zeroGrads();
+    const io = c.io64 && this.desc && c.desc ? c.io64 : null;
+    let dxOut: Floats | null = null,
+      dhOut: Floats | null = null;
+    if (io) {
+      // float32 model: float64 copies in, float64 results copied back out (see the class note).
+      x = copy64(io.x, x, B * I);
+      dt = copy64(io.dt, dt, B);
+      if (dy) dy = copy64(io.dy, dy, B * M);
+      dhNew = copy64(io.dhNew, dhNew, B * N);
+      if (isF32(dx)) [dxOut, dx] = [dx, io.dx];
+      if (isF32(dh)) [dhOut, dh] = [dh, io.dh];
+    }
     const fits =
       x.length >= B * I &&
       dt.length >= B &&
@@ -494,7 +540,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       dx.length >= B * I &&
       dh.length >= B * N &&
       (!dy || dy.length >= B * M);
-    const kern = this.desc && c.desc && fits ? heapKernels(x, dt, dy, dhNew, dx, dh, this.params[0]?.value) : null;
+    const kern = this.desc && c.desc && fits ? heapKernels(x, dt, dy, dhNew, dx, dh) : null;
     if (kern) {
       for (const g of [this.gGL, this.gVleak, this.gCm, ...this.gMap]) g.fill(0);
       kernelCalls.ltc++;
@@ -506,6 +552,8 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       if (this.outputB && dy) addInto(this.outputB.grad, gOb);
       this.scatterGrads(this.gGL, this.gVleak, this.gCm);
     } else this.backwardJs(x, dt, c, dy, dhNew, dx, dh);
+    if (dxOut) dxOut.set(dx.subarray(0, B * I));
+    if (dhOut) dhOut.set(dh.subarray(0, B * N));
   }
 
   /** JavaScript backward (fallback and oracle of the kernel). */
@@ -658,4 +706,11 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 /** acc[i] += v[i]. */
 function addInto(acc: Floats, v: Floats): void {
   for (let i = 0; i < acc.length; i++) acc[i] += v[i]!;
+}
+
+/** `src` as float64: itself when it already is, else copied into `dst` (first n elements). */
+function copy64(dst: Float64Array, src: Floats, n: number): Float64Array {
+  if (!isF32(src)) return src;
+  for (let i = 0; i < n; i++) dst[i] = src[i]!;
+  return dst;
 }

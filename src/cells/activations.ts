@@ -86,21 +86,19 @@ export function activate(kind: Activation, pre: Floats, out: Floats, n: number):
 }
 
 /** Backward: dPre[i] = dOut[i]·φ'(pre[i]) (`out` = φ(pre), reused where it is cheaper). */
-export function activateBackward(
-  kind: Activation,
-  pre: Floats,
-  out: Floats,
-  dOut: Floats,
-  dPre: Floats,
-  n: number,
-): void {
+export function activateBackward(kind: Activation, pre: Floats, out: Floats, dOut: Floats, dPre: Floats, n: number): void {
   const spec = BACKWARD_KERNEL[kind];
   const fits = n <= pre.length && n <= out.length && n <= dOut.length && n <= dPre.length;
   const f32 = isF32(pre);
   const k = spec && fits ? (f32 ? heapKernels32(pre, out, dOut, dPre) : heapKernels(pre, out, dOut, dPre)) : null;
   if (k && spec) {
     kernelCalls.elementwise++;
-    (k[f32 ? (`${spec[0]}32` as keyof Kernels) : spec[0]] as (a: number, b: number, c: number, n: number) => void)(addr(spec[1] === "out" ? out : pre), addr(dOut), addr(dPre), n);
+    (k[f32 ? (`${spec[0]}32` as keyof Kernels) : spec[0]] as (a: number, b: number, c: number, n: number) => void)(
+      addr(spec[1] === "out" ? out : pre),
+      addr(dOut),
+      addr(dPre),
+      n,
+    );
     return;
   }
   switch (kind) {

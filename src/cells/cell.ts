@@ -47,14 +47,5 @@ export interface RecurrentCell<C extends StepCache = StepCache> {
    * @param dy - gradient w.r.t. the step output, or null when the output was not used
    * @param dhNew - gradient w.r.t. the new state
    */
-  backward(
-    x: Floats,
-    h: Floats,
-    dt: Floats,
-    cache: C,
-    dy: Floats | null,
-    dhNew: Floats,
-    dx: Floats,
-    dh: Floats,
-  ): void;
+  backward(x: Floats, h: Floats, dt: Floats, cache: C, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void;
 }

@@ -268,16 +268,7 @@ export class CfCCell implements RecurrentCell<CfCCache> {
     }
   }
 
-  backward(
-    _x: Floats,
-    _h: Floats,
-    dt: Floats,
-    c: CfCCache,
-    dy: Floats | null,
-    dhNew: Floats,
-    dx: Floats,
-    dh: Floats,
-  ): void {
+  backward(_x: Floats, _h: Floats, dt: Floats, c: CfCCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       I = this.inputSize,
       H = this.stateSize,
@@ -308,10 +299,22 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       const g1 = c.g1,
         g2 = c.g2,
         ti = c.ti;
-      const k = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H) ? heapKernelsOf(g1, g2, ti, dhNew, dy, dt, dP) : null;
+      const k =
+        dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H) ? heapKernelsOf(g1, g2, ti, dhNew, dy, dt, dP) : null;
       if (k) {
         kernelCalls.cfc++;
-        (isF32(g1) ? k.cfcHeadsBack32 : k.cfcHeadsBack)(addr(g1), addr(g2), addr(ti), addr(dhNew), dy ? addr(dy) : 0, addr(dt), addr(dP), B, H, gate ? 1 : 0);
+        (isF32(g1) ? k.cfcHeadsBack32 : k.cfcHeadsBack)(
+          addr(g1),
+          addr(g2),
+          addr(ti),
+          addr(dhNew),
+          dy ? addr(dy) : 0,
+          addr(dt),
+          addr(dP),
+          B,
+          H,
+          gate ? 1 : 0,
+        );
       } else
         for (let r = 0; r < B; r++) {
           const t = dt[r]!;

@@ -94,16 +94,7 @@ export class GruCell implements RecurrentCell<GruCache> {
     }
   }
 
-  backward(
-    x: Floats,
-    h: Floats,
-    _dt: Floats,
-    c: GruCache,
-    dy: Floats | null,
-    dhNew: Floats,
-    dx: Floats,
-    dh: Floats,
-  ): void {
+  backward(x: Floats, h: Floats, _dt: Floats, c: GruCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       H = this.stateSize;
     for (let b = 0; b < B; b++) {

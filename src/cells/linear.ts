@@ -34,11 +34,7 @@ export class Linear {
   /** Named parameters, one weight (+ bias) per head, in head order. */
   readonly params: Param[];
 
-  constructor(
-    inFeatures: number,
-    heads: readonly HeadSpec[],
-    { bias = true, mask = null }: { bias?: boolean; mask?: Floats | null } = {},
-  ) {
+  constructor(inFeatures: number, heads: readonly HeadSpec[], { bias = true, mask = null }: { bias?: boolean; mask?: Floats | null } = {}) {
     this.inFeatures = inFeatures;
     this.outFeatures = heads.reduce((s, h) => s + h.rows, 0);
     const nW = this.outFeatures * inFeatures;

@@ -180,16 +180,7 @@ export class LstmCell implements RecurrentCell<LstmCache> {
     this.pack(c.hOut, c.cOut, c.h, c.batch);
   }
 
-  backward(
-    x: Floats,
-    _h: Floats,
-    _dt: Floats,
-    c: LstmCache,
-    dy: Floats | null,
-    dhNew: Floats,
-    dx: Floats,
-    dh: Floats,
-  ): void {
+  backward(x: Floats, _h: Floats, _dt: Floats, c: LstmCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       H = this.hiddenSize;
     const dhOut = c.dhIn,

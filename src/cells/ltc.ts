@@ -69,7 +69,15 @@ export interface LtcCache extends StepCache {
    * float32 models only: float64 copies of the step's x [B, I], h [B, N], Δt [B] and of the
    * backward's dy [B, M], h̄' [B, N], x̄ [B, I], h̄ [B, N] (the step kernels are float64).
    */
-  io64: { x: Float64Array; h: Float64Array; dt: Float64Array; dy: Float64Array; dhNew: Float64Array; dx: Float64Array; dh: Float64Array } | null;
+  io64: {
+    x: Float64Array;
+    h: Float64Array;
+    dt: Float64Array;
+    dy: Float64Array;
+    dhNew: Float64Array;
+    dx: Float64Array;
+    dh: Float64Array;
+  } | null;
   /** Addresses of the buffers above for the step kernels (null when they are off the heap). */
   desc: Int32Array | null;
 }
@@ -503,16 +511,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     }
   }
 
-  backward(
-    x: Floats,
-    _h: Floats,
-    dt: Floats,
-    c: LtcCache,
-    dy: Floats | null,
-    dhNew: Floats,
-    dx: Floats,
-    dh: Floats,
-  ): void {
+  backward(x: Floats, _h: Floats, dt: Floats, c: LtcCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     // Parameters are gathered again (cheap) in case another forward ran with other values.
     this.gather();
     const B = c.batch,
@@ -557,15 +556,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   /** JavaScript backward (fallback and oracle of the kernel). */
-  private backwardJs(
-    x: Floats,
-    dt: Floats,
-    c: LtcCache,
-    dy: Floats | null,
-    dhNew: Floats,
-    dx: Floats,
-    dh: Floats,
-  ): void {
+  private backwardJs(x: Floats, dt: Floats, c: LtcCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       N = this.stateSize,
       I = this.inputSize,

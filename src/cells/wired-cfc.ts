@@ -112,16 +112,7 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
     }
   }
 
-  backward(
-    x: Floats,
-    _h: Floats,
-    dt: Floats,
-    c: WiredCfCCache,
-    dy: Floats | null,
-    dhNew: Floats,
-    dx: Floats,
-    dh: Floats,
-  ): void {
+  backward(x: Floats, _h: Floats, dt: Floats, c: WiredCfCCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       N = this.stateSize;
     const last = this.layerCells.length - 1;

@@ -112,7 +112,17 @@ export function gemmNN(
     if (f32 === isF32(b) && f32 === isF32(c)) {
       kernelCalls.gemm++;
       const e = f32 ? 4 : 8;
-      (f32 ? rt.kernels.gemmNN32 : rt.kernels.gemmNN)(a.byteOffset + e * aOff, as0, as1, b.byteOffset + e * bOff, c.byteOffset + e * cOff, m, k, n, accumulate ? 1 : 0);
+      (f32 ? rt.kernels.gemmNN32 : rt.kernels.gemmNN)(
+        a.byteOffset + e * aOff,
+        as0,
+        as1,
+        b.byteOffset + e * bOff,
+        c.byteOffset + e * cOff,
+        m,
+        k,
+        n,
+        accumulate ? 1 : 0,
+      );
       return;
     }
   }

@@ -114,7 +114,9 @@ export function heapSubview<T extends Floats>(parent: T, begin: number, end: num
   const rt = wasmRuntime();
   if (isF32(parent)) return parent.subarray(begin, end) as T; // float32 buffers come from arenas only
   // Owned blocks (from an arena) live until their arena is disposed: a plain sub-view suffices.
-  return rt?.heap.owns(parent) && rt.heap.isTracked(parent) ? (rt.heap.subview(parent as Float64Array, begin, end) as T) : (parent.subarray(begin, end) as T);
+  return rt?.heap.owns(parent) && rt.heap.isTracked(parent)
+    ? (rt.heap.subview(parent as Float64Array, begin, end) as T)
+    : (parent.subarray(begin, end) as T);
 }
 
 /** True when `a` lives on the WebAssembly heap. */

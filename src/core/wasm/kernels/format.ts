@@ -5,10 +5,10 @@
  * are emitted exactly as before, and the float32 ones carry the suffix `32`
  * (`cfcHeads` → `cfcHeads32`).
  */
-import { f32, f32x4, f64, f64x2, i32, v128, type Expr, type Local } from "../expr.ts";
+import { f32, f32x4, f64, f64x2, type Expr, type Local } from "../expr.ts";
 import type { FunctionBuilder } from "../module.ts";
 import type { KernelName } from "../signatures.ts";
-import { pairs, type KernelContext, type Lanes } from "./context.ts";
+import { pairs, quads, type KernelContext, type Lanes } from "./context.ts";
 import { emitExp32, emitSigmoid32, emitTanh32 } from "./f32.ts";
 import { emitExp, emitSigmoid, emitTanh } from "./vmath.ts";
 
@@ -50,35 +50,6 @@ export const F64: Format = {
   sigmoid: emitSigmoid,
   tanh: emitTanh,
 };
-
-/** One float32 element in lane 0 (the others zero on load, untouched on store). */
-const ONE32: Lanes = {
-  half: true,
-  load: (a, o = 0) => v128.load32_zero(a, o),
-  store: (a, v, o = 0) => v128.store32_lane(a, v, 0, o),
-};
-const FULL: Lanes = { half: false, load: (a, o = 0) => v128.load(a, o), store: (a, v, o = 0) => v128.store(a, v, o) };
-
-/** `for (j = from; j + 4 <= to; j += 4) body(FULL)`, then one element at a time. */
-function quads(f: FunctionBuilder, j: Local, from: Expr, to: Expr, body: (lanes: Lanes) => void): void {
-  f.set(j, from);
-  f.block((done) =>
-    f.loop((next) => {
-      f.brIf(done, i32.gt_s(i32.add(j.get(), i32.const(4)), to));
-      body(FULL);
-      f.set(j, i32.add(j.get(), i32.const(4)));
-      f.br(next);
-    }),
-  );
-  f.block((done) =>
-    f.loop((next) => {
-      f.brIf(done, i32.ge_s(j.get(), to));
-      body(ONE32);
-      f.set(j, i32.add(j.get(), i32.const(1)));
-      f.br(next);
-    }),
-  );
-}
 
 export const F32: Format = {
   suffix: "32",

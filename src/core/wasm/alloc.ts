@@ -148,8 +148,17 @@ export function heapKernels32(...arrays: (ArrayBufferView | null | undefined)[])
  * The kernels for arrays of one number format: {@link heapKernels32} when the first is float32,
  * else {@link heapKernels} (callers pick the `…32` kernel by the same test).
  */
-export function heapKernelsOf(first: Floats, ...rest: (ArrayBufferView | null | undefined)[]): Kernels | null {
-  return isF32(first) ? heapKernels32(first, ...rest) : heapKernels(first, ...rest);
+export function heapKernelsOf(
+  first: Floats,
+  b?: ArrayBufferView | null,
+  c?: ArrayBufferView | null,
+  d?: ArrayBufferView | null,
+  e?: ArrayBufferView | null,
+  f?: ArrayBufferView | null,
+  g?: ArrayBufferView | null,
+): Kernels | null {
+  // Fixed arity (no rest array and spread on the hot path of every layer call).
+  return isF32(first) ? heapKernels32(first, b, c, d, e, f, g) : heapKernels(first, b, c, d, e, f, g);
 }
 
 /** Byte address of element `offset` of a heap view. */

@@ -15,7 +15,7 @@
 import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapFloat, heapFloatFrom, heapKernelsOf, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapFloatFrom, heapKernels32, heapKernelsOf, kernelCalls } from "../core/wasm/alloc.ts";
 import { ACTIVATIONS, activate, activateBackward, sigmoid, type Activation } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -230,6 +230,13 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       const wt = this.wTau!.value,
         A = this.A!.value,
         e = c.e;
+      // float32: the f32x4 kernel (kernels/cfc.ts); float64 stays in this loop (bit for bit).
+      const k32 = isF32(P) && dt.length >= B ? heapKernels32(P, dt, wt, A, e, out) : null;
+      if (k32) {
+        kernelCalls.cfc++;
+        k32.cfcPure32(addr(P), addr(dt), addr(wt), addr(A), addr(e), addr(out), B, H, nH);
+        return;
+      }
       for (let r = 0; r < B; r++) {
         const t = dt[r]!;
         for (let j = 0; j < H; j++) {
@@ -282,18 +289,38 @@ export class CfCCell implements RecurrentCell<CfCCache> {
         e = c.e;
       const gwt = this.wTau!.grad,
         gA = this.A!.grad;
-      for (let r = 0; r < B; r++) {
-        const t = dt[r]!;
-        for (let j = 0; j < H; j++) {
-          const k = r * H + j;
-          const g = dhNew[k]! + (dy ? dy[k]! : 0);
-          const f1 = P[r * nH + j]!;
-          const ej = e[k]!;
-          dP[r * nH + j] = -g * A[j]! * ej * (1 - t * Math.abs(f1));
-          gA[j] += g * (1 - ej * f1);
-          gwt[j] += g * A[j]! * ej * f1 * t * Math.sign(wt[j]!);
+      const fits = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H);
+      const k32 = isF32(P) && fits ? heapKernels32(P, dt, wt, A, e, dhNew, dy, dP, gA, gwt) : null;
+      if (k32) {
+        kernelCalls.cfc++;
+        k32.cfcPureBack32(
+          addr(P),
+          addr(dt),
+          addr(wt),
+          addr(A),
+          addr(e),
+          addr(dhNew),
+          dy ? addr(dy) : 0,
+          addr(dP),
+          addr(gA),
+          addr(gwt),
+          B,
+          H,
+          nH,
+        );
+      } else
+        for (let r = 0; r < B; r++) {
+          const t = dt[r]!;
+          for (let j = 0; j < H; j++) {
+            const k = r * H + j;
+            const g = dhNew[k]! + (dy ? dy[k]! : 0);
+            const f1 = P[r * nH + j]!;
+            const ej = e[k]!;
+            dP[r * nH + j] = -g * A[j]! * ej * (1 - t * Math.abs(f1));
+            gA[j] += g * (1 - ej * f1);
+            gwt[j] += g * A[j]! * ej * f1 * t * Math.sign(wt[j]!);
+          }
         }
-      }
     } else {
       const gate = this.mode === "default";
       const g1 = c.g1,

@@ -112,21 +112,22 @@ test("float32 MLP matches float64 forward and backward", { skip }, () => {
   m64.params.forEach((p, k) => assert.ok(rel(m32.params[k]!.grad, p.grad) < TOL, p.name));
 });
 
-test("float32 buffers on the JavaScript path agree with the f32x4 kernels", { skip }, () => {
-  const make = () => new CfC(I, 8, { seed: 12, dtype: "float32", backboneUnits: 10 });
-  using k = make();
-  const prev = setHeapAllocation(false);
-  let js: ReturnType<typeof run>;
-  try {
-    using plain = make();
-    js = run(plain, 13);
-  } finally {
-    setHeapAllocation(prev);
-  }
-  const kern = run(k, 13);
-  assert.ok(relErr(kern.out, js.out) < TOL);
-  kern.grads.forEach((g, i) => assert.ok(rel(g, js.grads[i]!) < TOL));
-});
+for (const mode of ["default", "pure"] as const)
+  test(`float32 buffers on the JavaScript path agree with the f32x4 kernels (CfC ${mode})`, { skip }, () => {
+    const make = () => new CfC(I, 8, { seed: 12, dtype: "float32", backboneUnits: 10, mode });
+    using k = make();
+    const prev = setHeapAllocation(false);
+    let js: ReturnType<typeof run>;
+    try {
+      using plain = make();
+      js = run(plain, 13);
+    } finally {
+      setHeapAllocation(prev);
+    }
+    const kern = run(k, 13);
+    assert.ok(relErr(kern.out, js.out) < TOL);
+    kern.grads.forEach((g, i) => assert.ok(rel(g, js.grads[i]!) < TOL));
+  });
 
 test("fit trains a float32 model with float32 Adam moments; saved models keep their dtype", { skip }, () => {
   const rng = new Rng(21);

@@ -79,6 +79,10 @@ export const KERNEL_SIGNATURES = {
   cfcHeads32: k("P dt g1 g2 ti h B H gate", "iiiiiiiii"),
   cfcHeadsBack32: k("g1 g2 ti dhNew dy dt dP B H gate", "iiiiiiiiii"),
   colSumAdd32: k("dy gb B n", "iiii"),
+  /** CfC pure mode, float32: f1 = P[:, :H] (row stride nH) → e, h [B, H]; wTau, A [H]. */
+  cfcPure32: k("P dt wTau A e h B H nH", "iiiiiiiii"),
+  /** Its backward: dP [B, nH] (first H columns), gA and gwTau [H] accumulated; dy 0 = none. */
+  cfcPureBack32: k("P dt wTau A e dhNew dy dP gA gwTau B H nH", "iiiiiiiiiiiii"),
   adamStep32: k("p g m v n b1 oneMinusB1 b2 oneMinusB2 step sqrtBc2 eps lrWd", "iiiiiffffffff"),
 } as const;
 

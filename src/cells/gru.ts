@@ -8,10 +8,10 @@
  *
  * Parameters `weight_ih` [3H, I], `weight_hh` [3H, H], `bias_ih`, `bias_hh` [3H], gate order r, z, n.
  */
-import type { Floats } from "../core/dtype.ts";
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { heapFloat } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapKernels32, kernelCalls } from "../core/wasm/alloc.ts";
 import { sigmoid } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -79,6 +79,13 @@ export class GruCell implements RecurrentCell<GruCache> {
       H = this.stateSize;
     this.ih.forward(x, 0, c.gi, B);
     this.hh.forward(h, 0, c.gh, B);
+    // float32: the gates on the f32x4 kernel; float64 stays in the loop below (bit for bit).
+    const k32 = isF32(c.gi) && h.length >= B * H ? heapKernels32(c.gi, c.gh, h, c.r, c.z, c.n, c.h) : null;
+    if (k32) {
+      kernelCalls.elementwise++;
+      k32.gruGates32(addr(c.gi), addr(c.gh), addr(h), addr(c.r), addr(c.z), addr(c.n), addr(c.h), B, H);
+      return;
+    }
     for (let b = 0; b < B; b++) {
       const o = b * 3 * H;
       for (let j = 0; j < H; j++) {

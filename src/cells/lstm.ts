@@ -9,10 +9,10 @@
  * `forgetBias` is 1 in ncps (hard-coded). As a {@link RecurrentCell} the state is [h, c] per row
  * (stateSize = 2H) and the output is h'.
  */
-import type { Floats } from "../core/dtype.ts";
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { heapFloat } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapKernels32, kernelCalls } from "../core/wasm/alloc.ts";
 import { sigmoid } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -112,6 +112,14 @@ export class LstmCell implements RecurrentCell<LstmCache> {
     this.recurrentMap.forward(h, 0, c.zRec, B);
     const z = c.z,
       zr = c.zRec;
+    // float32: the gates on the f32x4 kernel; float64 stays in the loop below (bit for bit).
+    const k32 = isF32(z) ? heapKernels32(z, zr, cPrev, c.cand, c.gi, c.gf, c.go, c.cOut, c.tc, c.hOut) : null;
+    if (k32) {
+      kernelCalls.elementwise++;
+      const a = addr;
+      k32.lstmGates32(a(z), a(zr), a(cPrev), a(c.cand), a(c.gi), a(c.gf), a(c.go), a(c.cOut), a(c.tc), a(c.hOut), B, H, this.forgetBias);
+      return;
+    }
     for (let r = 0; r < B; r++) {
       const o = r * 4 * H;
       for (let j = 0; j < H; j++) {

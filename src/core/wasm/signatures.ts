@@ -79,6 +79,10 @@ export const KERNEL_SIGNATURES = {
   cfcHeads32: k("P dt g1 g2 ti h B H gate", "iiiiiiiii"),
   cfcHeadsBack32: k("g1 g2 ti dhNew dy dt dP B H gate", "iiiiiiiiii"),
   colSumAdd32: k("dy gb B n", "iiii"),
+  /** LSTM gates, float32: z, zRec [B, 4H] (cand, i, f, o), cPrev [B, H] → the six [B, H] outputs. */
+  lstmGates32: k("z zRec cPrev cand gi gf go cOut tc hOut B H forgetBias", "iiiiiiiiiiiif"),
+  /** GRU gates, float32: gi, gh [B, 3H] (r, z, n), h [B, H] → r, z, n, h' [B, H]. */
+  gruGates32: k("gi gh h r z n hOut B H", "iiiiiiiii"),
   /** CfC pure mode, float32: f1 = P[:, :H] (row stride nH) → e, h [B, H]; wTau, A [H]. */
   cfcPure32: k("P dt wTau A e h B H nH", "iiiiiiiii"),
   /** Its backward: dP [B, nH] (first H columns), gA and gwTau [H] accumulated; dy 0 = none. */

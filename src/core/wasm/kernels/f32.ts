@@ -17,7 +17,7 @@
 import { f32, f32x4, i32, i32x4, v128, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
 import { kernelSignature, type KernelName } from "../signatures.ts";
-import { quads, type KernelContext } from "./context.ts";
+import { quads, type KernelContext, type Lanes } from "./context.ts";
 import { emitGemmNN, emitGemmNT, GEMM_F32 } from "./gemm.ts";
 
 const c4 = (v: number) => f32x4.const(v);
@@ -131,6 +131,92 @@ function emitAdam32(mod: ModuleBuilder): FuncRef {
   });
 }
 
+/**
+ * Row loop over [B, H] outputs with gate blocks of width `gates·H` per input row: calls `body`
+ * with the byte offset of element j in the [B, H] arrays (`at`) and in the gate rows (`gAt`).
+ */
+function gateRows(f: FunctionBuilder, B: Local, H: Local, gates: number, body: (Q: Lanes, at: Local, gAt: Local, Hb: Local) => void): void {
+  const r = f.local("i32", "r"),
+    j = f.local("i32", "j"),
+    at = f.local("i32", "at"),
+    gAt = f.local("i32", "gAt"),
+    Hb = f.local("i32", "Hb");
+  f.set(Hb, i32.shl(H.get(), i32.const(2)));
+  f.for(r, i32.const(0), B.get(), 1, () => {
+    quads(f, j, i32.const(0), H.get(), (Q) => {
+      f.set(at, i32.shl(i32.add(i32.mul(r.get(), H.get()), j.get()), i32.const(2)));
+      f.set(gAt, i32.shl(i32.add(i32.mul(r.get(), i32.mul(H.get(), i32.const(gates))), j.get()), i32.const(2)));
+      body(Q, at, gAt, Hb);
+    });
+  });
+}
+
+/** LSTM gates in float32: the loop of LstmCell.forwardHC (same operation order). */
+function emitLstmGates32(mod: ModuleBuilder): FuncRef {
+  return mod.function("lstmGates32", kernelSignature("lstmGates32"), (f) => {
+    const [z, zr, cPrev, cand, gi, gf, go, cOut, tc, hOut, B, H, forgetBias] = f.params as Local[] as Local[];
+    const fb = f.local("v128", "forgetBias");
+    f.set(fb, f32x4.splat(f32.demote_f64(forgetBias!.get())));
+    const x = f.local("v128", "x"),
+      vc = f.local("v128", "cand"),
+      vi = f.local("v128", "gi"),
+      vf = f.local("v128", "gf"),
+      vo = f.local("v128", "go"),
+      cn = f.local("v128", "cn"),
+      t = f.local("v128", "tc");
+    gateRows(f, B!, H!, 4, (Q, at, gAt, Hb) => {
+      const pre = (q: number) => {
+        const off = i32.add(gAt.get(), i32.mul(Hb.get(), i32.const(q)));
+        return f32x4.add(Q.load(i32.add(z!.get(), off)), Q.load(i32.add(zr!.get(), off)));
+      };
+      f.set(x, pre(0));
+      emitTanh32(f, x, vc);
+      f.set(x, pre(1));
+      emitSigmoid32(f, x, vi);
+      f.set(x, f32x4.add(pre(2), fb.get()));
+      emitSigmoid32(f, x, vf);
+      f.set(x, pre(3));
+      emitSigmoid32(f, x, vo);
+      f.set(cn, f32x4.add(f32x4.mul(Q.load(i32.add(cPrev!.get(), at.get())), vf.get()), f32x4.mul(vc.get(), vi.get())));
+      emitTanh32(f, cn, t);
+      const put = (p: Local, v: Local) => f.do(Q.store(i32.add(p.get(), at.get()), v.get()));
+      put(cand!, vc);
+      put(gi!, vi);
+      put(gf!, vf);
+      put(go!, vo);
+      put(cOut!, cn);
+      put(tc!, t);
+      f.do(Q.store(i32.add(hOut!.get(), at.get()), f32x4.mul(t.get(), vo.get())));
+    });
+  });
+}
+
+/** GRU gates in float32: the loop of GruCell.forward (same operation order). */
+function emitGruGates32(mod: ModuleBuilder): FuncRef {
+  return mod.function("gruGates32", kernelSignature("gruGates32"), (f) => {
+    const [gi, gh, h, rr, zz, nn, hOut, B, H] = f.params as Local[] as Local[];
+    const x = f.local("v128", "x"),
+      r = f.local("v128", "r"),
+      z = f.local("v128", "z"),
+      n = f.local("v128", "n");
+    gateRows(f, B!, H!, 3, (Q, at, gAt, Hb) => {
+      const ld = (p: Local, q: number) => Q.load(i32.add(p.get(), i32.add(gAt.get(), i32.mul(Hb.get(), i32.const(q)))));
+      f.set(x, f32x4.add(ld(gi!, 0), ld(gh!, 0)));
+      emitSigmoid32(f, x, r);
+      f.set(x, f32x4.add(ld(gi!, 1), ld(gh!, 1)));
+      emitSigmoid32(f, x, z);
+      f.set(x, f32x4.add(ld(gi!, 2), f32x4.mul(r.get(), ld(gh!, 2))));
+      emitTanh32(f, x, n);
+      f.do(Q.store(i32.add(rr!.get(), at.get()), r.get()));
+      f.do(Q.store(i32.add(zz!.get(), at.get()), z.get()));
+      f.do(Q.store(i32.add(nn!.get(), at.get()), n.get()));
+      // (1 − z)·n + z·h
+      const hv = Q.load(i32.add(h!.get(), at.get()));
+      f.do(Q.store(i32.add(hOut!.get(), at.get()), f32x4.add(f32x4.mul(f32x4.sub(c4(1), z.get()), n.get()), f32x4.mul(z.get(), hv))));
+    });
+  });
+}
+
 export function emitF32Kernels(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
   return {
     gemmNT32: emitGemmNT(mod, ctx, GEMM_F32),
@@ -139,5 +225,7 @@ export function emitF32Kernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
     sigmoid32: emitMap32(mod, "vsigmoid32", emitSigmoid32),
     tanh32: emitMap32(mod, "vtanh32", emitTanh32),
     adam32: emitAdam32(mod),
+    lstmGates32: emitLstmGates32(mod),
+    gruGates32: emitGruGates32(mod),
   };
 }

@@ -6,6 +6,7 @@
  *   forward + backward + Adam step on an MSE loss against the sequence output.
  * - `ltc32-forward` / `ltc32-train`: LTC(8 → 32 units, fully connected, 6 unfolds), same.
  * - `*-latency`: one step, batch 1, input 8: CfC(30), LTC(30), CfC over AutoNCP(30, 8)-like wiring.
+ * - `*-f32`: the same workloads with `dtype: "float32"` (f32x4 kernels).
  */
 import { Rng } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
@@ -81,25 +82,65 @@ function latencyCase(name: string, description: string, config: ModelConfigInput
   };
 }
 
-const cfc32: ModelConfigInput = { type: "cfc", inputSize: I, units: 32 };
-const ltc32: ModelConfigInput = { type: "ltc", inputSize: I, wiring: denseWiring(32, I, 32, 1) };
+const cfc32 = { type: "cfc", inputSize: I, units: 32 } as const satisfies ModelConfigInput;
+const ltc32 = { type: "ltc", inputSize: I, wiring: denseWiring(32, I, 32, 1) } satisfies ModelConfigInput;
 
+/** The float64 cases (the ncps-exact path) and their `-f32` twins (dtype float32, same workloads). */
 export function lnnCases(): BenchCase[] {
+  const cases = float64Cases();
+  const f32 = cases.filter((c) => LNN_F32.includes(c.name)).map((c) => c.f32!);
+  return [...cases.map(({ f32: _, ...c }) => c), ...f32];
+}
+
+/** Cases that also run in float32 (as `<name>-f32`). */
+const LNN_F32 = ["cfc32-forward", "cfc32-train", "ltc32-forward", "ltc32-train", "cfc30-latency", "ltc30-latency", "wired-cfc30-latency"];
+
+type WithF32 = BenchCase & { f32?: BenchCase };
+
+function float64Cases(): WithF32[] {
+  const both = (make: (suffix: string, dtype: "float64" | "float32") => BenchCase): WithF32 => ({
+    ...make("", "float64"),
+    f32: make("-f32", "float32"),
+  });
   return [
-    batchCase("cfc32-forward", "CfC 8->32, backbone 128, B=32 L=32, forward", cfc32, false),
-    batchCase("cfc32-train", "CfC 8->32, backbone 128, B=32 L=32, forward+backward+Adam", cfc32, true),
-    batchCase("ltc32-forward", "LTC 8->32 fully connected, 6 unfolds, B=32 L=32, forward", ltc32, false),
-    batchCase("ltc32-train", "LTC 8->32 fully connected, 6 unfolds, B=32 L=32, forward+backward+Adam", ltc32, true),
-    latencyCase("cfc30-latency", "CfC 8->30, backbone 128, one step, batch 1", { type: "cfc", inputSize: I, units: 30 }),
-    latencyCase("ltc30-latency", "LTC 8->30 fully connected, 6 unfolds, one step, batch 1", {
-      type: "ltc",
-      inputSize: I,
-      wiring: denseWiring(30, I, 30, 2),
-    }),
-    latencyCase("wired-cfc30-latency", "wired CfC over NCP(30 units, 8 motor), one step, batch 1", {
-      type: "wired-cfc",
-      inputSize: I,
-      wiring: denseWiring(30, I, 8, 3),
-    }),
+    both((s, dtype) => batchCase(`cfc32-forward${s}`, `CfC 8->32, backbone 128, B=32 L=32, forward, ${dtype}`, { ...cfc32, dtype }, false)),
+    both((s, dtype) =>
+      batchCase(`cfc32-train${s}`, `CfC 8->32, backbone 128, B=32 L=32, forward+backward+Adam, ${dtype}`, { ...cfc32, dtype }, true),
+    ),
+    both((s, dtype) =>
+      batchCase(`ltc32-forward${s}`, `LTC 8->32 fully connected, 6 unfolds, B=32 L=32, forward, ${dtype}`, { ...ltc32, dtype }, false),
+    ),
+    both((s, dtype) =>
+      batchCase(
+        `ltc32-train${s}`,
+        `LTC 8->32 fully connected, 6 unfolds, B=32 L=32, forward+backward+Adam, ${dtype}`,
+        { ...ltc32, dtype },
+        true,
+      ),
+    ),
+    both((s, dtype) =>
+      latencyCase(`cfc30-latency${s}`, `CfC 8->30, backbone 128, one step, batch 1, ${dtype}`, {
+        type: "cfc",
+        inputSize: I,
+        units: 30,
+        dtype,
+      }),
+    ),
+    both((s, dtype) =>
+      latencyCase(`ltc30-latency${s}`, `LTC 8->30 fully connected, 6 unfolds, one step, batch 1, ${dtype}`, {
+        type: "ltc",
+        inputSize: I,
+        wiring: denseWiring(30, I, 30, 2),
+        dtype,
+      }),
+    ),
+    both((s, dtype) =>
+      latencyCase(`wired-cfc30-latency${s}`, `wired CfC over NCP(30 units, 8 motor), one step, batch 1, ${dtype}`, {
+        type: "wired-cfc",
+        inputSize: I,
+        wiring: denseWiring(30, I, 8, 3),
+        dtype,
+      }),
+    ),
   ];
 }

@@ -14,8 +14,10 @@
  * On heap arrays, every activation but gelu runs in the f64x2 kernels (`core/wasm/kernels`),
  * whose tanh/σ stay within 2 ulp of the true value like Math.tanh and the formula below do.
  */
+import type { Floats } from "../core/dtype.ts";
 import { erf } from "../core/special.ts";
-import { addr, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
+import { isF32 } from "../core/dtype.ts";
+import { addr, heapKernels, heapKernels32, kernelCalls } from "../core/wasm/alloc.ts";
 import type { Kernels } from "../core/wasm/runtime.ts";
 
 export const ACTIVATIONS = ["lecun_tanh", "tanh", "relu", "gelu", "silu"] as const;
@@ -54,12 +56,14 @@ const BACKWARD_KERNEL: Partial<Record<Activation, [keyof Kernels, "out" | "pre"]
 };
 
 /** Apply φ elementwise: out[i] = φ(pre[i]) for i in [0, n). */
-export function activate(kind: Activation, pre: Float64Array, out: Float64Array, n: number): void {
+export function activate(kind: Activation, pre: Floats, out: Floats, n: number): void {
   const name = FORWARD_KERNEL[kind];
-  const k = name && n <= pre.length && n <= out.length ? heapKernels(pre, out) : null;
+  const fits = name && n <= pre.length && n <= out.length;
+  const f32 = isF32(pre);
+  const k = fits ? (f32 ? heapKernels32(pre, out) : heapKernels(pre, out)) : null;
   if (k && name) {
     kernelCalls.elementwise++;
-    (k[name] as (a: number, b: number, n: number) => void)(addr(pre), addr(out), n);
+    (k[f32 ? (`${name}32` as keyof Kernels) : name] as (a: number, b: number, n: number) => void)(addr(pre), addr(out), n);
     return;
   }
   switch (kind) {
@@ -82,20 +86,19 @@ export function activate(kind: Activation, pre: Float64Array, out: Float64Array,
 }
 
 /** Backward: dPre[i] = dOut[i]·φ'(pre[i]) (`out` = φ(pre), reused where it is cheaper). */
-export function activateBackward(
-  kind: Activation,
-  pre: Float64Array,
-  out: Float64Array,
-  dOut: Float64Array,
-  dPre: Float64Array,
-  n: number,
-): void {
+export function activateBackward(kind: Activation, pre: Floats, out: Floats, dOut: Floats, dPre: Floats, n: number): void {
   const spec = BACKWARD_KERNEL[kind];
   const fits = n <= pre.length && n <= out.length && n <= dOut.length && n <= dPre.length;
-  const k = spec && fits ? heapKernels(pre, out, dOut, dPre) : null;
+  const f32 = isF32(pre);
+  const k = spec && fits ? (f32 ? heapKernels32(pre, out, dOut, dPre) : heapKernels(pre, out, dOut, dPre)) : null;
   if (k && spec) {
     kernelCalls.elementwise++;
-    (k[spec[0]] as (a: number, b: number, c: number, n: number) => void)(addr(spec[1] === "out" ? out : pre), addr(dOut), addr(dPre), n);
+    (k[f32 ? (`${spec[0]}32` as keyof Kernels) : spec[0]] as (a: number, b: number, c: number, n: number) => void)(
+      addr(spec[1] === "out" ? out : pre),
+      addr(dOut),
+      addr(dPre),
+      n,
+    );
     return;
   }
   switch (kind) {

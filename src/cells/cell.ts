@@ -7,15 +7,16 @@
  * Buffers are preallocated per batch size in a cell-specific cache (`createCache`), so a forward
  * step allocates nothing; the cache also holds what the backward step needs.
  */
+import type { Floats } from "../core/dtype.ts";
 import type { Param } from "./param.ts";
 
 /** What every step cache exposes: the step's output and new state. */
 export interface StepCache {
   readonly batch: number;
   /** Output of the step, [batch, outputSize]. */
-  readonly y: Float64Array;
+  readonly y: Floats;
   /** New state, [batch, stateSize]. May alias `y` when output and state are the same. */
-  readonly h: Float64Array;
+  readonly h: Floats;
 }
 
 export interface RecurrentCell<C extends StepCache = StepCache> {
@@ -38,7 +39,7 @@ export interface RecurrentCell<C extends StepCache = StepCache> {
    * @param cache - receives the output `y`, the new state `h` and the intermediates for backward
    * @param training - enables dropout (where configured)
    */
-  forward(x: Float64Array, h: Float64Array, dt: Float64Array, cache: C, training: boolean): void;
+  forward(x: Floats, h: Floats, dt: Floats, cache: C, training: boolean): void;
 
   /**
    * Backward of the forward that filled `cache` (called with the same x, h, dt).
@@ -46,14 +47,5 @@ export interface RecurrentCell<C extends StepCache = StepCache> {
    * @param dy - gradient w.r.t. the step output, or null when the output was not used
    * @param dhNew - gradient w.r.t. the new state
    */
-  backward(
-    x: Float64Array,
-    h: Float64Array,
-    dt: Float64Array,
-    cache: C,
-    dy: Float64Array | null,
-    dhNew: Float64Array,
-    dx: Float64Array,
-    dh: Float64Array,
-  ): void;
+  backward(x: Floats, h: Floats, dt: Floats, cache: C, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void;
 }

@@ -12,9 +12,10 @@
  * The output equals the new state. An optional fixed 0/1 mask on ff1/ff2 (shape [H, I + H]) makes
  * this the layer of a wired CfC (see `wired-cfc.ts`).
  */
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapF64, heapFrom, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapFloatFrom, heapKernels32, heapKernelsOf, kernelCalls } from "../core/wasm/alloc.ts";
 import { ACTIVATIONS, activate, activateBackward, sigmoid, type Activation } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -35,29 +36,29 @@ export interface CfCCellConfig {
    * Optional fixed mask for ff1/ff2, [H, I + H] with entries 0/1 (ncps `sparsity_mask`); time heads
    * and backbone stay dense, as in ncps.
    */
-  sparsityMask?: Float64Array | null;
+  sparsityMask?: Floats | null;
 }
 
 interface BackboneLayerCache {
-  pre: Float64Array;
-  act: Float64Array;
+  pre: Floats;
+  act: Floats;
   /** Inverted-dropout multipliers (0 or 1/(1−p)), or null when dropout is off for this step. */
-  drop: Float64Array | null;
-  out: Float64Array;
+  drop: Floats | null;
+  out: Floats;
 }
 
 export interface CfCCache extends StepCache {
-  z0: Float64Array;
+  z0: Floats;
   layers: BackboneLayerCache[];
-  heads: Float64Array;
-  g1: Float64Array;
-  g2: Float64Array;
-  ti: Float64Array;
-  e: Float64Array;
+  heads: Floats;
+  g1: Floats;
+  g2: Floats;
+  ti: Floats;
+  e: Floats;
   // backward scratch
-  dHeads: Float64Array;
-  dz: Float64Array[];
-  dz0: Float64Array;
+  dHeads: Floats;
+  dz: Floats[];
+  dz0: Floats;
 }
 
 export class CfCCell implements RecurrentCell<CfCCache> {
@@ -102,7 +103,7 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       this.backbone.push(Linear.simple(l === 0 ? cat : this.backboneUnits, this.backboneUnits));
     }
     const F = this.featureSize;
-    let headMask: Float64Array | null = null;
+    let headMask: Floats | null = null;
     this.maskParam = null;
     if (cfg.sparsityMask) {
       const m = cfg.sparsityMask;
@@ -113,7 +114,7 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       headMask = new Float64Array(nHeads * H * F).fill(1);
       headMask.set(m, 0);
       if (nHeads === 4) headMask.set(m, H * F);
-      this.maskParam = new Param("sparsity_mask", [H, cat], heapFrom(m), undefined, false);
+      this.maskParam = new Param("sparsity_mask", [H, cat], heapFloatFrom(m), undefined, false);
     }
     const headSpecs =
       this.mode === "pure"
@@ -167,30 +168,30 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       F = this.featureSize;
     const nHead = this.heads.outFeatures;
     const layers = this.backbone.map((_, l) => {
-      const pre = heapF64(batch * U);
-      const act = heapF64(batch * U);
+      const pre = heapFloat(batch * U);
+      const act = heapFloat(batch * U);
       const withDrop = l >= 1 && this.backboneDropout > 0;
-      return { pre, act, drop: withDrop ? heapF64(batch * U) : null, out: withDrop ? heapF64(batch * U) : act };
+      return { pre, act, drop: withDrop ? heapFloat(batch * U) : null, out: withDrop ? heapFloat(batch * U) : act };
     });
-    const h = heapF64(batch * H);
+    const h = heapFloat(batch * H);
     return {
       batch,
       y: h,
       h,
-      z0: heapF64(batch * cat),
+      z0: heapFloat(batch * cat),
       layers,
-      heads: heapF64(batch * nHead),
-      g1: heapF64(batch * H),
-      g2: heapF64(this.mode === "pure" ? 0 : batch * H),
-      ti: heapF64(this.mode === "pure" ? 0 : batch * H),
-      e: heapF64(this.mode === "pure" ? batch * H : 0),
-      dHeads: heapF64(batch * nHead),
-      dz: layers.map(() => heapF64(batch * U)),
-      dz0: heapF64(batch * Math.max(cat, F)),
+      heads: heapFloat(batch * nHead),
+      g1: heapFloat(batch * H),
+      g2: heapFloat(this.mode === "pure" ? 0 : batch * H),
+      ti: heapFloat(this.mode === "pure" ? 0 : batch * H),
+      e: heapFloat(this.mode === "pure" ? batch * H : 0),
+      dHeads: heapFloat(batch * nHead),
+      dz: layers.map(() => heapFloat(batch * U)),
+      dz0: heapFloat(batch * Math.max(cat, F)),
     };
   }
 
-  forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: CfCCache, training: boolean): void {
+  forward(x: Floats, h: Floats, dt: Floats, c: CfCCache, training: boolean): void {
     const B = c.batch,
       I = this.inputSize,
       H = this.stateSize,
@@ -229,6 +230,13 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       const wt = this.wTau!.value,
         A = this.A!.value,
         e = c.e;
+      // float32: the f32x4 kernel (kernels/cfc.ts); float64 stays in this loop (bit for bit).
+      const k32 = isF32(P) && dt.length >= B ? heapKernels32(P, dt, wt, A, e, out) : null;
+      if (k32) {
+        kernelCalls.cfc++;
+        k32.cfcPure32(addr(P), addr(dt), addr(wt), addr(A), addr(e), addr(out), B, H, nH);
+        return;
+      }
       for (let r = 0; r < B; r++) {
         const t = dt[r]!;
         for (let j = 0; j < H; j++) {
@@ -244,11 +252,11 @@ export class CfCCell implements RecurrentCell<CfCCache> {
     const g1 = c.g1,
       g2 = c.g2,
       ti = c.ti;
-    const k = dt.length >= B ? heapKernels(P, dt, g1, g2, ti, out) : null;
+    const k = dt.length >= B ? heapKernelsOf(P, dt, g1, g2, ti, out) : null;
     if (k) {
       // Fused epilogue: tanh, σ and the interpolation in one pass (kernels/cfc.ts).
       kernelCalls.cfc++;
-      k.cfcHeads(addr(P), addr(dt), addr(g1), addr(g2), addr(ti), addr(out), B, H, gate ? 1 : 0);
+      (isF32(P) ? k.cfcHeads32 : k.cfcHeads)(addr(P), addr(dt), addr(g1), addr(g2), addr(ti), addr(out), B, H, gate ? 1 : 0);
       return;
     }
     for (let r = 0; r < B; r++) {
@@ -267,16 +275,7 @@ export class CfCCell implements RecurrentCell<CfCCache> {
     }
   }
 
-  backward(
-    _x: Float64Array,
-    _h: Float64Array,
-    dt: Float64Array,
-    c: CfCCache,
-    dy: Float64Array | null,
-    dhNew: Float64Array,
-    dx: Float64Array,
-    dh: Float64Array,
-  ): void {
+  backward(_x: Floats, _h: Floats, dt: Floats, c: CfCCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       I = this.inputSize,
       H = this.stateSize,
@@ -290,27 +289,59 @@ export class CfCCell implements RecurrentCell<CfCCache> {
         e = c.e;
       const gwt = this.wTau!.grad,
         gA = this.A!.grad;
-      for (let r = 0; r < B; r++) {
-        const t = dt[r]!;
-        for (let j = 0; j < H; j++) {
-          const k = r * H + j;
-          const g = dhNew[k]! + (dy ? dy[k]! : 0);
-          const f1 = P[r * nH + j]!;
-          const ej = e[k]!;
-          dP[r * nH + j] = -g * A[j]! * ej * (1 - t * Math.abs(f1));
-          gA[j] += g * (1 - ej * f1);
-          gwt[j] += g * A[j]! * ej * f1 * t * Math.sign(wt[j]!);
+      const fits = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H);
+      const k32 = isF32(P) && fits ? heapKernels32(P, dt, wt, A, e, dhNew, dy, dP, gA, gwt) : null;
+      if (k32) {
+        kernelCalls.cfc++;
+        k32.cfcPureBack32(
+          addr(P),
+          addr(dt),
+          addr(wt),
+          addr(A),
+          addr(e),
+          addr(dhNew),
+          dy ? addr(dy) : 0,
+          addr(dP),
+          addr(gA),
+          addr(gwt),
+          B,
+          H,
+          nH,
+        );
+      } else
+        for (let r = 0; r < B; r++) {
+          const t = dt[r]!;
+          for (let j = 0; j < H; j++) {
+            const k = r * H + j;
+            const g = dhNew[k]! + (dy ? dy[k]! : 0);
+            const f1 = P[r * nH + j]!;
+            const ej = e[k]!;
+            dP[r * nH + j] = -g * A[j]! * ej * (1 - t * Math.abs(f1));
+            gA[j] += g * (1 - ej * f1);
+            gwt[j] += g * A[j]! * ej * f1 * t * Math.sign(wt[j]!);
+          }
         }
-      }
     } else {
       const gate = this.mode === "default";
       const g1 = c.g1,
         g2 = c.g2,
         ti = c.ti;
-      const k = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H) ? heapKernels(g1, g2, ti, dhNew, dy, dt, dP) : null;
+      const k =
+        dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H) ? heapKernelsOf(g1, g2, ti, dhNew, dy, dt, dP) : null;
       if (k) {
         kernelCalls.cfc++;
-        k.cfcHeadsBack(addr(g1), addr(g2), addr(ti), addr(dhNew), dy ? addr(dy) : 0, addr(dt), addr(dP), B, H, gate ? 1 : 0);
+        (isF32(g1) ? k.cfcHeadsBack32 : k.cfcHeadsBack)(
+          addr(g1),
+          addr(g2),
+          addr(ti),
+          addr(dhNew),
+          dy ? addr(dy) : 0,
+          addr(dt),
+          addr(dP),
+          B,
+          H,
+          gate ? 1 : 0,
+        );
       } else
         for (let r = 0; r < B; r++) {
           const t = dt[r]!;

@@ -8,22 +8,23 @@
  *
  * Parameters `weight_ih` [3H, I], `weight_hh` [3H, H], `bias_ih`, `bias_hh` [3H], gate order r, z, n.
  */
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { heapF64 } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapKernels32, kernelCalls } from "../core/wasm/alloc.ts";
 import { sigmoid } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
 import type { Param } from "./param.ts";
 
 export interface GruCache extends StepCache {
-  gi: Float64Array; // x-part pre-activations [B, 3H]
-  gh: Float64Array; // h-part pre-activations [B, 3H]
-  r: Float64Array;
-  z: Float64Array;
-  n: Float64Array;
-  dgi: Float64Array;
-  dgh: Float64Array;
+  gi: Floats; // x-part pre-activations [B, 3H]
+  gh: Floats; // h-part pre-activations [B, 3H]
+  r: Floats;
+  z: Floats;
+  n: Floats;
+  dgi: Floats;
+  dgh: Floats;
 }
 
 export class GruCell implements RecurrentCell<GruCache> {
@@ -58,26 +59,33 @@ export class GruCell implements RecurrentCell<GruCache> {
 
   createCache(batch: number): GruCache {
     const H = this.stateSize;
-    const h = heapF64(batch * H);
+    const h = heapFloat(batch * H);
     return {
       batch,
       y: h,
       h,
-      gi: heapF64(batch * 3 * H),
-      gh: heapF64(batch * 3 * H),
-      r: heapF64(batch * H),
-      z: heapF64(batch * H),
-      n: heapF64(batch * H),
-      dgi: heapF64(batch * 3 * H),
-      dgh: heapF64(batch * 3 * H),
+      gi: heapFloat(batch * 3 * H),
+      gh: heapFloat(batch * 3 * H),
+      r: heapFloat(batch * H),
+      z: heapFloat(batch * H),
+      n: heapFloat(batch * H),
+      dgi: heapFloat(batch * 3 * H),
+      dgh: heapFloat(batch * 3 * H),
     };
   }
 
-  forward(x: Float64Array, h: Float64Array, _dt: Float64Array, c: GruCache): void {
+  forward(x: Floats, h: Floats, _dt: Floats, c: GruCache): void {
     const B = c.batch,
       H = this.stateSize;
     this.ih.forward(x, 0, c.gi, B);
     this.hh.forward(h, 0, c.gh, B);
+    // float32: the gates on the f32x4 kernel; float64 stays in the loop below (bit for bit).
+    const k32 = isF32(c.gi) && h.length >= B * H ? heapKernels32(c.gi, c.gh, h, c.r, c.z, c.n, c.h) : null;
+    if (k32) {
+      kernelCalls.elementwise++;
+      k32.gruGates32(addr(c.gi), addr(c.gh), addr(h), addr(c.r), addr(c.z), addr(c.n), addr(c.h), B, H);
+      return;
+    }
     for (let b = 0; b < B; b++) {
       const o = b * 3 * H;
       for (let j = 0; j < H; j++) {
@@ -93,16 +101,7 @@ export class GruCell implements RecurrentCell<GruCache> {
     }
   }
 
-  backward(
-    x: Float64Array,
-    h: Float64Array,
-    _dt: Float64Array,
-    c: GruCache,
-    dy: Float64Array | null,
-    dhNew: Float64Array,
-    dx: Float64Array,
-    dh: Float64Array,
-  ): void {
+  backward(x: Floats, h: Floats, _dt: Floats, c: GruCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       H = this.stateSize;
     for (let b = 0; b < B; b++) {

@@ -4,9 +4,10 @@
  * packed into one Linear (one matrix product instead of four) while keeping one named {@link Param}
  * per head, each a view into the packed buffers.
  */
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { gemmNN, gemmNT } from "../core/gemm.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapF64, heapFrom, heapKernels, heapSubview, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapFloatFrom, heapKernelsOf, heapSubview, kernelCalls } from "../core/wasm/alloc.ts";
 import { Param } from "./param.ts";
 
 /** A head of a packed layer: its name prefix (e.g. "ff1") and number of output rows. */
@@ -19,36 +20,32 @@ export class Linear {
   readonly inFeatures: number;
   readonly outFeatures: number;
   /** Packed weight [out, in] and gradient. */
-  readonly weight: Float64Array;
-  readonly weightGrad: Float64Array;
+  readonly weight: Floats;
+  readonly weightGrad: Floats;
   /** Packed bias [out] and gradient, or null. */
-  readonly bias: Float64Array | null;
-  readonly biasGrad: Float64Array | null;
+  readonly bias: Floats | null;
+  readonly biasGrad: Floats | null;
   /** Optional 0/1 mask [out, in]; entries with 0 never contribute and get zero gradient. */
-  readonly mask: Float64Array | null;
+  readonly mask: Floats | null;
   /** Effective weight W ⊙ M (refreshed on every forward when a mask is set). */
-  private readonly masked: Float64Array | null;
+  private readonly masked: Floats | null;
   /** Scratch for the unmasked weight gradient dyᵀ·x before the mask is applied. */
-  private readonly maskScratch: Float64Array | null;
+  private readonly maskScratch: Floats | null;
   /** Named parameters, one weight (+ bias) per head, in head order. */
   readonly params: Param[];
 
-  constructor(
-    inFeatures: number,
-    heads: readonly HeadSpec[],
-    { bias = true, mask = null }: { bias?: boolean; mask?: Float64Array | null } = {},
-  ) {
+  constructor(inFeatures: number, heads: readonly HeadSpec[], { bias = true, mask = null }: { bias?: boolean; mask?: Floats | null } = {}) {
     this.inFeatures = inFeatures;
     this.outFeatures = heads.reduce((s, h) => s + h.rows, 0);
     const nW = this.outFeatures * inFeatures;
     // All buffers on the WebAssembly heap (when available) so the kernels run in place.
-    this.weight = heapF64(nW);
-    this.weightGrad = heapF64(nW);
-    this.bias = bias ? heapF64(this.outFeatures) : null;
-    this.biasGrad = bias ? heapF64(this.outFeatures) : null;
-    this.mask = mask ? heapFrom(mask) : null;
-    this.masked = mask ? heapF64(nW) : null;
-    this.maskScratch = mask ? heapF64(nW) : null;
+    this.weight = heapFloat(nW);
+    this.weightGrad = heapFloat(nW);
+    this.bias = bias ? heapFloat(this.outFeatures) : null;
+    this.biasGrad = bias ? heapFloat(this.outFeatures) : null;
+    this.mask = mask ? heapFloatFrom(mask) : null;
+    this.masked = mask ? heapFloat(nW) : null;
+    this.maskScratch = mask ? heapFloat(nW) : null;
     this.params = [];
     let row = 0;
     for (const h of heads) {
@@ -69,7 +66,7 @@ export class Linear {
   }
 
   /** A single-head layer whose parameters are called `weight` and `bias`. */
-  static simple(inFeatures: number, outFeatures: number, opts?: { bias?: boolean; mask?: Float64Array | null }): Linear {
+  static simple(inFeatures: number, outFeatures: number, opts?: { bias?: boolean; mask?: Floats | null }): Linear {
     return new Linear(inFeatures, [{ name: "", rows: outFeatures }], opts);
   }
 
@@ -90,15 +87,15 @@ export class Linear {
   }
 
   /** Weight actually used: W, or W ⊙ M when masked. */
-  effectiveWeight(): Float64Array {
+  effectiveWeight(): Floats {
     if (!this.mask || !this.masked) return this.weight;
     const w = this.weight,
       m = this.mask,
       out = this.masked;
-    const k = heapKernels(w, m, out);
+    const k = heapKernelsOf(w, m, out);
     if (k) {
       kernelCalls.elementwise++;
-      k.vmul(addr(w), addr(m), addr(out), out.length);
+      (isF32(w) ? k.vmul32 : k.vmul)(addr(w), addr(m), addr(out), out.length);
     } else for (let i = 0; i < out.length; i++) out[i] = w[i]! * m[i]!;
     return out;
   }
@@ -108,7 +105,7 @@ export class Linear {
    * @param x - input rows, [batch, in] starting at `xOff`
    * @param y - output rows, [batch, out] (overwritten)
    */
-  forward(x: Float64Array, xOff: number, y: Float64Array, batch: number): void {
+  forward(x: Floats, xOff: number, y: Floats, batch: number): void {
     gemmNT(x, xOff, this.effectiveWeight(), 0, y, 0, batch, this.inFeatures, this.outFeatures, false, this.bias);
   }
 
@@ -117,7 +114,7 @@ export class Linear {
    * writes (or adds into) dx = dy·W_eff when `dx` is given. Call after a forward with the same
    * weights (the masked effective weight is reused).
    */
-  backward(x: Float64Array, xOff: number, dy: Float64Array, batch: number, dx: Float64Array | null, dxAccumulate = false): void {
+  backward(x: Floats, xOff: number, dy: Floats, batch: number, dx: Floats | null, dxAccumulate = false): void {
     const inF = this.inFeatures,
       out = this.outFeatures;
     // dW[out, in] += dyᵀ[out, B] · x[B, in]: A = dyᵀ read through strides.
@@ -126,19 +123,19 @@ export class Linear {
       gemmNN(dy, 0, 1, out, x, xOff, tmp, 0, out, batch, inF, false);
       const m = this.mask,
         g = this.weightGrad;
-      const k = heapKernels(g, tmp, m);
+      const k = heapKernelsOf(g, tmp, m);
       if (k) {
         kernelCalls.elementwise++;
-        k.vaddMul(addr(g), addr(tmp), addr(m), addr(g), g.length);
+        (isF32(g) ? k.vaddMul32 : k.vaddMul)(addr(g), addr(tmp), addr(m), addr(g), g.length);
       } else for (let i = 0; i < tmp.length; i++) g[i] += tmp[i]! * m[i]!;
     } else {
       gemmNN(dy, 0, 1, out, x, xOff, this.weightGrad, 0, out, batch, inF, true);
     }
     const gb = this.biasGrad;
-    const kb = gb && batch * out <= dy.length ? heapKernels(gb, dy) : null;
+    const kb = gb && batch * out <= dy.length ? heapKernelsOf(gb, dy) : null;
     if (gb && kb) {
       kernelCalls.elementwise++;
-      kb.colSumAdd(addr(dy), addr(gb), batch, out);
+      (isF32(gb) ? kb.colSumAdd32 : kb.colSumAdd)(addr(dy), addr(gb), batch, out);
     } else if (gb)
       for (let r = 0; r < batch; r++) {
         const o = r * out;

@@ -9,9 +9,10 @@
  * `forgetBias` is 1 in ncps (hard-coded). As a {@link RecurrentCell} the state is [h, c] per row
  * (stateSize = 2H) and the output is h'.
  */
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { heapF64 } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapKernels32, kernelCalls } from "../core/wasm/alloc.ts";
 import { sigmoid } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -19,25 +20,25 @@ import type { Param } from "./param.ts";
 
 export interface LstmCache extends StepCache {
   /** h' [B, H] (the output), c' [B, H]. */
-  hOut: Float64Array;
-  cOut: Float64Array;
-  z: Float64Array;
-  zRec: Float64Array;
-  cand: Float64Array;
-  gi: Float64Array;
-  gf: Float64Array;
-  go: Float64Array;
-  tc: Float64Array;
-  dz: Float64Array;
+  hOut: Floats;
+  cOut: Floats;
+  z: Floats;
+  zRec: Floats;
+  cand: Floats;
+  gi: Floats;
+  gf: Floats;
+  go: Floats;
+  tc: Floats;
+  dz: Floats;
   // RecurrentCell view: packed [h, c] state
-  hPacked: Float64Array;
-  hIn: Float64Array;
-  cIn: Float64Array;
-  dhIn: Float64Array;
-  dcIn: Float64Array;
+  hPacked: Floats;
+  hIn: Floats;
+  cIn: Floats;
+  dhIn: Floats;
+  dcIn: Floats;
   /** Backward scratch of the packed-state interface. */
-  dhPrev: Float64Array;
-  dcPrev: Float64Array;
+  dhPrev: Floats;
+  dcPrev: Floats;
 }
 
 export class LstmCell implements RecurrentCell<LstmCache> {
@@ -78,39 +79,47 @@ export class LstmCell implements RecurrentCell<LstmCache> {
   createCache(batch: number): LstmCache {
     const H = this.hiddenSize;
     const n = batch * H;
-    const hOut = heapF64(n);
+    const hOut = heapFloat(n);
     return {
       batch,
       y: hOut,
-      h: heapF64(2 * n),
+      h: heapFloat(2 * n),
       hOut,
-      cOut: heapF64(n),
-      z: heapF64(4 * n),
-      zRec: heapF64(4 * n),
-      cand: heapF64(n),
-      gi: heapF64(n),
-      gf: heapF64(n),
-      go: heapF64(n),
-      tc: heapF64(n),
-      dz: heapF64(4 * n),
-      hPacked: heapF64(2 * n),
-      hIn: heapF64(n),
-      cIn: heapF64(n),
-      dhIn: heapF64(n),
-      dcIn: heapF64(n),
-      dhPrev: heapF64(n),
-      dcPrev: heapF64(n),
+      cOut: heapFloat(n),
+      z: heapFloat(4 * n),
+      zRec: heapFloat(4 * n),
+      cand: heapFloat(n),
+      gi: heapFloat(n),
+      gf: heapFloat(n),
+      go: heapFloat(n),
+      tc: heapFloat(n),
+      dz: heapFloat(4 * n),
+      hPacked: heapFloat(2 * n),
+      hIn: heapFloat(n),
+      cIn: heapFloat(n),
+      dhIn: heapFloat(n),
+      dcIn: heapFloat(n),
+      dhPrev: heapFloat(n),
+      dcPrev: heapFloat(n),
     };
   }
 
   /** One step on separate h [B, H] and c [B, H]; writes c.hOut, c.cOut. */
-  forwardHC(x: Float64Array, h: Float64Array, cPrev: Float64Array, c: LstmCache): void {
+  forwardHC(x: Floats, h: Floats, cPrev: Floats, c: LstmCache): void {
     const B = c.batch,
       H = this.hiddenSize;
     this.inputMap.forward(x, 0, c.z, B);
     this.recurrentMap.forward(h, 0, c.zRec, B);
     const z = c.z,
       zr = c.zRec;
+    // float32: the gates on the f32x4 kernel; float64 stays in the loop below (bit for bit).
+    const k32 = isF32(z) ? heapKernels32(z, zr, cPrev, c.cand, c.gi, c.gf, c.go, c.cOut, c.tc, c.hOut) : null;
+    if (k32) {
+      kernelCalls.elementwise++;
+      const a = addr;
+      k32.lstmGates32(a(z), a(zr), a(cPrev), a(c.cand), a(c.gi), a(c.gf), a(c.go), a(c.cOut), a(c.tc), a(c.hOut), B, H, this.forgetBias);
+      return;
+    }
     for (let r = 0; r < B; r++) {
       const o = r * 4 * H;
       for (let j = 0; j < H; j++) {
@@ -137,16 +146,16 @@ export class LstmCell implements RecurrentCell<LstmCache> {
    * when `dxAccumulate`), dh [B, H] and dc [B, H] for the previous state.
    */
   backwardHC(
-    x: Float64Array,
-    h: Float64Array,
-    cPrev: Float64Array,
+    x: Floats,
+    h: Floats,
+    cPrev: Floats,
     c: LstmCache,
-    dhOut: Float64Array,
-    dcOut: Float64Array | null,
-    dx: Float64Array,
+    dhOut: Floats,
+    dcOut: Floats | null,
+    dx: Floats,
     dxAccumulate: boolean,
-    dh: Float64Array,
-    dc: Float64Array,
+    dh: Floats,
+    dc: Floats,
   ): void {
     const B = c.batch,
       H = this.hiddenSize;
@@ -173,22 +182,13 @@ export class LstmCell implements RecurrentCell<LstmCache> {
     this.recurrentMap.backward(h, 0, dz, B, dh, false);
   }
 
-  forward(x: Float64Array, h: Float64Array, _dt: Float64Array, c: LstmCache): void {
+  forward(x: Floats, h: Floats, _dt: Floats, c: LstmCache): void {
     this.unpack(h, c.hIn, c.cIn, c.batch);
     this.forwardHC(x, c.hIn, c.cIn, c);
     this.pack(c.hOut, c.cOut, c.h, c.batch);
   }
 
-  backward(
-    x: Float64Array,
-    _h: Float64Array,
-    _dt: Float64Array,
-    c: LstmCache,
-    dy: Float64Array | null,
-    dhNew: Float64Array,
-    dx: Float64Array,
-    dh: Float64Array,
-  ): void {
+  backward(x: Floats, _h: Floats, _dt: Floats, c: LstmCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       H = this.hiddenSize;
     const dhOut = c.dhIn,
@@ -205,7 +205,7 @@ export class LstmCell implements RecurrentCell<LstmCache> {
     this.pack(dhPrev, dcPrev, dh, B);
   }
 
-  private unpack(packed: Float64Array, h: Float64Array, c: Float64Array, B: number): void {
+  private unpack(packed: Floats, h: Floats, c: Floats, B: number): void {
     const H = this.hiddenSize;
     for (let r = 0; r < B; r++)
       for (let j = 0; j < H; j++) {
@@ -214,7 +214,7 @@ export class LstmCell implements RecurrentCell<LstmCache> {
       }
   }
 
-  private pack(h: Float64Array, c: Float64Array, packed: Float64Array, B: number): void {
+  private pack(h: Floats, c: Floats, packed: Floats, B: number): void {
     const H = this.hiddenSize;
     for (let r = 0; r < B; r++)
       for (let j = 0; j < H; j++) {
@@ -225,7 +225,7 @@ export class LstmCell implements RecurrentCell<LstmCache> {
 }
 
 /** Fill W [rows, cols] with a (semi-)orthogonal matrix: orthonormal columns when rows ≥ cols. */
-export function orthogonalInit(w: Float64Array, rows: number, cols: number, rng: Rng): void {
+export function orthogonalInit(w: Floats, rows: number, cols: number, rng: Rng): void {
   const tall = rows >= cols;
   const n = tall ? rows : cols; // vector length
   const m = tall ? cols : rows; // number of vectors

@@ -8,6 +8,7 @@
  *
  * Both the kernels and the JavaScript path read these records, so there is one representation.
  */
+import type { Floats } from "../core/dtype.ts";
 import { heapF64, heapI32 } from "../core/wasm/alloc.ts";
 import { GRAD_RECORD_BYTES, REC, SYN_RECORD_BYTES } from "../core/wasm/kernels/ltc.ts";
 import { sigmoid, softplus } from "./activations.ts";
@@ -35,11 +36,11 @@ export class SynapseTable {
   readonly runLength: Int32Array;
   readonly adjacentPairs: Int32Array;
   /** Pair records and gradient records (heap). */
-  readonly rec: Float64Array;
-  readonly grad: Float64Array;
+  readonly rec: Floats;
+  readonly grad: Floats;
   /** f₊′(raw W) per synapse, and the raw W it was computed from (f₊ is redone only on change). */
-  private readonly dW: Float64Array;
-  private readonly rawW: Float64Array;
+  private readonly dW: Floats;
+  private readonly rawW: Floats;
 
   /**
    * @param mask - polarities [rows, N] (row = source); nonzero entries are synapses
@@ -111,7 +112,7 @@ export class SynapseTable {
    * Copy σ, μ, E and f₊(W) of every synapse from the parameter matrices into the records.
    * @param implicit - f₊ = softplus (true) or identity (false)
    */
-  gather(w: Float64Array, sigma: Float64Array, mu: Float64Array, erev: Float64Array, implicit: boolean): void {
+  gather(w: Floats, sigma: Floats, mu: Floats, erev: Floats, implicit: boolean): void {
     const rec = this.rec,
       idx = this.idx,
       slot = this.slot,
@@ -138,7 +139,7 @@ export class SynapseTable {
   }
 
   /** Add the accumulated gradients into the matrices' gradients (W̄ chained through f₊′). */
-  scatter(wGrad: Float64Array, sigmaGrad: Float64Array, muGrad: Float64Array, erevGrad: Float64Array): void {
+  scatter(wGrad: Floats, sigmaGrad: Floats, muGrad: Floats, erevGrad: Floats): void {
     const g = this.grad,
       idx = this.idx,
       gslot = this.gslot;

@@ -17,9 +17,10 @@
  * (`core/wasm/kernels/ltc.ts`) when the cell, the cache and the step's arrays are on the heap;
  * the JavaScript path below is the fallback and the kernels' test oracle.
  */
+import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapF64, heapFrom, heapI32, heapKernels, isHeapView, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, currentDtype, heapF64, heapFloatFrom, heapI32, heapKernels, isHeapView, kernelCalls } from "../core/wasm/alloc.ts";
 import { LTC_CACHE, LTC_CACHE_WORDS, LTC_DESC, LTC_DESC_WORDS } from "../core/wasm/kernels/ltc.ts";
 import { sigmoid, softplus } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
@@ -47,23 +48,36 @@ export interface LtcCellConfig {
 }
 
 export interface LtcCache extends StepCache {
-  xt: Float64Array; // mapped input [B, I]
-  sensSig: Float64Array; // σ of sensory synapses [B, 2·sensoryPairs] (SynapseTable.lane order)
-  numS: Float64Array; // [B, N]
-  denS: Float64Array; // [B, N]
-  cmt: Float64Array; // c = C·K/Δt, [B, N]
-  vs: Float64Array; // v before each unfold and after the last: [(K + 1), B, N]
-  dens: Float64Array; // full denominator per unfold [K, B, N]
-  sig: Float64Array; // σ of each synapse per unfold [K, B, 2·pairs] (SynapseTable.lane order)
-  num: Float64Array; // scratch [N]
-  den: Float64Array; // scratch [N]
+  xt: Floats; // mapped input [B, I]
+  sensSig: Floats; // σ of sensory synapses [B, 2·sensoryPairs] (SynapseTable.lane order)
+  numS: Floats; // [B, N]
+  denS: Floats; // [B, N]
+  cmt: Floats; // c = C·K/Δt, [B, N]
+  vs: Floats; // v before each unfold and after the last: [(K + 1), B, N]
+  dens: Floats; // full denominator per unfold [K, B, N]
+  sig: Floats; // σ of each synapse per unfold [K, B, 2·pairs] (SynapseTable.lane order)
+  num: Floats; // scratch [N]
+  den: Floats; // scratch [N]
   // backward scratch
-  gv: Float64Array; // [B, N]
-  gvNext: Float64Array; // [B, N]
-  gNumS: Float64Array; // [B, N]
-  gDenS: Float64Array; // [B, N]
-  gc: Float64Array; // [B, N]
-  dvSyn: Float64Array; // synaptic part of v̄, [B, N] (kernel backward)
+  gv: Floats; // [B, N]
+  gvNext: Floats; // [B, N]
+  gNumS: Floats; // [B, N]
+  gDenS: Floats; // [B, N]
+  gc: Floats; // [B, N]
+  dvSyn: Floats; // synaptic part of v̄, [B, N] (kernel backward)
+  /**
+   * float32 models only: float64 copies of the step's x [B, I], h [B, N], Δt [B] and of the
+   * backward's dy [B, M], h̄' [B, N], x̄ [B, I], h̄ [B, N] (the step kernels are float64).
+   */
+  io64: {
+    x: Float64Array;
+    h: Float64Array;
+    dt: Float64Array;
+    dy: Float64Array;
+    dhNew: Float64Array;
+    dx: Float64Array;
+    dh: Float64Array;
+  } | null;
   /** Addresses of the buffers above for the step kernels (null when they are off the heap). */
   desc: Int32Array | null;
 }
@@ -105,21 +119,30 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   readonly sensory: SynapseTable;
 
   // f₊(g_L), f₊(C) and f₊′, recomputed only where the raw values changed since the last gather.
-  private readonly gL: Float64Array;
-  private readonly cmP: Float64Array;
-  private readonly dGL: Float64Array;
-  private readonly dCm: Float64Array;
-  private readonly rawGL: Float64Array;
-  private readonly rawCm: Float64Array;
+  private readonly gL: Floats;
+  private readonly cmP: Floats;
+  private readonly dGL: Floats;
+  private readonly dCm: Floats;
+  private readonly rawGL: Floats;
+  private readonly rawCm: Floats;
   // Per-neuron and mapping gradient accumulators of the kernels.
-  private readonly gGL: Float64Array;
-  private readonly gVleak: Float64Array;
-  private readonly gCm: Float64Array;
-  private readonly gMap: [Float64Array, Float64Array, Float64Array, Float64Array]; // gIw, gIb, gOw, gOb
+  private readonly gGL: Floats;
+  private readonly gVleak: Floats;
+  private readonly gCm: Floats;
+  private readonly gMap: [Floats, Floats, Floats, Floats]; // gIw, gIb, gOw, gOb
   /** Kernel descriptor (see LTC_DESC), or null when the buffers are off the heap. */
   private readonly desc: Int32Array | null;
   /** The heap buffers the descriptor points to (held so that they stay allocated). */
-  readonly kernelBuffers: readonly (Float64Array | Int32Array)[];
+  readonly kernelBuffers: readonly (Floats | Int32Array)[];
+  /**
+   * float32 mode: parameters, gradients and optimiser state are float32, but the step kernels
+   * (kernels/ltc.ts, f64x2 pair records) are float64: inputs, states and the parameters they read
+   * in place are copied to float64 per step (O(B·(I + N)), small beside the K·B·N² synapse work).
+   * An f32x4 LTC kernel is not written yet.
+   */
+  private readonly f32: boolean;
+  /** float32 parameters read by the kernels, with their float64 copies. */
+  private readonly shadows: [Param, Float64Array][] = [];
 
   constructor(cfg: LtcCellConfig) {
     const where = "LtcCell";
@@ -149,18 +172,18 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     this.sigma = new Param("sigma", [N, N]);
     this.mu = new Param("mu", [N, N]);
     this.w = new Param("w", [N, N]);
-    this.erev = new Param("erev", [N, N], heapFrom(adj));
+    this.erev = new Param("erev", [N, N], heapFloatFrom(adj));
     this.sensorySigma = new Param("sensory_sigma", [I, N]);
     this.sensoryMu = new Param("sensory_mu", [I, N]);
     this.sensoryW = new Param("sensory_w", [I, N]);
-    this.sensoryErev = new Param("sensory_erev", [I, N], heapFrom(sadj));
-    this.sparsityMask = new Param("sparsity_mask", [N, N], heapFrom(Array.from(adj, Math.abs)), undefined, false);
-    this.sensorySparsityMask = new Param("sensory_sparsity_mask", [I, N], heapFrom(Array.from(sadj, Math.abs)), undefined, false);
+    this.sensoryErev = new Param("sensory_erev", [I, N], heapFloatFrom(sadj));
+    this.sparsityMask = new Param("sparsity_mask", [N, N], heapFloatFrom(Array.from(adj, Math.abs)), undefined, false);
+    this.sensorySparsityMask = new Param("sensory_sparsity_mask", [I, N], heapFloatFrom(Array.from(sadj, Math.abs)), undefined, false);
     const im = this.inputMapping,
       om = this.outputMapping;
-    this.inputW = im === "none" ? null : new Param("input_w", [I], heapFrom(new Float64Array(I).fill(1)));
+    this.inputW = im === "none" ? null : new Param("input_w", [I], heapFloatFrom(new Float64Array(I).fill(1)));
     this.inputB = im === "affine" ? new Param("input_b", [I]) : null;
-    this.outputW = om === "none" ? null : new Param("output_w", [this.motorSize], heapFrom(new Float64Array(this.motorSize).fill(1)));
+    this.outputW = om === "none" ? null : new Param("output_w", [this.motorSize], heapFloatFrom(new Float64Array(this.motorSize).fill(1)));
     this.outputB = om === "affine" ? new Param("output_b", [this.motorSize]) : null;
     this.params = [
       this.gleak,
@@ -181,6 +204,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 
     this.synapses = new SynapseTable(adj, N, N);
     this.sensory = new SynapseTable(sadj, I, N);
+    // Kernel-side buffers are float64 in either number format (see the class note on float32).
     this.gL = heapF64(N);
     this.cmP = heapF64(N);
     this.dGL = new Float64Array(N);
@@ -191,6 +215,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     this.gVleak = heapF64(N);
     this.gCm = heapF64(N);
     this.gMap = [heapF64(I), heapF64(I), heapF64(this.motorSize), heapF64(this.motorSize)];
+    this.f32 = currentDtype() === "float32";
     [this.desc, this.kernelBuffers] = this.buildDescriptor();
   }
 
@@ -199,14 +224,22 @@ export class LtcCell implements RecurrentCell<LtcCache> {
    * them is off the heap (then the JavaScript path runs). Mappings that are off read constant
    * ones/zeros so the kernels have no special cases.
    */
-  private buildDescriptor(): [Int32Array | null, (Float64Array | Int32Array)[]] {
+  private buildDescriptor(): [Int32Array | null, (Floats | Int32Array)[]] {
     const N = this.stateSize,
       I = this.inputSize,
       M = this.motorSize;
-    const ones = (n: number) => heapFrom(new Float64Array(n).fill(1));
+    const ones = (n: number) => heapF64(n).fill(1);
+    // Parameters the kernels read in place: themselves in float64, float64 shadows in float32
+    // (refreshed by gather()).
+    const direct = (p: Param): Float64Array => {
+      if (!isF32(p.value)) return p.value;
+      const copy = heapF64(p.value.length);
+      this.shadows.push([p, copy]);
+      return copy;
+    };
     const syn = this.synapses,
       sens = this.sensory;
-    const fields: Record<keyof typeof LTC_DESC, Float64Array | Int32Array | number> = {
+    const fields: Record<keyof typeof LTC_DESC, Floats | Int32Array | number> = {
       N,
       I,
       M,
@@ -224,12 +257,12 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       sensGrad: sens.grad,
       nSensPairs: sens.pairs,
       gL: this.gL,
-      vleak: this.vleak.value,
+      vleak: direct(this.vleak),
       cm: this.cmP,
-      iw: this.inputW?.value ?? ones(I),
-      ib: this.inputB?.value ?? heapF64(I),
-      ow: this.outputW?.value ?? ones(M),
-      ob: this.outputB?.value ?? heapF64(M),
+      iw: this.inputW ? direct(this.inputW) : ones(I),
+      ib: this.inputB ? direct(this.inputB) : heapF64(I),
+      ow: this.outputW ? direct(this.outputW) : ones(M),
+      ob: this.outputB ? direct(this.outputB) : heapF64(M),
       gGL: this.gGL,
       gVleak: this.gVleak,
       gCm: this.gCm,
@@ -240,7 +273,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       gxt: heapF64(I),
     };
     // The descriptor holds bare addresses: the cell keeps the arrays themselves reachable.
-    const keep = Object.values(fields).filter((v): v is Float64Array | Int32Array => typeof v !== "number");
+    const keep = Object.values(fields).filter((v): v is Floats | Int32Array => typeof v !== "number");
     const desc = heapI32(LTC_DESC_WORDS);
     if (!isHeapView(desc) || !keep.every(isHeapView)) return [null, keep];
     for (const [name, v] of Object.entries(fields)) desc[LTC_DESC[name as keyof typeof LTC_DESC]] = typeof v === "number" ? v : addr(v);
@@ -284,6 +317,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
    */
   private gather(): void {
     const imp = this.implicitParamConstraints;
+    for (const [p, copy] of this.shadows) copy.set(p.value);
     this.synapses.gather(this.w.value, this.sigma.value, this.mu.value, this.erev.value, imp);
     this.sensory.gather(this.sensoryW.value, this.sensorySigma.value, this.sensoryMu.value, this.sensoryErev.value, imp);
     const gl = this.gleak.value,
@@ -328,10 +362,13 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       gDenS: f(BN),
       gc: f(BN),
       dvSyn: f(BN),
+      io64: this.f32
+        ? { x: f(batch * I), h: f(BN), dt: f(batch), dy: f(batch * this.motorSize), dhNew: f(BN), dx: f(batch * I), dh: f(BN) }
+        : null,
       desc: null,
     };
     const desc = heapI32(LTC_CACHE_WORDS);
-    const bufs: Record<keyof typeof LTC_CACHE, Float64Array> = {
+    const bufs: Record<keyof typeof LTC_CACHE, Floats> = {
       xt: c.xt,
       sensSig: c.sensSig,
       numS: c.numS,
@@ -357,19 +394,25 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   /** Reject Δt ≤ 0 (and NaN) per sample: the solver divides by it. */
-  private checkDt(where: string, dt: Float64Array, B: number): void {
+  private checkDt(where: string, dt: Floats, B: number): void {
     for (let r = 0; r < B; r++) {
       const t = dt[r]!;
       if (!(t > 0)) fail(where, `elapsed time must be > 0, got ${t} for sample ${r}`);
     }
   }
 
-  forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: LtcCache): void {
+  forward(x: Floats, h: Floats, dt: Floats, c: LtcCache): void {
     const B = c.batch,
       N = this.stateSize,
       I = this.inputSize;
     this.checkDt("LtcCell.forward", dt, B);
     this.gather();
+    if (c.io64 && this.desc && c.desc) {
+      // float32 model: the float64 step kernel on float64 copies (see the class note).
+      x = copy64(c.io64.x, x, B * I);
+      h = copy64(c.io64.h, h, B * N);
+      dt = copy64(c.io64.dt, dt, B);
+    }
     const kern = this.desc && c.desc && x.length >= B * I && h.length >= B * N && dt.length >= B ? heapKernels(x, h, dt) : null;
     if (kern) {
       kernelCalls.ltc++;
@@ -378,7 +421,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   /** JavaScript forward (fallback and oracle of the kernel). */
-  private forwardJs(x: Float64Array, h: Float64Array, dt: Float64Array, c: LtcCache): void {
+  private forwardJs(x: Floats, h: Floats, dt: Floats, c: LtcCache): void {
     const B = c.batch,
       N = this.stateSize,
       I = this.inputSize,
@@ -468,16 +511,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     }
   }
 
-  backward(
-    x: Float64Array,
-    _h: Float64Array,
-    dt: Float64Array,
-    c: LtcCache,
-    dy: Float64Array | null,
-    dhNew: Float64Array,
-    dx: Float64Array,
-    dh: Float64Array,
-  ): void {
+  backward(x: Floats, _h: Floats, dt: Floats, c: LtcCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     // Parameters are gathered again (cheap) in case another forward ran with other values.
     this.gather();
     const B = c.batch,
@@ -486,6 +520,18 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       M = this.motorSize;
     this.synapses.zeroGrads();
     this.sensory.zeroGrads();
+    const io = c.io64 && this.desc && c.desc ? c.io64 : null;
+    let dxOut: Floats | null = null,
+      dhOut: Floats | null = null;
+    if (io) {
+      // float32 model: float64 copies in, float64 results copied back out (see the class note).
+      x = copy64(io.x, x, B * I);
+      dt = copy64(io.dt, dt, B);
+      if (dy) dy = copy64(io.dy, dy, B * M);
+      dhNew = copy64(io.dhNew, dhNew, B * N);
+      if (isF32(dx)) [dxOut, dx] = [dx, io.dx];
+      if (isF32(dh)) [dhOut, dh] = [dh, io.dh];
+    }
     const fits =
       x.length >= B * I &&
       dt.length >= B &&
@@ -505,18 +551,12 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       if (this.outputB && dy) addInto(this.outputB.grad, gOb);
       this.scatterGrads(this.gGL, this.gVleak, this.gCm);
     } else this.backwardJs(x, dt, c, dy, dhNew, dx, dh);
+    if (dxOut) dxOut.set(dx.subarray(0, B * I));
+    if (dhOut) dhOut.set(dh.subarray(0, B * N));
   }
 
   /** JavaScript backward (fallback and oracle of the kernel). */
-  private backwardJs(
-    x: Float64Array,
-    dt: Float64Array,
-    c: LtcCache,
-    dy: Float64Array | null,
-    dhNew: Float64Array,
-    dx: Float64Array,
-    dh: Float64Array,
-  ): void {
+  private backwardJs(x: Floats, dt: Floats, c: LtcCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       N = this.stateSize,
       I = this.inputSize,
@@ -643,7 +683,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   /** Add the accumulated gradients into the parameters, chaining through f₊. */
-  private scatterGrads(gGL: Float64Array, gVleak: Float64Array, gCm: Float64Array): void {
+  private scatterGrads(gGL: Floats, gVleak: Floats, gCm: Floats): void {
     this.synapses.scatter(this.w.grad, this.sigma.grad, this.mu.grad, this.erev.grad);
     this.sensory.scatter(this.sensoryW.grad, this.sensorySigma.grad, this.sensoryMu.grad, this.sensoryErev.grad);
     for (let j = 0; j < this.stateSize; j++) {
@@ -655,6 +695,13 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 }
 
 /** acc[i] += v[i]. */
-function addInto(acc: Float64Array, v: Float64Array): void {
+function addInto(acc: Floats, v: Floats): void {
   for (let i = 0; i < acc.length; i++) acc[i] += v[i]!;
+}
+
+/** `src` as float64: itself when it already is, else copied into `dst` (first n elements). */
+function copy64(dst: Float64Array, src: Floats, n: number): Float64Array {
+  if (!isF32(src)) return src;
+  for (let i = 0; i < n; i++) dst[i] = src[i]!;
+  return dst;
 }

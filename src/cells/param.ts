@@ -3,17 +3,18 @@
  * Names follow the PyTorch state-dict names of ncps (e.g. `ff1.weight`, `sensory_mu`) so that
  * models import from and export to ncps without a translation table.
  */
+import type { Floats } from "../core/dtype.ts";
 import { fail, formatShape } from "../core/errors.ts";
 import { sizeOf } from "../core/tensor.ts";
-import { HeapArena, heapF64 } from "../core/wasm/alloc.ts";
+import { HeapArena, heapFloat } from "../core/wasm/alloc.ts";
 
 export class Param {
   readonly name: string;
   readonly shape: readonly number[];
   /** Values, row-major. May be a view into a larger packed buffer (see Linear heads). */
-  readonly value: Float64Array;
+  readonly value: Floats;
   /** Accumulated gradient, same layout as `value`. */
-  readonly grad: Float64Array;
+  readonly grad: Floats;
   /** False for fixed masks: they are saved and loaded but never updated. */
   readonly trainable: boolean;
   /** The arena (a model's) its buffers came from, kept reachable by the parameter; null outside one. */
@@ -22,8 +23,8 @@ export class Param {
   constructor(
     name: string,
     shape: readonly number[],
-    value?: Float64Array,
-    grad?: Float64Array,
+    value?: Floats,
+    grad?: Floats,
     trainable = true,
     owner: HeapArena | null = HeapArena.current(),
   ) {
@@ -32,8 +33,8 @@ export class Param {
     this.name = name;
     this.shape = [...shape];
     // Own buffers go on the WebAssembly heap, where the kernels can use them in place.
-    this.value = value ?? heapF64(n);
-    this.grad = grad ?? heapF64(n);
+    this.value = value ?? heapFloat(n);
+    this.grad = grad ?? heapFloat(n);
     this.trainable = trainable;
     if (this.value.length !== n || this.grad.length !== n) {
       fail("Param", `${name}: buffer of ${this.value.length} for shape ${formatShape(shape)}`);

@@ -8,9 +8,10 @@
  * State layout: the layer states concatenated in layer order ([inter, command, motor] for NCP), not
  * the wiring's neuron-id order. The output is the last layer's state.
  */
+import type { Floats } from "../core/dtype.ts";
 import { fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { heapF64 } from "../core/wasm/alloc.ts";
+import { heapFloat } from "../core/wasm/alloc.ts";
 import { CfCCell, type CfCCache, type CfCMode } from "./cfc.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import type { Param } from "./param.ts";
@@ -27,10 +28,10 @@ export interface WiredCfCConfig {
 export interface WiredCfCCache extends StepCache {
   layers: CfCCache[];
   /** Per-layer input state slices [B, H_l]. */
-  hIn: Float64Array[];
-  dhIn: Float64Array[];
-  gOut: Float64Array[];
-  dxLayer: Float64Array[];
+  hIn: Floats[];
+  dhIn: Floats[];
+  gOut: Floats[];
+  dxLayer: Floats[];
 }
 
 export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
@@ -81,21 +82,21 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
   }
 
   createCache(batch: number): WiredCfCCache {
-    const h = heapF64(batch * this.stateSize);
+    const h = heapFloat(batch * this.stateSize);
     const layers = this.layerCells.map((c) => c.createCache(batch));
     return {
       batch,
       h,
       y: layers[layers.length - 1]!.h,
       layers,
-      hIn: this.layerSizes.map((H) => heapF64(batch * H)),
-      dhIn: this.layerSizes.map((H) => heapF64(batch * H)),
-      gOut: this.layerSizes.map((H) => heapF64(batch * H)),
-      dxLayer: this.layerCells.map((c) => heapF64(batch * c.inputSize)),
+      hIn: this.layerSizes.map((H) => heapFloat(batch * H)),
+      dhIn: this.layerSizes.map((H) => heapFloat(batch * H)),
+      gOut: this.layerSizes.map((H) => heapFloat(batch * H)),
+      dxLayer: this.layerCells.map((c) => heapFloat(batch * c.inputSize)),
     };
   }
 
-  forward(x: Float64Array, h: Float64Array, dt: Float64Array, c: WiredCfCCache, training: boolean): void {
+  forward(x: Floats, h: Floats, dt: Floats, c: WiredCfCCache, training: boolean): void {
     const B = c.batch,
       N = this.stateSize;
     let u = x;
@@ -111,16 +112,7 @@ export class WiredCfCCell implements RecurrentCell<WiredCfCCache> {
     }
   }
 
-  backward(
-    x: Float64Array,
-    _h: Float64Array,
-    dt: Float64Array,
-    c: WiredCfCCache,
-    dy: Float64Array | null,
-    dhNew: Float64Array,
-    dx: Float64Array,
-    dh: Float64Array,
-  ): void {
+  backward(x: Floats, _h: Floats, dt: Floats, c: WiredCfCCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       N = this.stateSize;
     const last = this.layerCells.length - 1;

@@ -1,5 +1,5 @@
 /**
- * Real matrix products on row-major Float64Array blocks: the two shapes every dense layer needs.
+ * Real matrix products on row-major Floats blocks: the two shapes every dense layer needs.
  *
  * - {@link gemmNT}: C[m, n] (+)= A[m, k] · B[n, k]ᵀ  (forward of `y = x Wᵀ`, weights in PyTorch
  *   [out, in] layout): dot products along contiguous rows, 2×2 register blocked.
@@ -13,12 +13,13 @@
  * Register blocking matters there: V8 does not vectorise, so reusing each loaded operand for
  * several multiply-adds is what makes them ~2-3x faster than the textbook triple loop.
  */
+import { type Floats, isF32 } from "./dtype.ts";
 import { fail } from "./errors.ts";
 import { kernelCalls } from "./wasm/alloc.ts";
 import { wasmRuntime } from "./wasm/runtime.ts";
 
 /** Throw unless element `last` (the largest index an operation touches) exists in `a`. */
-function within(where: string, name: string, a: Float64Array, last: number): void {
+function within(where: string, name: string, a: Floats, last: number): void {
   if (last >= a.length) fail(where, `${name} has ${a.length} elements, the product reads index ${last}`);
 }
 
@@ -30,17 +31,17 @@ function within(where: string, name: string, a: Float64Array, last: number): voi
  * @param bias - optional [n] added to every row of the product
  */
 export function gemmNT(
-  a: Float64Array,
+  a: Floats,
   aOff: number,
-  b: Float64Array,
+  b: Floats,
   bOff: number,
-  c: Float64Array,
+  c: Floats,
   cOff: number,
   m: number,
   k: number,
   n: number,
   accumulate: boolean,
-  bias: Float64Array | null = null,
+  bias: Floats | null = null,
 ): void {
   if (m <= 0 || n <= 0) return;
   const rt = wasmRuntime();
@@ -53,18 +54,23 @@ export function gemmNT(
     }
     within(where, "C", c, cOff + m * n - 1);
     if (bias) within(where, "bias", bias, n - 1);
-    kernelCalls.gemm++;
-    rt.kernels.gemmNT(
-      a.byteOffset + 8 * aOff,
-      b.byteOffset + 8 * bOff,
-      c.byteOffset + 8 * cOff,
-      m,
-      k,
-      n,
-      accumulate ? 1 : 0,
-      bias ? bias.byteOffset : 0,
-    );
-    return;
+    // One element type for all operands (a model's buffers share its dtype): float32 → f32x4.
+    const f32 = isF32(a);
+    if (f32 === isF32(b) && f32 === isF32(c) && (!bias || f32 === isF32(bias))) {
+      kernelCalls.gemm++;
+      const e = f32 ? 4 : 8;
+      (f32 ? rt.kernels.gemmNT32 : rt.kernels.gemmNT)(
+        a.byteOffset + e * aOff,
+        b.byteOffset + e * bOff,
+        c.byteOffset + e * cOff,
+        m,
+        k,
+        n,
+        accumulate ? 1 : 0,
+        bias ? bias.byteOffset : 0,
+      );
+      return;
+    }
   }
   gemmNTjs(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
   if (bias)
@@ -80,13 +86,13 @@ export function gemmNT(
  * @param c - C, row-major [m, n] starting at `cOff`
  */
 export function gemmNN(
-  a: Float64Array,
+  a: Floats,
   aOff: number,
   as0: number,
   as1: number,
-  b: Float64Array,
+  b: Floats,
   bOff: number,
-  c: Float64Array,
+  c: Floats,
   cOff: number,
   m: number,
   k: number,
@@ -102,20 +108,34 @@ export function gemmNN(
       within(where, "B", b, bOff + k * n - 1);
     }
     within(where, "C", c, cOff + m * n - 1);
-    kernelCalls.gemm++;
-    rt.kernels.gemmNN(a.byteOffset + 8 * aOff, as0, as1, b.byteOffset + 8 * bOff, c.byteOffset + 8 * cOff, m, k, n, accumulate ? 1 : 0);
-    return;
+    const f32 = isF32(a);
+    if (f32 === isF32(b) && f32 === isF32(c)) {
+      kernelCalls.gemm++;
+      const e = f32 ? 4 : 8;
+      (f32 ? rt.kernels.gemmNN32 : rt.kernels.gemmNN)(
+        a.byteOffset + e * aOff,
+        as0,
+        as1,
+        b.byteOffset + e * bOff,
+        c.byteOffset + e * cOff,
+        m,
+        k,
+        n,
+        accumulate ? 1 : 0,
+      );
+      return;
+    }
   }
   gemmNNjs(a, aOff, as0, as1, b, bOff, c, cOff, m, k, n, accumulate);
 }
 
 /** JavaScript {@link gemmNT} (no bias): the fallback and the oracle of the wasm kernel. */
 export function gemmNTjs(
-  a: Float64Array,
+  a: Floats,
   aOff: number,
-  b: Float64Array,
+  b: Floats,
   bOff: number,
-  c: Float64Array,
+  c: Floats,
   cOff: number,
   m: number,
   k: number,
@@ -191,13 +211,13 @@ export function gemmNTjs(
 
 /** JavaScript {@link gemmNN}: the fallback and the oracle of the wasm kernel. */
 export function gemmNNjs(
-  a: Float64Array,
+  a: Floats,
   aOff: number,
   as0: number,
   as1: number,
-  b: Float64Array,
+  b: Floats,
   bOff: number,
-  c: Float64Array,
+  c: Floats,
   cOff: number,
   m: number,
   k: number,

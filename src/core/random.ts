@@ -162,7 +162,7 @@ export class Rng {
   }
 
   /** Fill `out` with U(lo, hi). */
-  fillUniform(out: Float64Array, lo = 0, hi = 1): Float64Array {
+  fillUniform<T extends Float64Array | Float32Array>(out: T, lo = 0, hi = 1): T {
     for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * this.uniform();
     return out;
   }

@@ -4,6 +4,7 @@
  *
  * Input [B, F] or [B, L, I] (flattened to F = L·I); output [B, O].
  */
+import type { Floats } from "../core/dtype.ts";
 import { checkFinite, checkInt, checkOneOf, fail, formatShape } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
 import type { Tensor } from "../core/tensor.ts";
@@ -16,9 +17,9 @@ import { BatchBuffers } from "./batch-buffers.ts";
 
 interface MlpTape {
   batch: number;
-  x: Float64Array;
-  pre: Float64Array[];
-  act: Float64Array[];
+  x: Floats;
+  pre: Floats[];
+  act: Floats[];
 }
 
 export class Mlp {
@@ -32,7 +33,7 @@ export class Mlp {
   /** The arena current at construction (the model's), or null. */
   readonly memory: HeapArena | null = HeapArena.current();
   /** Tape and scratch, per batch size, on {@link memory}. */
-  private readonly buffers = new BatchBuffers(this.memory);
+  private readonly buffers = BatchBuffers.native(this.memory);
 
   constructor(inputSize: number, hidden: readonly number[], outputSize: number, activation: Activation = "relu") {
     const where = "Mlp";
@@ -66,8 +67,8 @@ export class Mlp {
     checkFinite(where, "input", input.data);
     // Buffers are reused per batch size: this forward replaces the previous tape.
     this.tape = null;
-    const pre: Float64Array[] = [],
-      act: Float64Array[] = [];
+    const pre: Floats[] = [],
+      act: Floats[] = [];
     const x = this.buf("x", B, B * this.inputSize, input.data);
     let z = x;
     this.layers.forEach((lin, l) => {
@@ -84,7 +85,7 @@ export class Mlp {
     this.tape = record ? { batch: B, x, pre, act } : null;
     for (let i = 0; i < z.length; i++) if (!Number.isFinite(z[i]!)) failNonFinite(where, this.params);
     // The result belongs to the caller: a copy when it lives in a reused buffer.
-    return { shape: [B, this.outputSize], data: this.memory ? Float64Array.from(z) : z };
+    return { shape: [B, this.outputSize], data: Float64Array.from(z) };
   }
 
   /** Back-propagate ∂loss/∂output [B, O]; accumulates parameter gradients, returns ∂loss/∂input. */
@@ -101,11 +102,11 @@ export class Mlp {
       if (l > 0) activateBackward(this.activation, t.pre[l - 1]!, t.act[l - 1]!, dBelow, dBelow, dBelow.length);
       g = dBelow;
     }
-    return { shape: [t.batch, this.inputSize], data: this.memory ? Float64Array.from(g) : g };
+    return { shape: [t.batch, this.inputSize], data: Float64Array.from(g) };
   }
 
   /** A work buffer (see {@link BatchBuffers.get}). */
-  private buf(name: string, batch: number, n: number, init?: Float64Array): Float64Array {
+  private buf(name: string, batch: number, n: number, init?: Floats): Floats {
     return this.buffers.get(name, batch, n, init);
   }
 }

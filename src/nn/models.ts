@@ -18,6 +18,7 @@
  * (P = `projSize` when set; with `returnSequences: false` the time axis is dropped.)
  */
 import { z } from "zod";
+import { DTYPES, type DType } from "../core/dtype.ts";
 import { fail } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import { HeapArena } from "../core/wasm/arena.ts";
@@ -41,9 +42,15 @@ import { TransformerNet } from "./transformer.ts";
 import { SequenceModel, type SequenceOutput } from "./sequence.ts";
 
 const posInt = z.number().int().positive();
+/**
+ * Number format of the model's memory and kernels: `"float64"` (default, the ncps-exact path) or
+ * `"float32"` (f32x4 kernels, PyTorch-float32 accuracy; see core/dtype.ts).
+ */
+const dtypeSchema = z.enum(DTYPES).optional();
 const sequenceOptions = {
   inputSize: posInt,
   returnSequences: z.boolean().optional(),
+  dtype: dtypeSchema,
 };
 const wiringSchema = z.record(z.string(), z.unknown());
 
@@ -96,6 +103,7 @@ export const modelConfigSchema = z.discriminatedUnion("type", [
       hidden: z.array(posInt),
       outputSize: posInt,
       activation: z.enum(ACTIVATIONS).optional(),
+      dtype: dtypeSchema,
     })
     .strict(),
   z
@@ -113,6 +121,8 @@ export const modelConfigSchema = z.discriminatedUnion("type", [
       ffSize: posInt.optional(),
       /** Base of the positional frequencies (default 100). */
       positionBase: z.number().gt(1).optional(),
+      /** The Transformer runs in float64 only. */
+      dtype: z.literal("float64", { error: "the transformer runs in float64 only" }).optional(),
     })
     .strict(),
 ]);
@@ -214,6 +224,12 @@ function assembleSequence(config: SequenceModelConfig, seed: number): SequenceMo
 export interface ModelOptions {
   /** Seed of the weight initialisation (and of CfC dropout); default 0. */
   seed?: number;
+  /**
+   * Number format of parameters, gradients and kernels: `"float64"` (default; ncps-exact) or
+   * `"float32"` (f32x4 kernels, about 1e-6 relative rounding per operation). Inputs and outputs
+   * stay float64 arrays either way. Recorded in the config (and so in saved models).
+   */
+  dtype?: DType;
 }
 
 /** Options of the recurrent models. */
@@ -289,7 +305,7 @@ export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceMod
   protected constructor(where: string, config: unknown, seed: number) {
     this.config = parseConfig(where, modelConfigSchema, config, "options") as C;
     this.seed = seed;
-    this.memory = new HeapArena(where);
+    this.memory = new HeapArena(where, null, this.config.dtype ?? "float64");
     try {
       this.net = this.memory.run(() => assembleSequence(this.config, seed));
     } catch (e) {
@@ -301,6 +317,11 @@ export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceMod
   /** True after {@link dispose}. */
   get disposed(): boolean {
     return this.memory.disposed;
+  }
+
+  /** Number format of the model's parameters and kernels (see {@link ModelOptions.dtype}). */
+  get dtype(): DType {
+    return this.memory.dtype;
   }
 
   /**
@@ -517,9 +538,9 @@ abstract class FeedForwardModel<N extends FeedForwardNet> {
   /** The heap memory this model owns (see {@link RecurrentModel.memory}). */
   readonly memory: HeapArena;
 
-  protected constructor(where: string, seed: number, build: () => N) {
+  protected constructor(where: string, seed: number, build: () => N, dtype: DType = "float64") {
     this.seed = seed;
-    this.memory = new HeapArena(where);
+    this.memory = new HeapArena(where, null, dtype);
     try {
       this.net = this.memory.run(build);
     } catch (e) {
@@ -532,6 +553,11 @@ abstract class FeedForwardModel<N extends FeedForwardNet> {
   /** True after {@link dispose}. */
   get disposed(): boolean {
     return this.memory.disposed;
+  }
+
+  /** Number format of the model's parameters and kernels (see {@link ModelOptions.dtype}). */
+  get dtype(): DType {
+    return this.memory.dtype;
   }
 
   /** Release the model's heap memory now (see {@link RecurrentModel.dispose}). */
@@ -577,7 +603,7 @@ export class MLP extends FeedForwardModel<Mlp> {
       { type: "mlp", inputSize, hidden: Array.isArray(hidden) ? [...hidden] : hidden, outputSize, ...rest },
       "options",
     ) as MlpConfig;
-    super(where, seed, () => new Mlp(c.inputSize, c.hidden, c.outputSize, c.activation ?? "relu"));
+    super(where, seed, () => new Mlp(c.inputSize, c.hidden, c.outputSize, c.activation ?? "relu"), c.dtype ?? "float64");
     this.config = c;
   }
 
@@ -692,7 +718,11 @@ export function buildModel(config: ModelConfigInput, { seed = 0 }: { seed?: numb
         : new GRU(inputSize, hiddenSize as number, { ...stripNull(rest), seed });
     }
     case "mlp":
-      return new MLP(inputSize, c.hidden, c.outputSize, { ...(c.activation ? { activation: c.activation } : {}), seed });
+      return new MLP(inputSize, c.hidden, c.outputSize, {
+        ...(c.activation ? { activation: c.activation } : {}),
+        ...(c.dtype ? { dtype: c.dtype } : {}),
+        seed,
+      });
     case "transformer": {
       const { outputSize, ...rest } = o as Record<string, unknown>;
       return new Transformer(inputSize, outputSize as number, { ...stripNull(rest), seed });

@@ -4,6 +4,7 @@
  * model used, and the parameters by PyTorch state-dict name. Every parameter name and shape is
  * checked; fixed masks must agree with the wiring.
  */
+import type { DType } from "../core/dtype.ts";
 import { fail, formatShape } from "../core/errors.ts";
 import { maybePythonLiteral } from "../core/python-literal.ts";
 import { CFC_MODES, type CfCMode } from "../cells/cfc.ts";
@@ -157,10 +158,15 @@ export function ncpsModelConfig(docIn: unknown, where = "importNcpsModel"): Sequ
   };
 }
 
-/** Build the model described by an `ncps-golden/1` document and load its parameters by name. */
-export function importNcpsModel(docIn: unknown, where = "importNcpsModel"): Model {
+/**
+ * Build the model described by an `ncps-golden/1` document and load its parameters by name.
+ * @param dtype - number format of the built model; `"float32"` rounds the document's parameters
+ *   to float32 (as loading a float64 state dict into a float32 ncps model does)
+ */
+export function importNcpsModel(docIn: unknown, where = "importNcpsModel", dtype: DType = "float64"): Model {
   const doc = asObject(docIn, where, "document");
-  const model = buildModel(ncpsModelConfig(doc, where));
+  const config = ncpsModelConfig(doc, where);
+  const model = buildModel(dtype === "float64" ? config : { ...config, dtype });
   loadNamedParameters(model.net.params, doc["parameters"], where);
   return model;
 }

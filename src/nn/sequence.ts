@@ -13,13 +13,14 @@
  *
  * Parameter names follow ncps's state dict: `rnn_cell.*`, `lstm.*`, `fc.*`.
  */
+import type { Floats } from "../core/dtype.ts";
 import { checkFinite, checkShape, fail, formatShape } from "../core/errors.ts";
 import type { Tensor } from "../core/tensor.ts";
 import type { RecurrentCell, StepCache } from "../cells/cell.ts";
 import type { Linear } from "../cells/linear.ts";
 import type { LstmCache, LstmCell } from "../cells/lstm.ts";
 import type { Param } from "../cells/param.ts";
-import { HeapArena, heapF64 } from "../core/wasm/alloc.ts";
+import { HeapArena, heapFloat } from "../core/wasm/alloc.ts";
 
 export interface SequenceModelParts {
   cell: RecurrentCell;
@@ -69,15 +70,15 @@ interface Tape {
   batch: number;
   length: number;
   /** Parents of the per-step views below (the views alone would not keep heap blocks alive). */
-  xAll: Float64Array;
-  dtAll: Float64Array;
-  xs: Float64Array[];
-  dts: Float64Array[];
-  states: Float64Array[]; // states[t] = state entering step t's cell (after the LSTM when mixed)
+  xAll: Floats;
+  dtAll: Floats;
+  xs: Floats[];
+  dts: Floats[];
+  states: Floats[]; // states[t] = state entering step t's cell (after the LSTM when mixed)
   caches: StepCache[];
   lstmCaches: LstmCache[];
-  lstmH: Float64Array[]; // h entering the LSTM at step t
-  lstmC: Float64Array[]; // c entering the LSTM at step t
+  lstmH: Floats[]; // h entering the LSTM at step t
+  lstmC: Floats[]; // c entering the LSTM at step t
 }
 
 export class SequenceModel {
@@ -92,7 +93,7 @@ export class SequenceModel {
   private cellCaches: StepCache[] = [];
   private lstmCaches: LstmCache[] = [];
   /** Reusable heap scratch by name (grow-only); safe because any forward replaces the tape. */
-  private readonly scratch = new Map<string, Float64Array>();
+  private readonly scratch = new Map<string, Floats>();
   /**
    * The arena that was current when this wrapper was built (a model's), or null. Scratch and
    * caches are allocated from it (caches in a child replaced when the batch size changes), so
@@ -136,14 +137,14 @@ export class SequenceModel {
   }
 
   /** A heap buffer of at least n elements for `name` (contents unspecified), reused across calls. */
-  private buf(name: string, n: number): Float64Array {
+  private buf(name: string, n: number): Floats {
     let b = this.scratch.get(name);
     if (!b || b.length < n) {
       const m = this.memory;
       if (m) {
         if (b) m.free(b);
-        b = m.f64(n);
-      } else b = heapF64(n);
+        b = m.float(n);
+      } else b = heapFloat(n);
       this.scratch.set(name, b);
     }
     return b;
@@ -153,7 +154,7 @@ export class SequenceModel {
    * n elements of heap scratch for a forward. Reusing them across calls is safe because every
    * forward first invalidates the tape that referenced the previous call's buffers.
    */
-  private stepBuf(name: string, n: number): Float64Array {
+  private stepBuf(name: string, n: number): Floats {
     return this.buf(name, n).subarray(0, n);
   }
 
@@ -197,13 +198,13 @@ export class SequenceModel {
     // tape points into these buffers, so it is dropped first; a backward now needs this forward.
     this.tape = null;
     const dtAll = this.resolveTimespans(where, opts.timespans ?? null, B, L, this.stepBuf("dt", L * B));
-    let h: Float64Array = this.stepBuf("h0", B * S);
+    let h: Floats = this.stepBuf("h0", B * S);
     if (opts.initialState) {
       checkShape(where, "initialState", opts.initialState.shape, [B, S]);
       checkFinite(where, "initialState", opts.initialState.data);
       h.set(opts.initialState.data);
     } else h.fill(0);
-    let c: Float64Array | null = null;
+    let c: Floats | null = null;
     if (this.mixedMemory) {
       c = this.stepBuf("c0", B * S);
       if (opts.initialCell) {
@@ -311,7 +312,7 @@ export class SequenceModel {
       dh.set(dFinalState.data);
     }
     const dcPair = this.mixedMemory ? [this.buf("dc0", B * S), this.buf("dc1", B * S)] : null;
-    let dc: Float64Array | null = dcPair ? dcPair[0]!.subarray(0, B * S).fill(0) : null;
+    let dc: Floats | null = dcPair ? dcPair[0]!.subarray(0, B * S).fill(0) : null;
     if (dFinalCell && dc) dc.set(dFinalCell.data);
     const dyStep = this.buf("dyStep", B * P).subarray(0, B * P);
     const dyCell = this.buf("dyCell", B * O).subarray(0, B * O);
@@ -321,7 +322,7 @@ export class SequenceModel {
 
     for (let t = L - 1; t >= 0; t--) {
       const cache = tape.caches[t]!;
-      let dy: Float64Array | null = null;
+      let dy: Floats | null = null;
       if (this.returnSequences || t === L - 1) {
         for (let r = 0; r < B; r++) {
           const from = this.returnSequences ? (r * L + t) * P : r * P;
@@ -353,13 +354,13 @@ export class SequenceModel {
     }
     return {
       dInput: { shape: [B, L, I], data: dInput },
-      dInitialState: { shape: [B, S], data: dh.slice() },
-      dInitialCell: dc ? { shape: [B, S], data: dc.slice() } : null,
+      dInitialState: { shape: [B, S], data: Float64Array.from(dh) },
+      dInitialCell: dc ? { shape: [B, S], data: Float64Array.from(dc) } : null,
     };
   }
 
   /** Δt per step and sample into `out`, laid out [L, B] (step-major: each step reads a contiguous slice). */
-  private resolveTimespans(where: string, ts: Tensor | null, B: number, L: number, out: Float64Array): Float64Array {
+  private resolveTimespans(where: string, ts: Tensor | null, B: number, L: number, out: Floats): Floats {
     if (!ts) return out.fill(1);
     const okShape =
       (ts.shape.length === 2 && ts.shape[0] === B && ts.shape[1] === L) ||
@@ -375,7 +376,7 @@ export class SequenceModel {
   }
 }
 
-function allFinite(a: Float64Array): boolean {
+function allFinite(a: Floats): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
   return true;
 }

@@ -91,7 +91,7 @@ export class TransformerNet {
   readonly params: Param[];
   /** The arena current at construction (the model's), or null. */
   readonly memory: HeapArena | null = HeapArena.current();
-  private readonly buffers = new BatchBuffers(this.memory);
+  private readonly buffers = BatchBuffers.float64(this.memory);
   private tape: TransformerTape | null = null;
 
   constructor(sizes: TransformerSizes) {

@@ -14,8 +14,10 @@ import type { FitCheckpoint } from "../training/fit.ts";
 export const CHECKPOINT_FORMAT = "liquidwave-checkpoint/1";
 export const CHECKPOINT_FILE = "checkpoint.json";
 
-function f64ToB64(a: Float64Array): string {
-  const le = new Float64Array(a); // a copy: the source may live on a WebAssembly heap
+function f64ToB64(values: Float64Array | Float32Array): string {
+  // A copy (the source may live on a WebAssembly heap); float32 values (a float32 model) widen
+  // exactly and round back exactly when a run resumes.
+  const le = new Float64Array(values);
   return Buffer.from(le.buffer, le.byteOffset, le.byteLength).toString("base64");
 }
 

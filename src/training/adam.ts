@@ -10,7 +10,8 @@
  * heap memory of its moments and releases it with `dispose()` (or `using`).
  */
 import { checkNumber, fail } from "../core/errors.ts";
-import { addr, HeapArena, heapKernels, kernelCalls } from "../core/wasm/alloc.ts";
+import { type Floats, isF32 } from "../core/dtype.ts";
+import { addr, HeapArena, heapKernels, heapKernels32, kernelCalls } from "../core/wasm/alloc.ts";
 import type { Param } from "../cells/param.ts";
 
 export interface AdamOptions {
@@ -24,8 +25,9 @@ export interface AdamOptions {
 
 export interface AdamState {
   count: number;
-  mu: Float64Array[];
-  nu: Float64Array[];
+  /** First and second moments per parameter, in the parameter's number format. */
+  mu: Floats[];
+  nu: Floats[];
   /** Release the heap memory of `mu` and `nu` (states from {@link Adam.init}); absent on plain copies. */
   dispose?: () => void;
 }
@@ -39,7 +41,7 @@ export interface OwnedAdamState extends AdamState {
 
 /** A plain copy of a state (ordinary arrays, nothing to dispose): for saving or returning. */
 export function copyAdamState(state: AdamState): AdamState {
-  return { count: state.count, mu: state.mu.map((m) => Float64Array.from(m)), nu: state.nu.map((v) => Float64Array.from(v)) };
+  return { count: state.count, mu: state.mu.map((m) => m.slice()), nu: state.nu.map((v) => v.slice()) };
 }
 
 export interface Adam {
@@ -68,8 +70,8 @@ export function adam(opts: AdamOptions = {}): Adam {
       const memory = new HeapArena("AdamState");
       const state: OwnedAdamState = {
         count: 0,
-        mu: params.map((p) => memory.f64(p.value.length)),
-        nu: params.map((p) => memory.f64(p.value.length)),
+        mu: params.map((p) => (isF32(p.value) ? memory.f32(p.value.length) : memory.f64(p.value.length))),
+        nu: params.map((p) => (isF32(p.value) ? memory.f32(p.value.length) : memory.f64(p.value.length))),
         dispose: () => {
           memory.dispose();
           disposedStates.add(state);
@@ -98,7 +100,15 @@ export function adam(opts: AdamOptions = {}): Adam {
           m = state.mu[k]!,
           s = state.nu[k]!;
         const n = v.length;
-        const kern = g.length >= n && m.length >= n && s.length >= n ? heapKernels(v, g, m, s) : null;
+        const fits = g.length >= n && m.length >= n && s.length >= n;
+        // float32 parameters (a float32 model): the f32x4 update, scalars rounded to float32.
+        const kern32 = fits && isF32(v) ? heapKernels32(v, g, m, s) : null;
+        if (kern32) {
+          kernelCalls.elementwise++;
+          kern32.adamStep32(addr(v), addr(g), addr(m), addr(s), n, b1, 1 - b1, b2, 1 - b2, stepSize, sqrtBc2, eps, learningRate * wd);
+          return;
+        }
+        const kern = fits ? heapKernels(v, g, m, s) : null;
         if (kern) {
           kernelCalls.elementwise++;
           kern.adamStep(addr(v), addr(g), addr(m), addr(s), n, b1, 1 - b1, b2, 1 - b2, stepSize, sqrtBc2, eps, learningRate * wd);

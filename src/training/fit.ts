@@ -7,6 +7,7 @@
  * Data: inputs [N, L, I] and targets [N, L, O] (sequence output) or [N, O] (last output, MLP,
  * Transformer), optional timespans [N, L] (or [N, L, 1]; not for the MLP).
  */
+import type { Floats } from "../core/dtype.ts";
 import { checkInt, checkNumber, checkShape, fail, formatShape } from "../core/errors.ts";
 import { Rng } from "../core/random.ts";
 import { asTensor, sliceTime, takeRows, type Tensor, type TensorLike } from "../core/tensor.ts";
@@ -70,15 +71,15 @@ export interface FitCheckpoint {
   /** Epochs completed. */
   epoch: number;
   /** Every parameter's values, in `model.net.params` order. */
-  params: Float64Array[];
-  adam: { count: number; mu: Float64Array[]; nu: Float64Array[] };
+  params: Floats[];
+  adam: { count: number; mu: Floats[]; nu: Floats[] };
   shuffleRng: number[];
   dropoutRng: number[] | null;
   order: number[];
   history: Omit<EpochLog, "ms">[];
   best: number;
   bestEpoch: number;
-  bestWeights: Float64Array[] | null;
+  bestWeights: Floats[] | null;
   stoppedEarly: boolean;
 }
 
@@ -274,7 +275,7 @@ export function evaluate(model: Model, data: DatasetLike, batchSize = 256): numb
   return mseLoss(pred, d.targets).loss;
 }
 
-function snapshot(params: readonly Param[]): Float64Array[] {
+function snapshot(params: readonly Param[]): Floats[] {
   return params.map((p) => p.value.slice());
 }
 
@@ -321,7 +322,7 @@ export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitRes
     const history: EpochLog[] = [];
     let best = Infinity;
     let bestEpoch = -1;
-    let bestWeights: Float64Array[] | null = null;
+    let bestWeights: Floats[] | null = null;
     let stoppedEarly = false;
     const order = Array.from({ length: nTrain }, (_, i) => i);
     const every = opts.checkpointEvery == null ? null : checkInt(where, "checkpointEvery", opts.checkpointEvery, 1);

@@ -52,7 +52,7 @@ function check(label: string, build: (rng: Rng) => SequenceModel, { irregular = 
     model.forward(x, { timespans: ts, initialState: h0, record: true });
     const back = model.backward({ shape: probe.output.shape, data: a }, { shape: [B, S], data: bW });
 
-    const fd = (arr: Float64Array, i: number) => {
+    const fd = (arr: Float64Array | Float32Array, i: number) => {
       const x0 = arr[i]!;
       const h = 1e-6 * Math.max(1, Math.abs(x0));
       arr[i] = x0 + h;

@@ -39,7 +39,7 @@ function adjacency(rng: Rng, rows: number, cols: number, density: number): Int8A
 interface Run {
   out: Float64Array;
   state: Float64Array;
-  grads: Float64Array[];
+  grads: (Float64Array | Float32Array)[];
   dIn: Float64Array;
   dH: Float64Array;
   calls: number;

@@ -45,7 +45,7 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * Central finite-difference gradient of a scalar function of `x` (modified in place and restored).
  * Step h scaled to |x_i|, so large and small entries are both probed well.
  */
-export function numericalGradient(f: () => number, x: Float64Array, h = 1e-6): Float64Array {
+export function numericalGradient(f: () => number, x: Float64Array | Float32Array, h = 1e-6): Float64Array {
   const g = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const x0 = x[i]!;

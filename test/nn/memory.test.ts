@@ -48,6 +48,30 @@ test("10,000 synchronous build-train-dispose cycles run in flat heap memory", ()
   }
 });
 
+test("float32 models: 1,000 build-train-dispose cycles give every block back, high-water mark flat", () => {
+  const before = heapStats();
+  if (!before) return;
+  let mark = 0;
+  for (let i = 0; i < 1000; i++) {
+    const m =
+      i % 2 === 0
+        ? new CfC(2, 2, { backboneUnits: 4, seed: i, dtype: "float32" })
+        : new LTC(2, 2, { seed: i, odeUnfolds: 2, dtype: "float32" });
+    const opt = adam();
+    const st = opt.init(m.params);
+    const out = m.net.forward(x, { record: true, training: true });
+    m.net.backward(mseLoss(out.output, y).grad);
+    opt.step(m.params, st);
+    m.forward({ shape: [1, 3, 2], data: x.data.subarray(0, 6) });
+    st.dispose();
+    m.dispose();
+    const s = heapStats()!;
+    assert.equal(s.ownedBlocks, before.ownedBlocks, `cycle ${i}: every owned block was given back`);
+    if (i === 99) mark = s.highWater;
+    else if (i > 99) assert.equal(s.highWater, mark, `cycle ${i}: high-water mark grew from ${mark} to ${s.highWater}`);
+  }
+});
+
 test("a disposed model, optimiser state or arena is a one-line error; `using` disposes at scope exit", () => {
   const m = new CfC(2, 3, { seed: 1 });
   m.dispose();

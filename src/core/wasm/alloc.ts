@@ -12,6 +12,7 @@
  * Limit: the heap grows on demand up to {@link setHeapLimit} (default and maximum 2 GiB); a
  * request beyond it throws a {@link HeapFullError} naming the request, the bytes in use and the limit.
  */
+import { type DType, type Floats, isF32 } from "../dtype.ts";
 import { failHeapFull, HeapArena, setArenaHeap } from "./arena.ts";
 import { MAX_HEAP_BYTES } from "./heap.ts";
 import { wasmRuntime, type Kernels } from "./runtime.ts";
@@ -68,6 +69,27 @@ export function heapF64(n: number): Float64Array {
   return rt.heap.f64(n) ?? failHeapFull("heapF64", rt.heap, n * 8);
 }
 
+/** The number format of the current arena (a model's), `"float64"` outside any arena. */
+export function currentDtype(): DType {
+  return HeapArena.current()?.dtype ?? "float64";
+}
+
+/**
+ * A zeroed buffer of n elements in the current arena's number format (a float32 model's layers get
+ * Float32Arrays); outside any arena a float64 buffer as {@link heapF64}.
+ */
+export function heapFloat(n: number): Floats {
+  const arena = HeapArena.current();
+  return arena ? arena.float(n) : heapF64(n);
+}
+
+/** A copy of `values` in the current arena's number format (see {@link heapFloat}). */
+export function heapFloatFrom(values: ArrayLike<number>): Floats {
+  const a = heapFloat(values.length);
+  for (let i = 0; i < values.length; i++) a[i] = values[i]!;
+  return a;
+}
+
 /** A zeroed Int32Array of n elements (see {@link heapF64}). */
 export function heapI32(n: number): Int32Array {
   const arena = HeapArena.current();
@@ -88,10 +110,13 @@ export function heapFrom(values: ArrayLike<number>): Float64Array {
  * `parent.subarray(begin, end)` that keeps the parent's heap block alive for as long as it lives
  * itself. Use it for any sub-view that may outlive its parent (e.g. per-head parameter views).
  */
-export function heapSubview(parent: Float64Array, begin: number, end: number): Float64Array {
+export function heapSubview<T extends Floats>(parent: T, begin: number, end: number): T {
   const rt = wasmRuntime();
+  if (isF32(parent)) return parent.subarray(begin, end) as T; // float32 buffers come from arenas only
   // Owned blocks (from an arena) live until their arena is disposed: a plain sub-view suffices.
-  return rt?.heap.owns(parent) && rt.heap.isTracked(parent) ? rt.heap.subview(parent, begin, end) : parent.subarray(begin, end);
+  return rt?.heap.owns(parent) && rt.heap.isTracked(parent)
+    ? (rt.heap.subview(parent as Float64Array, begin, end) as T)
+    : (parent.subarray(begin, end) as T);
 }
 
 /** True when `a` lives on the WebAssembly heap. */
@@ -100,15 +125,43 @@ export function isHeapView(a: ArrayBufferView): boolean {
   return rt !== null && rt.heap.owns(a);
 }
 
-/** The kernels, if every given array is a heap view; else null (use the JavaScript path). */
+/**
+ * The (float64) kernels, if every given array is a heap view and none is float32; else null (use
+ * the JavaScript path, which works in either format). Float32 buffers use {@link heapKernels32}.
+ */
 export function heapKernels(...arrays: (ArrayBufferView | null | undefined)[]): Kernels | null {
   const rt = wasmRuntime();
   if (!rt) return null;
-  for (const a of arrays) if (a && !rt.heap.owns(a)) return null;
+  for (const a of arrays) if (a && (!rt.heap.owns(a) || isF32(a))) return null;
   return rt.kernels;
 }
 
+/** The kernels for float32 buffers: every given array a heap view and none float64; else null. */
+export function heapKernels32(...arrays: (ArrayBufferView | null | undefined)[]): Kernels | null {
+  const rt = wasmRuntime();
+  if (!rt) return null;
+  for (const a of arrays) if (a && (!rt.heap.owns(a) || a instanceof Float64Array)) return null;
+  return rt.kernels;
+}
+
+/**
+ * The kernels for arrays of one number format: {@link heapKernels32} when the first is float32,
+ * else {@link heapKernels} (callers pick the `…32` kernel by the same test).
+ */
+export function heapKernelsOf(
+  first: Floats,
+  b?: ArrayBufferView | null,
+  c?: ArrayBufferView | null,
+  d?: ArrayBufferView | null,
+  e?: ArrayBufferView | null,
+  f?: ArrayBufferView | null,
+  g?: ArrayBufferView | null,
+): Kernels | null {
+  // Fixed arity (no rest array and spread on the hot path of every layer call).
+  return isF32(first) ? heapKernels32(first, b, c, d, e, f, g) : heapKernels(first, b, c, d, e, f, g);
+}
+
 /** Byte address of element `offset` of a heap view. */
-export function addr(a: Float64Array | Int32Array, offset = 0): number {
+export function addr(a: Float64Array | Float32Array | Int32Array, offset = 0): number {
   return a.byteOffset + offset * a.BYTES_PER_ELEMENT;
 }

@@ -19,6 +19,7 @@
  * Without WebAssembly (or with heap allocation switched off), arenas hand out plain typed arrays
  * and dispose only marks themselves disposed.
  */
+import type { DType, Floats } from "../dtype.ts";
 import { fail, LiquidwaveError } from "../errors.ts";
 import { wasmRuntime } from "./runtime.ts";
 import type { WasmHeap } from "./heap.ts";
@@ -77,15 +78,21 @@ export class HeapArena {
   }
   private ownBytes = 0;
   private isDisposed = false;
+  /** Element type of {@link float} buffers: the number format of the model owning this arena. */
+  readonly dtype: DType;
 
   /**
    * @param name - the owner's name, used in error messages (e.g. `"CfC"`)
    * @param parent - an arena whose dispose also disposes this one
+   * @param dtype - element type of {@link float} buffers (a model's number format); default the
+   *   parent's, else `"float64"`
    */
   constructor(
     readonly name: string,
     private readonly parent: HeapArena | null = null,
+    dtype?: DType,
   ) {
+    this.dtype = dtype ?? parent?.dtype ?? "float64";
     if (parent) {
       parent.check("child");
       parent.children.add(this);
@@ -126,6 +133,11 @@ export class HeapArena {
   f64(n: number): Float64Array {
     const a = this.alloc(n * 8, "heapF64");
     return a < 0 ? new Float64Array(n) : new Float64Array(this.heap!.buffer, a, n);
+  }
+
+  /** A zeroed buffer of `n` elements in this arena's {@link dtype}. */
+  float(n: number): Floats {
+    return this.dtype === "float32" ? this.f32(n) : this.f64(n);
   }
 
   /** A zeroed Float32Array of `n` elements owned by this arena (for the float32 kernels). */

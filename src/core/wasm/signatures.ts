@@ -67,6 +67,26 @@ export const KERNEL_SIGNATURES = {
   vexp32: MAP1,
   vsigmoid32: MAP1,
   vtanh32: MAP1,
+  vlecunTanh32: MAP1,
+  vrelu32: MAP1,
+  vsilu32: MAP1,
+  vlecunTanhBack32: MAP2,
+  vtanhBack32: MAP2,
+  vreluBack32: MAP2,
+  vsiluBack32: MAP2,
+  vmul32: MAP2,
+  vaddMul32: k("c a b out n", "iiiii"),
+  cfcHeads32: k("P dt g1 g2 ti h B H gate", "iiiiiiiii"),
+  cfcHeadsBack32: k("g1 g2 ti dhNew dy dt dP B H gate", "iiiiiiiiii"),
+  colSumAdd32: k("dy gb B n", "iiii"),
+  /** LSTM gates, float32: z, zRec [B, 4H] (cand, i, f, o), cPrev [B, H] → the six [B, H] outputs. */
+  lstmGates32: k("z zRec cPrev cand gi gf go cOut tc hOut B H forgetBias", "iiiiiiiiiiiif"),
+  /** GRU gates, float32: gi, gh [B, 3H] (r, z, n), h [B, H] → r, z, n, h' [B, H]. */
+  gruGates32: k("gi gh h r z n hOut B H", "iiiiiiiii"),
+  /** CfC pure mode, float32: f1 = P[:, :H] (row stride nH) → e, h [B, H]; wTau, A [H]. */
+  cfcPure32: k("P dt wTau A e h B H nH", "iiiiiiiii"),
+  /** Its backward: dP [B, nH] (first H columns), gA and gwTau [H] accumulated; dy 0 = none. */
+  cfcPureBack32: k("P dt wTau A e dhNew dy dP gA gwTau B H nH", "iiiiiiiiiiiii"),
   adamStep32: k("p g m v n b1 oneMinusB1 b2 oneMinusB2 step sqrtBc2 eps lrWd", "iiiiiffffffff"),
 } as const;
 

@@ -58,6 +58,37 @@ export function pairs(f: FunctionBuilder, j: Local, from: Expr, to: Expr, body: 
   f.if(i32.lt_s(j.get(), to), () => body(HALF));
 }
 
+/** One float32 element in lane 0 (the others zero on load, untouched on store). */
+export const ONE32: Lanes = {
+  half: true,
+  load: (a, o = 0) => v128.load32_zero(a, o),
+  store: (a, v, o = 0) => v128.store32_lane(a, v, 0, o),
+};
+
+/**
+ * The float32 counterpart of {@link pairs}: `for (j = from; j + 4 <= to; j += 4) body(FULL)`, then
+ * `body(ONE32)` for each of the last (to − from) mod 4 elements.
+ */
+export function quads(f: FunctionBuilder, j: Local, from: Expr, to: Expr, body: (lanes: Lanes) => void): void {
+  f.set(j, from);
+  f.block((done) =>
+    f.loop((next) => {
+      f.brIf(done, i32.gt_s(i32.add(j.get(), i32.const(4)), to));
+      body(FULL);
+      f.set(j, i32.add(j.get(), i32.const(4)));
+      f.br(next);
+    }),
+  );
+  f.block((done) =>
+    f.loop((next) => {
+      f.brIf(done, i32.ge_s(j.get(), to));
+      body(ONE32);
+      f.set(j, i32.add(j.get(), i32.const(1)));
+      f.br(next);
+    }),
+  );
+}
+
 /** Sum of the two lanes of a v128 as an f64. */
 export function hsum(v: Expr): Expr {
   return f64.add(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));

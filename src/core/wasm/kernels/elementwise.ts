@@ -6,21 +6,23 @@
  * Arithmetic follows the JavaScript reference operation by operation (same order, no fusing), so
  * the only differences are those of exp itself.
  */
-import { f64x2, i32, v128, type Local } from "../expr.ts";
+import { i32, v128, type Local } from "../expr.ts";
 import type { FunctionBuilder, FuncRef, ModuleBuilder } from "../module.ts";
 import { kernelSignature, type KernelName } from "../signatures.ts";
-import { splat, type KernelContext } from "./context.ts";
-import { emitExp, emitSigmoid, emitTanh } from "./vmath.ts";
+import type { KernelContext } from "./context.ts";
+import { F32, F64, kernelName, type Format } from "./format.ts";
 
 /**
- * A function (in₀, …, in_{arity−1}, out, n) computing out[i] = body(in₀[i], …) for i < n, two
- * elements at a time. All pointers are byte addresses; `out` may alias an input.
+ * A function (in₀, …, in_{arity−1}, out, n) computing out[i] = body(in₀[i], …) for i < n, a
+ * vector at a time (float64: two elements, an odd last one in a half vector; float32: four, the
+ * last n mod 4 one by one). All pointers are byte addresses; `out` may alias an input.
  */
 export function emitMap(
   mod: ModuleBuilder,
   name: KernelName,
   arity: number,
   body: (f: FunctionBuilder, xs: Local[], out: Local) => void,
+  F: Format = F64,
 ): FuncRef {
   const sig = kernelSignature(name);
   if (sig.params.length !== arity + 2)
@@ -33,6 +35,15 @@ export function emitMap(
       end = f.local("i32", "end");
     const xs = Array.from({ length: arity }, (_, q) => f.local("v128", `x${q}`)),
       out = f.local("v128", "out");
+    if (F !== F64) {
+      F.loop(f, i, i32.const(0), n.get(), (L) => {
+        f.set(end, i32.shl(i.get(), i32.const(F.shift)));
+        ins.forEach((p, q) => f.set(xs[q]!, L.load(i32.add(p.get(), end.get()))));
+        body(f, xs, out);
+        f.do(L.store(i32.add(dst.get(), end.get()), out.get()));
+      });
+      return;
+    }
     f.set(end, i32.shl(i32.and(n.get(), i32.const(-2)), i32.const(3)));
     f.for(i, i32.const(0), end.get(), 16, () => {
       ins.forEach((p, q) => f.set(xs[q]!, v128.load(i32.add(p.get(), i.get()))));
@@ -50,42 +61,55 @@ export function emitMap(
 const LECUN_A = 1.7159,
   LECUN_B = 0.666;
 
-export function emitElementwise(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
-  return {
-    exp: emitMap(mod, "vexp", 1, (f, [x], out) => emitExp(f, ctx, x!, out)),
-    sigmoid: emitMap(mod, "vsigmoid", 1, (f, [x], out) => emitSigmoid(f, ctx, x!, out)),
-    tanh: emitMap(mod, "vtanh", 1, (f, [x], out) => emitTanh(f, ctx, x!, out)),
+/** The activation and vector kernels of one format (names suffixed with the format's). */
+function emitFamily(mod: ModuleBuilder, ctx: KernelContext, F: Format): Record<string, FuncRef> {
+  const { v } = F,
+    c = F.splat;
+  const map = (base: string, arity: number, body: (f: FunctionBuilder, xs: Local[], out: Local) => void) =>
+    emitMap(mod, kernelName(base, F), arity, body, F);
+  const out: Record<string, FuncRef> = {
     // φ(x) = 1.7159·tanh(0.666·x)
-    lecunTanh: emitMap(mod, "vlecunTanh", 1, (f, [x], out) => {
-      f.set(x!, f64x2.mul(splat(LECUN_B), x!.get()));
-      emitTanh(f, ctx, x!, out);
-      f.set(out, f64x2.mul(splat(LECUN_A), out.get()));
+    lecunTanh: map("vlecunTanh", 1, (f, [x], out) => {
+      f.set(x!, v.mul(c(LECUN_B), x!.get()));
+      F.tanh(f, ctx, x!, out);
+      f.set(out, v.mul(c(LECUN_A), out.get()));
     }),
-    relu: emitMap(mod, "vrelu", 1, (f, [x], out) => f.set(out, v128.and(x!.get(), f64x2.gt(x!.get(), splat(0))))),
-    silu: emitMap(mod, "vsilu", 1, (f, [x], out) => {
-      emitSigmoid(f, ctx, x!, out);
-      f.set(out, f64x2.mul(x!.get(), out.get()));
+    relu: map("vrelu", 1, (f, [x], out) => f.set(out, v128.and(x!.get(), v.gt(x!.get(), c(0))))),
+    silu: map("vsilu", 1, (f, [x], out) => {
+      F.sigmoid(f, ctx, x!, out);
+      f.set(out, v.mul(x!.get(), out.get()));
     }),
     // Backward (out = φ(pre), dOut) → dPre.
-    lecunTanhBack: emitMap(mod, "vlecunTanhBack", 2, (f, [y, g], out) => {
-      const t = f64x2.div(y!.get(), splat(LECUN_A));
-      f.set(y!, f64x2.sub(splat(1), f64x2.mul(t, f64x2.div(y!.get(), splat(LECUN_A)))));
-      f.set(out, f64x2.mul(f64x2.mul(f64x2.mul(g!.get(), splat(LECUN_A)), splat(LECUN_B)), y!.get()));
+    lecunTanhBack: map("vlecunTanhBack", 2, (f, [y, g], out) => {
+      const t = v.div(y!.get(), c(LECUN_A));
+      f.set(y!, v.sub(c(1), v.mul(t, v.div(y!.get(), c(LECUN_A)))));
+      f.set(out, v.mul(v.mul(v.mul(g!.get(), c(LECUN_A)), c(LECUN_B)), y!.get()));
     }),
-    tanhBack: emitMap(mod, "vtanhBack", 2, (f, [y, g], out) =>
-      f.set(out, f64x2.mul(g!.get(), f64x2.sub(splat(1), f64x2.mul(y!.get(), y!.get())))),
-    ),
+    tanhBack: map("vtanhBack", 2, (f, [y, g], out) => f.set(out, v.mul(g!.get(), v.sub(c(1), v.mul(y!.get(), y!.get()))))),
     // (pre, dOut) → dPre
-    reluBack: emitMap(mod, "vreluBack", 2, (f, [x, g], out) => f.set(out, v128.and(g!.get(), f64x2.gt(x!.get(), splat(0))))),
-    siluBack: emitMap(mod, "vsiluBack", 2, (f, [x, g], out) => {
+    reluBack: map("vreluBack", 2, (f, [x, g], out) => f.set(out, v128.and(g!.get(), v.gt(x!.get(), c(0))))),
+    siluBack: map("vsiluBack", 2, (f, [x, g], out) => {
       const s = f.local("v128", "s");
-      emitSigmoid(f, ctx, x!, s);
+      F.sigmoid(f, ctx, x!, s);
       // dOut·s·(1 + x·(1 − s))
-      f.set(out, f64x2.mul(f64x2.mul(g!.get(), s.get()), f64x2.add(splat(1), f64x2.mul(x!.get(), f64x2.sub(splat(1), s.get())))));
+      f.set(out, v.mul(v.mul(g!.get(), s.get()), v.add(c(1), v.mul(x!.get(), v.sub(c(1), s.get())))));
     }),
     // out = a ⊙ b (masked weights)
-    mul: emitMap(mod, "vmul", 2, (f, [a, b], out) => f.set(out, f64x2.mul(a!.get(), b!.get()))),
+    mul: map("vmul", 2, (f, [a, b], out) => f.set(out, v.mul(a!.get(), b!.get()))),
     // out = c + a ⊙ b (masked weight gradient: g += tmp ⊙ mask)
-    addMul: emitMap(mod, "vaddMul", 3, (f, [c, a, b], out) => f.set(out, f64x2.add(c!.get(), f64x2.mul(a!.get(), b!.get())))),
+    addMul: map("vaddMul", 3, (f, [cc, a, b], out) => f.set(out, v.add(cc!.get(), v.mul(a!.get(), b!.get())))),
+  };
+  return out;
+}
+
+export function emitElementwise(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
+  // exp/σ/tanh maps of float32 are emitted with the f32x4 GEMMs (f32.ts).
+  const F = F64;
+  return {
+    exp: emitMap(mod, "vexp", 1, (f, [x], out) => F.exp(f, ctx, x!, out)),
+    sigmoid: emitMap(mod, "vsigmoid", 1, (f, [x], out) => F.sigmoid(f, ctx, x!, out)),
+    tanh: emitMap(mod, "vtanh", 1, (f, [x], out) => F.tanh(f, ctx, x!, out)),
+    ...emitFamily(mod, ctx, F64),
+    ...Object.fromEntries(Object.entries(emitFamily(mod, ctx, F32)).map(([k, fn]) => [`${k}32`, fn])),
   };
 }

@@ -17,216 +17,10 @@
 import { f32, f32x4, i32, i32x4, v128, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
 import { kernelSignature, type KernelName } from "../signatures.ts";
-import type { KernelContext } from "./context.ts";
+import { quads, type KernelContext, type Lanes } from "./context.ts";
+import { emitGemmNN, emitGemmNT, GEMM_F32 } from "./gemm.ts";
 
-const ZERO4 = f32x4.const(0);
 const c4 = (v: number) => f32x4.const(v);
-
-/** a·b + c on f32x4, fused where the context allows. */
-function madd4(ctx: KernelContext, a: Expr, b: Expr, c: Expr): Expr {
-  return ctx.fma ? f32x4.relaxed_madd(a, b, c) : f32x4.add(f32x4.mul(a, b), c);
-}
-
-/** Sum of the four lanes: (l0 + l1) + (l2 + l3). */
-function hsum4(v: Expr, f: FunctionBuilder, tmp: Local): Expr {
-  f.set(tmp, v);
-  return f32.add(
-    f32.add(f32x4.extract_lane(tmp.get(), 0), f32x4.extract_lane(tmp.get(), 1)),
-    f32.add(f32x4.extract_lane(tmp.get(), 2), f32x4.extract_lane(tmp.get(), 3)),
-  );
-}
-
-/** Four lanes at a time, or one (lane 0, the others zero) for the last n mod 4 elements. */
-interface Quad {
-  load(addr: Expr): Expr;
-  store(addr: Expr, v: Expr): Expr;
-}
-const FULL4: Quad = { load: (a) => v128.load(a), store: (a, v) => v128.store(a, v) };
-const ONE: Quad = { load: (a) => v128.load32_zero(a), store: (a, v) => v128.store32_lane(a, v, 0) };
-
-/** `for (j = 0; j + 4 <= n; j += 4) body(FULL4)`, then `for (; j < n; j++) body(ONE)`. */
-function quads(f: FunctionBuilder, j: Local, n: Local, body: (q: Quad) => void): void {
-  f.set(j, i32.const(0));
-  f.block((done) =>
-    f.loop((next) => {
-      f.brIf(done, i32.gt_s(i32.add(j.get(), i32.const(4)), n.get()));
-      body(FULL4);
-      f.set(j, i32.add(j.get(), i32.const(4)));
-      f.br(next);
-    }),
-  );
-  f.block((done) =>
-    f.loop((next) => {
-      f.brIf(done, i32.ge_s(j.get(), n.get()));
-      body(ONE);
-      f.set(j, i32.add(j.get(), i32.const(1)));
-      f.br(next);
-    }),
-  );
-}
-
-/** C[m,n] (+)= A[m,k]·B[n,k]ᵀ (+ bias[n]) in float32: 2×4 tiles of four-lane dot products. */
-export function emitGemmNT32(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
-  return mod.function("gemmNT32", kernelSignature("gemmNT32"), (f) => {
-    const [a, b, c, m, k, n, accumulate, bias] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local];
-    const i0 = f.local("i32", "i0"),
-      j0 = f.local("i32", "j0"),
-      p = f.local("i32", "p");
-    const kb = f.local("i32", "kBytes"),
-      k4 = f.local("i32", "k4Bytes");
-    const pa = f.locals("i32", 2, "pa"),
-      pb = f.locals("i32", 4, "pb");
-    const acc = f.locals("v128", 8, "acc"),
-      av = f.locals("v128", 2, "av"),
-      bv = f.local("v128", "bv"),
-      tmp = f.local("v128", "tmp");
-    const t = f.local("f32", "t"),
-      cAddr = f.local("i32", "cAddr");
-    f.set(kb, i32.shl(k.get(), i32.const(2)));
-    f.set(k4, i32.shl(i32.and(k.get(), i32.const(-4)), i32.const(2)));
-
-    const tile = (mr: number, nr: number) => {
-      for (let ii = 0; ii < mr; ii++) f.set(pa[ii]!, i32.add(a.get(), i32.mul(i32.add(i0.get(), i32.const(ii)), kb.get())));
-      for (let jj = 0; jj < nr; jj++) f.set(pb[jj]!, i32.add(b.get(), i32.mul(i32.add(j0.get(), i32.const(jj)), kb.get())));
-      for (let q = 0; q < mr * 4; q++) f.set(acc[q]!, ZERO4);
-      const step = (load: (addr: Expr) => Expr) => {
-        for (let ii = 0; ii < mr; ii++) f.set(av[ii]!, load(i32.add(pa[ii]!.get(), p.get())));
-        for (let jj = 0; jj < nr; jj++) {
-          f.set(bv, load(i32.add(pb[jj]!.get(), p.get())));
-          for (let ii = 0; ii < mr; ii++) f.set(acc[ii * 4 + jj]!, madd4(ctx, av[ii]!.get(), bv.get(), acc[ii * 4 + jj]!.get()));
-        }
-      };
-      f.for(p, i32.const(0), k4.get(), 16, () => step((addr) => v128.load(addr)));
-      // The last k mod 4 elements one at a time (lane 0, the others zero).
-      f.for(p, k4.get(), kb.get(), 4, () => step((addr) => v128.load32_zero(addr)));
-      for (let ii = 0; ii < mr; ii++) {
-        f.set(cAddr, i32.add(c.get(), i32.shl(i32.add(i32.mul(i32.add(i0.get(), i32.const(ii)), n.get()), j0.get()), i32.const(2))));
-        for (let jj = 0; jj < nr; jj++) {
-          f.set(t, hsum4(acc[ii * 4 + jj]!.get(), f, tmp));
-          f.if(bias.get(), () => f.set(t, f32.add(t.get(), f32.load(bias.get(), jj * 4))));
-          f.if(accumulate.get(), () => f.set(t, f32.add(f32.load(cAddr.get(), jj * 4), t.get())));
-          f.do(f32.store(cAddr.get(), t.get(), jj * 4));
-        }
-      }
-    };
-    const rows = (nr: number) => {
-      f.set(i0, i32.const(0));
-      f.block((done) =>
-        f.loop((next) => {
-          f.brIf(done, i32.gt_s(i32.add(i0.get(), i32.const(2)), m.get()));
-          tile(2, nr);
-          f.set(i0, i32.add(i0.get(), i32.const(2)));
-          f.br(next);
-        }),
-      );
-      f.if(i32.and(m.get(), i32.const(1)), () => tile(1, nr));
-    };
-    const biasBase = f.local("i32", "biasBase");
-    f.set(biasBase, bias.get());
-    const setBias = () => f.if(biasBase.get(), () => f.set(bias, i32.add(biasBase.get(), i32.shl(j0.get(), i32.const(2)))));
-    f.set(j0, i32.const(0));
-    f.block((done) =>
-      f.loop((next) => {
-        f.brIf(done, i32.gt_s(i32.add(j0.get(), i32.const(4)), n.get()));
-        setBias();
-        rows(4);
-        f.set(j0, i32.add(j0.get(), i32.const(4)));
-        f.br(next);
-      }),
-    );
-    const left = () => i32.sub(n.get(), j0.get());
-    for (const nr of [3, 2, 1])
-      f.if(i32.eq(left(), i32.const(nr)), () => {
-        setBias();
-        rows(nr);
-      });
-  });
-}
-
-/** C[m,n] (+)= A·B[k,n] with A(i,p) at a + 4(i·as0 + p·as1), float32: 4×8 rank-1 tiles. */
-export function emitGemmNN32(mod: ModuleBuilder, ctx: KernelContext): FuncRef {
-  return mod.function("gemmNN32", kernelSignature("gemmNN32"), (f) => {
-    const [a, as0, as1, b, c, m, k, n, accumulate] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
-    const i0 = f.local("i32", "i0"),
-      j0 = f.local("i32", "j0"),
-      p = f.local("i32", "p");
-    const s0 = f.local("i32", "rowStrideBytes"),
-      s1 = f.local("i32", "colStrideBytes"),
-      nb = f.local("i32", "nBytes");
-    const pa = f.locals("i32", 4, "pa"),
-      pbRow = f.local("i32", "pbRow"),
-      cAddr = f.local("i32", "cAddr");
-    const acc = f.locals("v128", 8, "acc"),
-      bv = f.locals("v128", 2, "bv"),
-      sa = f.local("v128", "splatA");
-    f.set(s0, i32.shl(as0.get(), i32.const(2)));
-    f.set(s1, i32.shl(as1.get(), i32.const(2)));
-    f.set(nb, i32.shl(n.get(), i32.const(2)));
-
-    /** mr rows × nv vectors of four columns (single: one column in lane 0). */
-    const tile = (mr: number, nv: number, single: boolean) => {
-      for (let ii = 0; ii < mr; ii++) f.set(pa[ii]!, i32.add(a.get(), i32.mul(i32.add(i0.get(), i32.const(ii)), s0.get())));
-      f.set(pbRow, i32.add(b.get(), i32.shl(j0.get(), i32.const(2))));
-      for (let q = 0; q < mr * 2; q++) f.set(acc[q]!, ZERO4);
-      f.for(p, i32.const(0), k.get(), 1, () => {
-        for (let vv = 0; vv < nv; vv++) f.set(bv[vv]!, single ? v128.load32_zero(pbRow.get()) : v128.load(pbRow.get(), vv * 16));
-        for (let ii = 0; ii < mr; ii++) {
-          f.set(sa, v128.load32_splat(pa[ii]!.get()));
-          for (let vv = 0; vv < nv; vv++) f.set(acc[ii * 2 + vv]!, madd4(ctx, sa.get(), bv[vv]!.get(), acc[ii * 2 + vv]!.get()));
-          f.set(pa[ii]!, i32.add(pa[ii]!.get(), s1.get()));
-        }
-        f.set(pbRow, i32.add(pbRow.get(), nb.get()));
-      });
-      for (let ii = 0; ii < mr; ii++) {
-        f.set(cAddr, i32.add(c.get(), i32.shl(i32.add(i32.mul(i32.add(i0.get(), i32.const(ii)), n.get()), j0.get()), i32.const(2))));
-        for (let vv = 0; vv < nv; vv++) {
-          const x = acc[ii * 2 + vv]!;
-          if (single) {
-            f.if(accumulate.get(), () => f.set(x, f32x4.add(v128.load32_zero(cAddr.get()), x.get())));
-            f.do(v128.store32_lane(cAddr.get(), x.get(), 0));
-          } else {
-            f.if(accumulate.get(), () => f.set(x, f32x4.add(v128.load(cAddr.get(), vv * 16), x.get())));
-            f.do(v128.store(cAddr.get(), x.get(), vv * 16));
-          }
-        }
-      }
-    };
-    const cols = (mr: number) => {
-      f.set(j0, i32.const(0));
-      f.block((done) =>
-        f.loop((next) => {
-          f.brIf(done, i32.gt_s(i32.add(j0.get(), i32.const(8)), n.get()));
-          tile(mr, 2, false);
-          f.set(j0, i32.add(j0.get(), i32.const(8)));
-          f.br(next);
-        }),
-      );
-      f.if(i32.ge_s(i32.sub(n.get(), j0.get()), i32.const(4)), () => {
-        tile(mr, 1, false);
-        f.set(j0, i32.add(j0.get(), i32.const(4)));
-      });
-      f.block((done) =>
-        f.loop((next) => {
-          f.brIf(done, i32.ge_s(j0.get(), n.get()));
-          tile(mr, 1, true);
-          f.set(j0, i32.add(j0.get(), i32.const(1)));
-          f.br(next);
-        }),
-      );
-    };
-    f.set(i0, i32.const(0));
-    f.block((done) =>
-      f.loop((next) => {
-        f.brIf(done, i32.gt_s(i32.add(i0.get(), i32.const(4)), m.get()));
-        cols(4);
-        f.set(i0, i32.add(i0.get(), i32.const(4)));
-        f.br(next);
-      }),
-    );
-    const left = () => i32.sub(m.get(), i0.get());
-    for (const mr of [3, 2, 1]) f.if(i32.eq(left(), i32.const(mr)), () => cols(mr));
-  });
-}
 
 const LOG2E = Math.LOG2E;
 /** ln 2 = LN2_HI + LN2_LO; LN2_HI has 16 significant bits, so n·LN2_HI is exact for |n| ≤ 2⁸. */
@@ -296,7 +90,7 @@ function emitMap32(mod: ModuleBuilder, name: KernelName, body: (f: FunctionBuild
       x = f.local("v128", "x"),
       out = f.local("v128", "out"),
       at = f.local("i32", "at");
-    quads(f, j, n, (Q) => {
+    quads(f, j, i32.const(0), n.get(), (Q) => {
       f.set(at, i32.shl(j.get(), i32.const(2)));
       f.set(x, Q.load(i32.add(src.get(), at.get())));
       body(f, x, out);
@@ -321,7 +115,7 @@ function emitAdam32(mod: ModuleBuilder): FuncRef {
       pi = f.local("v128"),
       mi = f.local("v128"),
       si = f.local("v128");
-    quads(f, j, n!, (Q) => {
+    quads(f, j, i32.const(0), n!.get(), (Q) => {
       f.set(at, i32.shl(j.get(), i32.const(2)));
       const ptr = (base: Local) => i32.add(base.get(), at.get());
       f.set(gi, Q.load(ptr(g!)));
@@ -337,13 +131,101 @@ function emitAdam32(mod: ModuleBuilder): FuncRef {
   });
 }
 
+/**
+ * Row loop over [B, H] outputs with gate blocks of width `gates·H` per input row: calls `body`
+ * with the byte offset of element j in the [B, H] arrays (`at`) and in the gate rows (`gAt`).
+ */
+function gateRows(f: FunctionBuilder, B: Local, H: Local, gates: number, body: (Q: Lanes, at: Local, gAt: Local, Hb: Local) => void): void {
+  const r = f.local("i32", "r"),
+    j = f.local("i32", "j"),
+    at = f.local("i32", "at"),
+    gAt = f.local("i32", "gAt"),
+    Hb = f.local("i32", "Hb");
+  f.set(Hb, i32.shl(H.get(), i32.const(2)));
+  f.for(r, i32.const(0), B.get(), 1, () => {
+    quads(f, j, i32.const(0), H.get(), (Q) => {
+      f.set(at, i32.shl(i32.add(i32.mul(r.get(), H.get()), j.get()), i32.const(2)));
+      f.set(gAt, i32.shl(i32.add(i32.mul(r.get(), i32.mul(H.get(), i32.const(gates))), j.get()), i32.const(2)));
+      body(Q, at, gAt, Hb);
+    });
+  });
+}
+
+/** LSTM gates in float32: the loop of LstmCell.forwardHC (same operation order). */
+function emitLstmGates32(mod: ModuleBuilder): FuncRef {
+  return mod.function("lstmGates32", kernelSignature("lstmGates32"), (f) => {
+    const [z, zr, cPrev, cand, gi, gf, go, cOut, tc, hOut, B, H, forgetBias] = f.params as Local[] as Local[];
+    const fb = f.local("v128", "forgetBias");
+    f.set(fb, f32x4.splat(f32.demote_f64(forgetBias!.get())));
+    const x = f.local("v128", "x"),
+      vc = f.local("v128", "cand"),
+      vi = f.local("v128", "gi"),
+      vf = f.local("v128", "gf"),
+      vo = f.local("v128", "go"),
+      cn = f.local("v128", "cn"),
+      t = f.local("v128", "tc");
+    gateRows(f, B!, H!, 4, (Q, at, gAt, Hb) => {
+      const pre = (q: number) => {
+        const off = i32.add(gAt.get(), i32.mul(Hb.get(), i32.const(q)));
+        return f32x4.add(Q.load(i32.add(z!.get(), off)), Q.load(i32.add(zr!.get(), off)));
+      };
+      f.set(x, pre(0));
+      emitTanh32(f, x, vc);
+      f.set(x, pre(1));
+      emitSigmoid32(f, x, vi);
+      f.set(x, f32x4.add(pre(2), fb.get()));
+      emitSigmoid32(f, x, vf);
+      f.set(x, pre(3));
+      emitSigmoid32(f, x, vo);
+      f.set(cn, f32x4.add(f32x4.mul(Q.load(i32.add(cPrev!.get(), at.get())), vf.get()), f32x4.mul(vc.get(), vi.get())));
+      emitTanh32(f, cn, t);
+      const put = (p: Local, v: Local) => f.do(Q.store(i32.add(p.get(), at.get()), v.get()));
+      put(cand!, vc);
+      put(gi!, vi);
+      put(gf!, vf);
+      put(go!, vo);
+      put(cOut!, cn);
+      put(tc!, t);
+      f.do(Q.store(i32.add(hOut!.get(), at.get()), f32x4.mul(t.get(), vo.get())));
+    });
+  });
+}
+
+/** GRU gates in float32: the loop of GruCell.forward (same operation order). */
+function emitGruGates32(mod: ModuleBuilder): FuncRef {
+  return mod.function("gruGates32", kernelSignature("gruGates32"), (f) => {
+    const [gi, gh, h, rr, zz, nn, hOut, B, H] = f.params as Local[] as Local[];
+    const x = f.local("v128", "x"),
+      r = f.local("v128", "r"),
+      z = f.local("v128", "z"),
+      n = f.local("v128", "n");
+    gateRows(f, B!, H!, 3, (Q, at, gAt, Hb) => {
+      const ld = (p: Local, q: number) => Q.load(i32.add(p.get(), i32.add(gAt.get(), i32.mul(Hb.get(), i32.const(q)))));
+      f.set(x, f32x4.add(ld(gi!, 0), ld(gh!, 0)));
+      emitSigmoid32(f, x, r);
+      f.set(x, f32x4.add(ld(gi!, 1), ld(gh!, 1)));
+      emitSigmoid32(f, x, z);
+      f.set(x, f32x4.add(ld(gi!, 2), f32x4.mul(r.get(), ld(gh!, 2))));
+      emitTanh32(f, x, n);
+      f.do(Q.store(i32.add(rr!.get(), at.get()), r.get()));
+      f.do(Q.store(i32.add(zz!.get(), at.get()), z.get()));
+      f.do(Q.store(i32.add(nn!.get(), at.get()), n.get()));
+      // (1 − z)·n + z·h
+      const hv = Q.load(i32.add(h!.get(), at.get()));
+      f.do(Q.store(i32.add(hOut!.get(), at.get()), f32x4.add(f32x4.mul(f32x4.sub(c4(1), z.get()), n.get()), f32x4.mul(z.get(), hv))));
+    });
+  });
+}
+
 export function emitF32Kernels(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
   return {
-    gemmNT32: emitGemmNT32(mod, ctx),
-    gemmNN32: emitGemmNN32(mod, ctx),
+    gemmNT32: emitGemmNT(mod, ctx, GEMM_F32),
+    gemmNN32: emitGemmNN(mod, ctx, GEMM_F32),
     exp32: emitMap32(mod, "vexp32", emitExp32),
     sigmoid32: emitMap32(mod, "vsigmoid32", emitSigmoid32),
     tanh32: emitMap32(mod, "vtanh32", emitTanh32),
     adam32: emitAdam32(mod),
+    lstmGates32: emitLstmGates32(mod),
+    gruGates32: emitGruGates32(mod),
   };
 }

@@ -511,8 +511,22 @@ async function readFile(file: File): Promise<void> {
     const v = await call<DataReport>({ type: "data", name: file.name, bytes }, undefined, [bytes]);
     lab.data = v;
     table(out("data-table"), ["property", "value"], v.lines);
+    table(
+      out("data-vars"),
+      v.variables ? ["variable", "shape", "dtype", "RMS |x|", "max |x|", "note"] : [],
+      (v.variables ?? []).map((x) => [
+        x.name,
+        `[${x.shape.join(", ")}]`,
+        x.dtype,
+        x.rms ?? "",
+        x.maxAbs ?? "",
+        x.note ?? (x.readable ? "" : "not readable"),
+      ]),
+    );
     status.textContent =
-      v.kind === "ncps" ? `${file.name}: ncps export verified${v.verify?.passed ? "" : " — MISMATCH"}` : `${file.name}: channel read`;
+      v.kind === "ncps"
+        ? `${file.name}: ncps export verified${v.verify?.passed ? "" : " — MISMATCH"}`
+        : `${file.name}: ${v.format}, ${v.variables?.length ?? 0} variables${v.kind === "channel" ? `, a channel dataset (${v.channel?.layout} layout)` : ""}`;
     if (v.series)
       lineChart(out("data-chart"), {
         title: "Channel gain of user 1, BS antenna 1",

@@ -112,11 +112,31 @@ export interface BeamformView {
   street: { width: number } | null;
 }
 
-export interface DataReport {
-  kind: "channel" | "ncps";
+/** One variable of a dropped file, as `liquidwave data inspect` lists it, with its statistics. */
+export interface VariableStats {
   name: string;
+  /** MATLAB dims for MATLAB files, the numpy shape otherwise. */
+  shape: number[];
+  dtype: string;
+  readable: boolean;
+  note?: string;
+  /** Readable arrays: sqrt(mean |x|²) and max |x| over the elements (complex: magnitude). */
+  rms?: number;
+  maxAbs?: number;
+}
+
+export interface DataReport {
+  /** `channel`: a channel dataset was recognised; `arrays`: variables only; `ncps`: an ncps export. */
+  kind: "channel" | "arrays" | "ncps";
+  name: string;
+  /** Shown as a two-column table. */
   lines: [string, string][];
-  /** Channel files: |h| over time of user 0, antenna 0 (dB), and a hold predictor's NMSE. */
+  /** Array files: the format detected from the bytes (npy, npz, mat5, mat73, hdf5). */
+  format?: string;
+  variables?: VariableStats[];
+  /** A channel dataset: H [T, K, Nk, M], mean and peak |h|² over all entries (dB), Δt (ms). */
+  channel?: { shape: number[]; layout: string; meanPowerDb: number; peakPowerDb: number; dtMs: number | null };
+  /** Channel files: |h|² over time of user 1, BS antenna 1 (dB). */
   series?: { t: number[]; magnitudeDb: number[] };
   /** ncps documents: the verification report. */
   verify?: { passed: boolean; worst: number; cases: { name: string; maxAbs: number; passed: boolean }[] };

@@ -24,7 +24,10 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { generateChannel } from "../../src/channel/index.ts";
 import { runBeamform } from "../../src/experiments/index.ts";
-import { saveChannelDataset } from "../../src/io/load.ts";
+import { channelDatasetToArrays } from "../../src/channel/dataset.ts";
+import { loadChannelDataset, saveChannelDataset } from "../../src/io/load.ts";
+import { writeMat5 } from "../../src/io/mat5.ts";
+import { inspectFile, readArrays } from "../../src/io/read.ts";
 import { startLabServer } from "../../src/cli/commands/lab.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -64,7 +67,14 @@ interface Lab {
   prediction?: { models: { name: string; nmseDb: number[]; meanNmseDb: number }[] };
   neurons?: { traces: number[][]; saliency: number[][][]; gradientCheck: number; timeMs: number[]; wiring: { units: number } };
   beamforming?: { doc: { algorithms: { name: string; seMean: number; perSample: number[]; maxPowerDbm: number }[] } };
-  data?: { kind: string; lines: [string, string][]; verify?: { passed: boolean } };
+  data?: {
+    kind: string;
+    lines: [string, string][];
+    format?: string;
+    variables?: { name: string; shape: number[]; dtype: string; readable: boolean; note?: string; rms?: number; maxAbs?: number }[];
+    channel?: { shape: number[]; meanPowerDb: number; dtMs: number | null };
+    verify?: { passed: boolean };
+  };
   errors: Record<string, string>;
 }
 const labState = (page: Page) => page.evaluate(() => (window as unknown as { __lab: Lab }).__lab);
@@ -312,22 +322,62 @@ describe("the lab page in headless Chromium", { skip }, () => {
     assert.equal(await page.locator('[data-out="beamforming-se"] path.series').count(), 4);
     await shot(page, "beamforming");
 
-    // 5. Your data: a .npz channel file and an ncps export.
+    // 5. Your data: a .npz channel file, a compressed MAT v5 channel, a MATLAB v7.3 and an HDF5
+    // file, each compared with the library's reading of the same file in Node (`data inspect`,
+    // `loadChannelDataset`); then an ncps export.
     const sim = generateChannel({ preset: "clarke", users: 2, antennas: 2, samples: 50, seed: 9 });
     const npz = join(dir, "clarke.npz");
     saveChannelDataset(npz, sim);
-    await page.setInputFiles('[data-panel="data"] input[type="file"]', npz);
-    await page.waitForFunction(() =>
-      ["done", "error"].includes(document.querySelector<HTMLElement>('[data-panel="data"]')!.dataset["state"]!),
-    );
-    lab = await labState(page);
-    assert.equal(lab.errors["data"], undefined, lab.errors["data"]);
-    assert.equal(lab.data!.kind, "channel");
-    assert.ok(
-      lab.data!.lines.some(([k, v]) => k === "H shape [T, K, Nk, M]" && v === "[50, 2, 1, 2]"),
-      JSON.stringify(lab.data!.lines),
-    );
-    await shot(page, "data", "-channel");
+    const mat = join(dir, "clarke.mat");
+    writeMat5(mat, channelDatasetToArrays(sim), { compress: true });
+    assert.equal(readFileSync(mat).readUInt32LE(128), 15, "the MAT file's variables are miCOMPRESSED (zlib)");
+    const drop = async (file: string) => {
+      await page.evaluate(() => {
+        document.querySelector<HTMLElement>('[data-panel="data"]')!.dataset["state"] = "";
+      });
+      await page.setInputFiles('[data-panel="data"] input[type="file"]', file);
+      await page.waitForFunction(() =>
+        ["done", "error"].includes(document.querySelector<HTMLElement>('[data-panel="data"]')!.dataset["state"]!),
+      );
+      const d = await labState(page);
+      assert.equal(d.errors["data"], undefined, `${file}: ${d.errors["data"]}`);
+      return d.data!;
+    };
+    for (const file of [npz, mat, join(REPO, "test", "fixtures", "io", "mat73.mat"), join(REPO, "test", "fixtures", "io", "h5py.h5")]) {
+      const shown = await drop(file);
+      const want = await inspectFile(file);
+      assert.equal(shown.format, want.format, file);
+      assert.deepEqual(
+        shown.variables!.map(({ rms, maxAbs, ...v }) => v),
+        want.variables.map((v) => ({ ...v, shape: [...v.shape] })),
+        `${file}: the panel lists what data inspect lists`,
+      );
+      const arrays = (await readArrays(file)).variables;
+      for (const v of shown.variables!) {
+        const a = arrays.get(v.name);
+        if (!a) continue;
+        let p = 0;
+        let m = 0;
+        for (let i = 0; i < a.data.length; i++) {
+          const q = Number(a.data[i]) ** 2 + (a.imag ? Number(a.imag[i]) ** 2 : 0);
+          p += q;
+          m = Math.max(m, q);
+        }
+        const rms = a.data.length === 0 ? 0 : Math.sqrt(p / a.data.length);
+        assert.ok(Math.abs(v.rms! - rms) <= 1e-12 * Math.max(1, rms), `${file}: ${v.name} RMS ${v.rms} vs ${rms}`);
+        assert.ok(Math.abs(v.maxAbs! - Math.sqrt(m)) <= 1e-12 * Math.max(1, Math.sqrt(m)), `${file}: ${v.name} max |x|`);
+      }
+      if (file === npz || file === mat) {
+        const ds = await loadChannelDataset(file);
+        let p = 0;
+        for (let i = 0; i < ds.H.re.length; i++) p += ds.H.re[i]! ** 2 + ds.H.im[i]! ** 2;
+        assert.equal(shown.kind, "channel");
+        assert.deepEqual(shown.channel!.shape, [50, 2, 1, 2]);
+        assert.ok(Math.abs(shown.channel!.meanPowerDb - 10 * Math.log10(p / ds.H.re.length)) <= 1e-9, `${file}: mean |h|²`);
+        assert.equal(shown.channel!.dtMs, ds.meta.dt! * 1e3);
+      } else assert.equal(shown.kind, "arrays", `${file} holds no channel dataset`);
+      if (file === mat) await shot(page, "data", "-channel");
+    }
     await page.evaluate(() => {
       document.querySelector<HTMLElement>('[data-panel="data"]')!.dataset["state"] = "";
     });

@@ -294,6 +294,7 @@ function neuronOptions(f: HTMLFormElement): NeuronOptions {
     epochs: num(f, "epochs"),
     seed: num(f, "seed"),
     length: num(f, "length"),
+    reuse: checked(f, "reuse"),
   };
 }
 
@@ -330,7 +331,7 @@ async function runNeurons(): Promise<void> {
     });
     neuronResult = r;
     lab.neurons = r;
-    status.textContent = `CfC on AutoNCP(${o.units}, ${r.outputNames.length}), ${r.parameters} parameters, ${r.losses.length} epoch${r.losses.length === 1 ? "" : "s"}: one-step NMSE on the held-out user ${r.testNmseDb.toFixed(2)} dB (hold ${r.holdNmseDb.toFixed(2)} dB). Saliency by back-propagation; central differences agree to ${r.gradientCheck.toExponential(1)} (relative).`;
+    status.textContent = `${r.description} Saliency by back-propagation; central differences agree to ${r.gradientCheck.toExponential(1)} (relative).`;
     const slider = out("neurons-time") as HTMLInputElement;
     slider.max = String(r.timeMs.length - 1);
     slider.value = String(r.timeMs.length - 1);
@@ -339,7 +340,7 @@ async function runNeurons(): Promise<void> {
     const motor = new Set(r.wiring.groups.find((g) => g.type === "motor")?.ids ?? []);
     const command = new Set(r.wiring.groups.find((g) => g.type === "command")?.ids ?? []);
     lineChart(out("neurons-traces"), {
-      title: "Every neuron's state over time (held-out user)",
+      title: `Every neuron's state over time (${r.source === "prediction" ? "a test window" : "held-out user"})`,
       xLabel: "time (ms)",
       yLabel: "neuron state",
       series: r.traces.map((y, n) => ({
@@ -367,7 +368,8 @@ async function runNeurons(): Promise<void> {
       values,
       valueLabel: "∂y/∂x (1)",
     });
-    const lags = r.timeMs.map((_, k) => k * o.dtMs);
+    const tLast = r.timeMs[r.timeMs.length - 1]!;
+    const lags = r.timeMs.map((_, k) => tLast - r.timeMs[r.timeMs.length - 1 - k]!);
     lineChart(out("neurons-memory"), {
       title: "How far back the last prediction looks",
       xLabel: "lag before the last step (ms)",
@@ -375,17 +377,7 @@ async function runNeurons(): Promise<void> {
       series: r.memory.map((y, j) => ({ name: r.outputNames[j]!, x: lags, y })),
       logY: true,
     });
-    lineChart(out("neurons-outputs"), {
-      title: "Motor outputs for BS antenna 1: one-step prediction vs the true channel (held-out user)",
-      width: 1100,
-      xLabel: "time (ms)",
-      yLabel: "normalised channel (1)",
-      series: r.outputs.slice(0, 2).flatMap((y, j) => [
-        { name: `${r.outputNames[j]} NCP`, x: r.timeMs, y },
-        { name: `${r.outputNames[j]} true`, x: r.timeMs, y: r.targets[j]!, dash: true },
-      ]),
-      height: 340,
-    });
+    lineChart(out("neurons-outputs"), { ...r.outputChart, width: 1100, height: 340 });
   });
 }
 

@@ -60,9 +60,23 @@ export interface NeuronOptions {
   seed: number;
   /** Samples per training sequence and per shown trajectory. */
   length: number;
+  /** Use the prediction panel's trained NCP when there is one (the options above then do not apply). */
+  reuse: boolean;
+}
+
+/** A line chart as plain data (drawn by charts.ts). */
+export interface ChartSpec {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: { name: string; x: number[]; y: (number | null)[]; dash?: boolean; points?: boolean }[];
 }
 
 export interface NeuronResult {
+  /** `prediction`: the NCP trained by the prediction panel; `trained`: one trained here. */
+  source: "prediction" | "trained";
+  /** One line saying which model ran on what. */
+  description: string;
   wiring: WiringView;
   /** Time of each step, ms. */
   timeMs: number[];
@@ -72,18 +86,18 @@ export interface NeuronResult {
   inputs: number[][];
   inputNames: string[];
   outputNames: string[];
-  /** Prediction and target of each motor output over time. */
+  /** Each motor output over time. */
   outputs: number[][];
-  targets: number[][];
+  /** What the model's outputs mean against the truth (one-step predictions, or the window's forecast). */
+  outputChart: ChartSpec;
   /** saliency[motor][input][t] = ∂y_t[motor] / ∂x_t[input] (exact, by back-propagation). */
   saliency: number[][][];
   /** memory[motor][lag] = Σ_i |∂y_T[motor] / ∂x_{T-lag}[i]|: how far back the last output looks. */
   memory: number[][];
   /** Largest relative difference between the back-propagated saliency and central differences. */
   gradientCheck: number;
+  /** Training of the panel's own model (empty when the prediction panel's NCP is reused). */
   losses: { epoch: number; train: number; val: number | null }[];
-  testNmseDb: number;
-  holdNmseDb: number;
   parameters: number;
 }
 

@@ -130,7 +130,11 @@ export type Hdf5Input = string | { readonly bytes: Uint8Array; readonly label: s
 
 let scratch = 0;
 
-async function withH5<T>(input: Hdf5Input, where: string, f: (file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }) => T): Promise<T> {
+async function withH5<T>(
+  input: Hdf5Input,
+  where: string,
+  f: (file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }) => T,
+): Promise<T> {
   const L = await lib(where);
   let path: string;
   let cleanup = () => {};

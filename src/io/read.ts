@@ -71,7 +71,7 @@ function readSource(
   where: string,
 ): Map<string, NdArray> {
   if (format === "npy") {
-    if (names && names.some((n) => n !== NPY_VARIABLE)) {
+    if (names?.some((n) => n !== NPY_VARIABLE)) {
       fail(
         where,
         `${src.label} is a .npy file with one array, called '${NPY_VARIABLE}'; asked for ${names

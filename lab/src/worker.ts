@@ -161,26 +161,15 @@ function reusedNeurons(ncp: { predictor: LearnedPredictor; test: WindowSet; seed
       title: "The window the NCP reads and its forecast (antenna 1, normalised by the window's RMS)",
       xLabel: "time relative to the last sample (ms)",
       yLabel: "channel / window RMS (1)",
-      series: [
-        { name: "Re h1 observed", x: past, y: Array.from({ length: P }, (_, t) => window.inputs.re[t * M]! / scale), points: true },
-        { name: "Re h1 forecast", x: future, y: Array.from({ length: F }, (_, f) => forecast.re[f * M]! / scale), points: true },
-        {
-          name: "Re h1 true",
-          x: future,
-          y: Array.from({ length: F }, (_, f) => window.targets.re[f * M]! / scale),
-          dash: true,
-          points: true,
-        },
-        { name: "Im h1 observed", x: past, y: Array.from({ length: P }, (_, t) => window.inputs.im[t * M]! / scale), points: true },
-        { name: "Im h1 forecast", x: future, y: Array.from({ length: F }, (_, f) => forecast.im[f * M]! / scale), points: true },
-        {
-          name: "Im h1 true",
-          x: future,
-          y: Array.from({ length: F }, (_, f) => window.targets.im[f * M]! / scale),
-          dash: true,
-          points: true,
-        },
-      ],
+      series: (["re", "im"] as const).flatMap((part) => {
+        const name = `${part === "re" ? "Re" : "Im"} h1`;
+        const at = (c: { re: Float64Array; im: Float64Array }, k: number) => c[part][k * M]! / scale;
+        return [
+          { name: `${name} observed`, x: past, y: past.map((_, t) => at(window.inputs, t)), points: true },
+          { name: `${name} forecast`, x: future, y: future.map((_, f) => at(forecast, f)), points: true },
+          { name: `${name} true`, x: future, y: future.map((_, f) => at(window.targets, f)), dash: true, points: true },
+        ];
+      }),
     },
     saliency: rec.saliency,
     memory: rec.memory,

@@ -9,6 +9,7 @@
  * size is known to be under the cap.
  */
 import { Inflate, Unzlib, deflateSync, zlibSync } from "fflate";
+import { concatBytes } from "./arrays.ts";
 
 /** Compressed bytes fed to the inflater per step. */
 const PIECE = 16 * 1024;
@@ -56,14 +57,8 @@ export function inflateCapped(comp: Uint8Array, options: InflateOptions): Uint8A
     if (!over) return { kind: "corrupt", message: (e as Error).message };
   }
   if (over) return { kind: "cap", cap: options.cap };
-  if (parts.length === 1 && parts[0]!.byteOffset === 0 && parts[0]!.length === parts[0]!.buffer.byteLength) return parts[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  // fflate hands out fresh buffers: one part is returned as it is.
+  return parts.length === 1 ? parts[0]! : concatBytes(parts);
 }
 
 /**

@@ -323,13 +323,13 @@ describe("the lab page in headless Chromium", { skip }, () => {
     await shot(page, "prediction");
     // The Clarke option and the irregular-sampling switch, with the CLI's --preset clarke --max-gap 3.
     await fill(page, "prediction", { preset: "clarke", epochs: 1, seed: 5, irregular: true });
-    await setChoices(page, "prediction", "model", ["hold", "cfc", "ncp"]);
+    await setChoices(page, "prediction", "model", ["hold", "ncp"]);
     await run(page, "prediction");
     lab = await labState(page);
     assert.equal(lab.prediction!.config.regular, false, "irregular sampling ran");
     assert.match((await page.textContent('[data-out="prediction-status"]'))!, /clarke.*irregular sampling/);
     assert.match((await page.textContent('[data-out="prediction-cli"]'))!, /--preset clarke .*--max-gap 3/);
-    assert.equal(await page.locator('[data-out="prediction-table"] tbody tr').count(), 3, "one table row per model");
+    assert.equal(await page.locator('[data-out="prediction-table"] tbody tr').count(), 2, "one table row per model");
     await sameAsCli(cliIrregular, "clarke, irregular");
     await shot(page, "prediction", "-clarke-irregular");
 

@@ -253,7 +253,15 @@ export function diverging(v: number): string {
 
 /** A heat map with a diverging colour scale symmetric around 0 and a colour bar. */
 export function heatmap(container: HTMLElement, o: HeatmapOptions): void {
-  const f0 = frame(container, { ...o, yLabel: o.rowLabel, legend: 0, left: 150, height: o.height ?? 40 + 44 + o.rows.length * 18 + 24 });
+  // Rows of 18 px; many rows (an NCP's motors × inputs) get 9 px and smaller labels.
+  const compact = o.rows.length > 40;
+  const f0 = frame(container, {
+    ...o,
+    yLabel: o.rowLabel,
+    legend: 0,
+    left: 150,
+    height: o.height ?? 40 + 44 + o.rows.length * (compact ? 9 : 18) + 24,
+  });
   const right = f0.right - 70;
   let vmax = 0;
   for (const r of o.values) for (const v of r) vmax = Math.max(vmax, Math.abs(v));
@@ -266,7 +274,11 @@ export function heatmap(container: HTMLElement, o: HeatmapOptions): void {
     row.forEach((v, c) => {
       svgEl("rect", { x: f0.left + c * cw, y: f0.top + r * rh, width: cw + 0.3, height: rh + 0.3, fill: diverging(v / vmax) }, g);
     });
-    const t = svgEl("text", { x: f0.left - 6, y: f0.top + (r + 0.5) * rh + 4, "text-anchor": "end", class: "tick" }, f0.svg);
+    const t = svgEl(
+      "text",
+      { x: f0.left - 6, y: f0.top + (r + 0.5) * rh + (compact ? 3 : 4), "text-anchor": "end", class: compact ? "tick small" : "tick" },
+      f0.svg,
+    );
     t.textContent = o.rows[r]!;
   });
   const ax = svgEl("g", { class: "axes" }, f0.svg);

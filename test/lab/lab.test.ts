@@ -215,7 +215,7 @@ describe("the lab page in headless Chromium", { skip }, () => {
       "--seed",
       "5",
       "--models",
-      "hold,cfc,ncp",
+      "hold,ncp",
       "--max-gap",
       "3",
     ]);

@@ -114,10 +114,10 @@ function checkEntries(grad: number[][][][]): [number, number, number, number][] 
   ];
 }
 
-/** Input names of the prediction features: Re of every antenna, then Im, then the elapsed time. */
+/** Input names of the prediction features: Re of every antenna, then Im, then the elapsed time (gap). */
 function featureNames(M: number, I: number): string[] {
   const names = [...Array.from({ length: M }, (_, m) => `Re h${m + 1}`), ...Array.from({ length: M }, (_, m) => `Im h${m + 1}`)];
-  if (I > 2 * M) names.push("elapsed Δt");
+  if (I > 2 * M) names.push("Δt gap");
   return names;
 }
 
@@ -145,8 +145,7 @@ function reusedNeurons(ncp: { predictor: LearnedPredictor; test: WindowSet; seed
   const forecast = p.predict(window);
   const past = timeMs.slice(0, P);
   const future = timeMs.slice(P);
-  const names = featureNames(M, I);
-  const inputNames = names.map((n) => `${n}(t)`);
+  const inputNames = featureNames(M, I);
   return {
     source: "prediction",
     description: `The prediction panel's NCP (CfC on AutoNCP(${p.size}, ${twin.outputSize}), ${p.parameterCount()} parameters, seed ${ncp.seed}) on the first test window: ${P} past samples, forecast ${F} ahead (${(F * dtMs).toFixed(3)} ms).`,

@@ -34,3 +34,10 @@ test("readBytes (the browser's path: a file in memory) lists and reads exactly w
     /^LiquidwaveError: readBytes: h5py\.h5: on Node, HDF5 files are read from a path/,
   );
 });
+
+test("DEFLATE has one implementation, with no node:zlib (the lab runs these readers in a browser)", () => {
+  for (const f of ["zip.ts", "mat5.ts", "npz.ts", "inflate.ts", "read.ts", "hdf5.ts"]) {
+    const code = readFileSync(new URL(`../../src/io/${f}`, import.meta.url), "utf8");
+    assert.doesNotMatch(code, /from "node:zlib"|from "node:module"/, f);
+  }
+});

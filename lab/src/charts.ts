@@ -72,15 +72,7 @@ interface Frame {
 function frame(
   container: HTMLElement,
   o: { title: string; xLabel: string; yLabel: string; width?: number; height?: number; legend: number; left?: number },
-): {
-  svg: SVGSVGElement;
-  W: number;
-  H: number;
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-} {
+): Omit<Frame, "x" | "y"> & { W: number; H: number } {
   const W = o.width ?? 560;
   const H = o.height ?? 300;
   container.replaceChildren();
@@ -261,7 +253,15 @@ export function diverging(v: number): string {
 
 /** A heat map with a diverging colour scale symmetric around 0 and a colour bar. */
 export function heatmap(container: HTMLElement, o: HeatmapOptions): void {
-  const f0 = frame(container, { ...o, yLabel: o.rowLabel, legend: 0, left: 150, height: o.height ?? 40 + 44 + o.rows.length * 18 + 24 });
+  // Rows of 18 px; many rows (an NCP's motors × inputs) get 9 px and smaller labels.
+  const compact = o.rows.length > 40;
+  const f0 = frame(container, {
+    ...o,
+    yLabel: o.rowLabel,
+    legend: 0,
+    left: 150,
+    height: o.height ?? 40 + 44 + o.rows.length * (compact ? 9 : 18) + 24,
+  });
   const right = f0.right - 70;
   let vmax = 0;
   for (const r of o.values) for (const v of r) vmax = Math.max(vmax, Math.abs(v));
@@ -274,7 +274,11 @@ export function heatmap(container: HTMLElement, o: HeatmapOptions): void {
     row.forEach((v, c) => {
       svgEl("rect", { x: f0.left + c * cw, y: f0.top + r * rh, width: cw + 0.3, height: rh + 0.3, fill: diverging(v / vmax) }, g);
     });
-    const t = svgEl("text", { x: f0.left - 6, y: f0.top + (r + 0.5) * rh + 4, "text-anchor": "end", class: "tick" }, f0.svg);
+    const t = svgEl(
+      "text",
+      { x: f0.left - 6, y: f0.top + (r + 0.5) * rh + (compact ? 3 : 4), "text-anchor": "end", class: compact ? "tick small" : "tick" },
+      f0.svg,
+    );
     t.textContent = o.rows[r]!;
   });
   const ax = svgEl("g", { class: "axes" }, f0.svg);
@@ -308,4 +312,62 @@ export function heatmap(container: HTMLElement, o: HeatmapOptions): void {
   container.tabIndex = 0;
   container.classList.add("chart-box");
   container.setAttribute("aria-label", `${o.title}: ${o.rows.length} rows over ${n} steps; largest magnitude ${fmt(vmax)}.`);
+}
+
+export interface MapOptions {
+  title: string;
+  /** The base station's position [x, y], m. */
+  bs: readonly [number, number];
+  /** Each user's track: tracks[user][t] = [x, y], m. */
+  tracks: readonly (readonly (readonly number[])[])[];
+  /** A street canyon: building facades at y = 0 and y = width, m. */
+  street?: { width: number } | null;
+  /** A line of text inside the plot, top left. */
+  note?: string;
+}
+
+/** A top view in metres (equal scales on both axes): the BS, the users' tracks, the buildings. */
+export function mapChart(container: HTMLElement, o: MapOptions): void {
+  const pts = o.tracks.flat();
+  const [bx, by] = o.bs;
+  const xs = [bx, ...pts.map((p) => p[0]!)];
+  const ys = [by, ...pts.map((p) => p[1]!), ...(o.street ? [0, o.street.width] : [])];
+  const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys), 10) * 1.15;
+  const cx = (Math.min(...xs) + Math.max(...xs)) / 2;
+  const cy = (Math.min(...ys) + Math.max(...ys)) / 2;
+  const [x0, x1, y0, y1] = [cx - span / 2, cx + span / 2, cy - span / 2, cy + span / 2];
+  const f0 = frame(container, { title: o.title, xLabel: "x (m)", yLabel: "y (m)", width: 440, height: 400, legend: 0, left: 64 });
+  const f: Frame = {
+    ...f0,
+    x: (v) => f0.left + ((v - x0) / (x1 - x0)) * (f0.right - f0.left),
+    y: (v) => f0.bottom - ((v - y0) / (y1 - y0)) * (f0.bottom - f0.top),
+  };
+  const clipId = `clip-${container.dataset["out"] ?? "map"}`;
+  svgEl(
+    "rect",
+    { x: f.left, y: f.top, width: f.right - f.left, height: f.bottom - f.top },
+    svgEl("clipPath", { id: clipId }, svgEl("defs", {}, f.svg)),
+  );
+  if (o.street) {
+    // Buildings beyond the facades (y < 0 and y > width), the street between them.
+    const g = svgEl("g", { "clip-path": `url(#${clipId})` }, f.svg);
+    svgEl("rect", { x: f.left, y: f.y(o.street.width) - 2000, width: f.right - f.left, height: 2000, class: "building" }, g);
+    svgEl("rect", { x: f.left, y: f.y(0), width: f.right - f.left, height: 2000, class: "building" }, g);
+    svgEl("text", { x: f.right - 6, y: f.y(o.street.width) - 6, "text-anchor": "end", class: "tick" }, f.svg).textContent = "buildings";
+    svgEl("text", { x: f.right - 6, y: f.y(0) + 14, "text-anchor": "end", class: "tick" }, f.svg).textContent = "buildings";
+  }
+  axes(f, ticks(x0, x1, 4), ticks(y0, y1, 4), (v) => fmt(v));
+  svgEl("path", { d: `M${f.x(bx)},${f.y(by) - 9}L${f.x(bx) - 7},${f.y(by) + 6}L${f.x(bx) + 7},${f.y(by) + 6}Z`, fill: "var(--fg)" }, f.svg);
+  svgEl("text", { x: f.x(bx) + 9, y: f.y(by) + 4 }, f.svg).textContent = "BS";
+  o.tracks.forEach((track, k) => {
+    const d = track.map((p, t) => `${t ? "L" : "M"}${f.x(p[0]!).toFixed(1)},${f.y(p[1]!).toFixed(1)}`).join("");
+    svgEl("path", { d, fill: "none", stroke: seriesColour(k), "stroke-width": 2.5, class: "track" }, f.svg);
+    const end = track[track.length - 1]!;
+    svgEl("circle", { cx: f.x(end[0]!), cy: f.y(end[1]!), r: 4, fill: seriesColour(k) }, f.svg);
+    svgEl("text", { x: f.x(end[0]!) + 6, y: f.y(end[1]!) - 6 }, f.svg).textContent = `user ${k + 1}`;
+  });
+  if (o.note) svgEl("text", { x: f.left + 4, y: f.top + 14, class: "tick" }, f.svg).textContent = o.note;
+  container.tabIndex = 0;
+  container.classList.add("chart-box");
+  container.setAttribute("aria-label", `${o.title}. ${o.note ?? ""}`);
 }

@@ -1,93 +1,95 @@
 /**
- * Channel files in the browser: `.npy` and `.npz` (zip of .npy members, stored or deflated;
- * inflated with the browser's DecompressionStream) parsed by the library's npy reader and turned
- * into a ChannelDataset by the same layout code as `loadChannelDataset` (the liquidwave layout:
- * H [T, K, Nk, M] complex, optional dt/t/positions).
+ * Channel files in the browser: every format `liquidwave data inspect` reads (.npy, .npz, MATLAB
+ * v5 compressed or not, MATLAB v7.3, HDF5), through the library's own readers on the dropped
+ * bytes (`readBytes`; HDF5 through h5wasm's in-memory file system), then the same layout step as
+ * `loadChannelDataset` when the variables are a channel dataset.
  */
 import type { NdArray } from "../../src/core/ndarray.ts";
-import { fromLiquidwaveArrays } from "../../src/io/dataset.ts";
-import { parseNpy } from "../../src/io/npy.ts";
-import type { DataReport } from "./protocol.ts";
+import { formatShape } from "../../src/core/errors.ts";
+import { channelDatasetFromArrays } from "../../src/io/load.ts";
+import { readBytes } from "../../src/io/read.ts";
+import type { DataReport, VariableStats } from "./protocol.ts";
 
-const u16 = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8);
-const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-
-async function inflateRaw(data: Uint8Array, size: number): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-  const out = new Uint8Array(await new Response(stream).arrayBuffer());
-  if (out.length !== size) throw new Error(`zip member inflated to ${out.length} bytes, the directory says ${size}`);
-  return out;
-}
-
-/** The members of a zip archive (central directory; no zip64, no encryption). */
-async function unzip(b: Uint8Array): Promise<Map<string, Uint8Array>> {
-  let eocd = -1;
-  for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 65535); i--)
-    if (u32(b, i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  if (eocd < 0) throw new Error("not a zip archive (no end-of-central-directory record)");
-  const count = u16(b, eocd + 10);
-  let p = u32(b, eocd + 16);
-  const out = new Map<string, Uint8Array>();
-  for (let n = 0; n < count; n++) {
-    if (u32(b, p) !== 0x02014b50) throw new Error("corrupt zip central directory");
-    const method = u16(b, p + 10);
-    const csize = u32(b, p + 20);
-    const usize = u32(b, p + 24);
-    const nameLen = u16(b, p + 28);
-    const extraLen = u16(b, p + 30);
-    const commentLen = u16(b, p + 32);
-    const local = u32(b, p + 42);
-    const name = new TextDecoder().decode(b.subarray(p + 46, p + 46 + nameLen));
-    if (csize === 0xffffffff || local === 0xffffffff) throw new Error(`${name}: zip64 members are not supported in the browser`);
-    const start = local + 30 + u16(b, local + 26) + u16(b, local + 28);
-    const data = b.subarray(start, start + csize);
-    if (method === 0) out.set(name, data);
-    else if (method === 8) out.set(name, await inflateRaw(data, usize));
-    else throw new Error(`${name}: zip compression method ${method} is not supported`);
-    p += 46 + nameLen + extraLen + commentLen;
+/** RMS and largest magnitude of an array's elements (complex: |re + j im|). */
+function statsOf(a: NdArray): { rms: number; maxAbs: number } {
+  const n = a.data.length;
+  let p = 0;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const re = Number(a.data[i]!);
+    const im = a.imag ? Number(a.imag[i]!) : 0;
+    const q = re * re + im * im;
+    p += q;
+    if (q > m) m = q;
   }
-  return out;
+  return { rms: n === 0 ? 0 : Math.sqrt(p / n), maxAbs: Math.sqrt(m) };
 }
 
+/**
+ * Read a dropped file: its variables as `liquidwave data inspect` lists them, RMS and peak of each
+ * readable one, and, when the variables form a channel dataset (liquidwave, GLNN or DeepMIMO
+ * layout), its shape [T, K, Nk, M], mean and peak |h|² (dB) and |h|² of user 1, antenna 1 over time.
+ * @throws LiquidwaveError for an unknown format or a malformed file
+ */
 export async function readChannelBytes(name: string, bytes: Uint8Array): Promise<DataReport> {
-  const vars = new Map<string, NdArray>();
-  if (/\.npz$/i.test(name) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) {
-    for (const [member, data] of await unzip(bytes))
-      if (member.endsWith(".npy")) vars.set(member.slice(0, -4), parseNpy(data, `${name}:${member}`));
-  } else if (/\.npy$/i.test(name) || bytes[0] === 0x93) {
-    vars.set("H", parseNpy(bytes, name));
-  } else {
-    throw new Error(
-      `${name}: the browser reads .npz and .npy channel files and ncps .json exports (for .mat and .h5 use the CLI: liquidwave data inspect)`,
-    );
+  const r = await readBytes(bytes, name);
+  const variables: VariableStats[] = r.variables.map((v) => {
+    const a = r.arrays.get(v.name);
+    return {
+      name: v.name,
+      shape: [...v.shape],
+      dtype: v.dtype,
+      readable: v.readable,
+      ...(v.note !== undefined ? { note: v.note } : {}),
+      ...(a ? statsOf(a) : {}),
+    };
+  });
+  const lines: [string, string][] = [
+    ["format", r.format],
+    ["variables", String(variables.length)],
+  ];
+  let layoutNote: string | undefined;
+  let ds: ReturnType<typeof channelDatasetFromArrays> | undefined;
+  try {
+    ds = channelDatasetFromArrays(r.arrays, name);
+  } catch (e) {
+    layoutNote = (e as Error).message;
   }
-  const ds = fromLiquidwaveArrays(vars, name);
+  if (!ds) {
+    lines.push(["channel dataset", `none: ${layoutNote}`]);
+    return { kind: "arrays", name, format: r.format, variables, lines };
+  }
   const [T, K, Nk, M] = ds.H.shape as [number, number, number, number];
   let p = 0;
-  for (let i = 0; i < ds.H.re.length; i++) p += ds.H.re[i]! ** 2 + ds.H.im[i]! ** 2;
+  let peak = 0;
+  for (let i = 0; i < ds.H.re.length; i++) {
+    const q = ds.H.re[i]! ** 2 + ds.H.im[i]! ** 2;
+    p += q;
+    if (q > peak) peak = q;
+  }
   const magnitudeDb = Array.from({ length: T }, (_, t) => {
     const i = t * K * Nk * M;
     return 10 * Math.log10(ds.H.re[i]! ** 2 + ds.H.im[i]! ** 2);
   });
   const dt = ds.meta.dt ?? (ds.t && ds.t.length > 1 ? ds.t[1]! - ds.t[0]! : undefined);
+  const meanPowerDb = 10 * Math.log10(p / ds.H.re.length);
+  const peakPowerDb = 10 * Math.log10(peak);
+  lines.push(
+    ["layout", ds.meta.layout],
+    ["H shape [T, K, Nk, M]", formatShape([T, K, Nk, M])],
+    ["sample interval", dt === undefined ? "not recorded" : `${dt * 1e3} ms`],
+    ["mean |h|²", `${meanPowerDb.toFixed(2)} dB`],
+    ["peak |h|²", `${peakPowerDb.toFixed(2)} dB`],
+    ["estimate H_est", ds.Hest ? "yes" : "no"],
+    ["positions", ds.positions ? "yes" : "no"],
+  );
   return {
     kind: "channel",
     name,
-    lines: [
-      ["arrays", [...vars.entries()].map(([k, v]) => `${k} [${v.shape.join(", ")}] ${v.dtype}`).join("; ")],
-      ["H shape [T, K, Nk, M]", `[${T}, ${K}, ${Nk}, ${M}]`],
-      ["samples T", String(T)],
-      ["users K", String(K)],
-      ["user antennas Nk", String(Nk)],
-      ["BS antennas M", String(M)],
-      ["sample interval", dt === undefined ? "not recorded" : `${dt * 1e3} ms`],
-      ["mean |h|²", `${(10 * Math.log10(p / ds.H.re.length)).toFixed(2)} dB`],
-      ["estimate H_est", ds.Hest ? "yes" : "no"],
-      ["positions", ds.positions ? "yes" : "no"],
-    ],
+    format: r.format,
+    variables,
+    lines,
+    channel: { shape: [T, K, Nk, M], layout: ds.meta.layout, meanPowerDb, peakPowerDb, dtMs: dt === undefined ? null : dt * 1e3 },
     series: { t: Array.from({ length: T }, (_, t) => t), magnitudeDb },
   };
 }

@@ -2,7 +2,9 @@
  * The lab page: forms, charts and the Web Worker client. No library computation runs on this
  * thread; the worker (worker.ts) does it all and sends plain data back.
  */
-import { fmt, heatmap, lineChart, type Series, svgEl, ticks } from "./charts.ts";
+import { fmt, heatmap, lineChart, mapChart, type Series } from "./charts.ts";
+import { BEAMFORM_FIELDS, NEURON_FIELDS, PREDICTION_FIELDS, WIRING_DEFAULT_SEED, WIRING_FIELDS } from "./fields.ts";
+import { buildForm, cliFlags, readForm, syncKind } from "./forms.ts";
 import type {
   BeamformOptions,
   BeamformView,
@@ -69,14 +71,10 @@ const $ = <T extends HTMLElement = HTMLElement>(sel: string, root: ParentNode = 
 };
 const out = (name: string) => $(`[data-out="${name}"]`);
 const form = (name: string) => $<HTMLFormElement>(`form[data-form="${name}"]`);
-const num = (f: HTMLFormElement, name: string): number => Number((f.elements.namedItem(name) as HTMLInputElement).value);
-const str = (f: HTMLFormElement, name: string): string => (f.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
-const checked = (f: HTMLFormElement, name: string): boolean => (f.elements.namedItem(name) as HTMLInputElement).checked;
-const checkedValues = (f: HTMLFormElement, name: string): string[] =>
-  [...f.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);
 
 function table(el: HTMLElement, head: string[], rows: (string | number)[][]): void {
   el.replaceChildren();
+  if (head.length === 0) return;
   const tr = el.appendChild(document.createElement("thead")).appendChild(document.createElement("tr"));
   for (const h of head) tr.appendChild(document.createElement("th")).textContent = h;
   const body = el.appendChild(document.createElement("tbody"));
@@ -86,17 +84,22 @@ function table(el: HTMLElement, head: string[], rows: (string | number)[][]): vo
   }
 }
 
-/** Run a panel's job with its button disabled; errors are shown in the panel. */
-async function busy(panel: string, status: HTMLElement, job: () => Promise<void>): Promise<void> {
-  const button = $<HTMLButtonElement>(`[data-panel="${panel}"] button[type="submit"]`);
+/**
+ * Run a panel's job: its button (if any) disabled, `data-state` running → done | error, the time
+ * taken in `data-seconds`; an error is shown in the panel's status line and kept in `lab.errors`.
+ */
+async function busy(panel: string, job: (status: HTMLElement) => Promise<void>): Promise<void> {
   const section = $(`[data-panel="${panel}"]`);
-  button.disabled = true;
+  const button = section.querySelector<HTMLButtonElement>('button[type="submit"]');
+  const status = out(`${panel}-status`);
+  status.classList.remove("error");
+  if (button) button.disabled = true;
   section.setAttribute("aria-busy", "true");
   section.dataset["state"] = "running";
   delete lab.errors[panel];
   const t0 = performance.now();
   try {
-    await job();
+    await job(status);
     section.dataset["state"] = "done";
     section.dataset["seconds"] = ((performance.now() - t0) / 1000).toFixed(2);
   } catch (e) {
@@ -105,7 +108,7 @@ async function busy(panel: string, status: HTMLElement, job: () => Promise<void>
     status.textContent = (e as Error).message;
     status.classList.add("error");
   } finally {
-    button.disabled = false;
+    if (button) button.disabled = false;
     section.removeAttribute("aria-busy");
   }
 }
@@ -127,57 +130,16 @@ async function showEnv(): Promise<void> {
 }
 
 // ---- 1. wiring
-const WIRING_DEFAULT_SEED: Record<string, number> = { autoncp: 22222, ncp: 22222, "fully-connected": 1111, random: 1111 };
-
-function wiringSpec(f: HTMLFormElement): WiringSpec {
-  return {
-    kind: str(f, "kind") as WiringSpec["kind"],
-    inputs: num(f, "inputs"),
-    units: num(f, "units"),
-    outputs: num(f, "outputs"),
-    sparsity: num(f, "sparsity"),
-    seed: num(f, "seed"),
-    selfConnections: checked(f, "selfConnections"),
-    inter: num(f, "inter"),
-    command: num(f, "command"),
-    sensoryFanout: num(f, "sensoryFanout"),
-    interFanout: num(f, "interFanout"),
-    recurrentCommand: num(f, "recurrentCommand"),
-    motorFanin: num(f, "motorFanin"),
-  };
-}
-
-function wiringCli(s: WiringSpec): string {
-  const base = `liquidwave wiring show --type ${s.kind} --inputs ${s.inputs} --outputs ${s.outputs} --seed ${s.seed}`;
-  switch (s.kind) {
-    case "autoncp":
-      return `${base} --units ${s.units} --sparsity ${s.sparsity} --json`;
-    case "random":
-      return `${base} --units ${s.units} --sparsity ${s.sparsity} --json`;
-    case "fully-connected":
-      return `${base} --units ${s.units}${s.selfConnections ? "" : " --no-self-connections"} --json`;
-    case "ncp":
-      return `${base} --inter ${s.inter} --command ${s.command} --sensory-fanout ${s.sensoryFanout} --inter-fanout ${s.interFanout} --recurrent-command ${s.recurrentCommand} --motor-fanin ${s.motorFanin} --json`;
-  }
-}
-
-function syncWiringFields(f: HTMLFormElement): void {
-  const kind = str(f, "kind");
-  for (const label of f.querySelectorAll<HTMLElement>("label[data-for]")) label.hidden = !label.dataset["for"]!.split(" ").includes(kind);
-}
-
 async function buildWiring(): Promise<void> {
-  const f = form("wiring");
-  const status = out("wiring-summary");
-  status.classList.remove("error");
-  await busy("wiring", status, async () => {
-    const spec = wiringSpec(f);
+  await busy("wiring", async (status) => {
+    const v = readForm(form("wiring"), WIRING_FIELDS);
+    const spec: WiringSpec = { ...v, kind: v.kind as WiringSpec["kind"] };
     const w = await call<WiringView>({ type: "wiring", spec });
     lab.wiring = w;
     const layers = w.groups.map((g) => `${g.ids.length} ${g.type}`).join(", ");
     status.textContent = `${w.className}: ${w.units} neurons (${layers}), ${w.inputDim} inputs, ${w.synapses} synapses + ${w.sensorySynapses} sensory (${w.excitatory} excitatory, ${w.inhibitory} inhibitory).`;
     drawWiring(out("wiring-graph"), w, { width: 1100, title: `${w.className} wiring, seed ${spec.seed}: synapses by layer and polarity` });
-    out("wiring-cli").textContent = `$ ${wiringCli(spec)}`;
+    out("wiring-cli").textContent = `$ liquidwave wiring show ${cliFlags(WIRING_FIELDS, v, v.kind).join(" ")} --json`;
     const rows = (m: number[][], label: string) =>
       m.map((r, i) => `${label}${String(i).padStart(2)} ${r.map((v) => (v > 0 ? " +" : v < 0 ? " -" : " .")).join("")}`);
     out("wiring-matrix").textContent = [
@@ -191,39 +153,19 @@ async function buildWiring(): Promise<void> {
 }
 
 // ---- 2. prediction
-function predictionOptions(f: HTMLFormElement): Record<string, unknown> {
-  const o: Record<string, unknown> = {
-    preset: str(f, "preset"),
-    users: num(f, "users"),
-    samples: num(f, "samples"),
-    speed: num(f, "speed"),
-    dt: num(f, "dtMs") / 1000,
-    snrDb: num(f, "snrDb"),
-    history: num(f, "history"),
-    horizon: num(f, "horizon"),
-    epochs: num(f, "epochs"),
-    seed: num(f, "seed"),
-    models: checkedValues(f, "model"),
-  };
-  if (checked(f, "irregular")) o["maxGap"] = 3;
-  return o;
-}
-
-function predictCli(o: Record<string, unknown>): string {
-  const flag = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const parts = Object.entries(o).map(([k, v]) => `--${flag(k)} ${Array.isArray(v) ? v.join(",") : String(v)}`);
-  return `liquidwave predict ${parts.join(" ")} --json`;
+/** The options of `runPredict` (the CLI's `predict` flags in camelCase) from the form. */
+function predictionOptions(v: ReturnType<typeof readForm<typeof PREDICTION_FIELDS>>): Record<string, unknown> {
+  const { dtMs, model, irregular, ...rest } = v;
+  return { ...rest, dt: dtMs / 1000, models: model, ...(irregular ? { maxGap: 3 } : {}) };
 }
 
 async function runPrediction(): Promise<void> {
-  const f = form("prediction");
-  const status = out("prediction-status");
-  status.classList.remove("error");
-  await busy("prediction", status, async () => {
-    const options = predictionOptions(f);
-    if ((options["models"] as string[]).length === 0) throw new Error("choose at least one model");
+  await busy("prediction", async (status) => {
+    const v = readForm(form("prediction"), PREDICTION_FIELDS);
+    if (v.model.length === 0) throw new Error("choose at least one model");
+    const options = predictionOptions(v);
     lab.predictionOptions = options;
-    out("prediction-cli").textContent = `$ ${predictCli(options)}`;
+    out("prediction-cli").textContent = `$ liquidwave predict ${cliFlags(PREDICTION_FIELDS, v).join(" ")} --json`;
     const curves = new Map<string, { epoch: number[]; train: number[]; val: (number | null)[] }>();
     let last = 0;
     const drawLoss = () => {
@@ -283,20 +225,6 @@ async function runPrediction(): Promise<void> {
 // ---- 3. neurons
 let neuronResult: NeuronResult | null = null;
 
-function neuronOptions(f: HTMLFormElement): NeuronOptions {
-  return {
-    preset: str(f, "preset") as NeuronOptions["preset"],
-    speed: num(f, "speed"),
-    dtMs: num(f, "dtMs"),
-    snrDb: num(f, "snrDb"),
-    units: num(f, "units"),
-    sparsity: num(f, "sparsity"),
-    epochs: num(f, "epochs"),
-    seed: num(f, "seed"),
-    length: num(f, "length"),
-  };
-}
-
 function drawNeuronStep(t: number): void {
   const r = neuronResult;
   if (!r) return;
@@ -312,11 +240,9 @@ function drawNeuronStep(t: number): void {
 }
 
 async function runNeurons(): Promise<void> {
-  const f = form("neurons");
-  const status = out("neurons-status");
-  status.classList.remove("error");
-  await busy("neurons", status, async () => {
-    const o = neuronOptions(f);
+  await busy("neurons", async (status) => {
+    const v = readForm(form("neurons"), NEURON_FIELDS);
+    const o: NeuronOptions = { ...v, preset: v.preset as NeuronOptions["preset"] };
     const ep: number[] = [];
     const tr: number[] = [];
     const va: (number | null)[] = [];
@@ -330,7 +256,7 @@ async function runNeurons(): Promise<void> {
     });
     neuronResult = r;
     lab.neurons = r;
-    status.textContent = `CfC on AutoNCP(${o.units}, ${r.outputNames.length}), ${r.parameters} parameters, ${r.losses.length} epoch${r.losses.length === 1 ? "" : "s"}: one-step NMSE on the held-out user ${r.testNmseDb.toFixed(2)} dB (hold ${r.holdNmseDb.toFixed(2)} dB). Saliency by back-propagation; central differences agree to ${r.gradientCheck.toExponential(1)} (relative).`;
+    status.textContent = `${r.description} Saliency by back-propagation; central differences agree to ${r.gradientCheck.toExponential(1)} (relative).`;
     const slider = out("neurons-time") as HTMLInputElement;
     slider.max = String(r.timeMs.length - 1);
     slider.value = String(r.timeMs.length - 1);
@@ -339,7 +265,7 @@ async function runNeurons(): Promise<void> {
     const motor = new Set(r.wiring.groups.find((g) => g.type === "motor")?.ids ?? []);
     const command = new Set(r.wiring.groups.find((g) => g.type === "command")?.ids ?? []);
     lineChart(out("neurons-traces"), {
-      title: "Every neuron's state over time (held-out user)",
+      title: `Every neuron's state over time (${r.source === "prediction" ? "a test window" : "held-out user"})`,
       xLabel: "time (ms)",
       yLabel: "neuron state",
       series: r.traces.map((y, n) => ({
@@ -367,7 +293,8 @@ async function runNeurons(): Promise<void> {
       values,
       valueLabel: "∂y/∂x (1)",
     });
-    const lags = r.timeMs.map((_, k) => k * o.dtMs);
+    const tLast = r.timeMs[r.timeMs.length - 1]!;
+    const lags = r.timeMs.map((_, k) => tLast - r.timeMs[r.timeMs.length - 1 - k]!);
     lineChart(out("neurons-memory"), {
       title: "How far back the last prediction looks",
       xLabel: "lag before the last step (ms)",
@@ -375,111 +302,34 @@ async function runNeurons(): Promise<void> {
       series: r.memory.map((y, j) => ({ name: r.outputNames[j]!, x: lags, y })),
       logY: true,
     });
-    lineChart(out("neurons-outputs"), {
-      title: "Motor outputs for BS antenna 1: one-step prediction vs the true channel (held-out user)",
-      width: 1100,
-      xLabel: "time (ms)",
-      yLabel: "normalised channel (1)",
-      series: r.outputs.slice(0, 2).flatMap((y, j) => [
-        { name: `${r.outputNames[j]} NCP`, x: r.timeMs, y },
-        { name: `${r.outputNames[j]} true`, x: r.timeMs, y: r.targets[j]!, dash: true },
-      ]),
-      height: 340,
-    });
+    lineChart(out("neurons-outputs"), { ...r.outputChart, width: 1100, height: 340 });
   });
 }
 
 // ---- 4. beamforming
-function beamformOptions(f: HTMLFormElement): BeamformOptions {
-  return {
-    preset: str(f, "preset") as BeamformOptions["preset"],
-    users: num(f, "users"),
-    antennas: num(f, "antennas"),
-    samples: num(f, "samples"),
-    speed: num(f, "speed"),
-    dtMs: num(f, "dtMs"),
-    powerDbm: num(f, "powerDbm"),
-    noiseDbm: num(f, "noiseDbm"),
-    seed: num(f, "seed"),
-    algorithms: checkedValues(f, "algorithm"),
-  };
-}
-
-function drawMap(container: HTMLElement, v: BeamformView): void {
-  const pts = v.positions.flat();
-  container.replaceChildren();
-  if (pts.length === 0) {
-    container.textContent = "This channel has no geometry (Rayleigh): no map.";
-    return;
-  }
-  const [bx, by] = v.bs;
-  const xs = [bx, ...pts.map((p) => p[0]!)];
-  const ys = [by, ...pts.map((p) => p[1]!), ...(v.street ? [0, v.street.width] : [])];
-  let [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const span = Math.max(x1 - x0, y1 - y0, 10) * 1.15;
-  const cx = (x0 + x1) / 2;
-  const cy = (y0 + y1) / 2;
-  [x0, x1, y0, y1] = [cx - span / 2, cx + span / 2, cy - span / 2, cy + span / 2];
-  const W = 440;
-  const H = 400;
-  const L = 64;
-  const R = W - 16;
-  const T = 44;
-  const B = H - 40;
-  const sx = (x: number) => L + ((x - x0) / (x1 - x0)) * (R - L);
-  const sy = (y: number) => B - ((y - y0) / (y1 - y0)) * (B - T);
-  const title = v.street
-    ? `Street map: users' tracks in a ${fmt(v.street.width)} m wide street canyon`
-    : "Map: users' tracks around the base station";
-  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": title }, container);
-  svgEl("text", { x: L, y: 16, class: "chart-title" }, svg).textContent = title;
-  svgEl("text", { x: (L + R) / 2, y: H - 6, "text-anchor": "middle", class: "axis-label" }, svg).textContent = "x (m)";
-  svgEl(
-    "text",
-    { x: 14, y: (T + B) / 2, "text-anchor": "middle", class: "axis-label", transform: `rotate(-90 14 ${(T + B) / 2})` },
-    svg,
-  ).textContent = "y (m)";
-  const clip = svgEl("clipPath", { id: "map-clip" }, svgEl("defs", {}, svg));
-  svgEl("rect", { x: L, y: T, width: R - L, height: B - T }, clip);
-  if (v.street) {
-    // Buildings beyond the facades (y < 0 and y > W), the street between them.
-    const g = svgEl("g", { "clip-path": "url(#map-clip)" }, svg);
-    svgEl("rect", { x: L, y: sy(v.street.width) - 2000, width: R - L, height: 2000, class: "building" }, g);
-    svgEl("rect", { x: L, y: sy(0), width: R - L, height: 2000, class: "building" }, g);
-    svgEl("text", { x: R - 6, y: sy(v.street.width) - 6, "text-anchor": "end", class: "tick" }, svg).textContent = "buildings";
-    svgEl("text", { x: R - 6, y: sy(0) + 14, "text-anchor": "end", class: "tick" }, svg).textContent = "buildings";
-  }
-  const g = svgEl("g", { class: "axes" }, svg);
-  svgEl("rect", { x: L, y: T, width: R - L, height: B - T, fill: "none", stroke: "var(--line)" }, g);
-  for (const xv of ticks(x0, x1, 4)) svgEl("text", { x: sx(xv), y: B + 14, "text-anchor": "middle" }, g).textContent = fmt(xv);
-  for (const yv of ticks(y0, y1, 4)) svgEl("text", { x: L - 4, y: sy(yv) + 4, "text-anchor": "end" }, g).textContent = fmt(yv);
-  svgEl("path", { d: `M${sx(bx)},${sy(by) - 9}L${sx(bx) - 7},${sy(by) + 6}L${sx(bx) + 7},${sy(by) + 6}Z`, fill: "var(--fg)" }, svg);
-  svgEl("text", { x: sx(bx) + 9, y: sy(by) + 4 }, svg).textContent = "BS";
-  v.positions.forEach((track, k) => {
-    const d = track.map((p, t) => `${t ? "L" : "M"}${sx(p[0]!).toFixed(1)},${sy(p[1]!).toFixed(1)}`).join("");
-    svgEl("path", { d, fill: "none", stroke: `var(--c${k % 8})`, "stroke-width": 2.5 }, svg);
-    const end = track[track.length - 1]!;
-    svgEl("circle", { cx: sx(end[0]!), cy: sy(end[1]!), r: 4, fill: `var(--c${k % 8})` }, svg);
-    svgEl("text", { x: sx(end[0]!) + 6, y: sy(end[1]!) - 6 }, svg).textContent = `user ${k + 1}`;
-  });
-  const dist = v.positions.map((tr) => Math.hypot(tr[0]![0]! - tr[tr.length - 1]![0]!, tr[0]![1]! - tr[tr.length - 1]![1]!));
-  svgEl("text", { x: L + 4, y: T + 14, class: "tick" }, svg).textContent =
-    `users move up to ${fmt(Math.max(...dist))} m in ${fmt(v.timeMs[v.timeMs.length - 1]!)} ms (dot: last position)`;
-}
-
 async function runBeamforming(): Promise<void> {
-  const f = form("beamforming");
-  const status = out("beamforming-status");
-  status.classList.remove("error");
-  await busy("beamforming", status, async () => {
-    const o = beamformOptions(f);
+  await busy("beamforming", async (status) => {
+    const fv = readForm(form("beamforming"), BEAMFORM_FIELDS);
+    const { algorithm, ...rest } = fv;
+    const o: BeamformOptions = { ...rest, preset: rest.preset as BeamformOptions["preset"], algorithms: algorithm };
     if (o.algorithms.length === 0) throw new Error("choose at least one beamformer");
     status.textContent = "simulating and beamforming…";
     const v = await call<BeamformView>({ type: "beamform", options: o }, (p) => {
       if (p.kind === "log") status.textContent = p.message;
     });
     lab.beamforming = v;
-    drawMap(out("beamforming-map"), v);
+    const dist = v.positions.map((tr) => Math.hypot(tr[0]![0]! - tr[tr.length - 1]![0]!, tr[0]![1]! - tr[tr.length - 1]![1]!));
+    if (v.positions.length === 0) out("beamforming-map").textContent = "This channel has no geometry (Rayleigh): no map.";
+    else
+      mapChart(out("beamforming-map"), {
+        title: v.street
+          ? `Street map: users' tracks in a ${fmt(v.street.width)} m wide street canyon`
+          : "Map: users' tracks around the base station",
+        bs: v.bs,
+        tracks: v.positions,
+        street: v.street,
+        note: `users move up to ${fmt(Math.max(...dist))} m in ${fmt(v.timeMs[v.timeMs.length - 1]!)} ms (dot: last position)`,
+      });
     lineChart(out("beamforming-se"), {
       title: `Sum spectral efficiency per slot (P = ${o.powerDbm} dBm for all)`,
       xLabel: "time (ms)",
@@ -493,26 +343,34 @@ async function runBeamforming(): Promise<void> {
     );
     const c = v.doc.config;
     status.textContent = `${c.samples} slots, K = ${c.shape.K} users, M = ${c.shape.M} antennas, SNR ${c.snrDb.toFixed(1)} dB, ${c.csi} CSI. Every precoder within the ${c.powerDbm} dBm budget.`;
-    const cli = `liquidwave beamform --preset ${o.preset} --users ${o.users} --antennas ${o.antennas} --user-antennas 1 --samples ${o.samples} --speed ${o.speed} --dt ${o.dtMs / 1000} --power-dbm ${o.powerDbm} --noise-dbm ${o.noiseDbm} --seed ${o.seed} --algorithms ${o.algorithms.join(",")} --json`;
-    out("beamforming-cli").textContent = `$ ${cli}`;
+    out("beamforming-cli").textContent = `$ liquidwave beamform ${cliFlags(BEAMFORM_FIELDS, fv).join(" ")} --user-antennas 1 --json`;
   });
 }
 
 // ---- 5. data
 async function readFile(file: File): Promise<void> {
-  const status = out("data-status");
-  status.classList.remove("error");
-  const section = $('[data-panel="data"]');
-  section.dataset["state"] = "running";
-  delete lab.errors["data"];
-  status.textContent = `reading ${file.name} (${fmt(file.size / 1024)} KiB)…`;
-  try {
+  await busy("data", async (status) => {
+    status.textContent = `reading ${file.name} (${fmt(file.size / 1024)} KiB)…`;
     const bytes = await file.arrayBuffer();
     const v = await call<DataReport>({ type: "data", name: file.name, bytes }, undefined, [bytes]);
     lab.data = v;
     table(out("data-table"), ["property", "value"], v.lines);
+    table(
+      out("data-vars"),
+      v.variables ? ["variable", "shape", "dtype", "RMS |x|", "max |x|", "note"] : [],
+      (v.variables ?? []).map((x) => [
+        x.name,
+        `[${x.shape.join(", ")}]`,
+        x.dtype,
+        x.rms ?? "",
+        x.maxAbs ?? "",
+        x.note ?? (x.readable ? "" : "not readable"),
+      ]),
+    );
     status.textContent =
-      v.kind === "ncps" ? `${file.name}: ncps export verified${v.verify?.passed ? "" : " — MISMATCH"}` : `${file.name}: channel read`;
+      v.kind === "ncps"
+        ? `${file.name}: ncps export verified${v.verify?.passed ? "" : " — MISMATCH"}`
+        : `${file.name}: ${v.format}, ${v.variables?.length ?? 0} variables${v.kind === "channel" ? `, a channel dataset (${v.channel?.layout} layout)` : ""}`;
     if (v.series)
       lineChart(out("data-chart"), {
         title: "Channel gain of user 1, BS antenna 1",
@@ -522,22 +380,21 @@ async function readFile(file: File): Promise<void> {
         series: [{ name: "|h|²", x: v.series.t, y: v.series.magnitudeDb }],
       });
     else out("data-chart").replaceChildren();
-    section.dataset["state"] = "done";
-  } catch (e) {
-    lab.errors["data"] = (e as Error).message;
-    section.dataset["state"] = "error";
-    status.textContent = (e as Error).message;
-    status.classList.add("error");
-  }
+  });
 }
 
 // ---- wiring up
 function init(): void {
+  buildForm(form("wiring"), WIRING_FIELDS);
+  buildForm(form("prediction"), PREDICTION_FIELDS);
+  buildForm(form("neurons"), NEURON_FIELDS);
+  buildForm(form("beamforming"), BEAMFORM_FIELDS);
   const wf = form("wiring");
-  syncWiringFields(wf);
-  (wf.elements.namedItem("kind") as HTMLSelectElement).addEventListener("change", () => {
-    syncWiringFields(wf);
-    (wf.elements.namedItem("seed") as HTMLInputElement).value = String(WIRING_DEFAULT_SEED[str(wf, "kind")] ?? 1111);
+  const kind = wf.elements.namedItem("kind") as HTMLSelectElement;
+  syncKind(wf);
+  kind.addEventListener("change", () => {
+    syncKind(wf);
+    (wf.elements.namedItem("seed") as HTMLInputElement).value = String(WIRING_DEFAULT_SEED[kind.value] ?? 1111);
   });
   const submit = (f: HTMLFormElement, run: () => Promise<void>) =>
     f.addEventListener("submit", (e) => {

@@ -60,9 +60,23 @@ export interface NeuronOptions {
   seed: number;
   /** Samples per training sequence and per shown trajectory. */
   length: number;
+  /** Use the prediction panel's trained NCP when there is one (the options above then do not apply). */
+  reuse: boolean;
+}
+
+/** A line chart as plain data (drawn by charts.ts). */
+export interface ChartSpec {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: { name: string; x: number[]; y: (number | null)[]; dash?: boolean; points?: boolean }[];
 }
 
 export interface NeuronResult {
+  /** `prediction`: the NCP trained by the prediction panel; `trained`: one trained here. */
+  source: "prediction" | "trained";
+  /** One line saying which model ran on what. */
+  description: string;
   wiring: WiringView;
   /** Time of each step, ms. */
   timeMs: number[];
@@ -72,18 +86,18 @@ export interface NeuronResult {
   inputs: number[][];
   inputNames: string[];
   outputNames: string[];
-  /** Prediction and target of each motor output over time. */
+  /** Each motor output over time. */
   outputs: number[][];
-  targets: number[][];
+  /** What the model's outputs mean against the truth (one-step predictions, or the window's forecast). */
+  outputChart: ChartSpec;
   /** saliency[motor][input][t] = ∂y_t[motor] / ∂x_t[input] (exact, by back-propagation). */
   saliency: number[][][];
   /** memory[motor][lag] = Σ_i |∂y_T[motor] / ∂x_{T-lag}[i]|: how far back the last output looks. */
   memory: number[][];
   /** Largest relative difference between the back-propagated saliency and central differences. */
   gradientCheck: number;
+  /** Training of the panel's own model (empty when the prediction panel's NCP is reused). */
   losses: { epoch: number; train: number; val: number | null }[];
-  testNmseDb: number;
-  holdNmseDb: number;
   parameters: number;
 }
 
@@ -112,11 +126,31 @@ export interface BeamformView {
   street: { width: number } | null;
 }
 
-export interface DataReport {
-  kind: "channel" | "ncps";
+/** One variable of a dropped file, as `liquidwave data inspect` lists it, with its statistics. */
+export interface VariableStats {
   name: string;
+  /** MATLAB dims for MATLAB files, the numpy shape otherwise. */
+  shape: number[];
+  dtype: string;
+  readable: boolean;
+  note?: string;
+  /** Readable arrays: sqrt(mean |x|²) and max |x| over the elements (complex: magnitude). */
+  rms?: number;
+  maxAbs?: number;
+}
+
+export interface DataReport {
+  /** `channel`: a channel dataset was recognised; `arrays`: variables only; `ncps`: an ncps export. */
+  kind: "channel" | "arrays" | "ncps";
+  name: string;
+  /** Shown as a two-column table. */
   lines: [string, string][];
-  /** Channel files: |h| over time of user 0, antenna 0 (dB), and a hold predictor's NMSE. */
+  /** Array files: the format detected from the bytes (npy, npz, mat5, mat73, hdf5). */
+  format?: string;
+  variables?: VariableStats[];
+  /** A channel dataset: H [T, K, Nk, M], mean and peak |h|² over all entries (dB), Δt (ms). */
+  channel?: { shape: number[]; layout: string; meanPowerDb: number; peakPowerDb: number; dtMs: number | null };
+  /** Channel files: |h|² over time of user 1, BS antenna 1 (dB). */
   series?: { t: number[]; magnitudeDb: number[] };
   /** ncps documents: the verification report. */
   verify?: { passed: boolean; worst: number; cases: { name: string; maxAbs: number; passed: boolean }[] };

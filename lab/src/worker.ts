@@ -21,6 +21,9 @@ import type {
   WiringView,
 } from "./protocol.ts";
 import { readChannelBytes } from "./files.ts";
+import { gradientCheck, motorModel, recordNeurons, wiringOf } from "./neurons.ts";
+import { LearnedPredictor } from "../../src/prediction/learned.ts";
+import { selectWindows, type WindowSet } from "../../src/prediction/windows.ts";
 
 const post = (r: Reply): void => (self as unknown as { postMessage(m: Reply): void }).postMessage(r);
 
@@ -75,7 +78,11 @@ function env(): EnvInfo {
 const EPOCH_LINE = /^(\S+): epoch (\d+)\/\d+ train (\S+)(?: val (\S+))?/;
 
 function predict(id: number, options: Parameters<typeof runPredict>[0]) {
+  predictionNcp = null;
   return runPredict(options, {
+    onFitted: (p, test) => {
+      if (p instanceof LearnedPredictor && p.kind === "ncp" && p.model) predictionNcp = { predictor: p, test, seed: options.seed ?? 0 };
+    },
     onProgress: (message) => {
       const m = EPOCH_LINE.exec(message);
       const progress: Progress = m
@@ -86,12 +93,97 @@ function predict(id: number, options: Parameters<typeof runPredict>[0]) {
   });
 }
 
+/** The NCP the prediction panel trained last, with its test windows (null: none yet). */
+let predictionNcp: { predictor: LearnedPredictor; test: WindowSet; seed: number } | null = null;
+
 /**
- * The neuron-activity study: a CfC over an AutoNCP wiring learns one-step prediction of a channel
- * (inputs Re/Im of h_t per BS antenna, outputs h_{t+1}); then one held-out trajectory is run with
- * every neuron's state recorded, and the saliency ∂y_t/∂x_t is back-propagated exactly.
+ * Entries [motor, step, input step, input] of the saliency checked against central differences:
+ * same-step ones (the map shown) and one a step back. Long lags are left out: their gradients decay
+ * towards the rounding error of a difference quotient, so a relative comparison says nothing there.
  */
-function neurons(id: number, o: NeuronOptions): NeuronResult {
+function checkEntries(grad: number[][][][]): [number, number, number, number][] {
+  const O = grad.length;
+  const L = grad[0]!.length;
+  const I = grad[0]![0]![0]!.length;
+  const mid = Math.floor(L / 2);
+  return [
+    [0, L - 1, L - 1, 0],
+    [O - 1, mid, mid, I - 1],
+    [1 % O, 3 % L, 3 % L, 2 % I],
+    [O - 1, L - 1, Math.max(0, L - 2), 1 % I],
+  ];
+}
+
+/** Input names of the prediction features: Re of every antenna, then Im, then the elapsed time (gap). */
+function featureNames(M: number, I: number): string[] {
+  const names = [...Array.from({ length: M }, (_, m) => `Re h${m + 1}`), ...Array.from({ length: M }, (_, m) => `Im h${m + 1}`)];
+  if (I > 2 * M) names.push("Δt gap");
+  return names;
+}
+
+/**
+ * The neuron panel on the prediction panel's NCP: its CfC over AutoNCP, with the projection head
+ * removed (the motor neurons are the outputs), run on the first test window; the saliency is that
+ * of the motor neurons, whose last state the head maps to the F-step forecast.
+ */
+function reusedNeurons(ncp: { predictor: LearnedPredictor; test: WindowSet; seed: number }): NeuronResult {
+  const p = ncp.predictor;
+  const model = p.model!;
+  const window = selectWindows(ncp.test, [0]);
+  const { inputs: x, timespans } = p.networkInputs(window);
+  const twin = motorModel(model);
+  const [, P, I] = x.shape as [number, number, number];
+  const M = window.antennas;
+  const F = window.horizon;
+  const rec = recordNeurons(twin, x, timespans);
+  const gradientCheck1 = gradientCheck(twin, x, timespans, rec.grad, checkEntries(rec.grad));
+  const dtMs = window.dt * 1000;
+  const timeMs = Array.from({ length: P + F }, (_, k) => window.times[k]! * 1000);
+  const scale = Math.sqrt(
+    x.data.length === 0 ? 1 : window.inputs.re.reduce((a, v, i) => a + v * v + window.inputs.im[i]! ** 2, 0) / (P * M),
+  );
+  const forecast = p.predict(window);
+  const past = timeMs.slice(0, P);
+  const future = timeMs.slice(P);
+  const inputNames = featureNames(M, I);
+  return {
+    source: "prediction",
+    description: `The prediction panel's NCP (CfC on AutoNCP(${p.size}, ${twin.outputSize}), ${p.parameterCount()} parameters, seed ${ncp.seed}) on the first test window: ${P} past samples, forecast ${F} ahead (${(F * dtMs).toFixed(3)} ms).`,
+    wiring: viewOf(wiringOf(twin)),
+    timeMs: past,
+    traces: rec.traces,
+    inputs: Array.from({ length: I }, (_, i) => Array.from({ length: P }, (_, t) => x.data[t * I + i]!)),
+    inputNames,
+    outputNames: Array.from({ length: twin.outputSize }, (_, j) => `motor ${j}`),
+    outputs: rec.outputs,
+    outputChart: {
+      title: "The window the NCP reads and its forecast (antenna 1, normalised by the window's RMS)",
+      xLabel: "time relative to the last sample (ms)",
+      yLabel: "channel / window RMS (1)",
+      series: (["re", "im"] as const).flatMap((part) => {
+        const name = `${part === "re" ? "Re" : "Im"} h1`;
+        const at = (c: { re: Float64Array; im: Float64Array }, k: number) => c[part][k * M]! / scale;
+        return [
+          { name: `${name} observed`, x: past, y: past.map((_, t) => at(window.inputs, t)), points: true },
+          { name: `${name} forecast`, x: future, y: future.map((_, f) => at(forecast, f)), points: true },
+          { name: `${name} true`, x: future, y: future.map((_, f) => at(window.targets, f)), dash: true, points: true },
+        ];
+      }),
+    },
+    saliency: rec.saliency,
+    memory: rec.memory,
+    gradientCheck: gradientCheck1,
+    losses: [],
+    parameters: p.parameterCount(),
+  };
+}
+
+/**
+ * The neuron panel's own model, when the prediction panel has trained no NCP: a CfC over an
+ * AutoNCP wiring learns one-step prediction of a channel (inputs Re/Im of h_t per BS antenna,
+ * outputs h_{t+1}); then one held-out trajectory is run with every neuron recorded.
+ */
+function trainedNeurons(id: number, o: NeuronOptions): NeuronResult {
   const M = 2;
   const trainUsers = 12;
   const L = o.length;
@@ -137,9 +229,6 @@ function neurons(id: number, o: NeuronOptions): NeuronResult {
   const testId = trainUsers + 1;
   const wiring = new AutoNCP(o.units, O, { sparsityLevel: o.sparsity, seed: o.seed });
   const model = new CfC(I, wiring, { seed: o.seed });
-  // The same class, sizes and seed draw the same synapses: a built copy to draw.
-  const shown = new AutoNCP(o.units, O, { sparsityLevel: o.sparsity, seed: o.seed });
-  shown.build(I);
   const losses: NeuronResult["losses"] = [];
   fit(
     model,
@@ -159,46 +248,7 @@ function neurons(id: number, o: NeuronOptions): NeuronResult {
   );
   const x = pack([testId], "x");
   const yTrue = seqs[testId]!.y;
-  const out = model.forward(x, { returnHidden: true });
-  const S = model.stateSize;
-  const hidden = out.hiddenSequence!.data;
-  const traces = Array.from({ length: S }, (_, n) => Array.from({ length: L }, (_, t) => hidden[t * S + n]!));
-  const outputs = Array.from({ length: O }, (_, j) => Array.from({ length: L }, (_, t) => out.output.data[t * O + j]!));
-  const targets = Array.from({ length: O }, (_, j) => Array.from({ length: L }, (_, t) => yTrue[t]![j]!));
-  const inputs = Array.from({ length: I }, (_, i) => Array.from({ length: L }, (_, t) => x.data[t * I + i]!));
-
-  // Saliency by back-propagation: one backward per (motor, step) with a one-hot output gradient.
-  const net = model.net;
-  const saliency = Array.from({ length: O }, () => Array.from({ length: I }, () => new Array<number>(L).fill(0)));
-  const memory = Array.from({ length: O }, () => new Array<number>(L).fill(0));
-  const dOut = { shape: [1, L, O], data: new Float64Array(L * O) };
-  for (let j = 0; j < O; j++) {
-    for (let t = 0; t < L; t++) {
-      net.forward(x, { record: true });
-      dOut.data.fill(0);
-      dOut.data[t * O + j] = 1;
-      const d = net.backward(dOut).dInput.data;
-      for (let i = 0; i < I; i++) saliency[j]![i]![t] = d[t * I + i]!;
-      if (t === L - 1) for (let s = 0; s < L; s++) for (let i = 0; i < I; i++) memory[j]![L - 1 - s]! += Math.abs(d[s * I + i]!);
-    }
-  }
-  // Check a few entries against central differences of the plain forward pass.
-  let gradientCheck = 0;
-  const h = 1e-6;
-  for (const [j, i, t] of [
-    [0, 0, L - 1],
-    [O - 1, I - 1, Math.floor(L / 2)],
-    [1 % O, 2 % I, 3 % L],
-  ] as const) {
-    const xp = { shape: x.shape, data: x.data.slice() };
-    xp.data[t * I + i]! += h;
-    const yp = model.forward(xp).output.data[t * O + j]!;
-    xp.data[t * I + i]! -= 2 * h;
-    const ym = model.forward(xp).output.data[t * O + j]!;
-    const fd = (yp - ym) / (2 * h);
-    const bp = saliency[j]![i]![t]!;
-    gradientCheck = Math.max(gradientCheck, Math.abs(fd - bp) / Math.max(1e-8, Math.abs(fd), Math.abs(bp)));
-  }
+  const rec = recordNeurons(model, x, null);
   // NMSE of the network's one-step prediction and of holding the last (noisy) sample.
   let err = 0;
   let hold = 0;
@@ -206,28 +256,42 @@ function neurons(id: number, o: NeuronOptions): NeuronResult {
   for (let t = 0; t < L; t++)
     for (let j = 0; j < O; j++) {
       const y = yTrue[t]![j]!;
-      err += (out.output.data[t * O + j]! - y) ** 2;
+      err += (rec.outputs[j]![t]! - y) ** 2;
       hold += (x.data[t * I + j]! - y) ** 2;
       pow += y * y;
     }
   const names = Array.from({ length: M }, (_, m) => [`Re h${m + 1}`, `Im h${m + 1}`]).flat();
+  const outputNames = names.map((n) => n.replace("h", "ĥ"));
+  const timeMs = Array.from({ length: L }, (_, t) => t * o.dtMs);
   return {
-    wiring: viewOf(shown),
-    timeMs: Array.from({ length: L }, (_, t) => t * o.dtMs),
-    traces,
-    inputs,
+    source: "trained",
+    description: `No NCP from the prediction panel yet: a CfC on AutoNCP(${o.units}, ${O}) trained here, ${model.parameterCount} parameters, ${losses.length} epoch${losses.length === 1 ? "" : "s"}; one-step NMSE on the held-out user ${(10 * Math.log10(err / pow)).toFixed(2)} dB (hold ${(10 * Math.log10(hold / pow)).toFixed(2)} dB).`,
+    wiring: viewOf(wiringOf(model)),
+    timeMs,
+    traces: rec.traces,
+    inputs: Array.from({ length: I }, (_, i) => Array.from({ length: L }, (_, t) => x.data[t * I + i]!)),
     inputNames: names,
-    outputNames: names.map((n) => n.replace("h", "ĥ")),
-    outputs,
-    targets,
-    saliency,
-    memory,
-    gradientCheck,
+    outputNames,
+    outputs: rec.outputs,
+    outputChart: {
+      title: "Motor outputs for BS antenna 1: one-step prediction vs the true channel (held-out user)",
+      xLabel: "time (ms)",
+      yLabel: "normalised channel (1)",
+      series: [0, 1].flatMap((j) => [
+        { name: `${outputNames[j]} NCP`, x: timeMs, y: rec.outputs[j]! },
+        { name: `${outputNames[j]} true`, x: timeMs, y: yTrue.map((v) => v[j]!), dash: true },
+      ]),
+    },
+    saliency: rec.saliency,
+    memory: rec.memory,
+    gradientCheck: gradientCheck(model, x, null, rec.grad, checkEntries(rec.grad)),
     losses,
-    testNmseDb: 10 * Math.log10(err / pow),
-    holdNmseDb: 10 * Math.log10(hold / pow),
     parameters: model.parameterCount,
   };
+}
+
+function neurons(id: number, o: NeuronOptions): NeuronResult {
+  return o.reuse && predictionNcp ? reusedNeurons(predictionNcp) : trainedNeurons(id, o);
 }
 
 function beamform(id: number, o: BeamformOptions): BeamformView {

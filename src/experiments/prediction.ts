@@ -192,6 +192,12 @@ export interface RunOptions {
   readonly testDatasets?: readonly ChannelDataset[];
   /** Progress lines (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Called with each predictor once it is fitted and has predicted the test windows (skipped
+   * models excluded), and those test windows: for callers that look inside a trained model (the
+   * lab's neuron panel reuses the NCP). The result does not depend on it.
+   */
+  readonly onFitted?: (predictor: Predictor, test: WindowSet) => void;
 }
 
 /** Validate a config (one error line naming the offending field). */
@@ -406,6 +412,7 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
       continue;
     }
     const { pred, us } = timed;
+    options.onFitted?.(p, test);
     const nmse = nmsePerStep(pred, test.targets);
     const r: ModelResult = {
       name: p.name,

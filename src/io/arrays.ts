@@ -154,3 +154,16 @@ export function ndFromColMajor(a: NdArray): NdArray {
     ...(a.imag ? { imag: colMajorToRowMajor(a.imag, a.shape) } : {}),
   };
 }
+
+/** The byte chunks joined into one new buffer (Node's Buffer.concat, for any host). */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

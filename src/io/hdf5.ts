@@ -18,11 +18,13 @@
  * (`s.f`), cells are datasets of object references into `#refs#` (`c{k}`, 1-based linear index),
  * struct arrays store references per field (`s(k).f`); empty arrays (`MATLAB_empty`) load as
  * zero-size arrays; sparse matrices, strings and objects are listed but not readable.
+ *
+ * In a browser (the lab's Web Worker) the same walk runs on h5wasm's ESM build, with the file's
+ * bytes written into its in-memory file system first (see {@link Hdf5Input}).
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { checkBudget } from "../core/budget.ts";
 import { fail, formatShape } from "../core/errors.ts";
+import { isNode, nodeBuiltin } from "../core/platform.ts";
 import type { DType, NdArray } from "../core/ndarray.ts";
 import { HOST_LITTLE_ENDIAN, allocPart, bytesOf, checkedSize, colMajorToRowMajor, partBytes, swapBytes } from "./arrays.ts";
 import { halfToFloat } from "./npy.ts";
@@ -35,7 +37,8 @@ type H5Dataset = InstanceType<H5Lib["Dataset"]>;
 type H5Group = InstanceType<H5Lib["Group"]>;
 type H5Metadata = H5Dataset["metadata"];
 
-const nodeRequire = createRequire(import.meta.url);
+/** h5wasm's Node build (real file system); a variable, so bundlers for the browser leave it alone. */
+const NODE_BUILD = "h5wasm/node";
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Objects a walk may visit (datasets, groups, dereferenced targets) before it is refused. */
 const MAX_NODES = 200_000;
@@ -57,10 +60,13 @@ export function findHdf5Signature(src: ByteSource, where: string): number | unde
 
 let libPromise: Promise<{ h5: H5Lib; module: Awaited<H5Lib["ready"]> }> | undefined;
 
-/** Load h5wasm once (lazy: only HDF5 / v7.3 files pay for the wasm). */
+/**
+ * Load h5wasm once (lazy: only HDF5 / v7.3 files pay for the wasm): its Node build on Node, which
+ * reads files in place, else its ESM build, whose in-memory file system takes a file's bytes.
+ */
 async function lib(where: string): Promise<{ h5: H5Lib; module: Awaited<H5Lib["ready"]> }> {
   libPromise ??= (async () => {
-    const h5 = await import("h5wasm/node");
+    const h5 = (isNode() ? await import(/* @vite-ignore */ NODE_BUILD) : await import("h5wasm")) as H5Lib;
     const module = await h5.ready;
     return { h5, module };
   })();
@@ -80,7 +86,9 @@ async function lib(where: string): Promise<{ h5: H5Lib; module: Awaited<H5Lib["r
 function capturingStderr<T>(f: (diag: () => string | undefined) => T): T {
   // The wasm glue (Emscripten NODERAWFS) writes fd 2 with fs.writeSync, looked up at call time
   // on the CommonJS fs object: patch that for the duration of the synchronous HDF5 calls.
-  const fsMod = nodeRequire("node:fs") as typeof import("node:fs");
+  // Off Node (a browser) Emscripten prints to the console instead: nothing to patch.
+  const fsMod = nodeBuiltin<typeof import("node:fs")>("node:fs");
+  if (!fsMod) return f(() => undefined);
   const origWriteSync = fsMod.writeSync;
   const orig = process.stderr.write;
   const lines: string[] = [];
@@ -114,27 +122,63 @@ function capturingStderr<T>(f: (diag: () => string | undefined) => T): T {
   }
 }
 
+/**
+ * What to read: a file path (Node), or a file's bytes with a name for messages (any host; on Node
+ * write them to a file first, h5wasm's Node build has no in-memory file system).
+ */
+export type Hdf5Input = string | { readonly bytes: Uint8Array; readonly label: string };
+
+let scratch = 0;
+
 async function withH5<T>(
-  path: string,
+  input: Hdf5Input,
   where: string,
   f: (file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }) => T,
 ): Promise<T> {
   const L = await lib(where);
-  if (!existsSync(path)) fail(where, `no such file '${path}'`);
+  let path: string;
+  let cleanup = () => {};
+  if (typeof input === "string") {
+    path = input;
+    if (!nodeBuiltin<typeof import("node:fs")>("node:fs")?.existsSync(path)) fail(where, `no such file '${path}'`);
+  } else {
+    const fs = L.module.FS as unknown as
+      | { writeFile(p: string, d: Uint8Array): void; unlink(p: string): void; filesystems?: { MEMFS?: unknown } }
+      | undefined;
+    if (isNode() || !fs) fail(where, `${input.label}: on Node, HDF5 files are read from a path (write the bytes to a file first)`);
+    path = `/liquidwave-input-${++scratch}.h5`;
+    fs.writeFile(path, input.bytes);
+    cleanup = () => fs.unlink(path);
+  }
+  const label = typeof input === "string" ? input : input.label;
+  try {
+    return withOpenH5(path, label, where, L, f);
+  } finally {
+    cleanup();
+  }
+}
+
+function withOpenH5<T>(
+  path: string,
+  label: string,
+  where: string,
+  L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> },
+  f: (file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }) => T,
+): T {
   return capturingStderr((diag) => {
     const why = (e?: unknown) => diag() ?? (e instanceof Error ? e.message : e === undefined ? "unknown error" : String(e));
     let file: H5File;
     try {
       file = new L.h5.File(path, "r");
     } catch (e) {
-      fail(where, `${path} (HDF5): the HDF5 library cannot open it: ${why(e)}`);
+      fail(where, `${label} (HDF5): the HDF5 library cannot open it: ${why(e)}`);
     }
-    if (typeof file.file_id !== "bigint" || file.file_id < 0n) fail(where, `${path} (HDF5): the HDF5 library cannot open it: ${why()}`);
+    if (typeof file.file_id !== "bigint" || file.file_id < 0n) fail(where, `${label} (HDF5): the HDF5 library cannot open it: ${why()}`);
     try {
       return f(file, L);
     } catch (e) {
       if (e instanceof Error && e.name === "LiquidwaveError") throw e;
-      fail(where, `${path} (HDF5): read failed: ${why(e)}`);
+      fail(where, `${label} (HDF5): read failed: ${why(e)}`);
     } finally {
       try {
         file.close();
@@ -529,41 +573,62 @@ function walk(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]> }, m
 }
 
 /** Variables of an HDF5 / MATLAB v7.3 file (metadata only). */
-export async function inspectHdf5(path: string, matlab: boolean, where = "hdf5"): Promise<VariableInfo[]> {
-  return withH5(path, where, (file, L) => walk(file, L, matlab, where).map((l) => l.info));
+export async function inspectHdf5(input: Hdf5Input, matlab: boolean, where = "hdf5"): Promise<VariableInfo[]> {
+  return withH5(input, where, (file, L) => walk(file, L, matlab, where).map((l) => l.info));
+}
+
+/** Load the named leaves (default: every readable one). */
+function loadLeaves(leaves: Leaf[], names: readonly string[] | undefined, label: string, where: string): Map<string, NdArray> {
+  const byName = new Map(leaves.map((l) => [l.info.name, l]));
+  const out = new Map<string, NdArray>();
+  const wanted = names ?? leaves.filter((l) => l.load).map((l) => l.info.name);
+  for (const n of wanted) {
+    const l = byName.get(n);
+    if (!l) {
+      const list = leaves.map((x) => x.info.name);
+      fail(
+        where,
+        `${label} has no variable '${n}' (variables: ${list.slice(0, 12).join(", ") || "none"}${list.length > 12 ? ", ..." : ""})`,
+      );
+    }
+    if (!l.load)
+      fail(
+        where,
+        `${label}: variable '${n}' is ${l.info.dtype} ${formatShape(l.info.shape)}, not a numeric array${l.info.note ? ` (${l.info.note})` : ""}`,
+      );
+    out.set(n, l.load());
+  }
+  return out;
 }
 
 /**
  * Read numeric variables of an HDF5 / MATLAB v7.3 file: all readable ones, or `names`.
+ * @param input - a path (Node) or the file's bytes and name (browser; see {@link Hdf5Input})
  * @throws LiquidwaveError for a missing or non-numeric variable, or a file HDF5 cannot read
  */
 export async function readHdf5(
-  path: string,
+  input: Hdf5Input,
   matlab: boolean,
   names: readonly string[] | undefined,
   where = "hdf5",
 ): Promise<Map<string, NdArray>> {
-  return withH5(path, where, (file, L) => {
+  const label = typeof input === "string" ? input : input.label;
+  return withH5(input, where, (file, L) => loadLeaves(walk(file, L, matlab, where), names, label, where));
+}
+
+/**
+ * {@link inspectHdf5} and {@link readHdf5} in one opening of the file.
+ * @returns the variables as `inspectHdf5` lists them, and the arrays `readHdf5` loads
+ */
+export async function inspectAndReadHdf5(
+  input: Hdf5Input,
+  matlab: boolean,
+  names: readonly string[] | undefined,
+  where = "hdf5",
+): Promise<{ variables: VariableInfo[]; arrays: Map<string, NdArray> }> {
+  const label = typeof input === "string" ? input : input.label;
+  return withH5(input, where, (file, L) => {
     const leaves = walk(file, L, matlab, where);
-    const byName = new Map(leaves.map((l) => [l.info.name, l]));
-    const out = new Map<string, NdArray>();
-    const wanted = names ?? leaves.filter((l) => l.load).map((l) => l.info.name);
-    for (const n of wanted) {
-      const l = byName.get(n);
-      if (!l) {
-        const list = leaves.map((x) => x.info.name);
-        fail(
-          where,
-          `${path} has no variable '${n}' (variables: ${list.slice(0, 12).join(", ") || "none"}${list.length > 12 ? ", ..." : ""})`,
-        );
-      }
-      if (!l.load)
-        fail(
-          where,
-          `${path}: variable '${n}' is ${l.info.dtype} ${formatShape(l.info.shape)}, not a numeric array${l.info.note ? ` (${l.info.note})` : ""}`,
-        );
-      out.set(n, l.load());
-    }
-    return out;
+    return { variables: leaves.map((l) => l.info), arrays: loadLeaves(leaves, names, label, where) };
   });
 }

@@ -10,6 +10,7 @@ import { channelDatasetToArrays } from "../channel/dataset.ts";
 import { fromGlnnArrays, fromLiquidwaveArrays } from "./dataset.ts";
 import type { DeepMimoOptions } from "./deepmimo.ts";
 import { fromDeepMimoV2Arrays, fromDeepMimoV3Arrays, loadDeepMimoV4Folder, looksLikeDeepMimoV2, looksLikeDeepMimoV3 } from "./deepmimo.ts";
+import type { NdArray } from "../core/ndarray.ts";
 import type { NpzOptions } from "./npz.ts";
 import { writeNpz } from "./npz.ts";
 import { readArrays } from "./read.ts";
@@ -47,6 +48,24 @@ export async function loadChannelDataset(path: string, options: LoadDatasetOptio
     return loadDeepMimoV4Folder(path, options, where);
   }
   const { variables: vars } = await readArrays(path);
+  return channelDatasetFromArrays(vars, path, options, where);
+}
+
+/**
+ * The layout step of {@link loadChannelDataset} on arrays already read (by `readArrays`, or
+ * `readBytes` in a browser): the layout detected from the variable names, or `options.layout`.
+ * @param vars - the file's arrays by variable path
+ * @param label - the file's name, for messages
+ * @returns the dataset, H [T, K, Nk, M]
+ * @throws LiquidwaveError if no layout matches, naming the variables found and what was expected
+ */
+export function channelDatasetFromArrays(
+  vars: ReadonlyMap<string, NdArray>,
+  label: string,
+  options: LoadDatasetOptions = {},
+  where = "channelDatasetFromArrays",
+): ChannelDataset {
+  const layout = checkOneOf(where, "layout", options.layout ?? "auto", LAYOUTS);
   const pick = (): DatasetLayout => {
     if (layout !== "auto") return layout;
     if (vars.get("H")?.shape.length === 4) return "liquidwave";
@@ -59,18 +78,18 @@ export async function loadChannelDataset(path: string, options: LoadDatasetOptio
       .join("; ");
     fail(
       where,
-      `${path}: cannot tell the dataset layout from its variables (${list || "none"}); expected 'H' [T, K, Nk, M] (liquidwave), 'HH' [K*S, Nk, M] (GLNN), '<x>{b}.user{u}.channel' (DeepMIMO v2) or 'channel' [n_ue, M_rx, M_tx, K_sc] (DeepMIMO v3); or pass a layout`,
+      `${label}: cannot tell the dataset layout from its variables (${list || "none"}); expected 'H' [T, K, Nk, M] (liquidwave), 'HH' [K*S, Nk, M] (GLNN), '<x>{b}.user{u}.channel' (DeepMIMO v2) or 'channel' [n_ue, M_rx, M_tx, K_sc] (DeepMIMO v3); or pass a layout`,
     );
   };
   switch (pick()) {
     case "liquidwave":
-      return fromLiquidwaveArrays(vars, path, where);
+      return fromLiquidwaveArrays(vars, label, where);
     case "glnn":
-      return fromGlnnArrays(vars, path, options, where);
+      return fromGlnnArrays(vars, label, options, where);
     case "deepmimo-v2":
-      return fromDeepMimoV2Arrays(vars, path, options, where);
+      return fromDeepMimoV2Arrays(vars, label, options, where);
     case "deepmimo-v3":
-      return fromDeepMimoV3Arrays(vars, path, options, where);
+      return fromDeepMimoV3Arrays(vars, label, options, where);
     case "deepmimo-v4":
       return fail(where, `deepmimo-v4 layout expects a scenario folder`);
   }

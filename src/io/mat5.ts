@@ -19,13 +19,13 @@
  * Sparse, function-handle and opaque (MCOS object: string, table, ...) values are listed but
  * reading them is an error.
  */
-import { constants, deflateSync, inflateSync } from "node:zlib";
 import { formatBytes, memoryLimit } from "../core/budget.ts";
 import { fail, formatShape } from "../core/errors.ts";
 import type { DType, NdArray, NumericArray } from "../core/ndarray.ts";
 import { isComplexDType } from "../core/ndarray.ts";
 import { writeFileAtomic } from "../core/fs.ts";
-import { HOST_LITTLE_ENDIAN, allocPart, bytesOf, checkNdArray, colMajorToRowMajor, partBytes, swapBytes } from "./arrays.ts";
+import { deflateBytes, inflateCapped } from "./inflate.ts";
+import { HOST_LITTLE_ENDIAN, allocPart, bytesOf, checkNdArray, colMajorToRowMajor, concatBytes, partBytes, swapBytes } from "./arrays.ts";
 import type { ByteSource } from "./source.ts";
 import { withFile } from "./source.ts";
 import type { VariableInfo } from "./types.ts";
@@ -391,22 +391,14 @@ function inflateElement(src: ByteSource, t: Tag, where: string, maxInput?: numbe
   const comp = src.read(t.data, maxInput === undefined ? t.nbytes : Math.min(t.nbytes, maxInput), where);
   // Inflation is streamed with a running cap (the memory limit): no zlib bomb gets past it.
   const cap = Math.min(memoryLimit(), 2 ** 31 - 1);
-  try {
-    const b =
-      maxInput === undefined
-        ? inflateSync(comp, { maxOutputLength: cap })
-        : inflateSync(comp, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: cap });
-    // A plain Uint8Array view: Buffer#slice does not copy, and the parsers rely on slice copying.
-    return new Uint8Array(b.buffer, b.byteOffset, b.length);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
-      fail(
-        where,
-        `${src.label} (MAT v5): compressed element at byte ${t.data - 8} inflates to more than ${formatBytes(cap)}, the memory limit (--max-memory)`,
-      );
-    }
-    fail(where, `${src.label} (MAT v5): compressed element at byte ${t.data - 8} does not inflate (${(e as Error).message})`);
-  }
+  const r = inflateCapped(comp, { format: "zlib", cap, partial: maxInput !== undefined });
+  if (r instanceof Uint8Array) return r;
+  if (r.kind === "cap")
+    fail(
+      where,
+      `${src.label} (MAT v5): compressed element at byte ${t.data - 8} inflates to more than ${formatBytes(cap)}, the memory limit (--max-memory)`,
+    );
+  fail(where, `${src.label} (MAT v5): compressed element at byte ${t.data - 8} does not inflate (${r.message})`);
 }
 
 /**
@@ -622,7 +614,7 @@ class ElementWriter {
     if (pad) this.push(new Uint8Array(pad));
   }
   join(): Uint8Array {
-    return Buffer.concat(this.chunks);
+    return concatBytes(this.chunks);
   }
 }
 
@@ -745,7 +737,7 @@ export function encodeMat5(
     const el = new ElementWriter();
     el.element(MI.MATRIX, body);
     if (compress) {
-      const z = deflateSync(el.join());
+      const z = deflateBytes(el.join(), "zlib");
       const tag = new Uint8Array(8);
       const dv = new DataView(tag.buffer);
       dv.setUint32(0, MI.COMPRESSED, true);

@@ -1,12 +1,14 @@
 /**
  * A minimal ZIP container reader and writer, enough for .npz files: stored (method 0) and
  * deflated (method 8) members, ZIP64 sizes and offsets (numpy writes ZIP64 extra fields), CRC-32
- * checked on every read. Inflation uses node:zlib with the declared size as a hard output limit,
- * so a lying header can never make us allocate more than the member claims.
+ * checked on every read. Inflation (fflate, see inflate.ts) has the declared size as a hard output
+ * limit, so a lying header can never make us allocate more than the member claims. No `node:`
+ * import: the lab's Web Worker reads .npz files with this code.
  */
-import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import { checkBudget } from "../core/budget.ts";
 import { fail } from "../core/errors.ts";
+import { concatBytes } from "./arrays.ts";
+import { deflateBytes, inflateCapped } from "./inflate.ts";
 import type { ByteSource } from "./source.ts";
 
 /** One member of a zip file, as its central directory describes it. */
@@ -165,15 +167,13 @@ export function readEntry(src: ByteSource, e: ZipEntry, where: string): Uint8Arr
   if (e.method === 0) out = src.read(start, e.compressedSize, where);
   else {
     const comp = src.read(start, e.compressedSize, where);
-    try {
-      const b = inflateRawSync(comp, { maxOutputLength: Math.max(1, e.uncompressedSize) });
-      out = new Uint8Array(b.buffer, b.byteOffset, b.length); // plain view: Buffer#slice would not copy
-    } catch (err) {
+    const r = inflateCapped(comp, { format: "raw", cap: Math.max(1, e.uncompressedSize) });
+    if (!(r instanceof Uint8Array))
       fail(
         where,
-        `${src.label} (zip): member '${e.name}' does not inflate to its declared ${e.uncompressedSize} bytes (${(err as Error).message})`,
+        `${src.label} (zip): member '${e.name}' does not inflate to its declared ${e.uncompressedSize} bytes (${r.kind === "cap" ? "it inflates to more" : r.message})`,
       );
-    }
+    out = r;
   }
   if (out.length !== e.uncompressedSize) {
     fail(where, `${src.label} (zip): member '${e.name}' has ${out.length} bytes, header declares ${e.uncompressedSize}`);
@@ -193,15 +193,13 @@ export function readEntryPrefix(src: ByteSource, e: ZipEntry, want: number, wher
   if (e.method === 0) return src.read(start, Math.min(want, e.compressedSize), where);
   let k = Math.min(e.compressedSize, 1024);
   for (;;) {
-    let out: Uint8Array;
-    try {
-      out = inflateRawSync(src.read(start, k, where), {
-        finishFlush: constants.Z_SYNC_FLUSH,
-        maxOutputLength: want + 1100 * k, // deflate expands at most 1032:1
-      });
-    } catch (err) {
-      fail(where, `${src.label} (zip): member '${e.name}' is not a valid deflate stream (${(err as Error).message})`);
-    }
+    // deflate expands at most 1032:1
+    const out = inflateCapped(src.read(start, k, where), { format: "raw", cap: want + 1100 * k, partial: true });
+    if (!(out instanceof Uint8Array))
+      fail(
+        where,
+        `${src.label} (zip): member '${e.name}' is not a valid deflate stream (${out.kind === "cap" ? "it expands beyond 1100:1" : out.message})`,
+      );
     if (out.length >= want || k === e.compressedSize) return out;
     k = Math.min(e.compressedSize, k * 4);
   }
@@ -235,8 +233,8 @@ export function buildZip(
     let data: Uint8Array[];
     let csize: number;
     if (compress) {
-      const joined = m.parts.length === 1 ? m.parts[0]! : Buffer.concat(m.parts as Uint8Array[]);
-      const d = deflateRawSync(joined, { level: 6 });
+      const joined = m.parts.length === 1 ? m.parts[0]! : concatBytes(m.parts);
+      const d = deflateBytes(joined, "raw");
       data = [d];
       csize = d.length;
     } else {

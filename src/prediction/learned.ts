@@ -275,6 +275,19 @@ export class LearnedPredictor implements Predictor {
     };
   }
 
+  /**
+   * What the network reads for these windows: the normalised inputs (`[N, P, 2M(+1)]` for the
+   * sequence kinds: Re/Im per antenna over the P history steps, divided by each window's input
+   * RMS, plus the elapsed time with irregular sampling; `[N, P·(2M+1)]` for the MLP) and the ODE
+   * time spans of the liquid kinds (`[N, P]`, units of Δt times the time scale; null otherwise).
+   * @throws LiquidwaveError before fit (the input layout is fixed by the training windows)
+   */
+  networkInputs(ws: WindowSet): { inputs: Tensor; timespans: Tensor | null } {
+    if (!this.model) fail(`${this.name}.networkInputs`, "not trained: call fit() first");
+    const d = this.dataset(ws, false);
+    return { inputs: d.inputs, timespans: d.timespans ?? null };
+  }
+
   /** Trainable network parameters (plus the linear base's coefficients for the residual variant). */
   parameterCount(): number {
     return (this.model ? trainableParameters(this.model) : 0) + (this.base ? this.base.parameterCount() : 0);

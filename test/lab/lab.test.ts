@@ -24,8 +24,13 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { generateChannel } from "../../src/channel/index.ts";
 import { runBeamform } from "../../src/experiments/index.ts";
-import { saveChannelDataset } from "../../src/io/load.ts";
+import { channelDatasetToArrays } from "../../src/channel/dataset.ts";
+import { loadChannelDataset, saveChannelDataset } from "../../src/io/load.ts";
+import { writeMat5 } from "../../src/io/mat5.ts";
+import { inspectFile, readArrays } from "../../src/io/read.ts";
 import { startLabServer } from "../../src/cli/commands/lab.ts";
+import { learnedModelConfig } from "../../src/prediction/learned.ts";
+import { buildWiringFromConfig } from "../../src/nn/wiring-config.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const CHROMIUM = "/usr/bin/chromium";
@@ -61,10 +66,24 @@ const rows = (m: Matrix): number[][] => Array.from({ length: m.shape[0] }, (_, i
 interface Lab {
   env?: { wasm: boolean; crossOriginIsolated: boolean };
   wiring?: { adjacency: number[][]; sensory: number[][]; className: string };
-  prediction?: { models: { name: string; nmseDb: number[]; meanNmseDb: number }[] };
-  neurons?: { traces: number[][]; saliency: number[][][]; gradientCheck: number; timeMs: number[]; wiring: { units: number } };
+  prediction?: { models: { name: string; nmseDb: number[]; meanNmseDb: number }[]; config: { regular: boolean } };
+  neurons?: {
+    source: string;
+    traces: number[][];
+    saliency: number[][][];
+    gradientCheck: number;
+    timeMs: number[];
+    wiring: { units: number; adjacency: number[][] };
+  };
   beamforming?: { doc: { algorithms: { name: string; seMean: number; perSample: number[]; maxPowerDbm: number }[] } };
-  data?: { kind: string; lines: [string, string][]; verify?: { passed: boolean } };
+  data?: {
+    kind: string;
+    lines: [string, string][];
+    format?: string;
+    variables?: { name: string; shape: number[]; dtype: string; readable: boolean; note?: string; rms?: number; maxAbs?: number }[];
+    channel?: { shape: number[]; meanPowerDb: number; dtMs: number | null };
+    verify?: { passed: boolean };
+  };
   errors: Record<string, string>;
 }
 const labState = (page: Page) => page.evaluate(() => (window as unknown as { __lab: Lab }).__lab);
@@ -147,24 +166,59 @@ describe("the lab page in headless Chromium", { skip }, () => {
     page.on("pageerror", (e) => problems.push(`page error: ${String(e)}`));
     page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
     page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
-    // The CLI's run of the prediction below, started now: it computes while the page does.
-    const cliPrediction = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          join(REPO, "bin", "liquidwave.mjs"),
-          "predict",
-          ...["--preset", "umi-6ghz", "--users", "6", "--samples", "120", "--speed", "3", "--dt", "0.001", "--snr-db", "15"],
-          ...["--history", "6", "--horizon", "2", "--epochs", "2", "--seed", "4", "--models", "hold,wiener,cfc,ltc,ncp", "--json"],
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
+    // The CLI's runs of the predictions below, started now: they compute while the page does.
+    const cliPredict = (args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [join(REPO, "bin", "liquidwave.mjs"), "predict", ...args, "--json"], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+      });
+    const small = [
+      "--users",
+      "6",
+      "--samples",
+      "120",
+      "--speed",
+      "3",
+      "--dt",
+      "0.001",
+      "--snr-db",
+      "15",
+      "--history",
+      "6",
+      "--horizon",
+      "2",
+    ];
+    const cliPrediction = cliPredict([
+      "--preset",
+      "umi-6ghz",
+      ...small,
+      "--epochs",
+      "2",
+      "--seed",
+      "4",
+      "--models",
+      "hold,wiener,cfc,ltc,ncp",
+    ]);
+    // Clarke with irregular sampling (gaps of 1-3 samples: the page's switch is --max-gap 3).
+    const cliIrregular = cliPredict([
+      "--preset",
+      "clarke",
+      ...small,
+      "--epochs",
+      "1",
+      "--seed",
+      "5",
+      "--models",
+      "hold,ncp",
+      "--max-gap",
+      "3",
+    ]);
     const res = await page.goto(url);
     assert.equal(res?.headers()["cross-origin-embedder-policy"], "require-corp", "liquidwave lab sends COEP");
     for (const name of ["wiring", "prediction", "neurons", "beamforming", "data"])
@@ -247,38 +301,65 @@ describe("the lab page in headless Chromium", { skip }, () => {
     assert.ok(beat < 1000, `the page's timer stalled for ${beat.toFixed(0)} ms during training`);
     assert.ok((await page.locator('[data-out="prediction-loss"] path.series').count()) >= 3, "loss curves drawn");
     assert.ok((await page.locator('[data-out="prediction-table"] tbody tr').count()) === 5, "one table row per model");
-    const pagePred = lab.prediction!;
-    // The CLI, same options and seed (started with the test, it ran while the page worked).
-    const r = await cliPrediction;
-    assert.equal(r.status, 0, r.stderr);
-    const cliPred = JSON.parse(r.stdout) as { models: { name: string; nmseDb: number[] }[] };
-    assert.deepEqual(
-      pagePred.models.map((m) => m.name),
-      cliPred.models.map((m) => m.name),
-    );
-    for (const [i, m] of pagePred.models.entries()) {
-      const d = maxDiff(m.nmseDb, cliPred.models[i]!.nmseDb);
-      assert.ok(d <= 1e-9, `${m.name}: page NMSE ${m.nmseDb} vs CLI ${cliPred.models[i]!.nmseDb} (|Δ| ${d} dB)`);
-    }
-    const cells = await page.locator('[data-out="prediction-table"] tbody tr:first-child td').allTextContents();
-    assert.equal(cells[1], pagePred.models[0]!.meanNmseDb.toFixed(2), "the table shows the computed mean NMSE");
+    const sameAsCli = async (cli: typeof cliPrediction, what: string) => {
+      const r = await cli;
+      assert.equal(r.status, 0, r.stderr);
+      const cliPred = JSON.parse(r.stdout) as { models: { name: string; nmseDb: number[] }[]; config: { regular: boolean } };
+      const pagePred = lab.prediction!;
+      assert.deepEqual(
+        pagePred.models.map((m) => m.name),
+        cliPred.models.map((m) => m.name),
+        what,
+      );
+      for (const [i, m] of pagePred.models.entries()) {
+        const d = maxDiff(m.nmseDb, cliPred.models[i]!.nmseDb);
+        assert.ok(d <= 1e-9, `${what}, ${m.name}: page NMSE ${m.nmseDb} vs CLI ${cliPred.models[i]!.nmseDb} (|Δ| ${d} dB)`);
+      }
+      assert.equal(pagePred.config.regular, cliPred.config.regular, `${what}: sampling`);
+      const cells = await page.locator('[data-out="prediction-table"] tbody tr:first-child td').allTextContents();
+      assert.equal(cells[1], pagePred.models[0]!.meanNmseDb.toFixed(2), "the table shows the computed mean NMSE");
+    };
+    await sameAsCli(cliPrediction, "umi-6ghz, regular");
     await shot(page, "prediction");
+    // The Clarke option and the irregular-sampling switch, with the CLI's --preset clarke --max-gap 3.
+    await fill(page, "prediction", { preset: "clarke", epochs: 1, seed: 5, irregular: true });
+    await setChoices(page, "prediction", "model", ["hold", "ncp"]);
+    await run(page, "prediction");
+    lab = await labState(page);
+    assert.equal(lab.prediction!.config.regular, false, "irregular sampling ran");
+    assert.match((await page.textContent('[data-out="prediction-status"]'))!, /clarke.*irregular sampling/);
+    assert.match((await page.textContent('[data-out="prediction-cli"]'))!, /--preset clarke .*--max-gap 3/);
+    assert.equal(await page.locator('[data-out="prediction-table"] tbody tr').count(), 2, "one table row per model");
+    await sameAsCli(cliIrregular, "clarke, irregular");
+    await shot(page, "prediction", "-clarke-irregular");
 
-    // 3. Neuron activity.
-    await fill(page, "neurons", { preset: "clarke", units: 10, length: 30, epochs: 2, seed: 2 });
+    // 3. Neuron activity: the NCP the prediction panel just trained (Clarke, irregular: 2M + 1
+    // inputs with the elapsed time), its wiring drawn from that model.
     await run(page, "neurons");
     lab = await labState(page);
     const n = lab.neurons!;
-    assert.equal(n.traces.length, 10, "one trace per neuron");
-    assert.ok(n.traces.every((t) => t.length === 30 && t.every(Number.isFinite)));
-    assert.equal(n.saliency.length, 4);
+    assert.equal(n.source, "prediction", "the prediction panel's NCP is reused");
+    const wantWiring = (learnedModelConfig("ncp", 2 * 4 + 1, 2 * 2 * 4, 6, 32, 5) as { wiring: Record<string, unknown> }).wiring;
+    const built = buildWiringFromConfig(wantWiring, 9);
+    assert.deepEqual(n.wiring.adjacency.flat(), Array.from(built.adjacency), "the wiring drawn is the trained NCP's");
+    assert.equal(n.traces.length, 32, "one trace per neuron");
+    assert.ok(
+      n.traces.every((t) => t.length === 6 && t.every(Number.isFinite)),
+      "traces over the P = 6 history steps",
+    );
+    assert.equal(n.saliency.length, built.outputDim, "one saliency row group per motor neuron");
+    assert.ok(
+      n.saliency.every((s) => s.length === 9),
+      "per input: Re/Im of 4 antennas and the elapsed time",
+    );
     assert.ok(n.saliency.flat(2).every(Number.isFinite) && n.saliency.flat(2).some((v) => v !== 0));
     assert.ok(n.gradientCheck < 1e-5, `saliency vs central differences: ${n.gradientCheck}`);
-    assert.equal(await page.locator('[data-out="neurons-graph"] circle.node[style]').count(), 10, "every neuron coloured by activation");
+    assert.equal(await page.locator('[data-out="neurons-graph"] circle.node[style]').count(), 32, "every neuron coloured by activation");
     // The time slider is keyboard-usable and redraws the wiring.
     await page.focus('[data-out="neurons-time"]');
+    assert.match((await page.textContent('[data-out="neurons-time-label"]'))!, /^t = 0 ms$/, "the last sample of the window");
     await page.keyboard.press("Home");
-    assert.match((await page.textContent('[data-out="neurons-time-label"]'))!, /t = 0 ms/);
+    assert.match((await page.textContent('[data-out="neurons-time-label"]'))!, /^t = -\d/, "the first sample, before the last");
     await shot(page, "neurons");
 
     // 4. Beamforming: the page's sum SE equals runBeamform in Node with the same options.
@@ -312,22 +393,62 @@ describe("the lab page in headless Chromium", { skip }, () => {
     assert.equal(await page.locator('[data-out="beamforming-se"] path.series').count(), 4);
     await shot(page, "beamforming");
 
-    // 5. Your data: a .npz channel file and an ncps export.
+    // 5. Your data: a .npz channel file, a compressed MAT v5 channel, a MATLAB v7.3 and an HDF5
+    // file, each compared with the library's reading of the same file in Node (`data inspect`,
+    // `loadChannelDataset`); then an ncps export.
     const sim = generateChannel({ preset: "clarke", users: 2, antennas: 2, samples: 50, seed: 9 });
     const npz = join(dir, "clarke.npz");
     saveChannelDataset(npz, sim);
-    await page.setInputFiles('[data-panel="data"] input[type="file"]', npz);
-    await page.waitForFunction(() =>
-      ["done", "error"].includes(document.querySelector<HTMLElement>('[data-panel="data"]')!.dataset["state"]!),
-    );
-    lab = await labState(page);
-    assert.equal(lab.errors["data"], undefined, lab.errors["data"]);
-    assert.equal(lab.data!.kind, "channel");
-    assert.ok(
-      lab.data!.lines.some(([k, v]) => k === "H shape [T, K, Nk, M]" && v === "[50, 2, 1, 2]"),
-      JSON.stringify(lab.data!.lines),
-    );
-    await shot(page, "data", "-channel");
+    const mat = join(dir, "clarke.mat");
+    writeMat5(mat, channelDatasetToArrays(sim), { compress: true });
+    assert.equal(readFileSync(mat).readUInt32LE(128), 15, "the MAT file's variables are miCOMPRESSED (zlib)");
+    const drop = async (file: string) => {
+      await page.evaluate(() => {
+        document.querySelector<HTMLElement>('[data-panel="data"]')!.dataset["state"] = "";
+      });
+      await page.setInputFiles('[data-panel="data"] input[type="file"]', file);
+      await page.waitForFunction(() =>
+        ["done", "error"].includes(document.querySelector<HTMLElement>('[data-panel="data"]')!.dataset["state"]!),
+      );
+      const d = await labState(page);
+      assert.equal(d.errors["data"], undefined, `${file}: ${d.errors["data"]}`);
+      return d.data!;
+    };
+    for (const file of [npz, mat, join(REPO, "test", "fixtures", "io", "mat73.mat"), join(REPO, "test", "fixtures", "io", "h5py.h5")]) {
+      const shown = await drop(file);
+      const want = await inspectFile(file);
+      assert.equal(shown.format, want.format, file);
+      assert.deepEqual(
+        shown.variables!.map(({ rms, maxAbs, ...v }) => v),
+        want.variables.map((v) => ({ ...v, shape: [...v.shape] })),
+        `${file}: the panel lists what data inspect lists`,
+      );
+      const arrays = (await readArrays(file)).variables;
+      for (const v of shown.variables!) {
+        const a = arrays.get(v.name);
+        if (!a) continue;
+        let p = 0;
+        let m = 0;
+        for (let i = 0; i < a.data.length; i++) {
+          const q = Number(a.data[i]) ** 2 + (a.imag ? Number(a.imag[i]) ** 2 : 0);
+          p += q;
+          m = Math.max(m, q);
+        }
+        const rms = a.data.length === 0 ? 0 : Math.sqrt(p / a.data.length);
+        assert.ok(Math.abs(v.rms! - rms) <= 1e-12 * Math.max(1, rms), `${file}: ${v.name} RMS ${v.rms} vs ${rms}`);
+        assert.ok(Math.abs(v.maxAbs! - Math.sqrt(m)) <= 1e-12 * Math.max(1, Math.sqrt(m)), `${file}: ${v.name} max |x|`);
+      }
+      if (file === npz || file === mat) {
+        const ds = await loadChannelDataset(file);
+        let p = 0;
+        for (let i = 0; i < ds.H.re.length; i++) p += ds.H.re[i]! ** 2 + ds.H.im[i]! ** 2;
+        assert.equal(shown.kind, "channel");
+        assert.deepEqual(shown.channel!.shape, [50, 2, 1, 2]);
+        assert.ok(Math.abs(shown.channel!.meanPowerDb - 10 * Math.log10(p / ds.H.re.length)) <= 1e-9, `${file}: mean |h|²`);
+        assert.equal(shown.channel!.dtMs, ds.meta.dt! * 1e3);
+      } else assert.equal(shown.kind, "arrays", `${file} holds no channel dataset`);
+      if (file === mat) await shot(page, "data", "-channel");
+    }
     await page.evaluate(() => {
       document.querySelector<HTMLElement>('[data-panel="data"]')!.dataset["state"] = "";
     });
@@ -379,6 +500,8 @@ describe("the lab page in headless Chromium", { skip }, () => {
       await fill(page, "neurons", { preset: "clarke", units: 8, length: 20, epochs: 1, seed: 2 });
       await run(page, "neurons");
       lab = await labState(page);
+      assert.equal(lab.neurons!.source, "trained", "no prediction NCP on this page: the panel trains its own");
+      assert.equal(lab.neurons!.traces.length, 8);
       assert.ok(lab.neurons!.gradientCheck < 1e-5);
       await shot(page, "wiring", "-dark-js");
       await shot(page, "neurons", "-dark-js");

@@ -227,7 +227,12 @@ const configValue = fc.letrec((tie) => ({
     fc.double(),
     fc.string({ maxLength: 6 }),
   ),
-  node: fc.oneof({ depthSize: "small" }, tie("leaf"), fc.array(tie("node"), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), tie("node"), { maxKeys: 4 })),
+  node: fc.oneof(
+    { depthSize: "small" },
+    tie("leaf"),
+    fc.array(tie("node"), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 6 }), tie("node"), { maxKeys: 4 }),
+  ),
 })).node;
 
 /** A record over a config's real keys (plus strangers), each with any value. */

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectFile, readArrays } from "../../src/io/read.ts";
+import { asMat73, writeStructArrayMat73 } from "../helpers/mat73.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "lw-h5-crafted-"));
 
@@ -115,25 +116,6 @@ function scalarToNullDataspaces(b: Uint8Array): number {
   return changed;
 }
 
-const MAT_HEADER = (() => {
-  const h = new Uint8Array(512);
-  h.set(
-    new TextEncoder().encode("MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Sun Dec  6 00:00:00 2026 HDF5 schema 1.00 .".padEnd(116)),
-  );
-  h.set([0x00, 0x02, 0x49, 0x4d], 124); // version 0x0200, endian indicator "IM"
-  return h;
-})();
-
-/** An HDF5 file made with h5wasm, made a MATLAB v7.3 file by the 512-byte MATLAB header in front. */
-function asMat73(h5path: string, out: string): string {
-  const body = readFileSync(h5path);
-  const b = new Uint8Array(512 + body.length);
-  b.set(MAT_HEADER);
-  b.set(body, 512);
-  writeFileSync(out, b);
-  return out;
-}
-
 test("a null-dataspace dataset (crafted) reads as an empty [0] array, as h5py's Empty; its neighbour is intact", async () => {
   const h5 = await import("h5wasm/node");
   await h5.ready;
@@ -184,25 +166,8 @@ test("MATLAB_empty markers read as empty arrays with the stored shape ([0, 5], [
 });
 
 test("a v7.3 struct array of 5,000 elements (distinct targets in #refs#) inspects in linear time", { timeout: 120_000 }, async () => {
-  const h5 = await import("h5wasm/node");
-  await h5.ready;
   const n = 5000;
-  const h5path = join(tmp, "sa.h5");
-  // biome-ignore lint/suspicious/noExplicitAny: h5wasm's reference API is untyped here
-  const f: any = new h5.File(h5path, "w");
-  f.create_group("#refs#");
-  f.create_group("s");
-  f.get("s").create_attribute("MATLAB_class", "struct");
-  const refs = [];
-  for (let i = 0; i < n; i++) {
-    const name = `#refs#/e${i}`;
-    f.create_dataset({ name, data: new Float64Array([i, -i]), shape: [2, 1] });
-    f.get(name).create_attribute("MATLAB_class", "double");
-    refs.push(f.get(name).create_reference());
-  }
-  f.create_dataset({ name: "s/x", data: refs, shape: [n, 1] });
-  f.close();
-  const path = asMat73(h5path, join(tmp, "sa.mat"));
+  const path = await writeStructArrayMat73(join(tmp, "sa.mat"), n);
   await inspectFile(join(tmp, "empty.mat")).catch(() => undefined); // h5wasm loaded before timing
   const t0 = performance.now();
   const vars = (await inspectFile(path)).variables;

@@ -28,7 +28,13 @@ export function showValue(v: unknown): string {
   } catch {
     s = undefined;
   }
-  if (s === undefined) return String(v);
+  if (s === undefined) {
+    try {
+      s = String(v);
+    } catch {
+      s = Object.prototype.toString.call(v); // an object without a prototype, holding a BigInt
+    }
+  }
   return s.length > 60 ? s.slice(0, 57) + "..." : s;
 }
 

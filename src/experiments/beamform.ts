@@ -111,7 +111,10 @@ export const beamformConfigSchema = z.strictObject(
     csi: choice(["estimate", "true"] as const).default("estimate"),
     /** Channel scaling (default: none for data, the preset's own for presets). */
     normalize: z
-      .enum(NORMALISE_MODES, { error: (iss) => `must be one of ${NORMALISE_MODES.join(", ")}, got '${String(iss.input)}'` })
+      .enum(NORMALISE_MODES, {
+        error: (iss) =>
+          `must be one of ${NORMALISE_MODES.join(", ")}, got ${typeof iss.input === "string" ? `'${iss.input}'` : showValue(iss.input)}`,
+      })
       .optional(),
     /** Seed of the channel (simulator), the CSI error and the random initialisations. */
     seed: channelFields.seed.default(0),

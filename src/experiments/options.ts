@@ -3,12 +3,13 @@
  * their errors name the options: `config.<name>` from the library, the flag from the CLI.
  */
 import { z } from "zod";
-import { formatPath, type ParseConfigNaming } from "../core/validate.ts";
+import { formatPath, type ParseConfigNaming, showValue } from "../core/validate.ts";
 import { PRESET_NAMES } from "../channel/presets.ts";
 
 /** A simulator preset name: `names an unknown preset 'moon', valid options are rayleigh, ...`. */
 export const presetOption = z.enum(PRESET_NAMES, {
-  error: (iss) => `names an unknown preset '${String(iss.input)}', valid options are ${PRESET_NAMES.join(", ")}`,
+  error: (iss) =>
+    `names an unknown preset ${typeof iss.input === "string" ? `'${iss.input}'` : showValue(iss.input)}, valid options are ${PRESET_NAMES.join(", ")}`,
 });
 
 /** How an experiment's errors name the function and its options (the CLI names its flags). */

@@ -330,21 +330,72 @@ interface Leaf {
   load?: () => NdArray;
 }
 
-function attr(obj: H5Dataset | H5Group, name: string): unknown {
-  const attrs = obj.attrs;
-  if (!(name in attrs)) return undefined;
+/** MATLAB's attributes are a few bytes; a larger declared attribute (a corrupt file) is not read. */
+const MAX_ATTR_BYTES = 1 << 16;
+
+/** The MATLAB attributes of one object, read with one call for the names and one per attribute present. */
+interface MatlabAttrs {
+  /** `MATLAB_class` (e.g. "double", "struct", "cell"), if any. */
+  cls?: string;
+  /** `MATLAB_sparse` is present. */
+  sparse: boolean;
+  /** `MATLAB_empty` is present and not zero. */
+  empty: boolean;
+}
+
+/**
+ * A MATLAB attribute read as bytes (one metadata and one data call, without h5wasm's decoding):
+ * a fixed-length string as text, an integer or float as "is its first element non-zero".
+ */
+function attrValue(obj: H5Dataset | H5Group, module: Awaited<H5Lib["ready"]>, name: string): string | boolean | undefined {
   try {
-    return attrs[name]!.json_value;
+    const md = module.get_attribute_metadata(obj.file_id, obj.path, name);
+    const nbytes = md.size * md.total_size;
+    if (!md.shape || nbytes <= 0 || nbytes > MAX_ATTR_BYTES) return undefined;
+    if (md.type !== H5T.STRING && md.type !== H5T.INTEGER && md.type !== H5T.FLOAT) return undefined;
+    if (md.vlen) {
+      // A variable-length string (h5py, h5wasm): h5wasm reads it and frees its memory.
+      if (md.type !== H5T.STRING || md.total_size !== 1) return undefined;
+      const v = obj.get_attribute(name, true);
+      return typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : undefined;
+    }
+    const ptr = module._malloc(nbytes);
+    if (!ptr) return undefined;
+    let raw: Uint8Array;
+    try {
+      if (module.get_attribute_data(obj.file_id, obj.path, name, BigInt(ptr)) < 0) return undefined;
+      raw = module.HEAPU8.slice(ptr, ptr + nbytes);
+    } finally {
+      module._free(ptr);
+    }
+    if (md.type === H5T.STRING) {
+      const end = raw.indexOf(0);
+      return new TextDecoder("latin1").decode(end < 0 ? raw : raw.subarray(0, end)).trimEnd();
+    }
+    // h5wasm converts to little-endian; a float -0 (only the sign bit set) is zero too.
+    const first = raw.subarray(0, md.size);
+    return first.some((x, i) => x !== 0 && !(md.type === H5T.FLOAT && i === md.size - 1 && x === 0x80));
   } catch {
     return undefined;
   }
 }
 
-function attrString(obj: H5Dataset | H5Group, name: string): string | undefined {
-  const v = attr(obj, name);
-  if (typeof v === "string") return v;
-  if (Array.isArray(v) && typeof v[0] === "string") return v[0];
-  return undefined;
+function matlabAttrs(obj: H5Dataset | H5Group, module: Awaited<H5Lib["ready"]>): MatlabAttrs {
+  let names: string[];
+  try {
+    names = module.get_attribute_names(obj.file_id, obj.path);
+  } catch {
+    return { sparse: false, empty: false };
+  }
+  const out: MatlabAttrs = { sparse: names.includes("MATLAB_sparse"), empty: false };
+  if (names.includes("MATLAB_class")) {
+    const v = attrValue(obj, module, "MATLAB_class");
+    if (typeof v === "string") out.cls = v;
+  }
+  if (names.includes("MATLAB_empty")) {
+    out.empty = attrValue(obj, module, "MATLAB_empty") === true;
+  }
+  return out;
 }
 
 const MATLAB_NUMERIC: Record<string, DType> = {
@@ -360,6 +411,13 @@ const MATLAB_NUMERIC: Record<string, DType> = {
   uint64: "uint64",
   logical: "bool",
 };
+
+/** An HDF5 object reference (8 bytes, little-endian: the object header's address) as a map key. */
+function addressOf(ref: ArrayLike<number>): bigint {
+  let a = 0n;
+  for (let i = 7; i >= 0; i--) a = (a << 8n) | BigInt(ref[i]! & 0xff);
+  return a;
+}
 
 function isDataset(e: unknown, L: { h5: H5Lib }): e is H5Dataset {
   return e instanceof L.h5.Dataset;
@@ -463,37 +521,71 @@ function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]>
       if (self !== undefined) stack.pop();
     }
   };
+  // Object references are resolved through an index of `#refs#` (object address -> path), built
+  // on the first reference: h5wasm's dereference asks HDF5 for the target's name, which searches
+  // the whole file for every reference (quadratic: 5,000 struct elements took minutes).
+  let refIndex: Map<bigint, string> | undefined;
+  const buildRefIndex = (): Map<bigint, string> => {
+    const index = new Map<bigint, string>();
+    const refs = file.get("#refs#");
+    if (!isGroup(refs, L)) return index;
+    for (const k of refs.keys()) {
+      if (++nodes > MAX_NODES) fail(where, `${file.filename}: more than ${MAX_NODES} objects in '#refs#'`);
+      const target = `/#refs#/${k}`;
+      try {
+        const ref = L.module.create_object_reference(file.file_id, target);
+        if (ref.length === 8) index.set(addressOf(ref), target);
+      } catch {
+        // not an object HDF5 can reference (e.g. a dangling link): resolved the slow way if used
+      }
+    }
+    return index;
+  };
+  const deref = (r: unknown): unknown => {
+    const data = (r as { ref_data?: Uint8Array } | null)?.ref_data;
+    if (data instanceof Uint8Array && data.length === 8) {
+      refIndex ??= buildRefIndex();
+      const target = refIndex.get(addressOf(data));
+      if (target !== undefined) return file.get(target);
+    }
+    return file.dereference(r as never);
+  };
+  /** The references of a dataset of object references, its size checked against the budget first. */
+  const referencesOf = (ds: H5Dataset, path: string): unknown[] => {
+    const n = checkedSize(where, ds.shape ?? [0]);
+    if (n + nodes > MAX_NODES)
+      fail(where, `${file.filename}: '${path}' holds ${n} references, more than the ${MAX_NODES} objects a walk may visit`);
+    const refs = ds.value as unknown;
+    if (!Array.isArray(refs)) fail(where, `${file.filename}: '${path}' is a reference dataset HDF5 cannot read`);
+    return refs;
+  };
   const visitNode = (e: unknown, path: string, depth: number): void => {
     if (isGroup(e, L)) {
-      const cls = attrString(e, "MATLAB_class");
-      if (attr(e, "MATLAB_sparse") !== undefined) {
+      const ga = matlabAttrs(e, L.module);
+      if (ga.sparse) {
         out.push({ info: { name: path, shape: [], dtype: "sparse", readable: false, note: "MATLAB sparse values are not supported" } });
         return;
       }
-      if (cls !== undefined && cls !== "struct") {
-        out.push({ info: { name: path, shape: [], dtype: cls, readable: false, note: `MATLAB ${cls} objects are not supported` } });
+      if (ga.cls !== undefined && ga.cls !== "struct") {
+        out.push({ info: { name: path, shape: [], dtype: ga.cls, readable: false, note: `MATLAB ${ga.cls} objects are not supported` } });
         return;
       }
       const keys = e.keys().filter((k) => !k.startsWith("#"));
       // A struct array stores each field as a dataset of references, one per element.
       const fields = keys.map((k) => [k, e.get(k)] as const);
       const refFields = fields.filter(
-        ([, v]) => isDataset(v, L) && elemKind(v.metadata).kind === "reference" && attrString(v, "MATLAB_class") === undefined,
+        ([, v]) => isDataset(v, L) && elemKind(v.metadata).kind === "reference" && matlabAttrs(v, L.module).cls === undefined,
       );
       if (refFields.length > 0 && refFields.length === fields.length) {
         const n = checkedSize(where, (refFields[0]![1] as H5Dataset).shape ?? [0]);
         // Each field's references are read once (reading them per element was quadratic).
         const refsOf = refFields.map(([k, v]) => {
-          const refs = (v as H5Dataset).value as unknown[];
-          if (!Array.isArray(refs) || refs.length < n)
-            fail(where, `${file.filename}: struct array '${path}' field '${k}' has fewer than ${n} references`);
+          const refs = referencesOf(v as H5Dataset, `${path}.${k}`);
+          if (refs.length < n) fail(where, `${file.filename}: struct array '${path}' field '${k}' has fewer than ${n} references`);
           return [k, refs] as const;
         });
         for (let i = 0; i < n; i++) {
-          for (const [k, refs] of refsOf) {
-            const target = file.dereference(refs[i] as never);
-            visit(target, n === 1 ? `${path}.${k}` : `${path}(${i + 1}).${k}`, depth + 1);
-          }
+          for (const [k, refs] of refsOf) visit(deref(refs[i]), n === 1 ? `${path}.${k}` : `${path}(${i + 1}).${k}`, depth + 1);
         }
         return;
       }
@@ -505,15 +597,17 @@ function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]>
       return;
     }
     if (!isDataset(e, L)) return;
-    const cls = attrString(e, "MATLAB_class");
+    const da = matlabAttrs(e, L.module);
+    const cls = da.cls;
     const h5shape = e.shape ?? [0];
     const dims = [...h5shape].reverse();
     if (dims.length === 1) dims.push(1);
-    if (attr(e, "MATLAB_empty") !== undefined && Number(JSON.stringify(attr(e, "MATLAB_empty"))) !== 0) {
+    if (da.empty) {
       // Empty arrays store their dims as data; load as a zero-size array of that shape.
       const dt = cls !== undefined ? MATLAB_NUMERIC[cls] : undefined;
       let edims: number[] = [0, 0];
-      const v = e.value;
+      const count = h5shape.reduce((p, d) => p * d, 1);
+      const v = count <= 32 ? e.value : undefined;
       if (v && typeof v === "object" && "length" in v) edims = Array.from(v as ArrayLike<number | bigint>, Number);
       // The stored dims of an empty array hold a zero (MATLAB writes e.g. [0, 5]); other dims are
       // a corrupt marker, read as scipy does: an empty array ([0, 0] when no dim is zero).
@@ -532,8 +626,8 @@ function walkMat73(file: H5File, L: { h5: H5Lib; module: Awaited<H5Lib["ready"]>
     }
     const kind = elemKind(e.metadata);
     if (cls === "cell" || kind.kind === "reference") {
-      const refs = e.value as unknown[];
-      refs.forEach((r, i) => visit(file.dereference(r as never), `${path}{${i + 1}}`, depth + 1));
+      const refs = referencesOf(e, path);
+      refs.forEach((r, i) => visit(deref(r), `${path}{${i + 1}}`, depth + 1));
       if (refs.length === 0) out.push({ info: { name: path, shape: dims, dtype: "cell", readable: false, note: "empty cell" } });
       return;
     }

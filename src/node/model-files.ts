@@ -12,11 +12,23 @@ import { modelFromJSON, modelToJSON } from "../nn/serialize.ts";
  * @param meta - free-form metadata stored with the model
  */
 export function saveModel(path: string, model: Model, meta: Record<string, unknown> = {}): void {
-  writeFileAtomic(path, JSON.stringify(modelToJSON(model, meta)));
+  writeFileAtomic(path, encodeModel(model, meta));
 }
 
-/** Read and validate a model file (one error line naming the file problem or the bad field). */
+/**
+ * The text of a model file (`liquidwave-model/1` JSON, one line), as {@link saveModel} writes it.
+ * @param meta - free-form metadata stored with the model
+ */
+export function encodeModel(model: Model, meta: Record<string, unknown> = {}): string {
+  return JSON.stringify(modelToJSON(model, meta));
+}
+
+/**
+ * Read and validate a model file. Every error is one line that starts with the file's path:
+ * `<path>: cannot read the model file (no such file or directory)`, `<path>: not valid JSON (...)`,
+ * `<path>: format must be 'liquidwave-model/1', ...`, `<path>: parameter 'w' ...`.
+ * @param path - a `liquidwave-model/1` JSON (or YAML) file
+ */
 export function loadModel(path: string): Model {
-  const where = "loadModel";
-  return modelFromJSON(readJsonOrYamlFile(path, where), where);
+  return modelFromJSON(readJsonOrYamlFile(path, path, "the model file"), path);
 }

@@ -1,8 +1,9 @@
 /**
  * Property-based fuzzing (fast-check) of everything that parses untrusted bytes or text: the
- * .npy/.npz/MAT v5 readers (mutations of valid files), the model-document and config loaders, and
- * the CLI's numeric flags. The property: success, or one typed LiquidwaveError line; never another
- * exception, a crash, a hang or an allocation above the (lowered) memory limit.
+ * .npy/.npz/MAT v5/HDF5/MAT v7.3 readers (mutations of valid files), the model-document loader,
+ * the config loaders (study files, experiment, channel and beamform configs, `--config` files),
+ * and the CLI's numeric flags. The property: success, or one typed LiquidwaveError line; never
+ * another exception, a crash, a hang or an allocation above the (lowered) memory limit.
  *
  * Runs per property: 40 by default (the suite's time limit); LIQUIDWAVE_FUZZ_RUNS=N for a longer run.
  */
@@ -19,6 +20,11 @@ import { inspectFile, readArrays } from "../../src/io/read.ts";
 import { parseModelConfig } from "../../src/nn/models.ts";
 import { modelFromJSON } from "../../src/nn/serialize.ts";
 import { runCliInProcess } from "../cli/cli-helpers.ts";
+import { readStudyFile, parseStudy } from "../../src/study/schema.ts";
+import { parseConfig } from "../../src/core/validate.ts";
+import { experimentOptionsSchema } from "../../src/experiments/types.ts";
+import { resolveChannelConfig } from "../../src/channel/config.ts";
+import { parseBeamformConfig } from "../../src/experiments/beamform.ts";
 import { fx } from "./coded.ts";
 
 const RUNS = Number(process.env["LIQUIDWAVE_FUZZ_RUNS"] ?? 40);
@@ -175,6 +181,137 @@ test("fuzz: numeric CLI flags (any text) are a usage error (exit 2), a typed err
       assert.doesNotMatch(r.err, /internal error/, `${flag} '${v}': ${r.err}`);
     }),
     { numRuns: RUNS, seed: 5 },
+  );
+  process.exitCode = undefined;
+});
+
+// --- HDF5 / MATLAB v7.3: the HDF5 library (wasm) under mutated bytes -------------------------
+for (const name of ["h5py.h5", "mat73.mat"]) {
+  test(`fuzz: mutations of ${name} (HDF5) give the data or one typed error line; memory stays bounded`, { timeout: 300_000 }, async () => {
+    const orig = new Uint8Array(readFileSync(fx(name)));
+    await inspectFile(fx(name)); // h5wasm loaded before the memory baseline
+    const rss0 = process.memoryUsage().rss;
+    setMemoryLimit(64 * 2 ** 20);
+    try {
+      await fc.assert(
+        fc.asyncProperty(mutation(orig.length), async (muts) => {
+          const p = join(tmp, `m${serial++}-${name}`);
+          writeFileSync(p, apply(orig, muts));
+          for (const f of [() => inspectFile(p), () => readArrays(p)]) {
+            let err: unknown;
+            try {
+              await f();
+            } catch (e) {
+              err = e;
+            }
+            typedOrOk(err, name);
+          }
+        }),
+        { numRuns: RUNS, seed: 31 },
+      );
+    } finally {
+      setMemoryLimit(null);
+    }
+    // The wasm heap grows and never shrinks; what a mutated 10 kB file may make it allocate is bounded.
+    const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
+    assert.ok(grown < 1024, `RSS grew by ${grown.toFixed(0)} MiB`);
+  });
+}
+
+// --- config loaders -----------------------------------------------------------------------------
+/** JSON-like values with the shapes configs have: numbers at the edges, strings, lists, nested records. */
+const configValue = fc.letrec((tie) => ({
+  leaf: fc.oneof(
+    fc.constantFrom(0, -1, 1, 0.5, 1e9, 1e308, -1e308, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, "", "x", "__proto__", null, true),
+    fc.integer(),
+    fc.double(),
+    fc.string({ maxLength: 6 }),
+  ),
+  node: fc.oneof(
+    { depthSize: "small" },
+    tie("leaf"),
+    fc.array(tie("node"), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 6 }), tie("node"), { maxKeys: 4 }),
+  ),
+})).node;
+
+/** A record over a config's real keys (plus strangers), each with any value. */
+const configOf = (keys: readonly string[]) =>
+  fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.constantFrom("__proto__", "constructor", "bogus")), configValue, { maxKeys: 6 });
+
+function typedOrOkCall(f: () => unknown, what: string): void {
+  let err: unknown;
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
+  typedOrOk(err, what);
+}
+
+test("fuzz: study documents, experiment, channel and beamform configs (any values in real keys) parse or fail with one typed line", () => {
+  setMemoryLimit(64 * 2 ** 20);
+  try {
+    const study = fc.record(
+      {
+        name: configValue,
+        task: fc.oneof(fc.constantFrom("predict", "beamform", "experiment"), configValue),
+        experiment: configValue,
+        base: configOf(["channel", "models", "epochs", "seed", "snrDb", "users"]),
+        grid: fc.oneof(configOf(["seed", "snrDb", "channel.users", "epochs"]), configValue),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(study, (doc) => typedOrOkCall(() => parseStudy(doc, "study"), JSON.stringify(doc))),
+      { numRuns: RUNS * 5, seed: 41 },
+    );
+    const experimentKeys = Object.keys(experimentOptionsSchema.shape);
+    fc.assert(
+      fc.property(configOf(experimentKeys), (doc) =>
+        typedOrOkCall(() => parseConfig("experiment", experimentOptionsSchema, doc), JSON.stringify(doc)),
+      ),
+      { numRuns: RUNS * 5, seed: 42 },
+    );
+    fc.assert(
+      fc.property(configOf(["preset", "users", "samples", "speed", "dt", "seed", "normalise", "cee", "subcarriers", "antennas"]), (doc) =>
+        typedOrOkCall(() => resolveChannelConfig(doc as never, "fuzz"), JSON.stringify(doc)),
+      ),
+      { numRuns: RUNS * 5, seed: 43 },
+    );
+    fc.assert(
+      fc.property(configOf(["preset", "algorithms", "samples", "powerDbm", "ceeDb", "seed", "users", "antennas"]), (doc) =>
+        typedOrOkCall(() => parseBeamformConfig(doc), JSON.stringify(doc)),
+      ),
+      { numRuns: RUNS * 5, seed: 44 },
+    );
+  } finally {
+    setMemoryLimit(null);
+  }
+});
+
+test("fuzz: study files and --config files as mutated YAML/JSON text are read or refused with one typed line", async () => {
+  const yaml = readFileSync(new URL("../../studies/predict-snr.yaml", import.meta.url), "utf8");
+  const text = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.tuple(fc.nat(yaml.length), fc.nat(yaml.length), fc.string({ maxLength: 8 })).map(([a, b, ins]) => {
+      const [i, j] = a <= b ? [a, b] : [b, a];
+      return yaml.slice(0, i) + ins + yaml.slice(j);
+    }),
+    fc.constantFrom("a: &a [*a]", "{", "[1, 2", "base: !!js/function 'f'", "grid: {seed: [1, 1]}", "\u0000", "__proto__: {x: 1}"),
+  );
+  await fc.assert(
+    fc.asyncProperty(text, fc.boolean(), async (t, asJson) => {
+      const p = join(tmp, `c${serial++}.${asJson ? "json" : "yaml"}`);
+      writeFileSync(p, t);
+      typedOrOkCall(() => readStudyFile(p), t);
+      // The same text as a command's --config file: a run, a typed error (1) or a usage error (2).
+      const r = await runCliInProcess(["wiring", "show", "--type", "fully-connected", "--units", "4", "--config", p, "--json"]);
+      assert.ok([0, 1, 2].includes(r.code), `exit ${r.code}`);
+      assert.doesNotMatch(r.err, /internal error/, `${t}: ${r.err}`);
+      assert.ok(r.err.split("\n").filter((l) => l.startsWith("liquidwave:")).length <= 1, r.err);
+    }),
+    { numRuns: RUNS, seed: 45 },
   );
   process.exitCode = undefined;
 });

@@ -270,7 +270,7 @@ test("loading rejects truncated files, unknown or missing parameters, wrong shap
   const d6 = clone();
   d6.config.mode = "fancy";
   assert.throws(() => modelFromJSON(d6), /config.mode/);
-  assert.throws(() => loadModel(join(dir, "missing.json")), /cannot read .*missing.json \(ENOENT\)/);
+  assert.throws(() => loadModel(join(dir, "missing.json")), /^LiquidwaveError: \S*missing\.json: cannot read the model file \(ENOENT\)$/);
   void readFileSync;
 });
 

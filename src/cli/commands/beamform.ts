@@ -16,7 +16,7 @@ import { knownAlgorithms } from "../../beamforming/index.ts";
 import { BEAMFORM_DEFAULT_ALGORITHMS, parseBeamformConfig } from "../../experiments/beamform.ts";
 import { runBeamformWithData } from "../../node/beamform.ts";
 import { resolveOptions } from "../config.ts";
-import { formatTable, info, printJson, writeFileAtomic } from "../output.ts";
+import { formatTable, info, printJson, summaryStream, writeOutput } from "../output.ts";
 import { flagName, floatArg, intArg, libraryOptions, nameListArg, numberListArg } from "../parse.ts";
 
 /** Errors name the command and its flags. */
@@ -91,14 +91,15 @@ export function registerBeamform(program: Command): void {
           ["--config", (cmd.opts() as { config?: string }).config],
         ]);
       // The library's schema checks every value (the CLI has no ranges of its own).
+      const summary = summaryStream(where, opts["out"] as string | undefined, opts["json"] as boolean | undefined);
       const config = parseBeamformConfig(libraryOptions(opts, ["out", "json"]), NAMING);
       const doc = await runBeamformWithData(config, { onProgress: info, naming: NAMING });
-      if (opts["out"]) writeFileAtomic(String(opts["out"]), JSON.stringify(doc, null, 2) + "\n");
+      if (opts["out"]) await writeOutput(String(opts["out"]), JSON.stringify(doc, null, 2) + "\n");
       if (opts["json"]) {
         printJson(doc);
         return;
       }
-      process.stdout.write(
+      summary.write(
         formatTable(
           ["algorithm", "SE mean", "SE std", "SE on design CSI", "max power dBm", "ms/sample (median)", "iterations", "cap hits"],
           doc.algorithms.map((r) => [

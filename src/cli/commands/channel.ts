@@ -21,10 +21,10 @@ import { channelStats } from "../../channel/stats.ts";
 import type { UserPercentiles } from "../../channel/stats.ts";
 import { checkOneOf, fail, formatShape } from "../../core/errors.ts";
 import { isComplexDType, ndToComplex } from "../../core/ndarray.ts";
-import { writeNpz } from "../../io/npz.ts";
+import { encodeNpzParts } from "../../io/npz.ts";
 import { inspectFile, readArrays } from "../../io/read.ts";
 import { resolveOptions } from "../config.ts";
-import { formatNumber, formatTable, info, printJson } from "../output.ts";
+import { formatNumber, formatTable, info, printJson, STDOUT_OUT, summaryStream, writeOutput } from "../output.ts";
 import { floatArg, intArg, numberListArg } from "../parse.ts";
 
 interface GenerateOptions {
@@ -148,9 +148,10 @@ export function registerChannel(program: Command): void {
     .option("--out <file>", "output .npz file")
     .option("--json", "print one JSON document")
     .option("--config <file>", "options from a JSON or YAML file")
-    .action((_opts: unknown, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       const o = resolveOptions<GenerateOptions & Record<string, unknown>>(cmd);
-      if (!o.out) fail("channel generate", "--out FILE.npz is required");
+      if (!o.out) fail("channel generate", "--out FILE.npz is required (or --out - for stdout)");
+      const summary = summaryStream("channel generate", o.out, o.json as boolean | undefined);
       checkOutputPath("channel generate", "--out", o.out, [
         ["--config", (cmd.opts() as { config?: string }).config],
         ["--channel-config", o["channelConfig"] as string | undefined],
@@ -166,9 +167,11 @@ export function registerChannel(program: Command): void {
       const sim = generateChannel(input);
       const ms = performance.now() - t0;
       const arrays = simulationArrays(sim, dtype);
-      writeNpz(o.out, arrays);
+      await writeOutput(o.out, encodeNpzParts(arrays, {}, "channel generate"));
       const c = sim.config;
-      info(`wrote ${o.out}: ${c.preset} v${c.version}, H ${formatShape(sim.H.shape)} (${formatNumber(ms)} ms)`);
+      info(
+        `wrote ${o.out === STDOUT_OUT ? "stdout" : o.out}: ${c.preset} v${c.version}, H ${formatShape(sim.H.shape)} (${formatNumber(ms)} ms)`,
+      );
       let p = 0;
       for (let i = 0; i < sim.H.re.length; i++) p += sim.H.re[i]! ** 2 + sim.H.im[i]! ** 2;
       const doc = {
@@ -183,13 +186,13 @@ export function registerChannel(program: Command): void {
         printJson(doc);
         return;
       }
-      process.stdout.write(
+      summary.write(
         formatTable(
           ["array", "shape", "dtype"],
           Object.entries(arrays).map(([k, a]) => [k, formatShape(a.shape), a.dtype]),
         ) + "\n",
       );
-      process.stdout.write(
+      summary.write(
         `preset ${c.preset} v${c.version}, seed ${c.seed}, normalisation ${c.normalise}, mean |h|^2 ${formatNumber(doc.meanPower)}\n`,
       );
     });

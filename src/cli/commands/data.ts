@@ -7,8 +7,8 @@ import type { Command } from "commander";
 import { checkOutputPath } from "../../core/fs.ts";
 import { fail, formatShape } from "../../core/errors.ts";
 import { inspectFile, readArrays } from "../../io/read.ts";
-import { writeNpy } from "../../io/npy.ts";
-import { formatTable, info, printJson } from "../output.ts";
+import { encodeNpyParts } from "../../io/npy.ts";
+import { formatTable, info, printJson, STDOUT_OUT, summaryStream, writeOutput } from "../output.ts";
 import { resolveOptions } from "../config.ts";
 
 export function registerData(program: Command): void {
@@ -48,7 +48,8 @@ export function registerData(program: Command): void {
     .option("--config <file>", "options from a JSON or YAML file")
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const opts = resolveOptions<{ var?: string; out?: string; json?: boolean }>(cmd);
-      if (!opts.out) fail("data convert", "--out OUT.npy is required");
+      if (!opts.out) fail("data convert", "--out OUT.npy is required (or --out - for stdout)");
+      const summary = summaryStream("data convert", opts.out, opts.json);
       checkOutputPath("data convert", "--out", opts.out, [
         ["<file>", file],
         ["--config", (cmd.opts() as { config?: string }).config],
@@ -69,9 +70,9 @@ export function registerData(program: Command): void {
       }
       const { variables } = await readArrays(file, { variables: [name] });
       const a = variables.get(name)!;
-      writeNpy(opts.out, a);
-      info(`wrote ${opts.out}: '${name}' ${formatShape(a.shape)} ${a.dtype}`);
+      await writeOutput(opts.out, encodeNpyParts(a, "data convert"));
+      info(`wrote ${opts.out === STDOUT_OUT ? "stdout" : opts.out}: '${name}' ${formatShape(a.shape)} ${a.dtype}`);
       if (opts.json) printJson({ out: opts.out, variable: name, shape: a.shape, dtype: a.dtype });
-      else process.stdout.write(`${opts.out}  ${formatShape(a.shape)}  ${a.dtype}\n`);
+      else if (opts.out !== STDOUT_OUT) summary.write(`${opts.out}  ${formatShape(a.shape)}  ${a.dtype}\n`);
     });
 }

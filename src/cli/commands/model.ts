@@ -10,15 +10,15 @@ import type { Tensor } from "../../core/tensor.ts";
 import { importNcpsModel } from "../../nn/ncps-import.ts";
 import { verifyModelWiring, verifyWiringsDocument, WIRINGS_GOLDEN_FORMAT } from "../../wirings/golden.ts";
 import { verifyNcpsDocument, type CaseReport } from "../../nn/ncps-verify.ts";
-import { loadModel, saveModel } from "../../node/model-files.ts";
+import { encodeModel, loadModel } from "../../node/model-files.ts";
 import { tensorToNd } from "../../core/ndarray.ts";
-import { writeNpy } from "../../io/npy.ts";
+import { encodeNpyParts } from "../../io/npy.ts";
 import { buildModel, parseModelConfig } from "../../nn/models.ts";
 import { checkModelBudget } from "../../nn/model-budget.ts";
 import { evaluate, fit, predict } from "../../training/fit.ts";
 import { resolveOptions } from "../config.ts";
 import { readTensors } from "../model-data.ts";
-import { formatTable, info, printJson } from "../output.ts";
+import { formatTable, info, printJson, STDOUT_OUT, summaryStream, writeOutput } from "../output.ts";
 import { floatArg, intArg } from "../parse.ts";
 import { progressBar } from "../progress.ts";
 
@@ -107,15 +107,16 @@ export function registerModel(program: Command): void {
     .description("convert an ncps model to liquidwave's native format (liquidwave-model/1)")
     .requiredOption("--out <file>", "output model file (.json)")
     .option("--json", "print one JSON document")
-    .action((file: string, opts: { out: string; json?: boolean }) => {
+    .action(async (file: string, opts: { out: string; json?: boolean }) => {
       const where = "model import-ncps";
       checkOutputPath(where, "--out", opts.out, [["<file>", file]]);
+      const summary = summaryStream(where, opts.out, opts.json);
       const m = importNcpsModel(readJsonOrYamlFile(file, where), where);
-      saveModel(opts.out, m, { importedFrom: file });
+      await writeOutput(opts.out, encodeModel(m, { importedFrom: file }));
       const params = m.net.params.reduce((n, p) => n + (p.trainable ? p.value.length : 0), 0);
       const doc = { out: opts.out, type: m.config.type, parameters: params };
       if (opts.json) printJson(doc);
-      else process.stdout.write(`wrote ${opts.out}: ${m.config.type}, ${params} trainable parameters\n`);
+      else summary.write(`wrote ${opts.out === STDOUT_OUT ? "stdout" : opts.out}: ${m.config.type}, ${params} trainable parameters\n`);
     });
 
   model
@@ -192,6 +193,7 @@ export function registerModel(program: Command): void {
         ["--config", (cmd.opts() as { config?: string }).config],
       ] as const;
       checkOutputPath(where, "--out", o.out, inputs);
+      const summary = summaryStream(where, o.out, o.json);
       if (o.resume && !o.checkpoint) fail(where, "--resume needs --checkpoint DIR");
       if (o.checkpoint) {
         checkOutputDir(where, "--checkpoint", o.checkpoint);
@@ -250,7 +252,7 @@ export function registerModel(program: Command): void {
       const history = res.history.map(({ ms: _ms, ...h }) => h);
       const meta: Record<string, unknown> = { trainedOn: o.data, seed: o.seed, history };
       if (o.timings) meta["timingsMs"] = res.history.map((h) => h.ms);
-      saveModel(o.out, m, meta);
+      await writeOutput(o.out, encodeModel(m, meta));
       const doc = {
         out: o.out,
         epochs: res.history.length,
@@ -261,13 +263,15 @@ export function registerModel(program: Command): void {
       };
       if (o.json) printJson(doc);
       else {
-        process.stdout.write(
+        summary.write(
           formatTable(
             ["epoch", "train MSE", "val MSE", "ms"],
             res.history.map((h) => [h.epoch, h.trainLoss, h.valLoss ?? "-", h.ms]),
           ) + "\n",
         );
-        process.stdout.write(`best epoch ${res.bestEpoch}${res.stoppedEarly ? " (stopped early)" : ""}; wrote ${o.out}\n`);
+        summary.write(
+          `best epoch ${res.bestEpoch}${res.stoppedEarly ? " (stopped early)" : ""}; wrote ${o.out === STDOUT_OUT ? "stdout" : o.out}\n`,
+        );
       }
     });
 
@@ -307,13 +311,14 @@ export function registerModel(program: Command): void {
         ["--model", o.model],
         ["--data", o.data],
       ]);
+      const summary = summaryStream("model run", o.out, o.json);
       const m = loadModel(o.model);
       const t = await readTensors(o.data, { inputs: o.inputs, timespans: o.timespans }, "model run");
       const y = predict(m, t["inputs"]!, { timespans: t["timespans"] });
-      writeNpy(o.out, tensorToNd(y));
+      await writeOutput(o.out, encodeNpyParts(tensorToNd(y), "model run"));
       const doc = { out: o.out, shape: y.shape, dtype: "float64" };
       if (o.json) printJson(doc);
-      else process.stdout.write(`wrote ${o.out} [${y.shape.join(", ")}] float64\n`);
+      else summary.write(`wrote ${o.out === STDOUT_OUT ? "stdout" : o.out} [${y.shape.join(", ")}] float64\n`);
     });
 }
 

@@ -8,6 +8,7 @@
  *   metrics: { path: { n, mean, std, ci95: [low, high], halfWidth } } }] }`
  * - `study report DIR`: DIR/report/report.html with figures and summary.csv
  */
+import { checkOutputDir } from "../../core/fs.ts";
 import { Presets, SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { readStudyFile } from "../../study/schema.ts";
@@ -43,6 +44,7 @@ export function registerStudy(program: Command): void {
     .option("--quiet", "no progress bar")
     .action(async (file: string, o: RunOptions) => {
       const where = "study run";
+      checkOutputDir(where, "--out", o.out);
       if (o.queue !== undefined && o.workers !== undefined) {
         info(`${where}: --workers is ignored with --queue (each study worker has its own --concurrency)`);
       }

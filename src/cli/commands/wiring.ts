@@ -18,7 +18,7 @@ import { AutoNCP, NCP } from "../../wirings/ncp.ts";
 import { Random } from "../../wirings/random.ts";
 import type { Wiring } from "../../wirings/wiring.ts";
 import { resolveOptions } from "../config.ts";
-import { formatTable, info, printJson, writeFileAtomic } from "../output.ts";
+import { formatTable, info, printJson, STDOUT_OUT, summaryStream, writeOutput } from "../output.ts";
 import { floatArg, intArg } from "../parse.ts";
 
 const TYPES = ["fully-connected", "random", "ncp", "autoncp"] as const;
@@ -146,11 +146,12 @@ export function registerWiring(program: Command): void {
     .option("--title <text>", "title of the dot/svg drawing")
     .option("--config <file>", "read options from a JSON/YAML file (flags win)")
     .option("--json", "print one JSON document (the counts and the config)")
-    .action((_opts: unknown, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       const o = resolveOptions<ShowOptions & Record<string, unknown>>(cmd);
       const format = o.format === undefined ? undefined : checkOneOf(W, "--format", o.format, FORMATS);
       if (o.out !== undefined && format === undefined) fail(W, "--out needs --format json|dot|svg");
       if (o.out !== undefined) checkOutputPath(W, "--out", o.out, [["--config", (cmd.opts() as { config?: string }).config]]);
+      const summaryOut = summaryStream(W, o.out, o.json);
       const w = makeWiring(o);
       if (o.inputs !== undefined) w.build(o.inputs);
       else if (!w.isBuilt() && (format === "svg" || format === "dot")) info(`${W}: no --inputs given, drawing without sensory synapses`);
@@ -161,8 +162,8 @@ export function registerWiring(program: Command): void {
       else if (format === "dot") text = wiringToDot(w, { title });
       else if (format === "svg") text = wiringToSvg(w, { title });
       if (text !== undefined && o.out !== undefined) {
-        writeFileAtomic(o.out, text);
-        info(`${W}: wrote ${format} to ${o.out}`);
+        await writeOutput(o.out, text);
+        info(`${W}: wrote ${format} to ${o.out === STDOUT_OUT ? "stdout" : o.out}`);
       }
       if (o.json) {
         printJson({ ...summary, config: wiringToConfig(w), ...(o.out !== undefined ? { out: o.out, format } : {}) });
@@ -186,6 +187,6 @@ export function registerWiring(program: Command): void {
             : "not built",
         ],
       ];
-      process.stdout.write(formatTable(["property", "value"], rows) + "\n");
+      summaryOut.write(formatTable(["property", "value"], rows) + "\n");
     });
 }

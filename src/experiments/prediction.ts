@@ -121,7 +121,8 @@ export const predictionConfigSchema = z
     seed: channelFields.seed.default(0),
     /** Learned models. */
     epochs: posInt.default(30),
-    batchSize: posInt.default(32),
+    /** Minibatch of the learned models (default: per kind, learned.ts DEFAULT_BATCH_SIZES). */
+    batchSize: posInt.optional(),
     learningRate: positive.default(3e-3),
     patience: posInt.default(6),
     maxTrainWindows: posInt.optional(),

@@ -18,5 +18,5 @@ for (const v of variants) {
   const p = new LearnedPredictor({ epochs: 4, maxTrainWindows: 600, seed, ...v });
   const t0 = performance.now();
   p.fit(train, validation);
-  show(JSON.stringify(v) + ` e${p.training!.bestEpoch}`, p, (performance.now() - t0) / 1000);
+  show(JSON.stringify(v) + ` e${p.training!.bestEpoch} val ${p.training!.bestValLoss!.toExponential(3)}`, p, (performance.now() - t0) / 1000);
 }

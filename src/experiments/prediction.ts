@@ -21,7 +21,7 @@ import { EspritPredictor } from "../prediction/esprit.ts";
 import { LEARNED_KINDS, LearnedPredictor } from "../prediction/learned.ts";
 import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "../prediction/metrics.ts";
 import type { Predictor } from "../prediction/predictor.ts";
-import { createPredictor, PREDICTOR_NAMES } from "../prediction/registry.ts";
+import { CLASSICAL_PREDICTORS, createPredictor, PREDICTOR_NAMES } from "../prediction/registry.ts";
 import {
   segmentTrajectories,
   splitByGroup,
@@ -154,6 +154,11 @@ export interface ModelResult {
   meanNmseDb: number;
   /** Gain over sample-and-hold per step, dB (when hold is among the models). */
   gainDb?: number[];
+  /**
+   * Mean NMSE of this run's best classical model minus this model's, dB (positive: this model is
+   * better; 0 for the best classical itself). Paired: both on the same channel, noise and windows.
+   */
+  vsBestClassicalDb?: number;
   /** Mean MRT beamforming gain |hᴴĥ|²/(‖h‖²‖ĥ‖²) per step. */
   mrtGain: number[];
   /** Real coefficients kept after fitting (see Predictor.parameterCount). */
@@ -180,6 +185,8 @@ export interface PredictionResult {
     regular: boolean;
   };
   models: ModelResult[];
+  /** The classical model with the lowest mean NMSE in this run (the reference of `vsBestClassicalDb`). */
+  bestClassical?: string;
   /** Models that refused this window set (e.g. irregular sampling) and were skipped, with the reason. */
   skipped?: { name: string; reason: string }[];
   /** Closed forms on a unit-power Clarke channel at this f_D, Δt, SNR (regular sampling only). */
@@ -431,7 +438,11 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
         ref,
       );
   }
+  const classical = models.filter((m) => (CLASSICAL_PREDICTORS as readonly string[]).includes(m.name));
+  const best = classical.length ? classical.reduce((a, b) => (b.meanNmseDb < a.meanNmseDb ? b : a)) : null;
+  if (best) for (const m of models) m.vsBestClassicalDb = best.meanNmseDb - m.meanNmseDb;
   const result: PredictionResult = {
+    ...(best ? { bestClassical: best.name } : {}),
     config: {
       ...config,
       dt,

@@ -38,6 +38,7 @@ import { elapsedSteps, flatInputs, sequenceInputs, stackedTargets, unstackPredic
 import type { FitLog, Predictor } from "./predictor.ts";
 import { EspritPredictor } from "./esprit.ts";
 import { HoldPredictor } from "./hold.ts";
+import { KalmanPredictor, type KalmanOptions } from "./kalman.ts";
 import { RidgePredictor } from "./ridge.ts";
 import { WienerPredictor } from "./wiener.ts";
 import { selectWindows, type WindowSet } from "./windows.ts";
@@ -69,6 +70,8 @@ export interface LearnedOptions {
    * {@link DEFAULT_BASE}, sample-and-hold; null: the network predicts the channel itself).
    */
   readonly base?: LearnedBase | null;
+  /** Options of a `kalman` base (the true f_D in Hz, order, loading). */
+  readonly kalman?: KalmanOptions | null;
   /**
    * Elapsed time fed to the ODE of the liquid models per sample interval Δt (their `timespans` are
    * the gaps in units of Δt times this; default {@link DEFAULT_TIME_SCALES}). LTC's state moves by
@@ -112,12 +115,15 @@ export const DEFAULT_BASE = "hold" as const;
 /** Candidates of `timeScale: "auto"` (each trained for a third of the epochs, the best on validation kept). */
 export const TIME_SCALE_GRID = [0.005, 0.02, 0.1, 0.3, 1] as const;
 
-export const LEARNED_BASES = ["hold", "ridge", "esprit", "wiener-est"] as const;
+export const LEARNED_BASES = ["hold", "ridge", "esprit", "wiener-est", "kalman"] as const;
 export type LearnedBase = (typeof LEARNED_BASES)[number];
 
-/** A fresh, unfitted classical base predictor. */
-function createBase(kind: LearnedBase): Predictor {
+/** A fresh, unfitted classical base predictor (`kalman` needs the true f_D, Hz). */
+function createBase(kind: LearnedBase, kalman: KalmanOptions | null): Predictor {
   switch (kind) {
+    case "kalman":
+      if (!kalman) fail("LearnedPredictor", "base 'kalman' needs the true maximum Doppler: give options.kalman.dopplerHz");
+      return new KalmanPredictor(kalman);
     case "hold":
       return new HoldPredictor();
     case "ridge":
@@ -203,6 +209,7 @@ export class LearnedPredictor implements Predictor {
   training: { epochs: number; bestEpoch: number; bestValLoss: number | null; trainWindows: number } | null = null;
   /** The classical base of a hybrid variant, or null. */
   readonly baseKind: LearnedBase | null;
+  private readonly kalmanOptions: KalmanOptions | null;
   /** The fitted base of a hybrid variant (after fit). */
   base: Predictor | null = null;
   private timeFeature = false;
@@ -224,6 +231,8 @@ export class LearnedPredictor implements Predictor {
     this.maxTrainWindows = options.maxTrainWindows === undefined ? null : checkInt(where, "maxTrainWindows", options.maxTrainWindows, 1);
     const base = options.base === undefined ? DEFAULT_BASE : options.base;
     this.baseKind = base === null ? null : checkOneOf(where, "base", base, LEARNED_BASES);
+    this.kalmanOptions = options.kalman ?? null;
+    if (this.baseKind === "kalman" && !this.kalmanOptions) fail(where, "base 'kalman' needs options.kalman with the true f_D (dopplerHz)");
     this.name = name ?? (this.baseKind && this.baseKind !== DEFAULT_BASE ? `${this.kind}+${this.baseKind}` : this.kind);
     const ts = options.timeScale ?? DEFAULT_TIME_SCALES[this.kind];
     this.timeScale = ts === "auto" ? ts : checkNumber(where, "timeScale", ts, Number.MIN_VALUE);
@@ -288,7 +297,7 @@ export class LearnedPredictor implements Predictor {
     this.shape = [P, F, M];
     this.base = null;
     if (this.baseKind) {
-      const base = createBase(this.baseKind);
+      const base = createBase(this.baseKind, this.kalmanOptions);
       base.fit(train, validation);
       this.base = base;
     }

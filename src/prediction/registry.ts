@@ -15,7 +15,8 @@ import { WienerPredictor } from "./wiener.ts";
 export const CLASSICAL_PREDICTORS = ["hold", "linear", "ar", "wiener", "wiener-est", "wiener-train", "kalman", "ridge", "esprit"] as const;
 /**
  * Learned models on a classical base other than the default sample-and-hold (they learn its
- * residual): `<kind>+ridge`, `<kind>+esprit`, `<kind>+wiener-est` (e.g. `ltc+wiener-est`).
+ * residual): `<kind>+ridge`, `<kind>+esprit`, `<kind>+wiener-est` (e.g. `ltc+wiener-est`), `<kind>+kalman`
+ * (needs the true f_D, as `kalman` does).
  */
 export const HYBRID_PREDICTORS = LEARNED_KINDS.flatMap((k) =>
   LEARNED_BASES.filter((b) => b !== DEFAULT_BASE).map((b) => `${k}+${b}` as const),
@@ -88,6 +89,7 @@ export function createPredictor(name: string, s: PredictorSettings): Predictor {
         seed: l.seed,
         maxTrainWindows: l.maxTrainWindows,
         ...(base !== undefined ? { base } : {}),
+        ...(base === "kalman" ? { kalman: { dopplerHz: needFd(), ...s.kalman } } : {}),
         ...(size !== undefined ? { size } : {}),
         ...(timeScale !== undefined ? { timeScale } : {}),
       });

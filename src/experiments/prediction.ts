@@ -18,7 +18,7 @@ import type { ChannelConfigInput } from "../channel/config.ts";
 import type { ChannelDataset } from "../channel/dataset.ts";
 import { besselJ0 } from "../core/bessel.ts";
 import { EspritPredictor } from "../prediction/esprit.ts";
-import { LEARNED_KINDS, LearnedPredictor } from "../prediction/learned.ts";
+import { LEARNED_KINDS, LearnedPredictor, LIQUID_KINDS } from "../prediction/learned.ts";
 import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "../prediction/metrics.ts";
 import type { Predictor } from "../prediction/predictor.ts";
 import { CLASSICAL_PREDICTORS, createPredictor, PREDICTOR_NAMES } from "../prediction/registry.ts";
@@ -467,9 +467,6 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
   }
   return result;
 }
-
-/** The models whose elapsed time is an ODE time span (they take `timeScale`). */
-const LIQUID_KINDS = ["cfc", "ltc", "ncp", "ltc-ncp"] as const;
 
 function clarke(lagTimesFd: number): number {
   return besselJ0(2 * Math.PI * lagTimesFd);

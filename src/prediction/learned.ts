@@ -45,6 +45,8 @@ import { selectWindows, type WindowSet } from "./windows.ts";
 
 export const LEARNED_KINDS = ["mlp", "gru", "lstm", "cfc", "ltc", "ncp", "ltc-ncp"] as const;
 export type LearnedKind = (typeof LEARNED_KINDS)[number];
+/** The liquid networks among them: their elapsed time is an ODE time span (they take `timeScale`). */
+export const LIQUID_KINDS = ["cfc", "ltc", "ncp", "ltc-ncp"] as const satisfies readonly LearnedKind[];
 
 /** Default size (hidden units / neurons) per kind. */
 export const DEFAULT_SIZES: Record<LearnedKind, number> = { mlp: 128, gru: 32, lstm: 32, cfc: 32, ltc: 16, ncp: 32, "ltc-ncp": 24 };
@@ -370,8 +372,7 @@ function stepRms(t: Tensor, F: number): Float64Array {
   const n = t.shape[0]!,
     per = t.shape[1]! / F;
   const out = new Float64Array(F);
-  for (let w = 0; w < n; w++)
-    for (let k = 0; k < F; k++) for (let j = 0; j < per; j++) out[k]! += t.data[w * F * per + k * per + j]! ** 2;
+  for (let w = 0; w < n; w++) for (let k = 0; k < F; k++) for (let j = 0; j < per; j++) out[k]! += t.data[w * F * per + k * per + j]! ** 2;
   for (let k = 0; k < F; k++) out[k] = out[k]! > 0 ? Math.sqrt(out[k]! / (n * per)) : 1;
   return out;
 }

@@ -35,7 +35,8 @@ function assertSame(a: { re: Float64Array; im: Float64Array }, b: { re: Float64A
 }
 
 test("every learned kind is registered with a wiener-est base, and none with a redundant +hold name", () => {
-  for (const k of ["mlp", "gru", "lstm", "cfc", "ltc", "ncp", "ltc-ncp"]) assert.ok(PREDICTOR_NAMES.includes(`${k}+wiener-est` as never), k);
+  for (const k of ["mlp", "gru", "lstm", "cfc", "ltc", "ncp", "ltc-ncp"])
+    assert.ok(PREDICTOR_NAMES.includes(`${k}+wiener-est` as never), k);
   assert.ok(!PREDICTOR_NAMES.some((n) => n.endsWith("+hold")));
   const p = createPredictor("ltc+wiener-est", { dopplerHz: null }) as LearnedPredictor;
   assert.equal(p.name, "ltc+wiener-est");

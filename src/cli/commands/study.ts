@@ -7,6 +7,9 @@
  * - `study summary DIR [--json]`: `{ study, total, finished, groupKeys, groups: [{ cell, n, seeds,
  *   metrics: { path: { n, mean, std, ci95: [low, high], halfWidth } } }] }`
  * - `study report DIR`: DIR/report/report.html with figures and summary.csv
+ * - `study regimes DIR [--json]`: a prediction study's per-regime tables (models' NMSE with 95 %
+ *   intervals, paired gain over the best classical model, parameters, µs per prediction) and the
+ *   verdict of the liquid models per regime (src/study/regimes.ts), as Markdown
  */
 import { Presets, SingleBar } from "cli-progress";
 import type { Command } from "commander";
@@ -16,6 +19,7 @@ import { checkQueueUrl, probeRedis, queueExecutor, runWorker } from "../../study
 import { runStudy } from "../../study/runner.ts";
 import { groupLabel, summarizeStudy } from "../../study/summary.ts";
 import { writeStudyReport } from "../../study/report.ts";
+import { regimeMarkdown, regimeTables } from "../../study/regimes.ts";
 import { formatNumber, formatTable, info, printJson } from "../output.ts";
 import { intArg } from "../parse.ts";
 
@@ -149,5 +153,21 @@ export function registerStudy(program: Command): void {
     .action(async (dir: string) => {
       const path = await writeStudyReport(dir, summarizeStudy(dir));
       info(`study report: ${path}`);
+    });
+
+  study
+    .command("regimes")
+    .description(
+      "a prediction study's table per regime (mean NMSE with 95 % intervals, paired gain over the best classical model, parameters, µs per prediction) and the liquid models' verdict: wins, ties or loses",
+    )
+    .argument("<dir>", "study folder of a `task: predict` study")
+    .option("--json", "print one JSON document")
+    .action((dir: string, o: { json?: boolean }) => {
+      const tables = regimeTables(summarizeStudy(dir), dir);
+      if (o.json) {
+        printJson(tables);
+        return;
+      }
+      process.stdout.write(`${tables.map((t) => `#### ${t.label}\n\n${regimeMarkdown(t)}`).join("\n\n")}\n`);
     });
 }

@@ -8,9 +8,10 @@
  * count; and the median over the cells of the measured µs per prediction (a timing, not in the
  * summary's metrics; read from the results lines).
  *
- * Verdict of a regime, liquid models (cfc, ltc, ncp, ltc-ncp alone or as the network of a hybrid)
- * against the classical ones: take the liquid model and the classical model with the lowest mean
- * NMSE (group means); with I_L and I_C their 95 % intervals of the mean NMSE in dB,
+ * Verdicts of a regime, twice: for the liquid networks alone (cfc, ltc, ncp, ltc-ncp) and for the
+ * hybrids (a liquid network on the residual of a classical base, `ltc+kalman`), each against the
+ * classical models: take the best of the group (lowest mean NMSE, group means) and the best
+ * classical model; with I_L and I_C their 95 % intervals of the mean NMSE in dB,
  * - `wins` when I_L lies entirely below I_C (non-overlapping, liquid lower),
  * - `loses` when I_L lies entirely above I_C,
  * - `ties` otherwise.
@@ -23,9 +24,15 @@ import { readResults } from "./results.ts";
 import type { MetricStats } from "./stats.ts";
 import { groupLabel, type StudySummary } from "./summary.ts";
 
-/** Whether a prediction model name is a liquid network (alone or as a hybrid's network). */
+/** Whether a prediction model name is a liquid network alone (`ltc`, not `ltc+kalman`). */
 export function isLiquidModel(name: string): boolean {
-  return (LIQUID_KINDS as readonly string[]).includes(name.split("+")[0]!);
+  return (LIQUID_KINDS as readonly string[]).includes(name);
+}
+
+/** Whether a prediction model name is a liquid network on a classical base (`ltc+kalman`). */
+export function isLiquidHybrid(name: string): boolean {
+  const [kind, base] = name.split("+");
+  return base !== undefined && (LIQUID_KINDS as readonly string[]).includes(kind!);
 }
 
 /** Whether a prediction model name is a classical predictor. */
@@ -60,9 +67,13 @@ export interface RegimeTable {
   /** Horizon F (the last step's index + 1). */
   readonly horizon: number;
   readonly rows: RegimeRow[];
-  readonly bestLiquid: string;
   readonly bestClassical: string;
+  /** The best liquid network alone, and its verdict against the best classical model. */
+  readonly bestLiquid: string;
   readonly verdict: Verdict;
+  /** The best hybrid and its verdict; null when the study has no hybrid. */
+  readonly bestHybrid: string | null;
+  readonly hybridVerdict: Verdict | null;
 }
 
 /**
@@ -105,22 +116,25 @@ export function regimeTables(summary: StudySummary, dir: string): RegimeTable[] 
           usPerPrediction: us.length ? us[Math.floor((us.length - 1) / 2)]! : null,
         };
       });
-      const best = (pick: (name: string) => boolean, what: string): RegimeRow => {
+      const best = (pick: (name: string) => boolean): RegimeRow | null => {
         const c = rows.filter((r) => pick(r.model));
-        if (c.length === 0) fail(where, `group ${groupLabel(g.cell)}: no ${what} model`);
-        return c.reduce((a, b) => (b.meanNmseDb.mean < a.meanNmseDb.mean ? b : a));
+        return c.length ? c.reduce((a, b) => (b.meanNmseDb.mean < a.meanNmseDb.mean ? b : a)) : null;
       };
-      const L = best(isLiquidModel, "liquid"),
-        C = best(isClassicalModel, "classical");
+      const L = best(isLiquidModel),
+        H = best(isLiquidHybrid),
+        C = best(isClassicalModel);
+      if (!L || !C) fail(where, `group ${groupLabel(g.cell)}: needs a liquid model and a classical model`);
       return {
         label: groupLabel(g.cell),
         cell: g.cell,
         n: g.n,
         horizon: steps,
         rows,
-        bestLiquid: L.model,
         bestClassical: C.model,
+        bestLiquid: L.model,
         verdict: verdictOf(L.meanNmseDb, C.meanNmseDb),
+        bestHybrid: H?.model ?? null,
+        hybridVerdict: H ? verdictOf(H.meanNmseDb, C.meanNmseDb) : null,
       };
     });
 }
@@ -149,6 +163,7 @@ export function regimeMarkdown(t: RegimeTable): string {
     (r) =>
       `| ${r.model} | ${ci(r.meanNmseDb)} | ${ci(r.firstStepDb)} | ${ci(r.lastStepDb)} | ${r.vsBestClassicalDb ? ci(r.vsBestClassicalDb) : "—"} | ${r.params} | ${r.usPerPrediction === null ? "—" : f(r.usPerPrediction, 0)} |`,
   );
-  const verdict = `**${t.label}** (n = ${t.n} seeds): best liquid \`${t.bestLiquid}\` **${t.verdict}** against the best classical \`${t.bestClassical}\`.`;
+  const hybrid = t.bestHybrid ? `; best hybrid \`${t.bestHybrid}\` **${t.hybridVerdict}**` : "";
+  const verdict = `**${t.label}** (n = ${t.n} seeds), against the best classical \`${t.bestClassical}\`: best liquid network alone \`${t.bestLiquid}\` **${t.verdict}**${hybrid}.`;
   return [head, rule, ...rows, "", verdict].join("\n");
 }

@@ -65,7 +65,7 @@ test("studies/win-gaps.yaml at a reduced size gives a summary with every row and
     assert.ok(t.rows.every((r) => r.usPerPrediction !== null && r.usPerPrediction >= 0));
     const md = regimeMarkdown(t);
     assert.equal(md.split("\n").filter((l) => l.startsWith("| ")).length, models.length + 1);
-    assert.match(md, new RegExp(`best liquid \`${t.bestLiquid.replace("+", "\\+")}\` \\*\\*${t.verdict}\\*\\*`));
+    assert.ok(md.includes(`alone \`${t.bestLiquid}\` **${t.verdict}**; best hybrid \`${t.bestHybrid}\` **${t.hybridVerdict}**`));
   }
 });
 

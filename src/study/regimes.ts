@@ -167,3 +167,38 @@ export function regimeMarkdown(t: RegimeTable): string {
   const verdict = `**${t.label}** (n = ${t.n} seeds), against the best classical \`${t.bestClassical}\`: best liquid network alone \`${t.bestLiquid}\` **${t.verdict}**${hybrid}.`;
   return [head, rule, ...rows, "", verdict].join("\n");
 }
+
+/**
+ * All regimes of a study in one Markdown table: a row per model (parameters — a range when the
+ * regimes differ, e.g. with the time feature of irregular sampling —, median µs per
+ * prediction over every cell, then the mean NMSE in dB with its 95 % interval per regime), a row
+ * with each regime's paired gain of the best hybrid over the best classical model, and the
+ * verdict rows.
+ */
+export function regimesCompactMarkdown(tables: readonly RegimeTable[]): string {
+  if (tables.length === 0) return "";
+  const models = tables[0]!.rows.map((r) => r.model);
+  const head = `| model | parameters | µs / prediction | ${tables.map((t) => t.label).join(" | ")} |`;
+  const rule = `|---|---:|---:|${tables.map(() => "---|").join("")}`;
+  const rows = models.map((m) => {
+    const cells = tables.map((t) => t.rows.find((r) => r.model === m));
+    const us = cells
+      .map((r) => r?.usPerPrediction)
+      .filter((v): v is number => typeof v === "number")
+      .sort((a, b) => a - b);
+    const mid = us.length ? f(us[Math.floor((us.length - 1) / 2)]!, 0) : "—";
+    const ps = [...new Set(cells.flatMap((r) => (r ? [r.params] : [])))].sort((a, b) => a - b);
+    const params = ps.length === 0 ? "—" : ps.length === 1 ? `${ps[0]}` : `${ps[0]}–${ps[ps.length - 1]}`;
+    return `| ${m} | ${params} | ${mid} | ${cells.map((r) => (r ? ci(r.meanNmseDb) : "—")).join(" | ")} |`;
+  });
+  const paired = tables.map((t) => {
+    const h = t.bestHybrid ? t.rows.find((r) => r.model === t.bestHybrid)?.vsBestClassicalDb : null;
+    return h ? `${t.bestHybrid}: ${ci(h)}` : "—";
+  });
+  const verdicts = [
+    `| **liquid alone vs best classical** | | | ${tables.map((t) => `\`${t.bestLiquid}\` vs \`${t.bestClassical}\`: **${t.verdict}**`).join(" | ")} |`,
+    `| **hybrid vs best classical** | | | ${tables.map((t) => (t.bestHybrid ? `\`${t.bestHybrid}\`: **${t.hybridVerdict}**` : "—")).join(" | ")} |`,
+    `| paired gain of that hybrid over the run's best classical, dB | | | ${paired.join(" | ")} |`,
+  ];
+  return [head, rule, ...rows, ...verdicts].join("\n");
+}

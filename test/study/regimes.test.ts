@@ -11,7 +11,7 @@ import { runStudy, type Executor } from "../../src/study/runner.ts";
 import { readStudyFile } from "../../src/study/schema.ts";
 import { summarizeStudy } from "../../src/study/summary.ts";
 import { runTask } from "../../src/study/tasks.ts";
-import { regimeMarkdown, regimeTables, verdictOf } from "../../src/study/regimes.ts";
+import { regimeMarkdown, regimesCompactMarkdown, regimeTables, verdictOf } from "../../src/study/regimes.ts";
 import type { MetricStats } from "../../src/study/stats.ts";
 import { tempDir } from "./helpers.ts";
 
@@ -67,6 +67,14 @@ test("studies/win-gaps.yaml at a reduced size gives a summary with every row and
     assert.equal(md.split("\n").filter((l) => l.startsWith("| ")).length, models.length + 1);
     assert.ok(md.includes(`alone \`${t.bestLiquid}\` **${t.verdict}**; best hybrid \`${t.bestHybrid}\` **${t.hybridVerdict}**`));
   }
+  const compact = regimesCompactMarkdown(tables).split("\n");
+  assert.equal(compact.length, 2 + models.length + 3);
+  for (const m of models)
+    assert.ok(
+      compact.some((l) => l.startsWith(`| ${m} | `)),
+      m,
+    );
+  assert.ok(compact.some((l) => l.startsWith("| **liquid alone vs best classical**") && l.includes(tables[1]!.verdict)));
 });
 
 test("the verdict is a win only for non-overlapping intervals below, a loss only above, a tie otherwise", () => {

@@ -7,7 +7,7 @@
  * - `study summary DIR [--json]`: `{ study, total, finished, groupKeys, groups: [{ cell, n, seeds,
  *   metrics: { path: { n, mean, std, ci95: [low, high], halfWidth } } }] }`
  * - `study report DIR`: DIR/report/report.html with figures and summary.csv
- * - `study regimes DIR [--json]`: a prediction study's per-regime tables (models' NMSE with 95 %
+ * - `study regimes DIR [--compact] [--json]`: a prediction study's per-regime tables (models' NMSE with 95 %
  *   intervals, paired gain over the best classical model, parameters, µs per prediction) and the
  *   verdict of the liquid models per regime (src/study/regimes.ts), as Markdown
  */
@@ -19,7 +19,7 @@ import { checkQueueUrl, probeRedis, queueExecutor, runWorker } from "../../study
 import { runStudy } from "../../study/runner.ts";
 import { groupLabel, summarizeStudy } from "../../study/summary.ts";
 import { writeStudyReport } from "../../study/report.ts";
-import { regimeMarkdown, regimeTables } from "../../study/regimes.ts";
+import { regimeMarkdown, regimesCompactMarkdown, regimeTables } from "../../study/regimes.ts";
 import { formatNumber, formatTable, info, printJson } from "../output.ts";
 import { intArg } from "../parse.ts";
 
@@ -162,10 +162,15 @@ export function registerStudy(program: Command): void {
     )
     .argument("<dir>", "study folder of a `task: predict` study")
     .option("--json", "print one JSON document")
-    .action((dir: string, o: { json?: boolean }) => {
+    .option("--compact", "one table for all regimes: mean NMSE with 95 % intervals per regime, the verdicts")
+    .action((dir: string, o: { json?: boolean; compact?: boolean }) => {
       const tables = regimeTables(summarizeStudy(dir), dir);
       if (o.json) {
         printJson(tables);
+        return;
+      }
+      if (o.compact) {
+        process.stdout.write(`${regimesCompactMarkdown(tables)}\n`);
         return;
       }
       process.stdout.write(`${tables.map((t) => `#### ${t.label}\n\n${regimeMarkdown(t)}`).join("\n\n")}\n`);

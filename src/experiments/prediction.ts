@@ -129,7 +129,7 @@ export const predictionConfigSchema = z
     sizes: learnedSizes.optional(),
     /**
      * Elapsed time per Δt fed to the liquid models (CfC, LTC, NCP) as their ODE time span: a number,
-     * or "auto" (chosen on the validation windows); default 1.
+     * or "auto" (chosen on the validation windows); default per kind (learned.ts DEFAULT_TIME_SCALES).
      */
     timeScale: z.union([positive, z.literal("auto")]).optional(),
     /** Classical models. */
@@ -545,7 +545,7 @@ export const predictOptionsSchema = z.strictObject(
     testSpeed: channelFields.speed.optional(),
     /** Irregular sampling: random input gaps of 1…maxGap samples. */
     maxGap: rangedNumber(1, 1e6, { integer: true }).optional(),
-    /** Elapsed time per Δt fed to the liquid models: a number > 0 or "auto" (default 1). */
+    /** Elapsed time per Δt fed to the liquid models: a number > 0 or "auto" (default: per kind, learned.ts DEFAULT_TIME_SCALES). */
     timeScale: z.union([rangedNumber(1e-9, 1e9), z.literal("auto")]).optional(),
     /** Cut long tracks into segments of this many samples (split units). */
     segment: rangedNumber(2, 1e9, { integer: true }).optional(),

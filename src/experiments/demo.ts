@@ -12,7 +12,7 @@
  *
  * Returns plain data; the CLI prints tables and `report/demo.ts` writes the report.
  */
-import { runPrediction, type PredictionResult } from "./prediction.ts";
+import { runPrediction, type PredictionConfigInput, type PredictionResult } from "./prediction.ts";
 import { dynamicExperiment } from "./dynamic.ts";
 import type { ExperimentResult } from "./types.ts";
 
@@ -46,25 +46,31 @@ export const DEMO_BEAMFORMING_ALGORITHMS = [
   "upper",
 ] as const;
 
+/**
+ * The demo's prediction config (umi-6ghz, 20 dB, 20 past → 5 ahead; {@link DEMO_PREDICTION_MODELS}).
+ * @param quick - the `--quick` size (12 users × 1000 samples, 4 epochs) instead of 32 × 2000, 20 epochs
+ * @param seed - channel drop, split, noise and initialisation seed
+ */
+export function demoPredictionConfig(quick: boolean, seed: number): PredictionConfigInput {
+  return {
+    channel: { preset: "umi-6ghz", users: quick ? 12 : 32, samples: quick ? 1000 : 2000 },
+    snrDb: 20,
+    history: 20,
+    horizon: 5,
+    models: [...DEMO_PREDICTION_MODELS],
+    epochs: quick ? 4 : 20,
+    maxTrainWindows: quick ? 600 : 4000,
+    maxTestWindows: quick ? 300 : 1500,
+    seed,
+  };
+}
+
 export function runDemo(o: DemoOptions = {}): DemoResult {
   const quick = o.quick === true;
   const seed = o.seed ?? 1;
   const progress = o.onProgress ?? (() => {});
   progress("prediction: simulating umi-6ghz trajectories and training the predictors");
-  const prediction = runPrediction(
-    {
-      channel: { preset: "umi-6ghz", users: quick ? 12 : 32, samples: quick ? 1000 : 2000 },
-      snrDb: 20,
-      history: 20,
-      horizon: 5,
-      models: [...DEMO_PREDICTION_MODELS],
-      epochs: quick ? 4 : 20,
-      maxTrainWindows: quick ? 600 : 4000,
-      maxTestWindows: quick ? 300 : 1500,
-      seed,
-    },
-    { onProgress: progress },
-  );
+  const prediction = runPrediction(demoPredictionConfig(quick, seed), { onProgress: progress });
   progress("beamforming: umi-28ghz speed-phase trajectory");
   const beamforming = dynamicExperiment({
     quick,

@@ -18,10 +18,10 @@ import type { ChannelConfigInput } from "../channel/config.ts";
 import type { ChannelDataset } from "../channel/dataset.ts";
 import { besselJ0 } from "../core/bessel.ts";
 import { EspritPredictor } from "../prediction/esprit.ts";
-import { LEARNED_KINDS, LearnedPredictor } from "../prediction/learned.ts";
+import { LEARNED_KINDS, LearnedPredictor, LIQUID_KINDS } from "../prediction/learned.ts";
 import { meanNmseDb, mrtGain, nmsePerStep, predictionGainDb, toDb } from "../prediction/metrics.ts";
 import type { Predictor } from "../prediction/predictor.ts";
-import { createPredictor, PREDICTOR_NAMES } from "../prediction/registry.ts";
+import { CLASSICAL_PREDICTORS, createPredictor, PREDICTOR_NAMES } from "../prediction/registry.ts";
 import {
   segmentTrajectories,
   splitByGroup,
@@ -121,14 +121,15 @@ export const predictionConfigSchema = z
     seed: channelFields.seed.default(0),
     /** Learned models. */
     epochs: posInt.default(30),
-    batchSize: posInt.default(32),
+    /** Minibatch of the learned models (default: per kind, learned.ts DEFAULT_BATCH_SIZES). */
+    batchSize: posInt.optional(),
     learningRate: positive.default(3e-3),
     patience: posInt.default(6),
     maxTrainWindows: posInt.optional(),
     sizes: learnedSizes.optional(),
     /**
      * Elapsed time per Δt fed to the liquid models (CfC, LTC, NCP) as their ODE time span: a number,
-     * or "auto" (chosen on the validation windows); default 1.
+     * or "auto" (chosen on the validation windows); default per kind (learned.ts DEFAULT_TIME_SCALES).
      */
     timeScale: z.union([positive, z.literal("auto")]).optional(),
     /** Classical models. */
@@ -153,6 +154,11 @@ export interface ModelResult {
   meanNmseDb: number;
   /** Gain over sample-and-hold per step, dB (when hold is among the models). */
   gainDb?: number[];
+  /**
+   * Mean NMSE of this run's best classical model minus this model's, dB (positive: this model is
+   * better; 0 for the best classical itself). Paired: both on the same channel, noise and windows.
+   */
+  vsBestClassicalDb?: number;
   /** Mean MRT beamforming gain |hᴴĥ|²/(‖h‖²‖ĥ‖²) per step. */
   mrtGain: number[];
   /** Real coefficients kept after fitting (see Predictor.parameterCount). */
@@ -179,6 +185,8 @@ export interface PredictionResult {
     regular: boolean;
   };
   models: ModelResult[];
+  /** The classical model with the lowest mean NMSE in this run (the reference of `vsBestClassicalDb`). */
+  bestClassical?: string;
   /** Models that refused this window set (e.g. irregular sampling) and were skipped, with the reason. */
   skipped?: { name: string; reason: string }[];
   /** Closed forms on a unit-power Clarke channel at this f_D, Δt, SNR (regular sampling only). */
@@ -437,7 +445,11 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
         ref,
       );
   }
+  const classical = models.filter((m) => (CLASSICAL_PREDICTORS as readonly string[]).includes(m.name));
+  const best = classical.length ? classical.reduce((a, b) => (b.meanNmseDb < a.meanNmseDb ? b : a)) : null;
+  if (best) for (const m of models) m.vsBestClassicalDb = best.meanNmseDb - m.meanNmseDb;
   const result: PredictionResult = {
+    ...(best ? { bestClassical: best.name } : {}),
     config: {
       ...config,
       dt,
@@ -462,9 +474,6 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
   }
   return result;
 }
-
-/** The models whose elapsed time is an ODE time span (they take `timeScale`). */
-const LIQUID_KINDS = ["cfc", "ltc", "ncp", "ltc-ncp"] as const;
 
 function clarke(lagTimesFd: number): number {
   return besselJ0(2 * Math.PI * lagTimesFd);
@@ -543,7 +552,7 @@ export const predictOptionsSchema = z.strictObject(
     testSpeed: channelFields.speed.optional(),
     /** Irregular sampling: random input gaps of 1…maxGap samples. */
     maxGap: rangedNumber(1, 1e6, { integer: true }).optional(),
-    /** Elapsed time per Δt fed to the liquid models: a number > 0 or "auto" (default 1). */
+    /** Elapsed time per Δt fed to the liquid models: a number > 0 or "auto" (default: per kind, learned.ts DEFAULT_TIME_SCALES). */
     timeScale: z.union([rangedNumber(1e-9, 1e9), z.literal("auto")]).optional(),
     /** Cut long tracks into segments of this many samples (split units). */
     segment: rangedNumber(2, 1e9, { integer: true }).optional(),

@@ -7,14 +7,20 @@ import { EspritPredictor } from "./esprit.ts";
 import { ExtrapolationPredictor } from "./extrapolation.ts";
 import { HoldPredictor } from "./hold.ts";
 import { KalmanPredictor } from "./kalman.ts";
-import { LEARNED_BASES, LEARNED_KINDS, LearnedPredictor, type LearnedBase, type LearnedKind } from "./learned.ts";
+import { DEFAULT_BASE, LEARNED_BASES, LEARNED_KINDS, LearnedPredictor, type LearnedBase, type LearnedKind } from "./learned.ts";
 import type { Predictor } from "./predictor.ts";
 import { RidgePredictor } from "./ridge.ts";
 import { WienerPredictor } from "./wiener.ts";
 
 export const CLASSICAL_PREDICTORS = ["hold", "linear", "ar", "wiener", "wiener-est", "wiener-train", "kalman", "ridge", "esprit"] as const;
-/** Learned models on top of a classical base (they learn its residual): `<kind>+ridge`, `<kind>+esprit`. */
-export const HYBRID_PREDICTORS = LEARNED_KINDS.flatMap((k) => LEARNED_BASES.map((b) => `${k}+${b}` as const));
+/**
+ * Learned models on a classical base other than the default sample-and-hold (they learn its
+ * residual): `<kind>+ridge`, `<kind>+esprit`, `<kind>+wiener-est` (e.g. `ltc+wiener-est`), `<kind>+kalman`
+ * (needs the true f_D, as `kalman` does).
+ */
+export const HYBRID_PREDICTORS = LEARNED_KINDS.flatMap((k) =>
+  LEARNED_BASES.filter((b) => b !== DEFAULT_BASE).map((b) => `${k}+${b}` as const),
+);
 export const PREDICTOR_NAMES = [...CLASSICAL_PREDICTORS, ...LEARNED_KINDS, ...HYBRID_PREDICTORS] as const;
 export type PredictorName = (typeof PREDICTOR_NAMES)[number];
 
@@ -82,7 +88,8 @@ export function createPredictor(name: string, s: PredictorSettings): Predictor {
         patience: l.patience,
         seed: l.seed,
         maxTrainWindows: l.maxTrainWindows,
-        base: base ?? null,
+        ...(base !== undefined ? { base } : {}),
+        ...(base === "kalman" ? { kalman: { dopplerHz: needFd(), ...s.kalman } } : {}),
         ...(size !== undefined ? { size } : {}),
         ...(timeScale !== undefined ? { timeScale } : {}),
       });

@@ -13,3 +13,13 @@ export { writeStudyReport, summaryRows } from "./report.ts";
 export { describe as describeSample, studentTQuantile, studentTCdf, incompleteBeta, type MetricStats } from "./stats.ts";
 export { TIMING_KEYS, isTimingKey, stripTimings } from "./timing.ts";
 export { runTask, type TaskSpec } from "./tasks.ts";
+export {
+  regimeTables,
+  regimeMarkdown,
+  verdictOf,
+  isLiquidModel,
+  isClassicalModel,
+  type RegimeTable,
+  type RegimeRow,
+  type Verdict,
+} from "./regimes.ts";

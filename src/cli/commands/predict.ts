@@ -78,13 +78,13 @@ export function registerPredict(program: Command): void {
     .option("--max-gap <n>", "irregular sampling: random input gaps of 1…n samples", intArg())
     .option(
       "--time-scale <x>",
-      "elapsed time per sample interval fed to the liquid models' ODE (a number, or auto: chosen on the validation windows; default 1)",
+      "elapsed time per sample interval fed to the liquid models' ODE (a number, or auto: chosen on the validation windows; default 0.02 for ltc, 0.3 for ltc-ncp, 1 for cfc and ncp)",
       (v: string) => (v === "auto" ? v : Number(v)),
     )
     .option("--segment <n>", "cut long tracks into segments of n samples (split units)", intArg())
     .option(
       "--models <list>",
-      `comma-separated models (default ${DEFAULT_MODELS.join(",")}; also wiener-train, ltc-ncp, transformer and hybrids such as cfc+ridge, cfc+esprit)`,
+      `comma-separated models (default ${DEFAULT_MODELS.join(",")}; also wiener-train, ltc-ncp, transformer and hybrids such as ltc+wiener-est, cfc+kalman, cfc+ridge, cfc+esprit)`,
       nameListArg,
     )
     .option("--epochs <n>", "maximum training epochs of the learned models", intArg())

@@ -7,6 +7,9 @@
  * - `study summary DIR [--json]`: `{ study, total, finished, groupKeys, groups: [{ cell, n, seeds,
  *   metrics: { path: { n, mean, std, ci95: [low, high], halfWidth } } }] }`
  * - `study report DIR`: DIR/report/report.html with figures and summary.csv
+ * - `study regimes DIR [--compact] [--json]`: a prediction study's per-regime tables (models' NMSE with 95 %
+ *   intervals, paired gain over the best classical model, parameters, µs per prediction) and the
+ *   verdict of the liquid models per regime (src/study/regimes.ts), as Markdown
  */
 import { checkOutputDir } from "../../core/fs.ts";
 import { Presets, SingleBar } from "cli-progress";
@@ -17,6 +20,7 @@ import { checkQueueUrl, probeRedis, queueExecutor, runWorker } from "../../study
 import { runStudy } from "../../study/runner.ts";
 import { groupLabel, summarizeStudy } from "../../study/summary.ts";
 import { writeStudyReport } from "../../study/report.ts";
+import { regimeMarkdown, regimesCompactMarkdown, regimeTables } from "../../study/regimes.ts";
 import { formatNumber, formatTable, info, printJson } from "../output.ts";
 import { intArg } from "../parse.ts";
 
@@ -151,5 +155,26 @@ export function registerStudy(program: Command): void {
     .action(async (dir: string) => {
       const path = await writeStudyReport(dir, summarizeStudy(dir));
       info(`study report: ${path}`);
+    });
+
+  study
+    .command("regimes")
+    .description(
+      "a prediction study's table per regime (mean NMSE with 95 % intervals, paired gain over the best classical model, parameters, µs per prediction) and the liquid models' verdict: wins, ties or loses",
+    )
+    .argument("<dir>", "study folder of a `task: predict` study")
+    .option("--json", "print one JSON document")
+    .option("--compact", "one table for all regimes: mean NMSE with 95 % intervals per regime, the verdicts")
+    .action((dir: string, o: { json?: boolean; compact?: boolean }) => {
+      const tables = regimeTables(summarizeStudy(dir), dir);
+      if (o.json) {
+        printJson(tables);
+        return;
+      }
+      if (o.compact) {
+        process.stdout.write(`${regimesCompactMarkdown(tables)}\n`);
+        return;
+      }
+      process.stdout.write(`${tables.map((t) => `#### ${t.label}\n\n${regimeMarkdown(t)}`).join("\n\n")}\n`);
     });
 }

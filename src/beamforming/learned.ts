@@ -21,7 +21,8 @@
  * warm-started from the previous sample's precoder, `iters=N` iterations per sample, default 3, output
  * rescaled to the budget): the classical counterpart of the warm-started GLNN variants.
  * `rwmmse-track` (track.ts: R-WMMSE warm-started from the previous slot, restarted from RZF when
- * that is better on the new channel; `iters=N` per slot, default 2; `smooth=β` channel smoothing).
+ * that is better on the new channel; `iters=N` per slot, default 2; `smooth=β` channel smoothing,
+ * `smooth=auto` with β from the Doppler and CSI error estimated from the estimates).
  *
  * Every result says whether the precoders stayed within the power budget (`equalPower`) and, for
  * the legacy normalisation, carries a label that says the comparison is NOT at equal power.
@@ -51,8 +52,8 @@ export interface LearnedSpec {
   readonly lagd: Omit<LagdOptions, "rng">;
   /** Iterations per sample of wmmse-track (default 3) and rwmmse-track (default 2). */
   readonly trackIterations: number;
-  /** Channel smoothing β of rwmmse-track (default 0). */
-  readonly trackSmoothing: number;
+  /** Channel smoothing β of rwmmse-track (default 0), or "auto" (Kalman β from the estimated Doppler and error). */
+  readonly trackSmoothing: number | "auto";
 }
 
 /** Whether a name (or spec) is a classical algorithm of `evaluate.ts`. */
@@ -80,7 +81,7 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
   const loss: { beta?: number; gamma?: number; lambda?: number } = {};
   const lg: { -readonly [K in keyof Omit<LagdOptions, "rng">]: LagdOptions[K] } = {};
   let trackIterations = b === "rwmmse-track" ? 2 : 3;
-  let trackSmoothing = 0;
+  let trackSmoothing: number | "auto" = 0;
   const num = (tok: string, v: string | undefined, integer: boolean): number => {
     const x = Number(v);
     if (v === undefined || v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
@@ -190,8 +191,12 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
     } else {
       if (key === "iters") trackIterations = num(tok, value, true);
       else if (key === "smooth" && b === "rwmmse-track") {
-        trackSmoothing = num(tok, value, false);
-        if (!(trackSmoothing >= 0 && trackSmoothing < 1)) fail(where, `smooth=${value} in '${spec}': must be in [0, 1)`);
+        if (value === "auto") trackSmoothing = "auto";
+        else {
+          const x = num(tok, value, false);
+          if (!(x >= 0 && x < 1)) fail(where, `smooth=${value} in '${spec}': must be in [0, 1) or 'auto'`);
+          trackSmoothing = x;
+        }
       } else bad();
     }
   }

@@ -12,7 +12,7 @@ import { createOnlineBeamformer, isClassical, parseLearnedSpec } from "./learned
 import { precoderPower } from "./power.ts";
 import { userRates } from "./rate.ts";
 import { resolveSystem, trajectorySample, type SystemParams } from "./system.ts";
-import { medianIqr, runTrajectory, type TrajectoryOptions, type TrajectoryResult } from "./trajectory.ts";
+import { meanStd, runTrajectory, summarizeTrajectory, type TrajectoryOptions, type TrajectoryResult } from "./trajectory.ts";
 
 /** Per-algorithm summary of {@link runBeamformers} (a {@link TrajectoryResult} plus power facts). */
 export interface BeamformerResult extends TrajectoryResult {
@@ -105,20 +105,16 @@ export function runBeamformers(
       sumPower += p;
       opts.onSample?.(name, t, T);
     }
-    const mean = se.reduce((s, x) => s + x, 0) / T;
-    const std = T > 1 ? Math.sqrt(se.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
     out.push({
-      name,
-      seMean: mean,
-      seStd: std,
-      maxPower,
-      msPerSample: times.reduce((a, b) => a + b, 0) / T,
-      ...(({ median, iqr }) => ({ msMedian: median, msIqr: iqr }))(medianIqr(times)),
-      perSample: se,
-      seDesignMean: seDesign / T,
-      iterationsMean: iters / T,
-      iterationsMax: itersMax,
-      capHits: [],
+      ...summarizeTrajectory(name, {
+        se,
+        times,
+        seDesignSum: seDesign,
+        iterationsSum: iters,
+        iterationsMax: itersMax,
+        maxPower,
+        capHits: [],
+      }),
       label: bf.label,
       normalization: bf.normalization,
       powerBudget: rs.power,
@@ -139,7 +135,7 @@ export const UPPER_LABEL = "best-known (perfect CSI)";
  * any algorithm of the same run that scored higher on that sample (a design on an estimate can
  * land on a better stationary point). `improvedBy` counts the samples each algorithm raised.
  */
-function bestKnownOverRun(upper: BeamformerResult, all: readonly BeamformerResult[]): BeamformerResult {
+export function bestKnownOverRun(upper: BeamformerResult, all: readonly BeamformerResult[]): BeamformerResult {
   const per = [...upper.perSample];
   const improvedBy: Record<string, number> = {};
   for (const r of all) {
@@ -151,8 +147,6 @@ function bestKnownOverRun(upper: BeamformerResult, all: readonly BeamformerResul
       }
     });
   }
-  const T = per.length;
-  const mean = per.reduce((s, x) => s + x, 0) / T;
-  const std = T > 1 ? Math.sqrt(per.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
+  const { mean, std } = meanStd(per);
   return { ...upper, perSample: per, seMean: mean, seStd: std, improvedBy };
 }

@@ -10,7 +10,11 @@ import {
   trajectorySample,
   userRates,
 } from "../../src/beamforming/index.ts";
-import { dbmToLinear } from "../../src/beamforming/system.ts";
+import { ChannelSample, dbmToLinear } from "../../src/beamforming/system.ts";
+import { dopplerPhase, kalmanSmoothing } from "../../src/beamforming/track.ts";
+import { besselJ0 } from "../../src/core/bessel.ts";
+import { cmat } from "../../src/core/linalg/cmat.ts";
+import { Rng } from "../../src/core/random.ts";
 
 const SYS = { sigma2: 1, power: dbmToLinear(10) };
 
@@ -48,4 +52,70 @@ test("rwmmse-track options: iters and smooth parse, bad values are one clear err
     () => new RwmmseTracker({ K: 2, Nk: 2 }, SYS, { iterations: -1 }),
     /RwmmseTracker: iterations must be an integer in \[0, 1000\], got -1/,
   );
+});
+
+test("kalmanSmoothing is 1 minus the fixed point of the scalar Kalman gain recursion, 0 without error, at most 0.95", () => {
+  for (const [rho, S, r] of [
+    [0.99, 1, 0.1],
+    [0.9, 2, 0.5],
+    [0.5, 1, 1],
+  ] as const) {
+    // the Riccati recursion P⁻ ← ρ² P⁻ r / (P⁻ + r) + (1 − ρ²) S, iterated to its fixed point
+    let pm = S;
+    for (let i = 0; i < 20000; i++) pm = (rho * rho * pm * r) / (pm + r) + (1 - rho * rho) * S;
+    const want = Math.min(1 - pm / (pm + r), 0.95);
+    assert.ok(Math.abs(kalmanSmoothing(rho, S, r) - want) < 1e-9, `${rho} ${S} ${r}: ${kalmanSmoothing(rho, S, r)} vs ${want}`);
+  }
+  assert.equal(kalmanSmoothing(0.99, 1, 0), 0);
+  assert.equal(kalmanSmoothing(1, 1, 0.1), 0.95);
+});
+
+test("dopplerPhase inverts the Clarke correlation ratio J0(2x) / J0(x)", () => {
+  for (const x of [0.05, 0.3, 0.8, 1.1]) assert.ok(Math.abs(dopplerPhase(besselJ0(2 * x) / besselJ0(x)) - x) < 1e-9, `${x}`);
+  assert.equal(dopplerPhase(1.2), 0);
+  assert.equal(dopplerPhase(-5), 1.2);
+});
+
+test("step writes the precoder into the caller's matrix, the same as the allocating call", () => {
+  const sim = generateChannel({ preset: "umi-28ghz", seed: 3, antennas: 32, users: 4, userAntennas: 2, speeds: [6], slots: [6] });
+  const a = new RwmmseTracker({ K: 4, Nk: 2 }, SYS);
+  const b = new RwmmseTracker({ K: 4, Nk: 2 }, SYS);
+  const out = cmat(32, 4);
+  for (let s = 0; s < 6; s++) {
+    const ch = trajectorySample(sim.H, s);
+    const da = a.step(ch);
+    const db = b.step(ch, out);
+    assert.equal(db.V, out);
+    assert.deepEqual([...out.re, ...out.im], [...da.V.re, ...da.V.im]);
+  }
+  assert.throws(() => a.step(trajectorySample(sim.H, 0), cmat(4, 32)), /RwmmseTracker.step: output matrix is 4 x 32, expected 32 x 4/);
+});
+
+test("smooth=auto picks the Kalman smoothing constant of the true Doppler and error variance on a Clarke channel", () => {
+  // every entry a sum of 64 unit-power sinusoids with Doppler phase x = 2π f_D Δt = 0.15 per slot,
+  // plus i.i.d. CN(0, r) estimation error: consecutive slots correlate at J0(0.15)
+  const rng = new Rng(7);
+  const [K, Nk, M, T, P, x, r] = [2, 2, 16, 400, 64, 0.15, 0.2];
+  const N = K * Nk;
+  const ang = Float64Array.from({ length: N * M * P }, () => 2 * Math.PI * rng.uniform());
+  const ph = Float64Array.from({ length: N * M * P }, () => 2 * Math.PI * rng.uniform());
+  const tr = new RwmmseTracker({ K, Nk }, SYS, { smoothing: "auto" });
+  let beta = 0;
+  for (let t = 0; t < T; t++) {
+    const h = cmat(N, M);
+    for (let e = 0; e < N * M; e++) {
+      let re = 0;
+      let im = 0;
+      for (let p = 0; p < P; p++) {
+        const a = x * t * Math.cos(ang[e * P + p]!) + ph[e * P + p]!;
+        re += Math.cos(a);
+        im += Math.sin(a);
+      }
+      h.re[e] = re / Math.sqrt(P) + Math.sqrt(r / 2) * rng.normal();
+      h.im[e] = im / Math.sqrt(P) + Math.sqrt(r / 2) * rng.normal();
+    }
+    beta = tr.step(new ChannelSample(h, K)).smoothing;
+  }
+  const want = kalmanSmoothing(besselJ0(x), 1, r);
+  assert.ok(Math.abs(beta - want) < 0.05, `auto beta ${beta} vs Kalman ${want}`);
 });

@@ -34,6 +34,8 @@ export interface BeamformerResult extends TrajectoryResult {
 export interface BeamformerRunOptions extends TrajectoryOptions {
   /** Extra GLNN options applied to every glnn/lstm spec (the spec's own tokens win). */
   readonly glnn?: GlnnOptions;
+  /** Offline training channels of `lstm-offline` (design side), shape [T, K, Nk, M] like H. */
+  readonly training?: ComplexTensor;
 }
 
 /**
@@ -80,10 +82,14 @@ export function runBeamformers(
     const withDefaults: typeof spec =
       spec.base === "glnn" || spec.base === "lstm" ? { ...spec, glnn: { ...opts.glnn, ...spec.glnn } } : spec;
     const sampleAt = (t: number): CsiSample => ({ H: trajectorySample(H, t), ...(Hest ? { Hest: trajectorySample(Hest, t) } : {}) });
-    // untimed warm-up on a throw-away learner (the timed one starts from its own initial state)
-    const warm = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
+    const training = opts.training
+      ? Array.from({ length: opts.training.shape[0]! }, (_, t) => trajectorySample(opts.training!, t))
+      : undefined;
+    const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams, training);
+    // untimed warm-up on a throw-away learner (the timed one starts from its own initial state);
+    // a frozen offline-trained network has no state to disturb and warms up itself
+    const warm = spec.base === "lstm-offline" ? bf : createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
     for (let w = 0; w < (opts.warmup ?? 2); w++) warm.design(sampleAt(0), w);
-    const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
     const se: number[] = [];
     const times: number[] = [];
     let seDesign = 0;

@@ -267,6 +267,8 @@ export interface OnlineBeamformer {
  * @param spec - parsed spec
  * @param shape - K users × Nk antennas
  * @param seed - default seed (a spec's `seed=` wins for GLNN)
+ * @param training - offline training channels of `lstm-offline` (design side)
+ * @param csiErrorDb - the CSI error (CEE, dB) `rwmmse-track:smooth=auto` assumes; absent = perfect CSI
  */
 export function createOnlineBeamformer(
   spec: LearnedSpec,
@@ -275,6 +277,7 @@ export function createOnlineBeamformer(
   seed: number,
   streams = 1,
   training?: readonly ChannelSample[],
+  csiErrorDb?: number,
 ): OnlineBeamformer {
   const root = new Rng(seed);
   switch (spec.base) {
@@ -323,7 +326,11 @@ export function createOnlineBeamformer(
       };
     case "rwmmse-track": {
       if (streams !== 1) fail("rwmmse-track", `supports one stream per user, got streams = ${streams}`);
-      const tracker = new RwmmseTracker(shape, sys, { iterations: spec.trackIterations, smoothing: spec.trackSmoothing });
+      const tracker = new RwmmseTracker(shape, sys, {
+        iterations: spec.trackIterations,
+        smoothing: spec.trackSmoothing,
+        ...(csiErrorDb !== undefined ? { csiErrorDb } : {}),
+      });
       return {
         name: spec.spec,
         label: spec.spec,

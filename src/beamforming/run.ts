@@ -85,10 +85,12 @@ export function runBeamformers(
     const training = opts.training
       ? Array.from({ length: opts.training.shape[0]! }, (_, t) => trajectorySample(opts.training!, t))
       : undefined;
-    const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams, training);
+    const cee = Hest ? opts.ceeDb : undefined;
+    const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams, training, cee);
     // untimed warm-up on a throw-away learner (the timed one starts from its own initial state);
     // a frozen offline-trained network has no state to disturb and warms up itself
-    const warm = spec.base === "lstm-offline" ? bf : createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
+    const warm =
+      spec.base === "lstm-offline" ? bf : createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams, training, cee);
     for (let w = 0; w < (opts.warmup ?? 2); w++) warm.design(sampleAt(0), w);
     const se: number[] = [];
     const times: number[] = [];

@@ -15,18 +15,25 @@
  *   u_k = C_{−k}⁻¹ g_kk / w_k; then X = Ū (W̄ Ūᴴ Hh Ū + η I)⁻¹ W̄ with η = (σ²/P) Σ α_k w_k ‖u_k‖²;
  * - the output is the best X seen (start or iterate) by the rate Σ α_k log₂ w_k, scaled to power P.
  *
- * Optional channel smoothing: the design uses Ĥ_s(t) = β Ĥ_s(t−1) + (1 − β) Ĥ(t). β is a fixed
- * `smoothing` or, with `smoothing: "auto"`, the steady-state Kalman choice β = 1 − κ for the
- * channel's slot-to-slot correlation ρ and the estimate's error variance r, both estimated from
- * the estimates themselves (Clarke's model): with c_l = E Re(ĥ(t) ĥ(t−l)*) (forgetting factor
- * 0.95 over slots, all entries pooled), c_1 = S J₀(x), c_2 = S J₀(2x) gives the Doppler phase
- * x = 2π f_D Δt from c_2 / c_1, ρ = J₀(x), S = c_1 / ρ and r = c_0 − S; then κ = P⁻ / (P⁻ + r) with
- * P⁻ the positive root of P⁻² + (r (1 − ρ²) − q) P⁻ − q r = 0, q = (1 − ρ²) S (docs §6.1).
+ * Optional channel smoothing: the design uses Ĥ_s(t) = β Ĥ_s(t−1) + (1 − β) Ĥ(t) with a fixed
+ * β = `smoothing`, or with `smoothing: "auto"` the steady-state Kalman filter of an AR(1) channel
+ * whose slot-to-slot correlation ρ is estimated from the estimates and whose error variance r is
+ * the known CSI error (`csiErrorDb`, the CEE relative to the channel power, as robust WMMSE is
+ * given it): with c_0 = E|ĥ(t)|² and d_L = ½ E|ĥ(t) − ĥ(t−L)|² = r + S (1 − ρ_L) pooled over all
+ * entries (L = 4 slots, forgetting factor 0.99 over slots), r = c̄_0 ε / (1 + ε) (ε = 10^(CEE/10),
+ * c̄_0 the mean of |ĥ|² over all slots so far: the error is relative to the long-term channel
+ * power), S = c_0 − r, ρ_L = 1 − (d_L − r) / S, and the AR(1) model that decorrelates as much at
+ * lag L, ρ = 1 − (1 − ρ_L) / L (a lag-1 fit over-smooths: a smooth channel decorrelates
+ * quadratically in the lag, an AR(1) linearly); the gain κ = P⁻ / (P⁻ + r) with P⁻ the positive
+ * root of P⁻² + (r (1 − ρ²) − q) P⁻ − q r = 0,
+ * q = (1 − ρ²) S; and Ĥ_s(t) = ρ (1 − κ) Ĥ_s(t−1) + κ Ĥ(t) (κ ≥ 0.05). Without a CSI error
+ * (perfect CSI) κ = 1: no smoothing. (Estimating r from the estimates alone is not possible when
+ * consecutive slots decorrelate: white channel and white error look alike; a Clarke-model fit
+ * tried first over-smoothed umi-28ghz at 30 m/s.)
  * All buffers are allocated once per tracker; a slot allocates nothing when the caller passes
  * the output matrix (`step(ch, out)`).
  */
 import { fail } from "../core/errors.ts";
-import { besselJ0 } from "../core/bessel.ts";
 import { cmat, type CMat } from "../core/linalg/cmat.ts";
 import { gemmNN, gemmNT } from "../core/gemm.ts";
 import { heapF64, heapSubview } from "../core/wasm/alloc.ts";
@@ -38,9 +45,11 @@ export interface RwmmseTrackOptions {
   readonly iterations?: number;
   /**
    * Exponential smoothing β ∈ [0, 1) of the channel over slots (default 0: none), or `"auto"`:
-   * β from the Doppler and error variance estimated from the estimates (module header).
+   * the Kalman smoother of the estimated slot correlation and the known CSI error (module header).
    */
   readonly smoothing?: number | "auto";
+  /** CSI error power relative to the channel power, dB (the CEE), for `"auto"`; absent = perfect CSI. */
+  readonly csiErrorDb?: number;
 }
 
 /** One slot's design. */
@@ -57,9 +66,11 @@ export interface TrackDesign {
   readonly smoothing: number;
 }
 
-/** Forgetting factor of the slot-to-slot correlation estimates of `smoothing: "auto"`. */
-const AUTO_FORGET = 0.95;
-/** Largest β `smoothing: "auto"` chooses (keeps at least 5 % of the newest estimate). */
+/** Lag (slots) at which `smoothing: "auto"` measures the channel's decorrelation. */
+const AUTO_LAG = 4;
+/** Forgetting factor of the slot-to-slot correlation estimates of `smoothing: "auto"` (about 100 slots). */
+const AUTO_FORGET = 0.99;
+/** Largest 1 − κ of the Kalman rule (keeps at least 5 % of the newest estimate). */
 const AUTO_MAX_BETA = 0.95;
 
 /**
@@ -77,24 +88,6 @@ export function kalmanSmoothing(rho: number, S: number, r: number): number {
   const pm = 0.5 * (-b + Math.sqrt(b * b + 4 * q * r));
   const kappa = pm / (pm + r);
   return Math.min(Math.max(1 - kappa, 0), AUTO_MAX_BETA);
-}
-
-/**
- * Doppler phase x = 2π f_D Δt ∈ [0, 1.2] from the ratio c₂ / c₁ = J₀(2x) / J₀(x) of the lag-2 and
- * lag-1 correlations (Clarke's model; the ratio falls monotonically from 1 on this range), by
- * bisection. A ratio ≥ 1 gives 0; one below J₀(2.4) / J₀(1.2) gives 1.2 (decorrelated).
- */
-export function dopplerPhase(ratio: number): number {
-  if (!(ratio < 1)) return 0;
-  let lo = 0;
-  let hi = 1.2;
-  if (ratio <= besselJ0(2 * hi) / besselJ0(hi)) return hi;
-  for (let i = 0; i < 50; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (besselJ0(2 * mid) / besselJ0(mid) > ratio) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
 }
 
 /** R-WMMSE tracker over the slots of one trajectory (state: the previous base matrix). */
@@ -132,11 +125,11 @@ export class RwmmseTracker {
   private readonly hReal: Float64Array;
   private readonly stacked = new Map<CMat, Float64Array>();
   private vBuf: Float64Array | null = null;
-  // "auto": the last two estimates and the pooled correlations c0, c1, c2 (with their weight)
-  private h1: CMat | null = null;
-  private h2: CMat | null = null;
+  // "auto": the previous estimate, the pooled moments c0, d1 (and their weight), ε of the CEE
+  private ring: CMat[] | null = null;
   private seen = 0;
-  private readonly corr = new Float64Array(4);
+  private readonly corr = new Float64Array(5);
+  private readonly errorRatio: number;
   private readonly small: { cr: Float64Array; ci: Float64Array; yr: Float64Array; yi: Float64Array };
   private hasPrev = false;
   /** t = Re tr(Xᴴ Hh X) of the last rate() call. */
@@ -157,6 +150,9 @@ export class RwmmseTracker {
     this.smoothing = opts.smoothing === "auto" ? Number.NaN : (opts.smoothing ?? 0);
     if (!this.auto && !(this.smoothing >= 0 && this.smoothing < 1))
       fail(where, `smoothing must be in [0, 1) or 'auto', got ${opts.smoothing}`);
+    if (opts.csiErrorDb !== undefined && !Number.isFinite(opts.csiErrorDb))
+      fail(where, `csiErrorDb must be a finite number of dB, got ${opts.csiErrorDb}`);
+    this.errorRatio = opts.csiErrorDb === undefined ? 0 : 10 ** (opts.csiErrorDb / 10);
     this.K = K;
     this.Nk = Nk;
     this.N = K * Nk;
@@ -208,8 +204,12 @@ export class RwmmseTracker {
     if (out && (out.rows !== M || out.cols !== K))
       fail("RwmmseTracker.step", `output matrix is ${out.rows} x ${out.cols}, expected ${M} x ${K}`);
     let H = ch.H;
-    const beta = this.auto ? this.autoBeta(H) : this.smoothing;
-    if (this.auto || beta > 0) {
+    let beta = this.smoothing;
+    if (this.auto) {
+      const chosen = this.autoSmooth(H);
+      H = chosen.H;
+      beta = chosen.beta;
+    } else if (beta > 0) {
       if (!this.hs || this.hs.cols !== M) this.hs = { rows: N, cols: M, re: H.re.slice(), im: H.im.slice() };
       else {
         const sr = this.hs.re;
@@ -278,62 +278,72 @@ export class RwmmseTracker {
   }
 
   /**
-   * β of `smoothing: "auto"` for the estimate of this slot: update the pooled correlations with
-   * it and the two previous estimates, then Doppler → ρ, S, r → Kalman β (module header).
+   * `smoothing: "auto"` (module header): update the pooled correlations with this estimate and
+   * the previous one, then the Kalman step Ĥ_s ← ρ (1 − κ) Ĥ_s + κ Ĥ. Returns the smoothed channel
+   * and its weight on the past, ρ (1 − κ).
    */
-  private autoBeta(H: CMat): number {
+  private autoSmooth(H: CMat): { H: CMat; beta: number } {
     const n = H.re.length;
-    if (!this.h1 || this.h1.re.length !== n) {
-      this.h1 = cmat(H.rows, H.cols);
-      this.h2 = cmat(H.rows, H.cols);
-      this.seen = 0;
-      this.corr.fill(0);
-    }
-    const h1 = this.h1;
-    const h2 = this.h2!;
     const hr = H.re;
     const hi = H.im;
-    let beta = 0;
-    if (this.seen >= 2) {
-      const ar = h1.re;
-      const ai = h1.im;
-      const br = h2.re;
-      const bi = h2.im;
-      let c0 = 0;
-      let c1 = 0;
-      let c2 = 0;
-      for (let i = 0; i < n; i++) {
-        const xr = hr[i]!;
-        const xi = hi[i]!;
-        c0 += xr * xr + xi * xi;
-        c1 += xr * ar[i]! + xi * ai[i]!;
-        c2 += xr * br[i]! + xi * bi[i]!;
-      }
+    const L = AUTO_LAG;
+    if (!this.ring || this.ring[0]!.re.length !== n || !this.hs || this.hs.re.length !== n) {
+      this.ring = Array.from({ length: L }, () => cmat(H.rows, H.cols));
+      this.hs = cmat(H.rows, H.cols);
+      this.seen = 0;
+    }
+    const hs = this.hs;
+    const slot = this.seen % L; // the estimate of L slots ago (once seen ≥ L), overwritten below
+    let a = 0;
+    if (this.seen === 0) {
+      this.corr.fill(0);
+      hs.re.set(hr);
+      hs.im.set(hi);
+    } else {
       const c = this.corr;
-      const f = AUTO_FORGET;
-      c[0] = f * c[0]! + c0 / n;
-      c[1] = f * c[1]! + c1 / n;
-      c[2] = f * c[2]! + c2 / n;
-      c[3] = f * c[3]! + 1;
-      const m0 = c[0]! / c[3]!;
-      const m1 = c[1]! / c[3]!;
-      const m2 = c[2]! / c[3]!;
-      if (m1 > 0 && m0 > 0) {
-        const x = dopplerPhase(m2 / m1);
-        const rho = besselJ0(x);
-        if (rho > 0.05) {
-          const S = Math.min(m1 / rho, m0);
-          beta = kalmanSmoothing(rho, S, m0 - S);
+      let c0 = 0;
+      for (let i = 0; i < n; i++) c0 += hr[i]! * hr[i]! + hi[i]! * hi[i]!;
+      c[3]! += c0 / n; // the long-term mean power (no forgetting) sets the error variance
+      c[4]! += 1;
+      if (this.seen >= L) {
+        let dL = 0;
+        const pr = this.ring[slot]!.re;
+        const pi = this.ring[slot]!.im;
+        for (let i = 0; i < n; i++) {
+          const dr = hr[i]! - pr[i]!;
+          const di = hi[i]! - pi[i]!;
+          dL += dr * dr + di * di;
         }
+        const f = AUTO_FORGET;
+        c[0] = f * c[0]! + c0 / n;
+        c[1] = f * c[1]! + (0.5 * dL) / n;
+        c[2] = f * c[2]! + 1;
+      }
+      const e = this.errorRatio;
+      const r = ((c[3]! / c[4]!) * e) / (1 + e);
+      let rho = 1;
+      if (c[2]! > 0) {
+        const m0 = c[0]! / c[2]!;
+        const half = c[1]! / c[2]!; // ½ E|ĥ(t) − ĥ(t−L)|² = r + S (1 − ρ_L)
+        const S = m0 - r;
+        const rhoL = S > 0 ? Math.min(Math.max(1 - (half - r) / S, 0), 1) : 0;
+        rho = Math.max(1 - (1 - rhoL) / L, 0); // the AR(1) with the same decorrelation at lag L
+      }
+      // until the lag-L statistics exist, no smoothing
+      const keep = this.seen >= L ? kalmanSmoothing(rho, Math.max(c[3]! / c[4]! - r, 0), r) : 0; // 1 − κ
+      a = rho * keep;
+      const b = 1 - keep;
+      const sr = hs.re;
+      const si = hs.im;
+      for (let i = 0; i < n; i++) {
+        sr[i] = a * sr[i]! + b * hr[i]!;
+        si[i] = a * si[i]! + b * hi[i]!;
       }
     }
-    // shift the history: h2 ← h1, h1 ← H (swap the buffers, then copy)
-    this.h2 = h1;
-    this.h1 = h2;
-    h2.re.set(hr);
-    h2.im.set(hi);
+    this.ring[slot]!.re.set(hr);
+    this.ring[slot]!.im.set(hi);
     this.seen++;
-    return beta;
+    return { H: hs, beta: a };
   }
 
   /** Sum rate at base X on the current Gram matrix; leaves g = Hh X, u_k, w_k in the buffers. */

@@ -293,9 +293,13 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
     if (offline.length > 0) {
       // lstm-offline's training set: the estimates of another trajectory of the same preset and
       // settings (seed + OFFLINE_SEED_OFFSET), as many slots as its largest `train=`
+      // (a preset with speed phases keeps its phases: the first `count` slots of its trajectory)
       const count = Math.max(...offline.map((a) => parseLearnedSpec(a).direct.train));
-      const tr = generateChannel({ ...input, seed: o.seed + OFFLINE_SEED_OFFSET, samples: count } as ChannelConfigInput);
-      training = o.csi === "true" ? tr.H : (tr.Hest ?? tr.H);
+      const trInput = { ...input, seed: o.seed + OFFLINE_SEED_OFFSET, ...(phased && !ownSpeeds ? {} : { samples: count }) };
+      const tr = generateChannel(trInput as ChannelConfigInput);
+      const known = o.csi === "true" ? tr.H : (tr.Hest ?? tr.H);
+      if (known.shape[0]! < count) fail(where, `lstm-offline: train=${count} needs ${count} training slots, the preset gives ${known.shape[0]}`);
+      training = sliceSamples(known, 0, count);
     }
     source = { preset: o.preset, channel: configToJson(sim.config), notes: sim.meta.notes };
     simNormalise = sim.config.normalise;

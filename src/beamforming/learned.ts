@@ -25,7 +25,7 @@
  * rescaled to the budget): the classical counterpart of the warm-started GLNN variants.
  * `rwmmse-track` (track.ts: R-WMMSE warm-started from the previous slot, restarted from RZF when
  * that is better on the new channel; `iters=N` per slot, default 2; `smooth=β` channel smoothing,
- * `smooth=auto` with β from the Doppler and CSI error estimated from the estimates).
+ * `smooth=auto`: the Kalman smoother of the slot correlation measured on the estimates and the CEE the run is given).
  *
  * Every result says whether the precoders stayed within the power budget (`equalPower`) and, for
  * the legacy normalisation, carries a label that says the comparison is NOT at equal power.
@@ -59,7 +59,7 @@ export interface LearnedSpec {
   readonly direct: DirectLstmOptions & { readonly train: number };
   /** Iterations per sample of wmmse-track (default 3) and rwmmse-track (default 2). */
   readonly trackIterations: number;
-  /** Channel smoothing β of rwmmse-track (default 0), or "auto" (Kalman β from the estimated Doppler and error). */
+  /** Channel smoothing β of rwmmse-track (default 0), or "auto" (the Kalman smoother of the measured slot correlation and the given CEE). */
   readonly trackSmoothing: number | "auto";
 }
 

@@ -298,7 +298,8 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
       const trInput = { ...input, seed: o.seed + OFFLINE_SEED_OFFSET, ...(phased && !ownSpeeds ? {} : { samples: count }) };
       const tr = generateChannel(trInput as ChannelConfigInput);
       const known = o.csi === "true" ? tr.H : (tr.Hest ?? tr.H);
-      if (known.shape[0]! < count) fail(where, `lstm-offline: train=${count} needs ${count} training slots, the preset gives ${known.shape[0]}`);
+      if (known.shape[0]! < count)
+        fail(where, `lstm-offline: train=${count} needs ${count} training slots, the preset gives ${known.shape[0]}`);
       training = sliceSamples(known, 0, count);
     }
     source = { preset: o.preset, channel: configToJson(sim.config), notes: sim.meta.notes };

@@ -46,6 +46,7 @@ import { cmatmul } from "../core/linalg/matmul.ts";
 import { cpinvHermitian } from "../core/linalg/eigh.ts";
 import { zeroGrads, type Param } from "../cells/param.ts";
 import { buildModel, type SequenceModelConfig } from "../nn/models.ts";
+import { autoNcpArgs } from "../wirings/ncp.ts";
 import type { SequenceModel } from "../nn/sequence.ts";
 import { adam, type Adam, type AdamState } from "../training/adam.ts";
 import { mrt, rzf, zf } from "./precoders.ts";
@@ -93,6 +94,14 @@ export interface GlnnOptions {
   readonly network?: GlnnNetwork;
   /** Neurons of the network (AutoNCP units / LSTM or CfC hidden units); default 30. */
   readonly units?: number;
+  /**
+   * Command neurons of the AutoNCP wiring (`ncp-cfc`, `ltc`): when > 0, the wiring gets the
+   * smallest total size whose command layer has this many neurons (AutoNCP's 40 % rule: C = 30
+   * gives 45 inter + 30 command + 2Kd motor neurons) and `units` is ignored. Default 0: `units`
+   * neurons in total (the reference code's AutoNCP(30, 2Kd), 8 of them command neurons at K·d = 4).
+   * The GLNN paper's text speaks of 30 liquid neurons in the command layer: `commandNeurons: 30`.
+   */
+  readonly commandNeurons?: number;
   /** Network updates per sample N_e; default 3. */
   readonly tuningSteps?: number;
   /** Adam learning rate; default 0.01. */
@@ -197,6 +206,7 @@ export function resolveGlnnOptions(o: GlnnOptions = {}): ResolvedGlnnOptions {
   return {
     network,
     units: int("units", o.units, 30, 3),
+    commandNeurons: int("commandNeurons", o.commandNeurons, 0, 0),
     tuningSteps: int("tuningSteps", o.tuningSteps, 3, 1),
     learningRate: num("learningRate", o.learningRate, 0.01, (x) => x >= 0, "a number >= 0"),
     lrDecay: num("lrDecay", o.lrDecay, 1, (x) => x > 0 && x <= 1, "in (0, 1]"),
@@ -218,6 +228,21 @@ export function resolveGlnnOptions(o: GlnnOptions = {}): ResolvedGlnnOptions {
     zeroOutput: o.zeroOutput ?? false,
     precondition: o.precondition ?? false,
   };
+}
+
+/**
+ * The smallest AutoNCP size (total neurons) whose command layer has `command` neurons for
+ * `outputs` motor neurons (AutoNCP: command = max(⌊0.4 (units − outputs)⌋, 1)).
+ * @param command - command neurons C ≥ 1
+ * @param outputs - motor neurons
+ * @returns total neurons (inter + command + motor)
+ */
+export function autoNcpUnitsForCommand(command: number, outputs: number): number {
+  if (!Number.isInteger(command) || command < 1) fail("glnn", `commandNeurons must be an integer >= 1, got ${command}`);
+  let units = outputs + 3;
+  while (autoNcpArgs(units, outputs).commandNeurons < command) units++;
+  if (autoNcpArgs(units, outputs).commandNeurons !== command) fail("glnn", `no AutoNCP size has exactly ${command} command neurons`);
+  return units;
 }
 
 /**
@@ -288,6 +313,8 @@ export class GlnnBeamformer {
   readonly model: SequenceModel | null;
   readonly params: readonly Param[];
   /** Users, streams per user, receive antennas per user. */
+  /** Neurons of the network in total (from `units`, or from `commandNeurons` for the wired networks). */
+  readonly units: number = 0;
   readonly K: number;
   readonly d: number;
   readonly Nk: number;
@@ -331,10 +358,14 @@ export class GlnnBeamformer {
     } else {
       const inputs = o.encoding === "rows" ? 2 * S : 4;
       const outputs = o.encoding === "rows" ? 2 * S : 2;
-      if (o.network !== "lstm" && o.network !== "cfc" && o.units < outputs + 3) {
-        fail(where, `an AutoNCP wiring of ${o.units} units cannot have ${outputs} motor neurons (needs units >= ${outputs + 3})`);
+      const wired = o.network !== "lstm" && o.network !== "cfc";
+      if (o.commandNeurons > 0 && !wired) fail(where, `commandNeurons applies to the AutoNCP networks (ncp-cfc, ltc), not '${o.network}'`);
+      const units = wired && o.commandNeurons > 0 ? autoNcpUnitsForCommand(o.commandNeurons, outputs) : o.units;
+      if (wired && units < outputs + 3) {
+        fail(where, `an AutoNCP wiring of ${units} units cannot have ${outputs} motor neurons (needs units >= ${outputs + 3})`);
       }
-      const m = buildModel(glnnModelConfig(o.network, o.units, inputs, outputs), { seed: o.seed });
+      this.units = units;
+      const m = buildModel(glnnModelConfig(o.network, units, inputs, outputs), { seed: o.seed });
       if (m.kind !== "sequence") fail(where, "internal: GLNN networks are sequence models");
       this.model = m.net;
       this.params = m.net.params;

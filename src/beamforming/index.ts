@@ -21,5 +21,6 @@ export * from "./trajectory.ts";
 export * from "./glnn.ts";
 export * from "./lagd.ts";
 export * from "./learned.ts";
+export * from "./direct.ts";
 export * from "./run.ts";
 export * from "./track.ts";

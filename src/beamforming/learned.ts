@@ -12,16 +12,20 @@
  * | `chain`, `warm`, `best`, `reset` | chain, warmStart, selectBest, resetState |
  * | `norm-in`, `scale-out`, `per-user` | normalizeInput, scaleOutput, encoding = "per-user" |
  * | `gd-base`, `zero-out`, `precond` | gdBase (network learns a correction to the step `-gd·G`), zeroOutput, precondition |
- * | `steps=N`, `units=N`, `seed=N` | tuningSteps, units, seed |
+ * | `steps=N`, `units=N`, `command=N`, `seed=N` | tuningSteps, units, commandNeurons (e.g. `glnn:command=30`, the paper's 30-neuron command layer), seed |
  * | `lr=x`, `decay=x`, `lrmin=x` | learningRate, lrDecay, lrMin |
  * | `net=ncp-cfc|lstm|cfc|ltc|gd`, `init=random|mf|rzf|zf`, `gd=x` | network, init, gdStep |
  * | `beta=x`, `gamma=x`, `lambda=x` | loss weights |
  *
- * LAGD: `iters=N`, `hidden=N`, `lr=x`, `project=always|end`. WMMSE tracking (`wmmse-track`: WMMSE
+ * LAGD: `iters=N` (the N_e inner steps; default 500 as in the LAGD script, `lagd:iters=3` is the
+ * GLNN paper's N_e = 3), `hidden=N`, `lr=x`, `project=always|end`. `lstm-offline` (direct.ts: the
+ * GLNN paper's LSTM baseline, Ĥ → W, trained offline on `train=N` channels, default 200, drawn from
+ * another seed of the same preset, then frozen): `units=N`, `epochs=N`, `lr=x`, `seed=N`. WMMSE tracking (`wmmse-track`: WMMSE
  * warm-started from the previous sample's precoder, `iters=N` iterations per sample, default 3, output
  * rescaled to the budget): the classical counterpart of the warm-started GLNN variants.
  * `rwmmse-track` (track.ts: R-WMMSE warm-started from the previous slot, restarted from RZF when
- * that is better on the new channel; `iters=N` per slot, default 2; `smooth=β` channel smoothing).
+ * that is better on the new channel; `iters=N` per slot, default 2; `smooth=β` channel smoothing,
+ * `smooth=auto`: the Kalman smoother of the slot correlation measured on the estimates and the CEE the run is given).
  *
  * Every result says whether the precoders stayed within the power budget (`equalPower`) and, for
  * the legacy normalisation, carries a label that says the comparison is NOT at equal power.
@@ -35,9 +39,11 @@ import { lagd, type LagdOptions } from "./lagd.ts";
 import type { SystemParams } from "./system.ts";
 import { wmmse } from "./wmmse.ts";
 import { RwmmseTracker } from "./track.ts";
+import { DirectLstmBeamformer, type DirectLstmOptions } from "./direct.ts";
+import type { ChannelSample } from "./system.ts";
 
 /** Online algorithms by base name. */
-export const LEARNED_ALGORITHMS = ["glnn", "lstm", "lagd", "wmmse-track", "rwmmse-track"] as const;
+export const LEARNED_ALGORITHMS = ["glnn", "lstm", "lstm-offline", "lagd", "wmmse-track", "rwmmse-track"] as const;
 export type LearnedAlgorithm = (typeof LEARNED_ALGORITHMS)[number];
 
 /** A parsed online-algorithm spec. */
@@ -49,10 +55,12 @@ export interface LearnedSpec {
   readonly glnn: GlnnOptions;
   /** LAGD options. */
   readonly lagd: Omit<LagdOptions, "rng">;
+  /** lstm-offline: network options and the number of offline training channels (default 200). */
+  readonly direct: DirectLstmOptions & { readonly train: number };
   /** Iterations per sample of wmmse-track (default 3) and rwmmse-track (default 2). */
   readonly trackIterations: number;
-  /** Channel smoothing β of rwmmse-track (default 0). */
-  readonly trackSmoothing: number;
+  /** Channel smoothing β of rwmmse-track (default 0), or "auto" (the Kalman smoother of the measured slot correlation and the given CEE). */
+  readonly trackSmoothing: number | "auto";
 }
 
 /** Whether a name (or spec) is a classical algorithm of `evaluate.ts`. */
@@ -79,8 +87,9 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
   const glnn: { -readonly [K in keyof GlnnOptions]: GlnnOptions[K] } = b === "lstm" ? { network: "lstm" } : {};
   const loss: { beta?: number; gamma?: number; lambda?: number } = {};
   const lg: { -readonly [K in keyof Omit<LagdOptions, "rng">]: LagdOptions[K] } = {};
+  const direct: { -readonly [K in keyof DirectLstmOptions]: DirectLstmOptions[K] } & { train: number } = { train: 200 };
   let trackIterations = b === "rwmmse-track" ? 2 : 3;
-  let trackSmoothing = 0;
+  let trackSmoothing: number | "auto" = 0;
   const num = (tok: string, v: string | undefined, integer: boolean): number => {
     const x = Number(v);
     if (v === undefined || v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
@@ -132,6 +141,9 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
         case "units":
           glnn.units = num(tok, value, true);
           break;
+        case "command":
+          glnn.commandNeurons = num(tok, value, true);
+          break;
         case "seed":
           glnn.seed = num(tok, value, true);
           break;
@@ -169,6 +181,27 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
         default:
           bad();
       }
+    } else if (b === "lstm-offline") {
+      switch (key) {
+        case "units":
+          direct.units = num(tok, value, true);
+          break;
+        case "epochs":
+          direct.epochs = num(tok, value, true);
+          break;
+        case "lr":
+          direct.learningRate = num(tok, value, false);
+          break;
+        case "seed":
+          direct.seed = num(tok, value, true);
+          break;
+        case "train":
+          direct.train = num(tok, value, true);
+          if (!(direct.train >= 1)) fail(where, `train=${value} in '${spec}': needs at least one training channel`);
+          break;
+        default:
+          bad();
+      }
     } else if (b === "lagd") {
       switch (key) {
         case "iters":
@@ -190,14 +223,18 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
     } else {
       if (key === "iters") trackIterations = num(tok, value, true);
       else if (key === "smooth" && b === "rwmmse-track") {
-        trackSmoothing = num(tok, value, false);
-        if (!(trackSmoothing >= 0 && trackSmoothing < 1)) fail(where, `smooth=${value} in '${spec}': must be in [0, 1)`);
+        if (value === "auto") trackSmoothing = "auto";
+        else {
+          const x = num(tok, value, false);
+          if (!(x >= 0 && x < 1)) fail(where, `smooth=${value} in '${spec}': must be in [0, 1) or 'auto'`);
+          trackSmoothing = x;
+        }
       } else bad();
     }
   }
   if (Object.keys(loss).length) glnn.loss = loss;
   if (!(trackIterations >= 1)) fail(where, `iters must be >= 1 in '${spec}'`);
-  return { spec, base: b, glnn, lagd: lg, trackIterations, trackSmoothing };
+  return { spec, base: b, glnn, lagd: lg, direct, trackIterations, trackSmoothing };
 }
 
 /** Check a list of algorithm specs (classical names or online specs); returns them unchanged. */
@@ -230,6 +267,8 @@ export interface OnlineBeamformer {
  * @param spec - parsed spec
  * @param shape - K users × Nk antennas
  * @param seed - default seed (a spec's `seed=` wins for GLNN)
+ * @param training - offline training channels of `lstm-offline` (design side)
+ * @param csiErrorDb - the CSI error (CEE, dB) `rwmmse-track:smooth=auto` assumes; absent = perfect CSI
  */
 export function createOnlineBeamformer(
   spec: LearnedSpec,
@@ -237,9 +276,30 @@ export function createOnlineBeamformer(
   sys: SystemParams,
   seed: number,
   streams = 1,
+  training?: readonly ChannelSample[],
+  csiErrorDb?: number,
 ): OnlineBeamformer {
   const root = new Rng(seed);
   switch (spec.base) {
+    case "lstm-offline": {
+      if (streams !== 1) fail("lstm-offline", `supports one stream per user, got streams = ${streams}`);
+      if (!training || training.length === 0)
+        fail(
+          "lstm-offline",
+          "needs offline training channels (a simulator preset: the run draws them from another seed of the same preset)",
+        );
+      const net = new DirectLstmBeamformer({ ...shape, M: training[0]!.M }, sys, { seed, ...spec.direct });
+      const fit = net.train(training.slice(0, spec.direct.train));
+      return {
+        name: spec.spec,
+        label: `${spec.spec} (Ĥ → W, trained offline on ${Math.min(training.length, spec.direct.train)} channels, ${fit.updates} steps)`,
+        normalization: null,
+        design: (sample) => {
+          const r = net.design(sample.Hest ?? sample.H);
+          return { V: r.V, seDesign: r.seDesign, iterations: 0 };
+        },
+      };
+    }
     case "glnn":
     case "lstm": {
       const g = new GlnnBeamformer(shape, sys, { seed, streams, ...spec.glnn });
@@ -266,7 +326,11 @@ export function createOnlineBeamformer(
       };
     case "rwmmse-track": {
       if (streams !== 1) fail("rwmmse-track", `supports one stream per user, got streams = ${streams}`);
-      const tracker = new RwmmseTracker(shape, sys, { iterations: spec.trackIterations, smoothing: spec.trackSmoothing });
+      const tracker = new RwmmseTracker(shape, sys, {
+        iterations: spec.trackIterations,
+        smoothing: spec.trackSmoothing,
+        ...(csiErrorDb !== undefined ? { csiErrorDb } : {}),
+      });
       return {
         name: spec.spec,
         label: spec.spec,

@@ -12,7 +12,7 @@ import { createOnlineBeamformer, isClassical, parseLearnedSpec } from "./learned
 import { precoderPower } from "./power.ts";
 import { userRates } from "./rate.ts";
 import { resolveSystem, trajectorySample, type SystemParams } from "./system.ts";
-import { medianIqr, runTrajectory, type TrajectoryOptions, type TrajectoryResult } from "./trajectory.ts";
+import { meanStd, runTrajectory, summarizeTrajectory, type TrajectoryOptions, type TrajectoryResult } from "./trajectory.ts";
 
 /** Per-algorithm summary of {@link runBeamformers} (a {@link TrajectoryResult} plus power facts). */
 export interface BeamformerResult extends TrajectoryResult {
@@ -34,6 +34,8 @@ export interface BeamformerResult extends TrajectoryResult {
 export interface BeamformerRunOptions extends TrajectoryOptions {
   /** Extra GLNN options applied to every glnn/lstm spec (the spec's own tokens win). */
   readonly glnn?: GlnnOptions;
+  /** Offline training channels of `lstm-offline` (design side), shape [T, K, Nk, M] like H. */
+  readonly training?: ComplexTensor;
 }
 
 /**
@@ -80,10 +82,16 @@ export function runBeamformers(
     const withDefaults: typeof spec =
       spec.base === "glnn" || spec.base === "lstm" ? { ...spec, glnn: { ...opts.glnn, ...spec.glnn } } : spec;
     const sampleAt = (t: number): CsiSample => ({ H: trajectorySample(H, t), ...(Hest ? { Hest: trajectorySample(Hest, t) } : {}) });
-    // untimed warm-up on a throw-away learner (the timed one starts from its own initial state)
-    const warm = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
+    const training = opts.training
+      ? Array.from({ length: opts.training.shape[0]! }, (_, t) => trajectorySample(opts.training!, t))
+      : undefined;
+    const cee = Hest ? opts.ceeDb : undefined;
+    const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams, training, cee);
+    // untimed warm-up on a throw-away learner (the timed one starts from its own initial state);
+    // a frozen offline-trained network has no state to disturb and warms up itself
+    const warm =
+      spec.base === "lstm-offline" ? bf : createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams, training, cee);
     for (let w = 0; w < (opts.warmup ?? 2); w++) warm.design(sampleAt(0), w);
-    const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams);
     const se: number[] = [];
     const times: number[] = [];
     let seDesign = 0;
@@ -105,20 +113,16 @@ export function runBeamformers(
       sumPower += p;
       opts.onSample?.(name, t, T);
     }
-    const mean = se.reduce((s, x) => s + x, 0) / T;
-    const std = T > 1 ? Math.sqrt(se.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
     out.push({
-      name,
-      seMean: mean,
-      seStd: std,
-      maxPower,
-      msPerSample: times.reduce((a, b) => a + b, 0) / T,
-      ...(({ median, iqr }) => ({ msMedian: median, msIqr: iqr }))(medianIqr(times)),
-      perSample: se,
-      seDesignMean: seDesign / T,
-      iterationsMean: iters / T,
-      iterationsMax: itersMax,
-      capHits: [],
+      ...summarizeTrajectory(name, {
+        se,
+        times,
+        seDesignSum: seDesign,
+        iterationsSum: iters,
+        iterationsMax: itersMax,
+        maxPower,
+        capHits: [],
+      }),
       label: bf.label,
       normalization: bf.normalization,
       powerBudget: rs.power,
@@ -139,7 +143,7 @@ export const UPPER_LABEL = "best-known (perfect CSI)";
  * any algorithm of the same run that scored higher on that sample (a design on an estimate can
  * land on a better stationary point). `improvedBy` counts the samples each algorithm raised.
  */
-function bestKnownOverRun(upper: BeamformerResult, all: readonly BeamformerResult[]): BeamformerResult {
+export function bestKnownOverRun(upper: BeamformerResult, all: readonly BeamformerResult[]): BeamformerResult {
   const per = [...upper.perSample];
   const improvedBy: Record<string, number> = {};
   for (const r of all) {
@@ -151,8 +155,6 @@ function bestKnownOverRun(upper: BeamformerResult, all: readonly BeamformerResul
       }
     });
   }
-  const T = per.length;
-  const mean = per.reduce((s, x) => s + x, 0) / T;
-  const std = T > 1 ? Math.sqrt(per.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
+  const { mean, std } = meanStd(per);
   return { ...upper, perSample: per, seMean: mean, seStd: std, improvedBy };
 }

@@ -4,34 +4,57 @@
  * (docs/beamforming.md §6.1). Single stream per user (d = 1, the GLNN setting), any Nk.
  *
  * Per slot, with the known channel H (N × M, N = K·Nk) and its Gram matrix Hh = H Hᴴ (the only
- * O(N² M) step), everything runs on N × K base matrices X (V = c Hᴴ X):
+ * O(N² M) step besides the output V = c Hᴴ X), everything runs on N × K base matrices X:
  *
- * - the previous slot's X, the RZF base X_rzf = Eᴴ (E Hh Eᴴ + a I)⁻¹ (E selects each user's
- *   dominant receive direction, a = K σ²/P) and the ZF base (a → 0, equal power per stream)
- *   are scored on the new channel; the best one starts the iterations;
+ * - the previous slot's X, the RZF base X_rzf = Eᴴ (Q + a I)⁻¹ with Q = E Hh Eᴴ (K × K; E selects
+ *   each user's dominant receive direction e_k, the top eigenvector of its Nk × Nk Gram block,
+ *   a = K σ²/P) and the ZF base (a → 0, equal power per stream, from the same Q) are scored on
+ *   the new channel; the best one starts the iterations;
  * - each R-WMMSE iteration (rwmmse.ts, d = 1): G = Hh X, t = Re tr(Xᴴ G), s² = (σ²/P) t;
  *   per user C_{−k} = Σ_{j≠k} g_kj g_kjᴴ + s² I (Nk × Nk), w_k = 1 + g_kkᴴ C_{−k}⁻¹ g_kk,
  *   u_k = C_{−k}⁻¹ g_kk / w_k; then X = Ū (W̄ Ūᴴ Hh Ū + η I)⁻¹ W̄ with η = (σ²/P) Σ α_k w_k ‖u_k‖²;
  * - the output is the best X seen (start or iterate) by the rate Σ α_k log₂ w_k, scaled to power P.
  *
- * Optional channel smoothing: the design uses Ĥ_s(t) = β Ĥ_s(t−1) + (1 − β) Ĥ(t) (β = `smoothing`).
- * All buffers are allocated once per tracker; a slot allocates only the output precoder.
+ * Optional channel smoothing: the design uses Ĥ_s(t) = β Ĥ_s(t−1) + (1 − β) Ĥ(t) with a fixed
+ * β = `smoothing`, or with `smoothing: "auto"` the steady-state Kalman filter of an AR(1) channel
+ * whose slot-to-slot correlation ρ is estimated from the estimates and whose error variance r is
+ * the known CSI error (`csiErrorDb`, the CEE relative to the channel power, as robust WMMSE is
+ * given it): with c_0 = E|ĥ(t)|² and d_L = ½ E|ĥ(t) − ĥ(t−L)|² = r + S (1 − ρ_L) pooled over all
+ * entries (L = 4 slots, forgetting factor 0.99 over slots), r = c̄_0 ε / (1 + ε) (ε = 10^(CEE/10),
+ * c̄_0 the mean of |ĥ|² over all slots so far: the error is relative to the long-term channel
+ * power), S = c_0 − r, ρ_L = 1 − (d_L − r) / S, and the AR(1) model that decorrelates as much at
+ * lag L, ρ = 1 − (1 − ρ_L) / L (a lag-1 fit over-smooths: a smooth channel decorrelates
+ * quadratically in the lag, an AR(1) linearly); the gain κ = P⁻ / (P⁻ + r) with P⁻ the positive
+ * root of P⁻² + (r (1 − ρ²) − q) P⁻ − q r = 0,
+ * q = (1 − ρ²) S; and Ĥ_s(t) = ρ (1 − κ) Ĥ_s(t−1) + κ Ĥ(t) (κ ≥ 0.05). Without a CSI error
+ * (perfect CSI) κ = 1: no smoothing. (Estimating r from the estimates alone is not possible when
+ * consecutive slots decorrelate: white channel and white error look alike; a Clarke-model fit
+ * tried first over-smoothed umi-28ghz at 30 m/s.)
+ * All buffers are allocated once per tracker; a slot allocates nothing when the caller passes
+ * the output matrix (`step(ch, out)`).
  */
 import { fail } from "../core/errors.ts";
 import { cmat, type CMat } from "../core/linalg/cmat.ts";
+import { gemmNN, gemmNT } from "../core/gemm.ts";
+import { heapF64, heapSubview } from "../core/wasm/alloc.ts";
 import { type ChannelSample, resolveSystem, type SystemParams } from "./system.ts";
 
 /** Options of {@link RwmmseTracker}. */
 export interface RwmmseTrackOptions {
   /** R-WMMSE iterations per slot (default 2). */
   readonly iterations?: number;
-  /** Exponential smoothing β ∈ [0, 1) of the channel over slots (default 0: none). */
-  readonly smoothing?: number;
+  /**
+   * Exponential smoothing β ∈ [0, 1) of the channel over slots (default 0: none), or `"auto"`:
+   * the Kalman smoother of the estimated slot correlation and the known CSI error (module header).
+   */
+  readonly smoothing?: number | "auto";
+  /** CSI error power relative to the channel power, dB (the CEE), for `"auto"`; absent = perfect CSI. */
+  readonly csiErrorDb?: number;
 }
 
 /** One slot's design. */
 export interface TrackDesign {
-  /** Precoder, M × K, ‖V‖_F² = P. */
+  /** Precoder, M × K, ‖V‖_F² = P (the caller's `out` when one was passed). */
   readonly V: CMat;
   /** Weighted sum rate on the design channel (bit/s/Hz). */
   readonly sumRate: number;
@@ -39,6 +62,32 @@ export interface TrackDesign {
   readonly iterations: number;
   /** Whether this slot started from RZF or ZF (the warm start was worse or absent). */
   readonly restarted: boolean;
+  /** Smoothing constant β used in this slot (0 without smoothing). */
+  readonly smoothing: number;
+}
+
+/** Lag (slots) at which `smoothing: "auto"` measures the channel's decorrelation. */
+const AUTO_LAG = 4;
+/** Forgetting factor of the slot-to-slot correlation estimates of `smoothing: "auto"` (about 100 slots). */
+const AUTO_FORGET = 0.99;
+/** Largest 1 − κ of the Kalman rule (keeps at least 5 % of the newest estimate). */
+const AUTO_MAX_BETA = 0.95;
+
+/**
+ * The steady-state Kalman smoothing constant β = 1 − κ for an AR(1) channel of power S and
+ * slot-to-slot correlation ρ observed with error variance r (module header). Returns 0 when
+ * r ≤ 0 (nothing to average out) and at most {@link AUTO_MAX_BETA}.
+ * @param rho - correlation ρ ∈ [0, 1] of consecutive slots
+ * @param S - channel power per entry (> 0)
+ * @param r - error variance per entry (same unit as S)
+ */
+export function kalmanSmoothing(rho: number, S: number, r: number): number {
+  if (!(r > 0) || !(S > 0)) return 0;
+  const q = Math.max(1 - rho * rho, 0) * S;
+  const b = r * (1 - rho * rho) - q;
+  const pm = 0.5 * (-b + Math.sqrt(b * b + 4 * q * r));
+  const kappa = pm / (pm + r);
+  return Math.min(Math.max(1 - kappa, 0), AUTO_MAX_BETA);
 }
 
 /** R-WMMSE tracker over the slots of one trajectory (state: the previous base matrix). */
@@ -46,7 +95,9 @@ export class RwmmseTracker {
   readonly K: number;
   readonly Nk: number;
   readonly iterations: number;
+  /** Fixed β, or NaN for `"auto"`. */
   readonly smoothing: number;
+  private readonly auto: boolean;
   private readonly sigma2: number;
   private readonly power: number;
   private readonly weights: Float64Array;
@@ -57,12 +108,32 @@ export class RwmmseTracker {
   private readonly xa: CMat;
   private readonly xb: CMat;
   private readonly prev: CMat;
+  private readonly e: CMat; // N × 1 stacked dominant directions e_k
   private readonly u: CMat; // N × 1 stacked u_k
   private readonly w: Float64Array;
-  private readonly sys: CMat; // K × (2K): [W̄ Q + η I | W̄]
+  private readonly q: CMat; // K × K: Eᴴ-weighted Gram Q = E Hh Eᴴ
+  private readonly sys: CMat; // K × (2K): [A | B] of the K × K solves
   private hs: CMat | null = null;
+  // real forms for the two O(N M) products (on the WebAssembly heap when available, so they run
+  // in the SIMD gemm kernels): S = [[Hr, Hi], [Hi, −Hr]] (2N × 2M), Hh = S [Hr, Hi]ᵀ (2N × N),
+  // A = [[Xrᵀ, Xiᵀ], [Xiᵀ, −Xrᵀ]] (2K × 2N, columns interleaved), Vᵀ = A S_top (2K × M)
+  private sBuf: Float64Array | null = null;
+  private readonly gBuf: Float64Array;
+  private readonly aBuf: Float64Array;
+  // Hh in real form [[Re, −Im], [Im, Re]] (2N × 2N); the N × K matrices X and G are planar views on
+  // one buffer each, [Xr; Xi] (2N × K row-major), so G = Hh X is one gemm without packing
+  private readonly hReal: Float64Array;
+  private readonly stacked = new Map<CMat, Float64Array>();
+  private vBuf: Float64Array | null = null;
+  // "auto": the previous estimate, the pooled moments c0, d1 (and their weight), ε of the CEE
+  private ring: CMat[] | null = null;
+  private seen = 0;
+  private readonly corr = new Float64Array(5);
+  private readonly errorRatio: number;
   private readonly small: { cr: Float64Array; ci: Float64Array; yr: Float64Array; yi: Float64Array };
   private hasPrev = false;
+  /** t = Re tr(Xᴴ Hh X) of the last rate() call. */
+  private lastT = 0;
 
   /**
    * @param shape - users K and antennas per user Nk
@@ -75,8 +146,13 @@ export class RwmmseTracker {
     this.iterations = opts.iterations ?? 2;
     if (!Number.isInteger(this.iterations) || this.iterations < 0 || this.iterations > 1000)
       fail(where, `iterations must be an integer in [0, 1000], got ${opts.iterations}`);
-    this.smoothing = opts.smoothing ?? 0;
-    if (!(this.smoothing >= 0 && this.smoothing < 1)) fail(where, `smoothing must be in [0, 1), got ${opts.smoothing}`);
+    this.auto = opts.smoothing === "auto";
+    this.smoothing = opts.smoothing === "auto" ? Number.NaN : (opts.smoothing ?? 0);
+    if (!this.auto && !(this.smoothing >= 0 && this.smoothing < 1))
+      fail(where, `smoothing must be in [0, 1) or 'auto', got ${opts.smoothing}`);
+    if (opts.csiErrorDb !== undefined && !Number.isFinite(opts.csiErrorDb))
+      fail(where, `csiErrorDb must be a finite number of dB, got ${opts.csiErrorDb}`);
+    this.errorRatio = opts.csiErrorDb === undefined ? 0 : 10 ** (opts.csiErrorDb / 10);
     this.K = K;
     this.Nk = Nk;
     this.N = K * Nk;
@@ -85,51 +161,75 @@ export class RwmmseTracker {
     this.weights = rs.weights;
     const N = this.N;
     this.hh = cmat(N, N);
-    this.g = cmat(N, K);
-    this.xa = cmat(N, K);
-    this.xb = cmat(N, K);
-    this.prev = cmat(N, K);
+    this.hReal = heapF64(4 * N * N);
+    const planar = (): CMat => {
+      const buf = heapF64(2 * N * K);
+      const m: CMat = { rows: N, cols: K, re: heapSubview(buf, 0, N * K), im: heapSubview(buf, N * K, 2 * N * K) };
+      this.stacked.set(m, buf);
+      return m;
+    };
+    this.g = planar();
+    this.xa = planar();
+    this.xb = planar();
+    this.prev = planar();
+    this.e = cmat(N, 1);
     this.u = cmat(N, 1);
     this.w = new Float64Array(K);
+    this.q = cmat(K, K);
     this.sys = cmat(K, 2 * K);
+    this.gBuf = heapF64(2 * N * N);
+    this.aBuf = heapF64(4 * K * N);
     this.small = { cr: new Float64Array(Nk * Nk), ci: new Float64Array(Nk * Nk), yr: new Float64Array(Nk), yi: new Float64Array(Nk) };
   }
 
-  /** Forget the previous slot (the next one starts from RZF). */
+  /** Forget the previous slot (the next one starts from RZF; smoothing and its estimates restart). */
   reset(): void {
     this.hasPrev = false;
     this.hs = null;
+    this.seen = 0;
+    this.corr.fill(0);
   }
 
   /**
    * Design the precoder of the next slot.
    * @param ch - the channel the transmitter knows, H of shape N × M (N = K·Nk)
-   * @returns V (M × K, power P), its rate on the design channel, iterations, restart flag
+   * @param out - optional M × K matrix to write V into (no allocation per slot); a new one otherwise
+   * @returns V (M × K, power P), its rate on the design channel, iterations, restart flag, β used
    */
-  step(ch: ChannelSample): TrackDesign {
+  step(ch: ChannelSample, out?: CMat): TrackDesign {
     const { K, Nk, N } = this;
     if (ch.K !== K || ch.Nk !== Nk)
       fail("RwmmseTracker.step", `channel has K = ${ch.K}, Nk = ${ch.Nk}; the tracker was built for K = ${K}, Nk = ${Nk}`);
     const M = ch.M;
+    if (out && (out.rows !== M || out.cols !== K))
+      fail("RwmmseTracker.step", `output matrix is ${out.rows} x ${out.cols}, expected ${M} x ${K}`);
     let H = ch.H;
-    if (this.smoothing > 0) {
-      const b = this.smoothing;
+    let beta = this.smoothing;
+    if (this.auto) {
+      const chosen = this.autoSmooth(H);
+      H = chosen.H;
+      beta = chosen.beta;
+    } else if (beta > 0) {
       if (!this.hs || this.hs.cols !== M) this.hs = { rows: N, cols: M, re: H.re.slice(), im: H.im.slice() };
       else {
-        const s = this.hs;
-        for (let i = 0; i < s.re.length; i++) {
-          s.re[i] = b * s.re[i]! + (1 - b) * H.re[i]!;
-          s.im[i] = b * s.im[i]! + (1 - b) * H.im[i]!;
+        const sr = this.hs.re;
+        const si = this.hs.im;
+        const hr = H.re;
+        const hi = H.im;
+        const a = 1 - beta;
+        for (let i = 0; i < sr.length; i++) {
+          sr[i] = beta * sr[i]! + a * hr[i]!;
+          si[i] = beta * si[i]! + a * hi[i]!;
         }
       }
       H = this.hs;
     }
-    gramInto(H, this.hh);
-    // starts: RZF and ZF bases (the better into xb); previous solution in prev
-    this.rzfBase(this.xb);
+    this.gram(H);
+    // starts: RZF and ZF bases from the same directions and Q (the better into xb); previous in prev
+    this.directions();
+    this.baseFromQ(this.xb, (K * this.sigma2) / this.power, false);
     let rate = this.rate(this.xb);
-    this.rzfBase(this.xa, true);
-    equalColumnPower(this.xa, this.hh, this.g);
+    this.baseFromQ(this.xa, 0, true);
     const rz = this.rate(this.xa);
     if (rz > rate) {
       copyInto(this.xa, this.xb);
@@ -137,6 +237,8 @@ export class RwmmseTracker {
     }
     let cur = this.xb;
     let restarted = true;
+    // whether u, w, g in the buffers belong to `cur` (the last rate() call was on its content)
+    let fresh = false;
     if (this.hasPrev) {
       const r = this.rate(this.prev);
       if (r >= rate) {
@@ -144,18 +246,23 @@ export class RwmmseTracker {
         cur = this.xa;
         rate = r;
         restarted = false;
+        fresh = true;
       }
     }
     let best = cur;
     let bestRate = rate;
     let other = cur === this.xa ? this.xb : this.xa;
     let it = 0;
-    if (this.iterations > 0) this.rate(cur); // u, w at the start
+    if (this.iterations > 0 && !fresh) {
+      this.rate(cur); // u, w at the start
+      fresh = true;
+    }
     for (; it < this.iterations; it++) {
       this.update(other);
       const r = this.rate(other); // leaves u, w at the new iterate
       if (!(r > bestRate)) {
         it++;
+        fresh = false; // the buffers hold the rejected iterate
         break; // no gain (converged to round-off): keep the best, untouched in `cur`
       }
       best = other;
@@ -165,68 +272,221 @@ export class RwmmseTracker {
     }
     copyInto(best, this.prev);
     this.hasPrev = true;
-    return { V: this.precoder(H, best), sumRate: bestRate, iterations: it, restarted };
+    const V = out ?? cmat(M, K);
+    this.precoderInto(best, V, fresh ? this.lastT : this.power0(best));
+    return { V, sumRate: bestRate, iterations: it, restarted, smoothing: beta };
+  }
+
+  /**
+   * `smoothing: "auto"` (module header): update the pooled correlations with this estimate and
+   * the previous one, then the Kalman step Ĥ_s ← ρ (1 − κ) Ĥ_s + κ Ĥ. Returns the smoothed channel
+   * and its weight on the past, ρ (1 − κ).
+   */
+  private autoSmooth(H: CMat): { H: CMat; beta: number } {
+    const n = H.re.length;
+    const hr = H.re;
+    const hi = H.im;
+    const L = AUTO_LAG;
+    if (!this.ring || this.ring[0]!.re.length !== n || !this.hs || this.hs.re.length !== n) {
+      this.ring = Array.from({ length: L }, () => cmat(H.rows, H.cols));
+      this.hs = cmat(H.rows, H.cols);
+      this.seen = 0;
+    }
+    const hs = this.hs;
+    const slot = this.seen % L; // the estimate of L slots ago (once seen ≥ L), overwritten below
+    let a = 0;
+    if (this.seen === 0) {
+      this.corr.fill(0);
+      hs.re.set(hr);
+      hs.im.set(hi);
+    } else {
+      const c = this.corr;
+      let c0 = 0;
+      for (let i = 0; i < n; i++) c0 += hr[i]! * hr[i]! + hi[i]! * hi[i]!;
+      c[3]! += c0 / n; // the long-term mean power (no forgetting) sets the error variance
+      c[4]! += 1;
+      if (this.seen >= L) {
+        let dL = 0;
+        const pr = this.ring[slot]!.re;
+        const pi = this.ring[slot]!.im;
+        for (let i = 0; i < n; i++) {
+          const dr = hr[i]! - pr[i]!;
+          const di = hi[i]! - pi[i]!;
+          dL += dr * dr + di * di;
+        }
+        const f = AUTO_FORGET;
+        c[0] = f * c[0]! + c0 / n;
+        c[1] = f * c[1]! + (0.5 * dL) / n;
+        c[2] = f * c[2]! + 1;
+      }
+      const e = this.errorRatio;
+      const r = ((c[3]! / c[4]!) * e) / (1 + e);
+      let rho = 1;
+      if (c[2]! > 0) {
+        const m0 = c[0]! / c[2]!;
+        const half = c[1]! / c[2]!; // ½ E|ĥ(t) − ĥ(t−L)|² = r + S (1 − ρ_L)
+        const S = m0 - r;
+        const rhoL = S > 0 ? Math.min(Math.max(1 - (half - r) / S, 0), 1) : 0;
+        rho = Math.max(1 - (1 - rhoL) / L, 0); // the AR(1) with the same decorrelation at lag L
+      }
+      // until the lag-L statistics exist, no smoothing
+      const keep = this.seen >= L ? kalmanSmoothing(rho, Math.max(c[3]! / c[4]! - r, 0), r) : 0; // 1 − κ
+      a = rho * keep;
+      const b = 1 - keep;
+      const sr = hs.re;
+      const si = hs.im;
+      for (let i = 0; i < n; i++) {
+        sr[i] = a * sr[i]! + b * hr[i]!;
+        si[i] = a * si[i]! + b * hi[i]!;
+      }
+    }
+    this.ring[slot]!.re.set(hr);
+    this.ring[slot]!.im.set(hi);
+    this.seen++;
+    return { H: hs, beta: a };
   }
 
   /** Sum rate at base X on the current Gram matrix; leaves g = Hh X, u_k, w_k in the buffers. */
   private rate(x: CMat): number {
-    const { K, Nk, N, hh, g, u, w } = this;
-    matmulInto(hh, x, g);
+    const { K, Nk, N, g, u, w } = this;
+    this.hhTimes(x);
+    const gr = g.re;
+    const gi = g.im;
+    const xr0 = x.re;
+    const xi0 = x.im;
     let t = 0;
-    for (let i = 0; i < N * K; i++) t += x.re[i]! * g.re[i]! + x.im[i]! * g.im[i]!;
+    for (let i = 0; i < N * K; i++) t += xr0[i]! * gr[i]! + xi0[i]! * gi[i]!;
+    this.lastT = t;
     if (!(t > 0)) return -Infinity;
     const s2 = (this.sigma2 / this.power) * t;
     let sum = 0;
     const { cr, ci, yr, yi } = this.small;
     for (let k = 0; k < K; k++) {
       const r0 = k * Nk;
-      // C_{-k} (Hermitian, full)
-      for (let a = 0; a < Nk; a++) {
-        for (let b = 0; b <= a; b++) {
-          let sr = 0;
-          let si = 0;
-          for (let j = 0; j < K; j++) {
-            if (j === k) continue;
-            const xr = g.re[(r0 + a) * K + j]!;
-            const xi = g.im[(r0 + a) * K + j]!;
-            const zr = g.re[(r0 + b) * K + j]!;
-            const zi = g.im[(r0 + b) * K + j]!;
-            sr += xr * zr + xi * zi;
-            si += xi * zr - xr * zi;
-          }
-          if (a === b) {
-            cr[a * Nk + a] = sr + s2;
-            ci[a * Nk + a] = 0;
-          } else {
-            cr[a * Nk + b] = sr;
-            ci[a * Nk + b] = si;
-            cr[b * Nk + a] = sr;
-            ci[b * Nk + a] = -si;
+      let q = 0;
+      if (Nk === 1) {
+        // C_{-k} is the scalar Σ_{j≠k} |g_kj|² + s²
+        let c = s2;
+        for (let j = 0; j < K; j++) if (j !== k) c += gr[r0 * K + j]! ** 2 + gi[r0 * K + j]! ** 2;
+        const gkr = gr[r0 * K + k]!;
+        const gki = gi[r0 * K + k]!;
+        q = (gkr * gkr + gki * gki) / c;
+        yr[0] = gkr / c;
+        yi[0] = gki / c;
+      } else {
+        // C_{-k} (Hermitian, full)
+        for (let a = 0; a < Nk; a++) {
+          for (let b = 0; b <= a; b++) {
+            let sr = 0;
+            let si = 0;
+            const oa = (r0 + a) * K;
+            const ob = (r0 + b) * K;
+            for (let j = 0; j < K; j++) {
+              if (j === k) continue;
+              const xr = gr[oa + j]!;
+              const xi = gi[oa + j]!;
+              const zr = gr[ob + j]!;
+              const zi = gi[ob + j]!;
+              sr += xr * zr + xi * zi;
+              si += xi * zr - xr * zi;
+            }
+            if (a === b) {
+              cr[a * Nk + a] = sr + s2;
+              ci[a * Nk + a] = 0;
+            } else {
+              cr[a * Nk + b] = sr;
+              ci[a * Nk + b] = si;
+              cr[b * Nk + a] = sr;
+              ci[b * Nk + a] = -si;
+            }
           }
         }
+        for (let a = 0; a < Nk; a++) {
+          yr[a] = gr[(r0 + a) * K + k]!;
+          yi[a] = gi[(r0 + a) * K + k]!;
+        }
+        // y <- C_{-k}^{-1} g_kk (2 × 2: the adjugate; larger: Cholesky in place on cr/ci, lower)
+        if (Nk === 2) {
+          const c00 = cr[0]!;
+          const c11 = cr[3]!;
+          const br = cr[2]!; // C[1, 0] = conj(C[0, 1])
+          const bi = ci[2]!;
+          const det = c00 * c11 - (br * br + bi * bi);
+          const y0r = yr[0]!;
+          const y0i = yi[0]!;
+          const y1r = yr[1]!;
+          const y1i = yi[1]!;
+          // C⁻¹ = [[c11, −C01], [−C10, c00]] / det, C01 = conj(C10) = (br, −bi)
+          yr[0] = (c11 * y0r - (br * y1r + bi * y1i)) / det;
+          yi[0] = (c11 * y0i - (br * y1i - bi * y1r)) / det;
+          yr[1] = (c00 * y1r - (br * y0r - bi * y0i)) / det;
+          yi[1] = (c00 * y1i - (br * y0i + bi * y0r)) / det;
+        } else cholSolveSmall(cr, ci, yr, yi, Nk);
+        for (let a = 0; a < Nk; a++) q += gr[(r0 + a) * K + k]! * yr[a]! + gi[(r0 + a) * K + k]! * yi[a]!;
       }
-      for (let a = 0; a < Nk; a++) {
-        yr[a] = g.re[(r0 + a) * K + k]!;
-        yi[a] = g.im[(r0 + a) * K + k]!;
-      }
-      // y <- C_{-k}^{-1} g_kk (Cholesky in place on cr/ci, lower)
-      cholSolveSmall(cr, ci, yr, yi, Nk);
-      let q = 0;
-      for (let a = 0; a < Nk; a++) q += g.re[(r0 + a) * K + k]! * yr[a]! + g.im[(r0 + a) * K + k]! * yi[a]!;
       const wk = 1 + q;
       w[k] = wk;
       for (let a = 0; a < Nk; a++) {
         u.re[r0 + a] = yr[a]! / wk;
         u.im[r0 + a] = yi[a]! / wk;
       }
-      sum += this.weights[k]! * Math.log2(wk);
+      sum += this.weights[k]! * Math.log(wk);
     }
-    return sum;
+    return sum / Math.LN2;
+  }
+
+  /** Q_ij = v_iᴴ Hh[block i, block j] v_j for the stacked per-user vectors v (N × 1), into `out` with row stride `ld`. */
+  private blockForm(v: CMat, out: CMat, ld: number): void {
+    const { K, Nk, N, hh } = this;
+    const hr = hh.re;
+    const hi = hh.im;
+    const vr = v.re;
+    const vi = v.im;
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) {
+        let qr = 0;
+        let qi = 0;
+        for (let b = 0; b < Nk; b++) {
+          const ujr = vr[j * Nk + b]!;
+          const uji = vi[j * Nk + b]!;
+          for (let a = 0; a < Nk; a++) {
+            const o = (i * Nk + a) * N + j * Nk + b;
+            const pr = hr[o]! * ujr - hi[o]! * uji;
+            const pi = hr[o]! * uji + hi[o]! * ujr;
+            const uir = vr[i * Nk + a]!;
+            const uii = vi[i * Nk + a]!;
+            qr += uir * pr + uii * pi;
+            qi += uir * pi - uii * pr;
+          }
+        }
+        out.re[i * ld + j] = qr;
+        out.im[i * ld + j] = qi;
+      }
+    }
+  }
+
+  /** X = blkdiag(v_k) Z with Z the right half of the solved system (X[k·Nk + a, j] = v_k[a] Z[k, j]). */
+  private expand(v: CMat, out: CMat): void {
+    const { K, Nk, sys } = this;
+    const K2 = 2 * K;
+    for (let k = 0; k < K; k++) {
+      for (let a = 0; a < Nk; a++) {
+        const ur = v.re[k * Nk + a]!;
+        const ui = v.im[k * Nk + a]!;
+        const o = (k * Nk + a) * K;
+        for (let j = 0; j < K; j++) {
+          const zr = sys.re[k * K2 + K + j]!;
+          const zi = sys.im[k * K2 + K + j]!;
+          out.re[o + j] = ur * zr - ui * zi;
+          out.im[o + j] = ur * zi + ui * zr;
+        }
+      }
+    }
   }
 
   /** One R-WMMSE base update from the u, w in the buffers, into `out`. */
   private update(out: CMat): void {
-    const { K, Nk, hh, u, w, sys } = this;
+    const { K, Nk, u, w, sys } = this;
     const alpha = this.weights;
     const ratio = this.sigma2 / this.power;
     let eta = 0;
@@ -236,216 +496,257 @@ export class RwmmseTracker {
       eta += alpha[k]! * w[k]! * n2;
     }
     eta *= ratio;
-    // Q_ij = u_iᴴ Hh[block i, block j] u_j; system rows: α_i w_i Q_ij + η δ_ij | α_i w_i δ_ij
+    // system rows: α_i w_i Q_ij + η δ_ij | α_i w_i δ_ij, Q_ij = u_iᴴ Hh[block i, block j] u_j
     const K2 = 2 * K;
     sys.re.fill(0);
     sys.im.fill(0);
+    this.blockForm(u, sys, K2);
     for (let i = 0; i < K; i++) {
       const wi = alpha[i]! * w[i]!;
       for (let j = 0; j < K; j++) {
-        let qr = 0;
-        let qi = 0;
-        for (let b = 0; b < Nk; b++) {
-          // (Hh u_j) restricted to block i, row a, then conj(u_i[a]) times it
-          const ujr = u.re[j * Nk + b]!;
-          const uji = u.im[j * Nk + b]!;
-          for (let a = 0; a < Nk; a++) {
-            const hr = hh.re[(i * Nk + a) * this.N + j * Nk + b]!;
-            const hi = hh.im[(i * Nk + a) * this.N + j * Nk + b]!;
-            const vr = hr * ujr - hi * uji;
-            const vi = hr * uji + hi * ujr;
-            const uir = u.re[i * Nk + a]!;
-            const uii = u.im[i * Nk + a]!;
-            qr += uir * vr + uii * vi;
-            qi += uir * vi - uii * vr;
-          }
-        }
-        sys.re[i * K2 + j] = wi * qr + (i === j ? eta : 0);
-        sys.im[i * K2 + j] = wi * qi;
+        sys.re[i * K2 + j]! *= wi;
+        sys.im[i * K2 + j]! *= wi;
       }
+      sys.re[i * K2 + i]! += eta;
       sys.re[i * K2 + K + i] = wi;
     }
     gaussJordan(sys, K);
-    // X = Ū Z with Z = the right half (K × K): X[k·Nk + a, j] = u_k[a] Z[k, j]
-    for (let k = 0; k < K; k++) {
-      for (let a = 0; a < Nk; a++) {
-        const ur = u.re[k * Nk + a]!;
-        const ui = u.im[k * Nk + a]!;
-        for (let j = 0; j < K; j++) {
-          const zr = sys.re[k * K2 + K + j]!;
-          const zi = sys.im[k * K2 + K + j]!;
-          out.re[(k * Nk + a) * K + j] = ur * zr - ui * zi;
-          out.im[(k * Nk + a) * K + j] = ur * zi + ui * zr;
-        }
-      }
-    }
+    this.expand(u, out);
   }
 
   /**
-   * RZF in the row space: user k's effective row e_kᴴ H_k with e_k the dominant eigenvector of its
-   * Gram block (power iteration), X = Eᴴ (E Hh Eᴴ + a I)⁻¹ with a = K σ²/P.
+   * Each user's dominant receive direction e_k (top eigenvector of its Gram block; closed form for
+   * Nk ≤ 2, power iteration otherwise) into `e`, and Q = E Hh Eᴴ (K × K) into `q`.
    */
-  private rzfBase(out: CMat, zeroForcing = false): void {
-    const { K, Nk, N, hh, u, sys } = this;
+  private directions(): void {
+    const { K, Nk, N, hh, e } = this;
+    const hr = hh.re;
+    const hi = hh.im;
     for (let k = 0; k < K; k++) {
       const r0 = k * Nk;
-      // power iteration on the Nk × Nk Gram block from a fixed start (1, 0.5, …, 0.5)
-      for (let a = 0; a < Nk; a++) {
-        u.re[r0 + a] = a === 0 ? 1 : 0.5;
-        u.im[r0 + a] = 0;
-      }
-      for (let rep = 0; rep < (Nk === 1 ? 0 : 12); rep++) {
-        let n2 = 0;
-        const { yr: vr, yi: vi } = this.small;
-        for (let a = 0; a < Nk; a++) {
-          let sr = 0;
-          let si = 0;
-          for (let b = 0; b < Nk; b++) {
-            const hr = hh.re[(r0 + a) * N + r0 + b]!;
-            const hi = hh.im[(r0 + a) * N + r0 + b]!;
-            const xr = u.re[r0 + b]!;
-            const xi = u.im[r0 + b]!;
-            sr += hr * xr - hi * xi;
-            si += hr * xi + hi * xr;
-          }
-          vr[a] = sr;
-          vi[a] = si;
-          n2 += sr * sr + si * si;
+      if (Nk === 1) {
+        e.re[r0] = 1;
+        e.im[r0] = 0;
+      } else if (Nk === 2) {
+        // [[a, b], [b*, d]]: top eigenvalue λ = (a+d)/2 + sqrt(((a−d)/2)² + |b|²); vector (b, λ − a) or (λ − d, b*)
+        const a = hr[r0 * N + r0]!;
+        const d = hr[(r0 + 1) * N + r0 + 1]!;
+        const br = hr[r0 * N + r0 + 1]!;
+        const bi = hi[r0 * N + r0 + 1]!;
+        const half = 0.5 * (a - d);
+        const lam = 0.5 * (a + d) + Math.sqrt(half * half + br * br + bi * bi);
+        let v0r: number;
+        let v0i: number;
+        let v1r: number;
+        if (a >= d) {
+          // (λ − d, b*): first entry is the larger one
+          v0r = lam - d;
+          v0i = 0;
+          v1r = br;
+          e.im[r0 + 1] = -bi;
+        } else {
+          v0r = br;
+          v0i = bi;
+          v1r = lam - a;
+          e.im[r0 + 1] = 0;
         }
-        const inv = 1 / Math.sqrt(n2 || 1);
+        let n2 = v0r * v0r + v0i * v0i + v1r * v1r + e.im[r0 + 1]! ** 2;
+        if (!(n2 > 0)) {
+          v0r = 1;
+          v0i = 0;
+          v1r = 0;
+          e.im[r0 + 1] = 0;
+          n2 = 1;
+        }
+        const inv = 1 / Math.sqrt(n2);
+        e.re[r0] = v0r * inv;
+        e.im[r0] = v0i * inv;
+        e.re[r0 + 1] = v1r * inv;
+        e.im[r0 + 1]! *= inv;
+      } else {
+        // power iteration on the Nk × Nk Gram block from a fixed start (1, 0.5, …, 0.5)
         for (let a = 0; a < Nk; a++) {
-          u.re[r0 + a] = vr[a]! * inv;
-          u.im[r0 + a] = vi[a]! * inv;
+          e.re[r0 + a] = a === 0 ? 1 : 0.5;
+          e.im[r0 + a] = 0;
+        }
+        const { yr: vr, yi: vi } = this.small;
+        for (let rep = 0; rep < 12; rep++) {
+          let n2 = 0;
+          for (let a = 0; a < Nk; a++) {
+            let sr = 0;
+            let si = 0;
+            for (let b = 0; b < Nk; b++) {
+              const o = (r0 + a) * N + r0 + b;
+              const xr = e.re[r0 + b]!;
+              const xi = e.im[r0 + b]!;
+              sr += hr[o]! * xr - hi[o]! * xi;
+              si += hr[o]! * xi + hi[o]! * xr;
+            }
+            vr[a] = sr;
+            vi[a] = si;
+            n2 += sr * sr + si * si;
+          }
+          const inv = 1 / Math.sqrt(n2 || 1);
+          for (let a = 0; a < Nk; a++) {
+            e.re[r0 + a] = vr[a]! * inv;
+            e.im[r0 + a] = vi[a]! * inv;
+          }
         }
       }
     }
+    this.blockForm(e, this.q, K);
+  }
+
+  /**
+   * RZF (or ZF) base in the row space from the directions and Q of {@link directions}:
+   * X = Eᴴ (Q + a I)⁻¹ with a = `reg` (ZF: a vanishing 1e-10 of the mean gain keeps the K × K
+   * solve defined, and each stream is then scaled to equal power).
+   */
+  private baseFromQ(out: CMat, reg: number, zeroForcing: boolean): void {
+    const { K, N, hh, q, sys, e } = this;
     const K2 = 2 * K;
-    let tr = 0;
-    for (let i = 0; i < N; i++) tr += hh.re[i * N + i]!;
-    // ZF: a vanishing regulariser (relative 1e-10 of the mean gain) keeps the K × K solve defined
-    const reg = zeroForcing ? (1e-10 * tr) / N : (K * this.sigma2) / this.power;
+    if (zeroForcing) {
+      let tr = 0;
+      for (let i = 0; i < N; i++) tr += hh.re[i * N + i]!;
+      reg = (1e-10 * tr) / N;
+    }
     sys.re.fill(0);
     sys.im.fill(0);
     for (let i = 0; i < K; i++) {
       for (let j = 0; j < K; j++) {
-        let qr = 0;
-        let qi = 0;
-        for (let a = 0; a < Nk; a++) {
-          for (let b = 0; b < Nk; b++) {
-            const hr = hh.re[(i * Nk + a) * N + j * Nk + b]!;
-            const hi = hh.im[(i * Nk + a) * N + j * Nk + b]!;
-            const ujr = u.re[j * Nk + b]!;
-            const uji = u.im[j * Nk + b]!;
-            const vr = hr * ujr - hi * uji;
-            const vi = hr * uji + hi * ujr;
-            const uir = u.re[i * Nk + a]!;
-            const uii = u.im[i * Nk + a]!;
-            qr += uir * vr + uii * vi;
-            qi += uir * vi - uii * vr;
-          }
-        }
-        sys.re[i * K2 + j] = qr + (i === j ? reg : 0);
-        sys.im[i * K2 + j] = qi;
+        sys.re[i * K2 + j] = q.re[i * K + j]! + (i === j ? reg : 0);
+        sys.im[i * K2 + j] = q.im[i * K + j]!;
       }
       sys.re[i * K2 + K + i] = 1;
     }
     gaussJordan(sys, K);
-    for (let k = 0; k < K; k++) {
-      for (let a = 0; a < Nk; a++) {
-        const ur = u.re[k * Nk + a]!;
-        const ui = u.im[k * Nk + a]!;
-        for (let j = 0; j < K; j++) {
-          const zr = sys.re[k * K2 + K + j]!;
-          const zi = sys.im[k * K2 + K + j]!;
-          out.re[(k * Nk + a) * K + j] = ur * zr - ui * zi;
-          out.im[(k * Nk + a) * K + j] = ur * zi + ui * zr;
+    if (zeroForcing) {
+      // equal power per stream: column j of Z scaled so that z_jᴴ Q z_j = 1
+      for (let j = 0; j < K; j++) {
+        let p = 0;
+        for (let i = 0; i < K; i++) {
+          let sr = 0;
+          let si = 0;
+          for (let l = 0; l < K; l++) {
+            const zr = sys.re[l * K2 + K + j]!;
+            const zi = sys.im[l * K2 + K + j]!;
+            sr += q.re[i * K + l]! * zr - q.im[i * K + l]! * zi;
+            si += q.re[i * K + l]! * zi + q.im[i * K + l]! * zr;
+          }
+          p += sys.re[i * K2 + K + j]! * sr + sys.im[i * K2 + K + j]! * si;
         }
+        const c = p > 0 ? 1 / Math.sqrt(p) : 0;
+        for (let i = 0; i < K; i++) {
+          sys.re[i * K2 + K + j]! *= c;
+          sys.im[i * K2 + K + j]! *= c;
+        }
+      }
+    }
+    this.expand(e, out);
+  }
+
+  /** Hh = H Hᴴ into `hh` through the real form S (module buffers): one gemm of 2N × 2M by 2M × N. */
+  private gram(H: CMat): void {
+    const { N, hh } = this;
+    const M = H.cols;
+    if (!this.sBuf || this.sBuf.length !== 4 * N * M) {
+      this.sBuf = heapF64(4 * N * M);
+      this.vBuf = heapF64(2 * this.K * M);
+    }
+    const S = this.sBuf;
+    const hr = H.re;
+    const hi = H.im;
+    const M2 = 2 * M;
+    const low = N * M2;
+    for (let n = 0; n < N; n++) {
+      const o = n * M2;
+      const h0 = n * M;
+      for (let m = 0; m < M; m++) {
+        const r = hr[h0 + m]!;
+        const i = hi[h0 + m]!;
+        S[o + m] = r;
+        S[o + M + m] = i;
+        S[low + o + m] = i;
+        S[low + o + M + m] = -r;
+      }
+    }
+    const G = this.gBuf;
+    gemmNT(S, 0, S, 0, G, 0, 2 * N, M2, N, false);
+    const or = hh.re;
+    const oi = hh.im;
+    const R = this.hReal;
+    const N2 = 2 * N;
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j <= i; j++) {
+        const r = G[i * N + j]!;
+        const im = i === j ? 0 : G[(N + i) * N + j]!;
+        or[i * N + j] = r;
+        oi[i * N + j] = im;
+        or[j * N + i] = r;
+        oi[j * N + i] = -im;
+        // real form: [[Re, −Im], [Im, Re]]
+        R[i * N2 + j] = r;
+        R[j * N2 + i] = r;
+        R[(N + i) * N2 + N + j] = r;
+        R[(N + j) * N2 + N + i] = r;
+        R[i * N2 + N + j] = -im;
+        R[j * N2 + N + i] = im;
+        R[(N + i) * N2 + j] = im;
+        R[(N + j) * N2 + i] = -im;
       }
     }
   }
 
-  /** V = c Hᴴ X with ‖V‖_F² = P (c from t = Re tr(Xᴴ Hh X)). */
-  private precoder(H: CMat, x: CMat): CMat {
-    const { K, N, hh, g } = this;
-    const M = H.cols;
-    matmulInto(hh, x, g);
+  /** g = Hh X for one of the planar base buffers, as one real gemm [Gr; Gi] = Hh_real [Xr; Xi]. */
+  private hhTimes(x: CMat): void {
+    const N2 = 2 * this.N;
+    gemmNN(this.hReal, 0, N2, 1, this.stacked.get(x)!, 0, this.stacked.get(this.g)!, 0, N2, N2, this.K, false);
+  }
+
+  /** t = Re tr(Xᴴ Hh X), the transmit power of V = Hᴴ X. */
+  private power0(x: CMat): number {
+    const { K, N, g } = this;
+    this.hhTimes(x);
     let t = 0;
     for (let i = 0; i < N * K; i++) t += x.re[i]! * g.re[i]! + x.im[i]! * g.im[i]!;
+    return t;
+  }
+
+  /**
+   * V = c Hᴴ X with ‖V‖_F² = P (c = √(P / t), t = Re tr(Xᴴ Hh X)), into `v` (M × K), through the real
+   * form: Vᵀ = A S_top with S_top read as the 2N × M matrix of rows Hr_0, Hi_0, Hr_1, … (one gemm).
+   */
+  private precoderInto(x: CMat, v: CMat, t: number): void {
+    const { K, N } = this;
+    const M = v.rows;
+    const xr = x.re;
+    const xi = x.im;
     const c = Math.sqrt(this.power / t);
-    const v = cmat(M, K);
-    for (let n = 0; n < N; n++) {
+    const A = this.aBuf;
+    const N2 = 2 * N;
+    for (let j = 0; j < K; j++) {
+      const top = j * N2;
+      const bot = (K + j) * N2;
+      for (let n = 0; n < N; n++) {
+        const r = xr[n * K + j]!;
+        const i = xi[n * K + j]!;
+        A[top + 2 * n] = r;
+        A[top + 2 * n + 1] = i;
+        A[bot + 2 * n] = i;
+        A[bot + 2 * n + 1] = -r;
+      }
+    }
+    const VT = this.vBuf!;
+    gemmNN(A, 0, N2, 1, this.sBuf!, 0, VT, 0, 2 * K, N2, M, false);
+    const vr = v.re;
+    const vi = v.im;
+    for (let j = 0; j < K; j++) {
+      const top = j * M;
+      const bot = (K + j) * M;
       for (let m = 0; m < M; m++) {
-        const hr = H.re[n * M + m]!;
-        const hi = -H.im[n * M + m]!; // conj
-        for (let j = 0; j < K; j++) {
-          const xr = x.re[n * K + j]!;
-          const xi = x.im[n * K + j]!;
-          v.re[m * K + j]! += c * (hr * xr - hi * xi);
-          v.im[m * K + j]! += c * (hr * xi + hi * xr);
-        }
+        vr[m * K + j] = c * VT[top + m]!;
+        vi[m * K + j] = c * VT[bot + m]!;
       }
-    }
-    return v;
-  }
-}
-
-/** Hh = H Hᴴ (N × N), Hermitian, into `out`. */
-function gramInto(h: CMat, out: CMat): void {
-  const N = h.rows;
-  const M = h.cols;
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sr = 0;
-      let si = 0;
-      const oi = i * M;
-      const oj = j * M;
-      for (let m = 0; m < M; m++) {
-        const ar = h.re[oi + m]!;
-        const ai = h.im[oi + m]!;
-        const br = h.re[oj + m]!;
-        const bi = h.im[oj + m]!;
-        sr += ar * br + ai * bi;
-        si += ai * br - ar * bi;
-      }
-      out.re[i * N + j] = sr;
-      out.im[i * N + j] = si;
-      out.re[j * N + i] = sr;
-      out.im[j * N + i] = -si;
-    }
-  }
-}
-
-/** out = A X (A n × n, X n × K). */
-function matmulInto(a: CMat, x: CMat, out: CMat): void {
-  const n = a.rows;
-  const K = x.cols;
-  out.re.fill(0);
-  out.im.fill(0);
-  for (let i = 0; i < n; i++) {
-    for (let l = 0; l < n; l++) {
-      const ar = a.re[i * n + l]!;
-      const ai = a.im[i * n + l]!;
-      for (let j = 0; j < K; j++) {
-        const xr = x.re[l * K + j]!;
-        const xi = x.im[l * K + j]!;
-        out.re[i * K + j]! += ar * xr - ai * xi;
-        out.im[i * K + j]! += ar * xi + ai * xr;
-      }
-    }
-  }
-}
-
-/** Scale each column x_j so that its precoder column Hᴴ x_j has unit norm (x_jᴴ Hh x_j = 1): equal power per stream. */
-function equalColumnPower(x: CMat, hh: CMat, g: CMat): void {
-  matmulInto(hh, x, g);
-  const K = x.cols;
-  for (let j = 0; j < K; j++) {
-    let p = 0;
-    for (let i = 0; i < x.rows; i++) p += x.re[i * K + j]! * g.re[i * K + j]! + x.im[i * K + j]! * g.im[i * K + j]!;
-    const c = p > 0 ? 1 / Math.sqrt(p) : 0;
-    for (let i = 0; i < x.rows; i++) {
-      x.re[i * K + j]! *= c;
-      x.im[i * K + j]! *= c;
     }
   }
 }

@@ -71,6 +71,52 @@ export function medianIqr(values: readonly number[]): { median: number; iqr: num
   return { median: q(0.5), iqr: q(0.75) - q(0.25) };
 }
 
+/** Mean and sample standard deviation (0 for one value) of a non-empty list. */
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
+  const T = values.length;
+  const mean = values.reduce((s, x) => s + x, 0) / T;
+  const std = T > 1 ? Math.sqrt(values.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
+  return { mean, std };
+}
+
+/** What a run over a trajectory collects per sample, summed or listed (see {@link summarizeTrajectory}). */
+export interface TrajectoryTally {
+  /** Per-sample SE on the true channel (bit/s/Hz). */
+  readonly se: number[];
+  /** Per-sample design time (ms). */
+  readonly times: number[];
+  /** Sum over the samples of the SE on the design channel. */
+  readonly seDesignSum: number;
+  /** Sum and maximum over the samples of the iterations. */
+  readonly iterationsSum: number;
+  readonly iterationsMax: number;
+  /** Largest ‖V‖_F² over the samples. */
+  readonly maxPower: number;
+  /** Samples whose iterative design hit its cap. */
+  readonly capHits: number[];
+}
+
+/** The {@link TrajectoryResult} of one algorithm from its per-sample tally (T = number of samples). */
+export function summarizeTrajectory(name: string, tally: TrajectoryTally): TrajectoryResult {
+  const T = tally.se.length;
+  const { mean, std } = meanStd(tally.se);
+  const { median, iqr } = medianIqr(tally.times);
+  return {
+    name,
+    seMean: mean,
+    seStd: std,
+    maxPower: tally.maxPower,
+    msPerSample: tally.times.reduce((a, b) => a + b, 0) / T,
+    msMedian: median,
+    msIqr: iqr,
+    perSample: tally.se,
+    seDesignMean: tally.seDesignSum / T,
+    iterationsMean: tally.iterationsSum / T,
+    iterationsMax: tally.iterationsMax,
+    capHits: tally.capHits,
+  };
+}
+
 /**
  * Run each algorithm over every sample of a trajectory.
  * @param H - true channel, shape [T, K, Nk, M], complex planar
@@ -130,23 +176,9 @@ export function runTrajectory(
       maxPower = Math.max(maxPower, r.power);
       opts.onSample?.(name, t, T);
     }
-    const mean = se.reduce((s, x) => s + x, 0) / T;
-    const std = T > 1 ? Math.sqrt(se.reduce((s, x) => s + (x - mean) ** 2, 0) / (T - 1)) : 0;
-    const { median, iqr } = medianIqr(times);
-    out.push({
-      name,
-      seMean: mean,
-      seStd: std,
-      maxPower,
-      msPerSample: times.reduce((a, b) => a + b, 0) / T,
-      msMedian: median,
-      msIqr: iqr,
-      perSample: se,
-      seDesignMean: seDesign / T,
-      iterationsMean: iters / T,
-      iterationsMax: itersMax,
-      capHits,
-    });
+    out.push(
+      summarizeTrajectory(name, { se, times, seDesignSum: seDesign, iterationsSum: iters, iterationsMax: itersMax, maxPower, capHits }),
+    );
   }
   return out;
 }

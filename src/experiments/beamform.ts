@@ -19,7 +19,7 @@ import type { ChannelDataset, DatasetLayout } from "../channel/dataset.ts";
 import { generateChannel } from "../channel/generate.ts";
 import { addCsiError, normalisationScales, NORMALISE_MODES, scaleUsers, type NormaliseMode } from "../channel/normalise.ts";
 import { presetDefaults } from "../channel/presets.ts";
-import { checkAlgorithms } from "../beamforming/learned.ts";
+import { checkAlgorithms, parseLearnedSpec } from "../beamforming/learned.ts";
 import { runBeamformers, type BeamformerResult } from "../beamforming/run.ts";
 import { dbmToLinear } from "../beamforming/system.ts";
 import { parseNaming, presetOption, type OptionNaming } from "./options.ts";
@@ -53,6 +53,9 @@ const streamsSchema = z
  * Channel source: `preset` (simulate) or a dataset passed to {@link runBeamform} (`data`, `layout`,
  * `estimateKey` and `users` describe how the caller loaded it; `data` is echoed as the source).
  */
+/** Seed offset of the trajectory `lstm-offline` trains on (disjoint from the evaluated one). */
+export const OFFLINE_SEED_OFFSET = 100_000;
+
 export const beamformConfigSchema = z.strictObject(
   {
     /** Simulator preset (exclusive with a dataset). */
@@ -264,6 +267,7 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
   let Hest: ComplexTensor | undefined;
   let source: Record<string, unknown>;
   let simNormalise: string | undefined;
+  let training: ComplexTensor | undefined;
   if (o.preset !== undefined) {
     const input: Record<string, unknown> = { preset: o.preset, seed: o.seed };
     const set = (key: string, v: unknown): void => {
@@ -288,6 +292,19 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
     const sim = generateChannel(input as ChannelConfigInput);
     H = sim.H;
     Hest = sim.Hest;
+    const offline = o.algorithms.filter((a) => a.split(":")[0] === "lstm-offline");
+    if (offline.length > 0) {
+      // lstm-offline's training set: the estimates of another trajectory of the same preset and
+      // settings (seed + OFFLINE_SEED_OFFSET), as many slots as its largest `train=`
+      // (a preset with speed phases keeps its phases: the first `count` slots of its trajectory)
+      const count = Math.max(...offline.map((a) => parseLearnedSpec(a).direct.train));
+      const trInput = { ...input, seed: o.seed + OFFLINE_SEED_OFFSET, ...(phased && !ownSpeeds ? {} : { samples: count }) };
+      const tr = generateChannel(trInput as ChannelConfigInput);
+      const known = o.csi === "true" ? tr.H : (tr.Hest ?? tr.H);
+      if (known.shape[0]! < count)
+        fail(where, `lstm-offline: train=${count} needs ${count} training slots, the preset gives ${known.shape[0]}`);
+      training = sliceSamples(known, 0, count);
+    }
     source = { preset: o.preset, channel: configToJson(sim.config), notes: sim.meta.notes };
     simNormalise = sim.config.normalise;
   } else {
@@ -370,6 +387,7 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
   );
   let lastStep = -1;
   const results = runBeamformers(H, Hest, sys, o.algorithms, {
+    ...(training ? { training } : {}),
     ...(o.legacyNormalization ? { glnn: { legacyNormalization: true } } : {}),
     streams,
     seed: o.seed,

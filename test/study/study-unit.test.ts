@@ -219,7 +219,15 @@ test("a changed study file in the same folder is an error naming the changed fie
 
 test("the example study files in studies/ are valid, options included", async () => {
   const dir = join(import.meta.dirname, "../../studies");
-  for (const f of ["beamform-power.yaml", "predict-snr.yaml", "dynamic.yaml", "glnn-variants.yaml"]) {
+  for (const f of [
+    "beamform-power.yaml",
+    "predict-snr.yaml",
+    "dynamic.yaml",
+    "glnn-variants.yaml",
+    "beamform-regimes.yaml",
+    "beamform-tracking.yaml",
+    "lstm-offline.yaml",
+  ]) {
     const s = readStudyFile(join(dir, f));
     await checkTaskOptions(
       s.task,

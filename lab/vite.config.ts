@@ -7,13 +7,38 @@
  * the library's shared-memory WebAssembly kernels run. A host that cannot set headers gets the
  * JavaScript kernels (same numbers up to rounding); the page says which path is running.
  */
+import { copyFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const isolation = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 
+/**
+ * h5wasm's ESM build (HDF5 / MATLAB v7.3 files in the data panel) is loaded at run time from
+ * vendor/h5wasm/, not bundled: it is 4.8 MB. The build copies it there for static hosts; the npm
+ * package leaves it out and `liquidwave lab` serves it from the installed h5wasm package.
+ */
+function vendorH5wasm(): Plugin {
+  let outDir = "";
+  return {
+    name: "liquidwave-vendor-h5wasm",
+    apply: "build",
+    configResolved(c) {
+      outDir = c.build.outDir;
+    },
+    closeBundle() {
+      const src = dirname(fileURLToPath(import.meta.resolve("h5wasm")));
+      const dest = join(outDir, "vendor", "h5wasm");
+      mkdirSync(dest, { recursive: true });
+      for (const f of ["hdf5_hl.js", "hdf5_util.js"]) copyFileSync(join(src, f), join(dest, f));
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [vendorH5wasm()],
   root,
   base: "./",
   publicDir: false,

@@ -21,9 +21,14 @@ import type {
   WiringView,
 } from "./protocol.ts";
 import { readChannelBytes } from "./files.ts";
+import { setHdf5Loader } from "../../src/io/hdf5.ts";
 import { gradientCheck, motorModel, recordNeurons, wiringOf } from "./neurons.ts";
 import { LearnedPredictor } from "../../src/prediction/learned.ts";
 import { selectWindows, type WindowSet } from "../../src/prediction/windows.ts";
+
+// h5wasm's ESM build (4.8 MB, wasm inside) is not bundled: the build copies it to vendor/h5wasm/
+// and `liquidwave lab` serves it from the installed h5wasm package; loaded on the first HDF5 file.
+setHdf5Loader(() => import(/* @vite-ignore */ new URL("../vendor/h5wasm/hdf5_hl.js", import.meta.url).href));
 
 const post = (r: Reply): void => (self as unknown as { postMessage(m: Reply): void }).postMessage(r);
 

@@ -37,8 +37,22 @@ type H5Dataset = InstanceType<H5Lib["Dataset"]>;
 type H5Group = InstanceType<H5Lib["Group"]>;
 type H5Metadata = H5Dataset["metadata"];
 
-/** h5wasm's Node build (real file system); a variable, so bundlers for the browser leave it alone. */
+/** h5wasm's Node build (real file system) and ESM build (in-memory file system): variables, so
+ * bundlers leave them alone (the ESM build embeds 4.8 MB of wasm; a page loads it with
+ * {@link setHdf5Loader} from where it serves it). */
 const NODE_BUILD = "h5wasm/node";
+const ESM_BUILD = "h5wasm";
+
+let loader: (() => Promise<unknown>) | null = null;
+
+/**
+ * Where to load h5wasm's ESM build from off Node (a page: e.g. `() => import(url)` of the copy
+ * it serves); null: the bare specifier `h5wasm` (an import map or a bundler resolves it).
+ */
+export function setHdf5Loader(load: (() => Promise<unknown>) | null): void {
+  loader = load;
+  libPromise = undefined;
+}
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Objects a walk may visit (datasets, groups, dereferenced targets) before it is refused. */
 const MAX_NODES = 200_000;
@@ -66,7 +80,9 @@ let libPromise: Promise<{ h5: H5Lib; module: Awaited<H5Lib["ready"]> }> | undefi
  */
 async function lib(where: string): Promise<{ h5: H5Lib; module: Awaited<H5Lib["ready"]> }> {
   libPromise ??= (async () => {
-    const h5 = (isNode() ? await import(/* @vite-ignore */ NODE_BUILD) : await import("h5wasm")) as H5Lib;
+    const h5 = (
+      isNode() ? await import(/* @vite-ignore */ NODE_BUILD) : loader ? await loader() : await import(/* @vite-ignore */ ESM_BUILD)
+    ) as H5Lib;
     const module = await h5.ready;
     return { h5, module };
   })();

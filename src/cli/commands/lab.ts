@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { fail } from "../../core/errors.ts";
@@ -60,6 +60,10 @@ export async function startLabServer(o: LabServerOptions): Promise<{ server: Ser
       return;
     }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    // The installed package ships the page without its copy of h5wasm's ESM build: serve the
+    // h5wasm package's own files there (HDF5 / MATLAB v7.3 files in the data panel).
+    const vendor = /^\/vendor\/h5wasm\/(hdf5_hl|hdf5_util)\.js$/.exec(path);
+    if (vendor && !existsSync(file)) file = join(dirname(fileURLToPath(import.meta.resolve("h5wasm"))), `${vendor[1]}.js`);
     const type = TYPES[extname(file)];
     if (!type || !existsSync(file)) {
       res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found\n");

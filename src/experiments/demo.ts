@@ -65,6 +65,24 @@ export function demoPredictionConfig(quick: boolean, seed: number): PredictionCo
   };
 }
 
+/**
+ * The studies behind the demo's findings: the demo runs one seed; these run the same comparisons
+ * over 5 seeds with 95 % intervals (`liquidwave study run FILE --out DIR`; the files ship in the
+ * package's `studies/` folder), and RESULTS.md reports them.
+ */
+export const DEMO_STUDIES = {
+  prediction: "studies/win-snr.yaml",
+  beamforming: "studies/claims-beamforming.yaml",
+} as const;
+
+/** The line that says so, printed by the CLI and written into the report. */
+export function demoStudiesNote(): string {
+  return (
+    `One seed. The same comparisons over 5 seeds with 95 % intervals: liquidwave study run ${DEMO_STUDIES.prediction} ` +
+    `(prediction regimes) and ${DEMO_STUDIES.beamforming} (beamforming), reported in RESULTS.md.`
+  );
+}
+
 export function runDemo(o: DemoOptions = {}): DemoResult {
   const quick = o.quick === true;
   const seed = o.seed ?? 1;

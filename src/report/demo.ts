@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/fs.ts";
-import type { DemoResult } from "../experiments/demo.ts";
+import { demoStudiesNote, type DemoResult } from "../experiments/demo.ts";
 import { writeExperiment } from "./experiment.ts";
 import type { Section } from "./html.ts";
 import { linePlot } from "./plots.ts";
@@ -49,6 +49,7 @@ export async function writeDemoReport(dir: string, r: DemoResult, meta: Record<s
       text: [
         `Best predictor: ${best[0]!.name} (${best[0]!.meanNmseDb.toFixed(2)} dB mean NMSE). Best liquid model: ${liquid ? `${liquid.name} (${liquid.meanNmseDb.toFixed(2)} dB)` : "none run"}.`,
         "Inputs carry estimation noise; targets are noiseless. Train, validation and test windows come from different trajectories.",
+        demoStudiesNote(),
       ],
       tables: [
         {

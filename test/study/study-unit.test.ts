@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expandGrid, cellOptions } from "../../src/study/grid.ts";
 import { parseStudy, readStudyFile } from "../../src/study/schema.ts";
@@ -12,6 +12,7 @@ import { summarizeStudy, flattenMetrics } from "../../src/study/summary.ts";
 import { writeStudyReport } from "../../src/study/report.ts";
 import { isTimingKey, stripTimings } from "../../src/study/timing.ts";
 import { SMALL_STUDY, tempDir, writeStudy } from "./helpers.ts";
+import { DEMO_STUDIES } from "../../src/experiments/demo.ts";
 
 test("grid expansion gives every combination in grid order, with keys and seeds that depend only on the grid values", () => {
   const s = parseStudy({ task: "beamform", base: { preset: "rayleigh" }, grid: { seed: [3, 1], powerDbm: [0, 10, 20] } });
@@ -217,17 +218,12 @@ test("a changed study file in the same folder is an error naming the changed fie
   );
 });
 
-test("the example study files in studies/ are valid, options included", async () => {
+test("every study file in studies/ (the demo's among them) is valid, options included", async () => {
   const dir = join(import.meta.dirname, "../../studies");
-  for (const f of [
-    "beamform-power.yaml",
-    "predict-snr.yaml",
-    "dynamic.yaml",
-    "glnn-variants.yaml",
-    "beamform-regimes.yaml",
-    "beamform-tracking.yaml",
-    "lstm-offline.yaml",
-  ]) {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+  for (const f of Object.values(DEMO_STUDIES)) assert.ok(files.includes(f.replace("studies/", "")), `${f} exists`);
+  assert.ok(files.length >= 13, `${files.length} study files`);
+  for (const f of files) {
     const s = readStudyFile(join(dir, f));
     await checkTaskOptions(
       s.task,

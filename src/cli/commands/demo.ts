@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { checkOutputDir } from "../../core/fs.ts";
 import type { Command } from "commander";
-import { runDemo } from "../../experiments/demo.ts";
+import { demoStudiesNote, runDemo } from "../../experiments/demo.ts";
 import { writeDemoReport } from "../../report/demo.ts";
 import { machineInfo } from "../../bench/suite.ts";
 import { formatTable, info, printJson } from "../output.ts";
@@ -41,6 +41,6 @@ export function registerDemo(program: Command): void {
       process.stdout.write(`\nCase study 2: ${r.beamforming.title}\n`);
       process.stdout.write(formatTable(r.beamforming.table.header, r.beamforming.table.rows) + "\n");
       for (const n of r.beamforming.notes) process.stdout.write(`- ${n}\n`);
-      process.stdout.write(`\nreport: ${report}\n`);
+      process.stdout.write(`\n${demoStudiesNote()}\nreport: ${report}\n`);
     });
 }

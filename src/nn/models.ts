@@ -285,29 +285,24 @@ function configOptions(
 }
 
 /**
- * A recurrent model: a cell run over time by the sequence wrapper (time loop, per-sample Δt,
- * mixed memory, projection), with its config. Subclasses are the public model classes.
+ * What every model class shares: the network built on the model's own heap arena (in the model's
+ * number format), the seed, and disposal. A failed build releases the arena before rethrowing.
  */
-export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceModelConfig> {
-  readonly kind = "sequence" as const;
-  /** The plain-JSON config this model is built from (`buildModel(config, { seed })` rebuilds it). */
-  readonly config: C;
+abstract class ArenaModel<N> {
   /** The seed its weights were initialised from. */
   readonly seed: number;
-  /** The sequence wrapper (cell, mixed memory, projection); for training loops and tests. */
-  readonly net: SequenceModel;
+  readonly net: N;
   /**
    * The heap memory this model owns: parameters, gradients, caches and scratch. Released by
    * {@link dispose}; never by the garbage collector.
    */
   readonly memory: HeapArena;
 
-  protected constructor(where: string, config: unknown, seed: number) {
-    this.config = parseConfig(where, modelConfigSchema, config, "options") as C;
+  protected constructor(where: string, seed: number, dtype: DType, build: () => N) {
     this.seed = seed;
-    this.memory = new HeapArena(where, null, this.config.dtype ?? "float64");
+    this.memory = new HeapArena(where, null, dtype);
     try {
-      this.net = this.memory.run(() => assembleSequence(this.config, seed));
+      this.net = this.memory.run(build);
     } catch (e) {
       this.memory.dispose();
       throw e;
@@ -335,6 +330,24 @@ export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceMod
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+}
+
+/**
+ * A recurrent model: a cell run over time by the sequence wrapper (time loop, per-sample Δt,
+ * mixed memory, projection), with its config. Subclasses are the public model classes.
+ */
+export abstract class RecurrentModel<C extends SequenceModelConfig = SequenceModelConfig> extends ArenaModel<SequenceModel> {
+  readonly kind = "sequence" as const;
+  /** The plain-JSON config this model is built from (`buildModel(config, { seed })` rebuilds it). */
+  readonly config: C;
+  /** The sequence wrapper (cell, mixed memory, projection); for training loops and tests. */
+  declare readonly net: SequenceModel;
+
+  protected constructor(where: string, config: unknown, seed: number) {
+    const c = parseConfig(where, modelConfigSchema, config, "options") as C;
+    super(where, seed, c.dtype ?? "float64", () => assembleSequence(c, seed));
+    this.config = c;
   }
 
   /** Input features I. */
@@ -532,41 +545,10 @@ interface FeedForwardNet {
  * The shared body of the feed-forward model classes: the network built on the model's own heap
  * arena and initialised from `seed`, disposal, sizes and parameters.
  */
-abstract class FeedForwardModel<N extends FeedForwardNet> {
-  readonly seed: number;
-  readonly net: N;
-  /** The heap memory this model owns (see {@link RecurrentModel.memory}). */
-  readonly memory: HeapArena;
-
+abstract class FeedForwardModel<N extends FeedForwardNet> extends ArenaModel<N> {
   protected constructor(where: string, seed: number, build: () => N, dtype: DType = "float64") {
-    this.seed = seed;
-    this.memory = new HeapArena(where, null, dtype);
-    try {
-      this.net = this.memory.run(build);
-    } catch (e) {
-      this.memory.dispose();
-      throw e;
-    }
+    super(where, seed, dtype, build);
     this.net.init(new Rng(seed).fork("init"));
-  }
-
-  /** True after {@link dispose}. */
-  get disposed(): boolean {
-    return this.memory.disposed;
-  }
-
-  /** Number format of the model's parameters and kernels (see {@link ModelOptions.dtype}). */
-  get dtype(): DType {
-    return this.memory.dtype;
-  }
-
-  /** Release the model's heap memory now (see {@link RecurrentModel.dispose}). */
-  dispose(): void {
-    this.memory.dispose();
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
   }
 
   get inputSize(): number {

@@ -82,27 +82,32 @@ const FILES = [
   "v5_arrays.mat",
 ];
 
+/** Property: every mutation of `orig` inspects and reads, or fails with one typed error line. */
+async function assertMutationsReadOrTypedError(name: string, orig: Uint8Array, seed: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(mutation(orig.length), async (muts) => {
+      const p = join(tmp, `m${serial++}-${name}`);
+      writeFileSync(p, apply(orig, muts));
+      for (const f of [() => inspectFile(p), () => readArrays(p)]) {
+        let err: unknown;
+        try {
+          await f();
+        } catch (e) {
+          err = e;
+        }
+        typedOrOk(err, name);
+      }
+    }),
+    { numRuns: RUNS, seed },
+  );
+}
+
 for (const name of FILES) {
   test(`fuzz: mutations of ${name} give the data or one typed error line (memory limit 64 MiB)`, { timeout: 120_000 }, async () => {
     const orig = new Uint8Array(readFileSync(fx(name)));
     setMemoryLimit(64 * 2 ** 20);
     try {
-      await fc.assert(
-        fc.asyncProperty(mutation(orig.length), async (muts) => {
-          const p = join(tmp, `m${serial++}-${name}`);
-          writeFileSync(p, apply(orig, muts));
-          for (const f of [() => inspectFile(p), () => readArrays(p)]) {
-            let err: unknown;
-            try {
-              await f();
-            } catch (e) {
-              err = e;
-            }
-            typedOrOk(err, name);
-          }
-        }),
-        { numRuns: RUNS, seed: 12 },
-      );
+      await assertMutationsReadOrTypedError(name, orig, 12);
     } finally {
       setMemoryLimit(null);
     }
@@ -193,22 +198,7 @@ for (const name of ["h5py.h5", "mat73.mat"]) {
     const rss0 = process.memoryUsage().rss;
     setMemoryLimit(64 * 2 ** 20);
     try {
-      await fc.assert(
-        fc.asyncProperty(mutation(orig.length), async (muts) => {
-          const p = join(tmp, `m${serial++}-${name}`);
-          writeFileSync(p, apply(orig, muts));
-          for (const f of [() => inspectFile(p), () => readArrays(p)]) {
-            let err: unknown;
-            try {
-              await f();
-            } catch (e) {
-              err = e;
-            }
-            typedOrOk(err, name);
-          }
-        }),
-        { numRuns: RUNS, seed: 31 },
-      );
+      await assertMutationsReadOrTypedError(name, orig, 31);
     } finally {
       setMemoryLimit(null);
     }

@@ -17,6 +17,32 @@ import { assertAllClose } from "../helpers/assert.ts";
 const x = { shape: [2, 3, 2], data: Float64Array.from({ length: 12 }, (_, i) => Math.sin(i)) };
 const y = { shape: [2, 3, 2], data: Float64Array.from({ length: 12 }, (_, i) => Math.cos(i)) };
 
+/**
+ * A train step by hand (optimiser state disposed explicitly), then a forward at a second batch
+ * size, which replaces the caches of the first.
+ */
+function trainStepByHand(m: CfC | LTC): void {
+  const opt = adam();
+  const st = opt.init(m.params);
+  const out = m.net.forward(x, { record: true, training: true });
+  m.net.backward(mseLoss(out.output, y).grad);
+  opt.step(m.params, st);
+  m.forward({ shape: [1, 3, 2], data: x.data.subarray(0, 6) });
+  st.dispose();
+}
+
+/**
+ * After cycle i: every owned block is back, and from cycle 100 on the high-water mark stays at
+ * its value after cycle 99. Returns the mark to carry to the next cycle.
+ */
+function checkCycle(i: number, before: NonNullable<ReturnType<typeof heapStats>>, mark: number): number {
+  const s = heapStats()!;
+  assert.equal(s.ownedBlocks, before.ownedBlocks, `cycle ${i}: every owned block was given back`);
+  if (i === 99) return s.highWater;
+  if (i > 99) assert.equal(s.highWater, mark, `cycle ${i}: high-water mark grew from ${mark} to ${s.highWater}`);
+  return mark;
+}
+
 test("10,000 synchronous build-train-dispose cycles run in flat heap memory", () => {
   const before = heapStats();
   if (!before) return; // no WebAssembly: nothing lives on a heap
@@ -30,21 +56,10 @@ test("10,000 synchronous build-train-dispose cycles run in flat heap memory", ()
           ? new LTC(2, 2, { seed: i, odeUnfolds: 2 })
           : new MLP(6, [4], 6, { seed: i });
     if (m.kind === "sequence") {
-      // A train step by hand (optimiser state disposed explicitly), at two batch sizes: the
-      // second replaces the caches of the first.
-      const opt = adam();
-      const st = opt.init(m.params);
-      const out = m.net.forward(x, { record: true, training: true });
-      m.net.backward(mseLoss(out.output, y).grad);
-      opt.step(m.params, st);
-      m.forward({ shape: [1, 3, 2], data: x.data.subarray(0, 6) });
-      st.dispose();
+      trainStepByHand(m);
     } else fit(m, { inputs: { shape: [2, 6], data: x.data }, targets: { shape: [2, 6], data: y.data } }, { epochs: 1 });
     m.dispose();
-    const s = heapStats()!;
-    assert.equal(s.ownedBlocks, before.ownedBlocks, `cycle ${i}: every owned block was given back`);
-    if (i === 99) mark = s.highWater;
-    else if (i > 99) assert.equal(s.highWater, mark, `cycle ${i}: high-water mark grew from ${mark} to ${s.highWater}`);
+    mark = checkCycle(i, before, mark);
   }
 });
 
@@ -57,18 +72,9 @@ test("float32 models: 1,000 build-train-dispose cycles give every block back, hi
       i % 2 === 0
         ? new CfC(2, 2, { backboneUnits: 4, seed: i, dtype: "float32" })
         : new LTC(2, 2, { seed: i, odeUnfolds: 2, dtype: "float32" });
-    const opt = adam();
-    const st = opt.init(m.params);
-    const out = m.net.forward(x, { record: true, training: true });
-    m.net.backward(mseLoss(out.output, y).grad);
-    opt.step(m.params, st);
-    m.forward({ shape: [1, 3, 2], data: x.data.subarray(0, 6) });
-    st.dispose();
+    trainStepByHand(m);
     m.dispose();
-    const s = heapStats()!;
-    assert.equal(s.ownedBlocks, before.ownedBlocks, `cycle ${i}: every owned block was given back`);
-    if (i === 99) mark = s.highWater;
-    else if (i > 99) assert.equal(s.highWater, mark, `cycle ${i}: high-water mark grew from ${mark} to ${s.highWater}`);
+    mark = checkCycle(i, before, mark);
   }
 });
 

@@ -10,6 +10,23 @@ import type { DType, NdArray } from "../../src/core/ndarray.ts";
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "io");
 export const fx = (name: string): string => join(FIXTURES, name);
 
+/** Every file dtype of {@link DType}, in the order the writer round-trip tests use. */
+export const FILE_DTYPES: readonly DType[] = [
+  "float64",
+  "float32",
+  "complex128",
+  "complex64",
+  "int8",
+  "int16",
+  "int32",
+  "int64",
+  "uint8",
+  "uint16",
+  "uint32",
+  "uint64",
+  "bool",
+];
+
 export function code(idx: readonly number[]): number {
   const n = idx.length;
   let v = 0;

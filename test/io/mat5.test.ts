@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readMat5, writeMat5 } from "../../src/io/mat5.ts";
 import { inspectFile, readArrays } from "../../src/io/read.ts";
-import type { DType, NdArray } from "../../src/core/ndarray.ts";
-import { assertCoded, assertSameArray, codedArray, fx } from "./coded.ts";
+import type { NdArray } from "../../src/core/ndarray.ts";
+import { assertCoded, assertSameArray, codedArray, FILE_DTYPES, fx } from "./coded.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "lw-mat5-"));
 
@@ -83,21 +83,7 @@ test("reading one variable names what is missing and what is not numeric", async
 });
 
 test("every dtype round-trips through writeMat5, compressed and not (N-D, complex, logical)", () => {
-  const dtypes: DType[] = [
-    "float64",
-    "float32",
-    "complex128",
-    "complex64",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "bool",
-  ];
+  const dtypes = FILE_DTYPES;
   for (const compress of [true, false]) {
     const vars: Record<string, NdArray> = {};
     for (const d of dtypes) vars[`x_${d}`] = codedArray([3, 2, 4, 2], d);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { encodeNpy, parseNpy, readNpy, writeNpy } from "../../src/io/npy.ts";
 import { LiquidwaveError } from "../../src/core/errors.ts";
 import type { DType } from "../../src/core/ndarray.ts";
-import { assertCoded, assertSameArray, codedArray, fx } from "./coded.ts";
+import { assertCoded, assertSameArray, codedArray, FILE_DTYPES, fx } from "./coded.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "lw-npy-"));
 
@@ -88,21 +88,7 @@ test("the writer pads the header so data starts at a multiple of 64 bytes", () =
 });
 
 test("every dtype round-trips through writeNpy and readNpy exactly (>= 3-D)", () => {
-  const dtypes: DType[] = [
-    "float64",
-    "float32",
-    "complex128",
-    "complex64",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "bool",
-  ];
+  const dtypes = FILE_DTYPES;
   for (const d of dtypes) {
     const a = codedArray([2, 3, 4], d);
     const p = join(tmp, `rt_${d}.npy`);

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { encodeNpzParts, readNpz, writeNpz } from "../../src/io/npz.ts";
 import { crc32 } from "../../src/io/zip.ts";
 import { inspectFile } from "../../src/io/read.ts";
-import type { DType, NdArray } from "../../src/core/ndarray.ts";
-import { assertCoded, assertSameArray, codedArray, fx } from "./coded.ts";
+import type { NdArray } from "../../src/core/ndarray.ts";
+import { assertCoded, assertSameArray, codedArray, FILE_DTYPES, fx } from "./coded.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "lw-npz-"));
 
@@ -36,21 +36,7 @@ test("reading a subset returns only the requested arrays and names a missing one
 });
 
 test("arrays of every dtype round-trip through writeNpz, compressed and stored", () => {
-  const dtypes: DType[] = [
-    "float64",
-    "float32",
-    "complex128",
-    "complex64",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "bool",
-  ];
+  const dtypes = FILE_DTYPES;
   const arrays: Record<string, NdArray> = {};
   for (const d of dtypes) arrays[`x_${d}`] = codedArray([3, 2, 2], d);
   for (const compress of [true, false]) {

@@ -7,7 +7,7 @@
  * the library's shared-memory WebAssembly kernels run. A host that cannot set headers gets the
  * JavaScript kernels (same numbers up to rounding); the page says which path is running.
  */
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
@@ -15,30 +15,49 @@ import { defineConfig, type Plugin } from "vite";
 const root = fileURLToPath(new URL(".", import.meta.url));
 const isolation = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 
+/** h5wasm's files the data panel loads at run time (the ESM build; its wasm is inside). */
+const H5WASM_FILES = ["hdf5_hl.js", "hdf5_util.js"] as const;
+const h5wasmDir = (): string => dirname(fileURLToPath(import.meta.resolve("h5wasm")));
+
 /**
  * h5wasm's ESM build (HDF5 / MATLAB v7.3 files in the data panel) is loaded at run time from
- * vendor/h5wasm/, not bundled: it is 4.8 MB. The build copies it there for static hosts; the npm
- * package leaves it out and `liquidwave lab` serves it from the installed h5wasm package.
+ * vendor/h5wasm/, not bundled: it is 4.8 MB. The build copies it there for static hosts; the dev
+ * server (`npm run lab`) serves it there from the installed h5wasm package; the npm package leaves
+ * it out and `liquidwave lab` serves it from the installed h5wasm package too.
  */
-function vendorH5wasm(): Plugin {
+function vendorH5wasm(): Plugin[] {
   let outDir = "";
-  return {
+  const copy: Plugin = {
     name: "liquidwave-vendor-h5wasm",
     apply: "build",
     configResolved(c) {
       outDir = c.build.outDir;
     },
     closeBundle() {
-      const src = dirname(fileURLToPath(import.meta.resolve("h5wasm")));
       const dest = join(outDir, "vendor", "h5wasm");
       mkdirSync(dest, { recursive: true });
-      for (const f of ["hdf5_hl.js", "hdf5_util.js"]) copyFileSync(join(src, f), join(dest, f));
+      for (const f of H5WASM_FILES) copyFileSync(join(h5wasmDir(), f), join(dest, f));
     },
   };
+  const serve: Plugin = {
+    name: "liquidwave-vendor-h5wasm-dev",
+    apply: "serve",
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? "").split("?")[0] ?? "";
+        const name = H5WASM_FILES.find((f) => path === `/vendor/h5wasm/${f}`);
+        if (!name) return next();
+        res.setHeader("Content-Type", "text/javascript");
+        for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
+        res.end(readFileSync(join(h5wasmDir(), name)));
+      });
+    },
+  };
+  return [copy, serve];
 }
 
 export default defineConfig({
-  plugins: [vendorH5wasm()],
+  plugins: vendorH5wasm(),
   root,
   base: "./",
   publicDir: false,

@@ -14,14 +14,27 @@
  * Synapses are stored as compact lists (from the wiring's masks, see {@link SynapseTable}), so a
  * sparse NCP wiring costs in proportion to its synapse count, not N². Masked entries never
  * contribute and get zero gradient. A step runs in the WebAssembly kernels
- * (`core/wasm/kernels/ltc.ts`) when the cell, the cache and the step's arrays are on the heap;
- * the JavaScript path below is the fallback and the kernels' test oracle.
+ * (`core/wasm/kernels/ltc.ts`) when the cell, the cache and the step's arrays are on the heap:
+ * `ltcForward`/`ltcBackward` (f64x2, pair records) for a float64 cell, `ltcForward32`/
+ * `ltcBackward32` (f32x4, quad records) for a float32 one, chosen by the buffers' element type.
+ * The JavaScript path below is the fallback and the kernels' test oracle.
  */
 import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, currentDtype, heapF64, heapFloatFrom, heapI32, heapKernels, isHeapView, kernelCalls } from "../core/wasm/alloc.ts";
+import {
+  addr,
+  currentDtype,
+  heapFloat,
+  heapFloatFrom,
+  heapI32,
+  heapKernels,
+  heapKernels32,
+  isHeapView,
+  kernelCalls,
+} from "../core/wasm/alloc.ts";
 import { LTC_CACHE, LTC_CACHE_WORDS, LTC_DESC, LTC_DESC_WORDS } from "../core/wasm/kernels/ltc.ts";
+import type { Kernels } from "../core/wasm/signatures.ts";
 import { sigmoid, softplus } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { SynapseTable } from "./ltc-synapses.ts";
@@ -49,13 +62,13 @@ export interface LtcCellConfig {
 
 export interface LtcCache extends StepCache {
   xt: Floats; // mapped input [B, I]
-  sensSig: Floats; // σ of sensory synapses [B, 2·sensoryPairs] (SynapseTable.lane order)
+  sensSig: Floats; // σ of sensory synapses [B, lanes·sensoryRecords] (SynapseTable.lane order)
   numS: Floats; // [B, N]
   denS: Floats; // [B, N]
   cmt: Floats; // c = C·K/Δt, [B, N]
   vs: Floats; // v before each unfold and after the last: [(K + 1), B, N]
   dens: Floats; // full denominator per unfold [K, B, N]
-  sig: Floats; // σ of each synapse per unfold [K, B, 2·pairs] (SynapseTable.lane order)
+  sig: Floats; // σ of each synapse per unfold [K, B, lanes·records] (SynapseTable.lane order)
   num: Floats; // scratch [N]
   den: Floats; // scratch [N]
   // backward scratch
@@ -65,19 +78,6 @@ export interface LtcCache extends StepCache {
   gDenS: Floats; // [B, N]
   gc: Floats; // [B, N]
   dvSyn: Floats; // synaptic part of v̄, [B, N] (kernel backward)
-  /**
-   * float32 models only: float64 copies of the step's x [B, I], h [B, N], Δt [B] and of the
-   * backward's dy [B, M], h̄' [B, N], x̄ [B, I], h̄ [B, N] (the step kernels are float64).
-   */
-  io64: {
-    x: Float64Array;
-    h: Float64Array;
-    dt: Float64Array;
-    dy: Float64Array;
-    dhNew: Float64Array;
-    dx: Float64Array;
-    dh: Float64Array;
-  } | null;
   /** Addresses of the buffers above for the step kernels (null when they are off the heap). */
   desc: Int32Array | null;
 }
@@ -135,14 +135,13 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   /** The heap buffers the descriptor points to (held so that they stay allocated). */
   readonly kernelBuffers: readonly (Floats | Int32Array)[];
   /**
-   * float32 mode: parameters, gradients and optimiser state are float32, but the step kernels
-   * (kernels/ltc.ts, f64x2 pair records) are float64: inputs, states and the parameters they read
-   * in place are copied to float64 per step (O(B·(I + N)), small beside the K·B·N² synapse work).
-   * An f32x4 LTC kernel is not written yet.
+   * float32 mode: parameters, gradients, the synapse records (quads: four synapses per f32x4),
+   * the per-neuron buffers and the step caches are all float32, and a step runs the f32x4 kernels
+   * `ltcForward32`/`ltcBackward32` in place: no float64 copies. The kernel is picked by the
+   * buffers' element type; a float64 step array given to a float32 cell (or the reverse) takes the
+   * JavaScript path.
    */
   private readonly f32: boolean;
-  /** float32 parameters read by the kernels, with their float64 copies. */
-  private readonly shadows: [Param, Float64Array][] = [];
 
   constructor(cfg: LtcCellConfig) {
     const where = "LtcCell";
@@ -202,19 +201,19 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       ...[this.inputW, this.inputB, this.outputW, this.outputB].filter((p): p is Param => p !== null),
     ];
 
+    // Records and kernel-side buffers in the cell's number format (see the class note on float32).
     this.synapses = new SynapseTable(adj, N, N);
     this.sensory = new SynapseTable(sadj, I, N);
-    // Kernel-side buffers are float64 in either number format (see the class note on float32).
-    this.gL = heapF64(N);
-    this.cmP = heapF64(N);
+    this.gL = heapFloat(N);
+    this.cmP = heapFloat(N);
     this.dGL = new Float64Array(N);
     this.dCm = new Float64Array(N);
     this.rawGL = new Float64Array(N).fill(NaN);
     this.rawCm = new Float64Array(N).fill(NaN);
-    this.gGL = heapF64(N);
-    this.gVleak = heapF64(N);
-    this.gCm = heapF64(N);
-    this.gMap = [heapF64(I), heapF64(I), heapF64(this.motorSize), heapF64(this.motorSize)];
+    this.gGL = heapFloat(N);
+    this.gVleak = heapFloat(N);
+    this.gCm = heapFloat(N);
+    this.gMap = [heapFloat(I), heapFloat(I), heapFloat(this.motorSize), heapFloat(this.motorSize)];
     this.f32 = currentDtype() === "float32";
     [this.desc, this.kernelBuffers] = this.buildDescriptor();
   }
@@ -228,15 +227,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     const N = this.stateSize,
       I = this.inputSize,
       M = this.motorSize;
-    const ones = (n: number) => heapF64(n).fill(1);
-    // Parameters the kernels read in place: themselves in float64, float64 shadows in float32
-    // (refreshed by gather()).
-    const direct = (p: Param): Float64Array => {
-      if (!isF32(p.value)) return p.value;
-      const copy = heapF64(p.value.length);
-      this.shadows.push([p, copy]);
-      return copy;
-    };
+    const ones = (n: number) => heapFloat(n).fill(1);
     const syn = this.synapses,
       sens = this.sensory;
     const fields: Record<keyof typeof LTC_DESC, Floats | Int32Array | number> = {
@@ -244,25 +235,25 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       I,
       M,
       K: this.odeUnfolds,
-      synPair: syn.pairStart,
+      synFirst: syn.recordStart,
       synLen: syn.runLength,
-      synAdj: syn.adjacentPairs,
+      synAdj: syn.adjacentRecords,
       synRec: syn.rec,
       synGrad: syn.grad,
-      nSynPairs: syn.pairs,
-      sensPair: sens.pairStart,
+      nSynRecs: syn.records,
+      sensFirst: sens.recordStart,
       sensLen: sens.runLength,
-      sensAdj: sens.adjacentPairs,
+      sensAdj: sens.adjacentRecords,
       sensRec: sens.rec,
       sensGrad: sens.grad,
-      nSensPairs: sens.pairs,
+      nSensRecs: sens.records,
       gL: this.gL,
-      vleak: direct(this.vleak),
+      vleak: this.vleak.value,
       cm: this.cmP,
-      iw: this.inputW ? direct(this.inputW) : ones(I),
-      ib: this.inputB ? direct(this.inputB) : heapF64(I),
-      ow: this.outputW ? direct(this.outputW) : ones(M),
-      ob: this.outputB ? direct(this.outputB) : heapF64(M),
+      iw: this.inputW ? this.inputW.value : ones(I),
+      ib: this.inputB ? this.inputB.value : heapFloat(I),
+      ow: this.outputW ? this.outputW.value : ones(M),
+      ob: this.outputB ? this.outputB.value : heapFloat(M),
       gGL: this.gGL,
       gVleak: this.gVleak,
       gCm: this.gCm,
@@ -270,12 +261,14 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       gIb: this.gMap[1],
       gOw: this.gMap[2],
       gOb: this.gMap[3],
-      gxt: heapF64(I),
+      gxt: heapFloat(I),
     };
     // The descriptor holds bare addresses: the cell keeps the arrays themselves reachable.
     const keep = Object.values(fields).filter((v): v is Floats | Int32Array => typeof v !== "number");
     const desc = heapI32(LTC_DESC_WORDS);
-    if (!isHeapView(desc) || !keep.every(isHeapView)) return [null, keep];
+    // Every float buffer on the heap and in the cell's format (the kernels read them in place).
+    const sameFormat = keep.every((v) => v instanceof Int32Array || isF32(v) === this.f32);
+    if (!isHeapView(desc) || !keep.every(isHeapView) || !sameFormat) return [null, keep];
     for (const [name, v] of Object.entries(fields)) desc[LTC_DESC[name as keyof typeof LTC_DESC]] = typeof v === "number" ? v : addr(v);
     return [desc, keep];
   }
@@ -312,12 +305,11 @@ export class LtcCell implements RecurrentCell<LtcCache> {
   }
 
   /**
-   * Gather f₊(W), σ, μ, E per synapse into the pair records, and f₊(g_L), f₊(C) (with f₊′ for
+   * Gather f₊(W), σ, μ, E per synapse into the records, and f₊(g_L), f₊(C) (with f₊′ for
    * the backward). f₊ is re-evaluated only where a raw value differs from the last gather.
    */
   private gather(): void {
     const imp = this.implicitParamConstraints;
-    for (const [p, copy] of this.shadows) copy.set(p.value);
     this.synapses.gather(this.w.value, this.sigma.value, this.mu.value, this.erev.value, imp);
     this.sensory.gather(this.sensoryW.value, this.sensorySigma.value, this.sensoryMu.value, this.sensoryErev.value, imp);
     const gl = this.gleak.value,
@@ -341,19 +333,21 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       I = this.inputSize,
       K = this.odeUnfolds;
     const BN = batch * N;
-    const f = heapF64;
+    const f = heapFloat;
+    const sensLanes = this.sensory.lanes * this.sensory.records,
+      synLanes = this.synapses.lanes * this.synapses.records;
     const c: LtcCache = {
       batch,
       y: f(batch * this.motorSize),
       h: f(BN),
       xt: f(batch * I),
-      sensSig: f(batch * 2 * this.sensory.pairs),
+      sensSig: f(batch * sensLanes),
       numS: f(BN),
       denS: f(BN),
       cmt: f(BN),
       vs: f((K + 1) * BN),
       dens: f(K * BN),
-      sig: f(K * batch * 2 * this.synapses.pairs),
+      sig: f(K * batch * synLanes),
       num: new Float64Array(N),
       den: new Float64Array(N),
       gv: f(BN),
@@ -362,9 +356,6 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       gDenS: f(BN),
       gc: f(BN),
       dvSyn: f(BN),
-      io64: this.f32
-        ? { x: f(batch * I), h: f(BN), dt: f(batch), dy: f(batch * this.motorSize), dhNew: f(BN), dx: f(batch * I), dh: f(BN) }
-        : null,
       desc: null,
     };
     const desc = heapI32(LTC_CACHE_WORDS);
@@ -386,7 +377,7 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       gDenS: c.gDenS,
       gc: c.gc,
     };
-    if (isHeapView(desc) && Object.values(bufs).every(isHeapView)) {
+    if (isHeapView(desc) && Object.values(bufs).every((b) => isHeapView(b) && isF32(b) === this.f32)) {
       for (const [name, b] of Object.entries(bufs)) desc[LTC_CACHE[name as keyof typeof LTC_CACHE]] = addr(b);
       c.desc = desc;
     }
@@ -407,17 +398,16 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       I = this.inputSize;
     this.checkDt("LtcCell.forward", dt, B);
     this.gather();
-    if (c.io64 && this.desc && c.desc) {
-      // float32 model: the float64 step kernel on float64 copies (see the class note).
-      x = copy64(c.io64.x, x, B * I);
-      h = copy64(c.io64.h, h, B * N);
-      dt = copy64(c.io64.dt, dt, B);
-    }
-    const kern = this.desc && c.desc && x.length >= B * I && h.length >= B * N && dt.length >= B ? heapKernels(x, h, dt) : null;
+    const kern = this.desc && c.desc && x.length >= B * I && h.length >= B * N && dt.length >= B ? this.kernels(x, h, dt) : null;
     if (kern) {
       kernelCalls.ltc++;
-      kern.ltcForward(addr(this.desc!), addr(c.desc!), addr(x), addr(h), addr(dt), B, this.epsilon);
+      (this.f32 ? kern.ltcForward32 : kern.ltcForward)(addr(this.desc!), addr(c.desc!), addr(x), addr(h), addr(dt), B, this.epsilon);
     } else this.forwardJs(x, h, dt, c);
+  }
+
+  /** The kernels when every step array is a heap view in the cell's number format, else null. */
+  private kernels(a: Floats, b: Floats, c: Floats, d?: Floats | null, e?: Floats, f?: Floats, g?: Floats): Kernels | null {
+    return this.f32 ? heapKernels32(a, b, c, d, e, f, g) : heapKernels(a, b, c, d, e, f, g);
   }
 
   /** JavaScript forward (fallback and oracle of the kernel). */
@@ -446,8 +436,9 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     const num = c.num,
       den = c.den;
     const BN = B * N;
-    const nSensLanes = 2 * sens.pairs,
-      nSynLanes = 2 * syn.pairs;
+    const nSensLanes = sens.lanes * sens.records,
+      nSynLanes = syn.lanes * syn.records;
+    const { mu: oMu, w: oW, e: oE } = syn.off; // the same offsets in both tables
     for (let r = 0; r < B; r++) {
       const t = dt[r]!;
       // Sensory synapses: constant over the unfolds.
@@ -463,11 +454,11 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       const srec = sens.rec;
       for (let s = 0; s < sens.count; s++) {
         const q = sens.slot[s]!;
-        const sg = 1 / (1 + Math.exp(-srec[q]! * (xt[xo + sens.src[s]!]! - srec[q + 2]!)));
+        const sg = 1 / (1 + Math.exp(-srec[q]! * (xt[xo + sens.src[s]!]! - srec[q + oMu]!)));
         c.sensSig[so + sens.lane[s]!] = sg;
-        const a = srec[q + 4]! * sg;
+        const a = srec[q + oW]! * sg;
         const j = o + sens.dst[s]!;
-        numS[j] += a * srec[q + 6]!;
+        numS[j] += a * srec[q + oE]!;
         denS[j] += a;
       }
       const kdt = K / t;
@@ -483,11 +474,11 @@ export class LtcCell implements RecurrentCell<LtcCache> {
         const sigBase = (u * B + r) * nSynLanes;
         for (let s = 0; s < syn.count; s++) {
           const q = syn.slot[s]!;
-          const sg = 1 / (1 + Math.exp(-rec[q]! * (vs[vIn + syn.src[s]!]! - rec[q + 2]!)));
+          const sg = 1 / (1 + Math.exp(-rec[q]! * (vs[vIn + syn.src[s]!]! - rec[q + oMu]!)));
           c.sig[sigBase + syn.lane[s]!] = sg;
-          const a = rec[q + 4]! * sg;
+          const a = rec[q + oW]! * sg;
           const j = syn.dst[s]!;
-          num[j] += a * rec[q + 6]!;
+          num[j] += a * rec[q + oE]!;
           den[j] += a;
         }
         for (let j = 0; j < N; j++) {
@@ -520,18 +511,6 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       M = this.motorSize;
     this.synapses.zeroGrads();
     this.sensory.zeroGrads();
-    const io = c.io64 && this.desc && c.desc ? c.io64 : null;
-    let dxOut: Floats | null = null,
-      dhOut: Floats | null = null;
-    if (io) {
-      // float32 model: float64 copies in, float64 results copied back out (see the class note).
-      x = copy64(io.x, x, B * I);
-      dt = copy64(io.dt, dt, B);
-      if (dy) dy = copy64(io.dy, dy, B * M);
-      dhNew = copy64(io.dhNew, dhNew, B * N);
-      if (isF32(dx)) [dxOut, dx] = [dx, io.dx];
-      if (isF32(dh)) [dhOut, dh] = [dh, io.dh];
-    }
     const fits =
       x.length >= B * I &&
       dt.length >= B &&
@@ -539,11 +518,21 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       dx.length >= B * I &&
       dh.length >= B * N &&
       (!dy || dy.length >= B * M);
-    const kern = this.desc && c.desc && fits ? heapKernels(x, dt, dy, dhNew, dx, dh) : null;
+    const kern = this.desc && c.desc && fits ? this.kernels(x, dt, dhNew, dy, dx, dh) : null;
     if (kern) {
       for (const g of [this.gGL, this.gVleak, this.gCm, ...this.gMap]) g.fill(0);
       kernelCalls.ltc++;
-      kern.ltcBackward(addr(this.desc!), addr(c.desc!), addr(x), addr(dt), dy ? addr(dy) : 0, addr(dhNew), addr(dx), addr(dh), B);
+      (this.f32 ? kern.ltcBackward32 : kern.ltcBackward)(
+        addr(this.desc!),
+        addr(c.desc!),
+        addr(x),
+        addr(dt),
+        dy ? addr(dy) : 0,
+        addr(dhNew),
+        addr(dx),
+        addr(dh),
+        B,
+      );
       const [gIw, gIb, gOw, gOb] = this.gMap;
       if (this.inputW) addInto(this.inputW.grad, gIw);
       if (this.inputB) addInto(this.inputB.grad, gIb);
@@ -551,8 +540,6 @@ export class LtcCell implements RecurrentCell<LtcCache> {
       if (this.outputB && dy) addInto(this.outputB.grad, gOb);
       this.scatterGrads(this.gGL, this.gVleak, this.gCm);
     } else this.backwardJs(x, dt, c, dy, dhNew, dx, dh);
-    if (dxOut) dxOut.set(dx.subarray(0, B * I));
-    if (dhOut) dhOut.set(dh.subarray(0, B * N));
   }
 
   /** JavaScript backward (fallback and oracle of the kernel). */
@@ -576,8 +563,9 @@ export class LtcCell implements RecurrentCell<LtcCache> {
     const ow = this.outputW?.value;
     const gOw = this.outputW?.grad,
       gOb = this.outputB?.grad;
-    const nSynLanes = 2 * syn.pairs,
-      nSensLanes = 2 * sens.pairs;
+    const nSynLanes = syn.lanes * syn.records,
+      nSensLanes = sens.lanes * sens.records;
+    const { mu: oMu, w: oW, e: oE } = syn.off; // the same offsets in both tables and gradient records
     const gxt = new Float64Array(I);
 
     for (let r = 0; r < B; r++) {
@@ -628,16 +616,16 @@ export class LtcCell implements RecurrentCell<LtcCache> {
           const nb = gvn[j]!,
             db = gv[j]!;
           const sg = c.sig[sigBase + syn.lane[s]!]!;
-          const w = rec[q + 4]!,
+          const w = rec[q + oW]!,
             sgm = rec[q]!;
           const a = w * sg;
-          const abar = nb * rec[q + 6]! + db;
-          grec[g + 6] += nb * a;
-          grec[g + 4] += abar * sg;
+          const abar = nb * rec[q + oE]! + db;
+          grec[g + oE] += nb * a;
+          grec[g + oW] += abar * sg;
           const ub = abar * w * sg * (1 - sg);
           const i = syn.src[s]!;
-          grec[g] += ub * (vs[vIn + i]! - rec[q + 2]!);
-          grec[g + 2] -= ub * sgm;
+          grec[g] += ub * (vs[vIn + i]! - rec[q + oMu]!);
+          grec[g + oMu] -= ub * sgm;
           dvSyn[i] += ub * sgm;
         }
         // ḡ for the previous sub-step: direct path c n̄ plus the synaptic path.
@@ -659,15 +647,15 @@ export class LtcCell implements RecurrentCell<LtcCache> {
           q = sens.slot[s]!,
           g = sens.gslot[s]!;
         const sg = c.sensSig[so + sens.lane[s]!]!;
-        const w = srec[q + 4]!,
+        const w = srec[q + oW]!,
           sgm = srec[q]!;
         const a = w * sg;
-        const abar = gNumS[j]! * srec[q + 6]! + gDenS[j]!;
-        sgrec[g + 6] += gNumS[j]! * a;
-        sgrec[g + 4] += abar * sg;
+        const abar = gNumS[j]! * srec[q + oE]! + gDenS[j]!;
+        sgrec[g + oE] += gNumS[j]! * a;
+        sgrec[g + oW] += abar * sg;
         const ub = abar * w * sg * (1 - sg);
-        sgrec[g] += ub * (c.xt[xo + k]! - srec[q + 2]!);
-        sgrec[g + 2] -= ub * sgm;
+        sgrec[g] += ub * (c.xt[xo + k]! - srec[q + oMu]!);
+        sgrec[g + oMu] -= ub * sgm;
         gxt[k] += ub * sgm;
       }
       const iw = this.inputW,
@@ -697,11 +685,4 @@ export class LtcCell implements RecurrentCell<LtcCache> {
 /** acc[i] += v[i]. */
 function addInto(acc: Floats, v: Floats): void {
   for (let i = 0; i < acc.length; i++) acc[i] += v[i]!;
-}
-
-/** `src` as float64: itself when it already is, else copied into `dst` (first n elements). */
-function copy64(dst: Float64Array, src: Floats, n: number): Float64Array {
-  if (!isF32(src)) return src;
-  for (let i = 0; i < n; i++) dst[i] = src[i]!;
-  return dst;
 }

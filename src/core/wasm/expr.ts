@@ -171,6 +171,8 @@ export const f32 = {
   add: bin("f32.add", 0x92, S),
   sub: bin("f32.sub", 0x93, S),
   mul: bin("f32.mul", 0x94, S),
+  div: bin("f32.div", 0x95, S),
+  convert_i32_s: un("f32.convert_i32_s", 0xb2, I, S),
   demote_f64: un("f32.demote_f64", 0xb6, F, S),
 };
 
@@ -192,6 +194,9 @@ export const v128 = {
   store64_lane: (addr: Expr, v: Expr, lane: 0 | 1, offset = 0) =>
     simd("v128.store64_lane", 0x5b, "void", [addr, v], [I, V], (o) => void o.u32(3).u32(offset).byte(lane)),
   load32_splat: (addr: Expr, offset = 0) => simd("v128.load32_splat", 0x09, V, [addr], [I], memarg(2, offset)),
+  /** Replace 32-bit lane `lane` of `v` by the 4 bytes at addr. */
+  load32_lane: (addr: Expr, v: Expr, lane: 0 | 1 | 2 | 3, offset = 0) =>
+    simd("v128.load32_lane", 0x56, V, [addr, v], [I, V], (o) => void o.u32(2).u32(offset).byte(lane)),
   /** Load 4 bytes into lane 0 and zero the other lanes. */
   load32_zero: (addr: Expr, offset = 0) => simd("v128.load32_zero", 0x5c, V, [addr], [I], memarg(2, offset)),
   /** Store 32-bit lane `lane` of `v` at addr. */
@@ -280,6 +285,8 @@ export const f32x4 = {
   pmax: vbin("f32x4.pmax", 0xeb),
   /** Relaxed SIMD: a·b + c, fused or not depending on the hardware. */
   relaxed_madd: (a: Expr, b: Expr, c: Expr) => simd("f32x4.relaxed_madd", 0x105, V, [a, b, c], [V, V, V]),
+  /** Relaxed SIMD: −(a·b) + c, fused or not depending on the hardware. */
+  relaxed_nmadd: (a: Expr, b: Expr, c: Expr) => simd("f32x4.relaxed_nmadd", 0x106, V, [a, b, c], [V, V, V]),
   convert_i32x4_s: vun("f32x4.convert_i32x4_s", 0xfa),
 };
 

@@ -226,6 +226,11 @@ export class ModuleBuilder {
     return ref;
   }
 
+  /** The encoded body (locals and code) of the defined function `name` (tests compare them). */
+  functionBody(name: string): Uint8Array | undefined {
+    return this.defined.find((d) => d.ref.name === name)?.body;
+  }
+
   /** Name and signature of every exported function, in definition order. */
   exportedFunctions(): { name: string; sig: Signature }[] {
     return this.defined.filter((d) => d.exported).map((d) => ({ name: d.ref.name, sig: d.ref.sig }));

@@ -87,6 +87,9 @@ export const KERNEL_SIGNATURES = {
   cfcPure32: k("P dt wTau A e h B H nH", "iiiiiiiii"),
   /** Its backward: dP [B, nH] (first H columns), gA and gwTau [H] accumulated; dy 0 = none. */
   cfcPureBack32: k("P dt wTau A e dhNew dy dP gA gwTau B H nH", "iiiiiiiiiiiii"),
+  /** One LTC step, float32 (same descriptors and arguments as ltcForward/ltcBackward; eps rounded to float32). */
+  ltcForward32: k("desc cacheDesc x h dt B eps", "iiiiiif"),
+  ltcBackward32: k("desc cacheDesc x dt dy dhNew dx dh B", "iiiiiiiii"),
   adamStep32: k("p g m v n b1 oneMinusB1 b2 oneMinusB2 step sqrtBc2 eps lrWd", "iiiiiffffffff"),
 } as const;
 

@@ -5,31 +5,50 @@
  *   a_s = W_s σ(σ_s (v_src − μ_s)),  num_j = Σ_{s→j} a_s E_s,  den_j = Σ_{s→j} a_s
  *   v'_j = (c_j v_j + g_L,j v_leak,j + num_j + numS_j) / (c_j + g_L,j + den_j + denS_j + ε)
  *
- * Vectorisation: synapses are grouped by destination, two synapses of the same destination per
- * f64x2, in *pair records* of {@link SYN_RECORD_BYTES} bytes: [σ₀ σ₁ | μ₀ μ₁ | W₀ W₁ | E₀ E₁ |
- * src₀ src₁ (i32 byte offsets) | pad | W₀E₀ W₁E₁] (W·E lets the forward accumulate num and den
- * with one FMA each). One pointer walks the records with constant offsets, which
- * keeps the hot loop within the 15 usable xmm and ~12 general registers. The two presynaptic
- * potentials are a two-lane gather; num_j/den_j are two-lane partial sums folded once per
- * destination. A destination's records with consecutive sources (src₁ = src₀ + 1: all of them in
- * a dense wiring) come first, so they gather with one vector load and scatter with one vector
- * read-modify-write. A destination with an odd synapse count ends with a half record: its second
- * lane's parameters are zero and its potential is loaded as 0, so it contributes exactly nothing.
- * Gradients accumulate in records of {@link GRAD_RECORD_BYTES}: [σ̄ | μ̄ | W̄ | Ē], two lanes each.
- * Cost stays proportional to the synapse count, and both lanes are used at batch 1.
+ * One generator, two number formats ({@link Format}): `ltcForward`/`ltcBackward` on f64x2 (the
+ * ncps-exact float64 path) and `ltcForward32`/`ltcBackward32` on f32x4 (the float32 mode).
+ *
+ * Vectorisation: synapses are grouped by destination, one synapse of the same destination per
+ * lane (two per f64x2, four per f32x4), in *records* of {@link SYN_RECORD_BYTES} bytes whose
+ * fields are one vector each: [σ | μ | W | E | src (i32 byte offsets, one per lane) | W·E]
+ * (float64 pair records: [σ₀ σ₁ | μ₀ μ₁ | W₀ W₁ | E₀ E₁ | src₀ src₁ pad | W₀E₀ W₁E₁]; float32
+ * quad records: [σ₀..σ₃ | … | src₀..src₃ | W₀E₀..W₃E₃]). W·E lets the forward accumulate num and
+ * den with one FMA each. One pointer walks the records with constant offsets, which keeps the hot
+ * loop within ~12 general registers (and, in float64, the 15 usable xmm; the float32 exp's
+ * constants make V8 spill a few, measured harmless: a two-pass variant without the spills was
+ * no faster). The presynaptic potentials are a lane
+ * gather; num_j/den_j are per-lane partial sums folded once per destination. A destination's
+ * records with consecutive sources (src_l = src₀ + l: all of them in a dense wiring) come first,
+ * so they gather with one vector load and scatter with one vector read-modify-write.
+ * The last record of a destination whose synapse count is not a multiple of the lane count is
+ * partial, its spare lanes having zero parameters. float64: a half record whose lane 1 potential
+ * is loaded as 0. float32: a general record whose spare lanes repeat lane 0's source; with σ = μ =
+ * W = E = 0 they add exactly 0 to num, den and every gradient (W = 0 gives ū = 0, so their share
+ * of v̄ is 0 too) as long as the repeated potential is finite (an infinite one would make them
+ * NaN where float64 stays finite; the update is a weighted mean of v, v_leak and E, so a finite
+ * state does not reach ∞, and the sequence layer rejects non-finite states).
+ * Gradients accumulate in records of {@link GRAD_RECORD_BYTES}: [σ̄ | μ̄ | W̄ | Ē], one vector each.
+ * Cost stays proportional to the synapse count, and all lanes are used at batch 1.
+ *
+ * σ: float64 uses the table exp of vmath.ts (fast path, a destination redone with the checked σ
+ * when an argument leaves its range); float32 the FMA minimax exp of f32.ts (clamped, no redo).
+ * The forward stores every σ(…) in the cache and the backward reuses it (no exp in the backward).
  *
  * The cell passes two i32 descriptor tables: {@link LTC_DESC} (sizes, parameter and gradient
- * records, scratch) and {@link LTC_CACHE} (the buffers of one step cache).
+ * records, scratch) and {@link LTC_CACHE} (the buffers of one step cache). Every float buffer they
+ * point to is in the kernel's format.
  */
-import { f64, f64x2, i32, v128, type Expr, type Local } from "../expr.ts";
+import { f32, f32x4, f64, f64x2, i32, v128, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
 import { kernelSignature } from "../signatures.ts";
-import { hsum, madd, nmadd, pairs, splat, type KernelContext, type Lanes } from "./context.ts";
+import { hsum, madd, nmadd, type KernelContext, type Lanes } from "./context.ts";
+import { emitSigmoidOfNeg32, madd32, nmadd32 } from "./f32.ts";
+import { F32, F64, kernelName, type Format } from "./format.ts";
 import { emitSigmoid, emitSigmoidOfNegFast } from "./vmath.ts";
 
 export const SYN_RECORD_BYTES = 96;
 export const GRAD_RECORD_BYTES = 64;
-/** Byte offsets inside a pair record. */
+/** Byte offsets inside a record (one 16-byte vector per field; src holds one i32 per lane). */
 export const REC = { sigma: 0, mu: 16, w: 32, e: 48, src: 64, wE: 80 } as const;
 /** Byte offsets inside a gradient record. */
 export const GREC = { sigma: 0, mu: 16, w: 32, e: 48 } as const;
@@ -40,17 +59,17 @@ export const LTC_DESC = {
   I: 1,
   M: 2,
   K: 3,
-  // per destination: first pair record and synapse count; the records; their gradients
-  synPair: 4,
+  // per destination: first record and synapse count; the records; their gradients; record count
+  synFirst: 4,
   synLen: 5,
   synRec: 6,
   synGrad: 7,
-  nSynPairs: 8,
-  sensPair: 9,
+  nSynRecs: 8,
+  sensFirst: 9,
   sensLen: 10,
   sensRec: 11,
   sensGrad: 12,
-  nSensPairs: 13,
+  nSensRecs: 13,
   gL: 14,
   vleak: 15,
   cm: 16,
@@ -66,15 +85,16 @@ export const LTC_DESC = {
   gOw: 26,
   gOb: 27,
   gxt: 28,
+  // per destination: how many of its records come first with consecutive sources
   synAdj: 29,
   sensAdj: 30,
 } as const;
 export const LTC_DESC_WORDS = 31;
 
 /**
- * Field numbers of the cache descriptor. `sensSig` is [B, 2·nSensPairs] and `sig` is
- * [K, B, 2·nSynPairs] in record order (two lanes per record); the backward's scratch (v̄, n̄,
- * synaptic v̄, Σn̄, Σd̄, c̄) is [B, N] each.
+ * Field numbers of the cache descriptor. `sensSig` is [B, lanes·nSensRecs] and `sig` is
+ * [K, B, lanes·nSynRecs] in record order (16 bytes per record: 2 float64 or 4 float32 lanes); the
+ * backward's scratch (v̄, n̄, synaptic v̄, Σn̄, Σd̄, c̄) is [B, N] each.
  */
 export const LTC_CACHE = {
   xt: 0,
@@ -110,45 +130,102 @@ function readDesc<T extends Record<string, number>>(f: FunctionBuilder, desc: Lo
 }
 
 const add = (...xs: Expr[]): Expr => xs.reduce((a, b) => i32.add(a, b));
-const x8 = (e: Expr): Expr => i32.shl(e, i32.const(3));
 const x4 = (e: Expr): Expr => i32.shl(e, i32.const(2));
 
-/** f64 at byte address base + 8·index. */
-const ld = (base: Local, index: Local): Expr => f64.load(i32.add(base.get(), x8(index.get())));
+type Lane = 0 | 1 | 2 | 3;
 
-/** How a record's two sources are laid out: consecutive, arbitrary, or only lane 0 (half). */
+/**
+ * What the generator needs of a number format beyond {@link Format}: lanes per vector, the scalar
+ * and vector instructions, (fused) multiply-adds, the horizontal sum and the lane loads.
+ */
+interface LtcFormat {
+  readonly F: Format;
+  readonly lanes: 2 | 4;
+  readonly scalar: "f64" | "f32";
+  readonly s: Pick<typeof f64, "load" | "store" | "add" | "mul" | "div" | "convert_i32_s">;
+  readonly v: Pick<typeof f64x2, "add" | "sub" | "mul" | "div" | "neg">;
+  extract(v: Expr, lane: Lane): Expr;
+  madd(ctx: KernelContext, a: Expr, b: Expr, c: Expr): Expr;
+  nmadd(ctx: KernelContext, a: Expr, b: Expr, c: Expr): Expr;
+  /** Sum of the lanes as a scalar. */
+  hsum(v: Expr): Expr;
+  /** One element at addr in every lane. */
+  loadSplat(addr: Expr): Expr;
+  /** One element at addr in lane 0, the others zero; and lane `l` of v replaced from addr. */
+  loadFirst(addr: Expr): Expr;
+  loadLane(addr: Expr, v: Expr, l: Lane): Expr;
+}
+
+const LTC64: LtcFormat = {
+  F: F64,
+  lanes: 2,
+  scalar: "f64",
+  s: f64,
+  v: f64x2,
+  extract: (v, l) => f64x2.extract_lane(v, l as 0 | 1),
+  madd,
+  nmadd,
+  hsum,
+  loadSplat: (a) => v128.load64_splat(a),
+  loadFirst: (a) => v128.load64_zero(a),
+  loadLane: (a, v, l) => v128.load64_lane(a, v, l as 0 | 1),
+};
+
+const LTC32: LtcFormat = {
+  F: F32,
+  lanes: 4,
+  scalar: "f32",
+  s: f32,
+  v: f32x4,
+  extract: (v, l) => f32x4.extract_lane(v, l),
+  madd: madd32,
+  nmadd: nmadd32,
+  hsum: (v) =>
+    f32.add(f32.add(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), f32.add(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3))),
+  loadSplat: (a) => v128.load32_splat(a),
+  loadFirst: (a) => v128.load32_zero(a),
+  loadLane: (a, v, l) => v128.load32_lane(a, v, l),
+};
+
+/**
+ * How a record's sources are laid out: consecutive, arbitrary, or (float64) only lane 0. float32
+ * partial records are general ones (their spare lanes repeat lane 0's source).
+ */
 type Kind = "adjacent" | "general" | "half";
 
 /** Source byte offsets of a record: read from it, or from locals holding them. */
-type Sources = Local | [Local, Local];
-const srcOf = (src: Sources, lane: 0 | 1): Expr => (Array.isArray(src) ? src[lane].get() : i32.load(src.get(), REC.src + 4 * lane));
+type Sources = Local | Local[];
+const srcOf = (src: Sources, lane: Lane): Expr => (Array.isArray(src) ? src[lane]!.get() : i32.load(src.get(), REC.src + 4 * lane));
 
-/** The two presynaptic values of a record, read from `row` (lane 1 = 0 when half). */
-function gather(kind: Kind, row: Expr, src: Sources): Expr {
+/** The presynaptic values of a record's lanes, read from `row` (lane 1 = 0 when half). */
+function gather(T: LtcFormat, kind: Kind, row: Expr, src: Sources): Expr {
   const src0 = i32.add(row, srcOf(src, 0));
   if (kind === "adjacent") return v128.load(src0);
-  const lane0 = v128.load64_zero(src0);
-  return kind === "half" ? lane0 : v128.load64_lane(i32.add(row, srcOf(src, 1)), lane0, 1);
+  let v = T.loadFirst(src0);
+  if (kind === "half") return v;
+  for (let l = 1; l < T.lanes; l++) v = T.loadLane(i32.add(row, srcOf(src, l as Lane)), v, l as Lane);
+  return v;
 }
 
 /**
- * Walk the pair records of destination j: `body(kind)` once per record, with `rec`, `store`
- * (and `grad`, if given) advanced by their record sizes: the adjacent records, the general ones,
- * then a half record for an odd count.
+ * Walk the records of destination j: `body(kind)` once per record, with `rec`, `store` (and
+ * `grad`, if given) advanced by their record sizes: the adjacent records, the general ones, then
+ * (float64) a half record for an odd count.
  */
 function walkRun(
   f: FunctionBuilder,
+  T: LtcFormat,
   j: Local,
-  run: { pair: Local; len: Local; adj: Local; rec: Local; grad?: Local },
+  run: { first: Local; len: Local; adj: Local; rec: Local; grad?: Local },
   v: { rec: Local; store: Local; storeBase: Local; grad: Local | null; end: Local; len: Local },
   body: (kind: Kind) => void,
 ): void {
   const { rec, store, grad, end, len } = v;
-  const pair = i32.load(add(run.pair.get(), x4(j.get())));
+  const first = i32.load(add(run.first.get(), x4(j.get())));
   f.set(len, i32.load(add(run.len.get(), x4(j.get()))));
-  f.set(rec, i32.add(run.rec.get(), i32.mul(pair, i32.const(SYN_RECORD_BYTES))));
-  f.set(store, i32.add(v.storeBase.get(), i32.shl(pair, i32.const(4))));
-  if (grad && run.grad) f.set(grad, i32.add(run.grad.get(), i32.mul(pair, i32.const(GRAD_RECORD_BYTES))));
+  f.set(rec, i32.add(run.rec.get(), i32.mul(first, i32.const(SYN_RECORD_BYTES))));
+  f.set(store, i32.add(v.storeBase.get(), i32.shl(first, i32.const(4))));
+  if (grad && run.grad) f.set(grad, i32.add(run.grad.get(), i32.mul(first, i32.const(GRAD_RECORD_BYTES))));
   const adjacent = i32.load(add(run.adj.get(), x4(j.get())));
   const records = (kind: Kind) =>
     f.block((done) =>
@@ -163,16 +240,38 @@ function walkRun(
     );
   f.set(end, i32.add(rec.get(), i32.mul(adjacent, i32.const(SYN_RECORD_BYTES))));
   records("adjacent");
-  // The rest: len − 2·adjacent synapses in whole records, and a half one if that is odd.
-  f.set(len, i32.sub(len.get(), i32.shl(adjacent, i32.const(1))));
-  f.set(end, i32.add(rec.get(), i32.mul(i32.shr_u(len.get(), i32.const(1)), i32.const(SYN_RECORD_BYTES))));
-  records("general");
-  f.if(i32.and(len.get(), i32.const(1)), () => body("half"));
+  if (T.lanes === 2) {
+    // The rest: len − 2·adjacent synapses in whole records, and a half one if that is odd.
+    f.set(len, i32.sub(len.get(), i32.shl(adjacent, i32.const(1))));
+    f.set(end, i32.add(rec.get(), i32.mul(i32.shr_u(len.get(), i32.const(1)), i32.const(SYN_RECORD_BYTES))));
+    records("general");
+    f.if(i32.and(len.get(), i32.const(1)), () => body("half"));
+  } else {
+    // The rest: len − 4·adjacent synapses in ⌈·/4⌉ general records (the last possibly partial).
+    f.set(len, i32.sub(len.get(), i32.shl(adjacent, i32.const(2))));
+    f.set(end, i32.add(rec.get(), i32.mul(i32.shr_u(i32.add(len.get(), i32.const(3)), i32.const(2)), i32.const(SYN_RECORD_BYTES))));
+    records("general");
+  }
 }
 
 export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
+  const k64 = emitLtcFamily(mod, ctx, LTC64),
+    k32 = emitLtcFamily(mod, ctx, LTC32);
+  return { ...k64, forward32: k32.forward!, backward32: k32.backward! };
+}
+
+/** `ltcForward`/`ltcBackward` in format T (float32 names carry the suffix 32). */
+function emitLtcFamily(mod: ModuleBuilder, ctx: KernelContext, T: LtcFormat): Record<string, FuncRef> {
+  const { F, s: S, v: V } = T;
+  const splat = F.splat;
+  const name = (base: string) => kernelName(base, F);
+  /** Element index → byte offset. */
+  const xs = (e: Expr): Expr => i32.shl(e, i32.const(F.shift));
+  /** Element at byte address base + size·index. */
+  const ld = (base: Local, index: Local): Expr => S.load(i32.add(base.get(), xs(index.get())));
+
   // (desc, cacheDesc, x, h, dt, B, eps)
-  const forward = mod.function("ltcForward", kernelSignature("ltcForward"), (f) => {
+  const forward = mod.function(name("ltcForward"), kernelSignature(name("ltcForward")), (f) => {
     const [desc, cdesc, x, h, dt, B, eps] = f.params as [Local, Local, Local, Local, Local, Local, Local];
     const d = readDesc(f, desc, LTC_DESC),
       c = readDesc(f, cdesc, LTC_CACHE);
@@ -190,32 +289,41 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
     const vin = f.local("i32", "vin"),
       vout = f.local("i32", "vout"),
       sigRow = f.local("i32", "sigRow");
-    const BN8 = f.local("i32", "BN8");
-    const t = f.local("f64", "t"),
-      kdt = f.local("f64", "kdt"),
-      cj = f.local("f64", "cj"),
-      den = f.local("f64", "den");
+    const BN8 = f.local("i32", "BNbytes");
+    const t = f.local(T.scalar, "t"),
+      kdt = f.local(T.scalar, "kdt"),
+      cj = f.local(T.scalar, "cj"),
+      den = f.local(T.scalar, "den");
     const accN = f.local("v128", "accN"),
       accD = f.local("v128", "accD"),
       maxArg = f.local("v128", "maxAbsArg");
     const negArg = f.local("v128", "negArg"),
       arg = f.local("v128", "arg"),
       sg = f.local("v128", "sg");
-    f.set(BN8, x8(i32.mul(B.get(), d.N.get())));
+    f.set(BN8, xs(i32.mul(B.get(), d.N.get())));
+    // ε in the kernel's format (float64: the parameter itself).
+    let epsS = eps.get();
+    if (T.scalar === "f32") {
+      const e32 = f.local("f32", "eps32");
+      f.set(e32, f32.demote_f64(eps.get()));
+      epsS = e32.get();
+    }
 
     /**
-     * num_j, den_j of destination j into accN/accD, storing σ per synapse. The run is computed
-     * with the unchecked exp while tracking max |argument|; if that exceeds the fast range, the
-     * run is redone with the checked σ (its inputs are untouched, so the redo is exact).
+     * num_j, den_j of destination j into accN/accD, storing σ per synapse. float64: the run is
+     * computed with the unchecked exp while tracking max |argument|; if that exceeds the fast
+     * range, the run is redone with the checked σ (its inputs are untouched, so the redo is exact).
+     * float32: one pass (the exp clamps its argument).
      */
-    const synapses = (run: { pair: Local; len: Local; adj: Local; rec: Local }, row: Local, storeBase: Local) => {
+    const synapses = (run: { first: Local; len: Local; adj: Local; rec: Local }, row: Local, storeBase: Local) => {
       const once = (checked: boolean) => {
         f.set(accN, splat(0));
         f.set(accD, splat(0));
-        walkRun(f, j, run, { rec, store, storeBase, grad: null, end, len }, (kind) => {
+        walkRun(f, T, j, run, { rec, store, storeBase, grad: null, end, len }, (kind) => {
           // −σ_s(v − μ_s) = σ_s(μ_s − v): exactly the negated argument of σ.
-          f.set(negArg, f64x2.mul(v128.load(rec.get(), REC.sigma), f64x2.sub(v128.load(rec.get(), REC.mu), gather(kind, row.get(), rec))));
-          if (checked) {
+          f.set(negArg, V.mul(v128.load(rec.get(), REC.sigma), V.sub(v128.load(rec.get(), REC.mu), gather(T, kind, row.get(), rec))));
+          if (T.lanes === 4) emitSigmoidOfNeg32(f, ctx, negArg.get(), sg);
+          else if (checked) {
             f.set(arg, f64x2.neg(negArg.get()));
             emitSigmoid(f, ctx, arg, sg);
           } else {
@@ -225,81 +333,76 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
           }
           f.do(v128.store(store.get(), sg.get()));
           // num += σ·(W E), den += σ·W
-          f.set(accN, madd(ctx, sg.get(), v128.load(rec.get(), REC.wE), accN.get()));
-          f.set(accD, madd(ctx, sg.get(), v128.load(rec.get(), REC.w), accD.get()));
+          f.set(accN, T.madd(ctx, sg.get(), v128.load(rec.get(), REC.wE), accN.get()));
+          f.set(accD, T.madd(ctx, sg.get(), v128.load(rec.get(), REC.w), accD.get()));
         });
       };
+      if (T.lanes === 4) return once(false);
       f.set(maxArg, splat(0));
       once(false);
       f.if(v128.any_true(f64x2.gt(maxArg.get(), splat(708))), () => once(true));
     };
-    const synRun = { pair: d.synPair, len: d.synLen, adj: d.synAdj, rec: d.synRec };
-    const sensRun = { pair: d.sensPair, len: d.sensLen, adj: d.sensAdj, rec: d.sensRec };
+    const synRun = { first: d.synFirst, len: d.synLen, adj: d.synAdj, rec: d.synRec };
+    const sensRun = { first: d.sensFirst, len: d.sensLen, adj: d.sensAdj, rec: d.sensRec };
 
     f.for(r, i32.const(0), B.get(), 1, () => {
       f.set(t, ld(dt, r));
-      f.set(rowN, x8(i32.mul(r.get(), d.N.get())));
-      f.set(rowI, x8(i32.mul(r.get(), d.I.get())));
+      f.set(rowN, xs(i32.mul(r.get(), d.N.get())));
+      f.set(rowI, xs(i32.mul(r.get(), d.I.get())));
       f.set(xtRow, i32.add(c.xt.get(), rowI.get()));
       // Input mapping x̃ = x·w_in + b_in (ones and zeros when a mapping is off).
-      pairs(f, kk, i32.const(0), d.I.get(), (L: Lanes) => {
-        const kb = x8(kk.get());
-        const v = f64x2.add(
-          f64x2.mul(L.load(add(x.get(), rowI.get(), kb)), L.load(i32.add(d.iw.get(), kb))),
-          L.load(i32.add(d.ib.get(), kb)),
-        );
+      F.loop(f, kk, i32.const(0), d.I.get(), (L: Lanes) => {
+        const kb = xs(kk.get());
+        const v = V.add(V.mul(L.load(add(x.get(), rowI.get(), kb)), L.load(i32.add(d.iw.get(), kb))), L.load(i32.add(d.ib.get(), kb)));
         f.do(L.store(i32.add(xtRow.get(), kb), v));
       });
       // Sensory synapses: constant over the unfolds.
-      f.set(sigRow, i32.add(c.sensSig.get(), i32.shl(i32.mul(r.get(), d.nSensPairs.get()), i32.const(4))));
+      f.set(sigRow, i32.add(c.sensSig.get(), i32.shl(i32.mul(r.get(), d.nSensRecs.get()), i32.const(4))));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
         synapses(sensRun, xtRow, sigRow);
-        f.do(f64.store(add(c.numS.get(), rowN.get(), x8(j.get())), hsum(accN.get())));
-        f.do(f64.store(add(c.denS.get(), rowN.get(), x8(j.get())), hsum(accD.get())));
+        f.do(S.store(add(c.numS.get(), rowN.get(), xs(j.get())), T.hsum(accN.get())));
+        f.do(S.store(add(c.denS.get(), rowN.get(), xs(j.get())), T.hsum(accD.get())));
       });
       // c = C·K/Δt, and v₀ = h.
-      f.set(kdt, f64.div(f64.convert_i32_s(d.K.get()), t.get()));
+      f.set(kdt, S.div(S.convert_i32_s(d.K.get()), t.get()));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.do(f64.store(add(c.cmt.get(), rowN.get(), x8(j.get())), f64.mul(ld(d.cm, j), kdt.get())));
-        f.do(f64.store(add(c.vs.get(), rowN.get(), x8(j.get())), f64.load(add(h.get(), rowN.get(), x8(j.get())))));
+        f.do(S.store(add(c.cmt.get(), rowN.get(), xs(j.get())), S.mul(ld(d.cm, j), kdt.get())));
+        f.do(S.store(add(c.vs.get(), rowN.get(), xs(j.get())), S.load(add(h.get(), rowN.get(), xs(j.get())))));
       });
       f.for(u, i32.const(0), d.K.get(), 1, () => {
         f.set(vin, add(c.vs.get(), i32.mul(u.get(), BN8.get()), rowN.get()));
         f.set(vout, i32.add(vin.get(), BN8.get()));
-        f.set(sigRow, i32.add(c.sig.get(), i32.shl(i32.mul(i32.add(i32.mul(u.get(), B.get()), r.get()), d.nSynPairs.get()), i32.const(4))));
+        f.set(sigRow, i32.add(c.sig.get(), i32.shl(i32.mul(i32.add(i32.mul(u.get(), B.get()), r.get()), d.nSynRecs.get()), i32.const(4))));
         f.for(j, i32.const(0), d.N.get(), 1, () => {
           synapses(synRun, vin, sigRow);
-          const jb = x8(j.get());
-          f.set(cj, f64.load(add(c.cmt.get(), rowN.get(), jb)));
-          const num = f64.add(
-            f64.add(f64.mul(cj.get(), f64.load(i32.add(vin.get(), jb))), f64.mul(ld(d.gL, j), ld(d.vleak, j))),
-            f64.add(hsum(accN.get()), f64.load(add(c.numS.get(), rowN.get(), jb))),
+          const jb = xs(j.get());
+          f.set(cj, S.load(add(c.cmt.get(), rowN.get(), jb)));
+          const num = S.add(
+            S.add(S.mul(cj.get(), S.load(i32.add(vin.get(), jb))), S.mul(ld(d.gL, j), ld(d.vleak, j))),
+            S.add(T.hsum(accN.get()), S.load(add(c.numS.get(), rowN.get(), jb))),
           );
           f.set(
             den,
-            f64.add(
-              f64.add(f64.add(cj.get(), ld(d.gL, j)), f64.add(hsum(accD.get()), f64.load(add(c.denS.get(), rowN.get(), jb)))),
-              eps.get(),
-            ),
+            S.add(S.add(S.add(cj.get(), ld(d.gL, j)), S.add(T.hsum(accD.get()), S.load(add(c.denS.get(), rowN.get(), jb)))), epsS),
           );
-          f.do(f64.store(add(c.dens.get(), i32.sub(vin.get(), c.vs.get()), jb), den.get()));
-          f.do(f64.store(i32.add(vout.get(), jb), f64.div(num, den.get())));
+          f.do(S.store(add(c.dens.get(), i32.sub(vin.get(), c.vs.get()), jb), den.get()));
+          f.do(S.store(i32.add(vout.get(), jb), S.div(num, den.get())));
         });
       });
       // New state and output mapping y = v·w_out + b_out on the first M neurons.
       f.set(vin, add(c.vs.get(), i32.mul(d.K.get(), BN8.get()), rowN.get()));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.do(f64.store(add(c.h.get(), rowN.get(), x8(j.get())), f64.load(i32.add(vin.get(), x8(j.get())))));
+        f.do(S.store(add(c.h.get(), rowN.get(), xs(j.get())), S.load(i32.add(vin.get(), xs(j.get())))));
       });
       f.for(j, i32.const(0), d.M.get(), 1, () => {
-        const y = f64.add(f64.mul(f64.load(i32.add(vin.get(), x8(j.get()))), ld(d.ow, j)), ld(d.ob, j));
-        f.do(f64.store(add(c.y.get(), x8(i32.mul(r.get(), d.M.get())), x8(j.get())), y));
+        const y = S.add(S.mul(S.load(i32.add(vin.get(), xs(j.get()))), ld(d.ow, j)), ld(d.ob, j));
+        f.do(S.store(add(c.y.get(), xs(i32.mul(r.get(), d.M.get())), xs(j.get())), y));
       });
     });
   });
 
   // (desc, cacheDesc, x, dt, dy|0, dhNew, dx, dh, B)
-  const backward = mod.function("ltcBackward", kernelSignature("ltcBackward"), (f) => {
+  const backward = mod.function(name("ltcBackward"), kernelSignature(name("ltcBackward")), (f) => {
     const [desc, cdesc, x, dt, dy, dhNew, dx, dh, B] = f.params as Local[] as [
       Local,
       Local,
@@ -329,8 +432,8 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       vout = f.local("i32", "vout"),
       sigRow = f.local("i32", "sigRow"),
       dRow = f.local("i32", "dRow");
-    const BN8 = f.local("i32", "BN8"),
-      N8 = f.local("i32", "N8"),
+    const BN8 = f.local("i32", "BNbytes"),
+      N8 = f.local("i32", "Nbytes"),
       sigStride = f.local("i32", "sigStride");
     // Row walk inside a record: byte offset of row r in [B, N] arrays, and its σ in the store;
     // n̄, d̄ of the current destination j (row 0).
@@ -338,8 +441,8 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       so = f.local("i32", "sigAt");
     const gvnJ = f.local("i32", "gvnJ"),
       gvJ = f.local("i32", "gvJ");
-    const g = f.local("f64", "g"),
-      kdt = f.local("f64", "kdt");
+    const g = f.local(T.scalar, "g"),
+      kdt = f.local(T.scalar, "kdt");
     const nb = f.local("v128", "nb"),
       db = f.local("v128", "db"),
       gvv = f.local("v128", "gv"),
@@ -356,31 +459,32 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       gW = f.local("v128", "gW"),
       gS = f.local("v128", "gSigma"),
       gM = f.local("v128", "gMu");
-    f.set(N8, x8(d.N.get()));
+    f.set(N8, xs(d.N.get()));
     f.set(BN8, i32.mul(B.get(), N8.get()));
 
-    /** arr[at] += delta on whole or half vectors. */
+    /** arr[at] += delta on whole vectors or single lanes. */
     const accAt = (L: Lanes, arr: Local, at: Expr, delta: Expr) => {
-      f.do(L.store(i32.add(arr.get(), at), f64x2.add(L.load(i32.add(arr.get(), at)), delta)));
+      f.do(L.store(i32.add(arr.get(), at), V.add(L.load(i32.add(arr.get(), at)), delta)));
     };
-    /** Zero n f64 at `arr`. */
-    const zero = (arr: Local, n: Expr) => pairs(f, e, i32.const(0), n, (L) => f.do(L.store(i32.add(arr.get(), x8(e.get())), splat(0))));
-    const src = f.locals("i32", 2, "src") as [Local, Local];
+    /** Zero n elements at `arr`. */
+    const zero = (arr: Local, n: Expr) => F.loop(f, e, i32.const(0), n, (L) => f.do(L.store(i32.add(arr.get(), xs(e.get())), splat(0))));
+    const src = f.locals("i32", T.lanes, "src");
     /** Scatter dv into `row` at the record's sources (lane by lane unless consecutive). */
     const scatter = (kind: Kind, row: Expr) => {
-      const at0 = i32.add(row, src[0].get());
+      const at0 = i32.add(row, src[0]!.get());
       if (kind === "adjacent") {
         const a = f.local("i32", "at");
         f.set(a, at0);
-        f.do(v128.store(a.get(), f64x2.add(v128.load(a.get()), dv.get())));
+        f.do(v128.store(a.get(), V.add(v128.load(a.get()), dv.get())));
         return;
       }
-      for (const lane of kind === "half" ? [0 as const] : [0 as const, 1 as const]) {
-        // Lane by lane: the two synapses of a record have different sources, but even equal
-        // ones would both be counted.
+      const lanes = kind === "half" ? 1 : T.lanes;
+      for (let lane = 0; lane < lanes; lane++) {
+        // Lane by lane: the synapses of a record have different sources, but even equal ones
+        // (float32 spare lanes) would each be counted.
         const a = f.local("i32", "at");
-        f.set(a, lane === 0 ? at0 : i32.add(row, src[1].get()));
-        f.do(f64.store(a.get(), f64.add(f64.load(a.get()), f64x2.extract_lane(dv.get(), lane))));
+        f.set(a, lane === 0 ? at0 : i32.add(row, src[lane]!.get()));
+        f.do(S.store(a.get(), S.add(S.load(a.get()), T.extract(dv.get(), lane as Lane))));
       }
     };
     /**
@@ -390,20 +494,19 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
      * and v̄_src += ū σ_s.
      */
     const recordRow = (kind: Kind, vRow: Expr, dvRow: Expr) => {
-      f.set(abar, madd(ctx, nb.get(), ev.get(), db.get()));
-      f.set(gE, madd(ctx, nb.get(), f64x2.mul(w.get(), sg.get()), gE.get()));
-      f.set(gW, madd(ctx, abar.get(), sg.get(), gW.get()));
-      f.set(ub, f64x2.mul(f64x2.mul(f64x2.mul(abar.get(), w.get()), sg.get()), f64x2.sub(splat(1), sg.get())));
-      f.set(gS, madd(ctx, ub.get(), f64x2.sub(gather(kind, vRow, src), mu.get()), gS.get()));
-      f.set(gM, nmadd(ctx, ub.get(), sgm.get(), gM.get()));
-      f.set(dv, f64x2.mul(ub.get(), sgm.get()));
+      f.set(abar, T.madd(ctx, nb.get(), ev.get(), db.get()));
+      f.set(gE, T.madd(ctx, nb.get(), V.mul(w.get(), sg.get()), gE.get()));
+      f.set(gW, T.madd(ctx, abar.get(), sg.get(), gW.get()));
+      f.set(ub, V.mul(V.mul(V.mul(abar.get(), w.get()), sg.get()), V.sub(splat(1), sg.get())));
+      f.set(gS, T.madd(ctx, ub.get(), V.sub(gather(T, kind, vRow, src), mu.get()), gS.get()));
+      f.set(gM, T.nmadd(ctx, ub.get(), sgm.get(), gM.get()));
+      f.set(dv, V.mul(ub.get(), sgm.get()));
       scatter(kind, dvRow);
     };
-    const addRec = (field: number, acc: Local) => f.do(v128.store(grad.get(), f64x2.add(v128.load(grad.get(), field), acc.get()), field));
+    const addRec = (field: number, acc: Local) => f.do(v128.store(grad.get(), V.add(v128.load(grad.get(), field), acc.get()), field));
     const loadRecord = () => {
       // Source offsets in locals: the row loop's scatter stores keep the engine from hoisting loads.
-      f.set(src[0], i32.load(rec.get(), REC.src));
-      f.set(src[1], i32.load(rec.get(), REC.src + 4));
+      for (let lane = 0; lane < T.lanes; lane++) f.set(src[lane]!, i32.load(rec.get(), REC.src + 4 * lane));
       f.set(w, v128.load(rec.get(), REC.w));
       f.set(sgm, v128.load(rec.get(), REC.sigma));
       f.set(mu, v128.load(rec.get(), REC.mu));
@@ -416,32 +519,30 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       addRec(GREC.sigma, gS);
       addRec(GREC.mu, gM);
     };
-    const synRun = { pair: d.synPair, len: d.synLen, adj: d.synAdj, rec: d.synRec, grad: d.synGrad };
-    const sensRun = { pair: d.sensPair, len: d.sensLen, adj: d.sensAdj, rec: d.sensRec, grad: d.sensGrad };
+    const synRun = { first: d.synFirst, len: d.synLen, adj: d.synAdj, rec: d.synRec, grad: d.synGrad };
+    const sensRun = { first: d.sensFirst, len: d.sensLen, adj: d.sensAdj, rec: d.sensRec, grad: d.sensGrad };
 
     // v̄ = ∂L/∂h' (+ the output mapping's share of ∂L/∂y on the motor neurons), all rows.
     f.for(e, i32.const(0), i32.mul(B.get(), d.N.get()), 1, () => {
-      f.do(f64.store(i32.add(c.gv.get(), x8(e.get())), f64.load(i32.add(dhNew.get(), x8(e.get())))));
+      f.do(S.store(i32.add(c.gv.get(), xs(e.get())), S.load(i32.add(dhNew.get(), xs(e.get())))));
     });
     f.if(dy.get(), () =>
       f.for(r, i32.const(0), B.get(), 1, () => {
         f.set(rowN, i32.mul(r.get(), N8.get()));
         f.set(vin, add(c.vs.get(), i32.mul(d.K.get(), BN8.get()), rowN.get()));
         f.for(j, i32.const(0), d.M.get(), 1, () => {
-          const jb = x8(j.get());
-          f.set(g, f64.load(add(dy.get(), x8(i32.mul(r.get(), d.M.get())), jb)));
-          f.do(f64.store(i32.add(d.gOw.get(), jb), f64.add(ld(d.gOw, j), f64.mul(g.get(), f64.load(i32.add(vin.get(), jb))))));
-          f.do(f64.store(i32.add(d.gOb.get(), jb), f64.add(ld(d.gOb, j), g.get())));
-          f.do(
-            f64.store(add(c.gv.get(), rowN.get(), jb), f64.add(f64.load(add(c.gv.get(), rowN.get(), jb)), f64.mul(g.get(), ld(d.ow, j)))),
-          );
+          const jb = xs(j.get());
+          f.set(g, S.load(add(dy.get(), xs(i32.mul(r.get(), d.M.get())), jb)));
+          f.do(S.store(i32.add(d.gOw.get(), jb), S.add(ld(d.gOw, j), S.mul(g.get(), S.load(i32.add(vin.get(), jb))))));
+          f.do(S.store(i32.add(d.gOb.get(), jb), S.add(ld(d.gOb, j), g.get())));
+          f.do(S.store(add(c.gv.get(), rowN.get(), jb), S.add(S.load(add(c.gv.get(), rowN.get(), jb)), S.mul(g.get(), ld(d.ow, j)))));
         });
       }),
     );
     zero(c.gNumS, i32.mul(B.get(), d.N.get()));
     zero(c.gDenS, i32.mul(B.get(), d.N.get()));
     zero(c.gc, i32.mul(B.get(), d.N.get()));
-    f.set(sigStride, i32.shl(d.nSynPairs.get(), i32.const(4)));
+    f.set(sigStride, i32.shl(d.nSynRecs.get(), i32.const(4)));
 
     // Unfolds in reverse, all batch rows together.
     f.set(u, i32.sub(d.K.get(), i32.const(1)));
@@ -454,17 +555,17 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
         // Per neuron: n̄ = v̄/d, d̄ = −v̄ v'/d, then the leak, capacitance and sensory sums.
         f.for(r, i32.const(0), B.get(), 1, () => {
           f.set(rowN, i32.mul(r.get(), N8.get()));
-          pairs(f, j, i32.const(0), d.N.get(), (L) => {
-            const jb = x8(j.get()),
+          F.loop(f, j, i32.const(0), d.N.get(), (L) => {
+            const jb = xs(j.get()),
               at = i32.add(rowN.get(), jb);
             f.set(gvv, L.load(i32.add(c.gv.get(), at)));
             f.set(dd, L.load(i32.add(dRow.get(), at)));
-            f.set(nb, f64x2.div(gvv.get(), dd.get()));
-            f.set(db, f64x2.div(f64x2.mul(f64x2.neg(gvv.get()), L.load(i32.add(vout.get(), at))), dd.get()));
+            f.set(nb, V.div(gvv.get(), dd.get()));
+            f.set(db, V.div(V.mul(V.neg(gvv.get()), L.load(i32.add(vout.get(), at))), dd.get()));
             f.do(L.store(i32.add(c.gvn.get(), at), nb.get()));
-            accAt(L, c.gc, at, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(vin.get(), at))), db.get()));
-            accAt(L, d.gGL, jb, f64x2.add(f64x2.mul(nb.get(), L.load(i32.add(d.vleak.get(), jb))), db.get()));
-            accAt(L, d.gVleak, jb, f64x2.mul(nb.get(), L.load(i32.add(d.gL.get(), jb))));
+            accAt(L, c.gc, at, V.add(V.mul(nb.get(), L.load(i32.add(vin.get(), at))), db.get()));
+            accAt(L, d.gGL, jb, V.add(V.mul(nb.get(), L.load(i32.add(d.vleak.get(), jb))), db.get()));
+            accAt(L, d.gVleak, jb, V.mul(nb.get(), L.load(i32.add(d.gL.get(), jb))));
             accAt(L, c.gNumS, at, nb.get());
             accAt(L, c.gDenS, at, db.get());
             f.do(L.store(i32.add(c.gv.get(), at), db.get()));
@@ -474,15 +575,15 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
         // Synapses: each record's parameters once, then every batch row; gradients in registers.
         f.set(sigRow, i32.add(c.sig.get(), i32.mul(i32.mul(u.get(), B.get()), sigStride.get())));
         f.for(j, i32.const(0), d.N.get(), 1, () => {
-          f.set(gvnJ, i32.add(c.gvn.get(), x8(j.get())));
-          f.set(gvJ, i32.add(c.gv.get(), x8(j.get())));
-          walkRun(f, j, synRun, { rec, store, storeBase: sigRow, grad, end, len }, (kind) => {
+          f.set(gvnJ, i32.add(c.gvn.get(), xs(j.get())));
+          f.set(gvJ, i32.add(c.gv.get(), xs(j.get())));
+          walkRun(f, T, j, synRun, { rec, store, storeBase: sigRow, grad, end, len }, (kind) => {
             loadRecord();
             f.set(so, store.get());
             f.set(rb, i32.const(0));
             f.while(i32.lt_u(rb.get(), BN8.get()), () => {
-              f.set(nb, v128.load64_splat(i32.add(gvnJ.get(), rb.get())));
-              f.set(db, v128.load64_splat(i32.add(gvJ.get(), rb.get())));
+              f.set(nb, T.loadSplat(i32.add(gvnJ.get(), rb.get())));
+              f.set(db, T.loadSplat(i32.add(gvJ.get(), rb.get())));
               f.set(sg, v128.load(so.get()));
               recordRow(kind, i32.add(vin.get(), rb.get()), i32.add(c.dvSyn.get(), rb.get()));
               f.set(rb, i32.add(rb.get(), N8.get()));
@@ -492,12 +593,12 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
           });
         });
         // v̄ for the previous unfold: direct path c·n̄ plus the synaptic path (all rows).
-        pairs(f, e, i32.const(0), i32.mul(B.get(), d.N.get()), (L) => {
-          const at = x8(e.get());
+        F.loop(f, e, i32.const(0), i32.mul(B.get(), d.N.get()), (L) => {
+          const at = xs(e.get());
           f.do(
             L.store(
               i32.add(c.gv.get(), at),
-              f64x2.add(f64x2.mul(L.load(i32.add(c.cmt.get(), at)), L.load(i32.add(c.gvn.get(), at))), L.load(i32.add(c.dvSyn.get(), at))),
+              V.add(V.mul(L.load(i32.add(c.cmt.get(), at)), L.load(i32.add(c.gvn.get(), at))), L.load(i32.add(c.dvSyn.get(), at))),
             ),
           );
         });
@@ -509,28 +610,28 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
     // Per row: the state gradient, the capacitance, the sensory synapses and the input mapping.
     f.for(r, i32.const(0), B.get(), 1, () => {
       f.set(rowN, i32.mul(r.get(), N8.get()));
-      f.set(rowI, x8(i32.mul(r.get(), d.I.get())));
+      f.set(rowI, xs(i32.mul(r.get(), d.I.get())));
       f.set(xtRow, i32.add(c.xt.get(), rowI.get()));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.do(f64.store(add(dh.get(), rowN.get(), x8(j.get())), f64.load(add(c.gv.get(), rowN.get(), x8(j.get())))));
+        f.do(S.store(add(dh.get(), rowN.get(), xs(j.get())), S.load(add(c.gv.get(), rowN.get(), xs(j.get())))));
       });
       // c = f₊(C)·K/Δt
-      f.set(kdt, f64.div(f64.convert_i32_s(d.K.get()), ld(dt, r)));
+      f.set(kdt, S.div(S.convert_i32_s(d.K.get()), ld(dt, r)));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
         f.do(
-          f64.store(
-            i32.add(d.gCm.get(), x8(j.get())),
-            f64.add(ld(d.gCm, j), f64.mul(f64.load(add(c.gc.get(), rowN.get(), x8(j.get()))), kdt.get())),
+          S.store(
+            i32.add(d.gCm.get(), xs(j.get())),
+            S.add(ld(d.gCm, j), S.mul(S.load(add(c.gc.get(), rowN.get(), xs(j.get()))), kdt.get())),
           ),
         );
       });
       // Sensory synapses with n̄, d̄ summed over the unfolds; x̃ gradient scattered into gxt.
       zero(d.gxt, d.I.get());
-      f.set(sigRow, i32.add(c.sensSig.get(), i32.shl(i32.mul(r.get(), d.nSensPairs.get()), i32.const(4))));
+      f.set(sigRow, i32.add(c.sensSig.get(), i32.shl(i32.mul(r.get(), d.nSensRecs.get()), i32.const(4))));
       f.for(j, i32.const(0), d.N.get(), 1, () => {
-        f.set(nb, v128.load64_splat(add(c.gNumS.get(), rowN.get(), x8(j.get()))));
-        f.set(db, v128.load64_splat(add(c.gDenS.get(), rowN.get(), x8(j.get()))));
-        walkRun(f, j, sensRun, { rec, store, storeBase: sigRow, grad, end, len }, (kind) => {
+        f.set(nb, T.loadSplat(add(c.gNumS.get(), rowN.get(), xs(j.get()))));
+        f.set(db, T.loadSplat(add(c.gDenS.get(), rowN.get(), xs(j.get()))));
+        walkRun(f, T, j, sensRun, { rec, store, storeBase: sigRow, grad, end, len }, (kind) => {
           loadRecord();
           f.set(sg, v128.load(store.get()));
           recordRow(kind, xtRow.get(), d.gxt.get());
@@ -539,11 +640,11 @@ export function emitLtcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<s
       });
       // Input mapping: dx = x̄̃·w_in, w̄_in += x̄̃·x, b̄_in += x̄̃.
       f.for(j, i32.const(0), d.I.get(), 1, () => {
-        const jb = x8(j.get());
+        const jb = xs(j.get());
         f.set(g, ld(d.gxt, j));
-        f.do(f64.store(add(dx.get(), rowI.get(), jb), f64.mul(g.get(), ld(d.iw, j))));
-        f.do(f64.store(i32.add(d.gIw.get(), jb), f64.add(ld(d.gIw, j), f64.mul(g.get(), f64.load(add(x.get(), rowI.get(), jb))))));
-        f.do(f64.store(i32.add(d.gIb.get(), jb), f64.add(ld(d.gIb, j), g.get())));
+        f.do(S.store(add(dx.get(), rowI.get(), jb), S.mul(g.get(), ld(d.iw, j))));
+        f.do(S.store(i32.add(d.gIw.get(), jb), S.add(ld(d.gIw, j), S.mul(g.get(), S.load(add(x.get(), rowI.get(), jb))))));
+        f.do(S.store(i32.add(d.gIb.get(), jb), S.add(ld(d.gIb, j), g.get())));
       });
     });
   });

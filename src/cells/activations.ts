@@ -11,8 +11,9 @@
  *
  * (0.666, not 2/3, is what ncps uses.)
  *
- * On heap arrays, every activation but gelu runs in the f64x2 kernels (`core/wasm/kernels`),
- * whose tanh/σ stay within 2 ulp of the true value like Math.tanh and the formula below do.
+ * On heap arrays, every activation runs in the kernels (`core/wasm/kernels`): tanh/σ within
+ * 2 ulp of the true value like Math.tanh and the formulas below; gelu in float64 bit for bit the
+ * erf-series loop below (kernels/gelu.ts), in float32 from a fitted erfc.
  */
 import type { Floats } from "../core/dtype.ts";
 import { erf } from "../core/special.ts";
@@ -45,6 +46,7 @@ const FORWARD_KERNEL: Partial<Record<Activation, keyof Kernels>> = {
   lecun_tanh: "vlecunTanh",
   tanh: "vtanh",
   relu: "vrelu",
+  gelu: "vgelu",
   silu: "vsilu",
 };
 /** Backward kernels take (out, dOut) for the tanh family and (pre, dOut) otherwise. */
@@ -52,6 +54,7 @@ const BACKWARD_KERNEL: Partial<Record<Activation, [keyof Kernels, "out" | "pre"]
   lecun_tanh: ["vlecunTanhBack", "out"],
   tanh: ["vtanhBack", "out"],
   relu: ["vreluBack", "pre"],
+  gelu: ["vgeluBack", "pre"],
   silu: ["vsiluBack", "pre"],
 };
 

@@ -15,7 +15,7 @@
 import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt, checkNumber, checkOneOf, fail } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapFloat, heapFloatFrom, heapKernels32, heapKernelsOf, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapFloatFrom, heapKernelsOf, kernelCalls } from "../core/wasm/alloc.ts";
 import { ACTIVATIONS, activate, activateBackward, sigmoid, type Activation } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -230,22 +230,7 @@ export class CfCCell implements RecurrentCell<CfCCache> {
       const wt = this.wTau!.value,
         A = this.A!.value,
         e = c.e;
-      // float32: the f32x4 kernel (kernels/cfc.ts); float64 stays in this loop (bit for bit).
-      const k32 = isF32(P) && dt.length >= B ? heapKernels32(P, dt, wt, A, e, out) : null;
-      if (k32) {
-        kernelCalls.cfc++;
-        k32.cfcPure32(addr(P), addr(dt), addr(wt), addr(A), addr(e), addr(out), B, H, nH);
-        return;
-      }
-      for (let r = 0; r < B; r++) {
-        const t = dt[r]!;
-        for (let j = 0; j < H; j++) {
-          const f1 = P[r * nH + j]!;
-          const ej = Math.exp(-t * (Math.abs(wt[j]!) + Math.abs(f1)));
-          e[r * H + j] = ej;
-          out[r * H + j] = A[j]! - A[j]! * ej * f1;
-        }
-      }
+      cfcPureForward(P, dt, wt, A, e, out, B, H, nH);
       return;
     }
     const gate = this.mode === "default";
@@ -289,38 +274,7 @@ export class CfCCell implements RecurrentCell<CfCCache> {
         e = c.e;
       const gwt = this.wTau!.grad,
         gA = this.A!.grad;
-      const fits = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H);
-      const k32 = isF32(P) && fits ? heapKernels32(P, dt, wt, A, e, dhNew, dy, dP, gA, gwt) : null;
-      if (k32) {
-        kernelCalls.cfc++;
-        k32.cfcPureBack32(
-          addr(P),
-          addr(dt),
-          addr(wt),
-          addr(A),
-          addr(e),
-          addr(dhNew),
-          dy ? addr(dy) : 0,
-          addr(dP),
-          addr(gA),
-          addr(gwt),
-          B,
-          H,
-          nH,
-        );
-      } else
-        for (let r = 0; r < B; r++) {
-          const t = dt[r]!;
-          for (let j = 0; j < H; j++) {
-            const k = r * H + j;
-            const g = dhNew[k]! + (dy ? dy[k]! : 0);
-            const f1 = P[r * nH + j]!;
-            const ej = e[k]!;
-            dP[r * nH + j] = -g * A[j]! * ej * (1 - t * Math.abs(f1));
-            gA[j] += g * (1 - ej * f1);
-            gwt[j] += g * A[j]! * ej * f1 * t * Math.sign(wt[j]!);
-          }
-        }
+      cfcPureBackward(P, dt, wt, A, e, dhNew, dy, dP, gA, gwt, B, H, nH);
     } else {
       const gate = this.mode === "default";
       const g1 = c.g1,
@@ -382,6 +336,93 @@ export class CfCCell implements RecurrentCell<CfCCache> {
     for (let r = 0; r < B; r++) {
       for (let i = 0; i < I; i++) dx[r * I + i] = dz0[r * cat + i]!;
       for (let j = 0; j < H; j++) dh[r * H + j] = dz0[r * cat + I + j]!;
+    }
+  }
+}
+
+/**
+ * CfC pure mode, forward: e = exp(−Δt·(|w_τ| + |f1|)) and h' = A − A·e·f1 for f1 = the first H
+ * columns of the head rows P [B, nH]. Heap buffers of one format run the pure-mode kernel
+ * (kernels/cfc.ts; float64 gives this loop's bits), anything else the loop.
+ */
+export function cfcPureForward(
+  P: Floats,
+  dt: Floats,
+  wt: Floats,
+  A: Floats,
+  e: Floats,
+  out: Floats,
+  B: number,
+  H: number,
+  nH: number,
+): void {
+  const k = dt.length >= B ? heapKernelsOf(P, dt, wt, A, e, out) : null;
+  if (k) {
+    kernelCalls.cfc++;
+    (isF32(P) ? k.cfcPure32 : k.cfcPure)(addr(P), addr(dt), addr(wt), addr(A), addr(e), addr(out), B, H, nH);
+    return;
+  }
+  for (let r = 0; r < B; r++) {
+    const t = dt[r]!;
+    for (let j = 0; j < H; j++) {
+      const f1 = P[r * nH + j]!;
+      const ej = Math.exp(-t * (Math.abs(wt[j]!) + Math.abs(f1)));
+      e[r * H + j] = ej;
+      out[r * H + j] = A[j]! - A[j]! * ej * f1;
+    }
+  }
+}
+
+/**
+ * Backward of {@link cfcPureForward} with ḡ = ∂h' + ∂y (dy null = none): writes ∂f1 into the first
+ * H columns of dP [B, nH] and adds into ∂A (`gA`) and ∂w_τ (`gwt`), rows in order.
+ */
+export function cfcPureBackward(
+  P: Floats,
+  dt: Floats,
+  wt: Floats,
+  A: Floats,
+  e: Floats,
+  dhNew: Floats,
+  dy: Floats | null,
+  dP: Floats,
+  gA: Floats,
+  gwt: Floats,
+  B: number,
+  H: number,
+  nH: number,
+): void {
+  const fits = dt.length >= B && dhNew.length >= B * H && (!dy || dy.length >= B * H);
+  const k = fits ? heapKernelsOf(P, dt, wt, A, e, dhNew, dy) : null;
+  if (k && heapKernelsOf(dP, gA, gwt)) {
+    kernelCalls.cfc++;
+    (isF32(P) ? k.cfcPureBack32 : k.cfcPureBack)(
+      addr(P),
+      addr(dt),
+      addr(wt),
+      addr(A),
+      addr(e),
+      addr(dhNew),
+      dy ? addr(dy) : 0,
+      addr(dP),
+      addr(gA),
+      addr(gwt),
+      B,
+      H,
+      nH,
+    );
+    return;
+  }
+  for (let r = 0; r < B; r++) {
+    const t = dt[r]!;
+    for (let j = 0; j < H; j++) {
+      const k = r * H + j;
+      const g = dhNew[k]! + (dy ? dy[k]! : 0);
+      const f1 = P[r * nH + j]!;
+      const ej = e[k]!;
+      dP[r * nH + j] = -g * A[j]! * ej * (1 - t * Math.abs(f1));
+      gA[j] += g * (1 - ej * f1);
+      gwt[j] += g * A[j]! * ej * f1 * t * Math.sign(wt[j]!);
     }
   }
 }

@@ -11,7 +11,7 @@
 import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapFloat, heapKernels32, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapKernels32, heapKernelsOf, kernelCalls } from "../core/wasm/alloc.ts";
 import { sigmoid } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -104,28 +104,66 @@ export class GruCell implements RecurrentCell<GruCache> {
   backward(x: Floats, h: Floats, _dt: Floats, c: GruCache, dy: Floats | null, dhNew: Floats, dx: Floats, dh: Floats): void {
     const B = c.batch,
       H = this.stateSize;
-    for (let b = 0; b < B; b++) {
-      const o = b * 3 * H;
-      for (let j = 0; j < H; j++) {
-        const k = b * H + j;
-        const g = dhNew[k]! + (dy ? dy[k]! : 0);
-        const r = c.r[k]!,
-          z = c.z[k]!,
-          n = c.n[k]!;
-        const dn = g * (1 - z) * (1 - n * n);
-        const dz = g * (h[k]! - n) * z * (1 - z);
-        const ghn = c.gh[o + 2 * H + j]!;
-        const dr = dn * ghn * r * (1 - r);
-        c.dgi[o + j] = dr;
-        c.dgi[o + H + j] = dz;
-        c.dgi[o + 2 * H + j] = dn;
-        c.dgh[o + j] = dr;
-        c.dgh[o + H + j] = dz;
-        c.dgh[o + 2 * H + j] = dn * r;
-        dh[k] = g * z; // direct path; the h·W_hh path is added below
-      }
-    }
+    gruGatesBackward(c, h, dhNew, dy, dh, B, H);
     this.ih.backward(x, 0, c.dgi, B, dx);
     this.hh.backward(h, 0, c.dgh, B, dh, true);
+  }
+}
+
+/**
+ * The gate part of {@link GruCell.backward}: from the cache (gh, r, z, n), h, ∂h' and ∂y (null =
+ * 0), writes ∂gi, ∂gh [B, 3H] into `c.dgi`, `c.dgh` and the direct-path ∂h = ḡ·z into `dh`. Heap
+ * buffers of one format run the gate kernel (float64: bit for bit this loop), anything else the loop.
+ */
+export function gruGatesBackward(
+  c: Pick<GruCache, "gh" | "r" | "z" | "n" | "dgi" | "dgh">,
+  h: Floats,
+  dhNew: Floats,
+  dy: Floats | null,
+  dh: Floats,
+  B: number,
+  H: number,
+): void {
+  const n = B * H;
+  const fits = h.length >= n && dhNew.length >= n && dh.length >= n && (!dy || dy.length >= n);
+  const k = fits ? heapKernelsOf(c.gh, h, c.r, c.z, c.n, dhNew, dy) : null;
+  if (k && heapKernelsOf(c.dgi, c.dgh, dh)) {
+    kernelCalls.elementwise++;
+    (isF32(c.gh) ? k.gruGatesBack32 : k.gruGatesBack)(
+      addr(c.gh),
+      addr(h),
+      addr(c.r),
+      addr(c.z),
+      addr(c.n),
+      addr(dhNew),
+      dy ? addr(dy) : 0,
+      addr(c.dgi),
+      addr(c.dgh),
+      addr(dh),
+      B,
+      H,
+    );
+    return;
+  }
+  for (let b = 0; b < B; b++) {
+    const o = b * 3 * H;
+    for (let j = 0; j < H; j++) {
+      const k = b * H + j;
+      const g = dhNew[k]! + (dy ? dy[k]! : 0);
+      const r = c.r[k]!,
+        z = c.z[k]!,
+        nn = c.n[k]!;
+      const dn = g * (1 - z) * (1 - nn * nn);
+      const dz = g * (h[k]! - nn) * z * (1 - z);
+      const ghn = c.gh[o + 2 * H + j]!;
+      const dr = dn * ghn * r * (1 - r);
+      c.dgi[o + j] = dr;
+      c.dgi[o + H + j] = dz;
+      c.dgi[o + 2 * H + j] = dn;
+      c.dgh[o + j] = dr;
+      c.dgh[o + H + j] = dz;
+      c.dgh[o + 2 * H + j] = dn * r;
+      dh[k] = g * z; // direct path; the h·W_hh path is added in GruCell.backward
+    }
   }
 }

@@ -12,7 +12,7 @@
 import { type Floats, isF32 } from "../core/dtype.ts";
 import { checkInt } from "../core/errors.ts";
 import type { Rng } from "../core/random.ts";
-import { addr, heapFloat, heapKernels32, kernelCalls } from "../core/wasm/alloc.ts";
+import { addr, heapFloat, heapKernels32, heapKernelsOf, kernelCalls } from "../core/wasm/alloc.ts";
 import { sigmoid } from "./activations.ts";
 import type { RecurrentCell, StepCache } from "./cell.ts";
 import { Linear } from "./linear.ts";
@@ -159,25 +159,8 @@ export class LstmCell implements RecurrentCell<LstmCache> {
   ): void {
     const B = c.batch,
       H = this.hiddenSize;
+    lstmGatesBackward(c, cPrev, dhOut, dcOut, dc, B, H);
     const dz = c.dz;
-    for (let r = 0; r < B; r++) {
-      const o = r * 4 * H;
-      for (let j = 0; j < H; j++) {
-        const k = r * H + j;
-        const go = c.go[k]!,
-          tc = c.tc[k]!,
-          gi = c.gi[k]!,
-          gf = c.gf[k]!,
-          cand = c.cand[k]!;
-        const dho = dhOut[k]!;
-        const dcn = (dcOut ? dcOut[k]! : 0) + dho * go * (1 - tc * tc);
-        dz[o + j] = dcn * gi * (1 - cand * cand);
-        dz[o + H + j] = dcn * cand * gi * (1 - gi);
-        dz[o + 2 * H + j] = dcn * cPrev[k]! * gf * (1 - gf);
-        dz[o + 3 * H + j] = dho * tc * go * (1 - go);
-        dc[k] = dcn * gf;
-      }
-    }
     this.inputMap.backward(x, 0, dz, B, dx, dxAccumulate);
     this.recurrentMap.backward(h, 0, dz, B, dh, false);
   }
@@ -221,6 +204,63 @@ export class LstmCell implements RecurrentCell<LstmCache> {
         packed[r * 2 * H + j] = h[r * H + j]!;
         packed[r * 2 * H + H + j] = c[r * H + j]!;
       }
+  }
+}
+
+/**
+ * The gate part of {@link LstmCell.backwardHC}: from the forward cache (cand, i, f, o, tanh c'),
+ * c, ∂h' and ∂c' (null = 0), writes ∂z [B, 4H] into `c.dz` and ∂c_prev into `dc`. Heap buffers
+ * of one format run the gate kernel (float64: bit for bit this loop), anything else the loop.
+ */
+export function lstmGatesBackward(
+  c: Pick<LstmCache, "cand" | "gi" | "gf" | "go" | "tc" | "dz">,
+  cPrev: Floats,
+  dhOut: Floats,
+  dcOut: Floats | null,
+  dc: Floats,
+  B: number,
+  H: number,
+): void {
+  const dz = c.dz;
+  const n = B * H;
+  const fits = dhOut.length >= n && dc.length >= n && cPrev.length >= n && (!dcOut || dcOut.length >= n) && dz.length >= 4 * n;
+  const k = fits ? heapKernelsOf(c.cand, c.gi, c.gf, c.go, c.tc, cPrev, dhOut) : null;
+  if (k && heapKernelsOf(dz, dcOut, dc)) {
+    kernelCalls.elementwise++;
+    const a = addr;
+    (isF32(dz) ? k.lstmGatesBack32 : k.lstmGatesBack)(
+      a(c.cand),
+      a(c.gi),
+      a(c.gf),
+      a(c.go),
+      a(c.tc),
+      a(cPrev),
+      a(dhOut),
+      dcOut ? a(dcOut) : 0,
+      a(dz),
+      a(dc),
+      B,
+      H,
+    );
+    return;
+  }
+  for (let r = 0; r < B; r++) {
+    const o = r * 4 * H;
+    for (let j = 0; j < H; j++) {
+      const k = r * H + j;
+      const go = c.go[k]!,
+        tc = c.tc[k]!,
+        gi = c.gi[k]!,
+        gf = c.gf[k]!,
+        cand = c.cand[k]!;
+      const dho = dhOut[k]!;
+      const dcn = (dcOut ? dcOut[k]! : 0) + dho * go * (1 - tc * tc);
+      dz[o + j] = dcn * gi * (1 - cand * cand);
+      dz[o + H + j] = dcn * cand * gi * (1 - gi);
+      dz[o + 2 * H + j] = dcn * cPrev[k]! * gf * (1 - gf);
+      dz[o + 3 * H + j] = dho * tc * go * (1 - go);
+      dc[k] = dcn * gf;
+    }
   }
 }
 

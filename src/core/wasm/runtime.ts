@@ -16,6 +16,8 @@ import { emitCfcKernels } from "./kernels/cfc.ts";
 import { emitLtcKernels } from "./kernels/ltc.ts";
 import { emitOptimKernels } from "./kernels/optim.ts";
 import { emitF32Kernels } from "./kernels/f32.ts";
+import { emitGateKernels } from "./kernels/gates.ts";
+import { emitGeluKernels } from "./kernels/gelu.ts";
 import { EXP_TABLE_BYTES, writeExpTable } from "./kernels/vmath.ts";
 import { checkKernelExports, checkKernelInstance, type Kernels } from "./signatures.ts";
 
@@ -64,6 +66,8 @@ function prepare(): typeof prepared {
   emitLtcKernels(mod, ctx);
   emitOptimKernels(mod, ctx);
   emitF32Kernels(mod, ctx);
+  emitGateKernels(mod, ctx);
+  emitGeluKernels(mod, ctx);
   // Exports against the one signature table: a missing, extra or mistyped kernel fails here.
   checkKernelExports(mod.exportedFunctions());
   prepared = { heap, bytes: mod.toBytes(), fma, table };

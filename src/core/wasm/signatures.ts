@@ -29,6 +29,8 @@ const k = <const S extends string>(names: string, types: S): Entry<S> => ({ name
 
 const MAP1 = k("src dst n", "iii");
 const MAP2 = k("a b dst n", "iiii");
+const LSTM_BACK = k("cand gi gf go tc cPrev dhOut dcOut dz dc B H", "iiiiiiiiiiii");
+const GRU_BACK = k("gh h r z n dhNew dy dgi dgh dh B H", "iiiiiiiiiiii");
 
 export const KERNEL_SIGNATURES = {
   /** C[m,n] = [C +] A[m,k]·B[n,k]ᵀ [+ bias[n]]; bias 0 = none. */
@@ -90,7 +92,26 @@ export const KERNEL_SIGNATURES = {
   /** One LTC step, float32 (same descriptors and arguments as ltcForward/ltcBackward; eps rounded to float32). */
   ltcForward32: k("desc cacheDesc x h dt B eps", "iiiiiif"),
   ltcBackward32: k("desc cacheDesc x dt dy dhNew dx dh B", "iiiiiiiii"),
+  /** CfC pure mode, float64: the JavaScript loop bit for bit (Math.exp imported), same arguments. */
+  cfcPure: k("P dt wTau A e h B H nH", "iiiiiiiii"),
+  cfcPureBack: k("P dt wTau A e dhNew dy dP gA gwTau B H nH", "iiiiiiiiiiiii"),
   adamStep32: k("p g m v n b1 oneMinusB1 b2 oneMinusB2 step sqrtBc2 eps lrWd", "iiiiiffffffff"),
+  /**
+   * LSTM/GRU backward gates (kernels/gates.ts), float64 and float32 (`…32`): the reference's
+   * operation order, so float64 is bit for bit the JavaScript loop. LSTM: the forward cache and
+   * ∂h', ∂c' [B, H] (dcOut 0 = none) → dz [B, 4H], ∂c_prev [B, H].
+   */
+  lstmGatesBack: LSTM_BACK,
+  lstmGatesBack32: LSTM_BACK,
+  /** GRU: gh [B, 3H], h, r, z, n, ∂h' [B, H], dy 0 = none → dgi, dgh [B, 3H], the direct ∂h [B, H]. */
+  gruGatesBack: GRU_BACK,
+  gruGatesBack32: GRU_BACK,
+  /** GELU (kernels/gelu.ts): float64 bit for bit the erf-series reference, float32 from a fitted erfc. */
+  vgelu: MAP1,
+  vgelu32: MAP1,
+  /** (pre, dOut) → dPre */
+  vgeluBack: MAP2,
+  vgeluBack32: MAP2,
 } as const;
 
 export type KernelName = keyof typeof KERNEL_SIGNATURES;

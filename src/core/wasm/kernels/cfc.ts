@@ -11,7 +11,7 @@
  *
  * The operation order is the JavaScript reference's (CfCCell), so only tanh/σ round differently.
  */
-import { f32x4, i32, v128, type Expr, type Local } from "../expr.ts";
+import { f32x4, f64x2, i32, v128, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
 import { kernelSignature } from "../signatures.ts";
 import type { KernelContext, Lanes } from "./context.ts";
@@ -32,23 +32,43 @@ function rows(f: FunctionBuilder, F: Format, B: Local, H: Local, body: (r: Local
 export function emitCfcKernels(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
   const k64 = emitCfcFamily(mod, ctx, F64),
     k32 = emitCfcFamily(mod, ctx, F32);
-  return { ...k64, heads32: k32.heads!, headsBack32: k32.headsBack!, colSumAdd32: k32.colSumAdd!, ...emitCfcPure32(mod, ctx) };
+  return {
+    ...k64,
+    heads32: k32.heads!,
+    headsBack32: k32.headsBack!,
+    colSumAdd32: k32.colSumAdd!,
+    ...emitCfcPure(mod, ctx, F64),
+    ...emitCfcPure(mod, ctx, F32),
+  };
 }
 
 /**
- * CfC `pure` mode in float32 (the float64 pure mode stays in JavaScript, bit for bit as before):
+ * CfC `pure` mode, both formats:
  *
  *   e = exp(−Δt·(|w_τ| + |f1|)),  h' = A − A·e·f1
  *   ∂f1 = −ḡ·A·e·(1 − Δt·|f1|),  ∂A += ḡ·(1 − e·f1),  ∂w_τ += ḡ·A·e·f1·Δt·sign(w_τ)
  *
- * in CfCCell's operation order; f1 is the first H columns of the head rows (stride nH).
+ * in CfCCell's operation order; f1 is the first H columns of the head rows (stride nH). float64
+ * (`cfcPure`, `cfcPureBack`) reproduces the JavaScript loop bit for bit: exp is the imported
+ * Math.exp (lane by lane) and sign is Math.sign's (±0 and NaN pass through); float32 (`…32`) uses
+ * the f32x4 exp.
  */
-function emitCfcPure32(mod: ModuleBuilder, ctx: KernelContext): Record<string, FuncRef> {
-  const F = F32,
-    { v } = F,
+function emitCfcPure(mod: ModuleBuilder, ctx: KernelContext, F: Format): Record<string, FuncRef> {
+  const { v } = F,
     c = F.splat,
     sh = i32.const(F.shift);
-  const forward = mod.function("cfcPure32", kernelSignature("cfcPure32"), (f) => {
+  const f64 = F === F64;
+  const neg = f64 ? f64x2.neg : f32x4.neg,
+    abs = f64 ? f64x2.abs : f32x4.abs,
+    lt = f64 ? f64x2.lt : f32x4.lt;
+  const exp = (f: FunctionBuilder, x: Local, out: Local) => {
+    if (!f64) return F.exp(f, ctx, x, out);
+    const e = (lane: 0 | 1) => f.call(ctx.scalarExp, f64x2.extract_lane(x.get(), lane));
+    f.set(out, f64x2.replace_lane(f64x2.splat(e(0)), e(1), 1));
+  };
+  const forwardName = kernelName("cfcPure", F),
+    backwardName = kernelName("cfcPureBack", F);
+  const forward = mod.function(forwardName, kernelSignature(forwardName), (f) => {
     const [P, dt, wTau, A, e, h, B, H, nH] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
     const r = f.local("i32", "r"),
       j = f.local("i32", "j"),
@@ -68,15 +88,15 @@ function emitCfcPure32(mod: ModuleBuilder, ctx: KernelContext): Record<string, F
         f.set(jb, i32.shl(j.get(), sh));
         f.set(f1, L.load(i32.add(rowP.get(), jb.get())));
         f.set(a, L.load(i32.add(A.get(), jb.get())));
-        // −Δt·(|w_τ| + |f1|)
-        f.set(x, f32x4.neg(v.mul(t.get(), v.add(f32x4.abs(L.load(i32.add(wTau.get(), jb.get()))), f32x4.abs(f1.get())))));
-        F.exp(f, ctx, x, ej);
+        // (−Δt)·(|w_τ| + |f1|)
+        f.set(x, v.mul(neg(t.get()), v.add(abs(L.load(i32.add(wTau.get(), jb.get()))), abs(f1.get()))));
+        exp(f, x, ej);
         f.do(L.store(i32.add(i32.add(e.get(), rowH.get()), jb.get()), ej.get()));
         f.do(L.store(i32.add(i32.add(h.get(), rowH.get()), jb.get()), v.sub(a.get(), v.mul(v.mul(a.get(), ej.get()), f1.get()))));
       });
     });
   });
-  const backward = mod.function("cfcPureBack32", kernelSignature("cfcPureBack32"), (f) => {
+  const backward = mod.function(backwardName, kernelSignature(backwardName), (f) => {
     const [P, dt, wTau, A, e, dhNew, dy, dP, gA, gwt, B, H, nH] = f.params as Local[] as [
       Local,
       Local,
@@ -112,24 +132,19 @@ function emitCfcPure32(mod: ModuleBuilder, ctx: KernelContext): Record<string, F
         F.loop(f, j, i32.const(0), H.get(), (L: Lanes) => {
           f.set(jb, i32.shl(j.get(), sh));
           const at = (base: Local, row: Local) => i32.add(i32.add(base.get(), row.get()), jb.get());
-          f.set(g, L.load(at(dhNew, rowH)));
-          if (withDy) f.set(g, v.add(g.get(), L.load(at(dy, rowH))));
+          // ḡ = ∂h' + (∂y or 0): the reference adds 0 when ∂y is absent
+          f.set(g, v.add(L.load(at(dhNew, rowH)), withDy ? L.load(at(dy, rowH)) : c(0)));
           f.set(f1, L.load(at(P, rowP)));
           f.set(ej, L.load(at(e, rowH)));
           f.set(a, L.load(i32.add(A.get(), jb.get())));
           f.set(w, L.load(i32.add(wTau.get(), jb.get())));
           // dP = ((−g·A)·e)·(1 − Δt·|f1|)
-          f.do(
-            L.store(
-              at(dP, rowP),
-              v.mul(v.mul(v.mul(f32x4.neg(g.get()), a.get()), ej.get()), v.sub(c(1), v.mul(t.get(), f32x4.abs(f1.get())))),
-            ),
-          );
+          f.do(L.store(at(dP, rowP), v.mul(v.mul(v.mul(neg(g.get()), a.get()), ej.get()), v.sub(c(1), v.mul(t.get(), abs(f1.get()))))));
           // gA += g·(1 − e·f1)
           f.set(ga, v.add(L.load(i32.add(gA.get(), jb.get())), v.mul(g.get(), v.sub(c(1), v.mul(ej.get(), f1.get())))));
           f.do(L.store(i32.add(gA.get(), jb.get()), ga.get()));
-          // gw += ((((g·A)·e)·f1)·Δt)·sign(w), sign(0) = 0
-          const sign = v.sub(v128.and(v.gt(w.get(), c(0)), c(1)), v128.and(f32x4.lt(w.get(), c(0)), c(1)));
+          // gw += ((((g·A)·e)·f1)·Δt)·sign(w), sign as Math.sign (±0, NaN unchanged)
+          const sign = v128.bitselect(c(1), v128.bitselect(c(-1), w.get(), lt(w.get(), c(0))), v.gt(w.get(), c(0)));
           const term = v.mul(v.mul(v.mul(v.mul(v.mul(g.get(), a.get()), ej.get()), f1.get()), t.get()), sign);
           f.do(L.store(i32.add(gwt.get(), jb.get()), v.add(L.load(i32.add(gwt.get(), jb.get())), term)));
         });
@@ -140,7 +155,7 @@ function emitCfcPure32(mod: ModuleBuilder, ctx: KernelContext): Record<string, F
       () => variant(false),
     );
   });
-  return { pure32: forward, pureBack32: backward };
+  return { [`pure${F.suffix}`]: forward, [`pureBack${F.suffix}`]: backward };
 }
 
 /** The CfC kernels of one number format (float32 names carry the suffix 32). */

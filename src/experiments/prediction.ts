@@ -55,7 +55,9 @@ export const DEFAULT_MODELS = [
 const posInt = rangedNumber(1, Number.MAX_SAFE_INTEGER, { integer: true });
 const nonNegative = rangedNumber(0);
 const positive = rangedNumber(0, Infinity, { exclusiveMin: true });
-const jitterNumber = rangedNumber(0, 0.5).refine((v) => v < 0.5, { error: (iss) => `must be >= 0 and < 0.5 (a fraction of Δt), got ${showValue(iss.input)}` });
+const jitterNumber = rangedNumber(0, 0.5).refine((v) => v < 0.5, {
+  error: (iss) => `must be >= 0 and < 0.5 (a fraction of Δt), got ${showValue(iss.input)}`,
+});
 /** Simulated samples per Δt when `jitter` > 0 and `oversample` is not given. */
 export const DEFAULT_JITTER_OVERSAMPLE = 20;
 const learnedSizes = z
@@ -361,7 +363,7 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
   }
   const dt = nominalDt ?? resolveDt(config, datasets);
   if (testDatasets) {
-    const tdt = R > 1 ? (resolveDt(config, testDatasets) * R) : resolveDt(config, testDatasets);
+    const tdt = R > 1 ? resolveDt(config, testDatasets) * R : resolveDt(config, testDatasets);
     if (Math.abs(tdt - dt) > 1e-12 * dt)
       fail(where, `the test channel is sampled every ${tdt} s, the training channel every ${dt} s; they must agree`);
   }
@@ -695,7 +697,10 @@ export function predictionConfigFromOptions(options: PredictOptionsInput, naming
   set("dopplerHz", o.dopplerHz);
   set("maxGap", o.maxGap);
   if ((o.jitter !== undefined || o.oversample !== undefined) && o.preset === undefined)
-    fail(where, `${opt(o.jitter !== undefined ? "jitter" : "oversample")} needs a simulated channel (${opt("preset")}): a data file is sampled only at Δt`);
+    fail(
+      where,
+      `${opt(o.jitter !== undefined ? "jitter" : "oversample")} needs a simulated channel (${opt("preset")}): a data file is sampled only at Δt`,
+    );
   set("jitter", o.jitter);
   set("oversample", o.oversample);
   set("timeScale", o.timeScale);

@@ -261,7 +261,8 @@ export class KalmanPredictor implements Predictor {
         }
         for (let k = 0; k < F; k++) {
           const gap = steps[P + k]!;
-          if (typeof gap !== "number") fail("KalmanPredictor", `window ${w}: target ${k + 1} is not a whole number of Δt after the previous sample`);
+          if (typeof gap !== "number")
+            fail("KalmanPredictor", `window ${w}: target ${k + 1} is not a whole number of Δt after the previous sample`);
           for (let g = 0; g < gap; g++) propagate(a, sr, si, p);
           const dst = (w * F + k) * M + m;
           out.re[dst] = sr[0]!;

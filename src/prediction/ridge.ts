@@ -395,8 +395,7 @@ export class RidgePredictor implements Predictor {
     const span = g[P + F - 1]! - g[0]!;
     if (this.rhoSteps !== B) this.rho = null;
     this.rhoSteps = B;
-    if (!this.rho || this.rho[0].length <= span)
-      this.rho = lagCorrelation(model, Math.max(span, 2 * (this.rho?.[0].length ?? 0)), B);
+    if (!this.rho || this.rho[0].length <= span) this.rho = lagCorrelation(model, Math.max(span, 2 * (this.rho?.[0].length ?? 0)), B);
     const [rr, ri] = this.rho;
     // the window's own noise ratio when known (as Wiener and Kalman), else the training average
     const noise = ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : model.noise;

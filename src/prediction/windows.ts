@@ -264,5 +264,6 @@ export function timeResolution(ws: WindowSet, where: string): number {
 
 /** Fail unless the windows are regularly sampled (for predictors built on a fixed lag grid). */
 export function requireRegular(ws: WindowSet, where: string): void {
-  if (!ws.regular) fail(where, "needs regularly sampled windows (input gaps of exactly Δt); this window set has random gaps or jittered times");
+  if (!ws.regular)
+    fail(where, "needs regularly sampled windows (input gaps of exactly Δt); this window set has random gaps or jittered times");
 }

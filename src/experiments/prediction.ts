@@ -55,7 +55,7 @@ export const DEFAULT_MODELS = [
 const posInt = rangedNumber(1, Number.MAX_SAFE_INTEGER, { integer: true });
 const nonNegative = rangedNumber(0);
 const positive = rangedNumber(0, Infinity, { exclusiveMin: true });
-const jitterNumber = rangedNumber(0, 0.5).refine((v) => v < 0.5, {
+const jitterNumber = rangedNumber(0).refine((v) => v < 0.5, {
   error: (iss) => `must be >= 0 and < 0.5 (a fraction of Δt), got ${showValue(iss.input)}`,
 });
 /** Simulated samples per Δt when `jitter` > 0 and `oversample` is not given. */

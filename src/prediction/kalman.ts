@@ -35,7 +35,7 @@ import type { ComplexTensor } from "../core/complex.ts";
 import { besselJ0 } from "../core/bessel.ts";
 import { solveSpd } from "./linear-filter.ts";
 import { emptyPrediction, type Predictor } from "./predictor.ts";
-import type { WindowSet } from "./windows.ts";
+import { timeResolution, type WindowSet } from "./windows.ts";
 
 export interface KalmanOptions {
   /** True maximum Doppler f_D, Hz. */
@@ -197,13 +197,16 @@ export class KalmanPredictor implements Predictor {
     const steps: Gap[] = new Array<Gap>(P + F).fill(0);
     const tr = new Float64Array(p),
       ti = new Float64Array(p);
+    // jittered times on a grid Δt/B: gaps snapped to it, so equal gaps share one transition
+    const B = ws.regular ? 1 : timeResolution(ws, "KalmanPredictor", false);
     for (let w = 0; w < n; w++) {
       const noise = ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : 0;
       // gaps between consecutive input times, then from the last input to each target: whole
       // grid steps, or a fractional transition for a jittered gap
       const fdDt = this.dopplerHz * ws.dt;
       for (let j = 1; j < P + F; j++) {
-        const tau = (ws.times[w * (P + F) + j]! - ws.times[w * (P + F) + j - 1]!) / ws.dt;
+        const raw = (ws.times[w * (P + F) + j]! - ws.times[w * (P + F) + j - 1]!) / ws.dt;
+        const tau = B > 1 ? Math.round(raw * B) / B : raw;
         const g = Math.round(tau);
         if (Math.abs(tau - g) <= 1e-9 * Math.max(1, tau)) {
           if (!(g >= 1)) fail("KalmanPredictor", `window ${w}: sample ${j} is ${g} grid steps after the previous one, expected >= 1`);

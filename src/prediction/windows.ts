@@ -244,10 +244,11 @@ export function selectWindows(ws: WindowSet, indices: ArrayLike<number>): Window
  * time is a whole multiple of Δt/B (to 1e-6 of the step); B = 1 for regular and gapped windows.
  * @param ws - windows (times [n, P + F], s)
  * @param where - the calling function, for the error
- * @returns B (time steps per Δt)
- * @throws LiquidwaveError when the times lie on no such grid
+ * @param strict - fail when there is no such grid (default); otherwise return 0
+ * @returns B (time steps per Δt), or 0 (not strict, no grid)
+ * @throws LiquidwaveError when the times lie on no such grid (strict)
  */
-export function timeResolution(ws: WindowSet, where: string): number {
+export function timeResolution(ws: WindowSet, where: string, strict = true): number {
   const L = ws.history + ws.horizon;
   const onGrid = (B: number): boolean => {
     for (let i = 0; i < ws.count * L; i++) {
@@ -257,8 +258,8 @@ export function timeResolution(ws: WindowSet, where: string): number {
     return true;
   };
   if (onGrid(1)) return 1;
-  // B must be a multiple of each time's denominator: try the denominators of one window first.
   for (let B = 2; B <= 1024; B++) if (onGrid(B)) return B;
+  if (!strict) return 0;
   fail(where, "the sample times lie on no grid of Δt/B with B ≤ 1024 (jittered times must come from an oversampled trajectory)");
 }
 

@@ -65,8 +65,9 @@ export interface WindowOptions {
   /** Input SNR in dB w.r.t. the trajectory's mean power; null: noiseless inputs. */
   readonly snrDb: number | null;
   /**
-   * Samples between window starts within a trajectory. Default: the window span, so windows of
-   * one trajectory never share a sample.
+   * Trajectory samples between window starts. Default: the nominal window span
+   * ((P − 1)·maxGap + F + 1)·R, so windows of one trajectory never share a sample (the jitter
+   * moves an input by less than R/2 samples).
    */
   readonly stride?: number;
   /** Largest input gap in units of Δt (1: regular sampling). Default 1. */

@@ -55,6 +55,11 @@ export const DEFAULT_MODELS = [
 const posInt = rangedNumber(1, Number.MAX_SAFE_INTEGER, { integer: true });
 const nonNegative = rangedNumber(0);
 const positive = rangedNumber(0, Infinity, { exclusiveMin: true });
+const jitterNumber = rangedNumber(0).refine((v) => v < 0.5, {
+  error: (iss) => `must be >= 0 and < 0.5 (a fraction of Δt), got ${showValue(iss.input)}`,
+});
+/** Simulated samples per Δt when `jitter` > 0 and `oversample` is not given. */
+export const DEFAULT_JITTER_OVERSAMPLE = 20;
 const learnedSizes = z
   .object(
     Object.fromEntries(LEARNED_KINDS.map((k) => [k, posInt.optional()])) as Record<
@@ -104,6 +109,17 @@ export const predictionConfigSchema = z
     stride: posInt.optional(),
     /** Largest random input gap in samples (1: regular sampling). */
     maxGap: posInt.default(1),
+    /**
+     * Timing jitter of the inputs, a fraction of Δt in [0, 0.5): input j < P − 1 arrives at its
+     * nominal time + u_j Δt, u_j uniform on [−jitter, jitter] in steps of Δt/oversample
+     * (windows.ts). Needs a simulated channel, which is then simulated `oversample` times per Δt.
+     */
+    jitter: jitterNumber.default(0),
+    /**
+     * Simulated samples per Δt (the channel is simulated on the grid Δt/oversample and windows
+     * take every oversample-th sample, moved by the jitter); default 20 with jitter, else 1.
+     */
+    oversample: rangedNumber(1, 1000, { integer: true }).optional(),
     /** Cut each trajectory into segments of this many samples, each its own split group. */
     segment: posInt.optional(),
     /** Fractions of trajectory groups for training, validation and test. */
@@ -220,6 +236,18 @@ export function parsePredictionConfig(value: PredictionConfigInput | undefined):
         );
     }
   }
+  if (c.jitter > 0 && !c.channel)
+    fail(
+      "runPrediction",
+      `config.jitter ${c.jitter} needs a simulated channel (config.channel), which is simulated on a finer grid; a data file is sampled only at Δt`,
+    );
+  if (c.oversample !== undefined && c.oversample > 1 && !c.channel)
+    fail("runPrediction", `config.oversample ${c.oversample} needs a simulated channel (config.channel)`);
+  if (c.jitter > 0 && Math.floor(c.jitter * (c.oversample ?? DEFAULT_JITTER_OVERSAMPLE) + 1e-9) < 1)
+    fail(
+      "runPrediction",
+      `config.jitter ${c.jitter} is below one simulated step 1/${c.oversample}: raise config.oversample to at least ${Math.ceil(1 / c.jitter)}`,
+    );
   if (c.split[0] <= 0 || c.split[2] <= 0)
     fail("runPrediction", `split needs positive training and test fractions, got [${c.split.join(", ")}]`);
   return c;
@@ -258,6 +286,27 @@ export function predictionChannelConfig(channel: Record<string, unknown>, seed: 
   return c as unknown as ChannelConfigInput;
 }
 
+/** Simulated samples per Δt: `oversample`, else {@link DEFAULT_JITTER_OVERSAMPLE} with jitter, else 1. */
+export function oversampleOf(config: PredictionConfig): number {
+  return config.oversample ?? (config.jitter > 0 ? DEFAULT_JITTER_OVERSAMPLE : 1);
+}
+
+/**
+ * The channel config on the grid Δt/R over the same duration: dt/R and samples·R samples, so
+ * sample i·R of the fine simulation is at the time of sample i of the plain one (and the last
+ * window of a trajectory keeps room for its jitter: the same windows per trajectory as without).
+ * @throws LiquidwaveError with speed phases (their slots count samples of the plain grid)
+ */
+function oversampled(c: ChannelConfigInput, R: number): ChannelConfigInput {
+  if (R === 1) return c;
+  const r = c as unknown as Record<string, unknown>;
+  if (r["slots"] !== undefined || (r["mobility"] as Record<string, unknown> | undefined)?.["slots"] !== undefined)
+    fail("runPrediction", `config.oversample ${R} (jitter) cannot resample a speed schedule given in slots; use one constant speed`);
+  const dt = r["dt"] as number,
+    T = r["samples"] as number;
+  return { ...r, dt: dt / R, samples: T * R } as unknown as ChannelConfigInput;
+}
+
 /** Time a batched predict: warm up on a few windows, then predict the whole set once. */
 function timedPredict(p: Predictor, test: WindowSet, warm: WindowSet): { pred: ReturnType<Predictor["predict"]>; us: number } {
   p.predict(warm);
@@ -290,23 +339,31 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
   const where = "runPrediction";
   const log = options.onProgress ?? (() => {});
   let datasets = options.datasets;
+  const R = oversampleOf(config);
+  if (R > 1 && (options.datasets || options.testDatasets))
+    fail(where, `config.jitter/oversample need the channel simulated on a finer grid (config.channel); got datasets sampled at Δt`);
+  // The nominal Δt of an oversampled simulation (its datasets are sampled every Δt/R).
+  let nominalDt: number | null = null;
   if (!datasets) {
     if (!config.channel) fail(where, "no channel source: pass datasets or a channel config ({ preset: ... })");
-    const cc = predictionChannelConfig(config.channel, config.seed);
-    log(`predict: simulating ${String(cc.preset)} (${cc.users} users × ${cc.samples} samples)`);
+    const cc = oversampled(predictionChannelConfig(config.channel, config.seed), R);
+    nominalDt = (cc.dt as number) * R;
+    log(
+      `predict: simulating ${String(cc.preset)} (${cc.users} users × ${cc.samples} samples${R > 1 ? `, ${R} per Δt for the jitter` : ""})`,
+    );
     datasets = [generateChannel(cc)];
   }
   if (datasets.length === 0) fail(where, "no channel data given");
   let testDatasets = options.testDatasets ?? null;
   if (!testDatasets && config.testChannel) {
     if (!config.channel) fail(where, "testChannel overrides a simulated channel: give config.channel too (or pass testDatasets)");
-    const tc = predictionChannelConfig({ ...config.channel, ...config.testChannel }, config.seed + 1);
+    const tc = oversampled(predictionChannelConfig({ ...config.channel, ...config.testChannel }, config.seed + 1), R);
     log(`predict: simulating the test channel ${JSON.stringify(config.testChannel)} (seed ${config.seed + 1})`);
     testDatasets = [generateChannel(tc)];
   }
-  const dt = resolveDt(config, datasets);
+  const dt = nominalDt ?? resolveDt(config, datasets);
   if (testDatasets) {
-    const tdt = resolveDt(config, testDatasets);
+    const tdt = R > 1 ? resolveDt(config, testDatasets) * R : resolveDt(config, testDatasets);
     if (Math.abs(tdt - dt) > 1e-12 * dt)
       fail(where, `the test channel is sampled every ${tdt} s, the training channel every ${dt} s; they must agree`);
   }
@@ -318,7 +375,7 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
   const segment = (trs: Trajectory[]): Trajectory[] => {
     if (config.segment === undefined) return trs;
     if (config.segment < span) fail(where, `segment ${config.segment} is shorter than one window (${span} samples)`);
-    return segmentTrajectories(trs, config.segment, span);
+    return R === 1 ? segmentTrajectories(trs, config.segment, span) : segmentTrajectories(trs, config.segment * R, span * R);
   };
   trajectories = segment(trajectories);
   let split: TrajectorySplit;
@@ -336,8 +393,10 @@ export function preparePredictionWindows(config: PredictionConfig, options: RunO
       horizon: config.horizon,
       dt,
       snrDb: config.snrDb,
-      stride: config.stride,
+      stride: config.stride === undefined ? undefined : config.stride * R,
       maxGap: config.maxGap,
+      ...(R > 1 ? { oversample: R } : {}),
+      ...(config.jitter > 0 ? { jitter: config.jitter } : {}),
       rng: rng.fork(`windows:${label}`),
     });
   const train = windowsOf(split.train, "train");
@@ -463,7 +522,7 @@ export function runPrediction(configIn: PredictionConfigInput, options: RunOptio
     models,
     ...(skipped.length ? { skipped } : {}),
   };
-  if (dopplerHz !== null && config.maxGap === 1) {
+  if (dopplerHz !== null && config.maxGap === 1 && config.jitter === 0) {
     const ratio = config.snrDb === null ? 0 : 10 ** (-config.snrDb / 10);
     const times = regularTimes(config.history, config.horizon);
     const fdDt = dopplerHz * dt;
@@ -552,6 +611,10 @@ export const predictOptionsSchema = z.strictObject(
     testSpeed: channelFields.speed.optional(),
     /** Irregular sampling: random input gaps of 1…maxGap samples. */
     maxGap: rangedNumber(1, 1e6, { integer: true }).optional(),
+    /** Jittered arrival: each input but the last moves by u·Δt, u uniform on [−jitter, jitter], 0 ≤ jitter < 0.5 (simulated channel only). */
+    jitter: jitterNumber.optional(),
+    /** Simulated samples per Δt for the jitter (default 20 with jitter). */
+    oversample: rangedNumber(1, 1000, { integer: true }).optional(),
     /** Elapsed time per Δt fed to the liquid models: a number > 0 or "auto" (default: per kind, learned.ts DEFAULT_TIME_SCALES). */
     timeScale: z.union([rangedNumber(1e-9, 1e9), z.literal("auto")]).optional(),
     /** Cut long tracks into segments of this many samples (split units). */
@@ -633,6 +696,13 @@ export function predictionConfigFromOptions(options: PredictOptionsInput, naming
   }
   set("dopplerHz", o.dopplerHz);
   set("maxGap", o.maxGap);
+  if ((o.jitter !== undefined || o.oversample !== undefined) && o.preset === undefined)
+    fail(
+      where,
+      `${opt(o.jitter !== undefined ? "jitter" : "oversample")} needs a simulated channel (${opt("preset")}): a data file is sampled only at Δt`,
+    );
+  set("jitter", o.jitter);
+  set("oversample", o.oversample);
   set("timeScale", o.timeScale);
   set("segment", o.segment);
   set("batchSize", o.batchSize);

@@ -2,8 +2,9 @@
  * Maximum-Doppler estimation for the Wiener predictor with estimated f_D (docs/prediction.md §4.5):
  * fit the Clarke autocorrelation ρ(τ) = J0(2π f_D τ) to the empirical one.
  *
- * Empirical normalised autocorrelation at integer lags l (in units of Δt), pooled over antennas
- * and all sample pairs of a window (so random input gaps are handled):
+ * Empirical normalised autocorrelation at integer lags l (in units of Δt, or of Δt/B for jittered
+ * windows whose times lie on the grid Δt/B), pooled over antennas and all sample pairs of a window
+ * (so random input gaps and jitter are handled):
  *
  *   r̂(l) = mean over pairs (i, j) with τ_i − τ_j = l of Re{ y(τ_i) y*(τ_j) },
  *   ρ̂(l) = r̂(l) / (r̂(0) − σ²)          (the noise only inflates lag 0),
@@ -13,7 +14,7 @@
  * lobe at lag 1 (first zero 2.405), where the correlation identifies f_D uniquely.
  */
 import { besselJ0 } from "../core/bessel.ts";
-import type { WindowSet } from "./windows.ts";
+import { timeResolution, type WindowSet } from "./windows.ts";
 
 /** Grid of the J0 table used by the fit: step 1/256 on [0, 32]. */
 const TABLE_STEP = 1 / 256;
@@ -63,18 +64,19 @@ export function emptyAcf(maxLag: number): Acf {
 }
 
 /**
- * Add window w's sample pairs to `acf`. Lags are the time differences rounded to whole Δt.
+ * Add window w's sample pairs to `acf`. Lags are the time differences rounded to whole Δt/B.
  * @param ws - windows, inputs [n, P, M]
  * @param w - window index
+ * @param B - lag bins per Δt (default 1; jittered windows use their time grid, so no rounding)
  */
-export function accumulateAcf(acf: Acf, ws: WindowSet, w: number): void {
+export function accumulateAcf(acf: Acf, ws: WindowSet, w: number, B = 1): void {
   const { history: P, horizon: F, antennas: M } = ws;
   const maxLag = acf.sum.length - 1;
   const base = w * (P + F);
   for (let i = 0; i < P; i++) {
     const ti = ws.times[base + i]!;
     for (let j = 0; j <= i; j++) {
-      const lag = Math.round((ti - ws.times[base + j]!) / ws.dt);
+      const lag = Math.round(((ti - ws.times[base + j]!) / ws.dt) * B);
       if (lag > maxLag) continue;
       const a = (w * P + i) * M,
         b = (w * P + j) * M;
@@ -160,10 +162,15 @@ export function fitClarkeDoppler(rho: Float64Array, dt: number, maxHz = 0.38 / d
  * @param maxLag - largest lag in units of Δt
  * @returns f̂_D in Hz
  */
-export function estimateDopplerWindow(ws: WindowSet, w: number, maxLag = Math.max(1, Math.floor(ws.history / 2))): number {
-  const acf = emptyAcf(maxLag);
-  accumulateAcf(acf, ws, w);
-  return fitClarkeDoppler(normalisedAcf(acf), ws.dt);
+export function estimateDopplerWindow(
+  ws: WindowSet,
+  w: number,
+  maxLag = Math.max(1, Math.floor(ws.history / 2)),
+  B = ws.regular ? 1 : timeResolution(ws, "estimateDopplerWindow"),
+): number {
+  const acf = emptyAcf(maxLag * B);
+  accumulateAcf(acf, ws, w, B);
+  return fitClarkeDoppler(normalisedAcf(acf), ws.dt / B, 0.38 / ws.dt);
 }
 
 /**
@@ -173,7 +180,8 @@ export function estimateDopplerWindow(ws: WindowSet, w: number, maxLag = Math.ma
  * @returns f̂_D in Hz
  */
 export function estimateDopplerPooled(ws: WindowSet, maxLag = Math.max(1, ws.history - 1)): number {
-  const acf = emptyAcf(maxLag);
-  for (let w = 0; w < ws.count; w++) accumulateAcf(acf, ws, w);
-  return fitClarkeDoppler(normalisedAcf(acf), ws.dt);
+  const B = ws.regular ? 1 : timeResolution(ws, "estimateDopplerPooled");
+  const acf = emptyAcf(maxLag * B);
+  for (let w = 0; w < ws.count; w++) accumulateAcf(acf, ws, w, B);
+  return fitClarkeDoppler(normalisedAcf(acf), ws.dt / B, 0.38 / ws.dt);
 }

@@ -17,13 +17,25 @@
  * Irregular sampling: the inputs lie on the Δt grid with gaps; the filter runs on the grid and
  * skips the update at unobserved points (the state and its covariance are propagated over the
  * actual gap), so the gains depend on the window's gap pattern (computed per pattern, cached).
+ *
+ * Jittered (non-integer) gaps τ (in units of Δt): the state is still the lag vector
+ * s(t) = [h(t), h(t − Δt), …, h(t − (p−1)Δt)]ᵀ, now anchored at the observation time, and it is
+ * carried over τ by the Gaussian conditional of the stationary Clarke process,
+ *
+ *   s(t + τ) = A_τ s(t) + w,  A_τ = R_τ Σ⁻¹,  E w wᵀ = Q_τ = Σ − A_τ R_τᵀ,
+ *   Σ = T_p + ε I,  R_τ[i, j] = ρ(τ − i + j) = E s_i(t + τ) s_j(t),
+ *
+ * (the same p-lag Markov approximation as the AR(p) model: for τ = 1 the first row of A_τ is the
+ * Yule–Walker a and the other rows shift). Whole-Δt gaps keep the companion recursion, so
+ * regular and gapped windows give the results they gave before; the targets follow the last input
+ * at whole Δt. Gains are then per window (its gaps), and A_τ, Q_τ are cached per τ.
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
 import { besselJ0 } from "../core/bessel.ts";
 import { solveSpd } from "./linear-filter.ts";
 import { emptyPrediction, type Predictor } from "./predictor.ts";
-import type { WindowSet } from "./windows.ts";
+import { timeResolution, type WindowSet } from "./windows.ts";
 
 export interface KalmanOptions {
   /** True maximum Doppler f_D, Hz. */
@@ -51,20 +63,81 @@ export function clarkeArModel(fdDt: number, p: number, loading: number): { a: Fl
   return { a, q: Math.max(q, 1e-15), rho };
 }
 
+/** The transition over a non-integer gap τ (module header): A_τ [p, p] and Q_τ [p, p], row-major. */
+export interface FractionalStep {
+  readonly tau: number;
+  readonly A: Float64Array;
+  readonly Q: Float64Array;
+}
+
+/**
+ * Transition of the p-lag state of the unit-power Clarke process over τ·Δt (module header).
+ * @param fdDt - normalised Doppler f_D·Δt
+ * @param p - state length (AR order)
+ * @param loading - diagonal loading ε of Σ
+ * @param tau - gap in units of Δt (> 0, any real)
+ * @returns A_τ and Q_τ, each [p, p] row-major (Q_τ symmetrised)
+ */
+export function fractionalStep(fdDt: number, p: number, loading: number, tau: number): FractionalStep {
+  const rho = (l: number): number => besselJ0(2 * Math.PI * fdDt * l);
+  const S = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) S[i * p + j] = rho(i - j) + (i === j ? loading : 0);
+  // Σ Aᵀ = R_τᵀ: the right-hand side's column i is row i of R_τ.
+  const Rt = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) Rt[j * p + i] = rho(tau - i + j);
+  const At = solveSpd("kalman", S, Rt, p, p);
+  const A = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) A[i * p + j] = At[j * p + i]!;
+  const Q = new Float64Array(p * p);
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j < p; j++) {
+      let v = S[i * p + j]!;
+      for (let k = 0; k < p; k++) v -= A[i * p + k]! * Rt[k * p + j]!;
+      Q[i * p + j] = v;
+    }
+  for (let i = 0; i < p; i++) {
+    Q[i * p + i] = Math.max(Q[i * p + i]!, 0);
+    for (let j = 0; j < i; j++) Q[i * p + j] = Q[j * p + i] = (Q[i * p + j]! + Q[j * p + i]!) / 2;
+  }
+  return { tau, A, Q };
+}
+
+/** A gap before an observation: whole grid steps (companion recursion) or a fractional transition. */
+type Gap = number | FractionalStep;
+
 /**
  * Kalman gains for P observations (each a p-vector), from the model and σ̃²; data independent.
- * @param steps - grid steps Δt before each observation [P] (steps[0] ignored; all 1 for regular
- *   sampling): the covariance is propagated that many times, i.e. the unobserved grid points
- *   between two inputs are predicted without an update
+ * @param steps - the gap before each observation [P] (steps[0] ignored; all 1 for regular
+ *   sampling): whole grid steps Δt propagate the covariance that many times (the unobserved grid
+ *   points between two inputs are predicted without an update); a fractional step applies
+ *   C ← A_τ C A_τᵀ + Q_τ
  */
-function gains(a: Float64Array, q: number, rho: Float64Array, p: number, steps: ArrayLike<number>, noise: number): Float64Array {
+function gains(a: Float64Array, q: number, rho: Float64Array, p: number, steps: ArrayLike<Gap>, noise: number): Float64Array {
   const P = steps.length;
   const K = new Float64Array(P * p);
   let C = new Float64Array(p * p); // state covariance
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) C[i * p + j] = rho[Math.abs(i - j)]!;
   const tmp = new Float64Array(p * p);
   for (let n = 0; n < P; n++) {
-    for (let g = 0; g < (n > 0 ? steps[n]! : 0); g++) {
+    const gap = n > 0 ? steps[n]! : 0;
+    if (typeof gap !== "number") {
+      // C ← A C Aᵀ + Q
+      for (let i = 0; i < p; i++)
+        for (let j = 0; j < p; j++) {
+          let s = 0;
+          for (let k = 0; k < p; k++) s += gap.A[i * p + k]! * C[k * p + j]!;
+          tmp[i * p + j] = s;
+        }
+      const next = new Float64Array(p * p);
+      for (let i = 0; i < p; i++)
+        for (let j = 0; j < p; j++) {
+          let s = gap.Q[i * p + j]!;
+          for (let k = 0; k < p; k++) s += tmp[i * p + k]! * gap.A[j * p + k]!;
+          next[i * p + j] = s;
+        }
+      C = next;
+    }
+    for (let g = 0; g < (typeof gap === "number" ? gap : 0); g++) {
       // C ← A C Aᵀ + q e1 e1ᵀ, A = companion(a): (A X)[0, :] = aᵀ X, (A X)[i, :] = X[i−1, :].
       for (let j = 0; j < p; j++) {
         let s = 0;
@@ -97,6 +170,8 @@ export class KalmanPredictor implements Predictor {
   readonly dopplerHz: number;
   readonly loading: number;
   private readonly cache = new Map<string, { a: Float64Array; K: Float64Array }>();
+  /** Fractional transitions by f_D·Δt and τ. */
+  private readonly steps = new Map<string, FractionalStep>();
 
   constructor(options: KalmanOptions, name = "kalman") {
     this.dopplerHz = checkNumber("KalmanPredictor", "dopplerHz", options.dopplerHz, 0);
@@ -119,21 +194,41 @@ export class KalmanPredictor implements Predictor {
     const out = emptyPrediction(ws);
     const sr = new Float64Array(p),
       si = new Float64Array(p);
-    const steps = new Int32Array(P + F);
+    const steps: Gap[] = new Array<Gap>(P + F).fill(0);
+    const tr = new Float64Array(p),
+      ti = new Float64Array(p);
+    // jittered times on a grid Δt/B: gaps snapped to it, so equal gaps share one transition
+    const B = ws.regular ? 1 : timeResolution(ws, "KalmanPredictor", false);
     for (let w = 0; w < n; w++) {
       const noise = ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : 0;
-      // grid steps between consecutive input times, then from the last input to each target
+      // gaps between consecutive input times, then from the last input to each target: whole
+      // grid steps, or a fractional transition for a jittered gap
+      const fdDt = this.dopplerHz * ws.dt;
       for (let j = 1; j < P + F; j++) {
-        const g = Math.round((ws.times[w * (P + F) + j]! - ws.times[w * (P + F) + j - 1]!) / ws.dt);
-        if (!(g >= 1)) fail("KalmanPredictor", `window ${w}: sample ${j} is ${g} grid steps after the previous one, expected >= 1`);
-        steps[j] = g;
+        const raw = (ws.times[w * (P + F) + j]! - ws.times[w * (P + F) + j - 1]!) / ws.dt;
+        const tau = B > 1 ? Math.round(raw * B) / B : raw;
+        const g = Math.round(tau);
+        if (Math.abs(tau - g) <= 1e-9 * Math.max(1, tau)) {
+          if (!(g >= 1)) fail("KalmanPredictor", `window ${w}: sample ${j} is ${g} grid steps after the previous one, expected >= 1`);
+          steps[j] = g;
+        } else {
+          if (!(tau > 0)) fail("KalmanPredictor", `window ${w}: sample ${j} is ${tau} Δt after the previous one, expected > 0`);
+          const tk = `${fdDt}|${tau}`;
+          let f = this.steps.get(tk);
+          if (!f) {
+            f = fractionalStep(fdDt, p, this.loading, tau);
+            if (this.steps.size > 4096) this.steps.clear();
+            this.steps.set(tk, f);
+          }
+          steps[j] = f;
+        }
       }
-      const inSteps = steps.subarray(0, P);
-      const key = `${ws.dt}|${noise}|${ws.regular ? P : inSteps.join(",")}`;
+      const inSteps = steps.slice(0, P);
+      const key = `${ws.dt}|${noise}|${ws.regular ? P : inSteps.map((g) => (typeof g === "number" ? g : `f${g.tau}`)).join(",")}`;
       let model = this.cache.get(key);
       if (!model) {
-        const m = clarkeArModel(this.dopplerHz * ws.dt, p, this.loading);
-        model = { a: m.a, K: gains(m.a, m.q, m.rho, p, ws.regular ? new Int32Array(P).fill(1) : inSteps, noise) };
+        const m = clarkeArModel(fdDt, p, this.loading);
+        model = { a: m.a, K: gains(m.a, m.q, m.rho, p, ws.regular ? new Array<Gap>(P).fill(1) : inSteps, noise) };
         if (this.cache.size > 4096) this.cache.clear();
         this.cache.set(key, model);
       }
@@ -142,7 +237,23 @@ export class KalmanPredictor implements Predictor {
         sr.fill(0);
         si.fill(0);
         for (let t = 0; t < P; t++) {
-          for (let g = 0; g < (t > 0 ? steps[t]! : 0); g++) propagate(a, sr, si, p);
+          const gap = t > 0 ? steps[t]! : 0;
+          if (typeof gap !== "number") {
+            // s ← A_τ s
+            for (let i = 0; i < p; i++) {
+              let xr = 0,
+                xi = 0;
+              for (let k = 0; k < p; k++) {
+                xr += gap.A[i * p + k]! * sr[k]!;
+                xi += gap.A[i * p + k]! * si[k]!;
+              }
+              tr[i] = xr;
+              ti[i] = xi;
+            }
+            sr.set(tr);
+            si.set(ti);
+          }
+          for (let g = 0; g < (typeof gap === "number" ? gap : 0); g++) propagate(a, sr, si, p);
           const o = (w * P + t) * M + m;
           const er = ws.inputs.re[o]! - sr[0]!,
             ei = ws.inputs.im[o]! - si[0]!;
@@ -152,7 +263,10 @@ export class KalmanPredictor implements Predictor {
           }
         }
         for (let k = 0; k < F; k++) {
-          for (let g = 0; g < steps[P + k]!; g++) propagate(a, sr, si, p);
+          const gap = steps[P + k]!;
+          if (typeof gap !== "number")
+            fail("KalmanPredictor", `window ${w}: target ${k + 1} is not a whole number of Δt after the previous sample`);
+          for (let g = 0; g < gap; g++) propagate(a, sr, si, p);
           const dst = (w * F + k) * M + m;
           out.re[dst] = sr[0]!;
           out.im[dst] = si[0]!;

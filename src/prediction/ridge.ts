@@ -13,7 +13,7 @@
  * predictor on Clarke-like channels (docs/prediction.md §4.7) and additionally exploits spatial
  * correlation.
  *
- * Irregular windows (inputs on the Δt grid with random gaps): the taps no longer belong to fixed
+ * Irregular windows (inputs on the Δt grid with random gaps, or jittered off it): the taps no longer belong to fixed
  * lags, so one W cannot serve every window, and with gaps 1…G over P inputs there are G^{P−1}
  * patterns (per-pattern fits never see most test patterns; a fixed map of the zero-filled grid
  * cannot re-weight a sample when its neighbours are missing). XᴴX/N and XᴴT/N estimate the
@@ -22,7 +22,8 @@
  * equations are assembled at each window's actual lags:
  *
  * 1. Pair averages: r(l) = (1/M) tr mean z_a z_bᴴ over every pair of samples of every training
- *    window at grid lag l = (τ_a − τ_b)/Δt ≥ 1 (inputs and targets: the input noise is white, so
+ *    window at grid lag l = (τ_a − τ_b)/Δt ≥ 1 (jittered windows: binned exactly on the finer grid
+ *    Δt/B their times lie on, windows.ts timeResolution) (inputs and targets: the input noise is white, so
  *    every pair is unbiased), n_l pairs; r(0) and C_y(0) = mean y yᴴ over the inputs (noisy),
  *    z = sample / s_w.
  * 2. A valid temporal correlation: pair averages at different lags need not be positive
@@ -47,7 +48,7 @@ import { ceigh, cgramAH, cmatmulAH, cmatOf, csolveHpd, type CMat } from "../core
 import { windowScales } from "./features.ts";
 import { solveSpd } from "./linear-filter.ts";
 import { emptyPrediction, type Predictor } from "./predictor.ts";
-import type { WindowSet } from "./windows.ts";
+import { timeResolution, type WindowSet } from "./windows.ts";
 
 export interface RidgeOptions {
   /** Relative regularisation λ / (tr(XᴴX)/(P M)) (default 1e-4). */
@@ -69,16 +70,17 @@ function scaledRows(re: Float64Array, im: Float64Array, n: number, per: number, 
 }
 
 /**
- * Sample times of window w on the Δt grid (integers relative to the last input): inputs [P] then targets [F].
- * @throws LiquidwaveError when a time is not a whole number of Δt
+ * Sample times of window w on the grid Δt/B (integers relative to the last input): inputs [P] then targets [F].
+ * @param B - grid steps per Δt (1 for regular and gapped windows; {@link timeResolution} of jittered ones)
+ * @throws LiquidwaveError when a time is not a whole number of Δt/B
  */
-function gridTimes(ws: WindowSet, w: number, where: string): Int32Array {
+function gridTimes(ws: WindowSet, w: number, where: string, B = 1): Int32Array {
   const L = ws.history + ws.horizon;
   const g = new Int32Array(L);
   for (let i = 0; i < L; i++) {
-    const t = ws.times[w * L + i]! / ws.dt;
+    const t = (ws.times[w * L + i]! / ws.dt) * B;
     g[i] = Math.round(t);
-    if (Math.abs(t - g[i]!) > 1e-6) fail(where, `window ${w}: sample ${i} at ${t} Δt is not on the Δt grid`);
+    if (Math.abs(t - g[i]!) > 1e-6) fail(where, `window ${w}: sample ${i} at ${t / B} Δt is not on the grid Δt/${B}`);
   }
   return g;
 }
@@ -94,7 +96,9 @@ export interface LagModel {
   readonly spatialIm: Float64Array;
   /** Noise power σ̂² per entry. */
   readonly noise: number;
-  /** Pair averages r(l), l = 0 … L_max (r(0) noisy), and their pair counts. */
+  /** Lag bins per Δt, B: the pair averages are kept at lags l/B Δt (1 unless the windows were jittered). */
+  readonly lagSteps: number;
+  /** Pair averages r(l), l = 0 … L_max in steps of Δt/B (r(0) noisy), and their pair counts. */
   readonly pairRe: Float64Array;
   readonly pairIm: Float64Array;
   readonly pairs: Float64Array;
@@ -183,8 +187,10 @@ export function fitLagModel(ws: WindowSet): LagModel {
   const L = P + F;
   const grids: Int32Array[] = [];
   let maxLag = 0;
+  // jittered windows: pairs are binned on the finer grid their times lie on (exact lags)
+  const B = ws.regular ? 1 : timeResolution(ws, where);
   for (let w = 0; w < n; w++) {
-    const g = gridTimes(ws, w, where);
+    const g = gridTimes(ws, w, where, B);
     for (let i = 1; i < L; i++) if (g[i]! <= g[i - 1]!) fail(where, `window ${w}: sample times are not increasing`);
     maxLag = Math.max(maxLag, g[L - 1]! - g[0]!);
     grids.push(g);
@@ -250,7 +256,9 @@ export function fitLagModel(ws: WindowSet): LagModel {
   for (let m = 0; m < M; m++) pr[0]! += c0r[m * M + m]! / M;
   // Step 2: r_h(l) ≈ Σ_q p_q e^{j2πν_q l}, l ≥ 0 (r_h(0) = r(0) − σ̃²), rows weighted by √n_l
   // (real and imaginary parts).
-  const Q = 8 * (maxLag + 1);
+  // Q = 8 (L_max + 1) frequencies with L_max the longest lag in whole Δt (the line spectrum lives
+  // in [−½, ½) cycles per Δt however finely the lags are binned)
+  const Q = 8 * (Math.ceil(maxLag / B) + 1);
   const nu = Float64Array.from({ length: Q }, (_, q) => q / Q - 0.5);
   const rowsUsed: number[] = [];
   for (let l = 0; l <= maxLag; l++) if (pairs[l]! > 0) rowsUsed.push(l);
@@ -259,9 +267,10 @@ export function fitLagModel(ws: WindowSet): LagModel {
     rhs = new Float64Array(R);
   rowsUsed.forEach((l, u) => {
     const wgt = Math.sqrt(pairs[l]!);
+    const lag = B === 1 ? l : l / B;
     for (let q = 0; q < Q; q++) {
-      A[2 * u * Q + q] = wgt * Math.cos(2 * Math.PI * nu[q]! * l);
-      A[(2 * u + 1) * Q + q] = wgt * Math.sin(2 * Math.PI * nu[q]! * l);
+      A[2 * u * Q + q] = wgt * Math.cos(2 * Math.PI * nu[q]! * lag);
+      A[(2 * u + 1) * Q + q] = wgt * Math.sin(2 * Math.PI * nu[q]! * lag);
     }
     rhs[2 * u] = wgt * (pr[l]! - (l === 0 ? noise : 0));
     rhs[2 * u + 1] = wgt * pi[l]!;
@@ -288,14 +297,16 @@ export function fitLagModel(ws: WindowSet): LagModel {
         si[p * M + q]! += lam * (ai * br - ar * bi);
       }
   }
-  return { antennas: M, frequencies: nu, powers, spatialRe: sr, spatialIm: si, noise, pairRe: pr, pairIm: pi, pairs };
+  return { antennas: M, frequencies: nu, powers, spatialRe: sr, spatialIm: si, noise, lagSteps: B, pairRe: pr, pairIm: pi, pairs };
 }
 
 /**
- * The fitted temporal correlation ρ(l) = Σ_q p_q e^{j2πν_q l} / Σ_q p_q at lags 0 … maxLag.
+ * The fitted temporal correlation ρ(τ) = Σ_q p_q e^{j2πν_q τ} / Σ_q p_q at lags τ = l/B Δt,
+ * l = 0 … maxLag (a line spectrum: valid at any real lag).
+ * @param B - lag steps per Δt (default 1: whole Δt)
  * @returns [re, im], each [maxLag + 1]
  */
-export function lagCorrelation(model: LagModel, maxLag: number): [Float64Array, Float64Array] {
+export function lagCorrelation(model: LagModel, maxLag: number, B = 1): [Float64Array, Float64Array] {
   const re = new Float64Array(maxLag + 1),
     im = new Float64Array(maxLag + 1);
   let total = 0;
@@ -304,8 +315,9 @@ export function lagCorrelation(model: LagModel, maxLag: number): [Float64Array, 
     if (p === 0) return;
     const nu = model.frequencies[q]!;
     for (let l = 0; l <= maxLag; l++) {
-      re[l]! += (p / total) * Math.cos(2 * Math.PI * nu * l);
-      im[l]! += (p / total) * Math.sin(2 * Math.PI * nu * l);
+      const lag = B === 1 ? l : l / B;
+      re[l]! += (p / total) * Math.cos(2 * Math.PI * nu * lag);
+      im[l]! += (p / total) * Math.sin(2 * Math.PI * nu * lag);
     }
   });
   return [re, im];
@@ -318,8 +330,9 @@ export class RidgePredictor implements Predictor {
   private weights: CMat | null = null;
   /** Space–time covariance model for irregular windows; null until fitted (may be replaced before predicting). */
   lagModel: LagModel | null = null;
-  /** ρ(0 … L) of the lag model, extended on demand. */
+  /** ρ(0 … L) of the lag model in steps of Δt/rhoSteps, extended on demand. */
   private rho: [Float64Array, Float64Array] | null = null;
+  private rhoSteps = 1;
   private readonly filters = new Map<string, CMat>();
   private shape: [number, number, number] | null = null;
   /** Whether the last `predict` used the lag model (irregular windows). */
@@ -371,16 +384,18 @@ export class RidgePredictor implements Predictor {
   }
 
   /** W_τ [P M, F M] for window w's time pattern, from the lag covariance (module header). */
-  private lagFilter(ws: WindowSet, w: number): CMat {
+  private lagFilter(ws: WindowSet, w: number, B: number): CMat {
     const where = "RidgePredictor.predict";
     const { history: P, horizon: F, antennas: M } = ws;
-    const g = gridTimes(ws, w, where);
-    const key = `${g.join(",")}|${ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : -1}`;
+    const g = gridTimes(ws, w, where, B);
+    const key = `${B}|${g.join(",")}|${ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : -1}`;
     const cached = this.filters.get(key);
     if (cached) return cached;
     const model = this.lagModel!;
     const span = g[P + F - 1]! - g[0]!;
-    if (!this.rho || this.rho[0].length <= span) this.rho = lagCorrelation(model, Math.max(span, 2 * (this.rho?.[0].length ?? 0)));
+    if (this.rhoSteps !== B) this.rho = null;
+    this.rhoSteps = B;
+    if (!this.rho || this.rho[0].length <= span) this.rho = lagCorrelation(model, Math.max(span, 2 * (this.rho?.[0].length ?? 0)), B);
     const [rr, ri] = this.rho;
     // the window's own noise ratio when known (as Wiener and Kalman), else the training average
     const noise = ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : model.noise;
@@ -438,9 +453,10 @@ export class RidgePredictor implements Predictor {
       dout = F * M;
     const { re: yr, im: yi } = ws.inputs;
     this.usedLags = !(ws.regular && this.weights);
+    const B = this.usedLags && !ws.regular ? timeResolution(ws, "RidgePredictor.predict") : 1;
     // No normalisation needed at prediction time: the map is linear, ĥ = s (x/s)ᵀ W = xᵀ W.
     for (let w = 0; w < ws.count; w++) {
-      const W = this.usedLags ? this.lagFilter(ws, w) : this.weights!;
+      const W = this.usedLags ? this.lagFilter(ws, w, B) : this.weights!;
       const o = w * dout;
       for (let i = 0; i < din; i++) {
         const xr = yr[w * din + i]!,

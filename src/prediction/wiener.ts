@@ -20,7 +20,7 @@ import { besselJ0 } from "../core/bessel.ts";
 import { estimateDopplerPooled, estimateDopplerWindow } from "./doppler.ts";
 import { applyLinearFilters, FilterCache, solveSpd, timesKey, windowTimes } from "./linear-filter.ts";
 import type { Predictor } from "./predictor.ts";
-import type { WindowSet } from "./windows.ts";
+import { timeResolution, type WindowSet } from "./windows.ts";
 
 const DIAGONAL_FLOOR = 1e-9;
 
@@ -138,11 +138,13 @@ export class WienerPredictor implements Predictor {
     if (this.mode !== "window" && this.fd === null)
       fail("WienerPredictor", "f_D is unknown: call fit() on training windows first (estimate: 'train')");
     const est = this.mode === "window" ? new Float64Array(ws.count) : null;
+    // lag bins per Δt of the f_D estimate (jittered windows: their time grid)
+    const B = est && !ws.regular ? timeResolution(ws, "WienerPredictor") : 1;
     const out = applyLinearFilters(ws, (w) => {
       const t = windowTimes(ws, w);
       const ratio = ws.power[w]! > 0 ? ws.noiseVar[w]! / ws.power[w]! : 0;
       if (est) {
-        est[w] = estimateDopplerWindow(ws, w);
+        est[w] = estimateDopplerWindow(ws, w, undefined, B);
         return wienerFilter(t, P, F, est[w]! * ws.dt, ratio);
       }
       const fdDt = this.fd! * ws.dt;

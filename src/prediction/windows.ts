@@ -8,6 +8,16 @@
  * Sampling: regular (every sample of the trajectory, spacing Δt) or irregular, where each input
  * step skips a random number of samples (gap g ∈ {1, …, maxGap}); the F targets always follow the
  * last input at Δt, 2Δt, … FΔt. `times` gives every sample's time relative to the last input.
+ *
+ * Jittered arrival: with a trajectory sampled R times per Δt (`oversample` R, spacing Δt/R) the
+ * nominal input times t°_j (the Δt grid above, with or without gaps) are moved to
+ *
+ *     t_j = t°_j + u_j Δt,   u_j uniform on {−J, −J + 1/R, …, J}, J = ⌊jitter·R⌋ / R,  j < P − 1,
+ *
+ * the last input staying at t°_{P−1} = 0 (the origin of the prediction). The channel value of
+ * input j is the trajectory sample at t_j exactly (no interpolation: t_j is a sample of the finer
+ * grid); with jitter < ½ the inputs keep their order (consecutive gaps ≥ (1 − 2J)Δt > 0).
+ * jitter = 0 and R = 1 reproduce the plain cutter bit for bit (no extra draws).
  */
 import { checkInt, checkNumber, fail } from "../core/errors.ts";
 import type { ComplexTensor } from "../core/complex.ts";
@@ -55,12 +65,23 @@ export interface WindowOptions {
   /** Input SNR in dB w.r.t. the trajectory's mean power; null: noiseless inputs. */
   readonly snrDb: number | null;
   /**
-   * Samples between window starts within a trajectory. Default: the window span, so windows of
-   * one trajectory never share a sample.
+   * Trajectory samples between window starts. Default: the nominal window span
+   * ((P − 1)·maxGap + F + 1)·R, so windows of one trajectory never share a sample (the jitter
+   * moves an input by less than R/2 samples).
    */
   readonly stride?: number;
-  /** Largest input gap in samples (1: regular sampling). Default 1. */
+  /** Largest input gap in units of Δt (1: regular sampling). Default 1. */
   readonly maxGap?: number;
+  /**
+   * Trajectory samples per Δt, R ≥ 1 (the trajectories are sampled every Δt/R; `stride` and the
+   * provenance count trajectory samples). Default 1.
+   */
+  readonly oversample?: number;
+  /**
+   * Timing jitter of the inputs as a fraction of Δt, 0 ≤ jitter < ½ (module header; needs
+   * oversample R with ⌊jitter·R⌋ ≥ 1 when jitter > 0). Default 0.
+   */
+  readonly jitter?: number;
   /** Stop after this many windows per trajectory (default: all). */
   readonly maxPerTrajectory?: number;
   /** Noise (and gap) draws. */
@@ -81,10 +102,18 @@ export function makeWindows(trajectories: readonly Trajectory[], options: Window
   const F = checkInt(where, "horizon", options.horizon, 1);
   const dt = checkNumber(where, "dt", options.dt, Number.MIN_VALUE);
   const G = checkInt(where, "maxGap", options.maxGap ?? 1, 1);
+  const R = checkInt(where, "oversample", options.oversample ?? 1, 1);
+  const jitter = options.jitter ?? 0;
+  if (!(jitter >= 0 && jitter < 0.5)) fail(where, `jitter must be in [0, 0.5) (a fraction of Δt), got ${jitter}`);
+  // largest jitter in trajectory samples
+  const J = Math.floor(jitter * R + 1e-9);
+  if (jitter > 0 && J < 1)
+    fail(where, `jitter ${jitter} needs trajectories sampled at least ${Math.ceil(1 / jitter)} times per Δt (oversample), got ${R}`);
   const snr = options.snrDb;
   if (snr !== null) checkNumber(where, "snrDb", snr, -100, 400);
-  const maxSpan = (P - 1) * G + F + 1;
-  const stride = checkInt(where, "stride", options.stride ?? maxSpan, 1);
+  // span of a window in trajectory samples (the first input may move J samples earlier)
+  const maxSpan = ((P - 1) * G + F) * R + J + 1;
+  const stride = checkInt(where, "stride", options.stride ?? ((P - 1) * G + F + 1) * R, 1);
   const maxPer = options.maxPerTrajectory === undefined ? Infinity : checkInt(where, "maxPerTrajectory", options.maxPerTrajectory, 1);
   const M = trajectories[0]?.h.shape[1] ?? 0;
   const rng = options.rng;
@@ -97,7 +126,9 @@ export function makeWindows(trajectories: readonly Trajectory[], options: Window
     for (let s = 0; s + maxSpan <= T && made < maxPer; s += stride, made++) {
       // offsets[j] = sample index of input j (relative to s); targets follow the last input.
       const offsets = new Int32Array(P);
-      for (let j = 1; j < P; j++) offsets[j] = offsets[j - 1]! + (G === 1 ? 1 : 1 + rng.int(G));
+      offsets[0] = J;
+      for (let j = 1; j < P; j++) offsets[j] = offsets[j - 1]! + (G === 1 ? 1 : 1 + rng.int(G)) * R;
+      if (J > 0) for (let j = 0; j < P - 1; j++) offsets[j]! += rng.int(2 * J + 1) - J;
       plan.push({ tr, start: s, offsets });
     }
   }
@@ -119,17 +150,17 @@ export function makeWindows(trajectories: readonly Trajectory[], options: Window
     const sigma2 = snr === null ? 0 : tr.power * 10 ** (-snr / 10);
     const sd = Math.sqrt(sigma2 / 2);
     for (let j = 0; j < P; j++) {
-      if (j > 0 && offsets[j]! - offsets[j - 1]! !== 1) regular = false;
+      if (j > 0 && offsets[j]! - offsets[j - 1]! !== R) regular = false;
       const src = (start + offsets[j]!) * M;
       const dst = (w * P + j) * M;
       for (let m = 0; m < M; m++) {
         inRe[dst + m] = h.re[src + m]! + (sigma2 > 0 ? sd * noise.normal() : 0);
         inIm[dst + m] = h.im[src + m]! + (sigma2 > 0 ? sd * noise.normal() : 0);
       }
-      times[w * (P + F) + j] = (offsets[j]! - last) * dt;
+      times[w * (P + F) + j] = ((offsets[j]! - last) / R) * dt;
     }
     for (let k = 0; k < F; k++) {
-      const src = (start + last + 1 + k) * M;
+      const src = (start + last + (k + 1) * R) * M;
       const dst = (w * F + k) * M;
       tgRe.set(h.re.subarray(src, src + M), dst);
       tgIm.set(h.im.subarray(src, src + M), dst);
@@ -140,7 +171,7 @@ export function makeWindows(trajectories: readonly Trajectory[], options: Window
     group[w] = tr.group;
     origin[w * 3] = tr.id;
     origin[w * 3 + 1] = start;
-    origin[w * 3 + 2] = start + last + F + 1;
+    origin[w * 3 + 2] = start + last + F * R + 1;
   });
   return {
     history: P,
@@ -209,7 +240,32 @@ export function selectWindows(ws: WindowSet, indices: ArrayLike<number>): Window
   };
 }
 
+/**
+ * The coarsest time grid all windows lie on: the smallest B ∈ {1, …, 1024} such that every sample
+ * time is a whole multiple of Δt/B (to 1e-6 of the step); B = 1 for regular and gapped windows.
+ * @param ws - windows (times [n, P + F], s)
+ * @param where - the calling function, for the error
+ * @param strict - fail when there is no such grid (default); otherwise return 0
+ * @returns B (time steps per Δt), or 0 (not strict, no grid)
+ * @throws LiquidwaveError when the times lie on no such grid (strict)
+ */
+export function timeResolution(ws: WindowSet, where: string, strict = true): number {
+  const L = ws.history + ws.horizon;
+  const onGrid = (B: number): boolean => {
+    for (let i = 0; i < ws.count * L; i++) {
+      const t = (ws.times[i]! / ws.dt) * B;
+      if (Math.abs(t - Math.round(t)) > 1e-6) return false;
+    }
+    return true;
+  };
+  if (onGrid(1)) return 1;
+  for (let B = 2; B <= 1024; B++) if (onGrid(B)) return B;
+  if (!strict) return 0;
+  fail(where, "the sample times lie on no grid of Δt/B with B ≤ 1024 (jittered times must come from an oversampled trajectory)");
+}
+
 /** Fail unless the windows are regularly sampled (for predictors built on a fixed lag grid). */
 export function requireRegular(ws: WindowSet, where: string): void {
-  if (!ws.regular) fail(where, "needs regularly sampled windows (input gaps of exactly Δt); this window set has random gaps");
+  if (!ws.regular)
+    fail(where, "needs regularly sampled windows (input gaps of exactly Δt); this window set has random gaps or jittered times");
 }

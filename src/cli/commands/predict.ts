@@ -77,6 +77,12 @@ export function registerPredict(program: Command): void {
     .option("--test-speed <mps>", "generalisation: test on another drop of the preset at this (unseen) speed", floatArg())
     .option("--max-gap <n>", "irregular sampling: random input gaps of 1…n samples", intArg())
     .option(
+      "--jitter <x>",
+      "jittered arrival: every input but the last moves by u·Δt, u uniform on [-x, x], 0 ≤ x < 0.5 (simulated channel, evaluated at the jittered times)",
+      floatArg(),
+    )
+    .option("--oversample <r>", "simulated samples per Δt for --jitter (default 20; the jitter's time step is Δt/r)", intArg())
+    .option(
       "--time-scale <x>",
       "elapsed time per sample interval fed to the liquid models' ODE (a number, or auto: chosen on the validation windows; default 0.02 for ltc, 0.3 for ltc-ncp, 1 for cfc and ncp)",
       (v: string) => (v === "auto" ? v : Number(v)),

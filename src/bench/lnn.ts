@@ -43,10 +43,11 @@ function denseWiring(n: number, inputs: number, outputs: number, seed: number): 
 function trainStep(net: SequenceModel, x: Tensor, y: Tensor): () => void {
   const opt = adam({ learningRate: 1e-3 });
   const state = opt.init(net.params);
+  const g = new Float64Array(y.data.length);
   return () => {
     zeroGrads(net.params);
     const out = net.forward(x, { record: true, training: true });
-    const { grad } = mseLoss(out.output, y);
+    const { grad } = mseLoss(out.output, y, { grad: g });
     net.backward(grad);
     opt.step(net.params, state);
   };

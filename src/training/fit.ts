@@ -176,16 +176,31 @@ function applyConstraints(model: Model): void {
  * gradient cut), each chunk's gradient scaled by its share of the loss; a last-output target gets
  * its gradient only through the last T steps.
  */
-function lossAndGrad(model: Model, b: Dataset, truncation: number | null, training: boolean): number {
+/**
+ * Gradient buffers of one `fit` call, by length (a full batch and the last, shorter one), so a
+ * step allocates no loss gradient.
+ */
+class GradBuffers {
+  private readonly byLength = new Map<number, Float64Array>();
+  /** The buffer of `n` elements (made on first use). */
+  of(n: number): Float64Array {
+    const b = this.byLength.get(n) ?? new Float64Array(n);
+    this.byLength.set(n, b);
+    return b;
+  }
+}
+
+function lossAndGrad(model: Model, b: Dataset, truncation: number | null, training: boolean, bufs: GradBuffers): number {
+  const mse = (pred: Tensor, target: Tensor) => mseLoss(pred, target, { grad: bufs.of(pred.data.length) });
   if (model.kind === "mlp") {
     const pred = model.net.forward(b.inputs, { record: true });
-    const { loss, grad } = mseLoss(pred, b.targets);
+    const { loss, grad } = mse(pred, b.targets);
     model.net.backward(grad);
     return loss;
   }
   if (model.kind === "transformer") {
     const pred = model.net.forward(b.inputs, { timespans: b.timespans, record: true });
-    const { loss, grad } = mseLoss(pred, b.targets);
+    const { loss, grad } = mse(pred, b.targets);
     model.net.backward(grad);
     return loss;
   }
@@ -194,7 +209,7 @@ function lossAndGrad(model: Model, b: Dataset, truncation: number | null, traini
   const T = truncation === null || truncation >= L ? L : truncation;
   if (T === L) {
     const out = net.forward(b.inputs, { timespans: b.timespans, record: true, training });
-    const { loss, grad } = mseLoss(out.output, b.targets);
+    const { loss, grad } = mse(out.output, b.targets);
     net.backward(grad);
     return loss;
   }
@@ -210,7 +225,7 @@ function lossAndGrad(model: Model, b: Dataset, truncation: number | null, traini
       record: true,
       training,
     });
-    const { loss, grad } = mseLoss(out.output, b.targets);
+    const { loss, grad } = mse(out.output, b.targets);
     net.backward(grad);
     return loss;
   }
@@ -224,7 +239,7 @@ function lossAndGrad(model: Model, b: Dataset, truncation: number | null, traini
       record: true,
       training,
     });
-    const { loss, grad } = mseLoss(out.output, sliceTime(b.targets, s, e));
+    const { loss, grad } = mse(out.output, sliceTime(b.targets, s, e));
     const share = (e - s) / L;
     for (let i = 0; i < grad.data.length; i++) grad.data[i] *= share;
     net.backward(grad);
@@ -366,6 +381,7 @@ export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitRes
       bestWeights: bestWeights ? bestWeights.map((w) => w.slice()) : null,
       stoppedEarly,
     });
+    const gradBuffers = new GradBuffers();
     for (let epoch = start; epoch < epochs; epoch++) {
       const t0 = performance.now();
       if (opts.shuffle ?? true) shuffleRng.shuffle(order);
@@ -374,7 +390,7 @@ export function fit(model: Model, dataIn: DatasetLike, opts: FitOptions): FitRes
       for (let s = 0; s < nTrain; s += batchSize) {
         const idx = order.slice(s, Math.min(nTrain, s + batchSize));
         zeroGrads(params);
-        const loss = lossAndGrad(model, batchOf(train, idx), truncation, true);
+        const loss = lossAndGrad(model, batchOf(train, idx), truncation, true, gradBuffers);
         if (!Number.isFinite(loss)) fail(where, `loss became ${loss} in epoch ${epoch + 1}; lower the learning rate or enable clipNorm`);
         gradNorm = clipNorm !== null ? clipGradNorm(params, clipNorm) : gradNorm;
         opt.step(params, state);

@@ -74,6 +74,22 @@ test("mseLoss gradient matches finite differences", () => {
   assert.throws(() => mseLoss(pred, { shape: [4, 3], data: target.data }), /target has shape \[4, 3\]/);
 });
 
+test("mseLoss writes its gradient into a given buffer, with the same bits, and refuses one of the wrong length", () => {
+  const rng = new Rng(6);
+  const pred: Tensor = { shape: [2, 5], data: rng.fillNormal(new Float64Array(10)) };
+  const target: Tensor = { shape: [2, 5], data: rng.fillNormal(new Float64Array(10)) };
+  const fresh = mseLoss(pred, target);
+  const buf = new Float64Array(10).fill(Number.NaN);
+  const into = mseLoss(pred, target, { grad: buf });
+  assert.equal(into.grad.data, buf);
+  assert.deepEqual([...buf], [...fresh.grad.data]);
+  assert.equal(into.loss, fresh.loss);
+  assert.throws(
+    () => mseLoss(pred, target, { where: "fit", grad: new Float64Array(9) }),
+    /^LiquidwaveError: fit: grad buffer has length 9, expected 10/,
+  );
+});
+
 /** Next-value prediction of noisy sines with random phases and frequencies. */
 function sineTask(n: number, L: number, seed: number, perStep: boolean): Dataset {
   const rng = new Rng(seed);

@@ -248,7 +248,7 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
       else if (key === "smooth" && b === "rwmmse-track") {
         if (value === "auto" || value === "liquid") trackSmoothing = value;
         else {
-          const x = num(tok, value, false);
+          const x = value === undefined || value.trim() === "" ? Number.NaN : Number(value);
           if (!(x >= 0 && x < 1)) fail(where, `smooth=${value} in '${spec}': must be in [0, 1), 'auto' or 'liquid'`);
           trackSmoothing = x;
         }

@@ -23,14 +23,18 @@
  * None depends on the chooser's own past gains, so the whole training sequence of features is
  * fixed and the gradient below is exact.
  *
- * Training (offline, on another trajectory of the same preset whose true channel H(t) is known,
- * as `lstm-offline` is trained; at run time the design sees estimates only): full-sequence Adam on
- * the normalised smoothing error
+ * Training (offline, on other trajectories of the same preset whose true channels H(t) are known,
+ * as `lstm-offline` is trained; at run time the design sees estimates only): full-batch Adam on
+ * the smoothing error normalised by the channel energy, averaged over the trajectories,
  *
- *     L = Σ_t ‖Ĥ_s(t) − H(t)‖_F² / Σ_t ‖H(t)‖_F²
+ *     L = Σ_t e(Ĥ_s(t), H(t)) / Σ_t ‖H(t)‖_F²,
+ *     e = Σ_k ‖Ĥ_s,k‖² + ‖H_k‖² − 2 |⟨H_k, Ĥ_s,k⟩| = Σ_k min_φ ‖Ĥ_s,k − e^{jφ} H_k‖²   (`phase`, default)
+ *     e = ‖Ĥ_s − H‖_F²                                                          (`mse`)
  *
+ * with H_k user k's Nk × M block (a user's rate ignores a common phase of its channel).
  * With a_t = ρ_t (1 − κ_t), the recursion is linear in the past, so its adjoint runs backwards:
- * G_t = ∂L/∂Ĥ_s(t) = 2 (Ĥ_s(t) − H(t)) / D + a_{t+1} G_{t+1}, and with k_t = 1 − κ_t,
+ * G_t = ∂L/∂Ĥ_s(t) = g_t / D + a_{t+1} G_{t+1} (g_t = ∂e/∂Ĥ_s(t): 2 (Ĥ_s − H), or
+ * 2 (Ĥ_s,k − u_k H_k) with u_k the phase of ⟨H_k, Ĥ_s,k⟩; D = Σ_t ‖H(t)‖²), and with k_t = 1 − κ_t,
  * ∂L/∂k_t = ⟨G_t, ρ_t Ĥ_s(t−1) − Ĥ(t)⟩ (real inner product over the entries), ∂k_t/∂y_t =
  * −κ_t (1 − κ_t); the network's backward pass takes dL/dy from there. Deterministic (seeded
  * weights, no shuffling, no dropout); the parameters of the best epoch by training loss are kept

@@ -8,7 +8,11 @@
  * best classical algorithm of the regime (highest mean SE among the non-learned ones), from the
  * 95 % interval of the per-seed paired difference: wins (> 0), loses (< 0), ties (contains 0).
  *
- *   node --import tsx tools/beamform-regimes-table.ts DIR [--liquid glnn]
+ * With `--against NAME` the liquid model is compared with that algorithm instead (e.g. the
+ * liquid smoothing chooser `rwmmse-track:smooth=liquid` against the rule it corrects,
+ * `rwmmse-track:smooth=auto`). With `--params NAME=N` (repeatable) the table gets a parameter column.
+ *
+ *   node --import tsx tools/beamform-regimes-table.ts DIR [--liquid glnn] [--against NAME] [--params NAME=N]...
  */
 import { readResults } from "../src/study/results.ts";
 import { describe } from "../src/study/stats.ts";
@@ -26,7 +30,15 @@ if (!dir) {
   process.exit(2);
 }
 const liquid = args.includes("--liquid") ? args[args.indexOf("--liquid") + 1]! : "glnn";
-const LEARNED = /^(glnn|lstm|lagd)/;
+const against = args.includes("--against") ? args[args.indexOf("--against") + 1]! : null;
+const params = new Map<string, string>();
+args.forEach((a, i) => {
+  if (a === "--params") {
+    const [k, v] = (args[i + 1] ?? "").split(/=(?=[^=]*$)/);
+    if (k && v) params.set(k, v);
+  }
+});
+const LEARNED = /^(glnn|lstm|lagd)|smooth=liquid/;
 
 const { lines } = readResults(dir);
 const groups = new Map<string, { cell: Record<string, unknown>; bySeed: Map<number, Alg[]> }>();
@@ -68,24 +80,26 @@ for (const g of sorted) {
   const wm = se(ref);
   process.stdout.write(`\n### ${label(g.cell)} (n = ${seeds.length} seeds)\n\n`);
   process.stdout.write(
-    `| algorithm | sum SE (bit/s/Hz) | 95 % interval | % of ${ref} | time per slot (µs, median) |\n|---|---|---|---|---|\n`,
+    `| algorithm | sum SE (bit/s/Hz) | 95 % interval | % of ${ref} | time per slot (µs, median) |${params.size ? " parameters |" : ""}\n|---|---|---|---|---|${params.size ? "---|" : ""}\n`,
   );
   for (const n of names) {
     const d = describe(se(n));
     const pct = describe(se(n).map((v, i) => (100 * v) / wm[i]!));
     const ci = d.ci95 ? `[${f2(d.ci95[0])}, ${f2(d.ci95[1])}]` : "-";
-    process.stdout.write(`| ${n} | ${f2(d.mean)} | ${ci} | ${pct.mean.toFixed(1)} | ${(1000 * ms(n)).toFixed(1)} |\n`);
+    const pc = params.size ? ` ${params.get(n) ?? "-"} |` : "";
+    process.stdout.write(`| ${n} | ${f2(d.mean)} | ${ci} | ${pct.mean.toFixed(1)} | ${(1000 * ms(n)).toFixed(1)} |${pc}\n`);
   }
   const classical = names.filter((n) => !LEARNED.test(n));
-  const best = classical.reduce((b, n) => (describe(se(n)).mean > describe(se(b)).mean ? n : b), classical[0]!);
+  const best =
+    against ?? classical.filter((n) => n !== liquid).reduce((b, n) => (describe(se(n)).mean > describe(se(b)).mean ? n : b), classical[0]!);
   if (names.includes(liquid)) {
     const diff = describe(se(liquid).map((v, i) => v - se(best)[i]!));
     const [lo, hi] = diff.ci95 ?? [diff.mean, diff.mean];
     const v = lo > 0 ? "wins" : hi < 0 ? "loses" : "ties";
     const line = `${label(g.cell)}: ${liquid} − ${best} = ${f2(diff.mean)} bit/s/Hz [${f2(lo)}, ${f2(hi)}] → **${v}**`;
     verdicts.push(line);
-    process.stdout.write(`\nBest classical: ${best}. ${line}\n`);
+    process.stdout.write(`\n${against ? "Compared with" : "Best classical"}: ${best}. ${line}\n`);
   }
 }
-process.stdout.write(`\n### Verdicts (${liquid} vs the best classical algorithm, paired over seeds)\n\n`);
+process.stdout.write(`\n### Verdicts (${liquid} vs ${against ?? "the best classical algorithm"}, paired over seeds)\n\n`);
 for (const v of verdicts) process.stdout.write(`- ${v}\n`);

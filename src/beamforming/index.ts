@@ -24,3 +24,4 @@ export * from "./learned.ts";
 export * from "./direct.ts";
 export * from "./run.ts";
 export * from "./track.ts";
+export * from "./smooth-liquid.ts";

@@ -25,7 +25,11 @@
  * rescaled to the budget): the classical counterpart of the warm-started GLNN variants.
  * `rwmmse-track` (track.ts: R-WMMSE warm-started from the previous slot, restarted from RZF when
  * that is better on the new channel; `iters=N` per slot, default 2; `smooth=β` channel smoothing,
- * `smooth=auto`: the Kalman smoother of the slot correlation measured on the estimates and the CEE the run is given).
+ * `smooth=auto`: the Kalman smoother of the slot correlation measured on the estimates and the CEE the run is given;
+ * `smooth=liquid`: the same smoother with its gain set per slot by a small liquid network trained
+ * offline on another seed's trajectory of the same preset, smooth-liquid.ts: `cell=cfc|ncp|ltc`,
+ * `units=N` (default 8), `epochs=N` (default 60), `lr=x` (default 0.01), `seed=N` (default 1),
+ * `train=N` training slots per trajectory (default 400), `trajs=N` training trajectories (default 4), `loss=phase|mse` (default phase: each user's error up to a common phase)).
  *
  * Every result says whether the precoders stayed within the power budget (`equalPower`) and, for
  * the legacy normalisation, carries a label that says the comparison is NOT at equal power.
@@ -41,6 +45,15 @@ import { wmmse } from "./wmmse.ts";
 import { RwmmseTracker } from "./track.ts";
 import { DirectLstmBeamformer, type DirectLstmOptions } from "./direct.ts";
 import type { ChannelSample } from "./system.ts";
+import {
+  LiquidSmoothing,
+  SMOOTH_CELLS,
+  SMOOTH_LOSSES,
+  type LiquidSmoothingOptions,
+  type SmoothCell,
+  type SmoothLoss,
+  type SmoothingTrajectory,
+} from "./smooth-liquid.ts";
 
 /** Online algorithms by base name. */
 export const LEARNED_ALGORITHMS = ["glnn", "lstm", "lstm-offline", "lagd", "wmmse-track", "rwmmse-track"] as const;
@@ -59,8 +72,13 @@ export interface LearnedSpec {
   readonly direct: DirectLstmOptions & { readonly train: number };
   /** Iterations per sample of wmmse-track (default 3) and rwmmse-track (default 2). */
   readonly trackIterations: number;
-  /** Channel smoothing β of rwmmse-track (default 0), or "auto" (the Kalman smoother of the measured slot correlation and the given CEE). */
-  readonly trackSmoothing: number | "auto";
+  /**
+   * Channel smoothing β of rwmmse-track (default 0), "auto" (the Kalman smoother of the measured
+   * slot correlation and the given CEE) or "liquid" (its gain chosen by a trained network).
+   */
+  readonly trackSmoothing: number | "auto" | "liquid";
+  /** `smooth=liquid`: the chooser's options, its training slots per trajectory (default 400) and trajectories (default 4). */
+  readonly liquid: LiquidSmoothingOptions & { readonly train: number; readonly trajectories: number };
 }
 
 /** Whether a name (or spec) is a classical algorithm of `evaluate.ts`. */
@@ -89,7 +107,12 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
   const lg: { -readonly [K in keyof Omit<LagdOptions, "rng">]: LagdOptions[K] } = {};
   const direct: { -readonly [K in keyof DirectLstmOptions]: DirectLstmOptions[K] } & { train: number } = { train: 200 };
   let trackIterations = b === "rwmmse-track" ? 2 : 3;
-  let trackSmoothing: number | "auto" = 0;
+  let trackSmoothing: number | "auto" | "liquid" = 0;
+  const liquid: { -readonly [K in keyof LiquidSmoothingOptions]: LiquidSmoothingOptions[K] } & { train: number; trajectories: number } = {
+    train: 400,
+    trajectories: 4,
+  };
+  const liquidTokens: string[] = [];
   const num = (tok: string, v: string | undefined, integer: boolean): number => {
     const x = Number(v);
     if (v === undefined || v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
@@ -223,18 +246,52 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
     } else {
       if (key === "iters") trackIterations = num(tok, value, true);
       else if (key === "smooth" && b === "rwmmse-track") {
-        if (value === "auto") trackSmoothing = "auto";
+        if (value === "auto" || value === "liquid") trackSmoothing = value;
         else {
-          const x = num(tok, value, false);
-          if (!(x >= 0 && x < 1)) fail(where, `smooth=${value} in '${spec}': must be in [0, 1) or 'auto'`);
+          const x = value === undefined || value.trim() === "" ? Number.NaN : Number(value);
+          if (!(x >= 0 && x < 1)) fail(where, `smooth=${value} in '${spec}': must be in [0, 1), 'auto' or 'liquid'`);
           trackSmoothing = x;
+        }
+      } else if (b === "rwmmse-track" && ["cell", "units", "epochs", "lr", "seed", "train", "trajs", "loss"].includes(key)) {
+        liquidTokens.push(tok);
+        if (key === "cell") {
+          if (!(SMOOTH_CELLS as readonly string[]).includes(value ?? ""))
+            fail(where, `cell=${value} in '${spec}': valid cells are ${SMOOTH_CELLS.join(", ")}`);
+          liquid.cell = value as SmoothCell;
+        } else if (key === "loss") {
+          if (!(SMOOTH_LOSSES as readonly string[]).includes(value ?? ""))
+            fail(where, `loss=${value} in '${spec}': valid losses are ${SMOOTH_LOSSES.join(", ")}`);
+          liquid.loss = value as SmoothLoss;
+        } else if (key === "lr") {
+          liquid.learningRate = num(tok, value, false);
+          if (!(liquid.learningRate >= 0)) fail(where, `lr=${value} in '${spec}': must be >= 0`);
+        } else {
+          const x = num(tok, value, true);
+          const [min, max] =
+            key === "units"
+              ? [1, 256]
+              : key === "train"
+                ? [2, 1_000_000]
+                : key === "trajs"
+                  ? [1, 64]
+                  : [0, key === "seed" ? Number.MAX_SAFE_INTEGER : 100_000];
+          if (!(x >= min! && x <= max!)) fail(where, `${key}=${value} in '${spec}': must be an integer in [${min}, ${max}]`);
+          if (key === "units") liquid.units = x;
+          else if (key === "epochs") liquid.epochs = x;
+          else if (key === "seed") liquid.seed = x;
+          else if (key === "trajs") liquid.trajectories = x;
+          else liquid.train = x;
         }
       } else bad();
     }
   }
+  if (liquidTokens.length > 0 && trackSmoothing !== "liquid")
+    fail(where, `option '${liquidTokens[0]}' in '${spec}' applies to smooth=liquid only`);
+  if (liquid.cell !== undefined && liquid.cell !== "cfc" && liquid.units !== undefined && liquid.units < 4)
+    fail(where, `units=${liquid.units} in '${spec}': the ${liquid.cell} chooser's AutoNCP wiring needs at least 4 units`);
   if (Object.keys(loss).length) glnn.loss = loss;
   if (!(trackIterations >= 1)) fail(where, `iters must be >= 1 in '${spec}'`);
-  return { spec, base: b, glnn, lagd: lg, direct, trackIterations, trackSmoothing };
+  return { spec, base: b, glnn, lagd: lg, direct, trackIterations, trackSmoothing, liquid };
 }
 
 /** Check a list of algorithm specs (classical names or online specs); returns them unchanged. */
@@ -260,7 +317,17 @@ export interface OnlineBeamformer {
   readonly normalization: "power" | "legacy" | null;
   /** Design from the sample's known channel (the estimate if any). */
   design(sample: CsiSample, t: number): OnlineDesign;
+  /**
+   * Forget the samples seen (the next design is as from a fresh learner with the same trained
+   * weights); present where rebuilding would repeat an offline training (`smooth=liquid`).
+   */
+  reset?(): void;
+  /** Release what the beamformer owns (a network's memory); present where there is something to release. */
+  dispose?(): void;
 }
+
+/** Offline training data of `rwmmse-track:smooth=liquid`: other trajectories' estimates and true channels, slot by slot. */
+export type SmoothingTrainingData = readonly SmoothingTrajectory[];
 
 /**
  * Build an online beamformer.
@@ -268,7 +335,8 @@ export interface OnlineBeamformer {
  * @param shape - K users × Nk antennas
  * @param seed - default seed (a spec's `seed=` wins for GLNN)
  * @param training - offline training channels of `lstm-offline` (design side)
- * @param csiErrorDb - the CSI error (CEE, dB) `rwmmse-track:smooth=auto` assumes; absent = perfect CSI
+ * @param csiErrorDb - the CSI error (CEE, dB) `rwmmse-track:smooth=auto|liquid` assumes; absent = perfect CSI
+ * @param smoothing - offline training trajectory of `rwmmse-track:smooth=liquid` (its first `train=` slots are used)
  */
 export function createOnlineBeamformer(
   spec: LearnedSpec,
@@ -278,6 +346,7 @@ export function createOnlineBeamformer(
   streams = 1,
   training?: readonly ChannelSample[],
   csiErrorDb?: number,
+  smoothing?: SmoothingTrainingData,
 ): OnlineBeamformer {
   const root = new Rng(seed);
   switch (spec.base) {
@@ -326,6 +395,7 @@ export function createOnlineBeamformer(
       };
     case "rwmmse-track": {
       if (streams !== 1) fail("rwmmse-track", `supports one stream per user, got streams = ${streams}`);
+      if (spec.trackSmoothing === "liquid") return liquidTracker(spec, shape, sys, csiErrorDb, smoothing);
       const tracker = new RwmmseTracker(shape, sys, {
         iterations: spec.trackIterations,
         smoothing: spec.trackSmoothing,
@@ -364,5 +434,49 @@ export function createOnlineBeamformer(
         },
       };
     }
+  }
+}
+
+/** `rwmmse-track:smooth=liquid`: train the chooser on the offline trajectory, then track with it. */
+function liquidTracker(
+  spec: LearnedSpec,
+  shape: { K: number; Nk: number },
+  sys: SystemParams,
+  csiErrorDb: number | undefined,
+  data: SmoothingTrainingData | undefined,
+): OnlineBeamformer {
+  const where = "rwmmse-track:smooth=liquid";
+  if (!data || data.length === 0 || data[0]!.estimates.length < 2)
+    fail(where, "needs offline training trajectories (a simulator preset: the run draws them from other seeds of the same preset)");
+  const count = Math.min(spec.liquid.train, data[0]!.estimates.length);
+  const trajs = Math.min(spec.liquid.trajectories, data.length);
+  const chooser = new LiquidSmoothing(spec.liquid);
+  try {
+    const fit = chooser.train(
+      data.slice(0, trajs).map((d) => ({ estimates: d.estimates.slice(0, count), truths: d.truths.slice(0, count) })),
+      csiErrorDb,
+      shape.Nk,
+    );
+    const tracker = new RwmmseTracker(shape, sys, {
+      iterations: spec.trackIterations,
+      smoothing: chooser,
+      ...(csiErrorDb !== undefined ? { csiErrorDb } : {}),
+    });
+    const l0 = fit.loss[0]!;
+    const lb = fit.loss[fit.bestEpoch]!;
+    return {
+      name: spec.spec,
+      label: `${spec.spec} (${chooser.cell}, ${chooser.parameterCount} parameters, trained offline on ${trajs} x ${count} slots: smoothing NMSE ${l0.toPrecision(4)} -> ${lb.toPrecision(4)} at epoch ${fit.bestEpoch} of ${fit.updates})`,
+      normalization: null,
+      design: (sample) => {
+        const r = tracker.step(sample.Hest ?? sample.H);
+        return { V: r.V, seDesign: r.sumRate, iterations: r.iterations };
+      },
+      reset: () => tracker.reset(),
+      dispose: () => chooser.dispose(),
+    };
+  } catch (e) {
+    chooser.dispose();
+    throw e;
   }
 }

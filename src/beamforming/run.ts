@@ -36,6 +36,11 @@ export interface BeamformerRunOptions extends TrajectoryOptions {
   readonly glnn?: GlnnOptions;
   /** Offline training channels of `lstm-offline` (design side), shape [T, K, Nk, M] like H. */
   readonly training?: ComplexTensor;
+  /**
+   * Offline training trajectories of `rwmmse-track:smooth=liquid`: each one's true channel and the
+   * estimate the transmitter saw, both [T, K, Nk, M] (the estimate absent = perfect CSI).
+   */
+  readonly smoothingTraining?: readonly { readonly H: ComplexTensor; readonly Hest?: ComplexTensor }[];
 }
 
 /**
@@ -86,12 +91,15 @@ export function runBeamformers(
       ? Array.from({ length: opts.training.shape[0]! }, (_, t) => trajectorySample(opts.training!, t))
       : undefined;
     const cee = Hest ? opts.ceeDb : undefined;
-    const bf = createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams, training, cee);
-    // untimed warm-up on a throw-away learner (the timed one starts from its own initial state);
-    // a frozen offline-trained network has no state to disturb and warms up itself
-    const warm =
-      spec.base === "lstm-offline" ? bf : createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams, training, cee);
-    for (let w = 0; w < (opts.warmup ?? 2); w++) warm.design(sampleAt(0), w);
+    const smoothing =
+      spec.trackSmoothing === "liquid" && spec.base === "rwmmse-track" && opts.smoothingTraining
+        ? opts.smoothingTraining.map((st) => ({
+            truths: Array.from({ length: st.H.shape[0]! }, (_, t) => trajectorySample(st.H, t).H),
+            estimates: Array.from({ length: st.H.shape[0]! }, (_, t) => trajectorySample(st.Hest ?? st.H, t).H),
+          }))
+        : undefined;
+    const make = () => createOnlineBeamformer(withDefaults, { K, Nk }, sys, opts.seed ?? 0, streams, training, cee, smoothing);
+    const bf = make();
     const se: number[] = [];
     const times: number[] = [];
     let seDesign = 0;
@@ -99,19 +107,33 @@ export function runBeamformers(
     let itersMax = 0;
     let maxPower = 0;
     let sumPower = 0;
-    for (let t = 0; t < T; t++) {
-      const sample = sampleAt(t);
-      const t0 = performance.now();
-      const d = bf.design(sample, t);
-      times.push(performance.now() - t0);
-      se.push(userRates(sample.H, d.V, sys).sumRate);
-      seDesign += d.seDesign;
-      iters += d.iterations;
-      itersMax = Math.max(itersMax, d.iterations);
-      const p = precoderPower(d.V);
-      maxPower = Math.max(maxPower, p);
-      sumPower += p;
-      opts.onSample?.(name, t, T);
+    try {
+      // untimed warm-up on a throw-away learner (the timed one starts from its own initial state);
+      // a frozen offline-trained network has no state to disturb and warms up itself; one that can
+      // reset (an offline-trained chooser: rebuilding would train it again) warms up and resets
+      const warm = spec.base === "lstm-offline" || bf.reset ? bf : make();
+      try {
+        for (let w = 0; w < (opts.warmup ?? 2); w++) warm.design(sampleAt(0), w);
+      } finally {
+        if (warm !== bf) warm.dispose?.();
+      }
+      bf.reset?.();
+      for (let t = 0; t < T; t++) {
+        const sample = sampleAt(t);
+        const t0 = performance.now();
+        const d = bf.design(sample, t);
+        times.push(performance.now() - t0);
+        se.push(userRates(sample.H, d.V, sys).sumRate);
+        seDesign += d.seDesign;
+        iters += d.iterations;
+        itersMax = Math.max(itersMax, d.iterations);
+        const p = precoderPower(d.V);
+        maxPower = Math.max(maxPower, p);
+        sumPower += p;
+        opts.onSample?.(name, t, T);
+      }
+    } finally {
+      bf.dispose?.();
     }
     out.push({
       ...summarizeTrajectory(name, {

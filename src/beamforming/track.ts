@@ -45,9 +45,11 @@ export interface RwmmseTrackOptions {
   readonly iterations?: number;
   /**
    * Exponential smoothing β ∈ [0, 1) of the channel over slots (default 0: none), or `"auto"`:
-   * the Kalman smoother of the estimated slot correlation and the known CSI error (module header).
+   * the Kalman smoother of the estimated slot correlation and the known CSI error (module header),
+   * or a {@link SmoothingChooser} that sets the same smoother's gain per slot from the same
+   * statistics (`smooth=liquid`, smooth-liquid.ts). The tracker does not own the chooser.
    */
-  readonly smoothing?: number | "auto";
+  readonly smoothing?: number | "auto" | SmoothingChooser;
   /** CSI error power relative to the channel power, dB (the CEE), for `"auto"`; absent = perfect CSI. */
   readonly csiErrorDb?: number;
 }
@@ -90,12 +92,167 @@ export function kalmanSmoothing(rho: number, S: number, r: number): number {
   return Math.min(Math.max(1 - kappa, 0), AUTO_MAX_BETA);
 }
 
+/**
+ * What `smoothing: "auto"` measured on one slot's estimate (all powers per entry, the unit of |ĥ|²).
+ * Before the lag-L statistics exist (slot < L), ρ = 1 and `keep` = 0 (no smoothing).
+ */
+export interface SlotStatistics {
+  /** Slot index since the last reset (0 = the first estimate). */
+  readonly slot: number;
+  /** AR(1) correlation ρ of consecutive slots (from the lag-L fit, module header). */
+  readonly rho: number;
+  /** Error variance r = c̄_0 ε / (1 + ε). */
+  readonly r: number;
+  /** Channel power S = max(c̄_0 − r, 0) the Kalman rule uses. */
+  readonly S: number;
+  /** The rule's 1 − κ ({@link kalmanSmoothing}; 0 before slot L or without a CSI error). */
+  readonly keep: number;
+  /** ½ mean |ĥ(t) − ĥ(t−1)|² of this slot (0 at slot 0; computed only when asked for). */
+  readonly lag1: number;
+  /** ½ mean |ĥ(t) − ĥ(t−L)|² of this slot (0 before slot L). */
+  readonly lagL: number;
+  /** The pooled d_L = ½ E|ĥ(t) − ĥ(t−L)|² (forgetting factor 0.99; 0 before slot L). */
+  readonly pooledL: number;
+  /** c_0 of this slot, mean |ĥ|². */
+  readonly power: number;
+  /** c̄_0, the mean of |ĥ|² over all slots so far. */
+  readonly meanPower: number;
+}
+
+/**
+ * The running statistics of `smoothing: "auto"` (module header): per slot, the pooled moments of
+ * the estimates and the rule's gain. Keeps the last L estimates (N × M each).
+ */
+export class AutoSmoothingStatistics {
+  private ring: CMat[] | null = null;
+  private seen = 0;
+  private readonly corr = new Float64Array(5);
+  private readonly errorRatio: number;
+  private readonly withLag1: boolean;
+
+  /**
+   * @param csiErrorDb - the CEE (dB, error power relative to the channel power); undefined = perfect CSI
+   * @param withLag1 - also measure the lag-1 difference {@link SlotStatistics.lag1} (one more pass)
+   */
+  constructor(csiErrorDb: number | undefined, withLag1 = false) {
+    if (csiErrorDb !== undefined && !Number.isFinite(csiErrorDb))
+      fail("AutoSmoothingStatistics", `csiErrorDb must be a finite number of dB, got ${csiErrorDb}`);
+    this.errorRatio = csiErrorDb === undefined ? 0 : 10 ** (csiErrorDb / 10);
+    this.withLag1 = withLag1;
+  }
+
+  /** Forget every estimate (the next one is slot 0). */
+  reset(): void {
+    this.seen = 0;
+    this.corr.fill(0);
+  }
+
+  /**
+   * Take the next estimate and return the slot's statistics.
+   * @param H - the estimate Ĥ(t), N × M (a new shape restarts the statistics)
+   */
+  update(H: CMat): SlotStatistics {
+    const n = H.re.length;
+    const hr = H.re;
+    const hi = H.im;
+    const L = AUTO_LAG;
+    if (!this.ring || this.ring[0]!.re.length !== n) {
+      this.ring = Array.from({ length: L }, () => cmat(H.rows, H.cols));
+      this.seen = 0;
+    }
+    const slot = this.seen % L; // the estimate of L slots ago (once seen ≥ L), overwritten below
+    let out: SlotStatistics;
+    if (this.seen === 0) {
+      this.corr.fill(0);
+      let c0 = 0;
+      for (let i = 0; i < n; i++) c0 += hr[i]! * hr[i]! + hi[i]! * hi[i]!;
+      out = { slot: 0, rho: 1, r: 0, S: 0, keep: 0, lag1: 0, lagL: 0, pooledL: 0, power: c0 / n, meanPower: c0 / n };
+    } else {
+      const c = this.corr;
+      let c0 = 0;
+      for (let i = 0; i < n; i++) c0 += hr[i]! * hr[i]! + hi[i]! * hi[i]!;
+      c[3]! += c0 / n; // the long-term mean power (no forgetting) sets the error variance
+      c[4]! += 1;
+      let lagL = 0;
+      if (this.seen >= L) {
+        let dL = 0;
+        const pr = this.ring[slot]!.re;
+        const pi = this.ring[slot]!.im;
+        for (let i = 0; i < n; i++) {
+          const dr = hr[i]! - pr[i]!;
+          const di = hi[i]! - pi[i]!;
+          dL += dr * dr + di * di;
+        }
+        lagL = (0.5 * dL) / n;
+        const f = AUTO_FORGET;
+        c[0] = f * c[0]! + c0 / n;
+        c[1] = f * c[1]! + (0.5 * dL) / n;
+        c[2] = f * c[2]! + 1;
+      }
+      let lag1 = 0;
+      if (this.withLag1) {
+        const prev = this.ring[(this.seen - 1) % L]!;
+        let d1 = 0;
+        for (let i = 0; i < n; i++) {
+          const dr = hr[i]! - prev.re[i]!;
+          const di = hi[i]! - prev.im[i]!;
+          d1 += dr * dr + di * di;
+        }
+        lag1 = (0.5 * d1) / n;
+      }
+      const e = this.errorRatio;
+      const meanPower = c[3]! / c[4]!;
+      const r = (meanPower * e) / (1 + e);
+      let rho = 1;
+      if (c[2]! > 0) {
+        const m0 = c[0]! / c[2]!;
+        const half = c[1]! / c[2]!; // ½ E|ĥ(t) − ĥ(t−L)|² = r + S (1 − ρ_L)
+        const S = m0 - r;
+        const rhoL = S > 0 ? Math.min(Math.max(1 - (half - r) / S, 0), 1) : 0;
+        rho = Math.max(1 - (1 - rhoL) / L, 0); // the AR(1) with the same decorrelation at lag L
+      }
+      const S = Math.max(meanPower - r, 0);
+      // until the lag-L statistics exist, no smoothing
+      const keep = this.seen >= L ? kalmanSmoothing(rho, S, r) : 0; // 1 − κ
+      out = {
+        slot: this.seen,
+        rho,
+        r,
+        S,
+        keep,
+        lag1,
+        lagL,
+        pooledL: c[2]! > 0 ? c[1]! / c[2]! : 0,
+        power: c0 / n,
+        meanPower,
+      };
+    }
+    this.ring[slot]!.re.set(hr);
+    this.ring[slot]!.im.set(hi);
+    this.seen++;
+    return out;
+  }
+}
+
+/**
+ * Sets the gain of the `"auto"` smoother per slot (1 − κ_t, the weight kept on the prediction
+ * ρ Ĥ_s(t−1)) from the slot's {@link SlotStatistics}; it may carry state across slots.
+ */
+export interface SmoothingChooser {
+  /** 1 − κ_t ∈ [0, 1) for this slot; called once per slot in time order, slot 0 included (its value is not used there). */
+  keep(stats: SlotStatistics): number;
+  /** Forget the slots seen (called by the tracker's reset). */
+  reset(): void;
+  /** Whether {@link SlotStatistics.lag1} must be measured. */
+  readonly needsLag1: boolean;
+}
+
 /** R-WMMSE tracker over the slots of one trajectory (state: the previous base matrix). */
 export class RwmmseTracker {
   readonly K: number;
   readonly Nk: number;
   readonly iterations: number;
-  /** Fixed β, or NaN for `"auto"`. */
+  /** Fixed β, or NaN for `"auto"` (and a chooser). */
   readonly smoothing: number;
   private readonly auto: boolean;
   private readonly sigma2: number;
@@ -125,11 +282,9 @@ export class RwmmseTracker {
   private readonly hReal: Float64Array;
   private readonly stacked = new Map<CMat, Float64Array>();
   private vBuf: Float64Array | null = null;
-  // "auto": the previous estimate, the pooled moments c0, d1 (and their weight), ε of the CEE
-  private ring: CMat[] | null = null;
-  private seen = 0;
-  private readonly corr = new Float64Array(5);
-  private readonly errorRatio: number;
+  // "auto": the pooled statistics of the estimates, and the optional chooser of the gain
+  private readonly stats: AutoSmoothingStatistics;
+  private readonly chooser: SmoothingChooser | null;
   private readonly small: { cr: Float64Array; ci: Float64Array; yr: Float64Array; yi: Float64Array };
   private hasPrev = false;
   /** t = Re tr(Xᴴ Hh X) of the last rate() call. */
@@ -146,13 +301,15 @@ export class RwmmseTracker {
     this.iterations = opts.iterations ?? 2;
     if (!Number.isInteger(this.iterations) || this.iterations < 0 || this.iterations > 1000)
       fail(where, `iterations must be an integer in [0, 1000], got ${opts.iterations}`);
-    this.auto = opts.smoothing === "auto";
-    this.smoothing = opts.smoothing === "auto" ? Number.NaN : (opts.smoothing ?? 0);
+    const sm = opts.smoothing;
+    this.chooser = typeof sm === "object" && sm !== null ? sm : null;
+    this.auto = sm === "auto" || this.chooser !== null;
+    this.smoothing = this.auto ? Number.NaN : ((sm as number | undefined) ?? 0);
     if (!this.auto && !(this.smoothing >= 0 && this.smoothing < 1))
       fail(where, `smoothing must be in [0, 1) or 'auto', got ${opts.smoothing}`);
     if (opts.csiErrorDb !== undefined && !Number.isFinite(opts.csiErrorDb))
       fail(where, `csiErrorDb must be a finite number of dB, got ${opts.csiErrorDb}`);
-    this.errorRatio = opts.csiErrorDb === undefined ? 0 : 10 ** (opts.csiErrorDb / 10);
+    this.stats = new AutoSmoothingStatistics(opts.csiErrorDb, this.chooser?.needsLag1 ?? false);
     this.K = K;
     this.Nk = Nk;
     this.N = K * Nk;
@@ -186,8 +343,8 @@ export class RwmmseTracker {
   reset(): void {
     this.hasPrev = false;
     this.hs = null;
-    this.seen = 0;
-    this.corr.fill(0);
+    this.stats.reset();
+    this.chooser?.reset();
   }
 
   /**
@@ -278,71 +435,35 @@ export class RwmmseTracker {
   }
 
   /**
-   * `smoothing: "auto"` (module header): update the pooled correlations with this estimate and
-   * the previous one, then the Kalman step Ĥ_s ← ρ (1 − κ) Ĥ_s + κ Ĥ. Returns the smoothed channel
-   * and its weight on the past, ρ (1 − κ).
+   * `smoothing: "auto"` (module header), or a chooser: update the pooled correlations with this
+   * estimate ({@link SlotStatistics}), then the Kalman step Ĥ_s ← ρ (1 − κ) Ĥ_s + κ Ĥ with the
+   * rule's κ or the chooser's. Returns the smoothed channel and its weight on the past, ρ (1 − κ).
    */
   private autoSmooth(H: CMat): { H: CMat; beta: number } {
     const n = H.re.length;
-    const hr = H.re;
-    const hi = H.im;
-    const L = AUTO_LAG;
-    if (!this.ring || this.ring[0]!.re.length !== n || !this.hs || this.hs.re.length !== n) {
-      this.ring = Array.from({ length: L }, () => cmat(H.rows, H.cols));
+    if (!this.hs || this.hs.re.length !== n) {
       this.hs = cmat(H.rows, H.cols);
-      this.seen = 0;
+      this.stats.reset();
     }
     const hs = this.hs;
-    const slot = this.seen % L; // the estimate of L slots ago (once seen ≥ L), overwritten below
-    let a = 0;
-    if (this.seen === 0) {
-      this.corr.fill(0);
-      hs.re.set(hr);
-      hs.im.set(hi);
-    } else {
-      const c = this.corr;
-      let c0 = 0;
-      for (let i = 0; i < n; i++) c0 += hr[i]! * hr[i]! + hi[i]! * hi[i]!;
-      c[3]! += c0 / n; // the long-term mean power (no forgetting) sets the error variance
-      c[4]! += 1;
-      if (this.seen >= L) {
-        let dL = 0;
-        const pr = this.ring[slot]!.re;
-        const pi = this.ring[slot]!.im;
-        for (let i = 0; i < n; i++) {
-          const dr = hr[i]! - pr[i]!;
-          const di = hi[i]! - pi[i]!;
-          dL += dr * dr + di * di;
-        }
-        const f = AUTO_FORGET;
-        c[0] = f * c[0]! + c0 / n;
-        c[1] = f * c[1]! + (0.5 * dL) / n;
-        c[2] = f * c[2]! + 1;
-      }
-      const e = this.errorRatio;
-      const r = ((c[3]! / c[4]!) * e) / (1 + e);
-      let rho = 1;
-      if (c[2]! > 0) {
-        const m0 = c[0]! / c[2]!;
-        const half = c[1]! / c[2]!; // ½ E|ĥ(t) − ĥ(t−L)|² = r + S (1 − ρ_L)
-        const S = m0 - r;
-        const rhoL = S > 0 ? Math.min(Math.max(1 - (half - r) / S, 0), 1) : 0;
-        rho = Math.max(1 - (1 - rhoL) / L, 0); // the AR(1) with the same decorrelation at lag L
-      }
-      // until the lag-L statistics exist, no smoothing
-      const keep = this.seen >= L ? kalmanSmoothing(rho, Math.max(c[3]! / c[4]! - r, 0), r) : 0; // 1 − κ
-      a = rho * keep;
-      const b = 1 - keep;
-      const sr = hs.re;
-      const si = hs.im;
-      for (let i = 0; i < n; i++) {
-        sr[i] = a * sr[i]! + b * hr[i]!;
-        si[i] = a * si[i]! + b * hi[i]!;
-      }
+    const st = this.stats.update(H);
+    if (st.slot === 0) {
+      hs.re.set(H.re);
+      hs.im.set(H.im);
+      this.chooser?.keep(st);
+      return { H: hs, beta: 0 };
     }
-    this.ring[slot]!.re.set(hr);
-    this.ring[slot]!.im.set(hi);
-    this.seen++;
+    const keep = this.chooser ? this.chooser.keep(st) : st.keep; // 1 − κ
+    const a = st.rho * keep;
+    const b = 1 - keep;
+    const sr = hs.re;
+    const si = hs.im;
+    const hr = H.re;
+    const hi = H.im;
+    for (let i = 0; i < n; i++) {
+      sr[i] = a * sr[i]! + b * hr[i]!;
+      si[i] = a * si[i]! + b * hi[i]!;
+    }
     return { H: hs, beta: a };
   }
 

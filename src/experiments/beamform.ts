@@ -19,7 +19,7 @@ import type { ChannelDataset, DatasetLayout } from "../channel/dataset.ts";
 import { generateChannel } from "../channel/generate.ts";
 import { addCsiError, normalisationScales, NORMALISE_MODES, scaleUsers, type NormaliseMode } from "../channel/normalise.ts";
 import { presetDefaults } from "../channel/presets.ts";
-import { checkAlgorithms, parseLearnedSpec } from "../beamforming/learned.ts";
+import { checkAlgorithms, isClassical, parseLearnedSpec } from "../beamforming/learned.ts";
 import { runBeamformers, type BeamformerResult } from "../beamforming/run.ts";
 import { dbmToLinear } from "../beamforming/system.ts";
 import { parseNaming, presetOption, type OptionNaming } from "./options.ts";
@@ -268,6 +268,7 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
   let source: Record<string, unknown>;
   let simNormalise: string | undefined;
   let training: ComplexTensor | undefined;
+  let smoothingTraining: { H: ComplexTensor; Hest?: ComplexTensor }[] | undefined;
   if (o.preset !== undefined) {
     const input: Record<string, unknown> = { preset: o.preset, seed: o.seed };
     const set = (key: string, v: unknown): void => {
@@ -304,6 +305,25 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
       if (known.shape[0]! < count)
         fail(where, `lstm-offline: train=${count} needs ${count} training slots, the preset gives ${known.shape[0]}`);
       training = sliceSamples(known, 0, count);
+    }
+    const liquid = o.algorithms.filter((a) => !isClassical(a) && parseLearnedSpec(a).trackSmoothing === "liquid");
+    if (liquid.length > 0) {
+      // rwmmse-track:smooth=liquid's training trajectories: the true channel and the estimate of
+      // other trajectories of the same preset and settings (seeds seed + j·OFFLINE_SEED_OFFSET,
+      // j = 1..trajs), as many slots as its largest `train=` (a phased preset keeps its phases)
+      const specs = liquid.map((a) => parseLearnedSpec(a).liquid);
+      const count = Math.max(...specs.map((l) => l.train));
+      const trajs = Math.max(...specs.map((l) => l.trajectories));
+      smoothingTraining = [];
+      for (let j = 1; j <= trajs; j++) {
+        const trInput = { ...input, seed: o.seed + j * OFFLINE_SEED_OFFSET, ...(phased && !ownSpeeds ? {} : { samples: count }) };
+        const tr = generateChannel(trInput as ChannelConfigInput);
+        const slots = Math.min(count, tr.H.shape[0]!);
+        smoothingTraining.push({
+          H: sliceSamples(tr.H, 0, slots),
+          ...(o.csi !== "true" && tr.Hest ? { Hest: sliceSamples(tr.Hest, 0, slots) } : {}),
+        });
+      }
     }
     source = { preset: o.preset, channel: configToJson(sim.config), notes: sim.meta.notes };
     simNormalise = sim.config.normalise;
@@ -388,6 +408,7 @@ export function runBeamform(config: BeamformConfigInput, options: RunBeamformOpt
   let lastStep = -1;
   const results = runBeamformers(H, Hest, sys, o.algorithms, {
     ...(training ? { training } : {}),
+    ...(smoothingTraining ? { smoothingTraining } : {}),
     ...(o.legacyNormalization ? { glnn: { legacyNormalization: true } } : {}),
     streams,
     seed: o.seed,

@@ -16,6 +16,7 @@
  */
 import { readResults } from "../src/study/results.ts";
 import { describe } from "../src/study/stats.ts";
+import { toolArgs } from "./args.ts";
 
 interface Alg {
   readonly name: string;
@@ -23,21 +24,28 @@ interface Alg {
   readonly msMedian: number;
 }
 
-const args = process.argv.slice(2);
-const dir = args[0];
-if (!dir) {
-  process.stderr.write("usage: node --import tsx tools/beamform-regimes-table.ts DIR [--liquid NAME]\n");
+const USAGE = "node --import tsx tools/beamform-regimes-table.ts DIR [--liquid glnn] [--against NAME] [--params NAME=N]...";
+const { values: opt, positionals } = toolArgs(
+  USAGE,
+  { liquid: { type: "string" }, against: { type: "string" }, params: { type: "string", multiple: true } },
+  true,
+);
+const dir = positionals[0];
+if (!dir || positionals.length > 1) {
+  process.stderr.write(`expected one study folder, got ${positionals.length}\nusage: ${USAGE}\n`);
   process.exit(2);
 }
-const liquid = args.includes("--liquid") ? args[args.indexOf("--liquid") + 1]! : "glnn";
-const against = args.includes("--against") ? args[args.indexOf("--against") + 1]! : null;
+const liquid = opt.liquid ?? "glnn";
+const against = opt.against ?? null;
 const params = new Map<string, string>();
-args.forEach((a, i) => {
-  if (a === "--params") {
-    const [k, v] = (args[i + 1] ?? "").split(/=(?=[^=]*$)/);
-    if (k && v) params.set(k, v);
+for (const p of opt.params ?? []) {
+  const [k, v] = p.split(/=(?=[^=]*$)/);
+  if (!k || !v) {
+    process.stderr.write(`--params expects NAME=N, got '${p}'\n`);
+    process.exit(2);
   }
-});
+  params.set(k, v);
+}
 const LEARNED = /^(glnn|lstm|lagd)|smooth=liquid/;
 
 const { lines } = readResults(dir);

@@ -10,12 +10,13 @@
 import { wasmRuntime } from "../src/core/wasm/runtime.ts";
 import { HeapArena } from "../src/core/wasm/arena.ts";
 import { Rng } from "../src/core/random.ts";
+import { numberArg, toolArgs } from "./args.ts";
 
 const rt = wasmRuntime();
 if (!rt) throw new Error("bench-f32: WebAssembly SIMD is unavailable");
 const K = rt.kernels;
-const repsArg = process.argv.indexOf("--reps");
-const reps = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 7;
+const { values: opt } = toolArgs("node --import tsx tools/bench-f32.ts [--reps 7]", { reps: { type: "string" } });
+const reps = numberArg("reps", opt.reps, 7, 1);
 using mem = new HeapArena("bench-f32");
 const rng = new Rng(1);
 const f64 = (n: number) => rng.fillNormal(mem.f64(n));

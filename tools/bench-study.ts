@@ -14,6 +14,7 @@ import { Worker } from "node:worker_threads";
 import { machineInfo } from "../src/bench/suite.ts";
 import { parseStudy } from "../src/study/schema.ts";
 import { runStudy } from "../src/study/runner.ts";
+import { numberArg, toolArgs } from "./args.ts";
 
 const STUDY = {
   task: "beamform",
@@ -21,7 +22,8 @@ const STUDY = {
   grid: { seed: Array.from({ length: 16 }, (_, i) => i + 1), powerDbm: [0, 10, 20, 30] },
 };
 
-const repeat = Number(process.argv[process.argv.indexOf("--repeat") + 1] ?? 1) || 1;
+const { values: opt } = toolArgs("node --import tsx tools/bench-study.ts [--repeat 1]", { repeat: { type: "string" } });
+const repeat = numberArg("repeat", opt.repeat, 1, 1);
 const study = parseStudy(STUDY);
 const root = mkdtempSync(join(tmpdir(), "lw-bench-study-"));
 const file = join(root, "study.json");

@@ -14,13 +14,15 @@ import { zeroGrads } from "../src/cells/param.ts";
 import { buildModel, type ModelConfigInput } from "../src/nn/models.ts";
 import { adam } from "../src/training/adam.ts";
 import { mseLoss } from "../src/training/loss.ts";
+import { numberArg, toolArgs } from "./args.ts";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const reps = Number(arg("--reps") ?? 9);
-const filter = new RegExp(arg("--filter") ?? ".");
+const { values: opt } = toolArgs("node --import tsx tools/bench-train.ts [--reps 9] [--filter regex] [--json]", {
+  reps: { type: "string" },
+  filter: { type: "string" },
+  json: { type: "boolean" },
+});
+const reps = numberArg("reps", opt.reps, 9, 1);
+const filter = new RegExp(opt.filter ?? ".");
 const B = 32,
   L = 32,
   I = 8;
@@ -34,10 +36,11 @@ function step(config: ModelConfigInput): () => void {
     const net = m.net;
     const x: Tensor = { shape: [B, L, I], data: rng.fillNormal(new Float64Array(B * L * I)) };
     const y: Tensor = { shape: [B, L, net.outputSize], data: rng.fillNormal(new Float64Array(B * L * net.outputSize)) };
+    const g = new Float64Array(y.data.length);
     return () => {
       zeroGrads(net.params);
       const out = net.forward(x, { record: true, training: true });
-      net.backward(mseLoss(out.output, y).grad);
+      net.backward(mseLoss(out.output, y, { grad: g }).grad);
       opt.step(net.params, state);
     };
   }
@@ -46,10 +49,11 @@ function step(config: ModelConfigInput): () => void {
   const n = 64;
   const x: Tensor = { shape: [n, 160], data: rng.fillNormal(new Float64Array(n * 160)) };
   const y: Tensor = { shape: [n, 40], data: rng.fillNormal(new Float64Array(n * 40)) };
+  const g = new Float64Array(y.data.length);
   return () => {
     zeroGrads(net.params);
     const out = net.forward(x, { record: true });
-    net.backward(mseLoss(out, y).grad);
+    net.backward(mseLoss(out, y, { grad: g }).grad);
     opt.step(net.params, state);
   };
 }
@@ -86,5 +90,5 @@ for (let r = 0; r < reps; r++)
 const sorted = times.map((t) => [...t].sort((x, y) => x - y));
 // The minimum is the robust figure on a shared machine (contention only adds time); both are printed.
 const res = runs.map((c, i) => ({ name: c.name, medianMs: sorted[i]![sorted[i]!.length >> 1]!, minMs: sorted[i]![0]! }));
-if (process.argv.includes("--json")) console.log(JSON.stringify(res));
+if (opt.json) console.log(JSON.stringify(res));
 else for (const r of res) console.log(`${r.name.padEnd(20)} median ${r.medianMs.toFixed(3)} ms  min ${r.minMs.toFixed(3)} ms`);

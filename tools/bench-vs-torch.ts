@@ -18,17 +18,25 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { lnnCases } from "../src/bench/lnn.ts";
 import { machineInfo, runSuite } from "../src/bench/suite.ts";
+import { numberArg, toolArgs } from "./args.ts";
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
-const rounds = Number(arg("rounds", "2"));
-const timeMs = Number(arg("time-ms", "1500"));
-const filter = new RegExp(arg("filter", "."));
-const python = arg("python", "/usr/bin/python3");
-const ncpsPath = arg("ncps", "/tmp/ncps");
-const write = !process.argv.includes("--no-write");
+const { values: opt } = toolArgs(
+  "node --import tsx tools/bench-vs-torch.ts [--rounds 2] [--time-ms 1500] [--filter RE] [--python /usr/bin/python3] [--ncps /tmp/ncps] [--no-write]",
+  {
+    rounds: { type: "string" },
+    "time-ms": { type: "string" },
+    filter: { type: "string" },
+    python: { type: "string" },
+    ncps: { type: "string" },
+    "no-write": { type: "boolean" },
+  },
+);
+const rounds = numberArg("rounds", opt.rounds, 2, 1);
+const timeMs = numberArg("time-ms", opt["time-ms"], 1500, 1);
+const filter = new RegExp(opt.filter ?? ".");
+const python = opt.python ?? "/usr/bin/python3";
+const ncpsPath = opt.ncps ?? "/tmp/ncps";
+const write = !opt["no-write"];
 
 /** Targets of issue 10 for the float32 mode (ratio PyTorch time / liquidwave time). */
 const TARGETS: Record<string, number> = {

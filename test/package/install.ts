@@ -70,7 +70,9 @@ function ensureBuilt(): void {
   if (built <= sources) {
     // From scratch: files of deleted sources must not linger in dist/ (and in the tarball).
     rmSync(join(REPO, "dist"), { recursive: true, force: true });
-    run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], REPO);
+    // The package's own build script (JavaScript without comments, declarations with TSDoc), so
+    // the tarball tested is the one `npm pack` ships after `prepare`.
+    run("npm", ["run", "build", "--silent"], REPO);
   }
   // The lab page (dist/lab/, shipped): Vite, when missing or older than its sources or the library's.
   const page = join(REPO, "dist", "lab", "index.html");

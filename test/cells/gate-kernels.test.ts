@@ -19,6 +19,7 @@ import { gruGatesBackward } from "../../src/cells/gru.ts";
 import { cfcPureBackward, cfcPureForward } from "../../src/cells/cfc.ts";
 import { zeroGrads } from "../../src/cells/param.ts";
 import { GRU, LSTM, MLP, type Model } from "../../src/nn/models.ts";
+import { maxRelErr } from "../helpers/assert.ts";
 
 const skip = wasmRuntime() === null ? "WebAssembly SIMD unavailable" : false;
 const SHAPES = [
@@ -27,17 +28,6 @@ const SHAPES = [
   [3, 8],
   [5, 1],
 ] as const;
-
-/** Max |a − b| over max |b|. */
-function rel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0,
-    den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return den === 0 ? num : num / den;
-}
 
 function sameBits(a: Floats, b: Floats, label: string): void {
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${label}[${i}]: kernel ${a[i]}, JavaScript ${b[i]}`);
@@ -80,8 +70,8 @@ for (const dtype of ["float64", "float32"] as const)
           sameBits(heap.dz, plain.dz, "dz");
           sameBits(heap.dc, plain.dc, "dc");
         } else {
-          assert.ok(rel(heap.dz, plain.dz) < 1e-6, `dz rel ${rel(heap.dz, plain.dz)}`);
-          assert.ok(rel(heap.dc, plain.dc) < 1e-6, `dc rel ${rel(heap.dc, plain.dc)}`);
+          assert.ok(maxRelErr(heap.dz, plain.dz) < 1e-6, `dz rel ${maxRelErr(heap.dz, plain.dz)}`);
+          assert.ok(maxRelErr(heap.dc, plain.dc) < 1e-6, `dc rel ${maxRelErr(heap.dc, plain.dc)}`);
         }
       });
 
@@ -100,7 +90,7 @@ for (const dtype of ["float64", "float32"] as const)
         assert.equal(kernelCalls.elementwise, calls + 1);
         for (const k of ["dgi", "dgh", "dh"] as const) {
           if (dtype === "float64") sameBits(heap[k], plain[k], k);
-          else assert.ok(rel(heap[k], plain[k]) < 1e-6, `${k} rel ${rel(heap[k], plain[k])}`);
+          else assert.ok(maxRelErr(heap[k], plain[k]) < 1e-6, `${k} rel ${maxRelErr(heap[k], plain[k])}`);
         }
       });
 
@@ -125,7 +115,7 @@ for (const dtype of ["float64", "float32"] as const)
         assert.equal(kernelCalls.cfc, calls + 2);
         for (const k of ["e", "h", "dP", "gA", "gwt"] as const) {
           if (dtype === "float64") sameBits(heap[k], plain[k], k);
-          else assert.ok(rel(heap[k], plain[k]) < 1e-6, `${k} rel ${rel(heap[k], plain[k])}`);
+          else assert.ok(maxRelErr(heap[k], plain[k]) < 1e-6, `${k} rel ${maxRelErr(heap[k], plain[k])}`);
         }
       });
 
@@ -176,8 +166,8 @@ test("float32 GELU kernels: ~1e-7 of the float64 values, elementwise accurate in
   activate("gelu", heap.x, heap.y, n);
   activateBackward("gelu", heap.x, heap.y, heap.g, heap.d, n);
   assert.equal(kernelCalls.elementwise, calls + 2);
-  assert.ok(rel(heap.y, y) < 3e-7, `gelu rel ${rel(heap.y, y)}`);
-  assert.ok(rel(heap.d, d) < 3e-7, `gelu' rel ${rel(heap.d, d)}`);
+  assert.ok(maxRelErr(heap.y, y) < 3e-7, `gelu rel ${maxRelErr(heap.y, y)}`);
+  assert.ok(maxRelErr(heap.d, d) < 3e-7, `gelu' rel ${maxRelErr(heap.d, d)}`);
   for (let i = 0; i < n; i++) {
     const xi = x[i]!;
     if (Math.abs(xi) > 4.2) continue;
@@ -234,7 +224,7 @@ for (const [label, B, make] of MODELS)
     const calls = kernelCalls.elementwise;
     const b = run(m32, B, 4, 3);
     assert.ok(kernelCalls.elementwise > calls, "elementwise kernels ran");
-    assert.ok(rel(b.out, a.out) < 2e-5, `output rel ${rel(b.out, a.out)}`);
-    assert.ok(rel(b.dIn, a.dIn) < 2e-5, `input gradient rel ${rel(b.dIn, a.dIn)}`);
-    a.grads.forEach((g, k) => assert.ok(rel(b.grads[k]!, g) < 2e-5, `${m64.params[k]!.name} rel ${rel(b.grads[k]!, g)}`));
+    assert.ok(maxRelErr(b.out, a.out) < 2e-5, `output rel ${maxRelErr(b.out, a.out)}`);
+    assert.ok(maxRelErr(b.dIn, a.dIn) < 2e-5, `input gradient rel ${maxRelErr(b.dIn, a.dIn)}`);
+    a.grads.forEach((g, k) => assert.ok(maxRelErr(b.grads[k]!, g) < 2e-5, `${m64.params[k]!.name} rel ${maxRelErr(b.grads[k]!, g)}`));
   });

@@ -35,21 +35,10 @@ import { zeroGrads } from "../../src/cells/param.ts";
 import { LTC, type Model } from "../../src/nn/models.ts";
 import { SequenceModel } from "../../src/nn/sequence.ts";
 import { AutoNCP, FullyConnected, type Wiring } from "../../src/wirings/index.ts";
+import { maxRelErr } from "../helpers/assert.ts";
 
 const skip = wasmRuntime() === null ? "WebAssembly SIMD unavailable" : false;
 const TOL = 5e-6;
-
-/** Max |a − b| over max |b| (0/0 = 0). */
-function rel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let num = 0,
-    den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return den === 0 ? num : num / den;
-}
 
 function cellOf(model: Model): LtcCell {
   const net = model.net;
@@ -116,11 +105,11 @@ for (const [name, wiring, I, B, K] of CASES) {
     const b = run(m32, B, 5, I, 17);
     assert.ok(kernelCalls.ltc > before, "the float32 kernel did not run");
     const errs: [string, number][] = [
-      ["output", rel(b.output, a.output)],
-      ["hidden states", rel(b.hidden, a.hidden)],
-      ["input gradient", rel(b.dInput, a.dInput)],
-      ["initial-state gradient", rel(b.dState, a.dState)],
-      ...a.grads.map(([n, g], k) => [`grad ${n}`, rel(b.grads[k]![1], g)] as [string, number]),
+      ["output", maxRelErr(b.output, a.output)],
+      ["hidden states", maxRelErr(b.hidden, a.hidden)],
+      ["input gradient", maxRelErr(b.dInput, a.dInput)],
+      ["initial-state gradient", maxRelErr(b.dState, a.dState)],
+      ...a.grads.map(([n, g], k) => [`grad ${n}`, maxRelErr(b.grads[k]![1], g)] as [string, number]),
     ];
     if (process.env.LTC32_PRINT)
       console.log(name, Math.max(...errs.map((e) => e[1])).toExponential(2), errs.map(([w, e]) => `${w} ${e.toExponential(1)}`).join(", "));
@@ -140,9 +129,9 @@ test("LTC float32: the JavaScript path on float32 buffers agrees with the f32x4 
     setHeapAllocation(prev);
   }
   const kern = run(k, 3, 4, 4, 8);
-  assert.ok(rel(kern.output, js.output) <= TOL);
-  assert.ok(rel(kern.dInput, js.dInput) <= TOL);
-  kern.grads.forEach(([n, g], i) => assert.ok(rel(g, js.grads[i]![1]) <= TOL, n));
+  assert.ok(maxRelErr(kern.output, js.output) <= TOL);
+  assert.ok(maxRelErr(kern.dInput, js.dInput) <= TOL);
+  kern.grads.forEach(([n, g], i) => assert.ok(maxRelErr(g, js.grads[i]![1]) <= TOL, n));
 });
 
 for (const fma of [true, false])

@@ -30,6 +30,18 @@ export function assertAllClose(
   }
 }
 
+/** Relative error in the max norm: max |a − b| over max |b| (0/0 = 0); lengths must agree. */
+export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length, `maxRelErr: lengths ${a.length} and ${b.length}`);
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return den === 0 ? num : num / den;
+}
+
 /** Relative error ||a - b|| / max(||b||, tiny) in the 2-norm. */
 export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;

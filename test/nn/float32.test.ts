@@ -17,7 +17,7 @@ import { buildModel, CfC, GRU, LSTM, LTC, MLP, type Model } from "../../src/nn/m
 import { modelFromJSON, modelToJSON } from "../../src/nn/serialize.ts";
 import { zeroGrads } from "../../src/cells/param.ts";
 import { fit } from "../../src/training/fit.ts";
-import { relErr } from "../helpers/assert.ts";
+import { relErr, maxRelErr } from "../helpers/assert.ts";
 
 const skip = wasmRuntime() === null ? "WebAssembly SIMD unavailable" : false;
 const B = 5,
@@ -40,17 +40,6 @@ const MODELS: [string, Make][] = [
   ["lstm", (dtype) => new LSTM(I, 6, { seed: 8, dtype })],
   ["gru", (dtype) => new GRU(I, 6, { seed: 9, dtype })],
 ];
-
-/** Max |a − b| over max |b| (0/0 = 0). */
-function rel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0,
-    den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return den === 0 ? num : num / den;
-}
 
 function run(model: Model, seed: number) {
   if (model.kind !== "sequence") throw new Error("sequence model expected");
@@ -89,10 +78,10 @@ for (const [name, make] of MODELS) {
     const before = { ...kernelCalls };
     const b = run(m32, 11);
     assert.ok(kernelCalls.gemm + kernelCalls.ltc > before.gemm + before.ltc, "no kernel ran for the float32 model");
-    assert.ok(rel(b.out, a.out) < TOL, `output rel ${rel(b.out, a.out)}`);
-    assert.ok(rel(b.state, a.state) < TOL, `state rel ${rel(b.state, a.state)}`);
-    assert.ok(rel(b.dIn, a.dIn) < TOL, `dInput rel ${rel(b.dIn, a.dIn)}`);
-    a.grads.forEach((g, k) => assert.ok(rel(b.grads[k]!, g) < TOL, `${m64.params[k]!.name} grad rel ${rel(b.grads[k]!, g)}`));
+    assert.ok(maxRelErr(b.out, a.out) < TOL, `output rel ${maxRelErr(b.out, a.out)}`);
+    assert.ok(maxRelErr(b.state, a.state) < TOL, `state rel ${maxRelErr(b.state, a.state)}`);
+    assert.ok(maxRelErr(b.dIn, a.dIn) < TOL, `dInput rel ${maxRelErr(b.dIn, a.dIn)}`);
+    a.grads.forEach((g, k) => assert.ok(maxRelErr(b.grads[k]!, g) < TOL, `${m64.params[k]!.name} grad rel ${maxRelErr(b.grads[k]!, g)}`));
   });
 }
 
@@ -104,12 +93,12 @@ test("float32 MLP matches float64 forward and backward", { skip }, () => {
   const x: Tensor = { shape: [6, 7], data: new Rng(4).fillNormal(new Float64Array(42)) };
   const y64 = m64.net.forward(x, { record: true }),
     y32 = m32.net.forward(x, { record: true });
-  assert.ok(rel(y32.data, y64.data) < TOL);
+  assert.ok(maxRelErr(y32.data, y64.data) < TOL);
   const g: Tensor = { shape: y64.shape, data: new Float64Array(y64.data.length).fill(0.5) };
   const d64 = m64.net.backward(g),
     d32 = m32.net.backward(g);
-  assert.ok(rel(d32.data, d64.data) < TOL);
-  m64.params.forEach((p, k) => assert.ok(rel(m32.params[k]!.grad, p.grad) < TOL, p.name));
+  assert.ok(maxRelErr(d32.data, d64.data) < TOL);
+  m64.params.forEach((p, k) => assert.ok(maxRelErr(m32.params[k]!.grad, p.grad) < TOL, p.name));
 });
 
 for (const mode of ["default", "pure"] as const)
@@ -126,7 +115,7 @@ for (const mode of ["default", "pure"] as const)
     }
     const kern = run(k, 13);
     assert.ok(relErr(kern.out, js.out) < TOL);
-    kern.grads.forEach((g, i) => assert.ok(rel(g, js.grads[i]!) < TOL));
+    kern.grads.forEach((g, i) => assert.ok(maxRelErr(g, js.grads[i]!) < TOL));
   });
 
 test("fit trains a float32 model with float32 Adam moments; saved models keep their dtype", { skip }, () => {

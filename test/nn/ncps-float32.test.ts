@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { asTensor } from "../../src/nn/ncps-format.ts";
 import { importNcpsModel } from "../../src/nn/ncps-import.ts";
 import { zeroGrads } from "../../src/cells/param.ts";
+import { maxRelErr } from "../helpers/assert.ts";
 
 const FIX = join(import.meta.dirname, "../fixtures");
 const DIR = join(FIX, "ncps-f32");
@@ -25,18 +26,6 @@ interface F32Doc {
   grads: Record<string, { shape: number[]; data: number[] }>;
   grad_input: { shape: number[]; data: number[] };
   torch32_vs_torch64: { output: number; final_state: number; grads: number; grad_input: number };
-}
-
-/** Max |a − b| over max |b|. */
-function rel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let num = 0,
-    den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return den === 0 ? num : num / den;
 }
 
 for (const file of readdirSync(DIR).filter((f) => f.endsWith(".json"))) {
@@ -53,7 +42,7 @@ for (const file of readdirSync(DIR).filter((f) => f.endsWith(".json"))) {
     const tol = (r: number) => Math.max(4 * r, 2e-6);
     const r = doc.torch32_vs_torch64;
     const check = (what: string, ours: ArrayLike<number>, ref: ArrayLike<number>, scale: number) => {
-      const e = rel(ours, ref);
+      const e = maxRelErr(ours, ref);
       assert.ok(e <= tol(scale), `${what}: ${e.toExponential(2)} vs ncps float32 (allowed ${tol(scale).toExponential(2)})`);
     };
     check("output", res.output.data, doc.output.data, r.output);

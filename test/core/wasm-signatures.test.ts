@@ -69,3 +69,17 @@ export function wrongArityDoesNotCompile(k: Kernels): void {
   k.colSumAdd(1, 2, 3, 4, 5);
   k.colSumAdd(1, 2, 3, 4);
 }
+
+test("a generator that destructures more or fewer parameters than its signature fails when the module is assembled", () => {
+  const mod = new ModuleBuilder();
+  const sig = kernelSignature("vexp");
+  assert.throws(
+    () => mod.function("vexp", sig, (f) => void f.args(4)),
+    /wasm function vexp: 4 parameters destructured, the signature has 3/,
+  );
+  assert.throws(() => mod.function("vexp", sig, (f) => void f.args(2)), /2 parameters destructured, the signature has 3/);
+  mod.function("vexp", sig, (f) => {
+    const [src, dst, n] = f.args(3);
+    assert.deepEqual([src.index, dst.index, n.index], [0, 1, 2]);
+  });
+});

@@ -27,6 +27,9 @@ export class Label {
   constructor(readonly depth: number) {}
 }
 
+/** A tuple of `N` elements of type `T` (N a literal). */
+export type Tuple<T, N extends number, A extends T[] = []> = A["length"] extends N ? A : Tuple<T, N, [...A, T]>;
+
 /** Writes one function body. Statements are emitted in call order. */
 export class FunctionBuilder {
   readonly params: Local[];
@@ -36,6 +39,16 @@ export class FunctionBuilder {
 
   constructor(readonly ref: FuncRef) {
     this.params = ref.sig.params.map((t, i) => new Local(i, t, `p${i}`));
+  }
+
+  /**
+   * The function's parameters as a tuple of `n` locals, for destructuring by name; `n` must be the
+   * signature's parameter count (else an error when the module is assembled, before it loads).
+   */
+  args<N extends number>(n: N): Tuple<Local, N> {
+    if (this.params.length !== n)
+      throw new Error(`wasm function ${this.ref.name}: ${n} parameters destructured, the signature has ${this.params.length}`);
+    return this.params as Tuple<Local, N>;
   }
 
   /** A new local of the given type (zero-initialised by the engine). */

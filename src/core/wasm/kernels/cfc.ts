@@ -69,7 +69,7 @@ function emitCfcPure(mod: ModuleBuilder, ctx: KernelContext, F: Format): Record<
   const forwardName = kernelName("cfcPure", F),
     backwardName = kernelName("cfcPureBack", F);
   const forward = mod.function(forwardName, kernelSignature(forwardName), (f) => {
-    const [P, dt, wTau, A, e, h, B, H, nH] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
+    const [P, dt, wTau, A, e, h, B, H, nH] = f.args(9);
     const r = f.local("i32", "r"),
       j = f.local("i32", "j"),
       jb = f.local("i32", "jb"),
@@ -97,21 +97,7 @@ function emitCfcPure(mod: ModuleBuilder, ctx: KernelContext, F: Format): Record<
     });
   });
   const backward = mod.function(backwardName, kernelSignature(backwardName), (f) => {
-    const [P, dt, wTau, A, e, dhNew, dy, dP, gA, gwt, B, H, nH] = f.params as Local[] as [
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-    ];
+    const [P, dt, wTau, A, e, dhNew, dy, dP, gA, gwt, B, H, nH] = f.args(13);
     const r = f.local("i32", "r"),
       j = f.local("i32", "j"),
       jb = f.local("i32", "jb"),
@@ -166,7 +152,7 @@ function emitCfcFamily(mod: ModuleBuilder, ctx: KernelContext, F: Format): Recor
   const name = (base: string) => kernelName(base, F);
   // (P, dt, g1, g2, ti, h, B, H, gate)
   const heads = mod.function(name("cfcHeads"), kernelSignature(name("cfcHeads")), (f) => {
-    const [P, dt, g1, g2, ti, h, B, H, gate] = f.params as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
+    const [P, dt, g1, g2, ti, h, B, H, gate] = f.args(9);
     const t = f.local("v128", "dt"),
       j = f.local("i32", "j"),
       pj = f.local("i32", "pj"),
@@ -210,18 +196,7 @@ function emitCfcFamily(mod: ModuleBuilder, ctx: KernelContext, F: Format): Recor
 
   // (g1, g2, ti, dhNew, dy|0, dt, dP, B, H, gate)
   const headsBack = mod.function(name("cfcHeadsBack"), kernelSignature(name("cfcHeadsBack")), (f) => {
-    const [g1, g2, ti, dhNew, dy, dt, dP, B, H, gate] = f.params as Local[] as [
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-    ];
+    const [g1, g2, ti, dhNew, dy, dt, dP, B, H, gate] = f.args(10);
     const t = f.local("v128", "dt"),
       j = f.local("i32", "j"),
       pj = f.local("i32", "pj"),
@@ -276,7 +251,7 @@ function emitCfcFamily(mod: ModuleBuilder, ctx: KernelContext, F: Format): Recor
 
   // gb[j] += Σ_r dy[r, j], rows in order (as the JavaScript loop): (dy, gb, B, n)
   const colSumAdd = mod.function(name("colSumAdd"), kernelSignature(name("colSumAdd")), (f) => {
-    const [dy, gb, B, n] = f.params as [Local, Local, Local, Local];
+    const [dy, gb, B, n] = f.args(4);
     const r = f.local("i32", "r"),
       j = f.local("i32", "j"),
       row = f.local("i32", "row");

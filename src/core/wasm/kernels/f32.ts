@@ -134,7 +134,7 @@ export function emitSigmoidOfNeg32(f: FunctionBuilder, ctx: KernelContext, negX:
 /** (src, dst, n) map on float32, four elements at a time. */
 function emitMap32(mod: ModuleBuilder, name: KernelName, body: (f: FunctionBuilder, x: Local, out: Local) => void): FuncRef {
   return mod.function(name, kernelSignature(name), (f) => {
-    const [src, dst, n] = f.params as [Local, Local, Local];
+    const [src, dst, n] = f.args(3);
     const j = f.local("i32", "j"),
       x = f.local("v128", "x"),
       out = f.local("v128", "out"),
@@ -151,7 +151,7 @@ function emitMap32(mod: ModuleBuilder, name: KernelName, body: (f: FunctionBuild
 /** Adam in float32 (same update and argument order as adamStep; scalars rounded to float32). */
 function emitAdam32(mod: ModuleBuilder): FuncRef {
   return mod.function("adamStep32", kernelSignature("adamStep32"), (f) => {
-    const [p, g, m, v, n, b1, c1, b2, c2, step, sqrtBc2, eps, lrWd] = f.params as Local[] as Local[];
+    const [p, g, m, v, n, b1, c1, b2, c2, step, sqrtBc2, eps, lrWd] = f.args(13);
     const j = f.local("i32", "j"),
       at = f.local("i32", "at");
     const sc = [b1, c1, b2, c2, step, sqrtBc2, eps, lrWd].map((src) => {
@@ -203,7 +203,7 @@ function gateRows(f: FunctionBuilder, B: Local, H: Local, gates: number, body: (
 /** LSTM gates in float32: the loop of LstmCell.forwardHC (same operation order). */
 function emitLstmGates32(mod: ModuleBuilder): FuncRef {
   return mod.function("lstmGates32", kernelSignature("lstmGates32"), (f) => {
-    const [z, zr, cPrev, cand, gi, gf, go, cOut, tc, hOut, B, H, forgetBias] = f.params as Local[] as Local[];
+    const [z, zr, cPrev, cand, gi, gf, go, cOut, tc, hOut, B, H, forgetBias] = f.args(13);
     const fb = f.local("v128", "forgetBias");
     f.set(fb, f32x4.splat(f32.demote_f64(forgetBias!.get())));
     const x = f.local("v128", "x"),
@@ -243,7 +243,7 @@ function emitLstmGates32(mod: ModuleBuilder): FuncRef {
 /** GRU gates in float32: the loop of GruCell.forward (same operation order). */
 function emitGruGates32(mod: ModuleBuilder): FuncRef {
   return mod.function("gruGates32", kernelSignature("gruGates32"), (f) => {
-    const [gi, gh, h, rr, zz, nn, hOut, B, H] = f.params as Local[] as Local[];
+    const [gi, gh, h, rr, zz, nn, hOut, B, H] = f.args(9);
     const x = f.local("v128", "x"),
       r = f.local("v128", "r"),
       z = f.local("v128", "z"),

@@ -48,20 +48,7 @@ function emitLstmBack(mod: ModuleBuilder, F: Format): FuncRef {
   const { v } = F,
     one = () => F.splat(1);
   return mod.function(name, kernelSignature(name), (f) => {
-    const [cand, gi, gf, go, tc, cPrev, dhOut, dcOut, dz, dc, B, H] = f.params as Local[] as [
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-    ];
+    const [cand, gi, gf, go, tc, cPrev, dhOut, dcOut, dz, dc, B, H] = f.args(12);
     const [vc, vi, vf, vo, vt, dho, dcn] = f.locals("v128", 7, "v");
     const variant = (withDc: boolean) =>
       gateLoop(f, F, B, H, 4, (L, at, gAt, Hb) => {
@@ -96,20 +83,7 @@ function emitGruBack(mod: ModuleBuilder, F: Format): FuncRef {
   const { v } = F,
     one = () => F.splat(1);
   return mod.function(name, kernelSignature(name), (f) => {
-    const [gh, h, rr, zz, nn, dhNew, dy, dgi, dgh, dh, B, H] = f.params as Local[] as [
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-    ];
+    const [gh, h, rr, zz, nn, dhNew, dy, dgi, dgh, dh, B, H] = f.args(12);
     const [g, r, z, n, dn, dz, dr] = f.locals("v128", 7, "v");
     const variant = (withDy: boolean) =>
       gateLoop(f, F, B, H, 3, (L, at, gAt, Hb) => {

@@ -87,7 +87,7 @@ export function emitGemmNT(mod: ModuleBuilder, ctx: KernelContext, G: GemmFormat
   const sh = G.shift,
     eb = 1 << sh;
   return mod.function(G.nt, kernelSignature(G.nt), (f) => {
-    const [a, b, c, m, k, n, accumulate, bias] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local];
+    const [a, b, c, m, k, n, accumulate, bias] = f.args(8);
     const i0 = f.local("i32", "i0"),
       j0 = f.local("i32", "j0"),
       p = f.local("i32", "p");
@@ -186,7 +186,7 @@ export function emitGemmNN(mod: ModuleBuilder, ctx: KernelContext, G: GemmFormat
   const sh = G.shift,
     W = G.lanes; // columns per vector; a full tile is two vectors wide
   return mod.function(G.nn, kernelSignature(G.nn), (f) => {
-    const [a, as0, as1, b, c, m, k, n, accumulate] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
+    const [a, as0, as1, b, c, m, k, n, accumulate] = f.args(9);
     const i0 = f.local("i32", "i0"),
       j0 = f.local("i32", "j0"),
       p = f.local("i32", "p");

@@ -272,7 +272,7 @@ function emitLtcFamily(mod: ModuleBuilder, ctx: KernelContext, T: LtcFormat): Re
 
   // (desc, cacheDesc, x, h, dt, B, eps)
   const forward = mod.function(name("ltcForward"), kernelSignature(name("ltcForward")), (f) => {
-    const [desc, cdesc, x, h, dt, B, eps] = f.params as [Local, Local, Local, Local, Local, Local, Local];
+    const [desc, cdesc, x, h, dt, B, eps] = f.args(7);
     const d = readDesc(f, desc, LTC_DESC),
       c = readDesc(f, cdesc, LTC_CACHE);
     const r = f.local("i32", "r"),
@@ -403,17 +403,7 @@ function emitLtcFamily(mod: ModuleBuilder, ctx: KernelContext, T: LtcFormat): Re
 
   // (desc, cacheDesc, x, dt, dy|0, dhNew, dx, dh, B)
   const backward = mod.function(name("ltcBackward"), kernelSignature(name("ltcBackward")), (f) => {
-    const [desc, cdesc, x, dt, dy, dhNew, dx, dh, B] = f.params as Local[] as [
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-    ];
+    const [desc, cdesc, x, dt, dy, dhNew, dx, dh, B] = f.args(9);
     const d = readDesc(f, desc, LTC_DESC),
       c = readDesc(f, cdesc, LTC_CACHE);
     const r = f.local("i32", "r"),

@@ -14,7 +14,7 @@ import { pairs, type KernelContext } from "./context.ts";
 // (p, g, m, v, n, b1, oneMinusB1, b2, oneMinusB2, step, sqrtBc2, eps, lrWd)
 export function emitOptimKernels(mod: ModuleBuilder, _ctx: KernelContext): Record<string, FuncRef> {
   const adam = mod.function("adamStep", kernelSignature("adamStep"), (f) => {
-    const [p, g, m, v, n, b1, c1, b2, c2, step, sqrtBc2, eps, lrWd] = f.params as Local[] as Local[];
+    const [p, g, m, v, n, b1, c1, b2, c2, step, sqrtBc2, eps, lrWd] = f.args(13);
     const j = f.local("i32", "j");
     const vb1 = f.local("v128"),
       vc1 = f.local("v128"),

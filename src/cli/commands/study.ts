@@ -9,7 +9,9 @@
  * - `study report DIR`: DIR/report/report.html with figures and summary.csv
  * - `study regimes DIR [--compact] [--json]`: a prediction study's per-regime tables (models' NMSE with 95 %
  *   intervals, paired gain over the best classical model, parameters, µs per prediction) and the
- *   verdict of the liquid models per regime (src/study/regimes.ts), as Markdown
+ *   verdict of the liquid models per regime (src/study/regimes.ts), as Markdown; for a beamforming
+ *   study `[--liquid NAME] [--against NAME] [--params NAME=N]...` (sum SE with 95 % intervals, % of
+ *   WMMSE, µs per slot, the paired verdict; src/study/beamform-regimes.ts)
  */
 import { checkOutputDir } from "../../core/fs.ts";
 import { Presets, SingleBar } from "cli-progress";
@@ -21,6 +23,8 @@ import { runStudy } from "../../study/runner.ts";
 import { groupLabel, summarizeStudy } from "../../study/summary.ts";
 import { writeStudyReport } from "../../study/report.ts";
 import { regimeMarkdown, regimesCompactMarkdown, regimeTables } from "../../study/regimes.ts";
+import { beamformRegimesMarkdown, beamformRegimeTables } from "../../study/beamform-regimes.ts";
+import { InvalidArgumentError } from "commander";
 import { formatNumber, formatTable, info, printJson } from "../output.ts";
 import { intArg } from "../parse.ts";
 
@@ -160,13 +164,32 @@ export function registerStudy(program: Command): void {
   study
     .command("regimes")
     .description(
-      "a prediction study's table per regime (mean NMSE with 95 % intervals, paired gain over the best classical model, parameters, µs per prediction) and the liquid models' verdict: wins, ties or loses",
+      "a study's table per regime and the liquid models' verdict (wins, ties or loses): for prediction, mean NMSE with 95 % intervals, paired gain over the best classical model, parameters, µs per prediction; for beamforming, sum SE with 95 % intervals, % of WMMSE, µs per slot and the paired difference",
     )
-    .argument("<dir>", "study folder of a `task: predict` study")
+    .argument("<dir>", "study folder of a `task: predict` or `task: beamform` study")
     .option("--json", "print one JSON document")
-    .option("--compact", "one table for all regimes: mean NMSE with 95 % intervals per regime, the verdicts")
-    .action((dir: string, o: { json?: boolean; compact?: boolean }) => {
-      const tables = regimeTables(summarizeStudy(dir), dir);
+    .option("--compact", "prediction: one table for all regimes: mean NMSE with 95 % intervals per regime, the verdicts")
+    .option("--liquid <name>", "beamforming: the algorithm whose verdict is given (default glnn)")
+    .option("--against <name>", "beamforming: compare it with this algorithm instead of the best classical one")
+    .option(
+      "--params <name=N>",
+      "beamforming: a parameter count to show for an algorithm (repeatable)",
+      paramsArg,
+      new Map<string, string>(),
+    )
+    .action((dir: string, o: { json?: boolean; compact?: boolean; liquid?: string; against?: string; params: Map<string, string> }) => {
+      const summary = summarizeStudy(dir);
+      if (summary.study.task === "beamform") {
+        const options = {
+          ...(o.liquid !== undefined ? { liquid: o.liquid } : {}),
+          ...(o.against !== undefined ? { against: o.against } : {}),
+        };
+        const tables = beamformRegimeTables(dir, options);
+        if (o.json) printJson(tables);
+        else process.stdout.write(beamformRegimesMarkdown(tables, { ...options, params: o.params }));
+        return;
+      }
+      const tables = regimeTables(summary, dir);
       if (o.json) {
         printJson(tables);
         return;
@@ -177,4 +200,11 @@ export function registerStudy(program: Command): void {
       }
       process.stdout.write(`${tables.map((t) => `#### ${t.label}\n\n${regimeMarkdown(t)}`).join("\n\n")}\n`);
     });
+}
+
+/** `--params NAME=N` (repeatable; the name may itself contain `=`, the count follows the last one). */
+function paramsArg(value: string, previous: Map<string, string>): Map<string, string> {
+  const [k, v] = value.split(/=(?=[^=]*$)/);
+  if (!k || !v) throw new InvalidArgumentError(`expected NAME=N, got '${value}'`);
+  return new Map(previous).set(k, v);
 }

@@ -93,3 +93,45 @@ export function quads(f: FunctionBuilder, j: Local, from: Expr, to: Expr, body: 
 export function hsum(v: Expr): Expr {
   return f64.add(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));
 }
+
+/** What a row loop needs of a number format (format.ts `Format` has both). */
+export interface VectorLoop {
+  /** log₂ of the element size in bytes. */
+  readonly shift: number;
+  /** Whole vectors over [from, to), then the leftover elements ({@link pairs} or {@link quads}). */
+  loop(f: FunctionBuilder, j: Local, from: Expr, to: Expr, body: (lanes: Lanes) => void): void;
+}
+
+/**
+ * Rows r of [B, H] outputs whose gate rows are `gates`·H wide: calls `body` with the byte offset
+ * of element (r, j) in the [B, H] arrays (`at`) and of gate 0's element in the gate rows (`gAt`),
+ * and `Hb` = H in bytes (gate q is at gAt + q·Hb). Used by the LSTM/GRU gate kernels of both
+ * formats (forward gates in f32.ts, backward gates in gates.ts).
+ */
+export function gateLoop(
+  f: FunctionBuilder,
+  F: VectorLoop,
+  B: Local,
+  H: Local,
+  gates: number,
+  body: (L: Lanes, at: Local, gAt: Local, Hb: Local) => void,
+): void {
+  const r = f.local("i32", "r"),
+    j = f.local("i32", "j"),
+    at = f.local("i32", "at"),
+    gAt = f.local("i32", "gAt"),
+    Hb = f.local("i32", "Hb"),
+    rowH = f.local("i32", "rowH"),
+    rowG = f.local("i32", "rowG");
+  const sh = i32.const(F.shift);
+  f.set(Hb, i32.shl(H.get(), sh));
+  f.for(r, i32.const(0), B.get(), 1, () => {
+    f.set(rowH, i32.mul(r.get(), Hb.get()));
+    f.set(rowG, i32.mul(rowH.get(), i32.const(gates)));
+    F.loop(f, j, i32.const(0), H.get(), (L) => {
+      f.set(at, i32.add(rowH.get(), i32.shl(j.get(), sh)));
+      f.set(gAt, i32.add(rowG.get(), i32.shl(j.get(), sh)));
+      body(L, at, gAt, Hb);
+    });
+  });
+}

@@ -17,7 +17,7 @@
 import { f32, f32x4, i32, i32x4, v128, type Expr, type Local } from "../expr.ts";
 import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
 import { kernelSignature, type KernelName } from "../signatures.ts";
-import { quads, type KernelContext, type Lanes } from "./context.ts";
+import { gateLoop, quads, type KernelContext, type VectorLoop } from "./context.ts";
 import { emitGemmNN, emitGemmNT, GEMM_F32 } from "./gemm.ts";
 
 const c4 = (v: number) => f32x4.const(v);
@@ -180,25 +180,8 @@ function emitAdam32(mod: ModuleBuilder): FuncRef {
   });
 }
 
-/**
- * Row loop over [B, H] outputs with gate blocks of width `gates·H` per input row: calls `body`
- * with the byte offset of element j in the [B, H] arrays (`at`) and in the gate rows (`gAt`).
- */
-function gateRows(f: FunctionBuilder, B: Local, H: Local, gates: number, body: (Q: Lanes, at: Local, gAt: Local, Hb: Local) => void): void {
-  const r = f.local("i32", "r"),
-    j = f.local("i32", "j"),
-    at = f.local("i32", "at"),
-    gAt = f.local("i32", "gAt"),
-    Hb = f.local("i32", "Hb");
-  f.set(Hb, i32.shl(H.get(), i32.const(2)));
-  f.for(r, i32.const(0), B.get(), 1, () => {
-    quads(f, j, i32.const(0), H.get(), (Q) => {
-      f.set(at, i32.shl(i32.add(i32.mul(r.get(), H.get()), j.get()), i32.const(2)));
-      f.set(gAt, i32.shl(i32.add(i32.mul(r.get(), i32.mul(H.get(), i32.const(gates))), j.get()), i32.const(2)));
-      body(Q, at, gAt, Hb);
-    });
-  });
-}
+/** f32x4 rows (format.ts `F32` cannot be imported here: format.ts imports this module). */
+const FLOAT32_LOOP: VectorLoop = { shift: 2, loop: quads };
 
 /** LSTM gates in float32: the loop of LstmCell.forwardHC (same operation order). */
 function emitLstmGates32(mod: ModuleBuilder): FuncRef {
@@ -213,7 +196,7 @@ function emitLstmGates32(mod: ModuleBuilder): FuncRef {
       vo = f.local("v128", "go"),
       cn = f.local("v128", "cn"),
       t = f.local("v128", "tc");
-    gateRows(f, B!, H!, 4, (Q, at, gAt, Hb) => {
+    gateLoop(f, FLOAT32_LOOP, B!, H!, 4, (Q, at, gAt, Hb) => {
       const pre = (q: number) => {
         const off = i32.add(gAt.get(), i32.mul(Hb.get(), i32.const(q)));
         return f32x4.add(Q.load(i32.add(z!.get(), off)), Q.load(i32.add(zr!.get(), off)));
@@ -248,7 +231,7 @@ function emitGruGates32(mod: ModuleBuilder): FuncRef {
       r = f.local("v128", "r"),
       z = f.local("v128", "z"),
       n = f.local("v128", "n");
-    gateRows(f, B!, H!, 3, (Q, at, gAt, Hb) => {
+    gateLoop(f, FLOAT32_LOOP, B!, H!, 3, (Q, at, gAt, Hb) => {
       const ld = (p: Local, q: number) => Q.load(i32.add(p.get(), i32.add(gAt.get(), i32.mul(Hb.get(), i32.const(q)))));
       f.set(x, f32x4.add(ld(gi!, 0), ld(gh!, 0)));
       emitSigmoid32(f, x, r);

@@ -4,43 +4,10 @@
  * loops' bits (LstmCell.backwardHC, GruCell.backward).
  */
 import { i32, type Expr, type Local } from "../expr.ts";
-import type { FuncRef, FunctionBuilder, ModuleBuilder } from "../module.ts";
+import type { FuncRef, ModuleBuilder } from "../module.ts";
 import { kernelSignature } from "../signatures.ts";
-import type { KernelContext, Lanes } from "./context.ts";
+import { gateLoop, type KernelContext } from "./context.ts";
 import { F32, F64, kernelName, type Format } from "./format.ts";
-
-/**
- * Rows r of [B, H] outputs whose gate rows are `gates`·H wide: calls `body` with the byte offset
- * of element (r, j) in the [B, H] arrays (`at`) and of gate 0's element in the gate rows (`gAt`),
- * and `Hb` = H in bytes (gate q is at gAt + q·Hb).
- */
-function gateLoop(
-  f: FunctionBuilder,
-  F: Format,
-  B: Local,
-  H: Local,
-  gates: number,
-  body: (L: Lanes, at: Local, gAt: Local, Hb: Local) => void,
-): void {
-  const r = f.local("i32", "r"),
-    j = f.local("i32", "j"),
-    at = f.local("i32", "at"),
-    gAt = f.local("i32", "gAt"),
-    Hb = f.local("i32", "Hb"),
-    rowH = f.local("i32", "rowH"),
-    rowG = f.local("i32", "rowG");
-  const sh = i32.const(F.shift);
-  f.set(Hb, i32.shl(H.get(), sh));
-  f.for(r, i32.const(0), B.get(), 1, () => {
-    f.set(rowH, i32.mul(r.get(), Hb.get()));
-    f.set(rowG, i32.mul(rowH.get(), i32.const(gates)));
-    F.loop(f, j, i32.const(0), H.get(), (L) => {
-      f.set(at, i32.add(rowH.get(), i32.shl(j.get(), sh)));
-      f.set(gAt, i32.add(rowG.get(), i32.shl(j.get(), sh)));
-      body(L, at, gAt, Hb);
-    });
-  });
-}
 
 /** (cand, gi, gf, go, tc, cPrev, dhOut, dcOut|0, dz, dc, B, H) */
 function emitLstmBack(mod: ModuleBuilder, F: Format): FuncRef {

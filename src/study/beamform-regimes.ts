@@ -16,6 +16,7 @@
  * than comparing the two unpaired intervals (the prediction tables' rule, regimes.ts).
  */
 import { fail } from "../core/errors.ts";
+import { medianIqr } from "../beamforming/trajectory.ts";
 import { readResults } from "./results.ts";
 import { describe } from "./stats.ts";
 import type { Verdict } from "./regimes.ts";
@@ -71,11 +72,6 @@ interface Alg {
   readonly msMedian: number;
 }
 
-const median = (xs: number[]): number => {
-  const v = [...xs].sort((a, b) => a - b);
-  return v.length % 2 ? v[(v.length - 1) / 2]! : 0.5 * (v[v.length / 2 - 1]! + v[v.length / 2]!);
-};
-
 /** `1 m/s, CEE -5 dB, powerDbm 10`: a regime's label. */
 function label(cell: Record<string, unknown>): string {
   return Object.entries(cell)
@@ -127,7 +123,7 @@ export function beamformRegimeTables(dir: string, options: BeamformRegimeOptions
         algorithm: n,
         se: { mean: d.mean, ci95: d.ci95 ?? null },
         percentOfReference: describe(se(n).map((v, i) => (100 * v) / ref[i]!)).mean,
-        msPerSlot: median(pick(n).map((a) => a.msMedian)),
+        msPerSlot: medianIqr(pick(n).map((a) => a.msMedian)).median,
       };
     });
     const classical = names.filter((n) => !isLearnedBeamformer(n));

@@ -55,6 +55,15 @@ import {
   type SmoothingTrajectory,
 } from "./smooth-liquid.ts";
 
+/** The integer options of `rwmmse-track:smooth=liquid`: the field each sets and its bounds. */
+const LIQUID_INT_OPTIONS = {
+  units: { field: "units", min: 1, max: 256 },
+  epochs: { field: "epochs", min: 0, max: 100_000 },
+  seed: { field: "seed", min: 0, max: Number.MAX_SAFE_INTEGER },
+  train: { field: "train", min: 2, max: 1_000_000 },
+  trajs: { field: "trajectories", min: 1, max: 64 },
+} as const;
+
 /** Online algorithms by base name. */
 export const LEARNED_ALGORITHMS = ["glnn", "lstm", "lstm-offline", "lagd", "wmmse-track", "rwmmse-track"] as const;
 export type LearnedAlgorithm = (typeof LEARNED_ALGORITHMS)[number];
@@ -252,7 +261,7 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
           if (!(x >= 0 && x < 1)) fail(where, `smooth=${value} in '${spec}': must be in [0, 1), 'auto' or 'liquid'`);
           trackSmoothing = x;
         }
-      } else if (b === "rwmmse-track" && ["cell", "units", "epochs", "lr", "seed", "train", "trajs", "loss"].includes(key)) {
+      } else if (b === "rwmmse-track" && (key === "cell" || key === "lr" || key === "loss" || Object.hasOwn(LIQUID_INT_OPTIONS, key))) {
         liquidTokens.push(tok);
         if (key === "cell") {
           if (!(SMOOTH_CELLS as readonly string[]).includes(value ?? ""))
@@ -267,20 +276,9 @@ export function parseLearnedSpec(spec: string): LearnedSpec {
           if (!(liquid.learningRate >= 0)) fail(where, `lr=${value} in '${spec}': must be >= 0`);
         } else {
           const x = num(tok, value, true);
-          const [min, max] =
-            key === "units"
-              ? [1, 256]
-              : key === "train"
-                ? [2, 1_000_000]
-                : key === "trajs"
-                  ? [1, 64]
-                  : [0, key === "seed" ? Number.MAX_SAFE_INTEGER : 100_000];
-          if (!(x >= min! && x <= max!)) fail(where, `${key}=${value} in '${spec}': must be an integer in [${min}, ${max}]`);
-          if (key === "units") liquid.units = x;
-          else if (key === "epochs") liquid.epochs = x;
-          else if (key === "seed") liquid.seed = x;
-          else if (key === "trajs") liquid.trajectories = x;
-          else liquid.train = x;
+          const { field, min, max } = LIQUID_INT_OPTIONS[key as keyof typeof LIQUID_INT_OPTIONS];
+          if (!(x >= min && x <= max)) fail(where, `${key}=${value} in '${spec}': must be an integer in [${min}, ${max}]`);
+          liquid[field] = x;
         }
       } else bad();
     }
